@@ -1,0 +1,54 @@
+//! Start-up: builds the store, knowledge base, triager and templates from settings, with errors that
+//! say what is wrong (missing KB folder, bad model file, locked database).
+
+use crate::config::{Settings, redact_url};
+use crate::domain::ports::Store;
+use crate::kb::Kb;
+use crate::pipeline::Pipeline;
+use crate::prompts::Templates;
+use crate::store::SqlStore;
+use crate::triage::{Model, TriageRules, Triager};
+use anyhow::Context;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Notify;
+
+pub async fn open_store(s: &Settings, url: &str) -> anyhow::Result<SqlStore> {
+    SqlStore::connect(url, s.store.max_connections, Duration::from_secs(s.store.busy_timeout_secs))
+        .await
+        .with_context(|| format!("cannot open the database {}", redact_url(url)))
+}
+
+pub fn load_model(path: &str) -> anyhow::Result<Model> {
+    if path.is_empty() { Ok(Triager::default_model()) } else { Ok(Model::load(Path::new(path))?) }
+}
+
+pub fn triager(s: &Settings, model: Model) -> Triager {
+    let t = &s.triage;
+    Triager::new(
+        model,
+        TriageRules {
+            confidence_threshold: t.confidence_threshold,
+            human_threshold: t.human_threshold,
+            human_phrases: t.human_phrases.clone(),
+        },
+    )
+}
+
+/// Builds the pipeline over `store` (the configured database, or an in-memory one for `ask`).
+pub async fn pipeline(s: Settings, store: Arc<dyn Store>, connected: Vec<String>) -> anyhow::Result<Pipeline> {
+    let kb = Kb::load(&s.kb.path, &s.kb.base_url).context("cannot load the knowledge base")?;
+    tracing::info!(sections = kb.len(), path = %s.kb.path.display(), "knowledge base indexed");
+    let model = load_model(&s.triage.model).context("cannot load the triage model")?;
+    let templates = Templates::load(Some(&s.prompts.path)).map_err(anyhow::Error::msg).context("cannot load prompts")?;
+    Ok(Pipeline {
+        store,
+        kb: Arc::new(kb),
+        triager: Arc::new(triager(&s, model)),
+        templates: Arc::new(templates),
+        settings: Arc::new(s),
+        outbox_ready: Arc::new(Notify::new()),
+        connected: Arc::new(connected),
+    })
+}

@@ -1,0 +1,39 @@
+//! `opsdesk doctor`: what is configured and whether it works — config, database, knowledge base,
+//! triage model and prompts. Platforms and the LLM join the list as their adapters land.
+
+use crate::config::{Settings, redact_url};
+use crate::domain::ports::Store;
+
+fn line(ok: bool, what: &str, detail: &str) -> bool {
+    println!("{} {what:<14} {detail}", if ok { "ok  " } else { "FAIL" });
+    ok
+}
+
+pub async fn run(s: &Settings) -> anyhow::Result<()> {
+    let mut all = line(true, "config", "loaded (built-in defaults, config files and OPSDESK__ variables)");
+    all &= match crate::app::open_store(s, &s.store.url).await {
+        Ok(store) => match store.ping().await {
+            Ok(()) => line(true, "database", &format!("{} at {}", store.backend(), redact_url(&s.store.url))),
+            Err(e) => line(false, "database", &e.to_string()),
+        },
+        Err(e) => line(false, "database", &format!("{e:#}")),
+    };
+    all &= match crate::kb::Kb::load(&s.kb.path, &s.kb.base_url) {
+        Ok(kb) => line(true, "knowledge base", &format!("{} sections from {}", kb.len(), s.kb.path.display())),
+        Err(e) => line(false, "knowledge base", &e.to_string()),
+    };
+    all &= match crate::app::load_model(&s.triage.model) {
+        Ok(m) => line(
+            true,
+            "triage model",
+            &format!("{} ({} features)", if s.triage.model.is_empty() { "built-in" } else { &s.triage.model }, m.feature_count()),
+        ),
+        Err(e) => line(false, "triage model", &format!("{e:#}")),
+    };
+    all &= match crate::prompts::Templates::load(Some(&s.prompts.path)) {
+        Ok(_) => line(true, "prompts", &format!("built-in, overridden from {} when present", s.prompts.path.display())),
+        Err(e) => line(false, "prompts", &e),
+    };
+    anyhow::ensure!(all, "some checks failed");
+    Ok(())
+}

@@ -1,0 +1,44 @@
+//! The command line (fixed surface, see docs/ARCHITECTURE.md): one module per subcommand.
+
+pub mod ask;
+pub mod doctor;
+pub mod kb;
+pub mod run;
+pub mod triage;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(name = "opsdesk", version, about = "Support, alerts and finance from Slack and Discord")]
+pub struct Cli {
+    /// Folder with default.toml and <env>.toml.
+    #[arg(long, global = true, default_value = "config")]
+    pub config: PathBuf,
+    #[command(subcommand)]
+    pub cmd: Cmd,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Cmd {
+    /// Start everything configured; with no Slack/Discord tokens, a terminal console.
+    Run,
+    /// Run one message through the customer pipeline.
+    Ask {
+        text: String,
+        /// One JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Triage JSONL {"text"} from stdin; or train / eval a model.
+    Triage(triage::Args),
+    /// Knowledge-base tools.
+    Kb {
+        #[command(subcommand)]
+        cmd: kb::KbCmd,
+    },
+    /// Create or update the database schema.
+    Migrate,
+    /// Check configuration, database and connections.
+    Doctor,
+}

@@ -1,0 +1,106 @@
+//! `opsdesk triage [--model PATH]` (JSONL in → JSONL out), `triage train` and `triage eval`.
+
+use crate::config::Settings;
+use crate::triage::{Model, TrainParams, data, eval};
+use anyhow::Context;
+use clap::{Args as ClapArgs, Subcommand};
+use std::io::{BufRead, BufReader, Write};
+use std::path::PathBuf;
+
+#[derive(ClapArgs, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct Args {
+    #[command(subcommand)]
+    pub action: Option<Action>,
+    /// Model file from `triage train` (default: triage.model, else the built-in model).
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Action {
+    /// Train a model from labelled JSONL {"text", "tier"}.
+    Train {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Evaluate a model on labelled JSONL: accuracy, per-tier precision/recall, confusion matrix.
+    Eval {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        model: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn model_for(s: &Settings, path: Option<&PathBuf>) -> anyhow::Result<Model> {
+    match path {
+        Some(p) => Ok(Model::load(p)?),
+        None => crate::app::load_model(&s.triage.model),
+    }
+}
+
+fn read_labelled(path: &PathBuf) -> anyhow::Result<Vec<(String, crate::domain::Tier)>> {
+    let f = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let (ok, bad) = data::read_labelled(BufReader::new(f))?;
+    for b in &bad {
+        eprintln!("{}: skipped {b}", path.display());
+    }
+    anyhow::ensure!(!ok.is_empty(), "{} holds no usable labelled lines", path.display());
+    Ok(ok)
+}
+
+pub fn run(s: &Settings, a: &Args) -> anyhow::Result<()> {
+    match &a.action {
+        None => classify_stdin(s, a.model.as_ref()),
+        Some(Action::Train { data, out }) => {
+            let examples = read_labelled(data)?;
+            let started = std::time::Instant::now();
+            let m = Model::train(&examples, &TrainParams::default())?;
+            std::fs::write(out, m.to_json()).with_context(|| format!("cannot write {}", out.display()))?;
+            eprintln!(
+                "trained on {} examples ({} features) in {:.1?}; wrote {}",
+                examples.len(),
+                m.feature_count(),
+                started.elapsed(),
+                out.display()
+            );
+            Ok(())
+        }
+        Some(Action::Eval { data, model, json }) => {
+            let triager = crate::app::triager(s, model_for(s, model.as_ref().or(a.model.as_ref()))?);
+            let examples = read_labelled(data)?;
+            let pairs: Vec<_> = examples.iter().map(|(t, truth)| (*truth, triager.triage(t).tier)).collect();
+            let report = eval::evaluate(&pairs);
+            if *json {
+                println!("{}", serde_json::to_string(&report)?)
+            } else {
+                print!("{}", report.render())
+            }
+            Ok(())
+        }
+    }
+}
+
+fn classify_stdin(s: &Settings, model: Option<&PathBuf>) -> anyhow::Result<()> {
+    let triager = crate::app::triager(s, model_for(s, model)?);
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for (i, line) in std::io::stdin().lock().lines().enumerate() {
+        match data::parse_line(&line?, i + 1, false) {
+            Ok(Some((text, _))) => {
+                let t = triager.triage(&text);
+                serde_json::to_writer(&mut out, &serde_json::json!({"text": text, "tier": t.tier, "confidence": t.confidence}))?;
+                out.write_all(b"\n")?;
+            }
+            Ok(None) => {}
+            Err(b) => eprintln!("stdin: skipped {b}"),
+        }
+    }
+    out.flush()?;
+    Ok(())
+}

@@ -1,0 +1,90 @@
+//! `/ops …` founders' commands, one module per command; parsed with clap, authorised in code.
+
+mod metrics;
+mod status;
+mod tickets;
+
+use crate::domain::ports::StoreError;
+use crate::domain::{Millis, Platform, Reply};
+use crate::pipeline::Pipeline;
+use clap::{Parser, Subcommand};
+
+/// What a command runs with.
+pub struct CommandCtx<'a> {
+    pub pipeline: &'a Pipeline,
+    pub platform: Platform,
+    pub user: &'a str,
+    pub now: Millis,
+}
+
+#[derive(Parser, Debug)]
+#[command(name = "/ops", no_binary_name = true, disable_version_flag = true, about = "opsdesk founders' commands")]
+struct OpsCli {
+    #[command(subcommand)]
+    cmd: OpsCmd,
+}
+
+#[derive(Subcommand, Debug)]
+enum OpsCmd {
+    /// What is connected, queue depths and open tickets.
+    Status,
+    /// Recent tickets with their state and age.
+    Tickets(tickets::Args),
+    /// Per-tier involvement, resolution rate, first-response time and cost.
+    Metrics(metrics::Args),
+}
+
+/// Whether `user` may run `/ops` on `platform`: the local console always; elsewhere only listed users.
+pub fn allowed(ctx: &CommandCtx<'_>) -> bool {
+    ctx.platform == Platform::Console
+        || ctx.pipeline.settings.ops.allowed_users.iter().any(|u| *u == format!("{}:{}", ctx.platform.as_str(), ctx.user))
+}
+
+/// Runs one `/ops` command line; returns the reply and, for state-changing or refused commands, the
+/// audit action to record.
+pub async fn run(ctx: &CommandCtx<'_>, args: &str) -> Result<(Reply, Option<String>), StoreError> {
+    if !allowed(ctx) {
+        return Ok((Reply::text("Sorry, /ops is only for the team members listed in ops.allowed_users."), Some("ops.refused".into())));
+    }
+    let cli = match OpsCli::try_parse_from(args.split_whitespace()) {
+        Ok(c) => c,
+        Err(e) => return Ok((Reply::text(e.render().to_string().trim_end().to_string()), None)),
+    };
+    let reply = match cli.cmd {
+        OpsCmd::Status => status::run(ctx).await?,
+        OpsCmd::Tickets(a) => tickets::run(ctx, &a).await?,
+        OpsCmd::Metrics(a) => metrics::run(ctx, &a).await?,
+    };
+    Ok((reply, None))
+}
+
+/// `3m`, `2h 5m`, `4d` — ages and durations for people.
+pub fn human_duration(ms: i64) -> String {
+    let s = ms.max(0) / 1000;
+    match s {
+        0..60 => format!("{s}s"),
+        60..3600 => format!("{}m", s / 60),
+        3600..86400 => format!("{}h {}m", s / 3600, (s % 3600) / 60),
+        _ => format!("{}d {}h", s / 86400, (s % 86400) / 3600),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(human_duration(42_000), "42s");
+        assert_eq!(human_duration(3 * 60_000), "3m");
+        assert_eq!(human_duration(2 * 3_600_000 + 5 * 60_000), "2h 5m");
+        assert_eq!(human_duration(4 * 86_400_000), "4d 0h");
+    }
+
+    #[test]
+    fn parses_subcommands_and_rejects_unknown_ones() {
+        assert!(matches!(OpsCli::try_parse_from("tickets --escalated".split_whitespace()).unwrap().cmd, OpsCmd::Tickets(a) if a.escalated));
+        let err = OpsCli::try_parse_from("frobnicate".split_whitespace()).unwrap_err().render().to_string();
+        assert!(err.contains("frobnicate"), "{err}");
+    }
+}

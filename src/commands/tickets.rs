@@ -1,0 +1,47 @@
+//! `/ops tickets [--escalated] [--all] [-n N]`: recent tickets with state, tier and age.
+
+use super::{CommandCtx, human_duration};
+use crate::domain::ports::{StoreError, TicketFilter};
+use crate::domain::{Reply, TicketState};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Only tickets waiting for or owned by a person.
+    #[arg(long)]
+    pub escalated: bool,
+    /// Include resolved tickets.
+    #[arg(long)]
+    pub all: bool,
+    /// How many to show.
+    #[arg(short = 'n', long, default_value_t = 20)]
+    pub limit: i64,
+}
+
+pub async fn run(ctx: &CommandCtx<'_>, a: &Args) -> Result<Reply, StoreError> {
+    let states = if a.escalated {
+        vec![TicketState::Escalated, TicketState::Claimed]
+    } else if a.all {
+        vec![]
+    } else {
+        vec![TicketState::Open, TicketState::Answered, TicketState::Escalated, TicketState::Claimed]
+    };
+    let list = ctx.pipeline.store.tickets(&TicketFilter { states, limit: a.limit.clamp(1, 200) }).await?;
+    if list.is_empty() {
+        return Ok(Reply::text(if a.escalated { "No escalated tickets." } else { "No open tickets." }));
+    }
+    let mut s = String::from("#     state      tier    age      customer  subject\n");
+    for t in list {
+        let tier = t.tier.map_or("-", |t| t.as_str());
+        let subject: String = t.subject.chars().take(48).collect();
+        s.push_str(&format!(
+            "#{:<4} {:<10} {:<7} {:<8} {:<9} {}\n",
+            t.id,
+            t.state.as_str(),
+            tier,
+            human_duration(ctx.now - t.opened_at),
+            t.customer,
+            subject
+        ));
+    }
+    Ok(Reply::text(s.trim_end().to_string()))
+}

@@ -1,0 +1,182 @@
+//! Settings: the built-in/on-disk `default.toml`, then `config/<env>.toml`, then `OPSDESK__…`
+//! environment variables. Unknown keys and bad values are errors naming the key and the file.
+
+use crate::domain::{ChannelRole, Platform};
+use figment::Figment;
+use figment::providers::{Env, Format, Toml};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// The documented defaults, compiled in so opsdesk runs with zero configuration anywhere.
+pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub store: StoreSettings,
+    pub triage: TriageSettings,
+    pub kb: KbSettings,
+    pub support: SupportSettings,
+    pub ops: OpsSettings,
+    pub prompts: PromptSettings,
+    pub console: ConsoleSettings,
+    #[serde(default)]
+    pub channels: Vec<ChannelSettings>,
+}
+
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoreSettings {
+    pub url: String,
+    pub max_connections: u32,
+    pub busy_timeout_secs: u64,
+}
+
+impl std::fmt::Debug for StoreSettings {
+    // The URL may carry a password: never print it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoreSettings").field("url", &redact_url(&self.url)).field("max_connections", &self.max_connections).finish()
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TriageSettings {
+    pub model: String,
+    pub confidence_threshold: f64,
+    pub human_threshold: f64,
+    pub human_phrases: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KbSettings {
+    pub path: PathBuf,
+    pub base_url: String,
+    pub min_score: f32,
+    pub answer_chars: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SupportSettings {
+    pub unhelpful_turns: i64,
+    pub max_message_chars: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpsSettings {
+    pub allowed_users: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PromptSettings {
+    pub path: PathBuf,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsoleSettings {
+    pub user: String,
+    pub channel: String,
+    pub escalation_channel: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChannelSettings {
+    pub platform: Platform,
+    pub id: String,
+    pub role: ChannelRole,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration error: {0}")]
+    Invalid(String),
+    #[error("OPSDESK_ENV={env} but {path} does not exist")]
+    MissingEnvFile { env: String, path: String },
+}
+
+impl Settings {
+    /// Loads settings from `dir` (its `default.toml` when present, else the built-in one), the
+    /// environment file named by `OPSDESK_ENV`, and `OPSDESK__…` variables.
+    pub fn load(dir: &Path) -> Result<Settings, ConfigError> {
+        let on_disk = dir.join("default.toml");
+        let mut fig = if on_disk.is_file() { Figment::from(Toml::file_exact(&on_disk)) } else { Figment::from(Toml::string(DEFAULT_TOML)) };
+        if let Ok(env) = std::env::var("OPSDESK_ENV") {
+            let path = dir.join(format!("{env}.toml"));
+            if !path.is_file() {
+                return Err(ConfigError::MissingEnvFile { env, path: path.display().to_string() });
+            }
+            fig = fig.merge(Toml::file_exact(path));
+        }
+        fig = fig.merge(Env::prefixed("OPSDESK__").split("__"));
+        let mut s: Settings = fig.extract().map_err(|e| ConfigError::Invalid(describe(e)))?;
+        if let Ok(url) = std::env::var("DATABASE_URL")
+            && !url.is_empty()
+        {
+            s.store.url = url;
+        }
+        s.validate()?;
+        Ok(s)
+    }
+
+    /// The built-in defaults alone (tests, benchmarks).
+    pub fn builtin() -> Settings {
+        Figment::from(Toml::string(DEFAULT_TOML)).extract().expect("built-in config is valid")
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let bad = |k: &str, why: &str| Err(ConfigError::Invalid(format!("{k}: {why}")));
+        for (k, v) in
+            [("triage.confidence_threshold", self.triage.confidence_threshold), ("triage.human_threshold", self.triage.human_threshold)]
+        {
+            if !(0.0..=1.0).contains(&v) {
+                return bad(k, "must be between 0 and 1");
+            }
+        }
+        if self.support.max_message_chars == 0 {
+            return bad("support.max_message_chars", "must be positive");
+        }
+        if self.store.max_connections == 0 {
+            return bad("store.max_connections", "must be positive");
+        }
+        Ok(())
+    }
+
+    /// The role configured for a channel, if any.
+    pub fn channel_role(&self, platform: Platform, channel: &str) -> Option<ChannelRole> {
+        self.channels.iter().find(|c| c.platform == platform && c.id == channel).map(|c| c.role)
+    }
+
+    /// The first channel with `role` on `platform`.
+    pub fn channel_with_role(&self, platform: Platform, role: ChannelRole) -> Option<&str> {
+        self.channels.iter().find(|c| c.platform == platform && c.role == role).map(|c| c.id.as_str())
+    }
+}
+
+/// figment's errors name the key and the source file; keep every error of a chain.
+fn describe(e: figment::Error) -> String {
+    e.into_iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ")
+}
+
+/// Hides a password in a database URL.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.find(':') {
+                Some(c) => format!("{}{}:***{}", &url[..s + 3], &creds[..c], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+#[path = "config_tests.rs"]
+mod tests;

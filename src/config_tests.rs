@@ -1,0 +1,81 @@
+//! Tests for settings layering and the errors bad configuration produces (figment's Jail isolates
+//! the environment and the working directory).
+#![allow(clippy::result_large_err)] // figment::Jail's closure signature is fixed by figment.
+
+use super::*;
+use figment::Jail;
+
+#[test]
+fn builtin_defaults_load_and_name_the_console_channels() {
+    let s = Settings::builtin();
+    assert_eq!(s.store.url, "sqlite://opsdesk.db");
+    assert_eq!(s.channel_role(Platform::Console, "community"), Some(ChannelRole::Customer));
+    assert_eq!(s.channel_with_role(Platform::Console, ChannelRole::Escalation), Some("escalations"));
+}
+
+#[test]
+fn env_file_and_variables_override_in_order() {
+    Jail::expect_with(|jail| {
+        jail.create_dir("config")?;
+        jail.create_file("config/default.toml", DEFAULT_TOML)?;
+        jail.create_file("config/staging.toml", "[triage]\nhuman_threshold = 0.2\nconfidence_threshold = 0.4\n")?;
+        jail.set_env("OPSDESK_ENV", "staging");
+        jail.set_env("OPSDESK__TRIAGE__CONFIDENCE_THRESHOLD", "0.7");
+        let s = Settings::load(Path::new("config")).expect("loads");
+        assert_eq!(s.triage.human_threshold, 0.2);
+        assert_eq!(s.triage.confidence_threshold, 0.7);
+        Ok(())
+    });
+}
+
+#[test]
+fn unknown_key_is_an_error_naming_key_and_file() {
+    Jail::expect_with(|jail| {
+        jail.create_dir("config")?;
+        jail.create_file("config/default.toml", DEFAULT_TOML)?;
+        jail.create_file("config/prod.toml", "[store]\nurll = \"x\"\n")?;
+        jail.set_env("OPSDESK_ENV", "prod");
+        let err = Settings::load(Path::new("config")).unwrap_err().to_string();
+        assert!(err.contains("urll"), "{err}");
+        assert!(err.contains("prod.toml"), "{err}");
+        Ok(())
+    });
+}
+
+#[test]
+fn bad_value_is_an_error_naming_the_key() {
+    Jail::expect_with(|jail| {
+        jail.set_env("OPSDESK__SUPPORT__UNHELPFUL_TURNS", "lots");
+        let err = Settings::load(Path::new("nowhere")).unwrap_err().to_string();
+        assert!(err.to_lowercase().contains("support.unhelpful_turns"), "{err}");
+        assert!(err.contains("OPSDESK__"), "names where the value came from: {err}");
+        jail.set_env("OPSDESK__SUPPORT__UNHELPFUL_TURNS", "3");
+        jail.set_env("OPSDESK__TRIAGE__HUMAN_THRESHOLD", "1.5");
+        let err = Settings::load(Path::new("nowhere")).unwrap_err().to_string();
+        assert!(err.contains("triage.human_threshold"), "{err}");
+        Ok(())
+    });
+}
+
+#[test]
+fn missing_env_file_is_named() {
+    Jail::expect_with(|jail| {
+        jail.set_env("OPSDESK_ENV", "qa");
+        let err = Settings::load(Path::new("config")).unwrap_err().to_string();
+        assert!(err.contains("qa.toml"), "{err}");
+        Ok(())
+    });
+}
+
+#[test]
+fn database_url_env_wins_and_is_redacted_in_debug() {
+    Jail::expect_with(|jail| {
+        jail.set_env("DATABASE_URL", "postgres://app:s3cret@db:5432/ops");
+        let s = Settings::load(Path::new("nowhere")).unwrap();
+        assert_eq!(s.store.url, "postgres://app:s3cret@db:5432/ops");
+        let dbg = format!("{:?}", s.store);
+        assert!(!dbg.contains("s3cret"), "{dbg}");
+        assert!(dbg.contains("app:***@db"), "{dbg}");
+        Ok(())
+    });
+}

@@ -1,0 +1,17 @@
+//! The platform-neutral core: events, replies, tickets, triage tiers, the support desk's decisions and
+//! the port traits. Nothing here imports a platform, database or LLM crate; time is always an argument.
+
+pub mod event;
+pub mod ports;
+pub mod reply;
+pub mod support;
+pub mod ticket;
+pub mod tier;
+
+pub use event::{ChannelRole, Event, EventKind, Platform};
+pub use reply::{Button, ButtonStyle, Card, Citation, Field, Reply};
+pub use ticket::{Ticket, TicketState};
+pub use tier::{Tier, Triage};
+
+/// Milliseconds since the Unix epoch: the one clock unit the domain and the store share.
+pub type Millis = i64;

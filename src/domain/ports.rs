@@ -1,0 +1,251 @@
+//! The port traits the runtime implements: chat platforms, the store, the knowledge base and the LLM.
+//! Their data types live here too, so adapters depend on the domain and never the other way round.
+
+use super::{Millis, Platform, Reply, Ticket, TicketState};
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+// ---------------------------------------------------------------- chat platforms
+
+/// Which earlier message an update replaces: an outbox row we posted, or a platform message id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum Target {
+    Outbox(i64),
+    Message(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum OutboundOp {
+    /// A new message (in `thread` when set).
+    Post,
+    /// Edit a message posted earlier, in place.
+    Update { target: Target },
+    /// Visible only to `user` (command replies, refusals).
+    Ephemeral { user: String },
+}
+
+/// One message to deliver, as persisted in the outbox.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Outbound {
+    pub platform: Platform,
+    pub channel: String,
+    pub thread: Option<String>,
+    pub op: OutboundOp,
+    pub reply: Reply,
+}
+
+/// A delivery attempt's failure, as the outbox worker needs to know it.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SendError {
+    #[error("rate limited; retry after {retry_after_ms} ms")]
+    RateLimited { retry_after_ms: u64 },
+    #[error("temporary failure: {0}")]
+    Transient(String),
+    #[error("permanent failure: {0}")]
+    Permanent(String),
+}
+
+#[async_trait]
+pub trait ChatPlatform: Send + Sync {
+    fn platform(&self) -> Platform;
+    /// Delivers one message; returns the platform's id for it (used to edit it later), when it has one.
+    /// `resolved_target` is the platform id of the message an update replaces.
+    async fn send(&self, msg: &Outbound, resolved_target: Option<&str>) -> Result<Option<String>, SendError>;
+}
+
+// ---------------------------------------------------------------- knowledge base
+
+/// One retrieved knowledge-base section.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KbHit {
+    /// Stable id: `page-slug#section-slug`.
+    pub id: String,
+    pub title: String,
+    pub link: String,
+    pub text: String,
+    pub tags: Vec<String>,
+    pub score: f32,
+}
+
+pub trait KnowledgeBase: Send + Sync {
+    fn search(&self, query: &str, limit: usize) -> Vec<KbHit>;
+}
+
+// ---------------------------------------------------------------- LLM
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LlmMessage {
+    pub role: String,
+    pub content: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LlmRequest {
+    /// Which configured agent (triage, tier1, tier2, summary) is asking: selects model and price.
+    pub agent: String,
+    pub messages: Vec<LlmMessage>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LlmResponse {
+    pub content: String,
+    pub input_tokens: u32,
+    pub output_tokens: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("LLM unavailable: {0}")]
+pub struct LlmError(pub String);
+
+#[async_trait]
+pub trait Llm: Send + Sync {
+    async fn chat(&self, req: LlmRequest) -> Result<LlmResponse, LlmError>;
+}
+
+// ---------------------------------------------------------------- store
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// Someone else changed the row first (optimistic concurrency); re-read and retry.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    #[error("database error: {0}")]
+    Other(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InboxPut {
+    New,
+    Duplicate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Customer {
+    pub platform: Platform,
+    pub user_id: String,
+    pub account_id: String,
+    pub vip: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TicketMessage {
+    pub author_kind: String,
+    pub author: String,
+    pub text: String,
+    pub at: Millis,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditEntry {
+    pub at: Millis,
+    pub actor: String,
+    pub action: String,
+    pub subject: String,
+    pub detail: String,
+}
+
+/// Everything one handled event changes, applied atomically: the ticket (checked against its version),
+/// the conversation, the outbox and the audit log, and the inbox row marked processed.
+#[derive(Debug, Clone, Default)]
+pub struct Commit {
+    pub inbox_key: Option<String>,
+    pub ticket: Option<Ticket>,
+    pub messages: Vec<(i64, TicketMessage)>,
+    pub outbox: Vec<Outbound>,
+    pub audit: Vec<AuditEntry>,
+    pub now: Millis,
+}
+
+/// A claimed outbox row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboxItem {
+    pub id: i64,
+    pub attempts: i64,
+    pub msg: Outbound,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TicketFilter {
+    pub states: Vec<TicketState>,
+    pub limit: i64,
+}
+
+/// Per-tier support figures since a point in time.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct TierStats {
+    pub tier: String,
+    pub tickets: i64,
+    pub resolved: i64,
+    pub avg_first_response_ms: Option<f64>,
+    pub avg_resolve_ms: Option<f64>,
+    pub cost_micros: i64,
+}
+
+/// Inbound events, persisted before they are acknowledged.
+#[async_trait]
+pub trait InboxStore: Send + Sync {
+    /// Persists an inbound event; `Duplicate` when its key was seen before.
+    async fn inbox_put(&self, key: &str, source: &str, payload: &str, now: Millis) -> Result<InboxPut, StoreError>;
+    /// Events stored but never processed (a crash between ack and handling), oldest first.
+    async fn inbox_unprocessed(&self, older_than: Millis, limit: i64) -> Result<Vec<(String, String)>, StoreError>;
+    async fn inbox_mark(&self, key: &str, now: Millis, error: Option<&str>) -> Result<(), StoreError>;
+}
+
+/// Tickets, their conversations and linked customers.
+#[async_trait]
+pub trait TicketStore: Send + Sync {
+    async fn customer(&self, platform: Platform, user_id: &str) -> Result<Option<Customer>, StoreError>;
+    async fn link_customer(&self, c: &Customer, now: Millis) -> Result<(), StoreError>;
+    /// The ticket for a thread, opening a new one when there is none.
+    async fn ticket_for_thread(&self, key: &ThreadKey<'_>, customer: &str, subject: &str, now: Millis) -> Result<Ticket, StoreError>;
+    async fn ticket(&self, id: i64) -> Result<Option<Ticket>, StoreError>;
+    async fn tickets(&self, filter: &TicketFilter) -> Result<Vec<Ticket>, StoreError>;
+    async fn ticket_messages(&self, id: i64) -> Result<Vec<TicketMessage>, StoreError>;
+    async fn ticket_counts(&self) -> Result<Vec<(TicketState, i64)>, StoreError>;
+    async fn tier_stats(&self, since: Millis) -> Result<Vec<TierStats>, StoreError>;
+    /// Applies a commit atomically; returns the new outbox ids in order. `Conflict` if the ticket moved on.
+    async fn commit(&self, c: Commit) -> Result<Vec<i64>, StoreError>;
+}
+
+/// Outbound messages waiting for delivery.
+#[async_trait]
+pub trait OutboxStore: Send + Sync {
+    /// Leases up to `limit` due rows to `owner`, oldest first.
+    async fn outbox_claim(&self, owner: &str, now: Millis, lease_ms: i64, limit: i64) -> Result<Vec<OutboxItem>, StoreError>;
+    async fn outbox_sent(&self, id: i64, platform_ref: Option<&str>, now: Millis) -> Result<(), StoreError>;
+    async fn outbox_retry(&self, id: i64, not_before: Millis, error: &str) -> Result<(), StoreError>;
+    async fn outbox_failed(&self, id: i64, error: &str) -> Result<(), StoreError>;
+    /// The platform id of a delivered row (None until delivered).
+    async fn outbox_ref(&self, id: i64) -> Result<Option<String>, StoreError>;
+    /// Rows not yet delivered.
+    async fn outbox_depth(&self) -> Result<i64, StoreError>;
+}
+
+/// The append-only audit log.
+#[async_trait]
+pub trait AuditStore: Send + Sync {
+    async fn audit(&self, e: &AuditEntry) -> Result<(), StoreError>;
+    async fn audit_recent(&self, n: i64) -> Result<Vec<AuditEntry>, StoreError>;
+}
+
+/// The whole store, one object over SQLite or Postgres.
+#[async_trait]
+pub trait Store: InboxStore + TicketStore + OutboxStore + AuditStore {
+    /// The backend's name ("SQLite" or "PostgreSQL").
+    fn backend(&self) -> &str;
+    async fn ping(&self) -> Result<(), StoreError>;
+}
+
+/// Identifies a conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThreadKey<'a> {
+    pub platform: Platform,
+    pub channel: &'a str,
+    pub thread: &'a str,
+}

@@ -1,0 +1,106 @@
+//! Outbound content, platform-neutral: adapters render it as Block Kit, Discord components or console text.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum ButtonStyle {
+    #[default]
+    Default,
+    Primary,
+    Danger,
+}
+
+/// A button: `action` names what it does, `value` names its target (e.g. a ticket id).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Button {
+    pub label: String,
+    pub action: String,
+    pub value: String,
+    #[serde(default)]
+    pub style: ButtonStyle,
+}
+
+impl Button {
+    pub fn new(label: &str, action: &str, value: impl Into<String>) -> Self {
+        Button { label: label.into(), action: action.into(), value: value.into(), style: ButtonStyle::Default }
+    }
+
+    pub fn styled(mut self, style: ButtonStyle) -> Self {
+        self.style = style;
+        self
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Field {
+    pub name: String,
+    pub value: String,
+}
+
+/// Where an answer came from: a knowledge-base section's title and link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Citation {
+    pub title: String,
+    pub link: String,
+}
+
+/// A structured message: title, body, fields, citations and buttons.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Card {
+    pub title: String,
+    #[serde(default)]
+    pub body: String,
+    #[serde(default)]
+    pub fields: Vec<Field>,
+    #[serde(default)]
+    pub citations: Vec<Citation>,
+    #[serde(default)]
+    pub buttons: Vec<Button>,
+    /// A short line under the card (who acted, when).
+    #[serde(default)]
+    pub footer: Option<String>,
+}
+
+/// What the bot says: plain text or a card.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Reply {
+    Text { text: String },
+    Card(Card),
+}
+
+impl Reply {
+    pub fn text(t: impl Into<String>) -> Self {
+        Reply::Text { text: t.into() }
+    }
+
+    /// The buttons a reader can click, in order.
+    pub fn buttons(&self) -> &[Button] {
+        match self {
+            Reply::Text { .. } => &[],
+            Reply::Card(c) => &c.buttons,
+        }
+    }
+
+    /// A plain-text rendering, used for logs, fallbacks and the platforms' notification text.
+    pub fn plain(&self) -> String {
+        match self {
+            Reply::Text { text } => text.clone(),
+            Reply::Card(c) => {
+                let mut s = c.title.clone();
+                if !c.body.is_empty() {
+                    s.push('\n');
+                    s.push_str(&c.body);
+                }
+                for f in &c.fields {
+                    s.push_str(&format!("\n{}: {}", f.name, f.value));
+                }
+                for cit in &c.citations {
+                    s.push_str(&format!("\nSource: {} <{}>", cit.title, cit.link));
+                }
+                s
+            }
+        }
+    }
+}

@@ -1,0 +1,166 @@
+//! The support desk's decisions: given a ticket, a triaged message and what the knowledge base found,
+//! decide to stay silent, answer or escalate, and apply the ticket transition. Pure: no I/O, `now` given.
+
+use super::{Millis, Ticket, TicketState, Tier, Triage};
+
+/// Settings the desk decides with (from config and the customer record).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Policy {
+    /// Bot answers in a row without "Solved" after which the next message goes to a person.
+    pub unhelpful_turns: i64,
+}
+
+/// Facts about the message being handled.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Incoming<'a> {
+    pub text: &'a str,
+    pub mentioned: bool,
+    pub vip: bool,
+    pub triage: &'a Triage,
+    /// Whether the knowledge base holds a section that clears the score threshold for this message.
+    pub grounded: bool,
+}
+
+/// Why a ticket went to a person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EscalationReason {
+    Triage(String),
+    Vip,
+    NotGrounded,
+    Unhelpful(i64),
+    CustomerAsked,
+}
+
+impl EscalationReason {
+    pub fn describe(&self) -> String {
+        match self {
+            EscalationReason::Triage(why) => format!("triaged as human ({why})"),
+            EscalationReason::Vip => "VIP customer".into(),
+            EscalationReason::NotGrounded => "no knowledge-base section answers it".into(),
+            EscalationReason::Unhelpful(n) => format!("{n} bot answers did not solve it"),
+            EscalationReason::CustomerAsked => "the customer asked for a person".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Silence {
+    NotSupport,
+    HumanOwned,
+}
+
+/// What the desk decided for one customer message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Silent(Silence),
+    Answer(Tier),
+    Escalate(EscalationReason),
+}
+
+/// Decides what to do with a customer message and moves the ticket accordingly.
+pub fn on_customer_message(ticket: &mut Ticket, msg: &Incoming<'_>, policy: &Policy, now: Millis) -> Action {
+    if ticket.state.human_owned() {
+        ticket.updated_at = now;
+        return Action::Silent(Silence::HumanOwned);
+    }
+    let was_resolved = ticket.state == TicketState::Resolved;
+    let mut tier = msg.triage.tier;
+    if tier == Tier::None {
+        if !msg.mentioned {
+            // Chit-chat ("thanks!") never reopens or answers anything.
+            ticket.updated_at = now;
+            return Action::Silent(Silence::NotSupport);
+        }
+        tier = Tier::Tier1;
+    }
+    if was_resolved {
+        ticket.reopen(now).expect("resolved tickets reopen");
+    }
+    if ticket.tier.is_none() {
+        ticket.tier = Some(tier);
+        ticket.confidence = Some(msg.triage.confidence);
+    }
+    let reason = if msg.vip {
+        Some(EscalationReason::Vip)
+    } else if tier == Tier::Human {
+        Some(EscalationReason::Triage(match &msg.triage.reason {
+            super::tier::TriageReason::Rule(p) => format!("matched \"{p}\""),
+            super::tier::TriageReason::Model => format!("confidence {:.2}", msg.triage.confidence),
+            super::tier::TriageReason::LowConfidence => "classifier unsure".into(),
+        }))
+    } else if ticket.bot_turns >= policy.unhelpful_turns {
+        Some(EscalationReason::Unhelpful(ticket.bot_turns))
+    } else if !msg.grounded {
+        Some(EscalationReason::NotGrounded)
+    } else {
+        None
+    };
+    match reason {
+        Some(r) => {
+            ticket.escalate(now).expect("open or answered tickets escalate");
+            Action::Escalate(r)
+        }
+        None => {
+            ticket.answer(tier, now).expect("open or answered tickets take answers");
+            Action::Answer(tier)
+        }
+    }
+}
+
+/// What a customer-facing button asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CustomerButton {
+    Solved,
+    Human,
+}
+
+impl CustomerButton {
+    pub const SOLVED: &'static str = "ticket.solved";
+    pub const HUMAN: &'static str = "ticket.human";
+
+    pub fn parse(action: &str) -> Option<Self> {
+        match action {
+            Self::SOLVED => Some(CustomerButton::Solved),
+            Self::HUMAN => Some(CustomerButton::Human),
+            _ => None,
+        }
+    }
+}
+
+/// The result of a click on an answer's buttons.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClickOutcome {
+    Resolved,
+    Escalated,
+    /// Already in the requested state (a double click): nothing changes.
+    AlreadyDone(TicketState),
+    /// Only the customer who asked may press these buttons.
+    NotYours,
+}
+
+/// Applies a customer's click on "Solved" / "Talk to a human".
+pub fn on_customer_click(ticket: &mut Ticket, button: CustomerButton, clicker: &str, now: Millis) -> ClickOutcome {
+    if clicker != ticket.customer {
+        return ClickOutcome::NotYours;
+    }
+    match button {
+        CustomerButton::Solved => match ticket.resolve(now) {
+            Ok(()) if ticket.state == TicketState::Resolved => ClickOutcome::Resolved,
+            _ => ClickOutcome::AlreadyDone(ticket.state),
+        },
+        CustomerButton::Human => {
+            if ticket.state.human_owned() {
+                return ClickOutcome::AlreadyDone(ticket.state);
+            }
+            if ticket.state == TicketState::Resolved {
+                ticket.reopen(now).expect("resolved tickets reopen");
+            }
+            ticket.escalate(now).expect("open tickets escalate");
+            ClickOutcome::Escalated
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "support_tests.rs"]
+mod tests;

@@ -1,0 +1,114 @@
+//! Unit tests for the support desk's decisions.
+
+use super::*;
+use crate::domain::Platform;
+use crate::domain::tier::TriageReason;
+
+fn ticket(state: TicketState) -> Ticket {
+    Ticket {
+        id: 7,
+        platform: Platform::Console,
+        channel: "c".into(),
+        thread: "t".into(),
+        customer: "cust".into(),
+        state,
+        tier: None,
+        confidence: None,
+        subject: "s".into(),
+        bot_turns: 0,
+        opened_at: 0,
+        first_response_at: None,
+        resolved_at: None,
+        updated_at: 0,
+        claimed_by: None,
+        version: 0,
+    }
+}
+
+fn triage(tier: Tier) -> Triage {
+    Triage { tier, confidence: 0.9, reason: TriageReason::Model }
+}
+
+fn msg<'a>(t: &'a Triage, grounded: bool) -> Incoming<'a> {
+    Incoming { text: "x", mentioned: false, vip: false, triage: t, grounded }
+}
+
+const POLICY: Policy = Policy { unhelpful_turns: 3 };
+
+#[test]
+fn grounded_tier1_is_answered() {
+    let mut t = ticket(TicketState::Open);
+    let tr = triage(Tier::Tier1);
+    assert_eq!(on_customer_message(&mut t, &msg(&tr, true), &POLICY, 5), Action::Answer(Tier::Tier1));
+    assert_eq!(t.state, TicketState::Answered);
+    assert_eq!(t.first_response_at, Some(5));
+}
+
+#[test]
+fn ungrounded_question_escalates_instead_of_inventing() {
+    let mut t = ticket(TicketState::Open);
+    let tr = triage(Tier::Tier2);
+    assert_eq!(on_customer_message(&mut t, &msg(&tr, false), &POLICY, 5), Action::Escalate(EscalationReason::NotGrounded));
+    assert_eq!(t.state, TicketState::Escalated);
+}
+
+#[test]
+fn chit_chat_is_silent_unless_mentioned() {
+    let mut t = ticket(TicketState::Open);
+    let tr = triage(Tier::None);
+    assert_eq!(on_customer_message(&mut t, &msg(&tr, true), &POLICY, 5), Action::Silent(Silence::NotSupport));
+    let mut m = msg(&tr, true);
+    m.mentioned = true;
+    assert_eq!(on_customer_message(&mut t, &m, &POLICY, 6), Action::Answer(Tier::Tier1));
+}
+
+#[test]
+fn human_owned_ticket_keeps_the_bot_silent() {
+    for state in [TicketState::Escalated, TicketState::Claimed] {
+        let mut t = ticket(state);
+        let tr = triage(Tier::Tier1);
+        assert_eq!(on_customer_message(&mut t, &msg(&tr, true), &POLICY, 5), Action::Silent(Silence::HumanOwned));
+        assert_eq!(t.state, state);
+    }
+}
+
+#[test]
+fn third_unhelpful_turn_escalates() {
+    let mut t = ticket(TicketState::Answered);
+    t.bot_turns = 3;
+    let tr = triage(Tier::Tier1);
+    assert_eq!(on_customer_message(&mut t, &msg(&tr, true), &POLICY, 5), Action::Escalate(EscalationReason::Unhelpful(3)));
+}
+
+#[test]
+fn vip_and_rule_matches_escalate() {
+    let mut t = ticket(TicketState::Open);
+    let tr = triage(Tier::Tier1);
+    let mut m = msg(&tr, true);
+    m.vip = true;
+    assert_eq!(on_customer_message(&mut t, &m, &POLICY, 5), Action::Escalate(EscalationReason::Vip));
+    let mut t = ticket(TicketState::Open);
+    let tr = Triage { tier: Tier::Human, confidence: 1.0, reason: TriageReason::Rule("refund".into()) };
+    match on_customer_message(&mut t, &msg(&tr, true), &POLICY, 5) {
+        Action::Escalate(r) => assert_eq!(r.describe(), "triaged as human (matched \"refund\")"),
+        other => panic!("expected escalation, got {other:?}"),
+    }
+}
+
+#[test]
+fn resolved_ticket_reopens_on_a_new_question() {
+    let mut t = ticket(TicketState::Resolved);
+    let tr = triage(Tier::Tier1);
+    assert_eq!(on_customer_message(&mut t, &msg(&tr, true), &POLICY, 9), Action::Answer(Tier::Tier1));
+    assert_eq!(t.state, TicketState::Answered);
+}
+
+#[test]
+fn clicks_resolve_or_escalate_only_for_the_asker() {
+    let mut t = ticket(TicketState::Answered);
+    assert_eq!(on_customer_click(&mut t, CustomerButton::Solved, "stranger", 1), ClickOutcome::NotYours);
+    assert_eq!(on_customer_click(&mut t, CustomerButton::Solved, "cust", 2), ClickOutcome::Resolved);
+    assert_eq!(on_customer_click(&mut t, CustomerButton::Solved, "cust", 3), ClickOutcome::AlreadyDone(TicketState::Resolved));
+    assert_eq!(on_customer_click(&mut t, CustomerButton::Human, "cust", 4), ClickOutcome::Escalated);
+    assert_eq!(on_customer_click(&mut t, CustomerButton::Human, "cust", 5), ClickOutcome::AlreadyDone(TicketState::Escalated));
+}

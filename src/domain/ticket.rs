@@ -1,0 +1,193 @@
+//! The ticket and its state machine: open → answered → resolved | escalated → claimed → resolved;
+//! a new customer message reopens a resolved ticket.
+
+use super::{Millis, Platform, Tier};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TicketState {
+    Open,
+    Answered,
+    Escalated,
+    Claimed,
+    Resolved,
+}
+
+impl TicketState {
+    pub const ALL: [TicketState; 5] =
+        [TicketState::Open, TicketState::Answered, TicketState::Escalated, TicketState::Claimed, TicketState::Resolved];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TicketState::Open => "open",
+            TicketState::Answered => "answered",
+            TicketState::Escalated => "escalated",
+            TicketState::Claimed => "claimed",
+            TicketState::Resolved => "resolved",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<TicketState> {
+        TicketState::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+
+    /// Whether a person owns (or is about to own) the ticket, so the bot must stay silent in it.
+    pub fn human_owned(self) -> bool {
+        matches!(self, TicketState::Escalated | TicketState::Claimed)
+    }
+}
+
+impl fmt::Display for TicketState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A transition that is not allowed from the ticket's current state.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("ticket #{id} is {from}; it cannot be {verb}")]
+pub struct InvalidTransition {
+    pub id: i64,
+    pub from: TicketState,
+    pub verb: &'static str,
+}
+
+/// A support conversation, keyed by (platform, channel, thread).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Ticket {
+    pub id: i64,
+    pub platform: Platform,
+    pub channel: String,
+    pub thread: String,
+    pub customer: String,
+    pub state: TicketState,
+    pub tier: Option<Tier>,
+    pub confidence: Option<f64>,
+    pub subject: String,
+    /// Bot answers since the customer last said it was solved; three unhelpful turns escalate.
+    pub bot_turns: i64,
+    pub opened_at: Millis,
+    pub first_response_at: Option<Millis>,
+    pub resolved_at: Option<Millis>,
+    pub updated_at: Millis,
+    pub claimed_by: Option<String>,
+    /// Optimistic-concurrency version: every committed change bumps it.
+    pub version: i64,
+}
+
+impl Ticket {
+    fn go(&mut self, to: TicketState, allowed: &[TicketState], verb: &'static str, now: Millis) -> Result<(), InvalidTransition> {
+        if !allowed.contains(&self.state) {
+            return Err(InvalidTransition { id: self.id, from: self.state, verb });
+        }
+        self.state = to;
+        self.updated_at = now;
+        Ok(())
+    }
+
+    /// The bot answered (tier 1 or 2).
+    pub fn answer(&mut self, tier: Tier, now: Millis) -> Result<(), InvalidTransition> {
+        self.go(TicketState::Answered, &[TicketState::Open, TicketState::Answered], "answered", now)?;
+        self.tier = Some(tier);
+        self.bot_turns += 1;
+        self.first_response_at.get_or_insert(now);
+        Ok(())
+    }
+
+    /// Handed to a person.
+    pub fn escalate(&mut self, now: Millis) -> Result<(), InvalidTransition> {
+        self.go(TicketState::Escalated, &[TicketState::Open, TicketState::Answered], "escalated", now)?;
+        self.tier = Some(Tier::Human);
+        Ok(())
+    }
+
+    /// A person took ownership.
+    pub fn claim(&mut self, by: &str, now: Millis) -> Result<(), InvalidTransition> {
+        self.go(TicketState::Claimed, &[TicketState::Escalated], "claimed", now)?;
+        self.claimed_by = Some(by.to_string());
+        Ok(())
+    }
+
+    /// Solved, by the customer's click or a person.
+    pub fn resolve(&mut self, now: Millis) -> Result<(), InvalidTransition> {
+        self.go(
+            TicketState::Resolved,
+            &[TicketState::Open, TicketState::Answered, TicketState::Escalated, TicketState::Claimed],
+            "resolved",
+            now,
+        )?;
+        self.resolved_at = Some(now);
+        self.bot_turns = 0;
+        Ok(())
+    }
+
+    /// A new customer message on a resolved ticket opens it again.
+    pub fn reopen(&mut self, now: Millis) -> Result<(), InvalidTransition> {
+        self.go(TicketState::Open, &[TicketState::Resolved], "reopened", now)?;
+        self.resolved_at = None;
+        self.claimed_by = None;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) fn ticket(state: TicketState) -> Ticket {
+        Ticket {
+            id: 1,
+            platform: Platform::Console,
+            channel: "c".into(),
+            thread: "t".into(),
+            customer: "u".into(),
+            state,
+            tier: None,
+            confidence: None,
+            subject: "s".into(),
+            bot_turns: 0,
+            opened_at: 0,
+            first_response_at: None,
+            resolved_at: None,
+            updated_at: 0,
+            claimed_by: None,
+            version: 0,
+        }
+    }
+
+    #[test]
+    fn answer_records_first_response_once() {
+        let mut t = ticket(TicketState::Open);
+        t.answer(Tier::Tier1, 10).unwrap();
+        t.answer(Tier::Tier1, 20).unwrap();
+        assert_eq!(t.first_response_at, Some(10));
+        assert_eq!(t.bot_turns, 2);
+        assert_eq!(t.state, TicketState::Answered);
+    }
+
+    #[test]
+    fn escalated_flow_claims_then_resolves() {
+        let mut t = ticket(TicketState::Answered);
+        t.escalate(5).unwrap();
+        assert!(t.state.human_owned());
+        assert!(t.answer(Tier::Tier1, 6).is_err(), "bot must not answer a human-owned ticket");
+        t.claim("alice", 7).unwrap();
+        assert_eq!(t.claimed_by.as_deref(), Some("alice"));
+        t.resolve(8).unwrap();
+        assert_eq!(t.resolved_at, Some(8));
+    }
+
+    #[test]
+    fn claim_requires_escalation_and_reopen_requires_resolution() {
+        let mut t = ticket(TicketState::Open);
+        let err = t.claim("bob", 1).unwrap_err();
+        assert_eq!(err.to_string(), "ticket #1 is open; it cannot be claimed");
+        assert!(t.reopen(1).is_err());
+        t.resolve(2).unwrap();
+        t.reopen(3).unwrap();
+        assert_eq!(t.state, TicketState::Open);
+        assert_eq!(t.resolved_at, None);
+    }
+}

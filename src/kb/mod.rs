@@ -1,0 +1,161 @@
+//! The knowledge base: markdown pages under a folder, split into sections and indexed in memory with
+//! tantivy (BM25, English stemming and stop words). Search returns sections with ids, titles and links.
+
+pub mod markdown;
+
+use crate::domain::ports::{KbHit, KnowledgeBase};
+use std::path::Path;
+use tantivy::collector::TopDocs;
+use tantivy::query::QueryParser;
+use tantivy::schema::{IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value};
+use tantivy::tokenizer::{Language, LowerCaser, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer};
+use tantivy::{Index, IndexReader, TantivyDocument, doc};
+
+#[derive(Debug, thiserror::Error)]
+pub enum KbError {
+    #[error("knowledge base folder {0} does not exist (set kb.path)")]
+    Missing(String),
+    #[error("knowledge base folder {0} holds no .md pages")]
+    Empty(String),
+    #[error("cannot read {path}: {source}")]
+    Read { path: String, source: std::io::Error },
+    #[error("knowledge base index: {0}")]
+    Index(#[from] tantivy::TantivyError),
+}
+
+struct Fields {
+    id: tantivy::schema::Field,
+    title: tantivy::schema::Field,
+    body: tantivy::schema::Field,
+    link: tantivy::schema::Field,
+    tags: tantivy::schema::Field,
+}
+
+pub struct Kb {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    parser: QueryParser,
+    sections: usize,
+}
+
+const ANALYZER: &str = "en_kb";
+
+impl Kb {
+    /// Indexes every `*.md` page under `dir` (recursively).
+    pub fn load(dir: &Path, base_url: &str) -> Result<Kb, KbError> {
+        if !dir.is_dir() {
+            return Err(KbError::Missing(dir.display().to_string()));
+        }
+        let mut pages = Vec::new();
+        collect(dir, &mut pages)?;
+        pages.sort();
+        if pages.is_empty() {
+            return Err(KbError::Empty(dir.display().to_string()));
+        }
+        let mut docs = Vec::new();
+        for p in &pages {
+            let text = std::fs::read_to_string(p).map_err(|source| KbError::Read { path: p.display().to_string(), source })?;
+            let stem = p.file_stem().and_then(|s| s.to_str()).unwrap_or("page");
+            docs.extend(markdown::sections(stem, &text));
+        }
+        Kb::from_sections(&docs, base_url)
+    }
+
+    pub fn from_sections(sections: &[markdown::Section], base_url: &str) -> Result<Kb, KbError> {
+        let mut sb = Schema::builder();
+        let text = TextOptions::default()
+            .set_indexing_options(
+                TextFieldIndexing::default().set_tokenizer(ANALYZER).set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            )
+            .set_stored();
+        let fields = Fields {
+            id: sb.add_text_field("id", STRING | STORED),
+            title: sb.add_text_field("title", text.clone()),
+            body: sb.add_text_field("body", text),
+            link: sb.add_text_field("link", STORED),
+            tags: sb.add_text_field("tags", STRING | STORED),
+        };
+        let index = Index::create_in_ram(sb.build());
+        let analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(LowerCaser)
+            .filter(StopWordFilter::new(Language::English).expect("English stop words ship with tantivy"))
+            .filter(Stemmer::new(Language::English))
+            .build();
+        index.tokenizers().register(ANALYZER, analyzer);
+        let mut writer = index.writer_with_num_threads(1, 15_000_000)?;
+        let base = base_url.trim_end_matches('/');
+        for s in sections {
+            let page = s.id.split('#').next().unwrap_or(&s.id);
+            let link = match &s.anchor {
+                Some(a) => format!("{base}/{page}#{a}"),
+                None => format!("{base}/{page}"),
+            };
+            let title = if s.heading.is_empty() { s.page_title.clone() } else { format!("{} › {}", s.page_title, s.heading) };
+            let mut d = doc!(fields.id => s.id.clone(), fields.title => title, fields.body => s.body.clone(), fields.link => link);
+            for t in &s.tags {
+                d.add_text(fields.tags, t);
+            }
+            writer.add_document(d)?;
+        }
+        writer.commit()?;
+        let reader = index.reader()?;
+        let mut parser = QueryParser::for_index(&index, vec![fields.title, fields.body]);
+        parser.set_field_boost(fields.title, 2.0);
+        Ok(Kb { index, reader, fields, parser, sections: sections.len() })
+    }
+
+    pub fn len(&self) -> usize {
+        self.sections
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.sections == 0
+    }
+
+    fn text(doc: &TantivyDocument, f: tantivy::schema::Field) -> String {
+        doc.get_first(f).and_then(|v| v.as_str()).unwrap_or_default().to_string()
+    }
+}
+
+fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<(), KbError> {
+    let rd = std::fs::read_dir(dir).map_err(|source| KbError::Read { path: dir.display().to_string(), source })?;
+    for e in rd.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            collect(&p, out)?;
+        } else if p.extension().is_some_and(|x| x == "md") {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+impl KnowledgeBase for Kb {
+    fn search(&self, query: &str, limit: usize) -> Vec<KbHit> {
+        // User text is not query syntax: strip operators, then parse leniently (OR of terms).
+        let cleaned: String = query.chars().map(|c| if c.is_alphanumeric() || c == '\'' { c } else { ' ' }).collect();
+        let (q, _) = self.parser.parse_query_lenient(&cleaned);
+        let searcher = self.reader.searcher();
+        let Ok(top) = searcher.search(&q, &TopDocs::with_limit(limit.max(1)).order_by_score()) else { return vec![] };
+        top.into_iter()
+            .filter_map(|(score, addr)| {
+                let d: TantivyDocument = searcher.doc(addr).ok()?;
+                Some(KbHit {
+                    id: Kb::text(&d, self.fields.id),
+                    title: Kb::text(&d, self.fields.title),
+                    link: Kb::text(&d, self.fields.link),
+                    text: Kb::text(&d, self.fields.body),
+                    tags: d.get_all(self.fields.tags).filter_map(|v| v.as_str().map(String::from)).collect(),
+                    score,
+                })
+            })
+            .collect()
+    }
+}
+
+impl std::fmt::Debug for Kb {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Kb({} sections, {} segments)", self.sections, self.index.searchable_segment_ids().map(|s| s.len()).unwrap_or(0))
+    }
+}

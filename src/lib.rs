@@ -1,0 +1,32 @@
+//! opsdesk: a chat-ops bot that runs a small company's support, infrastructure alerts and finance
+//! digests from Slack and Discord (and, with no tokens, from a terminal console).
+//!
+//! # Layout
+//! - [`domain`] — the platform-neutral core: events, replies and cards, tickets and their state
+//!   machine, triage tiers, the support desk's decisions and the port traits. Imports no platform,
+//!   database or LLM crate.
+//! - [`triage`] — the offline, trainable classifier (TF-IDF + logistic regression) and config rules.
+//! - [`kb`] — the knowledge base: markdown sections indexed with tantivy (BM25).
+//! - [`store`] — the store ports over sqlx `Any`: SQLite by default, Postgres for scale-out.
+//! - [`pipeline`] — inbox → route → desk → one atomic commit (ticket, conversation, outbox, audit).
+//! - [`sender`] — the outbox worker delivering through the chat platforms with retries.
+//! - [`chat`] — platform adapters (the console today) and plain-text rendering.
+//! - [`commands`] — `/ops …`, one module per command.
+//! - [`prompts`] — minijinja templates, built in and overridable from `prompts/`.
+//! - [`config`] — settings from `config/default.toml`, `config/<env>.toml` and `OPSDESK__…`.
+//! - [`app`], [`cli`], [`telemetry`], [`clock`] — start-up wiring, the command line, logging, time.
+
+pub mod app;
+pub mod chat;
+pub mod cli;
+pub mod clock;
+pub mod commands;
+pub mod config;
+pub mod domain;
+pub mod kb;
+pub mod pipeline;
+pub mod prompts;
+pub mod sender;
+pub mod store;
+pub mod telemetry;
+pub mod triage;

@@ -1,0 +1,36 @@
+//! The `opsdesk` binary: parse the command line, load settings, run the chosen command.
+
+use clap::Parser;
+use opsdesk::cli::{self, Cli, Cmd};
+use opsdesk::config::Settings;
+use std::process::ExitCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let quiet = matches!(cli.cmd, Cmd::Ask { .. } | Cmd::Triage(_) | Cmd::Kb { .. });
+    opsdesk::telemetry::init(if quiet { "warn" } else { "opsdesk=info,warn" });
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let settings = Settings::load(&cli.config)?;
+    match &cli.cmd {
+        Cmd::Run => cli::run::run(settings).await,
+        Cmd::Ask { text, json } => cli::ask::run(settings, text, *json).await,
+        Cmd::Triage(a) => cli::triage::run(&settings, a),
+        Cmd::Kb { cmd } => cli::kb::run(&settings, cmd),
+        Cmd::Migrate => {
+            let store = opsdesk::app::open_store(&settings, &settings.store.url).await?;
+            println!("database migrated ({:?})", store.kind());
+            Ok(())
+        }
+        Cmd::Doctor => cli::doctor::run(&settings).await,
+    }
+}

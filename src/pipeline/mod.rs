@@ -1,0 +1,148 @@
+//! The pipeline: inbox (persist + dedup) → route by channel role and event kind → desk decision →
+//! one atomic commit (ticket, conversation, outbox, audit, inbox marked processed).
+
+mod clicks;
+mod support;
+
+use crate::commands::{self, CommandCtx};
+use crate::config::Settings;
+use crate::domain::ports::{AuditEntry, Commit, KnowledgeBase, Outbound, OutboundOp, Store, StoreError};
+use crate::domain::{Citation, Event, EventKind, Millis, Tier};
+use crate::prompts::Templates;
+use crate::triage::Triager;
+use serde::Serialize;
+use std::sync::Arc;
+use tokio::sync::Notify;
+
+/// What handling one event amounted to.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Outcome {
+    pub tier: Option<Tier>,
+    pub confidence: Option<f64>,
+    pub answer: Option<String>,
+    pub citations: Vec<Citation>,
+    pub escalated: bool,
+    pub ticket: Option<i64>,
+    pub outbox: Vec<i64>,
+}
+
+impl Outcome {
+    fn empty() -> Outcome {
+        Outcome { tier: None, confidence: None, answer: None, citations: vec![], escalated: false, ticket: None, outbox: vec![] }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Handled {
+    /// Seen before (a redelivery): nothing done.
+    Duplicate,
+    /// Nothing to do, and why.
+    Ignored(&'static str),
+    Done(Outcome),
+}
+
+/// Everything the pipeline needs, built once at start-up.
+#[derive(Clone)]
+pub struct Pipeline {
+    pub store: Arc<dyn Store>,
+    pub kb: Arc<dyn KnowledgeBase>,
+    pub triager: Arc<Triager>,
+    pub templates: Arc<Templates>,
+    pub settings: Arc<Settings>,
+    /// Woken after every commit that queued outbound messages.
+    pub outbox_ready: Arc<Notify>,
+    /// Names of the connected platforms, for `/ops status`.
+    pub connected: Arc<Vec<String>>,
+}
+
+const CONFLICT_RETRIES: usize = 5;
+
+impl Pipeline {
+    /// Persists the event (deduplicating on its key), then processes it.
+    pub async fn handle(&self, ev: Event, now: Millis) -> Result<Handled, StoreError> {
+        if let EventKind::MessagePosted { text, .. } = &ev.kind
+            && text.trim().is_empty()
+        {
+            return Ok(Handled::Ignored("empty message"));
+        }
+        let payload = serde_json::to_string(&ev).map_err(|e| StoreError::Other(e.to_string()))?;
+        if self.store.inbox_put(&ev.inbox_key(), ev.platform.as_str(), &payload, now).await? == crate::domain::ports::InboxPut::Duplicate {
+            return Ok(Handled::Duplicate);
+        }
+        self.process(&ev, now).await
+    }
+
+    /// Processes a stored event, retrying when a concurrent change to its ticket wins the race.
+    pub async fn process(&self, ev: &Event, now: Millis) -> Result<Handled, StoreError> {
+        let mut attempt = 0;
+        loop {
+            let result = match &ev.kind {
+                EventKind::MessagePosted { text, mentioned } => self.on_message(ev, text, *mentioned, now).await,
+                EventKind::ButtonClicked { action, value, message } => self.on_click(ev, action, value, message, now).await,
+                EventKind::CommandInvoked { name, args } => self.on_command(ev, name, args, now).await,
+            };
+            match result {
+                Err(StoreError::Conflict(_)) if attempt < CONFLICT_RETRIES => attempt += 1,
+                Ok(Handled::Ignored(why)) => {
+                    self.store.inbox_mark(&ev.inbox_key(), now, None).await?;
+                    return Ok(Handled::Ignored(why));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Re-processes events that were stored but never handled (a crash between ack and commit).
+    pub async fn recover(&self, older_than: Millis, now: Millis) -> Result<usize, StoreError> {
+        let pending = self.store.inbox_unprocessed(older_than, 500).await?;
+        let n = pending.len();
+        for (key, payload) in pending {
+            match serde_json::from_str::<Event>(&payload) {
+                Ok(ev) => {
+                    if let Err(e) = self.process(&ev, now).await {
+                        tracing::warn!(%key, error = %e, "recovering an inbox event failed");
+                        self.store.inbox_mark(&key, now, Some(&e.to_string())).await?;
+                    }
+                }
+                Err(e) => self.store.inbox_mark(&key, now, Some(&format!("unreadable event: {e}"))).await?,
+            }
+        }
+        Ok(n)
+    }
+
+    pub(crate) async fn commit(&self, c: Commit) -> Result<Vec<i64>, StoreError> {
+        let queued = !c.outbox.is_empty();
+        let ids = self.store.commit(c).await?;
+        if queued {
+            self.outbox_ready.notify_one();
+        }
+        Ok(ids)
+    }
+
+    async fn on_command(&self, ev: &Event, name: &str, args: &str, now: Millis) -> Result<Handled, StoreError> {
+        if name != "ops" {
+            return Ok(Handled::Ignored("unknown command"));
+        }
+        let ctx = CommandCtx { pipeline: self, platform: ev.platform, user: &ev.user, now };
+        let (reply, audit) = commands::run(&ctx, args).await?;
+        let out = Outbound {
+            platform: ev.platform,
+            channel: ev.channel.clone(),
+            thread: ev.thread.clone(),
+            op: OutboundOp::Ephemeral { user: ev.user.clone() },
+            reply,
+        };
+        let audit = audit
+            .map(|action| AuditEntry {
+                at: now,
+                actor: format!("{}:{}", ev.platform.as_str(), ev.user),
+                action,
+                subject: "/ops".into(),
+                detail: args.to_string(),
+            })
+            .into_iter()
+            .collect();
+        let ids = self.commit(Commit { inbox_key: Some(ev.inbox_key()), outbox: vec![out], audit, now, ..Default::default() }).await?;
+        Ok(Handled::Done(Outcome { outbox: ids, ..Outcome::empty() }))
+    }
+}

@@ -1,0 +1,145 @@
+//! Customer messages: triage, knowledge-base grounding, the desk's decision, and the replies it implies.
+
+use super::{Handled, Outcome, Pipeline};
+use crate::domain::ports::{AuditEntry, Commit, KbHit, Outbound, OutboundOp, StoreError, ThreadKey, TicketMessage};
+use crate::domain::support::{self, Action, CustomerButton, Incoming, Policy};
+use crate::domain::{Button, ButtonStyle, Card, ChannelRole, Citation, Event, Field, Millis, Reply, Ticket, Tier};
+use crate::kb::markdown::extract;
+use minijinja::context;
+
+/// Cuts a message to `max` characters; returns whether it was cut.
+pub fn truncate(text: &str, max: usize) -> (String, bool) {
+    match text.char_indices().nth(max) {
+        Some((i, _)) => (format!("{}\n[… truncated: the message was longer than {max} characters]", &text[..i]), true),
+        None => (text.to_string(), false),
+    }
+}
+
+impl Pipeline {
+    pub(super) async fn on_message(&self, ev: &Event, raw: &str, mentioned: bool, now: Millis) -> Result<Handled, StoreError> {
+        if self.settings.channel_role(ev.platform, &ev.channel) != Some(ChannelRole::Customer) {
+            return Ok(Handled::Ignored("not a customer channel"));
+        }
+        let s = &self.settings;
+        let (text, truncated) = truncate(raw.trim(), s.support.max_message_chars);
+        if truncated {
+            tracing::warn!(event = %ev.inbox_key(), chars = raw.chars().count(), "message truncated");
+        }
+        let key = ThreadKey { platform: ev.platform, channel: &ev.channel, thread: ev.thread_key() };
+        let subject: String = text.chars().take(80).collect();
+        let mut ticket = self.store.ticket_for_thread(&key, &ev.user, &subject, now).await?;
+        let vip = self.store.customer(ev.platform, &ev.user).await?.is_some_and(|c| c.vip);
+        let triage = self.triager.triage(&text);
+        let wants_kb = matches!(triage.tier, Tier::Tier1 | Tier::Tier2) || mentioned;
+        let best = if wants_kb { self.kb.search(&text, 3).into_iter().next().filter(|h| h.score >= s.kb.min_score) } else { None };
+        let incoming = Incoming { text: &text, mentioned, vip, triage: &triage, grounded: best.is_some() };
+        let action = support::on_customer_message(&mut ticket, &incoming, &Policy { unhelpful_turns: s.support.unhelpful_turns }, now);
+
+        let mut c = Commit { inbox_key: Some(ev.inbox_key()), now, ..Default::default() };
+        c.messages
+            .push((ticket.id, TicketMessage { author_kind: "customer".into(), author: ev.user.clone(), text: text.clone(), at: now }));
+        let mut out = Outcome { tier: Some(triage.tier), confidence: Some(triage.confidence), ticket: Some(ticket.id), ..Outcome::empty() };
+        let thread = Some(ev.thread_key().to_string());
+        match &action {
+            Action::Silent(_) => {}
+            Action::Answer(tier) => {
+                let hit = best.as_ref().expect("answers are grounded");
+                let body = self
+                    .templates
+                    .render("answer.md", context! { extract => extract(&hit.text, s.kb.answer_chars), title => &hit.title, truncated });
+                let citation = Citation { title: hit.title.clone(), link: hit.link.clone() };
+                let card = Card {
+                    title: "From our docs".into(),
+                    body: body.clone(),
+                    citations: vec![citation.clone()],
+                    buttons: vec![
+                        Button::new("Solved ✅", CustomerButton::SOLVED, ticket.id.to_string()).styled(ButtonStyle::Primary),
+                        Button::new("Talk to a human", CustomerButton::HUMAN, ticket.id.to_string()),
+                    ],
+                    ..Default::default()
+                };
+                c.messages.push((
+                    ticket.id,
+                    TicketMessage { author_kind: "bot".into(), author: format!("opsdesk/{tier}"), text: body.clone(), at: now },
+                ));
+                c.outbox.push(Outbound {
+                    platform: ev.platform,
+                    channel: ev.channel.clone(),
+                    thread,
+                    op: OutboundOp::Post,
+                    reply: Reply::Card(card),
+                });
+                out.answer = Some(body);
+                out.citations = vec![citation];
+            }
+            Action::Escalate(reason) => {
+                let notice = self.templates.render("escalated.md", context! { reason => reason.describe(), ticket => ticket.id });
+                c.messages.push((
+                    ticket.id,
+                    TicketMessage { author_kind: "bot".into(), author: "opsdesk".into(), text: notice.clone(), at: now },
+                ));
+                c.outbox.push(Outbound {
+                    platform: ev.platform,
+                    channel: ev.channel.clone(),
+                    thread,
+                    op: OutboundOp::Post,
+                    reply: Reply::text(notice),
+                });
+                c.outbox.extend(self.escalation_card(&ticket, &text, &reason.describe(), best.as_ref(), &triage));
+                c.audit.push(AuditEntry {
+                    at: now,
+                    actor: "opsdesk".into(),
+                    action: "ticket.escalated".into(),
+                    subject: format!("ticket #{}", ticket.id),
+                    detail: reason.describe(),
+                });
+                out.escalated = true;
+            }
+        }
+        c.ticket = Some(ticket);
+        out.outbox = self.commit(c).await?;
+        Ok(Handled::Done(out))
+    }
+
+    /// The card people see in the escalation channel of the ticket's platform.
+    pub(super) fn escalation_card(
+        &self,
+        t: &Ticket,
+        text: &str,
+        reason: &str,
+        best: Option<&KbHit>,
+        triage: &crate::domain::Triage,
+    ) -> Option<Outbound> {
+        let channel = self.settings.channel_with_role(t.platform, ChannelRole::Escalation)?;
+        let quoted: String = text.chars().take(600).collect();
+        let tried = match best {
+            Some(h) => format!("knowledge base: {} (score {:.1})", h.title, h.score),
+            None => "knowledge base: no section scored high enough".into(),
+        };
+        let card = Card {
+            title: format!("Ticket #{} needs a person", t.id),
+            body: format!("> {}", quoted.replace('\n', "\n> ")),
+            fields: vec![
+                Field { name: "Customer".into(), value: format!("{} ({} #{})", t.customer, t.platform.as_str(), t.channel) },
+                Field { name: "Why".into(), value: reason.into() },
+                Field { name: "Triage".into(), value: format!("{} ({:.2})", triage.tier, triage.confidence) },
+                Field { name: "Tried".into(), value: tried },
+            ],
+            ..Default::default()
+        };
+        Some(Outbound { platform: t.platform, channel: channel.into(), thread: None, op: OutboundOp::Post, reply: Reply::Card(card) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::truncate;
+
+    #[test]
+    fn truncation_keeps_char_boundaries_and_says_so() {
+        let (t, cut) = truncate("héllo wörld", 4);
+        assert!(cut);
+        assert!(t.starts_with("héll\n[… truncated"), "{t}");
+        assert_eq!(truncate("short", 10), ("short".to_string(), false));
+    }
+}

@@ -1,0 +1,56 @@
+//! Templates for what opsdesk writes (minijinja): built-in defaults from `prompts/`, each replaceable
+//! at run time by a file of the same name in the configured prompts folder.
+
+use minijinja::Environment;
+use std::path::Path;
+
+const BUILTIN: &[(&str, &str)] =
+    &[("answer.md", include_str!("../prompts/answer.md")), ("escalated.md", include_str!("../prompts/escalated.md"))];
+
+pub struct Templates {
+    env: Environment<'static>,
+}
+
+impl Templates {
+    /// Built-in templates, overridden by same-named files in `dir` when it exists.
+    pub fn load(dir: Option<&Path>) -> Result<Templates, String> {
+        let mut env = Environment::new();
+        env.set_syntax(minijinja::syntax::SyntaxConfig::builder().trim_blocks(true).build().expect("static syntax config"));
+        for (name, builtin) in BUILTIN {
+            let text = match dir.map(|d| d.join(name)).filter(|p| p.is_file()) {
+                Some(p) => std::fs::read_to_string(&p).map_err(|e| format!("cannot read {}: {e}", p.display()))?,
+                None => builtin.to_string(),
+            };
+            env.add_template_owned(*name, text).map_err(|e| format!("template {name}: {e}"))?;
+        }
+        Ok(Templates { env })
+    }
+
+    pub fn render(&self, name: &str, ctx: minijinja::Value) -> String {
+        match self.env.get_template(name).and_then(|t| t.render(ctx)) {
+            Ok(s) => s.trim().to_string(),
+            // Templates are validated at load; a render error is a variable problem in an override.
+            Err(e) => {
+                tracing::error!(template = name, error = %e, "template failed to render");
+                String::new()
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtins_render_and_folder_overrides() {
+        let t = Templates::load(None).unwrap();
+        let s = t.render("answer.md", minijinja::context! { extract => "Click Forgot password.", truncated => true });
+        assert!(s.starts_with("(Your message was very long"), "{s}");
+        assert!(s.contains("> Click Forgot password."));
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("escalated.md"), "Human on it: #{{ ticket }}").unwrap();
+        let t = Templates::load(Some(dir.path())).unwrap();
+        assert_eq!(t.render("escalated.md", minijinja::context! { ticket => 4 }), "Human on it: #4");
+    }
+}

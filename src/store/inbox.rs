@@ -1,0 +1,42 @@
+//! Inbox: every inbound event is stored under its unique key before it is acknowledged.
+
+use super::{SqlStore, db_err};
+use crate::domain::Millis;
+use crate::domain::ports::{InboxPut, InboxStore, StoreError};
+use async_trait::async_trait;
+
+#[async_trait]
+impl InboxStore for SqlStore {
+    async fn inbox_put(&self, key: &str, source: &str, payload: &str, now: Millis) -> Result<InboxPut, StoreError> {
+        let done =
+            sqlx::query("INSERT INTO inbox (key, source, payload, received_at) VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO NOTHING")
+                .bind(key)
+                .bind(source)
+                .bind(payload)
+                .bind(now)
+                .execute(self.pool())
+                .await
+                .map_err(db_err)?;
+        Ok(if done.rows_affected() == 1 { InboxPut::New } else { InboxPut::Duplicate })
+    }
+
+    async fn inbox_unprocessed(&self, older_than: Millis, limit: i64) -> Result<Vec<(String, String)>, StoreError> {
+        sqlx::query_as("SELECT key, payload FROM inbox WHERE processed_at IS NULL AND received_at <= $1 ORDER BY received_at, key LIMIT $2")
+            .bind(older_than)
+            .bind(limit)
+            .fetch_all(self.pool())
+            .await
+            .map_err(db_err)
+    }
+
+    async fn inbox_mark(&self, key: &str, now: Millis, error: Option<&str>) -> Result<(), StoreError> {
+        sqlx::query("UPDATE inbox SET processed_at = $1, error = $2 WHERE key = $3")
+            .bind(now)
+            .bind(error)
+            .bind(key)
+            .execute(self.pool())
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,95 @@
+//! Outbox: persisted outbound messages, leased to a sender, retried until delivered or failed for good.
+//! Leases expire, so a sender that crashes mid-delivery loses nothing: another claims the row again.
+
+use super::{Backend, SqlStore, db_err};
+use crate::domain::Millis;
+use crate::domain::ports::{Outbound, OutboxItem, OutboxStore, StoreError};
+use async_trait::async_trait;
+
+const DUE: &str = "((state = 'pending' AND not_before <= $3) OR (state = 'sending' AND lease_until < $3))";
+
+fn claim_sql(backend: Backend) -> String {
+    // The outer repeat of DUE is re-checked against the locked row, so two replicas never both win it;
+    // on Postgres, SKIP LOCKED lets them claim different rows instead of queueing on the same ones.
+    let lock = if backend == Backend::Postgres { " FOR UPDATE SKIP LOCKED" } else { "" };
+    format!(
+        "UPDATE outbox SET state = 'sending', lease_owner = $1, lease_until = $2, attempts = attempts + 1 \
+         WHERE id IN (SELECT id FROM outbox WHERE {DUE} ORDER BY id LIMIT $4{lock}) AND {DUE} \
+         RETURNING id, body, attempts"
+    )
+}
+
+pub(super) const INSERT_OUTBOX: &str = "INSERT INTO outbox (platform, channel, body, state, attempts, not_before, created_at) VALUES ($1, $2, $3, 'pending', 0, $4, $4) RETURNING id";
+
+#[async_trait]
+impl OutboxStore for SqlStore {
+    async fn outbox_claim(&self, owner: &str, now: Millis, lease_ms: i64, limit: i64) -> Result<Vec<OutboxItem>, StoreError> {
+        let rows: Vec<(i64, String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(claim_sql(self.kind())))
+            .bind(owner)
+            .bind(now + lease_ms)
+            .bind(now)
+            .bind(limit)
+            .fetch_all(self.pool())
+            .await
+            .map_err(db_err)?;
+        let mut items = Vec::with_capacity(rows.len());
+        for (id, body, attempts) in rows {
+            match serde_json::from_str::<Outbound>(&body) {
+                Ok(msg) => items.push(OutboxItem { id, attempts, msg }),
+                // A row this version cannot read is parked as failed with the reason, never retried forever.
+                Err(e) => self.outbox_failed(id, &format!("unreadable body: {e}")).await?,
+            }
+        }
+        items.sort_by_key(|i| i.id);
+        Ok(items)
+    }
+
+    async fn outbox_sent(&self, id: i64, platform_ref: Option<&str>, now: Millis) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE outbox SET state = 'sent', platform_ref = $1, sent_at = $2, lease_owner = NULL, lease_until = NULL WHERE id = $3",
+        )
+        .bind(platform_ref)
+        .bind(now)
+        .bind(id)
+        .execute(self.pool())
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn outbox_retry(&self, id: i64, not_before: Millis, error: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE outbox SET state = 'pending', not_before = $1, last_error = $2, lease_owner = NULL, lease_until = NULL WHERE id = $3",
+        )
+        .bind(not_before)
+        .bind(error)
+        .bind(id)
+        .execute(self.pool())
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn outbox_failed(&self, id: i64, error: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE outbox SET state = 'failed', last_error = $1, lease_owner = NULL, lease_until = NULL WHERE id = $2")
+            .bind(error)
+            .bind(id)
+            .execute(self.pool())
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn outbox_ref(&self, id: i64) -> Result<Option<String>, StoreError> {
+        let r: Option<(Option<String>,)> = sqlx::query_as("SELECT platform_ref FROM outbox WHERE id = $1 AND state = 'sent'")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(db_err)?;
+        Ok(r.and_then(|(p,)| p))
+    }
+
+    async fn outbox_depth(&self) -> Result<i64, StoreError> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE state IN ('pending', 'sending')").fetch_one(self.pool()).await.map_err(db_err)
+    }
+}

@@ -1,0 +1,202 @@
+//! Tickets, their messages and customers; `commit` applies one handled event atomically.
+
+use super::audit::INSERT_AUDIT;
+use super::outbox::INSERT_OUTBOX;
+use super::rows::{TICKET_COLUMNS, TicketRow};
+use super::{SqlStore, db_err};
+use crate::domain::ports::{Commit, Customer, StoreError, ThreadKey, TicketFilter, TicketMessage, TicketStore, TierStats};
+use crate::domain::{Millis, Platform, Ticket, TicketState};
+use async_trait::async_trait;
+
+#[async_trait]
+impl TicketStore for SqlStore {
+    async fn customer(&self, platform: Platform, user_id: &str) -> Result<Option<Customer>, StoreError> {
+        let r: Option<(String, i64)> = sqlx::query_as("SELECT account_id, vip FROM customers WHERE platform = $1 AND user_id = $2")
+            .bind(platform.as_str())
+            .bind(user_id)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(db_err)?;
+        Ok(r.map(|(account_id, vip)| Customer { platform, user_id: user_id.into(), account_id, vip: vip != 0 }))
+    }
+
+    async fn link_customer(&self, c: &Customer, now: Millis) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO customers (platform, user_id, account_id, vip, created_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (platform, user_id) DO UPDATE SET account_id = excluded.account_id, vip = excluded.vip",
+        )
+        .bind(c.platform.as_str())
+        .bind(&c.user_id)
+        .bind(&c.account_id)
+        .bind(c.vip as i64)
+        .bind(now)
+        .execute(self.pool())
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn ticket_for_thread(&self, key: &ThreadKey<'_>, customer: &str, subject: &str, now: Millis) -> Result<Ticket, StoreError> {
+        let inserted: Option<TicketRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO tickets (platform, channel, thread, customer, state, subject, opened_at, updated_at) \
+             VALUES ($1, $2, $3, $4, 'open', $5, $6, $6) ON CONFLICT (platform, channel, thread) DO NOTHING RETURNING {TICKET_COLUMNS}"
+        )))
+        .bind(key.platform.as_str())
+        .bind(key.channel)
+        .bind(key.thread)
+        .bind(customer)
+        .bind(subject)
+        .bind(now)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(db_err)?;
+        let row = match inserted {
+            Some(r) => r,
+            None => sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {TICKET_COLUMNS} FROM tickets WHERE platform = $1 AND channel = $2 AND thread = $3"
+            )))
+            .bind(key.platform.as_str())
+            .bind(key.channel)
+            .bind(key.thread)
+            .fetch_one(self.pool())
+            .await
+            .map_err(db_err)?,
+        };
+        row.try_into()
+    }
+
+    async fn ticket(&self, id: i64) -> Result<Option<Ticket>, StoreError> {
+        let r: Option<TicketRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE id = $1")))
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(db_err)?;
+        r.map(TryInto::try_into).transpose()
+    }
+
+    async fn tickets(&self, filter: &TicketFilter) -> Result<Vec<Ticket>, StoreError> {
+        // States are a closed enum, so inlining their names is safe.
+        let states: Vec<String> = filter.states.iter().map(|s| format!("'{}'", s.as_str())).collect();
+        let cond = if states.is_empty() { String::new() } else { format!("WHERE state IN ({})", states.join(", ")) };
+        let rows: Vec<TicketRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {TICKET_COLUMNS} FROM tickets {cond} ORDER BY updated_at DESC, id DESC LIMIT $1"
+        )))
+        .bind(if filter.limit > 0 { filter.limit } else { 50 })
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_err)?;
+        rows.into_iter().map(TryInto::try_into).collect()
+    }
+
+    async fn ticket_messages(&self, id: i64) -> Result<Vec<TicketMessage>, StoreError> {
+        let rows: Vec<(String, String, String, i64)> =
+            sqlx::query_as("SELECT author_kind, author, text, created_at FROM ticket_messages WHERE ticket_id = $1 ORDER BY id")
+                .bind(id)
+                .fetch_all(self.pool())
+                .await
+                .map_err(db_err)?;
+        Ok(rows.into_iter().map(|(author_kind, author, text, at)| TicketMessage { author_kind, author, text, at }).collect())
+    }
+
+    async fn ticket_counts(&self) -> Result<Vec<(TicketState, i64)>, StoreError> {
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT state, COUNT(*) FROM tickets GROUP BY state").fetch_all(self.pool()).await.map_err(db_err)?;
+        Ok(rows.into_iter().filter_map(|(s, n)| TicketState::parse(&s).map(|s| (s, n))).collect())
+    }
+
+    async fn tier_stats(&self, since: Millis) -> Result<Vec<TierStats>, StoreError> {
+        // Casts keep Postgres from returning NUMERIC, which the Any driver cannot decode.
+        let rows: Vec<(String, i64, Option<i64>, Option<f64>, Option<f64>, Option<i64>)> = sqlx::query_as(
+            "SELECT tier, COUNT(*), CAST(SUM(CASE WHEN state = 'resolved' THEN 1 ELSE 0 END) AS BIGINT), \
+             CAST(AVG(first_response_at - opened_at) AS DOUBLE PRECISION), \
+             CAST(AVG(resolved_at - opened_at) AS DOUBLE PRECISION), CAST(SUM(cost_micros) AS BIGINT) \
+             FROM tickets WHERE tier IS NOT NULL AND opened_at >= $1 GROUP BY tier ORDER BY tier",
+        )
+        .bind(since)
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_err)?;
+        Ok(rows
+            .into_iter()
+            .map(|(tier, tickets, resolved, fr, rs, cost)| TierStats {
+                tier,
+                tickets,
+                resolved: resolved.unwrap_or(0),
+                avg_first_response_ms: fr,
+                avg_resolve_ms: rs,
+                cost_micros: cost.unwrap_or(0),
+            })
+            .collect())
+    }
+
+    async fn commit(&self, c: Commit) -> Result<Vec<i64>, StoreError> {
+        let mut tx = self.pool().begin().await.map_err(db_err)?;
+        if let Some(t) = &c.ticket {
+            let done = sqlx::query(
+                "UPDATE tickets SET state = $1, tier = $2, confidence = $3, bot_turns = $4, first_response_at = $5, \
+                 resolved_at = $6, updated_at = $7, claimed_by = $8, version = version + 1 WHERE id = $9 AND version = $10",
+            )
+            .bind(t.state.as_str())
+            .bind(t.tier.map(|t| t.as_str()))
+            .bind(t.confidence)
+            .bind(t.bot_turns)
+            .bind(t.first_response_at)
+            .bind(t.resolved_at)
+            .bind(t.updated_at)
+            .bind(t.claimed_by.as_deref())
+            .bind(t.id)
+            .bind(t.version)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            if done.rows_affected() != 1 {
+                return Err(StoreError::Conflict(format!("ticket #{} changed concurrently", t.id)));
+            }
+        }
+        for (ticket_id, m) in &c.messages {
+            sqlx::query("INSERT INTO ticket_messages (ticket_id, author_kind, author, text, created_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(ticket_id)
+                .bind(&m.author_kind)
+                .bind(&m.author)
+                .bind(&m.text)
+                .bind(m.at)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        }
+        let mut ids = Vec::with_capacity(c.outbox.len());
+        for o in &c.outbox {
+            let body = serde_json::to_string(o).map_err(|e| StoreError::Other(e.to_string()))?;
+            let id: i64 = sqlx::query_scalar(INSERT_OUTBOX)
+                .bind(o.platform.as_str())
+                .bind(&o.channel)
+                .bind(body)
+                .bind(c.now)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            ids.push(id);
+        }
+        for a in &c.audit {
+            sqlx::query(INSERT_AUDIT)
+                .bind(a.at)
+                .bind(&a.actor)
+                .bind(&a.action)
+                .bind(&a.subject)
+                .bind(&a.detail)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        }
+        if let Some(key) = &c.inbox_key {
+            sqlx::query("UPDATE inbox SET processed_at = $1 WHERE key = $2")
+                .bind(c.now)
+                .bind(key)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        }
+        tx.commit().await.map_err(db_err)?;
+        Ok(ids)
+    }
+}
