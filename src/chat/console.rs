@@ -95,7 +95,9 @@ impl Console {
             let Some(ev) = self.event_for(line, pipeline, run, n, &thread) else { continue };
             let is_message = matches!(ev.kind, EventKind::MessagePosted { .. });
             let id = ev.id.clone();
-            match pipeline.handle(ev, crate::clock::now()).await {
+            let handled = pipeline.handle(ev, crate::clock::now()).await;
+            wait_for_delivery(pipeline).await;
+            match handled {
                 Ok(Handled::Done(o)) if is_message => {
                     thread.get_or_insert(id);
                     if let (Some(t), Some(c)) = (o.tier, o.confidence) {
@@ -115,6 +117,17 @@ impl Console {
             }
         }
         Ok(())
+    }
+}
+
+/// Waits (up to 3 s) until the outbox is empty, so replies show before the next line is read —
+/// in a terminal and when a script pipes lines in.
+async fn wait_for_delivery(pipeline: &Pipeline) {
+    for _ in 0..300 {
+        match pipeline.store.outbox_depth().await {
+            Ok(0) | Err(_) => return,
+            Ok(_) => tokio::time::sleep(std::time::Duration::from_millis(10)).await,
+        }
     }
 }
 

@@ -7,7 +7,8 @@ use crate::domain::{Card, Field, Reply, TicketState};
 pub async fn run(ctx: &CommandCtx<'_>) -> Result<Reply, StoreError> {
     let p = ctx.pipeline;
     let depth = p.store.outbox_depth().await?;
-    let inbox = p.store.inbox_unprocessed(ctx.now, 1000).await?.len();
+    // Events older than a second and still unhandled: this command itself is in flight, not stuck.
+    let inbox = p.store.inbox_unprocessed(ctx.now - 1000, 1000).await?.len();
     let counts = p.store.ticket_counts().await?;
     let count = |s: TicketState| counts.iter().find(|(c, _)| *c == s).map_or(0, |(_, n)| *n);
     let open: Vec<String> =

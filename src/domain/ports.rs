@@ -202,6 +202,8 @@ pub trait InboxStore: Send + Sync {
 pub trait TicketStore: Send + Sync {
     async fn customer(&self, platform: Platform, user_id: &str) -> Result<Option<Customer>, StoreError>;
     async fn link_customer(&self, c: &Customer, now: Millis) -> Result<(), StoreError>;
+    /// The ticket for a thread, if one was opened.
+    async fn find_ticket(&self, key: &ThreadKey<'_>) -> Result<Option<Ticket>, StoreError>;
     /// The ticket for a thread, opening a new one when there is none.
     async fn ticket_for_thread(&self, key: &ThreadKey<'_>, customer: &str, subject: &str, now: Millis) -> Result<Ticket, StoreError>;
     async fn ticket(&self, id: i64) -> Result<Option<Ticket>, StoreError>;

@@ -26,10 +26,18 @@ impl Pipeline {
             tracing::warn!(event = %ev.inbox_key(), chars = raw.chars().count(), "message truncated");
         }
         let key = ThreadKey { platform: ev.platform, channel: &ev.channel, thread: ev.thread_key() };
-        let subject: String = text.chars().take(80).collect();
-        let mut ticket = self.store.ticket_for_thread(&key, &ev.user, &subject, now).await?;
-        let vip = self.store.customer(ev.platform, &ev.user).await?.is_some_and(|c| c.vip);
         let triage = self.triager.triage(&text);
+        let mut ticket = if triage.tier == Tier::None && !mentioned {
+            // Chit-chat opens no ticket; in an existing ticket's thread it is kept with the conversation.
+            match self.store.find_ticket(&key).await? {
+                Some(t) => t,
+                None => return Ok(Handled::Ignored("not a support request")),
+            }
+        } else {
+            let subject: String = text.chars().take(80).collect();
+            self.store.ticket_for_thread(&key, &ev.user, &subject, now).await?
+        };
+        let vip = self.store.customer(ev.platform, &ev.user).await?.is_some_and(|c| c.vip);
         let wants_kb = matches!(triage.tier, Tier::Tier1 | Tier::Tier2) || mentioned;
         let best = if wants_kb { self.kb.search(&text, 3).into_iter().next().filter(|h| h.score >= s.kb.min_score) } else { None };
         let incoming = Incoming { text: &text, mentioned, vip, triage: &triage, grounded: best.is_some() };

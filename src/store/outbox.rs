@@ -9,14 +9,23 @@ use async_trait::async_trait;
 const DUE: &str = "((state = 'pending' AND not_before <= $3) OR (state = 'sending' AND lease_until < $3))";
 
 fn claim_sql(backend: Backend) -> String {
-    // The outer repeat of DUE is re-checked against the locked row, so two replicas never both win it;
-    // on Postgres, SKIP LOCKED lets them claim different rows instead of queueing on the same ones.
-    let lock = if backend == Backend::Postgres { " FOR UPDATE SKIP LOCKED" } else { "" };
-    format!(
-        "UPDATE outbox SET state = 'sending', lease_owner = $1, lease_until = $2, attempts = attempts + 1 \
-         WHERE id IN (SELECT id FROM outbox WHERE {DUE} ORDER BY id LIMIT $4{lock}) AND {DUE} \
-         RETURNING id, body, attempts"
-    )
+    match backend {
+        // A locking CTE is evaluated once; `id IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED)` may be
+        // re-run by the planner and claim more than n rows (seen in the contract test). SKIP LOCKED
+        // lets replicas claim different rows instead of queueing on the same ones.
+        Backend::Postgres => format!(
+            "WITH due AS (SELECT id FROM outbox WHERE {DUE} ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED) \
+             UPDATE outbox SET state = 'sending', lease_owner = $1, lease_until = $2, attempts = attempts + 1 \
+             FROM due WHERE outbox.id = due.id RETURNING outbox.id, outbox.body, outbox.attempts"
+        ),
+        // SQLite has one writer at a time, so the plain form is already exclusive; the outer repeat of
+        // DUE keeps the statement correct on its own.
+        Backend::Sqlite => format!(
+            "UPDATE outbox SET state = 'sending', lease_owner = $1, lease_until = $2, attempts = attempts + 1 \
+             WHERE id IN (SELECT id FROM outbox WHERE {DUE} ORDER BY id LIMIT $4) AND {DUE} \
+             RETURNING id, body, attempts"
+        ),
+    }
 }
 
 pub(super) const INSERT_OUTBOX: &str = "INSERT INTO outbox (platform, channel, body, state, attempts, not_before, created_at) VALUES ($1, $2, $3, 'pending', 0, $4, $4) RETURNING id";

@@ -36,6 +36,19 @@ impl TicketStore for SqlStore {
         Ok(())
     }
 
+    async fn find_ticket(&self, key: &ThreadKey<'_>) -> Result<Option<Ticket>, StoreError> {
+        let r: Option<TicketRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {TICKET_COLUMNS} FROM tickets WHERE platform = $1 AND channel = $2 AND thread = $3"
+        )))
+        .bind(key.platform.as_str())
+        .bind(key.channel)
+        .bind(key.thread)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(db_err)?;
+        r.map(TryInto::try_into).transpose()
+    }
+
     async fn ticket_for_thread(&self, key: &ThreadKey<'_>, customer: &str, subject: &str, now: Millis) -> Result<Ticket, StoreError> {
         let inserted: Option<TicketRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "INSERT INTO tickets (platform, channel, thread, customer, state, subject, opened_at, updated_at) \

@@ -1,0 +1,160 @@
+//! The `opsdesk` binary as users run it: ask, triage (JSONL), train/eval, kb search, and the errors
+//! for a missing KB folder, a missing model file and a locked database.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn opsdesk(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_opsdesk"));
+    cmd.args(args).current_dir(env!("CARGO_MANIFEST_DIR")).env_remove("DATABASE_URL").env_remove("OPSDESK_ENV");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("opsdesk runs");
+    let mut input = child.stdin.take().unwrap();
+    if let Some(s) = stdin {
+        input.write_all(s.as_bytes()).unwrap();
+    }
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn ask_answers_password_reset_with_a_citation() {
+    let o = opsdesk(&["ask", "How do I reset my password?"], &[], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.starts_with("tier: tier1"), "{out}");
+    assert!(out.contains("Forgot password?"), "{out}");
+    assert!(
+        out.contains("source: Passwords and sign-in › Reset your password <https://docs.example.com/account-password#reset-your-password>"),
+        "{out}"
+    );
+}
+
+#[test]
+fn ask_json_escalates_a_refund_demand() {
+    let o = opsdesk(&["ask", "I want my money back, you charged me twice", "--json"], &[], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(v["tier"], "human");
+    assert_eq!(v["escalated"], true);
+    assert!(v["answer"].is_null());
+    assert_eq!(v["citations"], serde_json::json!([]));
+    assert!(v["confidence"].as_f64().unwrap() > 0.5);
+}
+
+#[test]
+fn triage_reads_jsonl_and_reports_bad_lines_by_number() {
+    let input = "{\"text\":\"anyone watching the game tonight?\"}\nnot json\n{\"text\":\"I want a refund\"}\n";
+    let o = opsdesk(&["triage"], &[], Some(input));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lines: Vec<serde_json::Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!((lines[0]["text"].as_str(), lines[0]["tier"].as_str()), (Some("anyone watching the game tonight?"), Some("none")));
+    assert_eq!(lines[1]["tier"], "human");
+    assert!(stderr(&o).contains("line 2: invalid JSON"), "{}", stderr(&o));
+}
+
+#[test]
+fn train_then_eval_reports_the_documented_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("d.jsonl");
+    let mut rows = String::new();
+    for i in 0..15 {
+        rows.push_str(&format!("{{\"text\":\"how do I export a report {i}\",\"tier\":\"tier1\"}}\n"));
+        rows.push_str(&format!("{{\"text\":\"the dashboard crashes with error {i}\",\"tier\":\"tier2\"}}\n"));
+    }
+    rows.push_str("{\"text\":\"bad\",\"tier\":\"vip\"}\n");
+    std::fs::write(&data, rows).unwrap();
+    let model = dir.path().join("m.json");
+    let o = opsdesk(&["triage", "train", "--data", data.to_str().unwrap(), "--out", model.to_str().unwrap()], &[], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("line 31: unknown tier \"vip\""), "{}", stderr(&o));
+    let o = opsdesk(&["triage", "eval", "--data", data.to_str().unwrap(), "--model", model.to_str().unwrap(), "--json"], &[], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(v["n"], 30);
+    assert_eq!(v["accuracy"], 1.0);
+    assert_eq!(v["per_tier"]["tier1"]["support"], 15);
+    assert_eq!(v["per_tier"]["tier2"]["recall"], 1.0);
+    assert_eq!(v["confusion"]["tier2"]["tier2"], 15);
+    let text = stdout(&opsdesk(&["triage", "eval", "--data", data.to_str().unwrap(), "--model", model.to_str().unwrap()], &[], None));
+    assert!(text.contains("accuracy: 1.0000") && text.contains("confusion"), "{text}");
+}
+
+#[test]
+fn kb_search_lists_sections_with_scores() {
+    let o = opsdesk(&["kb", "search", "api rate limits"], &[], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).lines().next().unwrap().contains("API rate limits and pagination › Rate limits"), "{}", stdout(&o));
+}
+
+#[test]
+fn missing_kb_folder_and_model_file_are_clear_startup_errors() {
+    let o = opsdesk(&["ask", "hello there, how do I export?"], &[("OPSDESK__KB__PATH", "/nonexistent/kb")], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("knowledge base folder /nonexistent/kb does not exist"), "{}", stderr(&o));
+    let o = opsdesk(&["ask", "how do I export?"], &[("OPSDESK__TRIAGE__MODEL", "/nonexistent/model.json")], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("cannot read triage model /nonexistent/model.json"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("panicked"));
+}
+
+#[test]
+fn unknown_config_key_in_the_environment_is_named() {
+    let o = opsdesk(&["doctor"], &[("OPSDESK__STORE__URLL", "x")], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("urll"), "{}", stderr(&o));
+}
+
+#[tokio::test]
+async fn a_locked_database_is_a_clear_error_not_a_panic() {
+    sqlx::any::install_default_drivers();
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("locked.db").display());
+    // Another process holds the database (an exclusive transaction on a fresh file).
+    let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+    let mut conn = pool.acquire().await.unwrap();
+    sqlx::query("BEGIN EXCLUSIVE").execute(&mut *conn).await.unwrap();
+    sqlx::query("CREATE TABLE held (x INTEGER)").execute(&mut *conn).await.unwrap();
+    let run = |args: &'static [&'static str]| {
+        let url = url.clone();
+        tokio::task::spawn_blocking(move || {
+            opsdesk(
+                args,
+                &[("OPSDESK__STORE__URL", url.as_str()), ("OPSDESK__STORE__BUSY_TIMEOUT_SECS", "1")],
+                Some("How do I reset my password?\n"),
+            )
+        })
+    };
+    let o = run(&["migrate"]).await.unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let err = stderr(&o);
+    assert!(err.contains("cannot open the database") && err.contains("locked"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    sqlx::query("ROLLBACK").execute(&mut *conn).await.unwrap();
+}
+
+#[test]
+fn doctor_reports_the_database_and_knowledge_base() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("d.db").display());
+    let o = opsdesk(&["doctor"], &[("OPSDESK__STORE__URL", &url)], None);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("ok   database       SQLite"), "{out}");
+    assert!(out.contains("ok   knowledge base"), "{out}");
+    let o = opsdesk(&["doctor"], &[("OPSDESK__STORE__URL", "postgres://nobody@127.0.0.1:1/none")], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("FAIL database"), "{}", stdout(&o));
+}

@@ -1,0 +1,9 @@
+//! Integration tests: one binary (faster to link), one module per area.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod cli;
+mod console;
+mod pipeline;
+mod store_contract;

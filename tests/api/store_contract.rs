@@ -1,0 +1,216 @@
+//! The store contract: the same story on every backend (SQLite always, Postgres with TEST_DATABASE_URL).
+
+use crate::support;
+use opsdesk::domain::ports::*;
+use opsdesk::domain::{Platform, Reply, TicketState, Tier};
+use std::collections::HashSet;
+use std::sync::Arc;
+
+fn key<'a>(thread: &'a str) -> ThreadKey<'a> {
+    ThreadKey { platform: Platform::Slack, channel: "C1", thread }
+}
+
+fn post(text: &str) -> Outbound {
+    Outbound { platform: Platform::Slack, channel: "C1".into(), thread: Some("t1".into()), op: OutboundOp::Post, reply: Reply::text(text) }
+}
+
+#[tokio::test]
+async fn inbox_deduplicates_and_tracks_processing() {
+    for db in support::backends().await {
+        let s = &db.store;
+        assert_eq!(s.inbox_put("slack:Ev1", "slack", "{}", 10).await.unwrap(), InboxPut::New, "{}", s.backend());
+        assert_eq!(s.inbox_put("slack:Ev1", "slack", "{}", 11).await.unwrap(), InboxPut::Duplicate);
+        assert_eq!(s.inbox_unprocessed(100, 10).await.unwrap(), vec![("slack:Ev1".to_string(), "{}".to_string())]);
+        assert!(s.inbox_unprocessed(5, 10).await.unwrap().is_empty(), "only events received before the cut-off");
+        s.inbox_mark("slack:Ev1", 12, None).await.unwrap();
+        assert!(s.inbox_unprocessed(100, 10).await.unwrap().is_empty());
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn customers_and_tickets_round_trip() {
+    for db in support::backends().await {
+        let s = &db.store;
+        assert_eq!(s.customer(Platform::Slack, "U1").await.unwrap(), None);
+        let c = Customer { platform: Platform::Slack, user_id: "U1".into(), account_id: "acct_9".into(), vip: true };
+        s.link_customer(&c, 1).await.unwrap();
+        assert_eq!(s.customer(Platform::Slack, "U1").await.unwrap(), Some(c));
+
+        assert_eq!(s.find_ticket(&key("t1")).await.unwrap(), None);
+        let t = s.ticket_for_thread(&key("t1"), "U1", "help", 100).await.unwrap();
+        assert_eq!((t.state, t.version, t.customer.as_str()), (TicketState::Open, 0, "U1"));
+        let again = s.ticket_for_thread(&key("t1"), "U1", "other subject", 200).await.unwrap();
+        assert_eq!(again.id, t.id, "one ticket per thread");
+        assert_eq!(s.find_ticket(&key("t1")).await.unwrap().unwrap().id, t.id);
+        assert_eq!(s.ticket(t.id).await.unwrap().unwrap().subject, "help");
+        assert_eq!(s.ticket(t.id + 1000).await.unwrap(), None);
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn commit_is_atomic_and_versioned() {
+    for db in support::backends().await {
+        let s = &db.store;
+        s.inbox_put("slack:Ev2", "slack", "{}", 1).await.unwrap();
+        let mut t = s.ticket_for_thread(&key("t2"), "U1", "hi", 1).await.unwrap();
+        let stale = t.clone();
+        t.answer(Tier::Tier1, 5).unwrap();
+        let msg = TicketMessage { author_kind: "bot".into(), author: "opsdesk".into(), text: "answer".into(), at: 5 };
+        let audit = AuditEntry { at: 5, actor: "opsdesk".into(), action: "ticket.answered".into(), subject: "t".into(), detail: "".into() };
+        let ids = s
+            .commit(Commit {
+                inbox_key: Some("slack:Ev2".into()),
+                ticket: Some(t.clone()),
+                messages: vec![(t.id, msg)],
+                outbox: vec![post("a"), post("b")],
+                audit: vec![audit],
+                now: 5,
+            })
+            .await
+            .unwrap();
+        assert_eq!(ids.len(), 2);
+        assert!(ids[0] < ids[1]);
+        let saved = s.ticket(t.id).await.unwrap().unwrap();
+        assert_eq!(
+            (saved.state, saved.version, saved.first_response_at, saved.tier),
+            (TicketState::Answered, 1, Some(5), Some(Tier::Tier1))
+        );
+        assert!(s.inbox_unprocessed(100, 10).await.unwrap().is_empty(), "commit marks the inbox row");
+        assert_eq!(s.ticket_messages(t.id).await.unwrap().len(), 1);
+
+        // A commit based on the old version loses, and writes nothing at all.
+        let lost = s.commit(Commit { ticket: Some(stale), outbox: vec![post("c")], now: 6, ..Default::default() }).await;
+        assert!(matches!(lost, Err(StoreError::Conflict(_))), "{lost:?}");
+        assert_eq!(s.outbox_depth().await.unwrap(), 2);
+        assert_eq!(s.audit_recent(10).await.unwrap().len(), 1);
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn outbox_leases_retries_and_records_delivery() {
+    for db in support::backends().await {
+        let s = &db.store;
+        let ids = s.commit(Commit { outbox: vec![post("1"), post("2"), post("3")], now: 100, ..Default::default() }).await.unwrap();
+        let a = s.outbox_claim("a", 100, 1000, 2).await.unwrap();
+        assert_eq!(a.iter().map(|i| i.id).collect::<Vec<_>>(), ids[..2], "oldest first");
+        assert_eq!(a[0].attempts, 1);
+        assert_eq!(a[0].msg.reply, Reply::text("1"));
+        let b = s.outbox_claim("b", 101, 1000, 10).await.unwrap();
+        assert_eq!(b.iter().map(|i| i.id).collect::<Vec<_>>(), [ids[2]], "leased rows are not handed out twice");
+
+        s.outbox_sent(ids[0], Some("ts-1"), 102).await.unwrap();
+        assert_eq!(s.outbox_ref(ids[0]).await.unwrap().as_deref(), Some("ts-1"));
+        assert_eq!(s.outbox_ref(ids[1]).await.unwrap(), None, "not delivered yet");
+        s.outbox_retry(ids[2], 5000, "rate limited").await.unwrap();
+        s.outbox_failed(ids[1], "permanent: channel_not_found").await.unwrap();
+        assert!(s.outbox_claim("c", 4999, 1000, 10).await.unwrap().is_empty(), "retry waits for not_before");
+        let c = s.outbox_claim("c", 5000, 1000, 10).await.unwrap();
+        assert_eq!((c[0].id, c[0].attempts), (ids[2], 2));
+        // A crashed sender's lease expires and the row is claimed again.
+        let d = s.outbox_claim("d", 5000 + 1001, 1000, 10).await.unwrap();
+        assert_eq!(d.iter().map(|i| i.id).collect::<Vec<_>>(), [ids[2]]);
+        assert_eq!(s.outbox_depth().await.unwrap(), 1);
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn concurrent_claimers_never_share_a_row() {
+    for db in support::backends().await {
+        let store: Arc<dyn Store> = Arc::new(db.store.clone());
+        let outbox: Vec<Outbound> = (0..60).map(|i| post(&i.to_string())).collect();
+        store.commit(Commit { outbox, now: 1, ..Default::default() }).await.unwrap();
+        let mut tasks = vec![];
+        for w in 0..4 {
+            let s = store.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut mine = vec![];
+                loop {
+                    let got = s.outbox_claim(&format!("w{w}"), 10, 60_000, 3).await.unwrap();
+                    if got.is_empty() {
+                        return mine;
+                    }
+                    for i in got {
+                        s.outbox_sent(i.id, None, 10).await.unwrap();
+                        mine.push(i.id);
+                    }
+                }
+            }));
+        }
+        let mut all = vec![];
+        for t in tasks {
+            all.extend(t.await.unwrap());
+        }
+        let unique: HashSet<i64> = all.iter().copied().collect();
+        assert_eq!((all.len(), unique.len()), (60, 60), "{}: every row delivered exactly once", store.backend());
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn listings_counts_and_tier_stats() {
+    for db in support::backends().await {
+        let s = &db.store;
+        let mut a = s.ticket_for_thread(&key("a"), "U1", "a", 0).await.unwrap();
+        a.answer(Tier::Tier1, 60_000).unwrap();
+        a.resolve(120_000).unwrap();
+        let mut b = s.ticket_for_thread(&key("b"), "U2", "b", 0).await.unwrap();
+        b.escalate(1000).unwrap();
+        s.ticket_for_thread(&key("c"), "U3", "c", 0).await.unwrap();
+        s.commit(Commit { ticket: Some(a), now: 1, ..Default::default() }).await.unwrap();
+        s.commit(Commit { ticket: Some(b), now: 1, ..Default::default() }).await.unwrap();
+
+        let esc = s.tickets(&TicketFilter { states: vec![TicketState::Escalated, TicketState::Claimed], limit: 10 }).await.unwrap();
+        assert_eq!(esc.iter().map(|t| t.customer.as_str()).collect::<Vec<_>>(), ["U2"]);
+        assert_eq!(s.tickets(&TicketFilter { states: vec![], limit: 10 }).await.unwrap().len(), 3);
+        let mut counts = s.ticket_counts().await.unwrap();
+        counts.sort_by_key(|(st, _)| st.as_str());
+        assert_eq!(counts, vec![(TicketState::Escalated, 1), (TicketState::Open, 1), (TicketState::Resolved, 1)]);
+
+        let stats = s.tier_stats(0).await.unwrap();
+        let t1 = stats.iter().find(|t| t.tier == "tier1").expect("tier1 row");
+        assert_eq!((t1.tickets, t1.resolved), (1, 1));
+        assert_eq!(t1.avg_first_response_ms, Some(60_000.0));
+        assert_eq!(t1.avg_resolve_ms, Some(120_000.0));
+        let human = stats.iter().find(|t| t.tier == "human").expect("human row");
+        assert_eq!((human.tickets, human.resolved, human.avg_first_response_ms), (1, 0, None));
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn audit_log_is_append_only() {
+    for db in support::backends().await {
+        let s = &db.store;
+        for i in 0..3 {
+            s.audit(&AuditEntry { at: i, actor: "U1".into(), action: format!("a{i}"), subject: "x".into(), detail: "".into() })
+                .await
+                .unwrap();
+        }
+        let recent = s.audit_recent(2).await.unwrap();
+        assert_eq!(recent.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), ["a2", "a1"]);
+        let upd = sqlx::query("UPDATE audit_log SET actor = 'mallory'").execute(s.pool()).await;
+        assert!(upd.is_err(), "{}: updates are refused", s.backend());
+        let del = sqlx::query("DELETE FROM audit_log").execute(s.pool()).await;
+        assert!(del.is_err(), "{}: deletes are refused", s.backend());
+        assert_eq!(s.audit_recent(10).await.unwrap().len(), 3);
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn unreadable_outbox_rows_are_parked_not_retried_forever() {
+    for db in support::backends().await {
+        let s = &db.store;
+        sqlx::query("INSERT INTO outbox (platform, channel, body, state, attempts, not_before, created_at) VALUES ('slack', 'C1', 'not json', 'pending', 0, 0, 0)")
+            .execute(s.pool())
+            .await
+            .unwrap();
+        assert!(s.outbox_claim("a", 1, 1000, 10).await.unwrap().is_empty());
+        assert_eq!(s.outbox_depth().await.unwrap(), 0, "parked as failed");
+        db.cleanup().await;
+    }
+}
