@@ -1,1 +1,126 @@
-fn main() {}
+//! `cargo bench`: the customer pipeline (message in → reply persisted in the outbox) on SQLite with no
+//! LLM — throughput and p50/p99 latency, sequential and with concurrent senders — plus triage and
+//! knowledge-base search per call. Prints a table; the README quotes it.
+
+use opsdesk::config::Settings;
+use opsdesk::domain::ports::Store;
+use opsdesk::domain::{Event, EventKind, Platform};
+use opsdesk::pipeline::Pipeline;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+fn texts() -> Vec<String> {
+    let raw = include_str!("../config/triage/holdout.jsonl");
+    raw.lines().filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok()?["text"].as_str().map(String::from)).collect()
+}
+
+fn event(i: usize, text: &str) -> Event {
+    Event {
+        platform: Platform::Console,
+        id: format!("bench-{i}"),
+        channel: "community".into(),
+        thread: None,
+        user: format!("user{}", i % 500),
+        user_name: None,
+        at: 0,
+        kind: EventKind::MessagePosted { text: text.into(), mentioned: false },
+    }
+}
+
+fn pct(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 * p) as usize).min(sorted.len() - 1)]
+}
+
+fn row(name: &str, n: usize, wall: Duration, mut lat: Vec<Duration>) {
+    lat.sort();
+    println!(
+        "{name:<34} {n:>7} {:>12.0} {:>10.3} {:>10.3} {:>10.3}",
+        n as f64 / wall.as_secs_f64(),
+        pct(&lat, 0.50).as_secs_f64() * 1e3,
+        pct(&lat, 0.99).as_secs_f64() * 1e3,
+        lat.last().unwrap().as_secs_f64() * 1e3
+    );
+}
+
+async fn build() -> (Pipeline, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Settings::builtin();
+    s.kb.path = concat!(env!("CARGO_MANIFEST_DIR"), "/config/kb").into();
+    s.prompts.path = concat!(env!("CARGO_MANIFEST_DIR"), "/prompts").into();
+    let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+    let store = opsdesk::app::open_store(&s, &url).await.unwrap();
+    let store: Arc<dyn Store> = Arc::new(store);
+    (opsdesk::app::pipeline(s, store, vec!["bench".into()]).await.unwrap(), dir)
+}
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let texts = texts();
+    println!("{:<34} {:>7} {:>12} {:>10} {:>10} {:>10}", "scenario", "n", "per second", "p50 ms", "p99 ms", "max ms");
+
+    rt.block_on(async {
+        let (p, _dir) = build().await;
+        let mut i = 0;
+        for _ in 0..300 {
+            p.handle(event(i, &texts[i % texts.len()]), 0).await.unwrap();
+            i += 1;
+        }
+        let n = 5000;
+        let mut lat = Vec::with_capacity(n);
+        let start = Instant::now();
+        for _ in 0..n {
+            let t = Instant::now();
+            p.handle(event(i, &texts[i % texts.len()]), 0).await.unwrap();
+            lat.push(t.elapsed());
+            i += 1;
+        }
+        row("pipeline, 1 sender", n, start.elapsed(), lat);
+
+        let tasks = 8;
+        let per = 1000;
+        let start = Instant::now();
+        let mut handles = vec![];
+        for t in 0..tasks {
+            let p = p.clone();
+            let texts = texts.clone();
+            handles.push(tokio::spawn(async move {
+                let mut lat = Vec::with_capacity(per);
+                for k in 0..per {
+                    let id = 1_000_000 + t * per + k;
+                    let s = Instant::now();
+                    p.handle(event(id, &texts[id % texts.len()]), 0).await.unwrap();
+                    lat.push(s.elapsed());
+                }
+                lat
+            }));
+        }
+        let mut lat = vec![];
+        for h in handles {
+            lat.extend(h.await.unwrap());
+        }
+        row("pipeline, 8 concurrent senders", tasks * per, start.elapsed(), lat);
+
+        let n = 20_000;
+        let mut lat = Vec::with_capacity(n);
+        let start = Instant::now();
+        for k in 0..n {
+            let t = Instant::now();
+            std::hint::black_box(p.triager.triage(&texts[k % texts.len()]));
+            lat.push(t.elapsed());
+        }
+        row("triage (model + rules), per call", n, start.elapsed(), lat);
+
+        let n = 5_000;
+        let mut lat = Vec::with_capacity(n);
+        let start = Instant::now();
+        for k in 0..n {
+            let t = Instant::now();
+            std::hint::black_box(p.kb.search(&texts[k % texts.len()], 3));
+            lat.push(t.elapsed());
+        }
+        row("kb search (tantivy, top 3)", n, start.elapsed(), lat);
+    });
+    let t = Instant::now();
+    let m = opsdesk::triage::Triager::default_model();
+    println!("default model load: {:.2} ms ({} features)", t.elapsed().as_secs_f64() * 1e3, m.feature_count());
+}

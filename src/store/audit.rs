@@ -10,6 +10,7 @@ pub(super) const INSERT_AUDIT: &str = "INSERT INTO audit_log (at, actor, action,
 #[async_trait]
 impl AuditStore for SqlStore {
     async fn audit(&self, e: &AuditEntry) -> Result<(), StoreError> {
+        let _w = self.write_guard().await;
         sqlx::query(INSERT_AUDIT)
             .bind(e.at)
             .bind(&e.actor)

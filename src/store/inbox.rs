@@ -8,6 +8,7 @@ use async_trait::async_trait;
 #[async_trait]
 impl InboxStore for SqlStore {
     async fn inbox_put(&self, key: &str, source: &str, payload: &str, now: Millis) -> Result<InboxPut, StoreError> {
+        let _w = self.write_guard().await;
         let done =
             sqlx::query("INSERT INTO inbox (key, source, payload, received_at) VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO NOTHING")
                 .bind(key)
@@ -30,6 +31,7 @@ impl InboxStore for SqlStore {
     }
 
     async fn inbox_mark(&self, key: &str, now: Millis, error: Option<&str>) -> Result<(), StoreError> {
+        let _w = self.write_guard().await;
         sqlx::query("UPDATE inbox SET processed_at = $1, error = $2 WHERE key = $3")
             .bind(now)
             .bind(error)

@@ -33,6 +33,7 @@ pub(super) const INSERT_OUTBOX: &str = "INSERT INTO outbox (platform, channel, b
 #[async_trait]
 impl OutboxStore for SqlStore {
     async fn outbox_claim(&self, owner: &str, now: Millis, lease_ms: i64, limit: i64) -> Result<Vec<OutboxItem>, StoreError> {
+        let guard = self.write_guard().await;
         let rows: Vec<(i64, String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(claim_sql(self.kind())))
             .bind(owner)
             .bind(now + lease_ms)
@@ -41,6 +42,7 @@ impl OutboxStore for SqlStore {
             .fetch_all(self.pool())
             .await
             .map_err(db_err)?;
+        drop(guard); // outbox_failed below takes it again
         let mut items = Vec::with_capacity(rows.len());
         for (id, body, attempts) in rows {
             match serde_json::from_str::<Outbound>(&body) {
@@ -54,6 +56,7 @@ impl OutboxStore for SqlStore {
     }
 
     async fn outbox_sent(&self, id: i64, platform_ref: Option<&str>, now: Millis) -> Result<(), StoreError> {
+        let _w = self.write_guard().await;
         sqlx::query(
             "UPDATE outbox SET state = 'sent', platform_ref = $1, sent_at = $2, lease_owner = NULL, lease_until = NULL WHERE id = $3",
         )
@@ -67,6 +70,7 @@ impl OutboxStore for SqlStore {
     }
 
     async fn outbox_retry(&self, id: i64, not_before: Millis, error: &str) -> Result<(), StoreError> {
+        let _w = self.write_guard().await;
         sqlx::query(
             "UPDATE outbox SET state = 'pending', not_before = $1, last_error = $2, lease_owner = NULL, lease_until = NULL WHERE id = $3",
         )
@@ -80,6 +84,7 @@ impl OutboxStore for SqlStore {
     }
 
     async fn outbox_failed(&self, id: i64, error: &str) -> Result<(), StoreError> {
+        let _w = self.write_guard().await;
         sqlx::query("UPDATE outbox SET state = 'failed', last_error = $1, lease_owner = NULL, lease_until = NULL WHERE id = $2")
             .bind(error)
             .bind(id)

@@ -21,6 +21,7 @@ impl TicketStore for SqlStore {
     }
 
     async fn link_customer(&self, c: &Customer, now: Millis) -> Result<(), StoreError> {
+        let _w = self.write_guard().await;
         sqlx::query(
             "INSERT INTO customers (platform, user_id, account_id, vip, created_at) VALUES ($1, $2, $3, $4, $5) \
              ON CONFLICT (platform, user_id) DO UPDATE SET account_id = excluded.account_id, vip = excluded.vip",
@@ -50,6 +51,7 @@ impl TicketStore for SqlStore {
     }
 
     async fn ticket_for_thread(&self, key: &ThreadKey<'_>, customer: &str, subject: &str, now: Millis) -> Result<Ticket, StoreError> {
+        let guard = self.write_guard().await;
         let inserted: Option<TicketRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "INSERT INTO tickets (platform, channel, thread, customer, state, subject, opened_at, updated_at) \
              VALUES ($1, $2, $3, $4, 'open', $5, $6, $6) ON CONFLICT (platform, channel, thread) DO NOTHING RETURNING {TICKET_COLUMNS}"
@@ -63,19 +65,11 @@ impl TicketStore for SqlStore {
         .fetch_optional(self.pool())
         .await
         .map_err(db_err)?;
-        let row = match inserted {
-            Some(r) => r,
-            None => sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {TICKET_COLUMNS} FROM tickets WHERE platform = $1 AND channel = $2 AND thread = $3"
-            )))
-            .bind(key.platform.as_str())
-            .bind(key.channel)
-            .bind(key.thread)
-            .fetch_one(self.pool())
-            .await
-            .map_err(db_err)?,
-        };
-        row.try_into()
+        drop(guard);
+        match inserted {
+            Some(r) => r.try_into(),
+            None => self.find_ticket(key).await?.ok_or_else(|| StoreError::NotFound(format!("ticket for thread {}", key.thread))),
+        }
     }
 
     async fn ticket(&self, id: i64) -> Result<Option<Ticket>, StoreError> {
@@ -143,6 +137,7 @@ impl TicketStore for SqlStore {
     }
 
     async fn commit(&self, c: Commit) -> Result<Vec<i64>, StoreError> {
+        let _w = self.write_guard().await;
         let mut tx = self.pool().begin().await.map_err(db_err)?;
         if let Some(t) = &c.ticket {
             let done = sqlx::query(
