@@ -2,6 +2,7 @@
 //! runtime-checked queries run on SQLite (default, a WAL file) and Postgres (scale-out).
 
 mod audit;
+mod commit_sqlite;
 mod inbox;
 mod outbox;
 mod rows;

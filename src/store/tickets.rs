@@ -3,7 +3,7 @@
 use super::audit::INSERT_AUDIT;
 use super::outbox::INSERT_OUTBOX;
 use super::rows::{TICKET_COLUMNS, TicketRow};
-use super::{SqlStore, db_err};
+use super::{Backend, SqlStore, db_err};
 use crate::domain::ports::{Commit, Customer, StoreError, ThreadKey, TicketFilter, TicketMessage, TicketStore, TierStats};
 use crate::domain::{Millis, Platform, Ticket, TicketState};
 use async_trait::async_trait;
@@ -138,12 +138,22 @@ impl TicketStore for SqlStore {
 
     async fn commit(&self, c: Commit) -> Result<Vec<i64>, StoreError> {
         let _w = self.write_guard().await;
-        let mut tx = self.pool().begin().await.map_err(db_err)?;
-        if let Some(t) = &c.ticket {
-            let done = sqlx::query(
-                "UPDATE tickets SET state = $1, tier = $2, confidence = $3, bot_turns = $4, first_response_at = $5, \
-                 resolved_at = $6, updated_at = $7, claimed_by = $8, version = version + 1 WHERE id = $9 AND version = $10",
-            )
+        match self.kind() {
+            Backend::Sqlite => super::commit_sqlite::commit(self.pool(), &c).await,
+            Backend::Postgres => commit_tx(self.pool(), &c).await,
+        }
+    }
+}
+
+/// Moves a ticket if nobody changed it since it was read ($9 = id, $10 = the version read).
+pub(super) const UPDATE_TICKET: &str = "UPDATE tickets SET state = $1, tier = $2, confidence = $3, bot_turns = $4, first_response_at = $5, \
+     resolved_at = $6, updated_at = $7, claimed_by = $8, version = version + 1 WHERE id = $9 AND version = $10";
+
+/// One transaction, one statement per row: the portable path (Postgres).
+async fn commit_tx(pool: &sqlx::AnyPool, c: &Commit) -> Result<Vec<i64>, StoreError> {
+    let mut tx = pool.begin().await.map_err(db_err)?;
+    if let Some(t) = &c.ticket {
+        let done = sqlx::query(UPDATE_TICKET)
             .bind(t.state.as_str())
             .bind(t.tier.map(|t| t.as_str()))
             .bind(t.confidence)
@@ -157,54 +167,48 @@ impl TicketStore for SqlStore {
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;
-            if done.rows_affected() != 1 {
-                return Err(StoreError::Conflict(format!("ticket #{} changed concurrently", t.id)));
-            }
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Conflict(format!("ticket #{} changed concurrently", t.id)));
         }
-        for (ticket_id, m) in &c.messages {
-            sqlx::query("INSERT INTO ticket_messages (ticket_id, author_kind, author, text, created_at) VALUES ($1, $2, $3, $4, $5)")
-                .bind(ticket_id)
-                .bind(&m.author_kind)
-                .bind(&m.author)
-                .bind(&m.text)
-                .bind(m.at)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
-        }
-        let mut ids = Vec::with_capacity(c.outbox.len());
-        for o in &c.outbox {
-            let body = serde_json::to_string(o).map_err(|e| StoreError::Other(e.to_string()))?;
-            let id: i64 = sqlx::query_scalar(INSERT_OUTBOX)
-                .bind(o.platform.as_str())
-                .bind(&o.channel)
-                .bind(body)
-                .bind(c.now)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(db_err)?;
-            ids.push(id);
-        }
-        for a in &c.audit {
-            sqlx::query(INSERT_AUDIT)
-                .bind(a.at)
-                .bind(&a.actor)
-                .bind(&a.action)
-                .bind(&a.subject)
-                .bind(&a.detail)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
-        }
-        if let Some(key) = &c.inbox_key {
-            sqlx::query("UPDATE inbox SET processed_at = $1 WHERE key = $2")
-                .bind(c.now)
-                .bind(key)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
-        }
-        tx.commit().await.map_err(db_err)?;
-        Ok(ids)
     }
+    let mut ids = Vec::with_capacity(c.outbox.len());
+    for o in &c.outbox {
+        let body = serde_json::to_string(o).map_err(|e| StoreError::Other(e.to_string()))?;
+        let id: i64 = sqlx::query_scalar(INSERT_OUTBOX)
+            .bind(o.platform.as_str())
+            .bind(&o.channel)
+            .bind(body)
+            .bind(c.now)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        ids.push(id);
+    }
+    for (ticket_id, m) in &c.messages {
+        sqlx::query("INSERT INTO ticket_messages (ticket_id, author_kind, author, text, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(ticket_id)
+            .bind(&m.author_kind)
+            .bind(&m.author)
+            .bind(&m.text)
+            .bind(m.at)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+    }
+    for a in &c.audit {
+        sqlx::query(INSERT_AUDIT)
+            .bind(a.at)
+            .bind(&a.actor)
+            .bind(&a.action)
+            .bind(&a.subject)
+            .bind(&a.detail)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+    }
+    if let Some(key) = &c.inbox_key {
+        sqlx::query("UPDATE inbox SET processed_at = $1 WHERE key = $2").bind(c.now).bind(key).execute(&mut *tx).await.map_err(db_err)?;
+    }
+    tx.commit().await.map_err(db_err)?;
+    Ok(ids)
 }

@@ -214,3 +214,28 @@ async fn unreadable_outbox_rows_are_parked_not_retried_forever() {
         db.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn a_commit_failing_midway_leaves_nothing_and_the_store_usable() {
+    for db in support::backends().await {
+        let s = &db.store;
+        s.inbox_put("slack:Ev9", "slack", "{}", 1).await.unwrap();
+        let msg = TicketMessage { author_kind: "bot".into(), author: "x".into(), text: "orphan".into(), at: 1 };
+        // The message names a ticket that does not exist: its foreign key fails after the outbox row was written.
+        let bad = Commit {
+            inbox_key: Some("slack:Ev9".into()),
+            outbox: vec![post("lost")],
+            messages: vec![(987_654, msg)],
+            now: 2,
+            ..Default::default()
+        };
+        assert!(s.commit(bad).await.is_err(), "{}", s.backend());
+        assert_eq!(s.outbox_depth().await.unwrap(), 0, "{}: rolled back", s.backend());
+        assert_eq!(s.inbox_unprocessed(10, 10).await.unwrap().len(), 1, "the event stays unprocessed for a retry");
+        for i in 0..6 {
+            s.commit(Commit { outbox: vec![post(&i.to_string())], now: 3, ..Default::default() }).await.unwrap();
+        }
+        assert_eq!(s.outbox_depth().await.unwrap(), 6, "{}: every pooled connection still works", s.backend());
+        db.cleanup().await;
+    }
+}
