@@ -3,7 +3,7 @@
 //! numbered parameters. sqlx pays ~50 µs per round trip to its SQLite thread, far more than SQLite itself.
 
 use super::db_err;
-use super::tickets::UPDATE_TICKET;
+use super::tickets::update_ticket;
 use crate::domain::Ticket;
 use crate::domain::ports::{Commit, StoreError};
 use sqlx::{AnyConnection, AnyPool, AssertSqlSafe, Executor};
@@ -95,20 +95,7 @@ async fn begin_and_move(conn: &mut AnyConnection, ticket: Option<&Ticket>) -> Re
         conn.execute("BEGIN IMMEDIATE").await.map_err(db_err)?;
         return Ok(());
     };
-    let moved: Vec<(i64,)> = sqlx::query_as(AssertSqlSafe(format!("BEGIN IMMEDIATE; {UPDATE_TICKET} RETURNING id")))
-        .bind(t.state.as_str())
-        .bind(t.tier.map(|t| t.as_str()))
-        .bind(t.confidence)
-        .bind(t.bot_turns)
-        .bind(t.first_response_at)
-        .bind(t.resolved_at)
-        .bind(t.updated_at)
-        .bind(t.claimed_by.as_deref())
-        .bind(t.id)
-        .bind(t.version)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(db_err)?;
+    let moved = update_ticket("BEGIN IMMEDIATE; ", t).fetch_all(&mut *conn).await.map_err(db_err)?;
     if moved.is_empty() {
         return Err(StoreError::Conflict(format!("ticket #{} changed concurrently", t.id)));
     }

@@ -146,28 +146,31 @@ impl TicketStore for SqlStore {
 }
 
 /// Moves a ticket if nobody changed it since it was read ($9 = id, $10 = the version read).
-pub(super) const UPDATE_TICKET: &str = "UPDATE tickets SET state = $1, tier = $2, confidence = $3, bot_turns = $4, first_response_at = $5, \
+const UPDATE_TICKET: &str = "UPDATE tickets SET state = $1, tier = $2, confidence = $3, bot_turns = $4, first_response_at = $5, \
      resolved_at = $6, updated_at = $7, claimed_by = $8, version = version + 1 WHERE id = $9 AND version = $10";
+
+/// The version-checked ticket update as a query returning the ticket id (no row = someone else won);
+/// `prefix` lets SQLite open its transaction in the same round trip.
+pub(super) fn update_ticket<'q>(prefix: &str, t: &'q Ticket) -> sqlx::query::QueryAs<'q, sqlx::Any, (i64,), sqlx::any::AnyArguments> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!("{prefix}{UPDATE_TICKET} RETURNING id")))
+        .bind(t.state.as_str())
+        .bind(t.tier.map(|t| t.as_str()))
+        .bind(t.confidence)
+        .bind(t.bot_turns)
+        .bind(t.first_response_at)
+        .bind(t.resolved_at)
+        .bind(t.updated_at)
+        .bind(t.claimed_by.as_deref())
+        .bind(t.id)
+        .bind(t.version)
+}
 
 /// One transaction, one statement per row: the portable path (Postgres).
 async fn commit_tx(pool: &sqlx::AnyPool, c: &Commit) -> Result<Vec<i64>, StoreError> {
     let mut tx = pool.begin().await.map_err(db_err)?;
     if let Some(t) = &c.ticket {
-        let done = sqlx::query(UPDATE_TICKET)
-            .bind(t.state.as_str())
-            .bind(t.tier.map(|t| t.as_str()))
-            .bind(t.confidence)
-            .bind(t.bot_turns)
-            .bind(t.first_response_at)
-            .bind(t.resolved_at)
-            .bind(t.updated_at)
-            .bind(t.claimed_by.as_deref())
-            .bind(t.id)
-            .bind(t.version)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
-        if done.rows_affected() != 1 {
+        let moved = update_ticket("", t).fetch_all(&mut *tx).await.map_err(db_err)?;
+        if moved.is_empty() {
             return Err(StoreError::Conflict(format!("ticket #{} changed concurrently", t.id)));
         }
     }
