@@ -5,5 +5,6 @@ mod support;
 
 mod cli;
 mod console;
+mod layout;
 mod pipeline;
 mod store_contract;
