@@ -25,6 +25,15 @@ pub enum Action {
         data: PathBuf,
         #[arg(long)]
         out: PathBuf,
+        /// Passes over the data.
+        #[arg(long, default_value_t = TrainParams::default().epochs)]
+        epochs: usize,
+        /// AdaGrad step size.
+        #[arg(long, default_value_t = TrainParams::default().learning_rate)]
+        learning_rate: f32,
+        /// L2 regularisation per update.
+        #[arg(long, default_value_t = TrainParams::default().l2)]
+        l2: f32,
     },
     /// Evaluate a model on labelled JSONL: accuracy, per-tier precision/recall, confusion matrix.
     Eval {
@@ -57,10 +66,11 @@ fn read_labelled(path: &PathBuf) -> anyhow::Result<Vec<(String, crate::domain::T
 pub fn run(s: &Settings, a: &Args) -> anyhow::Result<()> {
     match &a.action {
         None => classify_stdin(s, a.model.as_ref()),
-        Some(Action::Train { data, out }) => {
+        Some(Action::Train { data, out, epochs, learning_rate, l2 }) => {
             let examples = read_labelled(data)?;
             let started = std::time::Instant::now();
-            let m = Model::train(&examples, &TrainParams::default())?;
+            let params = TrainParams { epochs: *epochs, learning_rate: *learning_rate, l2: *l2, ..TrainParams::default() };
+            let m = Model::train(&examples, &params)?;
             std::fs::write(out, m.to_json()).with_context(|| format!("cannot write {}", out.display()))?;
             eprintln!(
                 "trained on {} examples ({} features) in {:.1?}; wrote {}",

@@ -68,7 +68,8 @@ impl Vocab {
         (vocab, ordered)
     }
 
-    /// The sparse, normalised feature vector of a text (unknown n-grams are dropped).
+    /// The sparse, normalised feature vector of a text (unknown n-grams are dropped), sorted by index
+    /// so that sums, and therefore training, come out bit-identical on every run.
     pub fn transform(&self, text: &str) -> Vec<(u32, f32)> {
         let mut out = Vec::new();
         for block in ngram_counts(text) {
@@ -78,11 +79,13 @@ impl Vocab {
                     out.push((i, (1.0 + tf.ln()) * self.idf[i as usize]));
                 }
             }
+            out[start..].sort_unstable_by_key(|(i, _)| *i);
             let norm = out[start..].iter().map(|(_, v)| v * v).sum::<f32>().sqrt();
             if norm > 0.0 {
                 out[start..].iter_mut().for_each(|(_, v)| *v /= norm);
             }
         }
+        out.sort_unstable_by_key(|(i, _)| *i);
         out
     }
 }

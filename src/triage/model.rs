@@ -9,7 +9,8 @@ use std::path::Path;
 
 const FORMAT: &str = "opsdesk-triage-v1";
 
-/// Training hyper-parameters (defaults tuned on a held-out split of banking77).
+/// Training hyper-parameters. Defaults chosen on a validation slice of banking77's training 80 %
+/// (every 4th line), never on its test 20 %.
 #[derive(Debug, Clone)]
 pub struct TrainParams {
     pub epochs: usize,
@@ -21,7 +22,7 @@ pub struct TrainParams {
 
 impl Default for TrainParams {
     fn default() -> Self {
-        TrainParams { epochs: 12, learning_rate: 0.5, l2: 1e-5, min_df: 2, seed: 7 }
+        TrainParams { epochs: 12, learning_rate: 0.25, l2: 3e-4, min_df: 2, seed: 7 }
     }
 }
 
@@ -197,6 +198,12 @@ mod tests {
         let q = again.predict("refund my subscription");
         assert_eq!(again.classes[q.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).unwrap().0], Tier::Human);
         assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-4);
+    }
+
+    #[test]
+    fn training_is_deterministic() {
+        let p = TrainParams { min_df: 1, ..Default::default() };
+        assert_eq!(Model::train(&data(), &p).unwrap().to_json(), Model::train(&data(), &p).unwrap().to_json());
     }
 
     #[test]
