@@ -13,6 +13,7 @@ OPENERS = ["", "hi, ", "hey team, ", "hello! ", "quick question: ", "hi all, ", 
 
 T = {
 "tier1": [
+ "is it possible to {verb} the {f}?", "what's the best way to {verb} the {f}?", "where is the setting for {f}?", "do you have docs on {i}?", "can someone explain how {f} works?", "how does billing work for viewers?", "which plan do I need for the API?", "how do I set up {i} for my team?", "can I get an annual invoice?", "how many dashboards can I have on the free plan?", "is there a limit on {f}?", "how do I add my logo to reports?", "where do I change who gets the invoices?", "can I move my workspace to the EU region?", "how do I cancel a pending invitation?", "what does 'viewer' role mean?", "can I try the Team plan before paying?", "how do I connect a Postgres database?", "is SSO available on Pro?", "how long are exports kept?",
  "how do I reset my password?", "where can I change my email address?", "how do I invite a teammate to my workspace?",
  "how can I add {i} to my account?", "is there a way to export my {f} to CSV?", "how do I upgrade to the Pro plan?",
  "what does the Team plan include?", "can I switch from monthly to annual billing?", "where do I find my invoices?",
@@ -33,6 +34,7 @@ T = {
  "can I pause my subscription?", "how do I find my account id?", "what's included in the free plan?",
 ],
 "tier2": [
+ "{f} doesn't work anymore", "{f} not loading for me", "{f} stuck on loading forever", "I click save on the {f} and nothing happens", "can't open the {f} since this morning", "{i} keeps disconnecting", "{f} keeps failing", "we can't log in at all", "nothing shows up in the {f} after the refresh", "{i} sync broken again", "the {f} spins and never finishes", "our scheduled reports stopped arriving", "{f} times out every time", "the numbers in the {f} are wrong today", "my {i} webhook gets no events anymore", "getting weird errors from the API today", "{f} is unusable right now, super laggy", "the {f} page crashes my browser", "data stopped updating yesterday", "requests to the API hang",
  "the {f} won't load, just a blank page", "I'm getting a 500 error when I open the {f}", "the API returns 502 since this morning",
  "{i} integration stopped syncing yesterday", "webhooks are not being delivered to my endpoint", "login fails with an error after I enter my password",
  "the {f} is extremely slow today", "export to CSV is stuck at 0%", "my API calls time out after 30 seconds",
@@ -51,6 +53,7 @@ T = {
  "it says my account is locked and I can't get in", "the status page says ok but everything is failing for us",
 ],
 "human": [
+ "I need my money back for the unused months", "why was I billed again after cancelling?", "I demand a refund right now", "I'm going to report you to consumer protection", "get me someone from billing, this is wrong", "please remove all our data, we're leaving", "who do I talk to about a contract dispute?", "I want compensation for the outage", "I never authorised this payment", "your team promised me a credit and never delivered",
  "I want a refund", "I want my money back, you charged me twice", "you charged my card twice this month", "I'd like to cancel and get a refund for this year",
  "this is unacceptable, I want to speak to a manager", "I need to talk to a real person", "can I talk to a human please?",
  "our lawyer will be in touch about this", "please delete all my data under GDPR", "I want to file a formal complaint",
@@ -66,6 +69,7 @@ T = {
  "our contract says 99.9% uptime, we want the SLA credit", "I need an invoice corrected for tax reasons, this is urgent and legal",
 ],
 "none": [
+ "happy monday all", "haha same here", "see you at the meetup", "just saying hi", "what a week", "good night folks", "nice one!", "thanks everyone for the warm welcome", "lol", "beautiful day here in Lisbon",
  "anyone watching the game tonight?", "good morning everyone!", "thanks, that worked!", "lol that's great", "happy friday folks",
  "just joined, hi everyone 👋", "love the new design", "what's everyone working on this week?", "gm", "haha nice",
  "cool, thanks", "congrats on the launch!", "is anyone going to the conference next month?", "great meetup yesterday",
@@ -82,7 +86,7 @@ def fill(tpl):
     out = []
     for _ in range(6):
         i, i2 = R.sample(INTEGR, 2)
-        s = tpl.format(f=R.choice(FEATURES), i=i, i2=i2, n=R.choice([2, 3, 6, 12]))
+        s = tpl.format(f=R.choice(FEATURES), i=i, i2=i2, n=R.choice([2, 3, 6, 12]), verb=R.choice(["export", "share", "duplicate", "rename", "embed", "schedule"]))
         s = R.choice(OPENERS) + s
         if R.random() < 0.3: s = s[0].upper() + s[1:]
         if R.random() < 0.2: s = s.rstrip("?!.") + R.choice(["", " thanks", " pls", " asap", " :)", " - thx"])
