@@ -1,7 +1,7 @@
 """Generates config/triage/examples.jsonl and holdout.jsonl: labelled messages for a generic SaaS.
 
 Templates x slot values, shuffled with a fixed seed, split 85/15. Re-run after editing:
-    python3 tools/gen_triage_examples.py
+    python3 config/triage/generate.py
 """
 import json, random, itertools, pathlib
 
@@ -105,7 +105,7 @@ for tier, tpls in T.items():
 R.shuffle(train)
 R.shuffle(hold)
 rows, cut = train + hold, len(train)
-root = pathlib.Path(__file__).resolve().parent.parent / "config" / "triage"
+root = pathlib.Path(__file__).resolve().parent
 with open(root / "examples.jsonl", "w") as f:
     for r in rows[:cut]: f.write(json.dumps(r, ensure_ascii=False) + "\n")
 with open(root / "holdout.jsonl", "w") as f:
