@@ -7,11 +7,12 @@ use crate::domain::{Button, ButtonStyle, Card, ChannelRole, Citation, Event, Fie
 use crate::kb::markdown::extract;
 use minijinja::context;
 
-/// Cuts a message to `max` characters; returns whether it was cut.
-pub fn truncate(text: &str, max: usize) -> (String, bool) {
+/// Cuts a message to `max` characters: the customer's words (triaged and searched) and the text
+/// stored with the ticket, which says when something was cut.
+pub fn truncate(text: &str, max: usize) -> (&str, String) {
     match text.char_indices().nth(max) {
-        Some((i, _)) => (format!("{}\n[… truncated: the message was longer than {max} characters]", &text[..i]), true),
-        None => (text.to_string(), false),
+        Some((i, _)) => (&text[..i], format!("{}\n[… truncated: the message was longer than {max} characters]", &text[..i])),
+        None => (text, text.to_string()),
     }
 }
 
@@ -21,12 +22,13 @@ impl Pipeline {
             return Ok(Handled::Ignored("not a customer channel"));
         }
         let s = &self.settings;
-        let (text, truncated) = truncate(raw.trim(), s.support.max_message_chars);
+        let (text, stored) = truncate(raw.trim(), s.support.max_message_chars);
+        let truncated = text.len() != stored.len();
         if truncated {
             tracing::warn!(event = %ev.inbox_key(), chars = raw.chars().count(), "message truncated");
         }
         let key = ThreadKey { platform: ev.platform, channel: &ev.channel, thread: ev.thread_key() };
-        let triage = self.triager.triage(&text);
+        let triage = self.triager.triage(text);
         let mut ticket = if triage.tier == Tier::None && !mentioned {
             // Chit-chat opens no ticket; in an existing ticket's thread it is kept with the conversation.
             match self.store.find_ticket(&key).await? {
@@ -39,13 +41,12 @@ impl Pipeline {
         };
         let vip = self.store.customer(ev.platform, &ev.user).await?.is_some_and(|c| c.vip);
         let wants_kb = matches!(triage.tier, Tier::Tier1 | Tier::Tier2) || mentioned;
-        let best = if wants_kb { self.kb.search(&text, 3).into_iter().next().filter(|h| h.score >= s.kb.min_score) } else { None };
-        let incoming = Incoming { text: &text, mentioned, vip, triage: &triage, grounded: best.is_some() };
+        let best = if wants_kb { self.kb.search(text, 3).into_iter().next().filter(|h| h.score >= s.kb.min_score) } else { None };
+        let incoming = Incoming { text, mentioned, vip, triage: &triage, grounded: best.is_some() };
         let action = support::on_customer_message(&mut ticket, &incoming, &Policy { unhelpful_turns: s.support.unhelpful_turns }, now);
 
         let mut c = Commit { inbox_key: Some(ev.inbox_key()), now, ..Default::default() };
-        c.messages
-            .push((ticket.id, TicketMessage { author_kind: "customer".into(), author: ev.user.clone(), text: text.clone(), at: now }));
+        c.messages.push((ticket.id, TicketMessage { author_kind: "customer".into(), author: ev.user.clone(), text: stored, at: now }));
         let mut out = Outcome { tier: Some(triage.tier), confidence: Some(triage.confidence), ticket: Some(ticket.id), ..Outcome::empty() };
         let thread = Some(ev.thread_key().to_string());
         match &action {
@@ -93,7 +94,7 @@ impl Pipeline {
                     op: OutboundOp::Post,
                     reply: Reply::text(notice),
                 });
-                c.outbox.extend(self.escalation_card(&ticket, &text, &reason.describe(), best.as_ref(), &triage));
+                c.outbox.extend(self.escalation_card(&ticket, text, &reason.describe(), best.as_ref(), &triage));
                 c.audit.push(AuditEntry {
                     at: now,
                     actor: "opsdesk".into(),
@@ -145,9 +146,9 @@ mod tests {
 
     #[test]
     fn truncation_keeps_char_boundaries_and_says_so() {
-        let (t, cut) = truncate("héllo wörld", 4);
-        assert!(cut);
-        assert!(t.starts_with("héll\n[… truncated"), "{t}");
-        assert_eq!(truncate("short", 10), ("short".to_string(), false));
+        let (words, stored) = truncate("héllo wörld", 4);
+        assert_eq!(words, "héll");
+        assert!(stored.starts_with("héll\n[… truncated"), "{stored}");
+        assert_eq!(truncate("short", 10), ("short", "short".to_string()));
     }
 }
