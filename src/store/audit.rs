@@ -5,21 +5,21 @@ use super::{SqlStore, db_err};
 use crate::domain::ports::{AuditEntry, AuditStore, StoreError};
 use async_trait::async_trait;
 
-pub(super) const INSERT_AUDIT: &str = "INSERT INTO audit_log (at, actor, action, subject, detail) VALUES ($1, $2, $3, $4, $5)";
+/// The insert of one audit entry, for the audit port and for commits.
+pub(super) fn insert_audit(e: &AuditEntry) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments> {
+    sqlx::query("INSERT INTO audit_log (at, actor, action, subject, detail) VALUES ($1, $2, $3, $4, $5)")
+        .bind(e.at)
+        .bind(&e.actor)
+        .bind(&e.action)
+        .bind(&e.subject)
+        .bind(&e.detail)
+}
 
 #[async_trait]
 impl AuditStore for SqlStore {
     async fn audit(&self, e: &AuditEntry) -> Result<(), StoreError> {
         let _w = self.write_guard().await;
-        sqlx::query(INSERT_AUDIT)
-            .bind(e.at)
-            .bind(&e.actor)
-            .bind(&e.action)
-            .bind(&e.subject)
-            .bind(&e.detail)
-            .execute(self.pool())
-            .await
-            .map_err(db_err)?;
+        insert_audit(e).execute(self.pool()).await.map_err(db_err)?;
         Ok(())
     }
 

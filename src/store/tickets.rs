@@ -1,6 +1,6 @@
 //! Tickets, their messages and customers; `commit` applies one handled event atomically.
 
-use super::audit::INSERT_AUDIT;
+use super::audit::insert_audit;
 use super::outbox::INSERT_OUTBOX;
 use super::rows::{TICKET_COLUMNS, TicketRow};
 use super::{Backend, SqlStore, db_err};
@@ -199,15 +199,7 @@ async fn commit_tx(pool: &sqlx::AnyPool, c: &Commit) -> Result<Vec<i64>, StoreEr
             .map_err(db_err)?;
     }
     for a in &c.audit {
-        sqlx::query(INSERT_AUDIT)
-            .bind(a.at)
-            .bind(&a.actor)
-            .bind(&a.action)
-            .bind(&a.subject)
-            .bind(&a.detail)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
+        insert_audit(a).execute(&mut *tx).await.map_err(db_err)?;
     }
     if let Some(key) = &c.inbox_key {
         sqlx::query("UPDATE inbox SET processed_at = $1 WHERE key = $2").bind(c.now).bind(key).execute(&mut *tx).await.map_err(db_err)?;
