@@ -7,13 +7,18 @@ use crate::domain::{Button, ButtonStyle, Card, ChannelRole, Citation, Event, Fie
 use crate::kb::markdown::extract;
 use minijinja::context;
 
-/// Cuts a message to `max` characters: the customer's words (triaged and searched) and the text
-/// stored with the ticket, which says when something was cut.
-pub fn truncate(text: &str, max: usize) -> (&str, String) {
+/// Cuts a message to `max` characters; returns the customer's words (what is triaged and searched)
+/// and whether anything was cut.
+pub fn truncate(text: &str, max: usize) -> (&str, bool) {
     match text.char_indices().nth(max) {
-        Some((i, _)) => (&text[..i], format!("{}\n[… truncated: the message was longer than {max} characters]", &text[..i])),
-        None => (text, text.to_string()),
+        Some((i, _)) => (&text[..i], true),
+        None => (text, false),
     }
+}
+
+/// The text kept with the ticket: the customer's words, and a notice when they were cut.
+fn stored_text(text: &str, truncated: bool, max: usize) -> String {
+    if truncated { format!("{text}\n[… truncated: the message was longer than {max} characters]") } else { text.to_string() }
 }
 
 impl Pipeline {
@@ -22,8 +27,7 @@ impl Pipeline {
             return Ok(Handled::Ignored("not a customer channel"));
         }
         let s = &self.settings;
-        let (text, stored) = truncate(raw.trim(), s.support.max_message_chars);
-        let truncated = text.len() != stored.len();
+        let (text, truncated) = truncate(raw.trim(), s.support.max_message_chars);
         if truncated {
             tracing::warn!(event = %ev.inbox_key(), chars = raw.chars().count(), "message truncated");
         }
@@ -46,7 +50,15 @@ impl Pipeline {
         let action = support::on_customer_message(&mut ticket, &incoming, &Policy { unhelpful_turns: s.support.unhelpful_turns }, now);
 
         let mut c = Commit { inbox_key: Some(ev.inbox_key()), now, ..Default::default() };
-        c.messages.push((ticket.id, TicketMessage { author_kind: "customer".into(), author: ev.user.clone(), text: stored, at: now }));
+        c.messages.push((
+            ticket.id,
+            TicketMessage {
+                author_kind: "customer".into(),
+                author: ev.user.clone(),
+                text: stored_text(text, truncated, s.support.max_message_chars),
+                at: now,
+            },
+        ));
         let mut out = Outcome { tier: Some(triage.tier), confidence: Some(triage.confidence), ticket: Some(ticket.id), ..Outcome::empty() };
         let thread = Some(ev.thread_key().to_string());
         match &action {
@@ -142,13 +154,13 @@ impl Pipeline {
 
 #[cfg(test)]
 mod tests {
-    use super::truncate;
+    use super::{stored_text, truncate};
 
     #[test]
     fn truncation_keeps_char_boundaries_and_says_so() {
-        let (words, stored) = truncate("héllo wörld", 4);
-        assert_eq!(words, "héll");
-        assert!(stored.starts_with("héll\n[… truncated"), "{stored}");
-        assert_eq!(truncate("short", 10), ("short", "short".to_string()));
+        assert_eq!(truncate("héllo wörld", 4), ("héll", true));
+        assert_eq!(truncate("short", 10), ("short", false));
+        assert_eq!(stored_text("héll", true, 4), "héll\n[… truncated: the message was longer than 4 characters]");
+        assert_eq!(stored_text("short", false, 10), "short");
     }
 }
