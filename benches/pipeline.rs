@@ -22,6 +22,7 @@ fn event(i: usize, text: &str) -> Event {
         thread: None,
         user: format!("user{}", i % 500),
         user_name: None,
+        roles: vec![],
         at: 0,
         kind: EventKind::MessagePosted { text: text.into(), mentioned: false },
     }

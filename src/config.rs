@@ -18,6 +18,7 @@ pub struct Settings {
     pub kb: KbSettings,
     pub support: SupportSettings,
     pub ops: OpsSettings,
+    pub slack: SlackSettings,
     pub prompts: PromptSettings,
     pub console: ConsoleSettings,
     #[serde(default)]
@@ -68,6 +69,41 @@ pub struct SupportSettings {
 #[serde(deny_unknown_fields)]
 pub struct OpsSettings {
     pub allowed_users: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlackSettings {
+    pub app_token_env: String,
+    pub bot_token_env: String,
+    pub api_url: String,
+    pub reconnect_secs: u64,
+    pub ping_interval_secs: u64,
+    pub ping_failures: u64,
+    pub channel_rate_per_sec: f64,
+    pub channel_burst: u32,
+    pub working_reaction: String,
+}
+
+impl SlackSettings {
+    /// Both tokens from the environment, when both are set.
+    pub fn tokens_from_env(&self) -> Option<SlackTokens> {
+        let get = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        Some(SlackTokens { app: get(&self.app_token_env)?, bot: get(&self.bot_token_env)? })
+    }
+}
+
+/// Slack's two secrets. `Debug` never prints them.
+#[derive(Clone)]
+pub struct SlackTokens {
+    pub app: String,
+    pub bot: String,
+}
+
+impl std::fmt::Debug for SlackTokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SlackTokens(***)")
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -143,6 +179,12 @@ impl Settings {
         }
         if self.store.max_connections == 0 {
             return bad("store.max_connections", "must be positive");
+        }
+        if self.slack.channel_rate_per_sec.is_nan() || self.slack.channel_rate_per_sec <= 0.0 || self.slack.channel_burst == 0 {
+            return bad("slack.channel_rate_per_sec / slack.channel_burst", "must be positive");
+        }
+        if self.slack.ping_interval_secs == 0 || self.slack.ping_failures == 0 {
+            return bad("slack.ping_interval_secs / slack.ping_failures", "must be positive");
         }
         Ok(())
     }

@@ -10,7 +10,8 @@
 //! - [`store`] — the store ports over sqlx `Any`: SQLite by default, Postgres for scale-out.
 //! - [`pipeline`] — inbox → route → desk → one atomic commit (ticket, conversation, outbox, audit).
 //! - [`sender`] — the outbox worker delivering through the chat platforms with retries.
-//! - [`chat`] — platform adapters (the console today) and plain-text rendering.
+//! - [`chat`] — platform adapters: Slack (Socket Mode, Block Kit) and the terminal console.
+//! - [`runtime`] — the running bot: platforms, sender and inbox sweep started and stopped together.
 //! - [`commands`] — `/ops …`, one module per command.
 //! - [`prompts`] — minijinja templates, built in and overridable from `prompts/`.
 //! - [`config`] — settings from `config/default.toml`, `config/<env>.toml` and `OPSDESK__…`.
@@ -26,6 +27,7 @@ pub mod domain;
 pub mod kb;
 pub mod pipeline;
 pub mod prompts;
+pub mod runtime;
 pub mod sender;
 pub mod store;
 pub mod telemetry;

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
+    opsdesk::telemetry::install_tls_provider();
     let quiet = matches!(cli.cmd, Cmd::Ask { .. } | Cmd::Triage(_) | Cmd::Kb { .. });
     opsdesk::telemetry::init(if quiet { "warn" } else { "opsdesk=info,warn" });
     match run(cli).await {

@@ -1,21 +1,31 @@
 //! The outbox sender: claims due rows, delivers them through the right platform, and records the
-//! result. Rate limits and temporary failures are retried later; nothing is dropped silently.
+//! result. A per-channel rate limit (governor) paces each platform; a platform's 429 pauses that
+//! channel for its Retry-After; temporary failures back off; nothing is dropped silently.
 
 use crate::domain::Platform;
-use crate::domain::ports::{ChatPlatform, OutboundOp, SendError, Store, StoreError, Target};
-use std::collections::HashMap;
-use std::sync::Arc;
+use crate::domain::ports::{ChatPlatform, OutboundOp, OutboxItem, SendError, Store, StoreError, Target};
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use std::collections::{HashMap, HashSet};
+use std::num::NonZeroU32;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{Notify, watch};
 
 /// After this many attempts a temporary failure becomes permanent (about a day of back-off).
 const MAX_ATTEMPTS: i64 = 20;
 const LEASE_MS: i64 = 60_000;
+const BATCH: i64 = 32;
+
+type ChannelKey = (Platform, String);
 
 pub struct Sender {
-    pub store: Arc<dyn Store>,
-    pub platforms: HashMap<Platform, Arc<dyn ChatPlatform>>,
-    pub owner: String,
+    store: Arc<dyn Store>,
+    platforms: HashMap<Platform, Arc<dyn ChatPlatform>>,
+    owner: String,
+    limits: HashMap<Platform, DefaultKeyedRateLimiter<ChannelKey>>,
+    /// Channels a platform told us to leave alone until the given time (epoch ms).
+    paused: Mutex<HashMap<ChannelKey, i64>>,
 }
 
 /// Back-off before retry `attempt` (1-based): 1 s, 2 s, 4 s … capped at 5 minutes.
@@ -23,15 +33,62 @@ pub fn backoff_ms(attempt: i64) -> i64 {
     1000i64.saturating_mul(1 << attempt.clamp(1, 20).saturating_sub(1)).min(300_000)
 }
 
+/// A quota of `per_sec` messages per second with bursts of `burst`.
+pub fn quota(per_sec: f64, burst: u32) -> Quota {
+    let period = Duration::from_secs_f64(1.0 / per_sec.max(0.001));
+    Quota::with_period(period).expect("positive period").allow_burst(NonZeroU32::new(burst.max(1)).expect("positive burst"))
+}
+
+/// Updates in one batch that a later update of the same message makes pointless.
+fn superseded(items: &[OutboxItem]) -> HashSet<i64> {
+    let mut latest: HashMap<(Platform, &str, &Target), i64> = HashMap::new();
+    for i in items {
+        if let OutboundOp::Update { target } = &i.msg.op {
+            latest.insert((i.msg.platform, i.msg.channel.as_str(), target), i.id);
+        }
+    }
+    items
+        .iter()
+        .filter(|i| match &i.msg.op {
+            OutboundOp::Update { target } => latest[&(i.msg.platform, i.msg.channel.as_str(), target)] != i.id,
+            _ => false,
+        })
+        .map(|i| i.id)
+        .collect()
+}
+
 impl Sender {
+    pub fn new(store: Arc<dyn Store>, platforms: HashMap<Platform, Arc<dyn ChatPlatform>>, owner: impl Into<String>) -> Sender {
+        Sender { store, platforms, owner: owner.into(), limits: HashMap::new(), paused: Mutex::new(HashMap::new()) }
+    }
+
+    /// Paces deliveries to each channel of `platform`.
+    pub fn with_channel_limit(mut self, platform: Platform, q: Quota) -> Sender {
+        self.limits.insert(platform, RateLimiter::keyed(q));
+        self
+    }
+
+    /// How long the channel must wait (ms) before the next delivery, or 0.
+    fn wait_ms(&self, key: &ChannelKey, now: i64) -> i64 {
+        if let Some(until) = self.paused.lock().expect("paused map").get(key).copied().filter(|u| *u > now) {
+            return until - now;
+        }
+        match self.limits.get(&key.0).map(|l| l.check_key(key)) {
+            Some(Err(not_until)) => (not_until.wait_time_from(DefaultClock::default().now()).as_millis() as i64).max(1),
+            _ => 0,
+        }
+    }
+
     /// Delivers what is due now; returns how many rows were handled.
     pub async fn tick(&self, now: i64) -> Result<usize, StoreError> {
-        let items = self.store.outbox_claim(&self.owner, now, LEASE_MS, 32).await?;
+        let items = self.store.outbox_claim(&self.owner, now, LEASE_MS, BATCH).await?;
         let n = items.len();
+        let skip = superseded(&items);
         for item in items {
+            let key = (item.msg.platform, item.msg.channel.clone());
             let Some(platform) = self.platforms.get(&item.msg.platform) else {
                 // Not connected in this process: leave it for a replica that is, or for later.
-                self.store.outbox_retry(item.id, now + 30_000, &format!("{} is not connected", item.msg.platform.as_str())).await?;
+                self.store.outbox_defer(item.id, now + 30_000, &format!("{} is not connected", item.msg.platform.as_str())).await?;
                 continue;
             };
             let target = match &item.msg.op {
@@ -39,17 +96,30 @@ impl Sender {
                     Some(r) => Some(r),
                     None => {
                         // The card it edits is not delivered yet: keep the order, try again shortly.
-                        self.store.outbox_retry(item.id, now + 500, "waiting for the original message").await?;
+                        self.store.outbox_defer(item.id, now + 500, "waiting for the original message").await?;
                         continue;
                     }
                 },
                 OutboundOp::Update { target: Target::Message(m) } => Some(m.clone()),
                 _ => None,
             };
+            if skip.contains(&item.id) {
+                tracing::debug!(id = item.id, "card update coalesced into a later one");
+                self.store.outbox_sent(item.id, target.as_deref(), now).await?;
+                continue;
+            }
+            let wait = self.wait_ms(&key, now);
+            if wait > 0 {
+                self.store.outbox_defer(item.id, now + wait, "paced: channel rate limit").await?;
+                continue;
+            }
             match platform.send(&item.msg, target.as_deref()).await {
                 Ok(r) => self.store.outbox_sent(item.id, r.as_deref(), now).await?,
                 Err(SendError::RateLimited { retry_after_ms }) => {
-                    self.store.outbox_retry(item.id, now + retry_after_ms as i64, "rate limited").await?
+                    let until = now + retry_after_ms as i64;
+                    tracing::info!(id = item.id, channel = %key.1, retry_after_ms, "rate limited by the platform");
+                    self.paused.lock().expect("paused map").insert(key, until);
+                    self.store.outbox_defer(item.id, until, "rate limited").await?
                 }
                 Err(SendError::Transient(e)) if item.attempts < MAX_ATTEMPTS => {
                     tracing::warn!(id = item.id, attempt = item.attempts, error = %e, "delivery failed; will retry");
@@ -91,12 +161,29 @@ impl Sender {
 
 #[cfg(test)]
 mod tests {
-    use super::backoff_ms;
+    use super::*;
+    use crate::domain::Reply;
+    use crate::domain::ports::Outbound;
 
     #[test]
     fn backoff_doubles_and_caps() {
         assert_eq!(backoff_ms(1), 1000);
         assert_eq!(backoff_ms(3), 4000);
         assert_eq!(backoff_ms(50), 300_000);
+    }
+
+    fn item(id: i64, op: OutboundOp) -> OutboxItem {
+        OutboxItem {
+            id,
+            attempts: 1,
+            msg: Outbound { platform: Platform::Slack, channel: "C1".into(), thread: None, op, reply: Reply::text("x") },
+        }
+    }
+
+    #[test]
+    fn only_the_last_update_of_a_card_in_a_batch_is_sent() {
+        let upd = |m: &str| OutboundOp::Update { target: Target::Message(m.into()) };
+        let items = vec![item(1, OutboundOp::Post), item(2, upd("a")), item(3, upd("b")), item(4, upd("a")), item(5, upd("a"))];
+        assert_eq!(superseded(&items), HashSet::from([2, 4]));
     }
 }

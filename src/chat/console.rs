@@ -51,6 +51,7 @@ impl Console {
             thread: thread.clone(),
             user: c.user.clone(),
             user_name: None,
+            roles: vec![],
             at: crate::clock::now(),
             kind,
         };

@@ -1,5 +1,6 @@
 //! Chat platforms: adapters that turn platform events into domain events and replies into platform
-//! messages. Only the console exists in the spine; Slack and Discord plug in beside it.
+//! messages. The console stands in when no platform is configured; Slack (Socket Mode) plugs in beside it.
 
 pub mod console;
 pub mod render;
+pub mod slack;

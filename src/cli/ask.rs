@@ -20,6 +20,7 @@ pub async fn run(s: Settings, text: &str, as_json: bool) -> anyhow::Result<()> {
         thread: None,
         user,
         user_name: None,
+        roles: vec![],
         at: now,
         kind: EventKind::MessagePosted { text: text.to_string(), mentioned: false },
     };

@@ -1,44 +1,51 @@
-//! `opsdesk run`: the store, the pipeline, the outbox sender and — with no Slack/Discord tokens —
-//! the terminal console, until end of input, `/quit` or Ctrl-C.
+//! `opsdesk run`: the store, the pipeline, the outbox sender and the configured platforms — Slack when
+//! its tokens are in the environment, else the terminal console — until Ctrl-C/SIGTERM (or, for the
+//! console, end of input or `/quit`).
 
 use crate::chat::console::{Console, HELP};
 use crate::config::Settings;
-use crate::domain::Platform;
-use crate::domain::ports::{ChatPlatform, Store};
-use crate::sender::Sender;
-use std::collections::HashMap;
+use crate::domain::ports::Store;
+use crate::runtime::{Connect, Runtime};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::BufReader;
 
 pub async fn run(s: Settings) -> anyhow::Result<()> {
     let store: Arc<dyn Store> = Arc::new(crate::app::open_store(&s, &s.store.url).await?);
-    let console = Arc::new(Console::new(Box::new(std::io::stdout())));
-    let pipeline = crate::app::pipeline(s, store.clone(), vec!["console".into()]).await?;
-    let now = crate::clock::now();
-    let recovered = pipeline.recover(now, now).await?;
-    if recovered > 0 {
-        tracing::info!(recovered, "re-processed events left from an earlier run");
+    let slack = s.slack.tokens_from_env();
+    if slack.is_none() {
+        tracing::info!(app = %s.slack.app_token_env, bot = %s.slack.bot_token_env, "Slack is off: its token variables are not set");
     }
-    let mut platforms: HashMap<Platform, Arc<dyn ChatPlatform>> = HashMap::new();
-    platforms.insert(Platform::Console, console.clone());
-    let sender = Sender { store: store.clone(), platforms, owner: format!("opsdesk-{}", std::process::id()) };
-    let (stop, stopped) = tokio::sync::watch::channel(false);
-    let worker = tokio::spawn(sender.run(pipeline.outbox_ready.clone(), stopped, Duration::from_secs(1)));
-
-    console.note(HELP);
-    tokio::select! {
-        r = console.read_loop(&pipeline, BufReader::new(tokio::io::stdin())) => r?,
-        _ = tokio::signal::ctrl_c() => console.note("(interrupted)"),
-    }
-    // Let the sender deliver what the last input produced (bounded: the rows stay queued otherwise).
-    for _ in 0..50 {
-        if store.outbox_depth().await? == 0 {
-            break;
+    let console = slack.is_none().then(|| Arc::new(Console::new(Box::new(std::io::stdout()))));
+    let rt = Runtime::start(s, store, Connect { console: console.clone(), slack }).await?;
+    match &console {
+        Some(console) => {
+            console.note(HELP);
+            tokio::select! {
+                r = console.read_loop(&rt.pipeline, BufReader::new(tokio::io::stdin())) => r?,
+                _ = shutdown_signal() => console.note("(interrupted)"),
+            }
         }
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        None => {
+            tracing::info!("opsdesk is running; Ctrl-C or SIGTERM stops it");
+            shutdown_signal().await;
+        }
     }
-    let _ = stop.send(true);
-    let _ = worker.await;
+    // Let the sender deliver what the last events produced (bounded: the rows stay queued otherwise).
+    rt.drain(Duration::from_secs(3)).await?;
+    rt.stop().await;
     Ok(())
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("SIGTERM handler");
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
 }

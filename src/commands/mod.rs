@@ -14,6 +14,8 @@ pub struct CommandCtx<'a> {
     pub pipeline: &'a Pipeline,
     pub platform: Platform,
     pub user: &'a str,
+    /// The user's groups/roles as the adapter reported them (`group:S…` on Slack, `role:…` on Discord).
+    pub roles: &'a [String],
     pub now: Millis,
 }
 
@@ -34,10 +36,16 @@ enum OpsCmd {
     Metrics(metrics::Args),
 }
 
-/// Whether `user` may run `/ops` on `platform`: the local console always; elsewhere only listed users.
+/// Whether `user` may run `/ops` on `platform`: the local console always; elsewhere only users listed
+/// in `ops.allowed_users` as `platform:user`, or members of a listed `slack:group:…` / `discord:role:…`.
 pub fn allowed(ctx: &CommandCtx<'_>) -> bool {
+    let p = ctx.platform.as_str();
     ctx.platform == Platform::Console
-        || ctx.pipeline.settings.ops.allowed_users.iter().any(|u| *u == format!("{}:{}", ctx.platform.as_str(), ctx.user))
+        || ctx.pipeline.settings.ops.allowed_users.iter().any(|u| {
+            u.strip_prefix(p)
+                .and_then(|rest| rest.strip_prefix(':'))
+                .is_some_and(|who| who == ctx.user || ctx.roles.iter().any(|r| r == who))
+        })
 }
 
 /// Runs one `/ops` command line; returns the reply and, for state-changing or refused commands, the

@@ -52,6 +52,10 @@ pub struct Event {
     pub thread: Option<String>,
     pub user: String,
     pub user_name: Option<String>,
+    /// Groups or roles of the user that the adapter knows of (Slack user groups, Discord roles), for
+    /// permission checks; only those named in the configuration are looked up.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<String>,
     pub at: super::Millis,
     pub kind: EventKind,
 }
@@ -68,9 +72,10 @@ pub enum EventKind {
 }
 
 impl Event {
-    /// The inbox key: unique per platform event, so a redelivery is recognised.
+    /// The inbox key: unique per platform event, so a redelivery is recognised. The channel is part
+    /// of it because Slack's message ids (timestamps) are unique only within a channel.
     pub fn inbox_key(&self) -> String {
-        format!("{}:{}", self.platform.as_str(), self.id)
+        format!("{}:{}:{}", self.platform.as_str(), self.channel, self.id)
     }
 
     /// The key of the conversation this event belongs to: its thread, or itself when top-level.

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 // ---------------------------------------------------------------- chat platforms
 
 /// Which earlier message an update replaces: an outbox row we posted, or a platform message id.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
 pub enum Target {
     Outbox(i64),
@@ -113,6 +113,9 @@ pub enum StoreError {
     /// Someone else changed the row first (optimistic concurrency); re-read and retry.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The event was already processed (a redelivery that raced its first delivery): nothing changed.
+    #[error("already processed: {0}")]
+    AlreadyProcessed(String),
     #[error("database unavailable: {0}")]
     Unavailable(String),
     #[error("database error: {0}")]
@@ -122,6 +125,9 @@ pub enum StoreError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InboxPut {
     New,
+    /// Stored earlier but never processed (a crash, or a redelivery racing the first delivery).
+    Unprocessed,
+    /// Stored and processed before: a redelivery to ignore.
     Duplicate,
 }
 
@@ -190,7 +196,8 @@ pub struct TierStats {
 /// Inbound events, persisted before they are acknowledged.
 #[async_trait]
 pub trait InboxStore: Send + Sync {
-    /// Persists an inbound event; `Duplicate` when its key was seen before.
+    /// Persists an inbound event; `Duplicate` when its key was seen and processed before,
+    /// `Unprocessed` when it was seen but never processed.
     async fn inbox_put(&self, key: &str, source: &str, payload: &str, now: Millis) -> Result<InboxPut, StoreError>;
     /// Events stored but never processed (a crash between ack and handling), oldest first.
     async fn inbox_unprocessed(&self, older_than: Millis, limit: i64) -> Result<Vec<(String, String)>, StoreError>;
@@ -211,7 +218,8 @@ pub trait TicketStore: Send + Sync {
     async fn ticket_messages(&self, id: i64) -> Result<Vec<TicketMessage>, StoreError>;
     async fn ticket_counts(&self) -> Result<Vec<(TicketState, i64)>, StoreError>;
     async fn tier_stats(&self, since: Millis) -> Result<Vec<TierStats>, StoreError>;
-    /// Applies a commit atomically; returns the new outbox ids in order. `Conflict` if the ticket moved on.
+    /// Applies a commit atomically; returns the new outbox ids in order. `Conflict` if the ticket moved
+    /// on; `AlreadyProcessed` if the commit's inbox event was marked processed by someone else first.
     async fn commit(&self, c: Commit) -> Result<Vec<i64>, StoreError>;
 }
 
@@ -223,6 +231,10 @@ pub trait OutboxStore: Send + Sync {
     async fn outbox_sent(&self, id: i64, platform_ref: Option<&str>, now: Millis) -> Result<(), StoreError>;
     async fn outbox_retry(&self, id: i64, not_before: Millis, error: &str) -> Result<(), StoreError>;
     async fn outbox_failed(&self, id: i64, error: &str) -> Result<(), StoreError>;
+    /// Puts a claimed row back until `not_before` without counting the attempt (rate limits, ordering).
+    async fn outbox_defer(&self, id: i64, not_before: Millis, why: &str) -> Result<(), StoreError>;
+    /// What was delivered as platform message `platform_ref` in `channel` (to edit a card in place).
+    async fn outbox_delivered(&self, platform: Platform, channel: &str, platform_ref: &str) -> Result<Option<Outbound>, StoreError>;
     /// The platform id of a delivered row (None until delivered).
     async fn outbox_ref(&self, id: i64) -> Result<Option<String>, StoreError>;
     /// Rows not yet delivered.

@@ -99,6 +99,10 @@ impl Reply {
                 for cit in &c.citations {
                     s.push_str(&format!("\nSource: {} <{}>", cit.title, cit.link));
                 }
+                if let Some(f) = c.footer.as_ref().filter(|f| **f != c.body) {
+                    s.push('\n');
+                    s.push_str(f);
+                }
                 s
             }
         }

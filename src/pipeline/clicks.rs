@@ -23,17 +23,24 @@ impl Pipeline {
             reply: Reply::text(text),
         };
         let result = support::on_customer_click(&mut ticket, button, &ev.user, now);
-        let card_edit = |footer: String| Outbound {
-            platform: ev.platform,
-            channel: ev.channel.clone(),
-            thread: ev.thread.clone(),
-            op: OutboundOp::Update { target: Target::Message(message.to_string()) },
-            reply: Reply::Card(Card {
-                title: format!("Ticket #{}", ticket.id),
-                body: footer.clone(),
-                footer: Some(footer),
-                ..Default::default()
-            }),
+        // The card as it was posted, buttons removed and the outcome underneath; a generic card when the
+        // original is unknown (posted by an older version, or by another platform's replica).
+        let original = match self.store.outbox_delivered(ev.platform, &ev.channel, message).await? {
+            Some(Outbound { reply: Reply::Card(c), .. }) => Some(c),
+            _ => None,
+        };
+        let card_edit = |footer: String| {
+            let card = match &original {
+                Some(c) => Card { buttons: vec![], footer: Some(footer), ..c.clone() },
+                None => Card { title: format!("Ticket #{}", ticket.id), body: footer.clone(), footer: Some(footer), ..Default::default() },
+            };
+            Outbound {
+                platform: ev.platform,
+                channel: ev.channel.clone(),
+                thread: ev.thread.clone(),
+                op: OutboundOp::Update { target: Target::Message(message.to_string()) },
+                reply: Reply::Card(card),
+            }
         };
         match result {
             ClickOutcome::NotYours => c.outbox.push(reply_to("Only the person who asked can use these buttons.".into())),

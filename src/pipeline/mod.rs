@@ -6,7 +6,7 @@ mod support;
 
 use crate::commands::{self, CommandCtx};
 use crate::config::Settings;
-use crate::domain::ports::{AuditEntry, Commit, KnowledgeBase, Outbound, OutboundOp, Store, StoreError};
+use crate::domain::ports::{AuditEntry, Commit, InboxPut, KnowledgeBase, Outbound, OutboundOp, Store, StoreError};
 use crate::domain::{Citation, Event, EventKind, Millis, Tier};
 use crate::prompts::Templates;
 use crate::triage::Triager;
@@ -30,6 +30,15 @@ impl Outcome {
     fn empty() -> Outcome {
         Outcome { tier: None, confidence: None, answer: None, citations: vec![], escalated: false, ticket: None, outbox: vec![] }
     }
+}
+
+/// What [`Pipeline::accept`] decided.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Accepted {
+    /// Stored and not yet processed: process it (after acknowledging it, where the platform asks).
+    Process,
+    /// Nothing more to do.
+    Skip(Handled),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -60,16 +69,25 @@ const CONFLICT_RETRIES: usize = 5;
 impl Pipeline {
     /// Persists the event (deduplicating on its key), then processes it.
     pub async fn handle(&self, ev: Event, now: Millis) -> Result<Handled, StoreError> {
+        match self.accept(&ev, now).await? {
+            Accepted::Process => self.process(&ev, now).await,
+            Accepted::Skip(h) => Ok(h),
+        }
+    }
+
+    /// The part of handling that must happen before an event is acknowledged: it is stored (or found
+    /// to be a redelivery). Returns whether it still needs processing.
+    pub async fn accept(&self, ev: &Event, now: Millis) -> Result<Accepted, StoreError> {
         if let EventKind::MessagePosted { text, .. } = &ev.kind
             && text.trim().is_empty()
         {
-            return Ok(Handled::Ignored("empty message"));
+            return Ok(Accepted::Skip(Handled::Ignored("empty message")));
         }
-        let payload = serde_json::to_string(&ev).map_err(|e| StoreError::Other(e.to_string()))?;
-        if self.store.inbox_put(&ev.inbox_key(), ev.platform.as_str(), &payload, now).await? == crate::domain::ports::InboxPut::Duplicate {
-            return Ok(Handled::Duplicate);
-        }
-        self.process(&ev, now).await
+        let payload = serde_json::to_string(ev).map_err(|e| StoreError::Other(e.to_string()))?;
+        Ok(match self.store.inbox_put(&ev.inbox_key(), ev.platform.as_str(), &payload, now).await? {
+            InboxPut::New | InboxPut::Unprocessed => Accepted::Process,
+            InboxPut::Duplicate => Accepted::Skip(Handled::Duplicate),
+        })
     }
 
     /// Processes a stored event, retrying when a concurrent change to its ticket wins the race.
@@ -83,6 +101,8 @@ impl Pipeline {
             };
             match result {
                 Err(StoreError::Conflict(_)) if attempt < CONFLICT_RETRIES => attempt += 1,
+                // Another task or replica handled the same event first.
+                Err(StoreError::AlreadyProcessed(_)) => return Ok(Handled::Duplicate),
                 Ok(Handled::Ignored(why)) => {
                     self.store.inbox_mark(&ev.inbox_key(), now, None).await?;
                     return Ok(Handled::Ignored(why));
@@ -123,7 +143,7 @@ impl Pipeline {
         if name != "ops" {
             return Ok(Handled::Ignored("unknown command"));
         }
-        let ctx = CommandCtx { pipeline: self, platform: ev.platform, user: &ev.user, now };
+        let ctx = CommandCtx { pipeline: self, platform: ev.platform, user: &ev.user, roles: &ev.roles, now };
         let (reply, audit) = commands::run(&ctx, args).await?;
         let out = Outbound {
             platform: ev.platform,

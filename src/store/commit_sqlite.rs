@@ -1,10 +1,9 @@
-//! SQLite's commit in two round trips instead of one per statement: (1) `BEGIN IMMEDIATE` and the
-//! version-checked ticket update, (2) every insert and the inbox mark plus `COMMIT`, as one script with
+//! SQLite's commit in two round trips instead of one per statement: (1) `BEGIN IMMEDIATE`, the inbox
+//! event marked processed (only if it was not) and the version-checked ticket update, (2) every insert and the inbox mark plus `COMMIT`, as one script with
 //! numbered parameters. sqlx pays ~50 µs per round trip to its SQLite thread, far more than SQLite itself.
 
 use super::db_err;
-use super::tickets::update_ticket;
-use crate::domain::Ticket;
+use super::tickets::{mark_inbox_from, update_ticket};
 use crate::domain::ports::{Commit, StoreError};
 use sqlx::{AnyConnection, AnyPool, AssertSqlSafe, Executor};
 
@@ -82,21 +81,38 @@ fn script(c: &Commit) -> Result<Script, StoreError> {
             .collect();
         s.sql.push_str(&format!("INSERT INTO audit_log (at, actor, action, subject, detail) VALUES {};\n", rows.join(", ")));
     }
-    if let Some(key) = &c.inbox_key {
-        let (now, key) = (s.param(Val::Int(c.now)), s.param(Val::Text(key.clone())));
-        s.sql.push_str(&format!("UPDATE inbox SET processed_at = {now} WHERE key = {key};\n"));
-    }
     s.sql.push_str("COMMIT;");
     Ok(s)
 }
 
-async fn begin_and_move(conn: &mut AnyConnection, ticket: Option<&Ticket>) -> Result<(), StoreError> {
-    let Some(t) = ticket else {
-        conn.execute("BEGIN IMMEDIATE").await.map_err(db_err)?;
-        return Ok(());
-    };
-    let moved = update_ticket("BEGIN IMMEDIATE; ", t).fetch_all(&mut *conn).await.map_err(db_err)?;
-    if moved.is_empty() {
+/// Round trip 1: the ticket row comes back as its id, the inbox row as -1; a missing row says which
+/// check failed.
+async fn begin_and_move(conn: &mut AnyConnection, c: &Commit) -> Result<(), StoreError> {
+    const UPDATE_TICKET_PARAMS: usize = 10;
+    let rows: Vec<(i64,)> = match (&c.ticket, &c.inbox_key) {
+        (Some(t), Some(key)) => {
+            let mark = format!("; {} RETURNING -1", mark_inbox_from(UPDATE_TICKET_PARAMS + 1));
+            update_ticket("BEGIN IMMEDIATE; ", t, &mark).bind(c.now).bind(key.as_str()).fetch_all(&mut *conn).await
+        }
+        (Some(t), None) => update_ticket("BEGIN IMMEDIATE; ", t, "").fetch_all(&mut *conn).await,
+        (None, Some(key)) => {
+            sqlx::query_as(AssertSqlSafe(format!("BEGIN IMMEDIATE; {} RETURNING -1", mark_inbox_from(1))))
+                .bind(c.now)
+                .bind(key.as_str())
+                .fetch_all(&mut *conn)
+                .await
+        }
+        (None, None) => conn.execute("BEGIN IMMEDIATE").await.map(|_| vec![]),
+    }
+    .map_err(db_err)?;
+    if let Some(key) = &c.inbox_key
+        && !rows.iter().any(|r| r.0 == -1)
+    {
+        return Err(StoreError::AlreadyProcessed(key.clone()));
+    }
+    if let Some(t) = &c.ticket
+        && !rows.iter().any(|r| r.0 == t.id)
+    {
         return Err(StoreError::Conflict(format!("ticket #{} changed concurrently", t.id)));
     }
     Ok(())
@@ -106,7 +122,7 @@ pub(super) async fn commit(pool: &AnyPool, c: &Commit) -> Result<Vec<i64>, Store
     let s = script(c)?;
     let mut conn = pool.acquire().await.map_err(db_err)?;
     let result = async {
-        begin_and_move(&mut conn, c.ticket.as_ref()).await?;
+        begin_and_move(&mut conn, c).await?;
         let mut q = sqlx::query_as::<_, (i64,)>(AssertSqlSafe(s.sql));
         for v in s.vals {
             q = match v {

@@ -18,7 +18,12 @@ impl InboxStore for SqlStore {
                 .execute(self.pool())
                 .await
                 .map_err(db_err)?;
-        Ok(if done.rows_affected() == 1 { InboxPut::New } else { InboxPut::Duplicate })
+        if done.rows_affected() == 1 {
+            return Ok(InboxPut::New);
+        }
+        let processed: Option<i64> =
+            sqlx::query_scalar("SELECT processed_at FROM inbox WHERE key = $1").bind(key).fetch_one(self.pool()).await.map_err(db_err)?;
+        Ok(if processed.is_some() { InboxPut::Duplicate } else { InboxPut::Unprocessed })
     }
 
     async fn inbox_unprocessed(&self, older_than: Millis, limit: i64) -> Result<Vec<(String, String)>, StoreError> {

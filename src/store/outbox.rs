@@ -2,8 +2,8 @@
 //! Leases expire, so a sender that crashes mid-delivery loses nothing: another claims the row again.
 
 use super::{Backend, SqlStore, db_err};
-use crate::domain::Millis;
 use crate::domain::ports::{Outbound, OutboxItem, OutboxStore, StoreError};
+use crate::domain::{Millis, Platform};
 use async_trait::async_trait;
 
 const DUE: &str = "((state = 'pending' AND not_before <= $3) OR (state = 'sending' AND lease_until < $3))";
@@ -83,6 +83,21 @@ impl OutboxStore for SqlStore {
         Ok(())
     }
 
+    async fn outbox_defer(&self, id: i64, not_before: Millis, why: &str) -> Result<(), StoreError> {
+        let _w = self.write_guard().await;
+        sqlx::query(
+            "UPDATE outbox SET state = 'pending', not_before = $1, last_error = $2, attempts = attempts - 1, lease_owner = NULL, \
+             lease_until = NULL WHERE id = $3",
+        )
+        .bind(not_before)
+        .bind(why)
+        .bind(id)
+        .execute(self.pool())
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
     async fn outbox_failed(&self, id: i64, error: &str) -> Result<(), StoreError> {
         let _w = self.write_guard().await;
         sqlx::query("UPDATE outbox SET state = 'failed', last_error = $1, lease_owner = NULL, lease_until = NULL WHERE id = $2")
@@ -101,6 +116,19 @@ impl OutboxStore for SqlStore {
             .await
             .map_err(db_err)?;
         Ok(r.and_then(|(p,)| p))
+    }
+
+    async fn outbox_delivered(&self, platform: Platform, channel: &str, platform_ref: &str) -> Result<Option<Outbound>, StoreError> {
+        let body: Option<String> = sqlx::query_scalar(
+            "SELECT body FROM outbox WHERE platform_ref = $1 AND channel = $2 AND platform = $3 AND state = 'sent' ORDER BY id LIMIT 1",
+        )
+        .bind(platform_ref)
+        .bind(channel)
+        .bind(platform.as_str())
+        .fetch_optional(self.pool())
+        .await
+        .map_err(db_err)?;
+        Ok(body.and_then(|b| serde_json::from_str(&b).ok()))
     }
 
     async fn outbox_depth(&self) -> Result<i64, StoreError> {

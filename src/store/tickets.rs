@@ -151,8 +151,12 @@ const UPDATE_TICKET: &str = "UPDATE tickets SET state = $1, tier = $2, confidenc
 
 /// The version-checked ticket update as a query returning the ticket id (no row = someone else won);
 /// `prefix` lets SQLite open its transaction in the same round trip.
-pub(super) fn update_ticket<'q>(prefix: &str, t: &'q Ticket) -> sqlx::query::QueryAs<'q, sqlx::Any, (i64,), sqlx::any::AnyArguments> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!("{prefix}{UPDATE_TICKET} RETURNING id")))
+pub(super) fn update_ticket<'q>(
+    prefix: &str,
+    t: &'q Ticket,
+    suffix: &str,
+) -> sqlx::query::QueryAs<'q, sqlx::Any, (i64,), sqlx::any::AnyArguments> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!("{prefix}{UPDATE_TICKET} RETURNING id{suffix}")))
         .bind(t.state.as_str())
         .bind(t.tier.map(|t| t.as_str()))
         .bind(t.confidence)
@@ -165,11 +169,27 @@ pub(super) fn update_ticket<'q>(prefix: &str, t: &'q Ticket) -> sqlx::query::Que
         .bind(t.version)
 }
 
+/// Marks a commit's inbox event processed, only if nobody did before (a row = this commit won).
+pub(super) const MARK_INBOX: &str = "UPDATE inbox SET processed_at = $1 WHERE key = $2 AND processed_at IS NULL";
+
+/// [`MARK_INBOX`] with its parameters numbered from `first`, to follow other statements in one script.
+pub(super) fn mark_inbox_from(first: usize) -> String {
+    format!("UPDATE inbox SET processed_at = ${} WHERE key = ${} AND processed_at IS NULL", first, first + 1)
+}
+
 /// One transaction, one statement per row: the portable path (Postgres).
 async fn commit_tx(pool: &sqlx::AnyPool, c: &Commit) -> Result<Vec<i64>, StoreError> {
     let mut tx = pool.begin().await.map_err(db_err)?;
+    // First, so two replicas handling one redelivered event serialise on the inbox row: the loser
+    // finds it processed and changes nothing.
+    if let Some(key) = &c.inbox_key {
+        let marked = sqlx::query(MARK_INBOX).bind(c.now).bind(key).execute(&mut *tx).await.map_err(db_err)?;
+        if marked.rows_affected() == 0 {
+            return Err(StoreError::AlreadyProcessed(key.clone()));
+        }
+    }
     if let Some(t) = &c.ticket {
-        let moved = update_ticket("", t).fetch_all(&mut *tx).await.map_err(db_err)?;
+        let moved = update_ticket("", t, "").fetch_all(&mut *tx).await.map_err(db_err)?;
         if moved.is_empty() {
             return Err(StoreError::Conflict(format!("ticket #{} changed concurrently", t.id)));
         }
@@ -200,9 +220,6 @@ async fn commit_tx(pool: &sqlx::AnyPool, c: &Commit) -> Result<Vec<i64>, StoreEr
     }
     for a in &c.audit {
         insert_audit(a).execute(&mut *tx).await.map_err(db_err)?;
-    }
-    if let Some(key) = &c.inbox_key {
-        sqlx::query("UPDATE inbox SET processed_at = $1 WHERE key = $2").bind(c.now).bind(key).execute(&mut *tx).await.map_err(db_err)?;
     }
     tx.commit().await.map_err(db_err)?;
     Ok(ids)

@@ -7,4 +7,6 @@ mod cli;
 mod console;
 mod layout;
 mod pipeline;
+mod slack;
+mod slack_fixtures;
 mod store_contract;

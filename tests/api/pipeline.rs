@@ -19,7 +19,7 @@ async fn rig(store: Arc<dyn Store>) -> Rig {
     let chat = Arc::new(RecordingChat::new(Platform::Console));
     let mut platforms: HashMap<Platform, Arc<dyn ChatPlatform>> = HashMap::new();
     platforms.insert(Platform::Console, chat.clone());
-    Rig { p, chat, sender: Sender { store, platforms, owner: "test".into() } }
+    Rig { p, chat, sender: Sender::new(store, platforms, "test") }
 }
 
 fn message(id: &str, thread: Option<&str>, user: &str, text: &str) -> Event {
@@ -30,6 +30,7 @@ fn message(id: &str, thread: Option<&str>, user: &str, text: &str) -> Event {
         thread: thread.map(String::from),
         user: user.into(),
         user_name: None,
+        roles: vec![],
         at: 0,
         kind: EventKind::MessagePosted { text: text.into(), mentioned: false },
     }

@@ -19,11 +19,12 @@ async fn inbox_deduplicates_and_tracks_processing() {
     for db in support::backends().await {
         let s = &db.store;
         assert_eq!(s.inbox_put("slack:Ev1", "slack", "{}", 10).await.unwrap(), InboxPut::New, "{}", s.backend());
-        assert_eq!(s.inbox_put("slack:Ev1", "slack", "{}", 11).await.unwrap(), InboxPut::Duplicate);
+        assert_eq!(s.inbox_put("slack:Ev1", "slack", "{}", 11).await.unwrap(), InboxPut::Unprocessed, "seen, never processed");
         assert_eq!(s.inbox_unprocessed(100, 10).await.unwrap(), vec![("slack:Ev1".to_string(), "{}".to_string())]);
         assert!(s.inbox_unprocessed(5, 10).await.unwrap().is_empty(), "only events received before the cut-off");
         s.inbox_mark("slack:Ev1", 12, None).await.unwrap();
         assert!(s.inbox_unprocessed(100, 10).await.unwrap().is_empty());
+        assert_eq!(s.inbox_put("slack:Ev1", "slack", "{}", 13).await.unwrap(), InboxPut::Duplicate);
         db.cleanup().await;
     }
 }
@@ -236,6 +237,32 @@ async fn a_commit_failing_midway_leaves_nothing_and_the_store_usable() {
             s.commit(Commit { outbox: vec![post(&i.to_string())], now: 3, ..Default::default() }).await.unwrap();
         }
         assert_eq!(s.outbox_depth().await.unwrap(), 6, "{}: every pooled connection still works", s.backend());
+        db.cleanup().await;
+    }
+}
+
+/// Two handlers of one redelivered event (two tasks, or two replicas): the first commit wins, the second
+/// changes nothing and says so.
+#[tokio::test]
+async fn a_commit_for_an_already_processed_event_changes_nothing() {
+    for db in support::backends().await {
+        let s = &db.store;
+        s.inbox_put("slack:C1:Ev5", "slack", "{}", 1).await.unwrap();
+        let t = s.ticket_for_thread(&key("t5"), "U1", "help", 1).await.unwrap();
+        let commit = |text: &str| {
+            let mut moved = t.clone();
+            moved.answer(Tier::Tier1, 2).unwrap();
+            Commit { inbox_key: Some("slack:C1:Ev5".into()), ticket: Some(moved), outbox: vec![post(text)], now: 2, ..Default::default() }
+        };
+        assert_eq!(s.commit(commit("first")).await.unwrap().len(), 1, "{}", s.backend());
+        let depth = s.outbox_depth().await.unwrap();
+        let second = s.commit(commit("second")).await;
+        assert!(matches!(second, Err(StoreError::AlreadyProcessed(_))), "{}: {second:?}", s.backend());
+        assert_eq!(s.outbox_depth().await.unwrap(), depth, "the loser queued nothing");
+        // Without a ticket, the inbox check alone decides.
+        let bare = Commit { inbox_key: Some("slack:C1:Ev5".into()), outbox: vec![post("third")], now: 3, ..Default::default() };
+        assert!(matches!(s.commit(bare).await, Err(StoreError::AlreadyProcessed(_))));
+        assert_eq!(s.outbox_depth().await.unwrap(), depth);
         db.cleanup().await;
     }
 }

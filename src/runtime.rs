@@ -1,0 +1,106 @@
+//! The running bot: the pipeline, the connected platforms, the outbox sender and the inbox sweep,
+//! started together and stopped together. `opsdesk run` and the end-to-end tests both use it.
+
+use crate::chat::console::Console;
+use crate::chat::slack::SlackConnection;
+use crate::config::{Settings, SlackTokens};
+use crate::domain::Platform;
+use crate::domain::ports::{ChatPlatform, Store};
+use crate::pipeline::Pipeline;
+use crate::sender::{Sender, quota};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+/// Events stored but unprocessed for this long are retried by the sweep (a crash, a failed store call).
+const SWEEP_AFTER_MS: i64 = 60_000;
+const SWEEP_EVERY: Duration = Duration::from_secs(30);
+
+/// Which platforms to connect.
+#[derive(Default)]
+pub struct Connect {
+    pub console: Option<Arc<Console>>,
+    pub slack: Option<SlackTokens>,
+}
+
+pub struct Runtime {
+    pub pipeline: Pipeline,
+    pub slack: Option<SlackConnection>,
+    stop: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Runtime {
+    pub async fn start(settings: Settings, store: Arc<dyn Store>, connect: Connect) -> anyhow::Result<Runtime> {
+        let mut names = vec![];
+        if connect.console.is_some() {
+            names.push("console".to_string());
+        }
+        if connect.slack.is_some() {
+            names.push("slack".to_string());
+        }
+        let pipeline = crate::app::pipeline(settings.clone(), store.clone(), names).await?;
+        let now = crate::clock::now();
+        let recovered = pipeline.recover(now, now).await?;
+        if recovered > 0 {
+            tracing::info!(recovered, "re-processed events left from an earlier run");
+        }
+        let mut platforms: HashMap<Platform, Arc<dyn ChatPlatform>> = HashMap::new();
+        if let Some(c) = connect.console {
+            platforms.insert(Platform::Console, c);
+        }
+        let slack = match &connect.slack {
+            Some(tokens) => {
+                let c = SlackConnection::connect(&settings.slack, tokens, pipeline.clone()).await?;
+                platforms.insert(Platform::Slack, c.chat.clone());
+                Some(c)
+            }
+            None => None,
+        };
+        let s = &settings.slack;
+        let sender = Sender::new(store, platforms, format!("opsdesk-{}", std::process::id()))
+            .with_channel_limit(Platform::Slack, quota(s.channel_rate_per_sec, s.channel_burst));
+        let (stop, stopped) = watch::channel(false);
+        let mut tasks = vec![tokio::spawn(sender.run(pipeline.outbox_ready.clone(), stopped.clone(), Duration::from_secs(1)))];
+        tasks.push(tokio::spawn(sweep(pipeline.clone(), stopped)));
+        Ok(Runtime { pipeline, slack, stop, tasks })
+    }
+
+    /// Waits up to `max` for the outbox to empty (what the last events produced is delivered).
+    pub async fn drain(&self, max: Duration) -> anyhow::Result<()> {
+        let deadline = tokio::time::Instant::now() + max;
+        while self.pipeline.store.outbox_depth().await? > 0 && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Ok(())
+    }
+
+    /// Disconnects the platforms, then stops the sender and the sweep.
+    pub async fn stop(self) {
+        if let Some(s) = &self.slack {
+            s.shutdown().await;
+        }
+        let _ = self.stop.send(true);
+        for t in self.tasks {
+            let _ = t.await;
+        }
+    }
+}
+
+/// Retries events that were stored (and acked) but not processed.
+async fn sweep(pipeline: Pipeline, mut stop: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(SWEEP_EVERY) => {}
+            _ = stop.changed() => return,
+        }
+        let now = crate::clock::now();
+        match pipeline.recover(now - SWEEP_AFTER_MS, now).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(n, "inbox sweep re-processed events"),
+            Err(e) => tracing::warn!(error = %e, "inbox sweep failed"),
+        }
+    }
+}

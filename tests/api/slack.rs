@@ -1,0 +1,236 @@
+//! Slack end to end: the real slack-morphism client (Socket Mode + Web API) against the fake Slack in
+//! tests/support/slack.rs, with the whole runtime (inbox, pipeline, outbox, sender) in between.
+
+use crate::support::slack::{BOT_USER, FakeSlack};
+use crate::support::{self, TestDb};
+use opsdesk::config::{ChannelSettings, SlackTokens};
+use opsdesk::domain::ports::{Store, ThreadKey};
+use opsdesk::domain::{ChannelRole, Platform, TicketState};
+use opsdesk::runtime::{Connect, Runtime};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+const COMMUNITY: &str = "CCOMM";
+const ESCALATIONS: &str = "CESC";
+const QUESTION: &str = "How do I reset my password?";
+
+struct Rig {
+    fake: FakeSlack,
+    rt: Runtime,
+    store: Arc<dyn Store>,
+    _db: TestDb,
+}
+
+async fn rig() -> Rig {
+    opsdesk::telemetry::install_tls_provider();
+    let fake = FakeSlack::start().await;
+    let mut s = support::settings();
+    s.slack.api_url = fake.api_url();
+    s.slack.reconnect_secs = 1;
+    s.slack.channel_rate_per_sec = 500.0;
+    s.slack.channel_burst = 50;
+    let ch = |id: &str, role| ChannelSettings { platform: Platform::Slack, id: id.into(), role };
+    s.channels = vec![ch(COMMUNITY, ChannelRole::Customer), ch("CCOMM2", ChannelRole::Customer), ch(ESCALATIONS, ChannelRole::Escalation)];
+    s.ops.allowed_users = vec!["slack:UADMIN".into(), "slack:group:SOPS".into()];
+    let db = support::sqlite().await;
+    let store: Arc<dyn Store> = Arc::new(db.store.clone());
+    let tokens = SlackTokens { app: "xapp-fake".into(), bot: "xoxb-fake".into() };
+    let rt = Runtime::start(s, store.clone(), Connect { console: None, slack: Some(tokens) }).await.expect("runtime starts");
+    fake.wait_until("the socket connects", |f| f.connections() >= 1).await;
+    Rig { fake, rt, store, _db: db }
+}
+
+impl Rig {
+    /// Waits until every pushed envelope is acked, every stored event processed and the outbox empty.
+    async fn settle(&self) {
+        self.fake.wait_until("all envelopes acked", |f| f.unacked() == 0).await;
+        for _ in 0..600 {
+            let unprocessed = self.store.inbox_unprocessed(i64::MAX, 1).await.unwrap();
+            if unprocessed.is_empty() && self.store.outbox_depth().await.unwrap() == 0 {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let unprocessed = self.store.inbox_unprocessed(i64::MAX, 10).await.unwrap();
+        let failed: Vec<_> = self.fake.calls().into_iter().filter(|c| c.response["ok"] != true).map(|c| (c.method, c.response)).collect();
+        let rows: Vec<(i64, String, String, i64, i64)> =
+            sqlx::query_as("SELECT id, state, body, not_before, attempts FROM outbox").fetch_all(self._db.store.pool()).await.unwrap();
+        eprintln!("outbox: {rows:#?}");
+        panic!(
+            "the pipeline did not settle: unprocessed {unprocessed:?}, outbox depth {}, failed calls {failed:?}",
+            self.store.outbox_depth().await.unwrap()
+        );
+    }
+
+    /// Successful posts in `channel`'s thread `ts`.
+    fn replies_in(&self, channel: &str, ts: &str) -> Vec<Value> {
+        self.fake
+            .ok_calls("chat.postMessage")
+            .into_iter()
+            .filter(|c| c.channel() == channel && c.body["thread_ts"] == ts)
+            .map(|c| c.body)
+            .collect()
+    }
+}
+
+fn button_ids(post: &Value) -> Vec<String> {
+    post["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["type"] == "actions")
+        .flat_map(|b| b["elements"].as_array().unwrap().iter().map(|e| e["action_id"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_question_gets_a_threaded_answer_and_solved_edits_the_card() {
+    let r = rig().await;
+    assert_eq!(r.fake.ok_calls("auth.test")[0].auth.as_deref(), Some("Bearer xoxb-fake"));
+    assert_eq!(r.fake.ok_calls("apps.connections.open")[0].auth.as_deref(), Some("Bearer xapp-fake"));
+
+    r.fake.push("events_api", FakeSlack::message("Ev1", COMMUNITY, "UCUST", "100.000001", None, QUESTION));
+    r.fake
+        .wait_until("an answer in the thread", |f| f.ok_calls("chat.postMessage").iter().any(|c| c.body["thread_ts"] == "100.000001"))
+        .await;
+    r.settle().await;
+    let answers = r.replies_in(COMMUNITY, "100.000001");
+    assert_eq!(answers.len(), 1);
+    assert_eq!(button_ids(&answers[0]), vec!["ticket.solved", "ticket.human"]);
+    let text = answers[0]["blocks"][0]["text"]["text"].as_str().unwrap();
+    assert!(text.contains("From our docs"), "{text}");
+    assert!(answers[0]["blocks"].as_array().unwrap().iter().any(|b| b["type"] == "context" && b.to_string().contains("Source")));
+    // 👀 while working, removed afterwards.
+    assert_eq!(r.fake.ok_calls("reactions.add")[0].body["timestamp"], "100.000001");
+    assert_eq!(r.fake.ok_calls("reactions.remove").len(), 1);
+
+    let card_ts = r.fake.ok_calls("chat.postMessage")[0].response["ts"].as_str().unwrap().to_string();
+    let value = answers[0]["blocks"].as_array().unwrap().iter().find(|b| b["type"] == "actions").unwrap()["elements"][0]["value"].clone();
+    r.fake.push(
+        "interactive",
+        FakeSlack::click(COMMUNITY, "UCUST", &card_ts, Some("100.000001"), "ticket.solved", value.as_str().unwrap(), "200.1"),
+    );
+    r.fake.wait_until("the card is edited", |f| f.ok_calls("chat.update").iter().any(|c| c.body["ts"] == card_ts.as_str())).await;
+    r.settle().await;
+    let key = ThreadKey { platform: Platform::Slack, channel: COMMUNITY, thread: "100.000001" };
+    assert_eq!(r.store.find_ticket(&key).await.unwrap().unwrap().state, TicketState::Resolved);
+    let update = &r.fake.ok_calls("chat.update")[0].body;
+    assert!(button_ids(update).is_empty(), "the edited card has no buttons left: {update}");
+    let edited = update.to_string();
+    assert!(
+        edited.contains("From our docs") && edited.contains("Marked solved by UCUST-name"),
+        "the answer stays, the outcome is added: {edited}"
+    );
+    r.rt.stop().await;
+}
+
+#[tokio::test]
+async fn ops_commands_are_ephemeral_and_refused_to_strangers() {
+    let r = rig().await;
+    r.fake.set_group("SOPS", &["UGROUPIE"]);
+    r.fake.push("slash_commands", FakeSlack::command(COMMUNITY, "UADMIN", "tickets", "trig-1"));
+    r.fake.push("slash_commands", FakeSlack::command(COMMUNITY, "USTRANGER", "tickets", "trig-2"));
+    r.fake.push("slash_commands", FakeSlack::command(COMMUNITY, "UGROUPIE", "status", "trig-3"));
+    r.fake.wait_until("three ephemeral replies", |f| f.ok_calls("chat.postEphemeral").len() == 3).await;
+    r.settle().await;
+    let by_user: HashMap<String, String> = r
+        .fake
+        .ok_calls("chat.postEphemeral")
+        .into_iter()
+        .map(|c| (c.body["user"].as_str().unwrap().to_string(), c.body["text"].as_str().unwrap_or("").to_string()))
+        .collect();
+    assert!(!by_user["UADMIN"].contains("Sorry"), "{}", by_user["UADMIN"]);
+    assert!(by_user["USTRANGER"].contains("Sorry, /ops is only for"), "{}", by_user["USTRANGER"]);
+    assert!(!by_user["UGROUPIE"].contains("Sorry"), "a member of an allowed user group may: {}", by_user["UGROUPIE"]);
+    assert!(r.fake.ok_calls("chat.postMessage").is_empty(), "command replies are never public");
+    let refused = r.store.audit_recent(10).await.unwrap();
+    assert!(refused.iter().any(|a| a.action == "ops.refused" && a.actor == "slack:USTRANGER"));
+    r.rt.stop().await;
+}
+
+#[tokio::test]
+async fn a_redelivered_event_is_answered_once() {
+    let r = rig().await;
+    let ev = FakeSlack::message("Ev7", COMMUNITY, "UCUST", "300.000001", None, QUESTION);
+    r.fake.push("events_api", ev.clone());
+    r.fake.redeliver("events_api", ev.clone(), 1);
+    r.fake.redeliver("events_api", ev, 2);
+    r.fake.wait_until("three acks", |f| f.acks().len() >= 3).await;
+    r.settle().await;
+    assert_eq!(r.replies_in(COMMUNITY, "300.000001").len(), 1);
+    r.rt.stop().await;
+}
+
+#[tokio::test]
+async fn a_socket_dropped_mid_burst_loses_and_repeats_nothing() {
+    let r = rig().await;
+    for i in 0..200 {
+        if i == 100 {
+            r.fake.drop_socket();
+        }
+        r.fake.push("events_api", FakeSlack::message(&format!("Ev{i}"), COMMUNITY, "UCUST", &format!("400.{i:06}"), None, QUESTION));
+    }
+    r.fake.wait_until("a reconnect", |f| f.connections() >= 2).await;
+    r.settle().await;
+    assert!(r.fake.redelivered() > 0, "the drop cut envelopes off before their ack");
+    for i in 0..200 {
+        assert_eq!(r.replies_in(COMMUNITY, &format!("400.{i:06}")).len(), 1, "message {i}");
+    }
+    r.rt.stop().await;
+}
+
+#[tokio::test]
+async fn slack_disconnect_message_reconnects() {
+    let r = rig().await;
+    r.fake.send_disconnect();
+    r.fake.wait_until("a reconnect", |f| f.connections() >= 2).await;
+    r.fake.push("events_api", FakeSlack::message("Ev9", COMMUNITY, "UCUST", "450.000001", None, QUESTION));
+    r.settle().await;
+    assert_eq!(r.replies_in(COMMUNITY, "450.000001").len(), 1);
+    r.rt.stop().await;
+}
+
+#[tokio::test]
+async fn rate_limits_on_a_fifth_of_calls_lose_nothing_and_are_respected() {
+    let r = rig().await;
+    r.fake.rate_limit_every(5);
+    for i in 0..30 {
+        let channel = if i % 2 == 0 { COMMUNITY } else { "CCOMM2" };
+        r.fake.push("events_api", FakeSlack::message(&format!("Ev{i}"), channel, "UCUST", &format!("500.{i:06}"), None, QUESTION));
+    }
+    r.settle().await;
+    for i in 0..30 {
+        let channel = if i % 2 == 0 { COMMUNITY } else { "CCOMM2" };
+        assert_eq!(r.replies_in(channel, &format!("500.{i:06}")).len(), 1, "message {i}");
+    }
+    assert!(r.fake.calls().iter().filter(|c| c.status == 429).count() >= 5, "the fake did rate-limit");
+    assert_eq!(r.fake.violations(), Vec::<String>::new(), "nothing was sent to a channel before its Retry-After");
+    r.rt.stop().await;
+}
+
+#[tokio::test]
+async fn chit_chat_is_ignored_but_a_mention_gets_a_reply_once() {
+    let r = rig().await;
+    r.fake.push("events_api", FakeSlack::message("Ev20", COMMUNITY, "UCUST", "600.000001", None, "anyone watching the game tonight?"));
+    r.settle().await;
+    assert!(r.fake.ok_calls("chat.postMessage").is_empty());
+    // A mention arrives twice: as a message and as an app_mention. One reply.
+    let text = format!("<@{BOT_USER}> anyone watching the game tonight?");
+    r.fake.push("events_api", FakeSlack::message("Ev21", COMMUNITY, "UCUST", "600.000002", None, &text));
+    let mut mention = FakeSlack::message("Ev22", COMMUNITY, "UCUST", "600.000002", None, &text);
+    mention["event"]["type"] = "app_mention".into();
+    r.fake.push("events_api", mention);
+    r.settle().await;
+    assert_eq!(r.replies_in(COMMUNITY, "600.000002").len(), 1);
+    // The bot's own messages and edits come back as events too: ignored.
+    let mut own = FakeSlack::message("Ev23", COMMUNITY, BOT_USER, "600.000003", None, QUESTION);
+    own["event"]["bot_id"] = "BBOT".into();
+    r.fake.push("events_api", own);
+    let mut edit = FakeSlack::message("Ev24", COMMUNITY, "UCUST", "600.000004", None, QUESTION);
+    edit["event"]["subtype"] = "message_changed".into();
+    r.fake.push("events_api", edit);
+    r.settle().await;
+    assert_eq!(r.fake.ok_calls("chat.postMessage").len(), 1 + 1, "the mention's reply and its escalation card only");
+    r.rt.stop().await;
+}

@@ -1,0 +1,363 @@
+//! A fake Slack on 127.0.0.1 that speaks the real protocols: the Web API over HTTP (`POST /api/<method>`,
+//! JSON or form bodies, `{"ok":…}` answers, 429 with `Retry-After`) and Socket Mode over a websocket
+//! (`hello`, envelopes, acks, redelivery of unacked envelopes with `retry_attempt` after a reconnect).
+//! It records every call and every ack.
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::any;
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::{Notify, mpsc};
+
+pub const BOT_USER: &str = "UBOT";
+pub const BOT_ID: &str = "BBOT";
+
+/// One Web API call as the fake saw it.
+#[derive(Debug, Clone)]
+pub struct Call {
+    pub method: String,
+    pub auth: Option<String>,
+    pub body: Value,
+    pub at: Instant,
+    /// The HTTP status the fake answered, and its JSON body.
+    pub status: u16,
+    pub response: Value,
+}
+
+impl Call {
+    pub fn channel(&self) -> &str {
+        self.body["channel"].as_str().unwrap_or("")
+    }
+}
+
+enum Out {
+    Frame(String),
+    Drop,
+}
+
+#[derive(Default)]
+struct Inner {
+    calls: Mutex<Vec<Call>>,
+    /// Envelopes sent but not acked, by sequence: (envelope id, frame without retry fields, attempts so far).
+    pending: Mutex<BTreeMap<u64, (String, Value, u32)>>,
+    acks: Mutex<Vec<Value>>,
+    socket: Mutex<Option<(usize, mpsc::UnboundedSender<Out>)>>,
+    connections: AtomicUsize,
+    redelivered: AtomicUsize,
+    seq: AtomicU64,
+    ts: AtomicU64,
+    /// Every Nth `chat.*` call is answered 429 (0 = never).
+    rate_limit_every: AtomicUsize,
+    chat_calls: AtomicUsize,
+    /// Per channel: when a 429 told the client to wait until.
+    paused: Mutex<HashMap<String, Instant>>,
+    violations: Mutex<Vec<String>>,
+    groups: Mutex<HashMap<String, Vec<String>>>,
+    scopes: Mutex<String>,
+    changed: Notify,
+}
+
+#[derive(Clone)]
+pub struct FakeSlack {
+    pub addr: std::net::SocketAddr,
+    inner: Arc<Inner>,
+}
+
+impl FakeSlack {
+    pub async fn start() -> FakeSlack {
+        let inner = Arc::new(Inner::default());
+        *inner.scopes.lock().unwrap() =
+            "chat:write,channels:history,groups:history,app_mentions:read,commands,reactions:write,usergroups:read".into();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let app = Router::new().route("/api/{method}", any(web_api)).route("/link/", any(socket)).with_state(inner.clone());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        FakeSlack { addr, inner }
+    }
+
+    pub fn api_url(&self) -> String {
+        format!("http://{}/api", self.addr)
+    }
+
+    pub fn rate_limit_every(&self, n: usize) {
+        self.inner.rate_limit_every.store(n, Ordering::SeqCst);
+    }
+
+    pub fn set_group(&self, id: &str, members: &[&str]) {
+        self.inner.groups.lock().unwrap().insert(id.into(), members.iter().map(|m| m.to_string()).collect());
+    }
+
+    pub fn calls(&self) -> Vec<Call> {
+        self.inner.calls.lock().unwrap().clone()
+    }
+
+    /// Successful calls of one method.
+    pub fn ok_calls(&self, method: &str) -> Vec<Call> {
+        self.calls().into_iter().filter(|c| c.method == method && c.status == 200).collect()
+    }
+
+    pub fn acks(&self) -> Vec<Value> {
+        self.inner.acks.lock().unwrap().clone()
+    }
+
+    pub fn connections(&self) -> usize {
+        self.inner.connections.load(Ordering::SeqCst)
+    }
+
+    /// Envelopes sent again (with `retry_attempt` ≥ 1) because a connection ended before their ack.
+    pub fn redelivered(&self) -> usize {
+        self.inner.redelivered.load(Ordering::SeqCst)
+    }
+
+    pub fn unacked(&self) -> usize {
+        self.inner.pending.lock().unwrap().len()
+    }
+
+    /// Calls made to a channel while a 429 told the client to wait.
+    pub fn violations(&self) -> Vec<String> {
+        self.inner.violations.lock().unwrap().clone()
+    }
+
+    /// Sends an envelope (`events_api`, `interactive`, `slash_commands`) now or, with no socket, on the
+    /// next connection. It stays pending until acked. Returns its envelope id.
+    pub fn push(&self, kind: &str, payload: Value) -> String {
+        let seq = self.inner.seq.fetch_add(1, Ordering::SeqCst);
+        let id = format!("env-{seq}");
+        let frame = json!({"envelope_id": id, "type": kind, "accepts_response_payload": kind != "events_api", "payload": payload});
+        let mut pending = self.inner.pending.lock().unwrap();
+        let tx = self.inner.socket.lock().unwrap().as_ref().map(|(_, tx)| tx.clone());
+        let attempts = match tx {
+            Some(tx) => {
+                let _ = tx.send(Out::Frame(with_retry(&frame, 0)));
+                1
+            }
+            None => 0,
+        };
+        pending.insert(seq, (id.clone(), frame, attempts));
+        id
+    }
+
+    /// Sends the same payload again as Slack's redelivery would: a new envelope with `retry_attempt`.
+    pub fn redeliver(&self, kind: &str, payload: Value, attempt: u32) {
+        let seq = self.inner.seq.fetch_add(1, Ordering::SeqCst);
+        let frame = json!({"envelope_id": format!("env-{seq}"), "type": kind, "accepts_response_payload": false,
+            "retry_attempt": attempt, "retry_reason": "timeout", "payload": payload});
+        if let Some((_, tx)) = &*self.inner.socket.lock().unwrap() {
+            let _ = tx.send(Out::Frame(frame.to_string()));
+        }
+    }
+
+    /// Drops the websocket without a close frame, as a network failure would.
+    pub fn drop_socket(&self) {
+        if let Some((_, tx)) = self.inner.socket.lock().unwrap().take() {
+            let _ = tx.send(Out::Drop);
+        }
+    }
+
+    /// Slack's own `disconnect` message (e.g. before a server restart): the client must reconnect.
+    pub fn send_disconnect(&self) {
+        if let Some((_, tx)) = &*self.inner.socket.lock().unwrap() {
+            let _ = tx
+                .send(Out::Frame(json!({"type": "disconnect", "reason": "refresh_requested", "debug_info": {"host": "fake"}}).to_string()));
+        }
+    }
+
+    /// Waits (at most 30 s, a hang guard) until `cond` holds.
+    pub async fn wait_until(&self, what: &str, cond: impl Fn(&FakeSlack) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let notified = self.inner.changed.notified();
+            if cond(self) {
+                return;
+            }
+            if Instant::now() > deadline {
+                panic!(
+                    "timed out waiting for: {what}\ncalls: {:#?}",
+                    self.calls().iter().map(|c| (&c.method, c.status, &c.body)).collect::<Vec<_>>()
+                );
+            }
+            let _ = tokio::time::timeout(Duration::from_millis(200), notified).await;
+        }
+    }
+
+    /// A `message` event callback as Slack sends it.
+    pub fn message(event_id: &str, channel: &str, user: &str, ts: &str, thread_ts: Option<&str>, text: &str) -> Value {
+        let mut ev =
+            json!({"type": "message", "channel": channel, "user": user, "text": text, "ts": ts, "event_ts": ts, "channel_type": "channel"});
+        if let Some(t) = thread_ts {
+            ev["thread_ts"] = json!(t);
+        }
+        json!({"token": "x", "team_id": "T1", "api_app_id": "A1", "type": "event_callback", "event_id": event_id, "event_time": 1_700_000_000, "event": ev})
+    }
+
+    /// A `block_actions` payload for a click on a button of the bot's message `card_ts`.
+    pub fn click(channel: &str, user: &str, card_ts: &str, thread_ts: Option<&str>, action: &str, value: &str, action_ts: &str) -> Value {
+        let mut message = json!({"type": "message", "ts": card_ts, "user": BOT_USER, "bot_id": BOT_ID, "text": "card"});
+        if let Some(t) = thread_ts {
+            message["thread_ts"] = json!(t);
+        }
+        json!({"type": "block_actions", "team": {"id": "T1", "domain": "fake"}, "user": {"id": user, "username": format!("{user}-name"), "team_id": "T1"},
+            "api_app_id": "A1", "trigger_id": format!("trig-{action_ts}"), "container": {"type": "message", "message_ts": card_ts, "channel_id": channel, "is_ephemeral": false},
+            "channel": {"id": channel, "name": "c"}, "message": message, "response_url": "http://127.0.0.1:9/respond",
+            "actions": [{"type": "button", "action_id": action, "block_id": "b1", "value": value, "action_ts": action_ts, "text": {"type": "plain_text", "text": "x"}}]})
+    }
+
+    /// A `/ops` slash command payload.
+    pub fn command(channel: &str, user: &str, text: &str, trigger: &str) -> Value {
+        json!({"token": "x", "team_id": "T1", "team_domain": "fake", "channel_id": channel, "channel_name": "c", "user_id": user, "user_name": "u",
+            "command": "/ops", "text": text, "api_app_id": "A1", "response_url": "http://127.0.0.1:9/respond", "trigger_id": trigger})
+    }
+}
+
+fn with_retry(frame: &Value, attempt: u32) -> String {
+    let mut f = frame.clone();
+    f["retry_attempt"] = json!(attempt);
+    f["retry_reason"] = json!(if attempt == 0 { "" } else { "timeout" });
+    f.to_string()
+}
+
+fn parse_body(headers: &HeaderMap, body: &Bytes) -> Value {
+    let ct = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
+    if ct.starts_with("application/json") {
+        serde_json::from_slice(body).unwrap_or(Value::Null)
+    } else {
+        let pairs: serde_json::Map<String, Value> =
+            form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), Value::String(v.into_owned()))).collect();
+        Value::Object(pairs)
+    }
+}
+
+async fn web_api(
+    State(s): State<Arc<Inner>>,
+    Path(method): Path<String>,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    // Slack takes arguments as a JSON body, a form body or (for GET) the query string.
+    let body = match uri.query() {
+        Some(q) if body.is_empty() => parse_body(&HeaderMap::new(), &Bytes::copy_from_slice(q.as_bytes())),
+        _ => parse_body(&headers, &body),
+    };
+    let auth = headers.get("authorization").and_then(|v| v.to_str().ok()).map(String::from);
+    let channel = body["channel"].as_str().unwrap_or("").to_string();
+    let now = Instant::now();
+    let mut status = 200;
+    if method.starts_with("chat.") {
+        if let Some(until) = s.paused.lock().unwrap().get(&channel)
+            && now < *until
+        {
+            s.violations.lock().unwrap().push(format!("{method} to {channel} {:?} before Retry-After ended", *until - now));
+        }
+        let n = s.chat_calls.fetch_add(1, Ordering::SeqCst) + 1;
+        let every = s.rate_limit_every.load(Ordering::SeqCst);
+        if every > 0 && n % every == 0 {
+            status = 429;
+            s.paused.lock().unwrap().insert(channel.clone(), now + Duration::from_secs(1));
+        }
+    }
+    let record = |response: &Value| {
+        s.calls.lock().unwrap().push(Call {
+            method: method.clone(),
+            auth: auth.clone(),
+            body: body.clone(),
+            at: now,
+            status,
+            response: response.clone(),
+        });
+        s.changed.notify_waiters();
+    };
+    if status == 429 {
+        let r = json!({"ok": false, "error": "ratelimited"});
+        record(&r);
+        return (StatusCode::TOO_MANY_REQUESTS, [("retry-after", "1")], axum::Json(r)).into_response();
+    }
+    let ts = || format!("1700000000.{:06}", s.ts.fetch_add(1, Ordering::SeqCst) + 1);
+    let reply = match method.as_str() {
+        "apps.connections.open" => {
+            json!({"ok": true, "url": format!("ws://{}/link/?ticket=t", headers.get("host").and_then(|h| h.to_str().ok()).unwrap_or(""))})
+        }
+        "auth.test" => {
+            let scopes = s.scopes.lock().unwrap().clone();
+            let r = json!({"ok": true, "url": "https://fake.slack.com/", "team": "Fake Co", "user": "opsdesk", "team_id": "T1", "user_id": BOT_USER, "bot_id": BOT_ID});
+            record(&r);
+            return ([("x-oauth-scopes", scopes)], axum::Json(r)).into_response();
+        }
+        "chat.postMessage" => {
+            let ts = ts();
+            json!({"ok": true, "channel": channel, "ts": ts, "message": {"type": "message", "ts": ts, "user": BOT_USER, "bot_id": BOT_ID, "text": body["text"]}})
+        }
+        "chat.update" => json!({"ok": true, "channel": channel, "ts": body["ts"], "text": body["text"],
+            "message": {"type": "message", "user": BOT_USER, "bot_id": BOT_ID, "text": body["text"], "edited": {"user": BOT_USER, "ts": ts()}}}),
+        "chat.postEphemeral" => json!({"ok": true, "message_ts": ts()}),
+        "reactions.add" | "reactions.remove" => json!({"ok": true}),
+        "usergroups.users.list" => {
+            let id = body["usergroup"].as_str().unwrap_or("");
+            match s.groups.lock().unwrap().get(id) {
+                Some(users) => json!({"ok": true, "users": users}),
+                None => json!({"ok": false, "error": "no_such_subteam"}),
+            }
+        }
+        "views.open" => json!({"ok": true, "view": {"id": "V1", "type": "modal"}}),
+        _ => json!({"ok": false, "error": "unknown_method"}),
+    };
+    record(&reply);
+    axum::Json(reply).into_response()
+}
+
+async fn socket(State(s): State<Arc<Inner>>, ws: WebSocketUpgrade) -> Response {
+    ws.on_upgrade(move |socket| serve_socket(s, socket))
+}
+
+async fn serve_socket(s: Arc<Inner>, mut socket: WebSocket) {
+    let conn = s.connections.fetch_add(1, Ordering::SeqCst) + 1;
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let hello = json!({"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A1"}, "debug_info": {"host": "fake", "approximate_connection_time": 18060}});
+    if socket.send(Message::Text(hello.to_string().into())).await.is_err() {
+        return;
+    }
+    {
+        // Everything not acked is delivered again on the new connection, with its retry count.
+        let mut pending = s.pending.lock().unwrap();
+        for (_, frame, attempts) in pending.values_mut() {
+            if *attempts > 0 {
+                s.redelivered.fetch_add(1, Ordering::SeqCst);
+            }
+            let _ = tx.send(Out::Frame(with_retry(frame, *attempts)));
+            *attempts += 1;
+        }
+        *s.socket.lock().unwrap() = Some((conn, tx));
+    }
+    s.changed.notify_waiters();
+    loop {
+        tokio::select! {
+            out = rx.recv() => match out {
+                Some(Out::Frame(f)) => if socket.send(Message::Text(f.into())).await.is_err() { break },
+                Some(Out::Drop) | None => return, // dropping the socket without a close frame
+            },
+            msg = socket.recv() => match msg {
+                Some(Ok(Message::Text(t))) => {
+                    if let Ok(ack) = serde_json::from_str::<Value>(&t) && let Some(id) = ack["envelope_id"].as_str() {
+                        s.pending.lock().unwrap().retain(|_, (e, _, _)| e != id);
+                        s.acks.lock().unwrap().push(ack.clone());
+                        s.changed.notify_waiters();
+                    }
+                }
+                Some(Ok(_)) => {}
+                _ => break,
+            },
+        }
+    }
+    let mut cur = s.socket.lock().unwrap();
+    if cur.as_ref().is_some_and(|(c, _)| *c == conn) {
+        *cur = None;
+    }
+}
