@@ -1,5 +1,5 @@
 //! `opsdesk doctor`: what is configured and whether it works — config, database, knowledge base,
-//! triage model and prompts. Platforms and the LLM join the list as their adapters land.
+//! triage model, prompts, and Slack (token, scopes, Socket Mode) when its tokens are set.
 
 use crate::config::{Settings, redact_url};
 use crate::domain::ports::Store;
@@ -33,6 +33,28 @@ pub async fn run(s: &Settings) -> anyhow::Result<()> {
     all &= match crate::prompts::Templates::load(Some(&s.prompts.path)) {
         Ok(_) => line(true, "prompts", &format!("built-in, overridden from {} when present", s.prompts.path.display())),
         Err(e) => line(false, "prompts", &e),
+    };
+    all &= match s.slack.tokens_from_env() {
+        None => line(true, "slack", &format!("off (set ${} and ${} to connect)", s.slack.app_token_env, s.slack.bot_token_env)),
+        Some(tokens) => match crate::chat::slack::check::check(&s.slack, &tokens).await {
+            Err(e) => line(false, "slack", &format!("{e:#} (bot token ${})", s.slack.bot_token_env)),
+            Ok(c) => {
+                let mut ok = line(true, "slack", &format!("workspace {:?} as bot user {}", c.team, c.bot_user));
+                ok &= if c.missing_scopes.is_empty() {
+                    line(true, "slack scopes", "all granted")
+                } else {
+                    line(
+                        false,
+                        "slack scopes",
+                        &format!("missing {} (reinstall the app from config/slack-app-manifest.yml)", c.missing_scopes.join(", ")),
+                    )
+                };
+                ok & match c.socket_mode {
+                    Ok(()) => line(true, "slack socket", "Socket Mode available"),
+                    Err(e) => line(false, "slack socket", &format!("{e} (app-level token ${})", s.slack.app_token_env)),
+                }
+            }
+        },
     };
     anyhow::ensure!(all, "some checks failed");
     Ok(())

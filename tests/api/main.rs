@@ -7,6 +7,7 @@ mod cli;
 mod console;
 mod layout;
 mod pipeline;
+mod sender;
 mod slack;
 mod slack_fixtures;
 mod store_contract;

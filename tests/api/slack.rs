@@ -23,6 +23,10 @@ struct Rig {
 }
 
 async fn rig() -> Rig {
+    rig_with(|_| {}).await
+}
+
+async fn rig_with(tune: impl FnOnce(&mut opsdesk::config::Settings)) -> Rig {
     opsdesk::telemetry::install_tls_provider();
     let fake = FakeSlack::start().await;
     let mut s = support::settings();
@@ -33,6 +37,7 @@ async fn rig() -> Rig {
     let ch = |id: &str, role| ChannelSettings { platform: Platform::Slack, id: id.into(), role };
     s.channels = vec![ch(COMMUNITY, ChannelRole::Customer), ch("CCOMM2", ChannelRole::Customer), ch(ESCALATIONS, ChannelRole::Escalation)];
     s.ops.allowed_users = vec!["slack:UADMIN".into(), "slack:group:SOPS".into()];
+    tune(&mut s);
     let db = support::sqlite().await;
     let store: Arc<dyn Store> = Arc::new(db.store.clone());
     let tokens = SlackTokens { app: "xapp-fake".into(), bot: "xoxb-fake".into() };
@@ -192,6 +197,21 @@ async fn slack_disconnect_message_reconnects() {
 }
 
 #[tokio::test]
+async fn the_watchdog_reconnects_a_silent_socket() {
+    let r = rig_with(|s| {
+        s.slack.ping_interval_secs = 1;
+        s.slack.ping_failures = 1;
+    })
+    .await;
+    r.fake.mute_socket();
+    r.fake.push("events_api", FakeSlack::message("Ev10", COMMUNITY, "UCUST", "460.000001", None, QUESTION));
+    r.fake.wait_until("a reconnect after missed pongs", |f| f.connections() >= 2).await;
+    r.settle().await;
+    assert_eq!(r.replies_in(COMMUNITY, "460.000001").len(), 1, "the event pushed while silent arrives on the new socket");
+    r.rt.stop().await;
+}
+
+#[tokio::test]
 async fn rate_limits_on_a_fifth_of_calls_lose_nothing_and_are_respected() {
     let r = rig().await;
     r.fake.rate_limit_every(5);
@@ -233,4 +253,54 @@ async fn chit_chat_is_ignored_but_a_mention_gets_a_reply_once() {
     r.settle().await;
     assert_eq!(r.fake.ok_calls("chat.postMessage").len(), 1 + 1, "the mention's reply and its escalation card only");
     r.rt.stop().await;
+}
+
+/// The manifest asks for exactly the scopes doctor checks, and doctor names what is missing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn doctor_checks_the_token_scopes_and_socket_mode() {
+    let manifest = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/config/slack-app-manifest.yml")).unwrap();
+    let granted: Vec<&str> = manifest
+        .lines()
+        .skip_while(|l| !l.trim_start().starts_with("bot:"))
+        .skip(1)
+        .take_while(|l| l.trim_start().starts_with("- "))
+        .map(|l| l.trim_start().trim_start_matches("- ").split_whitespace().next().unwrap())
+        .collect();
+    let mut wanted = opsdesk::chat::slack::check::BOT_SCOPES.to_vec();
+    let mut listed = granted.clone();
+    wanted.sort();
+    listed.sort();
+    assert_eq!(listed, wanted, "the manifest and doctor agree on the scopes");
+
+    let fake = FakeSlack::start().await;
+    let run = |fake: &FakeSlack| {
+        let api = fake.api_url();
+        tokio::task::spawn_blocking(move || {
+            std::process::Command::new(env!("CARGO_BIN_EXE_opsdesk"))
+                .arg("doctor")
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .env_remove("DATABASE_URL")
+                .env("OPSDESK__STORE__URL", "sqlite::memory:")
+                .env("OPSDESK__SLACK__API_URL", api)
+                .env("SLACK_APP_TOKEN", "xapp-fake")
+                .env("SLACK_BOT_TOKEN", "xoxb-fake")
+                .output()
+                .unwrap()
+        })
+    };
+    fake.set_scopes(&granted.join(","));
+    let o = run(&fake).await.unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{out}\n{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        out.contains("workspace \"Fake Co\" as bot user UBOT") && out.contains("all granted") && out.contains("Socket Mode available"),
+        "{out}"
+    );
+    assert!(!out.contains("xoxb-fake") && !out.contains("xapp-fake"), "no secrets in the output");
+
+    fake.set_scopes("chat:write,commands");
+    let o = run(&fake).await.unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(!o.status.success());
+    assert!(out.contains("missing app_mentions:read, channels:history, groups:history, reactions:write, usergroups:read"), "{out}");
 }

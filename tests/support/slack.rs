@@ -41,6 +41,7 @@ impl Call {
 enum Out {
     Frame(String),
     Drop,
+    Mute,
 }
 
 #[derive(Default)]
@@ -62,6 +63,7 @@ struct Inner {
     violations: Mutex<Vec<String>>,
     groups: Mutex<HashMap<String, Vec<String>>>,
     scopes: Mutex<String>,
+    muted: Mutex<Vec<mpsc::UnboundedSender<Out>>>,
     changed: Notify,
 }
 
@@ -89,6 +91,11 @@ impl FakeSlack {
 
     pub fn rate_limit_every(&self, n: usize) {
         self.inner.rate_limit_every.store(n, Ordering::SeqCst);
+    }
+
+    /// The scopes `auth.test` reports in `x-oauth-scopes`.
+    pub fn set_scopes(&self, scopes: &str) {
+        *self.inner.scopes.lock().unwrap() = scopes.into();
     }
 
     pub fn set_group(&self, id: &str, members: &[&str]) {
@@ -159,6 +166,15 @@ impl FakeSlack {
     pub fn drop_socket(&self) {
         if let Some((_, tx)) = self.inner.socket.lock().unwrap().take() {
             let _ = tx.send(Out::Drop);
+        }
+    }
+
+    /// Keeps the current socket open but silent: no frames, no pongs. Only the client's watchdog can
+    /// notice; envelopes pushed meanwhile wait for the next connection.
+    pub fn mute_socket(&self) {
+        if let Some((_, tx)) = self.inner.socket.lock().unwrap().take() {
+            let _ = tx.send(Out::Mute);
+            self.inner.muted.lock().unwrap().push(tx);
         }
     }
 
@@ -342,6 +358,15 @@ async fn serve_socket(s: Arc<Inner>, mut socket: WebSocket) {
             out = rx.recv() => match out {
                 Some(Out::Frame(f)) => if socket.send(Message::Text(f.into())).await.is_err() { break },
                 Some(Out::Drop) | None => return, // dropping the socket without a close frame
+                Some(Out::Mute) => {
+                    // Stop reading (so no pongs) and writing, but keep the TCP connection open.
+                    while let Some(out) = rx.recv().await {
+                        if matches!(out, Out::Drop) {
+                            return;
+                        }
+                    }
+                    return;
+                }
             },
             msg = socket.recv() => match msg {
                 Some(Ok(Message::Text(t))) => {

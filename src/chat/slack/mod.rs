@@ -2,6 +2,7 @@
 //! before it is acked and then processes it, and the Web API delivery used by the outbox sender.
 
 pub mod blocks;
+pub mod check;
 mod groups;
 pub mod inbound;
 pub mod send;
