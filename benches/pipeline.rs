@@ -23,6 +23,7 @@ fn event(i: usize, text: &str) -> Event {
         user: format!("user{}", i % 500),
         user_name: None,
         roles: vec![],
+        interaction: None,
         at: 0,
         kind: EventKind::MessagePosted { text: text.into(), mentioned: false },
     }

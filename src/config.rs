@@ -19,6 +19,7 @@ pub struct Settings {
     pub support: SupportSettings,
     pub ops: OpsSettings,
     pub slack: SlackSettings,
+    pub discord: DiscordSettings,
     pub prompts: PromptSettings,
     pub console: ConsoleSettings,
     #[serde(default)]
@@ -108,6 +109,36 @@ impl std::fmt::Debug for SlackTokens {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct DiscordSettings {
+    pub token_env: String,
+    pub api_url: String,
+    pub gateway_url: String,
+    #[serde(deserialize_with = "snowflakes")]
+    pub guilds: Vec<String>,
+    pub channel_rate_per_sec: f64,
+    pub channel_burst: u32,
+    pub backfill_limit: u32,
+}
+
+impl DiscordSettings {
+    /// The bot token from the environment, when set.
+    pub fn token_from_env(&self) -> Option<Secret> {
+        std::env::var(&self.token_env).ok().filter(|v| !v.trim().is_empty()).map(Secret)
+    }
+}
+
+/// A secret string. `Debug` never prints it.
+#[derive(Clone)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PromptSettings {
     pub path: PathBuf,
 }
@@ -183,6 +214,12 @@ impl Settings {
         if self.slack.channel_rate_per_sec.is_nan() || self.slack.channel_rate_per_sec <= 0.0 || self.slack.channel_burst == 0 {
             return bad("slack.channel_rate_per_sec / slack.channel_burst", "must be positive");
         }
+        if self.discord.channel_rate_per_sec.is_nan() || self.discord.channel_rate_per_sec <= 0.0 || self.discord.channel_burst == 0 {
+            return bad("discord.channel_rate_per_sec / discord.channel_burst", "must be positive");
+        }
+        if self.discord.guilds.iter().any(|g| g.parse::<u64>().is_err()) {
+            return bad("discord.guilds", "guild ids are numbers (snowflakes)");
+        }
         if self.slack.ping_interval_secs == 0 || self.slack.ping_failures == 0 {
             return bad("slack.ping_interval_secs / slack.ping_failures", "must be positive");
         }
@@ -198,6 +235,23 @@ impl Settings {
     pub fn channel_with_role(&self, platform: Platform, role: ChannelRole) -> Option<&str> {
         self.channels.iter().find(|c| c.platform == platform && c.role == role).map(|c| c.id.as_str())
     }
+}
+
+/// Discord ids written as strings or as numbers (`guilds = [500]` in TOML or the environment).
+fn snowflakes<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Id {
+        Text(String),
+        Number(u64),
+    }
+    Ok(Vec::<Id>::deserialize(d)?
+        .into_iter()
+        .map(|i| match i {
+            Id::Text(s) => s,
+            Id::Number(n) => n.to_string(),
+        })
+        .collect())
 }
 
 /// figment's errors name the key and the source file; keep every error of a chain.

@@ -2,8 +2,9 @@
 //! started together and stopped together. `opsdesk run` and the end-to-end tests both use it.
 
 use crate::chat::console::Console;
+use crate::chat::discord::DiscordConnection;
 use crate::chat::slack::SlackConnection;
-use crate::config::{Settings, SlackTokens};
+use crate::config::{Secret, Settings, SlackTokens};
 use crate::domain::Platform;
 use crate::domain::ports::{ChatPlatform, Store};
 use crate::pipeline::Pipeline;
@@ -23,11 +24,13 @@ const SWEEP_EVERY: Duration = Duration::from_secs(30);
 pub struct Connect {
     pub console: Option<Arc<Console>>,
     pub slack: Option<SlackTokens>,
+    pub discord: Option<Secret>,
 }
 
 pub struct Runtime {
     pub pipeline: Pipeline,
     pub slack: Option<SlackConnection>,
+    pub discord: Option<DiscordConnection>,
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -40,6 +43,9 @@ impl Runtime {
         }
         if connect.slack.is_some() {
             names.push("slack".to_string());
+        }
+        if connect.discord.is_some() {
+            names.push("discord".to_string());
         }
         let pipeline = crate::app::pipeline(settings.clone(), store.clone(), names).await?;
         let now = crate::clock::now();
@@ -59,13 +65,22 @@ impl Runtime {
             }
             None => None,
         };
-        let s = &settings.slack;
+        let discord = match &connect.discord {
+            Some(token) => {
+                let c = DiscordConnection::connect(&settings.discord, token, pipeline.clone()).await?;
+                platforms.insert(Platform::Discord, c.chat.clone());
+                Some(c)
+            }
+            None => None,
+        };
+        let (s, d) = (&settings.slack, &settings.discord);
         let sender = Sender::new(store, platforms, format!("opsdesk-{}", std::process::id()))
-            .with_channel_limit(Platform::Slack, quota(s.channel_rate_per_sec, s.channel_burst));
+            .with_channel_limit(Platform::Slack, quota(s.channel_rate_per_sec, s.channel_burst))
+            .with_channel_limit(Platform::Discord, quota(d.channel_rate_per_sec, d.channel_burst));
         let (stop, stopped) = watch::channel(false);
         let mut tasks = vec![tokio::spawn(sender.run(pipeline.outbox_ready.clone(), stopped.clone(), Duration::from_secs(1)))];
         tasks.push(tokio::spawn(sweep(pipeline.clone(), stopped)));
-        Ok(Runtime { pipeline, slack, stop, tasks })
+        Ok(Runtime { pipeline, slack, discord, stop, tasks })
     }
 
     /// Waits up to `max` for the outbox to empty (what the last events produced is delivered).
@@ -81,6 +96,9 @@ impl Runtime {
     pub async fn stop(self) {
         if let Some(s) = &self.slack {
             s.shutdown().await;
+        }
+        if let Some(d) = self.discord {
+            d.shutdown().await;
         }
         let _ = self.stop.send(true);
         for t in self.tasks {

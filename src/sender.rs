@@ -4,7 +4,7 @@
 
 use crate::domain::Platform;
 use crate::domain::ports::{ChatPlatform, OutboundOp, OutboxItem, SendError, Store, StoreError, Target};
-use governor::clock::{Clock, DefaultClock};
+use governor::clock::Clock;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use std::collections::{HashMap, HashSet};
 use std::num::NonZeroU32;
@@ -16,6 +16,8 @@ use tokio::sync::{Notify, watch};
 const MAX_ATTEMPTS: i64 = 20;
 const LEASE_MS: i64 = 60_000;
 const BATCH: i64 = 32;
+/// A platform call that takes longer than this is abandoned and retried (it may have hung).
+const SEND_TIMEOUT: Duration = Duration::from_secs(30);
 
 type ChannelKey = (Platform, String);
 
@@ -73,9 +75,10 @@ impl Sender {
         if let Some(until) = self.paused.lock().expect("paused map").get(key).copied().filter(|u| *u > now) {
             return until - now;
         }
-        match self.limits.get(&key.0).map(|l| l.check_key(key)) {
-            Some(Err(not_until)) => (not_until.wait_time_from(DefaultClock::default().now()).as_millis() as i64).max(1),
-            _ => 0,
+        let Some(limiter) = self.limits.get(&key.0) else { return 0 };
+        match limiter.check_key(key) {
+            Err(not_until) => (not_until.wait_time_from(limiter.clock().now()).as_millis() as i64).max(1),
+            Ok(()) => 0,
         }
     }
 
@@ -113,7 +116,11 @@ impl Sender {
                 self.store.outbox_defer(item.id, now + wait, "paced: channel rate limit").await?;
                 continue;
             }
-            match platform.send(&item.msg, target.as_deref()).await {
+            tracing::debug!(id = item.id, channel = %key.1, "delivering");
+            let sent = tokio::time::timeout(SEND_TIMEOUT, platform.send(&item.msg, target.as_deref()))
+                .await
+                .unwrap_or_else(|_| Err(SendError::Transient(format!("no answer within {SEND_TIMEOUT:?}"))));
+            match sent {
                 Ok(r) => self.store.outbox_sent(item.id, r.as_deref(), now).await?,
                 Err(SendError::RateLimited { retry_after_ms }) => {
                     let until = now + retry_after_ms as i64;
@@ -176,7 +183,14 @@ mod tests {
         OutboxItem {
             id,
             attempts: 1,
-            msg: Outbound { platform: Platform::Slack, channel: "C1".into(), thread: None, op, reply: Reply::text("x") },
+            msg: Outbound {
+                thread_title: None,
+                platform: Platform::Slack,
+                channel: "C1".into(),
+                thread: None,
+                op,
+                reply: Reply::text("x"),
+            },
         }
     }
 

@@ -52,6 +52,7 @@ impl Console {
             user: c.user.clone(),
             user_name: None,
             roles: vec![],
+            interaction: None,
             at: crate::clock::now(),
             kind,
         };

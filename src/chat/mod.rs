@@ -2,5 +2,6 @@
 //! messages. The console stands in when no platform is configured; Slack (Socket Mode) plugs in beside it.
 
 pub mod console;
+pub mod discord;
 pub mod render;
 pub mod slack;

@@ -21,6 +21,7 @@ pub async fn run(s: Settings, text: &str, as_json: bool) -> anyhow::Result<()> {
         user,
         user_name: None,
         roles: vec![],
+        interaction: None,
         at: now,
         kind: EventKind::MessagePosted { text: text.to_string(), mentioned: false },
     };

@@ -1,5 +1,6 @@
 //! `opsdesk doctor`: what is configured and whether it works — config, database, knowledge base,
-//! triage model, prompts, and Slack (token, scopes, Socket Mode) when its tokens are set.
+//! triage model, prompts, Slack (token, scopes, Socket Mode) and Discord (token, guilds) when their
+//! tokens are set.
 
 use crate::config::{Settings, redact_url};
 use crate::domain::ports::Store;
@@ -53,6 +54,25 @@ pub async fn run(s: &Settings) -> anyhow::Result<()> {
                     Ok(()) => line(true, "slack socket", "Socket Mode available"),
                     Err(e) => line(false, "slack socket", &format!("{e} (app-level token ${})", s.slack.app_token_env)),
                 }
+            }
+        },
+    };
+    all &= match s.discord.token_from_env() {
+        None => line(true, "discord", &format!("off (set ${} to connect)", s.discord.token_env)),
+        Some(token) => match crate::chat::discord::check::check(&s.discord, &token).await {
+            Err(e) => line(false, "discord", &format!("{e:#} (${})", s.discord.token_env)),
+            Ok(c) => {
+                let mut ok = line(true, "discord", &format!("bot {}", c.bot));
+                if c.guilds.is_empty() {
+                    ok &= line(false, "discord guilds", "none configured: set discord.guilds so /ops is registered");
+                }
+                for (id, r) in c.guilds {
+                    ok &= match r {
+                        Ok(name) => line(true, "discord guild", &format!("{id} {name:?}")),
+                        Err(e) => line(false, "discord guild", &format!("{id}: {e} (is the bot invited?)")),
+                    };
+                }
+                ok
             }
         },
     };

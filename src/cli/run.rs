@@ -1,5 +1,5 @@
-//! `opsdesk run`: the store, the pipeline, the outbox sender and the configured platforms — Slack when
-//! its tokens are in the environment, else the terminal console — until Ctrl-C/SIGTERM (or, for the
+//! `opsdesk run`: the store, the pipeline, the outbox sender and the configured platforms — Slack and
+//! Discord when their tokens are in the environment, else the terminal console — until Ctrl-C/SIGTERM (or, for the
 //! console, end of input or `/quit`).
 
 use crate::chat::console::{Console, HELP};
@@ -16,8 +16,12 @@ pub async fn run(s: Settings) -> anyhow::Result<()> {
     if slack.is_none() {
         tracing::info!(app = %s.slack.app_token_env, bot = %s.slack.bot_token_env, "Slack is off: its token variables are not set");
     }
-    let console = slack.is_none().then(|| Arc::new(Console::new(Box::new(std::io::stdout()))));
-    let rt = Runtime::start(s, store, Connect { console: console.clone(), slack }).await?;
+    let discord = s.discord.token_from_env();
+    if discord.is_none() {
+        tracing::info!(token = %s.discord.token_env, "Discord is off: its token variable is not set");
+    }
+    let console = (slack.is_none() && discord.is_none()).then(|| Arc::new(Console::new(Box::new(std::io::stdout()))));
+    let rt = Runtime::start(s, store, Connect { console: console.clone(), slack, discord }).await?;
     match &console {
         Some(console) => {
             console.note(HELP);

@@ -36,6 +36,11 @@ enum OpsCmd {
     Metrics(metrics::Args),
 }
 
+/// The `/ops` grammar, for platforms that register commands with their options (Discord).
+pub fn definition() -> clap::Command {
+    <OpsCli as clap::CommandFactory>::command()
+}
+
 /// Whether `user` may run `/ops` on `platform`: the local console always; elsewhere only users listed
 /// in `ops.allowed_users` as `platform:user`, or members of a listed `slack:group:…` / `discord:role:…`.
 pub fn allowed(ctx: &CommandCtx<'_>) -> bool {

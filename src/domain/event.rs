@@ -56,6 +56,10 @@ pub struct Event {
     /// permission checks; only those named in the configuration are looked up.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub roles: Vec<String>,
+    /// A platform handle for answering this event privately later (Discord's interaction token);
+    /// opaque to everything but the adapter that set it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interaction: Option<String>,
     pub at: super::Millis,
     pub kind: EventKind,
 }

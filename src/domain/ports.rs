@@ -22,8 +22,13 @@ pub enum OutboundOp {
     Post,
     /// Edit a message posted earlier, in place.
     Update { target: Target },
-    /// Visible only to `user` (command replies, refusals).
-    Ephemeral { user: String },
+    /// Visible only to `user` (command replies, refusals). `interaction` is the event's handle where the
+    /// platform can only answer privately through it (Discord).
+    Ephemeral {
+        user: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        interaction: Option<String>,
+    },
 }
 
 /// One message to deliver, as persisted in the outbox.
@@ -32,6 +37,9 @@ pub struct Outbound {
     pub platform: Platform,
     pub channel: String,
     pub thread: Option<String>,
+    /// A name for the thread, where the platform must create one first (Discord): the ticket's subject.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thread_title: Option<String>,
     pub op: OutboundOp,
     pub reply: Reply,
 }
@@ -202,6 +210,11 @@ pub trait InboxStore: Send + Sync {
     /// Events stored but never processed (a crash between ack and handling), oldest first.
     async fn inbox_unprocessed(&self, older_than: Millis, limit: i64) -> Result<Vec<(String, String)>, StoreError>;
     async fn inbox_mark(&self, key: &str, now: Millis, error: Option<&str>) -> Result<(), StoreError>;
+    /// The newest message id seen in a channel or thread (platforms whose ids grow with time), from
+    /// which a restart fetches what it missed.
+    async fn cursor(&self, platform: Platform, channel: &str) -> Result<Option<i64>, StoreError>;
+    /// Moves a channel's cursor forward to `id`; never back.
+    async fn cursor_advance(&self, platform: Platform, channel: &str, id: i64) -> Result<(), StoreError>;
 }
 
 /// Tickets, their conversations and linked customers.

@@ -16,10 +16,11 @@ impl Pipeline {
         };
         let mut c = Commit { inbox_key: Some(ev.inbox_key()), now, ..Default::default() };
         let reply_to = |text: String| Outbound {
+            thread_title: None,
             platform: ev.platform,
             channel: ev.channel.clone(),
             thread: ev.thread.clone(),
-            op: OutboundOp::Ephemeral { user: ev.user.clone() },
+            op: OutboundOp::Ephemeral { user: ev.user.clone(), interaction: ev.interaction.clone() },
             reply: Reply::text(text),
         };
         let result = support::on_customer_click(&mut ticket, button, &ev.user, now);
@@ -35,6 +36,7 @@ impl Pipeline {
                 None => Card { title: format!("Ticket #{}", ticket.id), body: footer.clone(), footer: Some(footer), ..Default::default() },
             };
             Outbound {
+                thread_title: None,
                 platform: ev.platform,
                 channel: ev.channel.clone(),
                 thread: ev.thread.clone(),
@@ -63,6 +65,7 @@ impl Pipeline {
                 let notice = self.templates.render("escalated.md", minijinja::context! { reason => "customer asked", ticket => ticket.id });
                 c.outbox.push(card_edit("🙋 A person will take it from here".into()));
                 c.outbox.push(Outbound {
+                    thread_title: None,
                     platform: ev.platform,
                     channel: ev.channel.clone(),
                     thread: ev.thread.clone(),

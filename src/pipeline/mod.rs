@@ -146,10 +146,11 @@ impl Pipeline {
         let ctx = CommandCtx { pipeline: self, platform: ev.platform, user: &ev.user, roles: &ev.roles, now };
         let (reply, audit) = commands::run(&ctx, args).await?;
         let out = Outbound {
+            thread_title: None,
             platform: ev.platform,
             channel: ev.channel.clone(),
             thread: ev.thread.clone(),
-            op: OutboundOp::Ephemeral { user: ev.user.clone() },
+            op: OutboundOp::Ephemeral { user: ev.user.clone(), interaction: ev.interaction.clone() },
             reply,
         };
         let audit = audit

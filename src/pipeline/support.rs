@@ -84,6 +84,7 @@ impl Pipeline {
                     TicketMessage { author_kind: "bot".into(), author: format!("opsdesk/{tier}"), text: body.clone(), at: now },
                 ));
                 c.outbox.push(Outbound {
+                    thread_title: Some(ticket.subject.clone()),
                     platform: ev.platform,
                     channel: ev.channel.clone(),
                     thread,
@@ -100,6 +101,7 @@ impl Pipeline {
                     TicketMessage { author_kind: "bot".into(), author: "opsdesk".into(), text: notice.clone(), at: now },
                 ));
                 c.outbox.push(Outbound {
+                    thread_title: Some(ticket.subject.clone()),
                     platform: ev.platform,
                     channel: ev.channel.clone(),
                     thread,
@@ -148,7 +150,14 @@ impl Pipeline {
             ],
             ..Default::default()
         };
-        Some(Outbound { platform: t.platform, channel: channel.into(), thread: None, op: OutboundOp::Post, reply: Reply::Card(card) })
+        Some(Outbound {
+            thread_title: None,
+            platform: t.platform,
+            channel: channel.into(),
+            thread: None,
+            op: OutboundOp::Post,
+            reply: Reply::Card(card),
+        })
     }
 }
 

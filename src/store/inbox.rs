@@ -1,8 +1,8 @@
 //! Inbox: every inbound event is stored under its unique key before it is acknowledged.
 
 use super::{SqlStore, db_err};
-use crate::domain::Millis;
 use crate::domain::ports::{InboxPut, InboxStore, StoreError};
+use crate::domain::{Millis, Platform};
 use async_trait::async_trait;
 
 #[async_trait]
@@ -33,6 +33,30 @@ impl InboxStore for SqlStore {
             .fetch_all(self.pool())
             .await
             .map_err(db_err)
+    }
+
+    async fn cursor(&self, platform: Platform, channel: &str) -> Result<Option<i64>, StoreError> {
+        sqlx::query_scalar("SELECT last_id FROM cursors WHERE platform = $1 AND channel = $2")
+            .bind(platform.as_str())
+            .bind(channel)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(db_err)
+    }
+
+    async fn cursor_advance(&self, platform: Platform, channel: &str, id: i64) -> Result<(), StoreError> {
+        let _w = self.write_guard().await;
+        sqlx::query(
+            "INSERT INTO cursors (platform, channel, last_id) VALUES ($1, $2, $3) ON CONFLICT (platform, channel) DO UPDATE \
+             SET last_id = CASE WHEN excluded.last_id > cursors.last_id THEN excluded.last_id ELSE cursors.last_id END",
+        )
+        .bind(platform.as_str())
+        .bind(channel)
+        .bind(id)
+        .execute(self.pool())
+        .await
+        .map_err(db_err)?;
+        Ok(())
     }
 
     async fn inbox_mark(&self, key: &str, now: Millis, error: Option<&str>) -> Result<(), StoreError> {

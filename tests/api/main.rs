@@ -5,6 +5,8 @@ mod support;
 
 mod cli;
 mod console;
+mod discord;
+mod discord_fixtures;
 mod layout;
 mod pipeline;
 mod sender;

@@ -31,6 +31,7 @@ fn message(id: &str, thread: Option<&str>, user: &str, text: &str) -> Event {
         user: user.into(),
         user_name: None,
         roles: vec![],
+        interaction: None,
         at: 0,
         kind: EventKind::MessagePosted { text: text.into(), mentioned: false },
     }
@@ -77,7 +78,7 @@ async fn question_is_answered_in_thread_and_solved_click_resolves_it() {
         done(r.p.handle(click("c2", "cust", &buttons[0].action, &buttons[0].value, &sent[0].id), 1200).await.unwrap());
         r.sender.tick(1300).await.unwrap();
         let sent = r.chat.sent();
-        assert!(matches!(&sent[1].msg.op, OutboundOp::Ephemeral { user } if user == "stranger"));
+        assert!(matches!(&sent[1].msg.op, OutboundOp::Ephemeral { user, .. } if user == "stranger"));
         assert!(matches!(&sent[2].msg.op, OutboundOp::Update { .. }));
         assert_eq!(sent[2].target.as_deref(), Some(sent[0].id.as_str()), "the card itself is edited");
         assert!(sent[2].msg.reply.plain().contains("Marked solved by cust"));
@@ -197,7 +198,7 @@ async fn ops_commands_report_status_and_metrics_and_refuse_strangers() {
     let o = done(r.p.handle(command("x1", Platform::Slack, "U999", "status"), 20).await.unwrap());
     assert_eq!(o.outbox.len(), 1);
     let item = r.p.store.outbox_claim("t", 21, 1000, 10).await.unwrap().pop().unwrap();
-    assert!(matches!(item.msg.op, OutboundOp::Ephemeral { ref user } if user == "U999"));
+    assert!(matches!(item.msg.op, OutboundOp::Ephemeral { ref user, .. } if user == "U999"));
     assert!(matches!(item.msg.reply, Reply::Text { ref text } if text.contains("only for the team")));
     assert_eq!(r.p.store.audit_recent(1).await.unwrap()[0].action, "ops.refused");
 }

@@ -10,7 +10,14 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 fn post(channel: &str, text: &str) -> Outbound {
-    Outbound { platform: Platform::Slack, channel: channel.into(), thread: None, op: OutboundOp::Post, reply: Reply::text(text) }
+    Outbound {
+        thread_title: None,
+        platform: Platform::Slack,
+        channel: channel.into(),
+        thread: None,
+        op: OutboundOp::Post,
+        reply: Reply::text(text),
+    }
 }
 
 async fn setup() -> (support::TestDb, Arc<dyn Store>, Arc<RecordingChat>, Sender) {

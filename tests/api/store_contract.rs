@@ -11,7 +11,14 @@ fn key<'a>(thread: &'a str) -> ThreadKey<'a> {
 }
 
 fn post(text: &str) -> Outbound {
-    Outbound { platform: Platform::Slack, channel: "C1".into(), thread: Some("t1".into()), op: OutboundOp::Post, reply: Reply::text(text) }
+    Outbound {
+        thread_title: None,
+        platform: Platform::Slack,
+        channel: "C1".into(),
+        thread: Some("t1".into()),
+        op: OutboundOp::Post,
+        reply: Reply::text(text),
+    }
 }
 
 #[tokio::test]
@@ -263,6 +270,21 @@ async fn a_commit_for_an_already_processed_event_changes_nothing() {
         let bare = Commit { inbox_key: Some("slack:C1:Ev5".into()), outbox: vec![post("third")], now: 3, ..Default::default() };
         assert!(matches!(s.commit(bare).await, Err(StoreError::AlreadyProcessed(_))));
         assert_eq!(s.outbox_depth().await.unwrap(), depth);
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn cursors_only_move_forward() {
+    for db in support::backends().await {
+        let s = &db.store;
+        assert_eq!(s.cursor(Platform::Discord, "100").await.unwrap(), None);
+        s.cursor_advance(Platform::Discord, "100", 1_200_000_000_000_000_000).await.unwrap();
+        s.cursor_advance(Platform::Discord, "100", 1_100_000_000_000_000_000).await.unwrap();
+        assert_eq!(s.cursor(Platform::Discord, "100").await.unwrap(), Some(1_200_000_000_000_000_000), "{}", s.backend());
+        s.cursor_advance(Platform::Discord, "100", 1_300_000_000_000_000_000).await.unwrap();
+        assert_eq!(s.cursor(Platform::Discord, "100").await.unwrap(), Some(1_300_000_000_000_000_000));
+        assert_eq!(s.cursor(Platform::Slack, "100").await.unwrap(), None, "per platform");
         db.cleanup().await;
     }
 }

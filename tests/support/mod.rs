@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod chat;
+pub mod discord;
 pub mod slack;
 
 use opsdesk::config::Settings;

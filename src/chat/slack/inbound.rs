@@ -31,6 +31,7 @@ fn message(me: &BotIdentity, channel: &str, user: &str, text: &str, origin: &Sla
         user: user.to_string(),
         user_name: None,
         roles: vec![],
+        interaction: None,
         at: now,
         kind: EventKind::MessagePosted { text, mentioned },
     }
@@ -86,6 +87,7 @@ pub fn from_block_actions(ba: &SlackInteractionBlockActionsEvent, now: Millis) -
         user: user.id.0.clone(),
         user_name: user.username.clone().or_else(|| user.name.clone()),
         roles: vec![],
+        interaction: None,
         at: now,
         kind: EventKind::ButtonClicked {
             action: action.action_id.0.clone(),
@@ -105,6 +107,7 @@ pub fn from_command(c: &SlackCommandEvent, now: Millis) -> Event {
         user: c.user_id.0.clone(),
         user_name: None,
         roles: vec![],
+        interaction: None,
         at: now,
         kind: EventKind::CommandInvoked {
             name: c.command.0.trim_start_matches('/').to_string(),

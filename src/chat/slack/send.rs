@@ -67,7 +67,7 @@ impl ChatPlatform for SlackChat {
                 session.chat_update(&req).await.map_err(classify)?;
                 Ok(Some(ts.to_string()))
             }
-            OutboundOp::Ephemeral { user } => {
+            OutboundOp::Ephemeral { user, .. } => {
                 let req = SlackApiChatPostEphemeralRequest::new(channel, SlackUserId::new(user.clone()), content).opt_thread_ts(thread);
                 session.chat_post_ephemeral(&req).await.map_err(classify)?;
                 Ok(None)

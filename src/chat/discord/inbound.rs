@@ -1,0 +1,77 @@
+//! Discord payloads normalised into domain events. A message's place is its configured channel and, in
+//! a thread or forum post, the thread: a top-level message in a text channel starts its own thread (whose
+//! id Discord makes equal to the message's), so every conversation is keyed the same way.
+
+use super::ops_command::args_of;
+use super::render::parse_custom_id;
+use crate::domain::{Event, EventKind, Millis, Platform};
+use serenity::all::{CommandInteraction, ComponentInteraction, Member, Message, MessageType, User, UserId};
+
+/// Where an event happened, in the terms of the configuration: the channel with a role, and the thread.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub channel: String,
+    pub thread: Option<String>,
+}
+
+fn display_name(u: &User) -> String {
+    u.global_name.clone().unwrap_or_else(|| u.name.clone())
+}
+
+fn roles(member: Option<&Member>) -> Vec<String> {
+    member.map(|m| m.roles.iter().map(|r| format!("role:{r}")).collect()).unwrap_or_default()
+}
+
+/// A person's message, or `None` for bots (opsdesk included), system messages and empty ones.
+pub fn from_message(m: &Message, place: Place, me: UserId, now: Millis) -> Option<Event> {
+    if m.author.bot || m.author.id == me || !matches!(m.kind, MessageType::Regular | MessageType::InlineReply) {
+        return None;
+    }
+    let mentioned = m.mentions.iter().any(|u| u.id == me);
+    let text = m.content.replace(&format!("<@{me}>"), " ").replace(&format!("<@!{me}>"), " ").trim().to_string();
+    Some(Event {
+        platform: Platform::Discord,
+        id: m.id.to_string(),
+        channel: place.channel,
+        thread: place.thread,
+        user: m.author.id.to_string(),
+        user_name: Some(display_name(&m.author)),
+        roles: vec![],
+        interaction: None,
+        at: now,
+        kind: EventKind::MessagePosted { text, mentioned },
+    })
+}
+
+/// A button click; `interaction` is kept so a private answer can follow.
+pub fn from_component(c: &ComponentInteraction, place: Place, now: Millis) -> Event {
+    let (action, value) = parse_custom_id(&c.data.custom_id);
+    Event {
+        platform: Platform::Discord,
+        id: c.id.to_string(),
+        channel: place.channel,
+        thread: place.thread,
+        user: c.user.id.to_string(),
+        user_name: Some(display_name(&c.user)),
+        roles: roles(c.member.as_ref()),
+        interaction: Some(format!("btn:{}", c.token)),
+        at: now,
+        kind: EventKind::ButtonClicked { action, value, message: c.message.id.to_string() },
+    }
+}
+
+/// An application command: `/ops tickets escalated:true` → `ops`, `tickets --escalated`.
+pub fn from_command(c: &CommandInteraction, place: Place, now: Millis) -> Event {
+    Event {
+        platform: Platform::Discord,
+        id: c.id.to_string(),
+        channel: place.channel,
+        thread: place.thread,
+        user: c.user.id.to_string(),
+        user_name: Some(display_name(&c.user)),
+        roles: roles(c.member.as_deref()),
+        interaction: Some(format!("cmd:{}", c.token)),
+        at: now,
+        kind: EventKind::CommandInvoked { name: c.data.name.clone(), args: args_of(&c.data.options) },
+    }
+}

@@ -1,0 +1,144 @@
+//! Discord over the gateway (serenity): the connection, the inbound side that stores each event before
+//! answering the interaction or moving on, the start-up backfill through REST, and REST delivery.
+
+mod backfill;
+pub mod check;
+mod handler;
+pub mod inbound;
+pub mod ops_command;
+pub mod render;
+pub mod send;
+pub mod threads;
+
+use crate::config::{DiscordSettings, Secret};
+use crate::domain::ports::StoreError;
+use crate::domain::{Event, EventKind, Platform};
+use crate::pipeline::{Accepted, Pipeline};
+use anyhow::Context;
+use inbound::Place;
+use send::DiscordChat;
+use serenity::all::{ClientBuilder, GatewayIntents, Http, HttpBuilder, ShardManager};
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use threads::Threads;
+use tokio::sync::Semaphore;
+use tokio::task::JoinHandle;
+
+const PARALLEL: usize = 16;
+
+/// The REST client; with `api_url` set (tests: a fake Discord) serenity's own rate limiter must be off,
+/// because it ignores the proxy. opsdesk's outbox paces and retries instead.
+pub fn http(s: &DiscordSettings, token: &Secret) -> Http {
+    crate::telemetry::install_tls_provider();
+    let b = HttpBuilder::new(&token.0);
+    if s.api_url.is_empty() { b.build() } else { b.proxy(s.api_url.trim_end_matches('/')).ratelimiter_disabled(true).build() }
+}
+
+/// The inbound side shared by the gateway handler and the backfill.
+pub struct DiscordInbound {
+    pipeline: Pipeline,
+    threads: Arc<Threads>,
+    me: AtomicU64,
+    settings: DiscordSettings,
+    in_flight: Mutex<HashSet<String>>,
+    slots: Semaphore,
+}
+
+impl DiscordInbound {
+    /// Where a channel id sits in the configuration: a channel with a role, or a thread under one.
+    async fn place(&self, http: &Http, channel: u64) -> Option<Place> {
+        let ch = channel.to_string();
+        if self.pipeline.settings.channel_role(Platform::Discord, &ch).is_some() {
+            return Some(Place { channel: ch, thread: None });
+        }
+        let parent = self.threads.parent(http, channel).await?.to_string();
+        self.pipeline.settings.channel_role(Platform::Discord, &parent).is_some().then_some(Place { channel: parent, thread: Some(ch) })
+    }
+
+    /// Stores the event; returns whether it still needs processing.
+    async fn accept(&self, ev: &Event) -> Result<bool, StoreError> {
+        Ok(matches!(self.pipeline.accept(ev, crate::clock::now()).await?, Accepted::Process))
+    }
+
+    /// Processes a stored event on its own task.
+    fn spawn_process(self: &Arc<Self>, ev: Event) {
+        let me = self.clone();
+        tokio::spawn(async move {
+            let key = ev.inbox_key();
+            if !me.in_flight.lock().expect("in-flight set").insert(key.clone()) {
+                return;
+            }
+            let _slot = me.slots.acquire().await;
+            match me.pipeline.process(&ev, crate::clock::now()).await {
+                Ok(h) => tracing::debug!(event = %key, outcome = ?h, "Discord event handled"),
+                Err(e) => tracing::warn!(event = %key, error = %e, "Discord event stored but not processed; the inbox sweep retries it"),
+            }
+            me.in_flight.lock().expect("in-flight set").remove(&key);
+        });
+    }
+
+    /// A message from the gateway or the backfill: stored, the channel's cursor moved, then processed.
+    async fn on_message(self: &Arc<Self>, http: &Http, m: &serenity::all::Message) -> Result<(), StoreError> {
+        if m.author.bot {
+            return Ok(()); // opsdesk's own posts and other bots: not even worth a channel lookup
+        }
+        let Some(place) = self.place(http, m.channel_id.get()).await else { return Ok(()) };
+        let me = serenity::all::UserId::new(self.me.load(Ordering::Relaxed).max(1));
+        let Some(ev) = inbound::from_message(m, place, me, crate::clock::now()) else { return Ok(()) };
+        let todo = self.accept(&ev).await?;
+        tracing::debug!(message = %m.id, todo, "Discord message stored");
+        self.pipeline.store.cursor_advance(Platform::Discord, &m.channel_id.to_string(), m.id.get() as i64).await?;
+        if todo && matches!(ev.kind, EventKind::MessagePosted { .. }) {
+            self.spawn_process(ev);
+        }
+        Ok(())
+    }
+}
+
+/// A live gateway connection and the REST sender that goes with it.
+pub struct DiscordConnection {
+    pub chat: Arc<DiscordChat>,
+    shards: Arc<ShardManager>,
+    task: JoinHandle<()>,
+}
+
+impl DiscordConnection {
+    /// Checks the token (`GET /users/@me`), then connects to the gateway. serenity resumes or
+    /// re-identifies by itself; every READY triggers a backfill of what was missed.
+    pub async fn connect(s: &DiscordSettings, token: &Secret, pipeline: Pipeline) -> anyhow::Result<DiscordConnection> {
+        let http = http(s, token);
+        let me = http.get_current_user().await.with_context(|| format!("Discord refused the bot token (check ${})", s.token_env))?;
+        tracing::info!(bot = %me.name, id = %me.id, "Discord token accepted");
+        let threads = Arc::new(Threads::default());
+        let inbound = Arc::new(DiscordInbound {
+            pipeline,
+            threads: threads.clone(),
+            me: AtomicU64::new(me.id.get()),
+            settings: s.clone(),
+            in_flight: Mutex::new(HashSet::new()),
+            slots: Semaphore::new(PARALLEL),
+        });
+        let intents = GatewayIntents::GUILDS | GatewayIntents::GUILD_MESSAGES | GatewayIntents::MESSAGE_CONTENT;
+        let mut client = ClientBuilder::new_with_http(http, intents)
+            .event_handler(handler::Handler(inbound))
+            .await
+            .context("cannot build the Discord client")?;
+        if !s.gateway_url.is_empty() {
+            *client.ws_url.lock().await = s.gateway_url.clone();
+        }
+        let chat = Arc::new(DiscordChat { http: client.http.clone(), threads });
+        let shards = client.shard_manager.clone();
+        let task = tokio::spawn(async move {
+            if let Err(e) = client.start().await {
+                tracing::error!(error = %e, "the Discord gateway connection ended");
+            }
+        });
+        Ok(DiscordConnection { chat, shards, task })
+    }
+
+    pub async fn shutdown(self) {
+        self.shards.shutdown_all().await;
+        let _ = self.task.await;
+    }
+}

@@ -1,0 +1,256 @@
+//! The fake Discord's HTTP side: REST routes under `/api/v10` and the gateway websocket at `/gw`.
+
+use super::{BOT_ID, Call, GUILD, Inner, Out, channel, message, user};
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::http::{Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::any;
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+
+pub async fn serve(inner: Arc<Inner>) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = Router::new().route("/gw", any(gateway)).fallback(rest).with_state(inner);
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    addr
+}
+
+fn query(uri: &Uri, key: &str) -> Option<u64> {
+    form_urlencoded::parse(uri.query().unwrap_or("").as_bytes()).find(|(k, _)| k == key).and_then(|(_, v)| v.parse().ok())
+}
+
+/// A message's channel id as a number.
+fn channel_of(m: &Value) -> u64 {
+    m["channel_id"].as_str().and_then(|s| s.parse().ok()).unwrap_or(0)
+}
+
+fn error(status: u16, code: u32, message: &str) -> (u16, Value) {
+    (status, json!({"code": code, "message": message}))
+}
+
+async fn rest(State(s): State<Arc<Inner>>, method: Method, uri: Uri, body: Bytes) -> Response {
+    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let path = uri.path().to_string();
+    let seg: Vec<&str> = path.trim_start_matches("/api/v10/").split('/').collect();
+    let num = |i: usize| seg.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    let now = Instant::now();
+    let (status, response) = match (method.as_str(), seg.as_slice()) {
+        ("GET", ["gateway"]) => (200, json!({"url": format!("ws://{}/gw", s.addr.lock().unwrap())})),
+        ("GET", ["gateway", "bot"]) => (
+            200,
+            json!({"url": format!("ws://{}/gw", s.addr.lock().unwrap()), "shards": 1,
+            "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}}),
+        ),
+        ("GET", ["users", "@me"]) => (200, user(BOT_ID, "opsdesk", true)),
+        ("GET", ["guilds", _]) if num(1) == GUILD => {
+            let mut g: Value = serde_json::from_str(include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/fixtures/discord/guild__01__example-guild.json"
+            )))
+            .unwrap();
+            g["id"] = json!(GUILD.to_string());
+            // Fields Discord sends today that the docs' example predates (serenity requires them).
+            g["nsfw_level"] = json!(0);
+            g["stickers"] = json!([]);
+            g["premium_progress_bar_enabled"] = json!(false);
+            (200, g)
+        }
+        ("GET", ["guilds", _]) => error(404, 10004, "Unknown Guild"),
+        ("GET", ["guilds", _, "threads", "active"]) => {
+            let threads: Vec<Value> = s.channels.lock().unwrap().values().filter(|c| c["type"] == 11).cloned().collect();
+            (200, json!({"threads": threads, "members": []}))
+        }
+        ("GET", ["channels", _]) => match s.channels.lock().unwrap().get(&num(1)) {
+            Some(c) => (200, c.clone()),
+            None => error(404, 10003, "Unknown Channel"),
+        },
+        ("GET", ["channels", _, "messages"]) => {
+            let (ch, after, limit) = (num(1), query(&uri, "after").unwrap_or(0), query(&uri, "limit").unwrap_or(50) as usize);
+            let msgs = s.messages.lock().unwrap();
+            let mut page: Vec<Value> = msgs.range(after + 1..).map(|(_, m)| m).filter(|m| channel_of(m) == ch).cloned().collect();
+            if query(&uri, "after").is_none() {
+                page.reverse(); // no cursor: the newest first
+            }
+            page.truncate(limit);
+            page.sort_by(|a, b| {
+                b["id"].as_str().unwrap().len().cmp(&a["id"].as_str().unwrap().len()).then(b["id"].as_str().cmp(&a["id"].as_str()))
+            });
+            (200, Value::Array(page)) // Discord lists newest first
+        }
+        ("POST", ["channels", _, "messages"]) => {
+            let ch = num(1);
+            if !s.channels.lock().unwrap().contains_key(&ch) {
+                error(404, 10003, "Unknown Channel")
+            } else {
+                if let Some(until) = s.paused.lock().unwrap().get(&ch)
+                    && now < *until
+                {
+                    s.violations.lock().unwrap().push(format!("POST to channel {ch} {:?} before Retry-After ended", *until - now));
+                }
+                let n = s.creates.fetch_add(1, Ordering::SeqCst) + 1;
+                let every = s.rate_limit_every.load(Ordering::SeqCst);
+                if every > 0 && n % every == 0 {
+                    s.paused.lock().unwrap().insert(ch, now + Duration::from_secs(1));
+                    let r = json!({"message": "You are being rate limited.", "retry_after": 1.0, "global": false});
+                    s.calls.lock().unwrap().push(Call {
+                        method: method.to_string(),
+                        path,
+                        body,
+                        status: 429,
+                        response: r.clone(),
+                        at: now,
+                    });
+                    s.changed.notify_waiters();
+                    return (StatusCode::TOO_MANY_REQUESTS, [("retry-after", "1")], axum::Json(r)).into_response();
+                }
+                let id = s.id();
+                let mut m = message(id, ch, user(BOT_ID, "opsdesk", true), body["content"].as_str().unwrap_or(""), vec![]);
+                m["embeds"] = body.get("embeds").cloned().unwrap_or(json!([]));
+                m["components"] = body.get("components").cloned().unwrap_or(json!([]));
+                s.messages.lock().unwrap().insert(id, m.clone());
+                s.dispatch("MESSAGE_CREATE", m.clone()); // bots see their own messages too
+                (200, m)
+            }
+        }
+        ("PATCH", ["channels", _, "messages", _]) => {
+            let mut msgs = s.messages.lock().unwrap();
+            match msgs.get_mut(&num(3)).filter(|m| channel_of(m) == num(1)) {
+                Some(m) => {
+                    for k in ["content", "embeds", "components"] {
+                        if let Some(v) = body.get(k) {
+                            m[k] = v.clone();
+                        }
+                    }
+                    m["edited_timestamp"] = json!("2026-11-26T01:05:00.000000+00:00");
+                    (200, m.clone())
+                }
+                None => error(404, 10008, "Unknown Message"),
+            }
+        }
+        ("POST", ["channels", _, "messages", _, "threads"]) => {
+            let (ch, mid) = (num(1), num(3));
+            match s.channels.lock().unwrap().entry(mid) {
+                std::collections::hash_map::Entry::Occupied(_) => error(400, 160004, "A thread has already been created for this message"),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    (201, e.insert(channel(mid, 11, body["name"].as_str().unwrap_or("thread"), Some(ch))).clone())
+                }
+            }
+        }
+        ("PUT", ["applications", _, "guilds", _, "commands"]) => {
+            let cmds: Vec<Value> = body
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .enumerate()
+                .map(|(i, mut c)| {
+                    c["id"] = json!((7001 + i).to_string());
+                    c["application_id"] = json!(BOT_ID.to_string());
+                    c["version"] = json!("1");
+                    c["default_member_permissions"] = Value::Null;
+                    c["type"] = json!(1);
+                    c
+                })
+                .collect();
+            (200, Value::Array(cmds))
+        }
+        ("POST", ["interactions", _, _, "callback"]) => (204, Value::Null),
+        ("PATCH", ["webhooks", _, _, "messages", "@original"]) | ("POST", ["webhooks", _, _]) => {
+            let id = s.id();
+            let mut m = message(id, 0, user(BOT_ID, "opsdesk", true), body["content"].as_str().unwrap_or(""), vec![]);
+            m["embeds"] = body.get("embeds").cloned().unwrap_or(json!([]));
+            m["flags"] = body.get("flags").cloned().unwrap_or(json!(0));
+            (200, m)
+        }
+        _ => error(404, 0, "404: Not Found"),
+    };
+    s.calls.lock().unwrap().push(Call { method: method.to_string(), path, body, status, response: response.clone(), at: now });
+    s.changed.notify_waiters();
+    match status {
+        204 => StatusCode::NO_CONTENT.into_response(),
+        _ => (StatusCode::from_u16(status).unwrap(), axum::Json(response)).into_response(),
+    }
+}
+
+async fn gateway(State(s): State<Arc<Inner>>, ws: WebSocketUpgrade) -> Response {
+    ws.on_upgrade(move |socket| run(s, socket))
+}
+
+async fn run(s: Arc<Inner>, mut socket: WebSocket) {
+    let conn = s.connections.fetch_add(1, Ordering::SeqCst) + 1;
+    s.changed.notify_waiters();
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let hello = json!({"op": 10, "d": {"heartbeat_interval": 41250}});
+    if socket.send(Message::Text(hello.to_string().into())).await.is_err() {
+        return;
+    }
+    loop {
+        tokio::select! {
+            out = rx.recv() => match out {
+                Some(Out::Frame(f)) => if socket.send(Message::Text(f.into())).await.is_err() { break },
+                Some(Out::Close(code)) => {
+                    let _ = socket.send(Message::Close(Some(CloseFrame { code, reason: "fake close".into() }))).await;
+                    break;
+                }
+                None => break,
+            },
+            msg = socket.recv() => match msg {
+                Some(Ok(Message::Text(t))) => {
+                    let Ok(frame) = serde_json::from_str::<Value>(&t) else { continue };
+                    match frame["op"].as_u64() {
+                        Some(1) => { let _ = tx.send(Out::Frame(json!({"op": 11}).to_string())); }
+                        Some(2) => identify(&s, conn, &tx),
+                        Some(6) => resume(&s, conn, &tx, &frame["d"]),
+                        _ => {}
+                    }
+                }
+                Some(Ok(_)) => {}
+                _ => break,
+            },
+        }
+    }
+    let mut current = s.current.lock().unwrap();
+    if current.as_ref().is_some_and(|(c, _, _)| *c == conn) {
+        *current = None;
+    }
+    drop(current);
+    s.changed.notify_waiters();
+}
+
+fn identify(s: &Inner, conn: usize, tx: &mpsc::UnboundedSender<Out>) {
+    let n = s.identifies.fetch_add(1, Ordering::SeqCst) + 1;
+    let sid = format!("sess-{n}");
+    s.sessions.lock().unwrap().insert(sid.clone(), Default::default());
+    *s.current.lock().unwrap() = Some((conn, sid.clone(), tx.clone()));
+    *s.last_session.lock().unwrap() = Some(sid.clone());
+    let addr = s.addr.lock().unwrap().clone();
+    s.dispatch("READY", json!({"v": 10, "user": user(BOT_ID, "opsdesk", true), "guilds": [{"id": GUILD.to_string(), "unavailable": true}],
+        "session_id": sid, "resume_gateway_url": format!("ws://{addr}/gw"), "shard": [0, 1], "application": {"id": BOT_ID.to_string(), "flags": 0}}));
+    s.changed.notify_waiters();
+}
+
+fn resume(s: &Inner, conn: usize, tx: &mpsc::UnboundedSender<Out>, d: &Value) {
+    let (sid, seq) = (d["session_id"].as_str().unwrap_or("").to_string(), d["seq"].as_u64().unwrap_or(0));
+    {
+        let mut current = s.current.lock().unwrap();
+        let sessions = s.sessions.lock().unwrap();
+        let Some(session) = sessions.get(&sid) else {
+            let _ = tx.send(Out::Frame(json!({"op": 9, "d": false}).to_string()));
+            return;
+        };
+        s.resumes.fetch_add(1, Ordering::SeqCst);
+        for (_, f) in session.log.iter().filter(|(n, _)| *n > seq) {
+            let _ = tx.send(Out::Frame(f.clone()));
+        }
+        *current = Some((conn, sid, tx.clone()));
+    }
+    s.dispatch("RESUMED", json!({}));
+    s.changed.notify_waiters();
+}
