@@ -18,6 +18,7 @@ use tokio::task::JoinHandle;
 /// Events stored but unprocessed for this long are retried by the sweep (a crash, a failed store call).
 const SWEEP_AFTER_MS: i64 = 60_000;
 const SWEEP_EVERY: Duration = Duration::from_secs(30);
+const APPROVALS_EVERY: Duration = Duration::from_secs(15);
 
 /// Which platforms to connect.
 #[derive(Default)]
@@ -49,6 +50,10 @@ impl Runtime {
         }
         let pipeline = crate::app::pipeline(settings.clone(), store.clone(), names).await?;
         let now = crate::clock::now();
+        let interrupted = pipeline.approvals_recover(now).await?;
+        if interrupted > 0 {
+            tracing::warn!(interrupted, "approved actions were cut off by a stop; marked failed, not run again");
+        }
         let recovered = pipeline.recover(now, now).await?;
         if recovered > 0 {
             tracing::info!(recovered, "re-processed events left from an earlier run");
@@ -79,7 +84,8 @@ impl Runtime {
             .with_channel_limit(Platform::Discord, quota(d.channel_rate_per_sec, d.channel_burst));
         let (stop, stopped) = watch::channel(false);
         let mut tasks = vec![tokio::spawn(sender.run(pipeline.outbox_ready.clone(), stopped.clone(), Duration::from_secs(1)))];
-        tasks.push(tokio::spawn(sweep(pipeline.clone(), stopped)));
+        tasks.push(tokio::spawn(sweep(pipeline.clone(), stopped.clone())));
+        tasks.push(tokio::spawn(approvals_clock(pipeline.clone(), stopped)));
         Ok(Runtime { pipeline, slack, discord, stop, tasks })
     }
 
@@ -103,6 +109,19 @@ impl Runtime {
         let _ = self.stop.send(true);
         for t in self.tasks {
             let _ = t.await;
+        }
+    }
+}
+
+/// Sign-off warnings, expiries and approved actions waiting to run, every few seconds.
+async fn approvals_clock(pipeline: Pipeline, mut stop: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(APPROVALS_EVERY) => {}
+            _ = stop.changed() => return,
+        }
+        if let Err(e) = pipeline.approvals_tick(crate::clock::now()).await {
+            tracing::warn!(error = %e, "approval clock failed");
         }
     }
 }

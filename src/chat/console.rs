@@ -41,6 +41,12 @@ impl Console {
         let _ = out.flush();
     }
 
+    /// The question a numbered button asks before it counts, if it asks one.
+    fn asks_for(&self, line: &str) -> Option<String> {
+        let k = line.parse::<usize>().ok()?;
+        self.choices.lock().expect("choices lock").get(k.wrapping_sub(1)).and_then(|c| c.button.asks.clone())
+    }
+
     /// The event a typed line stands for, if any. `thread` is the current conversation.
     fn event_for(&self, line: &str, pipeline: &Pipeline, run: i64, n: u64, thread: &Option<String>) -> Option<Event> {
         let c = &pipeline.settings.console;
@@ -65,7 +71,7 @@ impl Console {
                 self.note(&format!("(no button numbered {k})"));
                 return None;
             };
-            let kind = EventKind::ButtonClicked { action: ch.button.action, value: ch.button.value, message: ch.message };
+            let kind = EventKind::ButtonClicked { action: ch.button.action, value: ch.button.value, message: ch.message, input: None };
             return Some(Event { channel: ch.channel, thread: ch.thread, ..base(kind) });
         }
         Some(base(EventKind::MessagePosted { text: line.to_string(), mentioned: false }))
@@ -94,7 +100,14 @@ impl Console {
                 _ => {}
             }
             n += 1;
-            let Some(ev) = self.event_for(line, pipeline, run, n, &thread) else { continue };
+            let Some(mut ev) = self.event_for(line, pipeline, run, n, &thread) else { continue };
+            if let EventKind::ButtonClicked { input, .. } = &mut ev.kind
+                && let Some(question) = self.asks_for(line)
+            {
+                // The console's stand-in for a modal: the next line is the answer.
+                self.note(&format!("{question} (type your answer)"));
+                *input = lines.next_line().await?.map(|l| l.trim().to_string());
+            }
             let is_message = matches!(ev.kind, EventKind::MessagePosted { .. });
             let id = ev.id.clone();
             let handled = pipeline.handle(ev, crate::clock::now()).await;

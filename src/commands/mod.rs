@@ -1,6 +1,9 @@
 //! `/ops …` founders' commands, one module per command; parsed with clap, authorised in code.
 
+mod approvals;
+mod audit;
 mod metrics;
+mod request;
 mod status;
 mod tickets;
 
@@ -16,6 +19,9 @@ pub struct CommandCtx<'a> {
     pub user: &'a str,
     /// The user's groups/roles as the adapter reported them (`group:S…` on Slack, `role:…` on Discord).
     pub roles: &'a [String],
+    /// Where the command was typed (a request for sign-off reports back there).
+    pub channel: &'a str,
+    pub thread: Option<&'a str>,
     pub now: Millis,
 }
 
@@ -34,6 +40,14 @@ enum OpsCmd {
     Tickets(tickets::Args),
     /// Per-tier involvement, resolution rate, first-response time and cost.
     Metrics(metrics::Args),
+    /// Requests waiting for sign-off, and recent decisions.
+    Approvals(approvals::Args),
+    /// The append-only audit log: who did what, when.
+    Audit(audit::Args),
+    /// Ask for sign-off to run an allow-listed runbook.
+    Runbook(request::Args),
+    /// Ask for sign-off to call a configured webhook.
+    Webhook(request::Args),
 }
 
 /// The `/ops` grammar, for platforms that register commands with their options (Discord).
@@ -67,6 +81,10 @@ pub async fn run(ctx: &CommandCtx<'_>, args: &str) -> Result<(Reply, Option<Stri
         OpsCmd::Status => status::run(ctx).await?,
         OpsCmd::Tickets(a) => tickets::run(ctx, &a).await?,
         OpsCmd::Metrics(a) => metrics::run(ctx, &a).await?,
+        OpsCmd::Approvals(a) => approvals::run(ctx, &a).await?,
+        OpsCmd::Audit(a) => audit::run(ctx, &a).await?,
+        OpsCmd::Runbook(a) => request::run(ctx, "runbook", &a).await?,
+        OpsCmd::Webhook(a) => request::run(ctx, "webhook", &a).await?,
     };
     Ok((reply, None))
 }

@@ -69,8 +69,15 @@ pub struct Event {
 pub enum EventKind {
     /// A message posted by a person. `mentioned` is true when it addressed the bot.
     MessagePosted { text: String, mentioned: bool },
-    /// A button clicked on a card the bot posted; `message` is the platform's id of that card.
-    ButtonClicked { action: String, value: String, message: String },
+    /// A button clicked on a card the bot posted; `message` is the platform's id of that card. `input` is
+    /// what the clicker typed when the button asked for it (a reason to deny, in a modal).
+    ButtonClicked {
+        action: String,
+        value: String,
+        message: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        input: Option<String>,
+    },
     /// A slash command, e.g. `/ops tickets --escalated` → name `ops`, args `tickets --escalated`.
     CommandInvoked { name: String, args: String },
 }

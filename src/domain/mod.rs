@@ -1,6 +1,7 @@
 //! The platform-neutral core: events, replies, tickets, triage tiers, the support desk's decisions and
 //! the port traits. Nothing here imports a platform, database or LLM crate; time is always an argument.
 
+pub mod approval;
 pub mod event;
 pub mod ports;
 pub mod reply;
@@ -8,6 +9,7 @@ pub mod support;
 pub mod ticket;
 pub mod tier;
 
+pub use approval::{Approval, ApprovalPolicy, ApprovalState};
 pub use event::{ChannelRole, Event, EventKind, Platform};
 pub use reply::{Button, ButtonStyle, Card, Citation, Field, Reply};
 pub use ticket::{Ticket, TicketState};

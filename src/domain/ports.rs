@@ -1,7 +1,7 @@
 //! The port traits the runtime implements: chat platforms, the store, the knowledge base and the LLM.
 //! Their data types live here too, so adapters depend on the domain and never the other way round.
 
-use super::{Millis, Platform, Reply, Ticket, TicketState};
+use super::{Approval, ApprovalState, Millis, Platform, Reply, Ticket, TicketState};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
@@ -173,7 +173,15 @@ pub struct Commit {
     pub messages: Vec<(i64, TicketMessage)>,
     pub outbox: Vec<Outbound>,
     pub audit: Vec<AuditEntry>,
+    /// A sign-off request created (its card is this commit's first outbox row) or changed (version-checked).
+    pub approval: Option<ApprovalWrite>,
     pub now: Millis,
+}
+
+#[derive(Debug, Clone)]
+pub enum ApprovalWrite {
+    Insert(Approval),
+    Update(Approval),
 }
 
 /// A claimed outbox row.
@@ -254,6 +262,16 @@ pub trait OutboxStore: Send + Sync {
     async fn outbox_depth(&self) -> Result<i64, StoreError>;
 }
 
+/// Sign-off requests (written through [`Commit::approval`]).
+#[async_trait]
+pub trait ApprovalStore: Send + Sync {
+    async fn approval(&self, id: i64) -> Result<Option<Approval>, StoreError>;
+    /// Newest first; all states when `states` is empty.
+    async fn approvals(&self, states: &[ApprovalState], limit: i64) -> Result<Vec<Approval>, StoreError>;
+    /// Pending requests whose warning or expiry time has come.
+    async fn approvals_due(&self, now: Millis) -> Result<Vec<Approval>, StoreError>;
+}
+
 /// The append-only audit log.
 #[async_trait]
 pub trait AuditStore: Send + Sync {
@@ -263,7 +281,7 @@ pub trait AuditStore: Send + Sync {
 
 /// The whole store, one object over SQLite or Postgres.
 #[async_trait]
-pub trait Store: InboxStore + TicketStore + OutboxStore + AuditStore {
+pub trait Store: InboxStore + TicketStore + OutboxStore + AuditStore + ApprovalStore {
     /// The backend's name ("SQLite" or "PostgreSQL").
     fn backend(&self) -> &str;
     async fn ping(&self) -> Result<(), StoreError>;

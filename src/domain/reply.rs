@@ -19,15 +19,25 @@ pub struct Button {
     pub value: String,
     #[serde(default)]
     pub style: ButtonStyle,
+    /// When set, clicking first asks this question (a modal on Slack and Discord) and the answer comes
+    /// back with the click.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asks: Option<String>,
 }
 
 impl Button {
     pub fn new(label: &str, action: &str, value: impl Into<String>) -> Self {
-        Button { label: label.into(), action: action.into(), value: value.into(), style: ButtonStyle::Default }
+        Button { label: label.into(), action: action.into(), value: value.into(), style: ButtonStyle::Default, asks: None }
     }
 
     pub fn styled(mut self, style: ButtonStyle) -> Self {
         self.style = style;
+        self
+    }
+
+    /// Asks the clicker `question` before the click counts.
+    pub fn asking(mut self, question: &str) -> Self {
+        self.asks = Some(question.into());
         self
     }
 }

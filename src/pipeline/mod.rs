@@ -1,6 +1,8 @@
 //! The pipeline: inbox (persist + dedup) → route by channel role and event kind → desk decision →
 //! one atomic commit (ticket, conversation, outbox, audit, inbox marked processed).
 
+mod approvals;
+pub use approvals::{ApprovalRequest, action_hash};
 mod clicks;
 mod support;
 
@@ -96,7 +98,10 @@ impl Pipeline {
         loop {
             let result = match &ev.kind {
                 EventKind::MessagePosted { text, mentioned } => self.on_message(ev, text, *mentioned, now).await,
-                EventKind::ButtonClicked { action, value, message } => self.on_click(ev, action, value, message, now).await,
+                EventKind::ButtonClicked { action, value, message, input } if action.starts_with("approval.") => {
+                    self.on_approval_click(ev, action, value, input.as_deref(), now).await
+                }
+                EventKind::ButtonClicked { action, value, message, .. } => self.on_click(ev, action, value, message, now).await,
                 EventKind::CommandInvoked { name, args } => self.on_command(ev, name, args, now).await,
             };
             match result {
@@ -143,7 +148,15 @@ impl Pipeline {
         if name != "ops" {
             return Ok(Handled::Ignored("unknown command"));
         }
-        let ctx = CommandCtx { pipeline: self, platform: ev.platform, user: &ev.user, roles: &ev.roles, now };
+        let ctx = CommandCtx {
+            pipeline: self,
+            platform: ev.platform,
+            user: &ev.user,
+            roles: &ev.roles,
+            channel: &ev.channel,
+            thread: ev.thread.as_deref(),
+            now,
+        };
         let (reply, audit) = commands::run(&ctx, args).await?;
         let out = Outbound {
             thread_title: None,

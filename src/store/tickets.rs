@@ -4,7 +4,7 @@ use super::audit::insert_audit;
 use super::outbox::INSERT_OUTBOX;
 use super::rows::{TICKET_COLUMNS, TicketRow};
 use super::{Backend, SqlStore, db_err};
-use crate::domain::ports::{Commit, Customer, StoreError, ThreadKey, TicketFilter, TicketMessage, TicketStore, TierStats};
+use crate::domain::ports::{ApprovalWrite, Commit, Customer, StoreError, ThreadKey, TicketFilter, TicketMessage, TicketStore, TierStats};
 use crate::domain::{Millis, Platform, Ticket, TicketState};
 use async_trait::async_trait;
 
@@ -139,8 +139,9 @@ impl TicketStore for SqlStore {
     async fn commit(&self, c: Commit) -> Result<Vec<i64>, StoreError> {
         let _w = self.write_guard().await;
         match self.kind() {
-            Backend::Sqlite => super::commit_sqlite::commit(self.pool(), &c).await,
-            Backend::Postgres => commit_tx(self.pool(), &c).await,
+            // Approvals are rare; their commits take the portable path on SQLite too.
+            Backend::Sqlite if c.approval.is_none() => super::commit_sqlite::commit(self.pool(), &c).await,
+            _ => commit_tx(self.pool(), &c).await,
         }
     }
 }
@@ -206,6 +207,15 @@ async fn commit_tx(pool: &sqlx::AnyPool, c: &Commit) -> Result<Vec<i64>, StoreEr
             .await
             .map_err(db_err)?;
         ids.push(id);
+    }
+    match &c.approval {
+        Some(ApprovalWrite::Insert(a)) => {
+            let mut a = a.clone();
+            a.card = a.card.or(ids.first().copied());
+            super::approvals::insert(&mut tx, &a).await?;
+        }
+        Some(ApprovalWrite::Update(a)) => super::approvals::update(&mut tx, a).await?,
+        None => {}
     }
     for (ticket_id, m) in &c.messages {
         sqlx::query("INSERT INTO ticket_messages (ticket_id, author_kind, author, text, created_at) VALUES ($1, $2, $3, $4, $5)")

@@ -38,7 +38,7 @@ fn message(id: &str, thread: Option<&str>, user: &str, text: &str) -> Event {
 }
 
 fn click(id: &str, user: &str, action: &str, value: &str, card: &str) -> Event {
-    let kind = EventKind::ButtonClicked { action: action.into(), value: value.into(), message: card.into() };
+    let kind = EventKind::ButtonClicked { action: action.into(), value: value.into(), message: card.into(), input: None };
     Event { kind, ..message(id, Some("q1"), user, "") }
 }
 

@@ -103,7 +103,10 @@ fn button_clicks_name_the_card_action_and_value() {
     let ev = from_block_actions(&ba, 0).unwrap();
     assert_eq!(ev.user, "W111");
     assert_eq!(ev.user_name.as_deref(), Some("primary-owner"));
-    assert_eq!(ev.kind, EventKind::ButtonClicked { action: "a".into(), value: "click_me_123".into(), message: "111.222".into() });
+    assert_eq!(
+        ev.kind,
+        EventKind::ButtonClicked { action: "a".into(), value: "click_me_123".into(), message: "111.222".into(), input: None }
+    );
 }
 
 #[test]

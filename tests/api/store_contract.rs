@@ -74,6 +74,7 @@ async fn commit_is_atomic_and_versioned() {
                 messages: vec![(t.id, msg)],
                 outbox: vec![post("a"), post("b")],
                 audit: vec![audit],
+                approval: None,
                 now: 5,
             })
             .await

@@ -56,7 +56,7 @@ pub fn from_component(c: &ComponentInteraction, place: Place, now: Millis) -> Ev
         roles: roles(c.member.as_ref()),
         interaction: Some(format!("btn:{}", c.token)),
         at: now,
-        kind: EventKind::ButtonClicked { action, value, message: c.message.id.to_string() },
+        kind: EventKind::ButtonClicked { action, value, message: c.message.id.to_string(), input: None },
     }
 }
 

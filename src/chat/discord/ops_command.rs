@@ -16,11 +16,12 @@ pub fn ops_command() -> CreateCommand {
     let mut cmd = CreateCommand::new("ops").description("opsdesk founders' commands");
     for sub in cli.get_subcommands() {
         let mut opt = CreateCommandOption::new(CommandOptionType::SubCommand, sub.get_name(), describe(sub.get_about(), sub.get_name()));
-        for arg in sub.get_arguments().filter(|a| !a.is_positional()) {
-            let Some(long) = arg.get_long() else { continue };
-            if long == "help" {
-                continue;
-            }
+        // Positional arguments first: Discord wants required options before optional ones.
+        let mut args: Vec<&clap::Arg> = sub.get_arguments().filter(|a| a.get_id() != "help").collect();
+        args.sort_by_key(|a| !(a.is_positional() && a.is_required_set()));
+        for arg in args {
+            let name = arg.get_long().map(str::to_string).unwrap_or_else(|| arg.get_id().to_string());
+            let long = name.as_str();
             let kind = if matches!(arg.get_action(), clap::ArgAction::SetTrue) {
                 CommandOptionType::Boolean
             } else if arg.get_value_parser().type_id() == std::any::TypeId::of::<i64>() {
@@ -35,24 +36,41 @@ pub fn ops_command() -> CreateCommand {
     cmd
 }
 
-/// `/ops tickets escalated:true limit:5` → `tickets --escalated --limit 5`.
+/// `/ops tickets escalated:true limit:5` → `tickets --escalated --limit 5`; positional arguments
+/// (`/ops runbook name:restart-api reason:stuck`) come back as bare values, in the grammar's order.
 pub fn args_of(options: &[CommandDataOption]) -> String {
+    let mut grammar = crate::commands::definition();
+    grammar.build(); // numbers the positional arguments
     let mut parts: Vec<String> = vec![];
+    let value = |v: &CommandDataOptionValue| match v {
+        CommandDataOptionValue::Integer(i) => Some(i.to_string()),
+        CommandDataOptionValue::Number(n) => Some(n.to_string()),
+        CommandDataOptionValue::String(s) => Some(s.clone()),
+        _ => None,
+    };
     for o in options {
-        match &o.value {
-            CommandDataOptionValue::SubCommand(inner) => {
-                parts.push(o.name.clone());
-                if !inner.is_empty() {
-                    parts.push(args_of(inner));
-                }
+        let CommandDataOptionValue::SubCommand(inner) = &o.value else {
+            // An option of a command without subcommands: a flag or a value.
+            match &o.value {
+                CommandDataOptionValue::Boolean(true) => parts.push(format!("--{}", o.name)),
+                v => parts.extend(value(v).map(|s| format!("--{} {s}", o.name))),
             }
-            CommandDataOptionValue::Boolean(true) => parts.push(format!("--{}", o.name)),
-            CommandDataOptionValue::Boolean(false) => {}
-            CommandDataOptionValue::Integer(i) => parts.push(format!("--{} {i}", o.name)),
-            CommandDataOptionValue::Number(n) => parts.push(format!("--{} {n}", o.name)),
-            CommandDataOptionValue::String(s) => parts.push(format!("--{} {s}", o.name)),
-            _ => {}
+            continue;
+        };
+        parts.push(o.name.clone());
+        let Some(sub) = grammar.find_subcommand(&o.name) else { continue };
+        let mut positional: Vec<(usize, String)> = vec![];
+        for opt in inner {
+            let arg = sub.get_arguments().find(|a| a.get_long() == Some(opt.name.as_str()) || a.get_id() == opt.name.as_str());
+            match (arg, &opt.value) {
+                (Some(a), v) if a.is_positional() => positional.extend(value(v).map(|s| (a.get_index().unwrap_or(0), s))),
+                (_, CommandDataOptionValue::Boolean(true)) => parts.push(format!("--{}", opt.name)),
+                (_, CommandDataOptionValue::Boolean(false)) => {}
+                (_, v) => parts.extend(value(v).map(|s| format!("--{} {s}", opt.name))),
+            }
         }
+        positional.sort_by_key(|(i, _)| *i);
+        parts.extend(positional.into_iter().map(|(_, s)| s));
     }
     parts.join(" ")
 }
@@ -66,7 +84,7 @@ mod tests {
         let json = serde_json::to_value(ops_command()).unwrap();
         assert_eq!(json["name"], "ops");
         let subs: Vec<&str> = json["options"].as_array().unwrap().iter().map(|o| o["name"].as_str().unwrap()).collect();
-        assert_eq!(subs, ["status", "tickets", "metrics"]);
+        assert_eq!(subs, ["status", "tickets", "metrics", "approvals", "audit", "runbook", "webhook"]);
         let tickets = &json["options"][1];
         assert_eq!(tickets["type"], 1);
         let opts: Vec<(String, u64)> = tickets["options"]
@@ -76,7 +94,13 @@ mod tests {
             .map(|o| (o["name"].as_str().unwrap().to_string(), o["type"].as_u64().unwrap()))
             .collect();
         assert_eq!(opts, [("escalated".to_string(), 5), ("all".to_string(), 5), ("limit".to_string(), 4)]);
-        assert!(json.to_string().len() < 4000);
+        // Discord's limit: the names and descriptions of a command and its options total at most 8000 characters.
+        fn text(v: &serde_json::Value) -> usize {
+            v["name"].as_str().map_or(0, str::len)
+                + v["description"].as_str().map_or(0, str::len)
+                + v["options"].as_array().map_or(0, |o| o.iter().map(text).sum())
+        }
+        assert!(text(&json) < 8000);
     }
 
     #[test]
@@ -86,5 +110,23 @@ mod tests {
         ]))
         .unwrap();
         assert_eq!(args_of(&opts), "tickets --escalated --limit 5");
+        let opts: Vec<CommandDataOption> = serde_json::from_value(serde_json::json!([
+            {"name": "runbook", "type": 1, "options": [{"name": "reason", "type": 3, "value": "api is stuck"}, {"name": "name", "type": 3, "value": "restart-api"}]}
+        ]))
+        .unwrap();
+        assert_eq!(args_of(&opts), "runbook restart-api api is stuck", "positionals as bare values, in order");
+    }
+
+    #[test]
+    fn positional_arguments_become_options_required_first() {
+        let json = serde_json::to_value(ops_command()).unwrap();
+        let runbook = json["options"].as_array().unwrap().iter().find(|o| o["name"] == "runbook").unwrap();
+        let opts: Vec<(&str, bool)> = runbook["options"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| (o["name"].as_str().unwrap(), o["required"].as_bool().unwrap()))
+            .collect();
+        assert_eq!(opts, [("name", true), ("reason", false)]);
     }
 }

@@ -93,6 +93,7 @@ pub fn from_block_actions(ba: &SlackInteractionBlockActionsEvent, now: Millis) -
             action: action.action_id.0.clone(),
             value: action.value.clone().unwrap_or_default(),
             message: card,
+            input: None,
         },
     })
 }

@@ -1,0 +1,40 @@
+//! Executors: what runs once an approval is granted — an allow-listed runbook command or a signed HTTP
+//! webhook (Stripe refunds and GitHub issues plug in here later). Each returns whether it worked and a
+//! short, human-readable result.
+
+pub mod runbook;
+pub mod webhook;
+
+use crate::config::Settings;
+use crate::domain::Approval;
+
+/// The outcome of running an approved action.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Executed {
+    pub ok: bool,
+    pub result: String,
+}
+
+/// Runs the approved action `a` with what the configuration says about its kind.
+pub async fn run(s: &Settings, a: &Approval) -> Executed {
+    let params: serde_json::Value = serde_json::from_str(&a.params).unwrap_or_default();
+    let name = params["name"].as_str().unwrap_or("");
+    match a.kind.as_str() {
+        "runbook" => match s.runbooks.get(name) {
+            Some(r) => runbook::run(r).await,
+            None => Executed { ok: false, result: format!("runbook {name:?} is no longer configured") },
+        },
+        "webhook" => match s.webhooks.get(name) {
+            Some(w) => webhook::run(w, a).await,
+            None => Executed { ok: false, result: format!("webhook {name:?} is no longer configured") },
+        },
+        other => Executed { ok: false, result: format!("no executor for {other:?} actions") },
+    }
+}
+
+/// The end of a long output, which is where errors are.
+pub fn tail(s: &str, max: usize) -> String {
+    let s = s.trim_end();
+    let n = s.chars().count();
+    if n <= max { s.to_string() } else { format!("…{}", s.chars().skip(n - max).collect::<String>()) }
+}
