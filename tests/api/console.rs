@@ -31,3 +31,30 @@ fn console_answers_clicks_and_lists_tickets() {
     assert!(out.contains("resolved") && out.contains("escalated  human"), "{out}");
     assert!(out.contains("opsdesk status") && out.contains("Connected: console") && out.contains("Inbox (unprocessed): 0"), "{out}");
 }
+
+#[test]
+fn console_asks_for_the_reason_when_a_request_is_denied() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("console.db").display());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_opsdesk"))
+        .arg("run")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("OPSDESK__STORE__URL", &url)
+        .env("OPSDESK__RUNBOOKS__RESTART__DESCRIPTION", "restart the API")
+        .env("OPSDESK__RUNBOOKS__RESTART__ARGV", "[\"true\"]")
+        .env_remove("DATABASE_URL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let script = "/ops runbook restart the API is stuck\n2\nnot during the launch\n/ops approvals --all\n/quit\n";
+    child.stdin.take().unwrap().write_all(script.as_bytes()).unwrap();
+    let o = child.wait_with_output().unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{out}\n{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out.contains("🔐 Sign-off needed: runbook restart: restart the API") && out.contains("[1] Approve   [2] Deny"), "{out}");
+    assert!(out.contains("Why deny this request? (type your answer)"), "{out}");
+    assert!(out.contains("❌ Denied: runbook restart") && out.contains("Denied by: console:customer: not during the launch"), "{out}");
+    assert!(out.contains("denied") && out.contains("0/1"), "{out}");
+}

@@ -25,6 +25,9 @@ fn settings(fake: &FakeDiscord) -> Settings {
     let ch = |id: u64, role| ChannelSettings { platform: Platform::Discord, id: id.to_string(), role };
     s.channels = vec![ch(TEXT, ChannelRole::Customer), ch(FORUM, ChannelRole::Customer), ch(ESCALATIONS, ChannelRole::Escalation)];
     s.ops.allowed_users = vec![format!("discord:{ADMIN}"), format!("discord:role:{OPS_ROLE}")];
+    s.approvals.approvers = vec![format!("discord:role:{OPS_ROLE}")];
+    let runbook = opsdesk::config::RunbookSettings { description: "restart the API".into(), argv: vec!["true".into()], timeout_secs: 5 };
+    s.runbooks.insert("restart-api".into(), runbook);
     s
 }
 
@@ -264,4 +267,38 @@ async fn doctor_checks_the_token_and_the_guilds() {
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(!o.status.success());
     assert!(out.contains("501: ") && out.contains("is the bot invited?"), "{out}");
+}
+
+/// Deny answers the click with a modal asking why; the submitted modal is the decision, with its reason.
+#[tokio::test]
+async fn deny_opens_a_reason_modal_and_the_submission_decides() {
+    let r = rig().await;
+    let opts = json!([{"name": "name", "type": 3, "value": "restart-api"}, {"name": "reason", "type": 3, "value": "the API is stuck"}]);
+    r.fake.command(ESCALATIONS, ADMIN, &[], "runbook", opts);
+    r.fake
+        .wait_until("the sign-off card", |f| f.bot_posts_in(ESCALATIONS).iter().any(|c| c.body.to_string().contains("Sign-off needed")))
+        .await;
+    settle(&r.fake, &r.store).await;
+    let card = r.fake.bot_posts_in(ESCALATIONS).into_iter().find(|c| c.body.to_string().contains("Sign-off needed")).unwrap();
+    let card_id: u64 = card.response["id"].as_str().unwrap().parse().unwrap();
+    let ids = button_ids(&card.body);
+    assert!(ids[0].starts_with("approval.approve|") && ids[1].starts_with("approval.deny?|"), "{ids:?}");
+
+    r.fake.click(card_id, 4004, &[OPS_ROLE], &ids[1]);
+    r.fake.wait_until("the modal", |f| f.ok("POST", "/api/v10/interactions/{}/{}/callback").iter().any(|c| c.body["type"] == 9)).await;
+    let modal = r.fake.ok("POST", "/api/v10/interactions/{}/{}/callback").into_iter().find(|c| c.body["type"] == 9).unwrap().body;
+    assert_eq!(modal["data"]["components"][0]["components"][0]["label"], "Why deny this request?");
+    let custom_id = modal["data"]["custom_id"].as_str().unwrap().to_string();
+
+    r.fake.submit_modal(card_id, 4004, &[OPS_ROLE], &custom_id, "not during the launch");
+    r.fake
+        .wait_until("the card edited", |f| !f.ok("PATCH", &format!("/api/v10/channels/{ESCALATIONS}/messages/{card_id}")).is_empty())
+        .await;
+    settle(&r.fake, &r.store).await;
+    let edit = r.fake.ok("PATCH", &format!("/api/v10/channels/{ESCALATIONS}/messages/{card_id}")).pop().unwrap().body.to_string();
+    assert!(edit.contains("Denied") && edit.contains("not during the launch"), "{edit}");
+    assert!(
+        r.fake.bot_posts_in(ESCALATIONS).iter().any(|c| c.body.to_string().contains("was denied by discord:4004: not during the launch"))
+    );
+    r.rt.stop().await;
 }

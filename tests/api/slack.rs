@@ -37,6 +37,9 @@ async fn rig_with(tune: impl FnOnce(&mut opsdesk::config::Settings)) -> Rig {
     let ch = |id: &str, role| ChannelSettings { platform: Platform::Slack, id: id.into(), role };
     s.channels = vec![ch(COMMUNITY, ChannelRole::Customer), ch("CCOMM2", ChannelRole::Customer), ch(ESCALATIONS, ChannelRole::Escalation)];
     s.ops.allowed_users = vec!["slack:UADMIN".into(), "slack:group:SOPS".into()];
+    s.approvals.approvers = vec!["slack:UBOSS".into()];
+    let runbook = opsdesk::config::RunbookSettings { description: "restart the API".into(), argv: vec!["true".into()], timeout_secs: 5 };
+    s.runbooks.insert("restart-api".into(), runbook);
     tune(&mut s);
     let db = support::sqlite().await;
     let store: Arc<dyn Store> = Arc::new(db.store.clone());
@@ -303,4 +306,44 @@ async fn doctor_checks_the_token_scopes_and_socket_mode() {
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(!o.status.success());
     assert!(out.contains("missing app_mentions:read, channels:history, groups:history, reactions:write, usergroups:read"), "{out}");
+}
+
+/// Deny asks why in a modal (`views.open`); the submitted view is the decision, with its reason.
+#[tokio::test]
+async fn deny_opens_a_reason_modal_and_the_submission_decides() {
+    let r = rig().await;
+    r.fake.push("slash_commands", FakeSlack::command(COMMUNITY, "UADMIN", "runbook restart-api the API is stuck", "trig-10"));
+    r.fake
+        .wait_until("the sign-off card", |f| f.ok_calls("chat.postMessage").iter().any(|c| c.body.to_string().contains("Sign-off needed")))
+        .await;
+    r.settle().await;
+    let card = r.fake.ok_calls("chat.postMessage").into_iter().find(|c| c.body.to_string().contains("Sign-off needed")).unwrap();
+    let card_ts = card.response["ts"].as_str().unwrap().to_string();
+    let ids = button_ids(&card.body);
+    assert_eq!(ids[0], "approval.approve");
+    assert_eq!(ids[1], "approval.deny?Why deny this request?", "the Deny button carries its question");
+    let value = card.body["blocks"].as_array().unwrap().iter().find(|b| b["type"] == "actions").unwrap()["elements"][1]["value"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    r.fake.push("interactive", FakeSlack::click(COMMUNITY, "UBOSS", &card_ts, None, &ids[1], &value, "700.1"));
+    r.fake.wait_until("the modal", |f| !f.ok_calls("views.open").is_empty()).await;
+    let open = &r.fake.ok_calls("views.open")[0].body;
+    assert_eq!(open["trigger_id"], "trig-700.1");
+    assert_eq!(open["view"]["blocks"][0]["label"]["text"], "Why deny this request?");
+    let meta = open["view"]["private_metadata"].as_str().unwrap().to_string();
+
+    r.fake.push("interactive", FakeSlack::view_submission("UBOSS", "V42", &meta, "not during the launch"));
+    r.fake.wait_until("the card edited", |f| f.ok_calls("chat.update").iter().any(|c| c.body["ts"] == card_ts.as_str())).await;
+    r.settle().await;
+    let edit = r.fake.ok_calls("chat.update").into_iter().find(|c| c.body["ts"] == card_ts.as_str()).unwrap().body.to_string();
+    assert!(edit.contains("Denied") && edit.contains("not during the launch"), "{edit}");
+    let told = r
+        .fake
+        .ok_calls("chat.postMessage")
+        .into_iter()
+        .any(|c| c.body.to_string().contains("was denied by slack:UBOSS: not during the launch"));
+    assert!(told, "the requester hears why");
+    r.rt.stop().await;
 }

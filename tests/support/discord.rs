@@ -241,6 +241,20 @@ impl FakeDiscord {
         id
     }
 
+    /// A modal submitted from a button on message `message_id`: its text input `answer` holds `answer`.
+    pub fn submit_modal(&self, message_id: u64, user_id: u64, roles: &[u64], custom_id: &str, answer: &str) -> u64 {
+        let msg = self.inner.messages.lock().unwrap().get(&message_id).cloned().expect("the modal's message exists");
+        let id = self.inner.id();
+        let d = json!({"id": id.to_string(), "application_id": BOT_ID.to_string(), "type": 5, "token": format!("itok-{id}"), "version": 1,
+            "guild_id": GUILD.to_string(), "channel_id": msg["channel_id"], "channel": {"id": msg["channel_id"], "type": 0},
+            "member": member(user_id, &format!("user{user_id}"), roles), "message": msg,
+            "data": {"custom_id": custom_id, "components": [{"type": 1, "components": [{"type": 4, "custom_id": "answer", "value": answer}]}]},
+            "locale": "en-US", "guild_locale": "en-US", "app_permissions": "2248473465835073", "entitlements": [], "authorizing_integration_owners": {"0": GUILD.to_string()},
+            "context": 0, "attachment_size_limit": 26214400});
+        self.inner.dispatch("INTERACTION_CREATE", d);
+        id
+    }
+
     /// `/ops <sub> [options]` invoked in `channel`.
     pub fn command(&self, channel: u64, user_id: u64, roles: &[u64], sub: &str, options: Value) -> u64 {
         let id = self.inner.id();

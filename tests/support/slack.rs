@@ -226,6 +226,15 @@ impl FakeSlack {
             "actions": [{"type": "button", "action_id": action, "block_id": "b1", "value": value, "action_ts": action_ts, "text": {"type": "plain_text", "text": "x"}}]})
     }
 
+    /// A submitted modal (`view_submission`) whose single input `answer`/`text` holds `answer`.
+    pub fn view_submission(user: &str, view_id: &str, private_metadata: &str, answer: &str) -> Value {
+        json!({"type": "view_submission", "team": {"id": "T1", "domain": "fake"}, "user": {"id": user, "username": format!("{user}-name"), "team_id": "T1"},
+            "api_app_id": "A1", "trigger_id": format!("trig-{view_id}"),
+            "view": {"id": view_id, "team_id": "T1", "type": "modal", "callback_id": "opsdesk.ask", "private_metadata": private_metadata, "hash": "h1",
+                "title": {"type": "plain_text", "text": "opsdesk"}, "blocks": [],
+                "state": {"values": {"answer": {"text": {"type": "plain_text_input", "value": answer}}}}}})
+    }
+
     /// A `/ops` slash command payload.
     pub fn command(channel: &str, user: &str, text: &str, trigger: &str) -> Value {
         json!({"token": "x", "team_id": "T1", "team_domain": "fake", "channel_id": channel, "channel_name": "c", "user_id": user, "user_name": "u",

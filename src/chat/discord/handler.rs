@@ -3,6 +3,7 @@
 
 use super::DiscordInbound;
 use super::inbound::{self, Place};
+use super::modal;
 use super::ops_command::ops_command;
 use async_trait::async_trait;
 use serenity::all::{
@@ -48,7 +49,23 @@ impl EventHandler for Handler {
             Interaction::Component(c) => {
                 let place =
                     self.0.place(&ctx.http, c.channel_id.get()).await.unwrap_or(Place { channel: c.channel_id.to_string(), thread: None });
+                if let Some((action, value)) = modal::asking(&c.data.custom_id) {
+                    // Not a decision yet: ask first, with the question the card's button carries.
+                    let question = self.0.question(&place, &c.message.id.to_string(), &action, &value).await;
+                    if let Err(e) =
+                        c.create_response(&ctx.http, CreateInteractionResponse::Modal(modal::modal(&action, &value, &question))).await
+                    {
+                        tracing::warn!(error = %e, "cannot open the question modal");
+                    }
+                    return;
+                }
                 (inbound::from_component(c, place, now), CreateInteractionResponse::Acknowledge)
+            }
+            Interaction::Modal(m) => {
+                let place =
+                    self.0.place(&ctx.http, m.channel_id.get()).await.unwrap_or(Place { channel: m.channel_id.to_string(), thread: None });
+                let Some(ev) = modal::from_modal(m, place, now) else { return };
+                (ev, CreateInteractionResponse::Acknowledge)
             }
             Interaction::Command(c) if c.data.name == "ops" => {
                 let place = Place { channel: c.channel_id.to_string(), thread: None };
@@ -64,6 +81,7 @@ impl EventHandler for Handler {
                 let result = match &interaction {
                     Interaction::Component(c) => c.create_response(&http, r).await,
                     Interaction::Command(c) => c.create_response(&http, r).await,
+                    Interaction::Modal(m) => m.create_response(&http, r).await,
                     _ => Ok(()),
                 };
                 if let Err(e) = result {

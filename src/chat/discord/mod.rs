@@ -5,6 +5,7 @@ mod backfill;
 pub mod check;
 mod handler;
 pub mod inbound;
+pub mod modal;
 pub mod ops_command;
 pub mod render;
 pub mod send;
@@ -54,6 +55,13 @@ impl DiscordInbound {
         }
         let parent = self.threads.parent(http, channel).await?.to_string();
         self.pipeline.settings.channel_role(Platform::Discord, &parent).is_some().then_some(Place { channel: parent, thread: Some(ch) })
+    }
+
+    /// The question a card's button asks, from the card as it was posted.
+    async fn question(&self, place: &Place, message: &str, action: &str, value: &str) -> String {
+        let card = self.pipeline.store.outbox_delivered(Platform::Discord, &place.channel, message).await.ok().flatten();
+        card.and_then(|o| o.reply.buttons().iter().find(|b| b.action == action && b.value == value).and_then(|b| b.asks.clone()))
+            .unwrap_or_else(|| "Your answer".to_string())
     }
 
     /// Stores the event; returns whether it still needs processing.

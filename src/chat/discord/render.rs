@@ -72,7 +72,9 @@ fn rows(c: &Card) -> Vec<CreateActionRow> {
                             ButtonStyle::Danger => DButtonStyle::Danger,
                             ButtonStyle::Default => DButtonStyle::Secondary,
                         };
-                        CreateButton::new(custom_id(&b.action, &b.value)).label(cut(&b.label, LABEL_MAX)).style(style)
+                        // A button that asks first is marked; the click opens a modal with the question.
+                        let action = if b.asks.is_some() { format!("{}{}", b.action, super::modal::ASK) } else { b.action.clone() };
+                        CreateButton::new(custom_id(&action, &b.value)).label(cut(&b.label, LABEL_MAX)).style(style)
                     })
                     .collect(),
             )

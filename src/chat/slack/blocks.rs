@@ -52,9 +52,14 @@ pub fn card_blocks(c: &Card) -> Value {
             .iter()
             .take(BUTTONS_MAX)
             .map(|b| {
+                // A button that asks first carries its question in the action id (opened as a modal on click).
+                let action_id: String = match &b.asks {
+                    Some(q) => format!("{}{}{q}", b.action, super::modal::ASK).chars().take(255).collect(),
+                    None => b.action.clone(),
+                };
                 let mut v = json!({
                     "type": "button",
-                    "action_id": b.action,
+                    "action_id": action_id,
                     "value": b.value,
                     "text": {"type": "plain_text", "text": cut(&b.label, LABEL_MAX), "emoji": true},
                 });

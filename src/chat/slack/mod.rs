@@ -5,6 +5,7 @@ pub mod blocks;
 pub mod check;
 mod groups;
 pub mod inbound;
+pub mod modal;
 pub mod send;
 mod socket;
 

@@ -3,7 +3,7 @@
 //! so Slack delivers it again.
 
 use super::SlackInbound;
-use super::inbound;
+use super::{inbound, modal};
 use crate::clock;
 use slack_morphism::listener::HttpStatusCode;
 use slack_morphism::prelude::*;
@@ -26,7 +26,33 @@ pub async fn on_push(ev: SlackPushEventCallback, _client: Client, states: SlackC
 pub async fn on_interaction(ev: SlackInteractionEvent, _client: Client, states: SlackClientEventsUserState) -> UserCallbackResult<()> {
     let me = state(&states).await;
     match &ev {
-        SlackInteractionEvent::BlockActions(ba) => match inbound::from_block_actions(ba, clock::now()) {
+        SlackInteractionEvent::BlockActions(ba) => {
+            if let Some((question, meta)) = modal::asking(ba) {
+                // Not a decision yet: ask first. The trigger id expires in 3 s, so open the modal now.
+                // A failure is logged and the click acked: its trigger will not work again, so a
+                // redelivery cannot help; the person clicks again.
+                let opened = match modal::view(&question, &meta) {
+                    Ok(view) => me
+                        .chat
+                        .client
+                        .open_session(&me.chat.token)
+                        .views_open(&SlackApiViewsOpenRequest::new(ba.trigger_id.clone(), view))
+                        .await
+                        .map(|_| ())
+                        .map_err(|e| e.to_string()),
+                    Err(e) => Err(e),
+                };
+                if let Err(e) = opened {
+                    tracing::warn!(error = %e, "cannot open the question modal");
+                }
+                return Ok(());
+            }
+            match inbound::from_block_actions(ba, clock::now()) {
+                Some(event) => me.accept(event).await.map_err(Into::into),
+                None => Ok(()),
+            }
+        }
+        SlackInteractionEvent::ViewSubmission(vs) => match modal::from_view_submission(vs, &me.me, clock::now()) {
             Some(event) => me.accept(event).await.map_err(Into::into),
             None => Ok(()),
         },
