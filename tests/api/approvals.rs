@@ -286,3 +286,63 @@ async fn the_same_request_twice_is_one_request_and_ops_lists_and_audits_it() {
     assert_eq!(r.p.store.approvals(&[], 10).await.unwrap().len(), 1);
     let _ = Reply::text("");
 }
+
+/// An approved webhook is POSTed once, with a body the receiver can verify by its HMAC signature.
+#[tokio::test]
+async fn an_approved_webhook_is_posted_once_and_signed() {
+    use axum::{Router, body::Bytes, http::HeaderMap, routing::post};
+    let got: Arc<std::sync::Mutex<Vec<(String, String)>>> = Arc::default();
+    let seen = got.clone();
+    let app = Router::new().route(
+        "/hook",
+        post(move |headers: HeaderMap, body: Bytes| {
+            let seen = seen.clone();
+            async move {
+                let sig = headers.get("x-opsdesk-signature").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+                seen.lock().unwrap().push((sig, String::from_utf8_lossy(&body).into_owned()));
+                "deploy queued"
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+    let db = support::sqlite().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = settings(dir.path(), 1);
+    // Any variable that is set serves as the secret; PATH always is, and setting one here would race
+    // the other tests reading the environment.
+    let hook = opsdesk::config::WebhookSettings {
+        description: "deploy main".into(),
+        url: format!("http://{addr}/hook"),
+        secret_env: "PATH".into(),
+        timeout_secs: 5,
+    };
+    s.webhooks.insert("deploy".into(), hook);
+    let store: Arc<dyn Store> = Arc::new(db.store.clone());
+    let p = support::pipeline_with(store, s).await;
+    p.handle(ops("UDEV", "webhook deploy ship the fix"), 0).await.unwrap();
+    let a = p.store.approvals(&[ApprovalState::Pending], 1).await.unwrap().remove(0);
+    p.handle(click("UCTO", &[], "approval.approve", a.id, None), 1).await.unwrap();
+    p.execute_approval(a.id).await.unwrap();
+    for _ in 0..500 {
+        if p.store.approval(a.id).await.unwrap().unwrap().state == ApprovalState::Executed {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let done = p.store.approval(a.id).await.unwrap().unwrap();
+    assert_eq!(done.state, ApprovalState::Executed, "{:?}", done.result);
+    assert!(done.result.as_deref().unwrap().contains("HTTP 200") && done.result.as_deref().unwrap().contains("deploy queued"));
+    let calls = got.lock().unwrap().clone();
+    assert_eq!(calls.len(), 1, "posted once");
+    let (sig, body) = &calls[0];
+    let secret = std::env::var("PATH").unwrap();
+    assert_eq!(*sig, opsdesk::exec::webhook::signature(secret.as_bytes(), body.as_bytes()));
+    let body: serde_json::Value = serde_json::from_str(body).unwrap();
+    assert_eq!(
+        (body["kind"].as_str(), body["params"]["name"].as_str(), body["approved_by"][0].as_str()),
+        (Some("webhook"), Some("deploy"), Some("slack:UCTO"))
+    );
+}
