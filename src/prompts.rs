@@ -4,8 +4,12 @@
 use minijinja::Environment;
 use std::path::Path;
 
-const BUILTIN: &[(&str, &str)] =
-    &[("answer.md", include_str!("../prompts/answer.md")), ("escalated.md", include_str!("../prompts/escalated.md"))];
+const BUILTIN: &[(&str, &str)] = &[
+    ("answer.md", include_str!("../prompts/answer.md")),
+    ("escalated.md", include_str!("../prompts/escalated.md")),
+    ("suggested.md", include_str!("../prompts/suggested.md")),
+    ("csat.md", include_str!("../prompts/csat.md")),
+];
 
 pub struct Templates {
     env: Environment<'static>,

@@ -18,12 +18,13 @@ pub async fn run(ctx: &CommandCtx<'_>, a: &Args) -> Result<Reply, StoreError> {
         return Ok(Reply::text(format!("No tickets in the last {} days.", a.days)));
     }
     let total: i64 = stats.iter().map(|s| s.tickets).sum();
-    let mut s = format!("Last {} days, {total} tickets\ntier    tickets  share  resolved  first reply  to resolve  cost/ticket\n", a.days);
+    let mut s =
+        format!("Last {} days, {total} tickets\ntier    tickets  share  resolved  first reply  to resolve  cost/ticket  CSAT\n", a.days);
     for t in &stats {
         let pct = |n: i64, d: i64| if d == 0 { 0.0 } else { 100.0 * n as f64 / d as f64 };
         let dur = |v: Option<f64>| v.map_or("-".to_string(), |ms| human_duration(ms as i64));
         s.push_str(&format!(
-            "{:<7} {:>7} {:>5.0}% {:>8.0}% {:>12} {:>11} {:>12}\n",
+            "{:<7} {:>7} {:>5.0}% {:>8.0}% {:>12} {:>11} {:>12}  {}\n",
             t.tier,
             t.tickets,
             pct(t.tickets, total),
@@ -31,6 +32,7 @@ pub async fn run(ctx: &CommandCtx<'_>, a: &Args) -> Result<Reply, StoreError> {
             dur(t.avg_first_response_ms),
             dur(t.avg_resolve_ms),
             format!("${:.4}", t.cost_micros as f64 / 1e6 / t.tickets.max(1) as f64),
+            t.avg_csat.map_or("-".to_string(), |c| format!("{c:.1}/5 ({})", t.ratings)),
         ));
     }
     Ok(Reply::text(s.trim_end().to_string()))

@@ -58,12 +58,16 @@ pub fn definition() -> clap::Command {
 /// Whether `user` may run `/ops` on `platform`: the local console always; elsewhere only users listed
 /// in `ops.allowed_users` as `platform:user`, or members of a listed `slack:group:…` / `discord:role:…`.
 pub fn allowed(ctx: &CommandCtx<'_>) -> bool {
-    let p = ctx.platform.as_str();
-    ctx.platform == Platform::Console
-        || ctx.pipeline.settings.ops.allowed_users.iter().any(|u| {
-            u.strip_prefix(p)
-                .and_then(|rest| rest.strip_prefix(':'))
-                .is_some_and(|who| who == ctx.user || ctx.roles.iter().any(|r| r == who))
+    team_member(&ctx.pipeline.settings, ctx.platform, ctx.user, ctx.roles)
+}
+
+/// Whether someone is on the team (`ops.allowed_users`, by user or group/role): who may use `/ops` and
+/// the escalation card's buttons, and whose replies in a card's thread reach the customer.
+pub fn team_member(s: &crate::config::Settings, platform: Platform, user: &str, roles: &[String]) -> bool {
+    let p = platform.as_str();
+    platform == Platform::Console
+        || s.ops.allowed_users.iter().any(|u| {
+            u.strip_prefix(p).and_then(|rest| rest.strip_prefix(':')).is_some_and(|who| who == user || roles.iter().any(|r| r == who))
         })
 }
 

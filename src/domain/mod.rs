@@ -2,6 +2,7 @@
 //! the port traits. Nothing here imports a platform, database or LLM crate; time is always an argument.
 
 pub mod approval;
+pub mod desk;
 pub mod event;
 pub mod ports;
 pub mod reply;

@@ -207,6 +207,9 @@ pub struct TierStats {
     pub avg_first_response_ms: Option<f64>,
     pub avg_resolve_ms: Option<f64>,
     pub cost_micros: i64,
+    /// Customer ratings (1–5) received, and their average.
+    pub ratings: i64,
+    pub avg_csat: Option<f64>,
 }
 
 /// Inbound events, persisted before they are acknowledged.

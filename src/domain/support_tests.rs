@@ -21,6 +21,9 @@ fn ticket(state: TicketState) -> Ticket {
         resolved_at: None,
         updated_at: 0,
         claimed_by: None,
+        escalated_at: None,
+        human_response_at: None,
+        csat: None,
         version: 0,
     }
 }

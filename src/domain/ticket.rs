@@ -73,6 +73,11 @@ pub struct Ticket {
     pub resolved_at: Option<Millis>,
     pub updated_at: Millis,
     pub claimed_by: Option<String>,
+    /// When it first went to a person, and when a person first answered the customer.
+    pub escalated_at: Option<Millis>,
+    pub human_response_at: Option<Millis>,
+    /// The customer's rating after resolution, 1 (bad) to 5 (good).
+    pub csat: Option<i64>,
     /// Optimistic-concurrency version: every committed change bumps it.
     pub version: i64,
 }
@@ -100,6 +105,7 @@ impl Ticket {
     pub fn escalate(&mut self, now: Millis) -> Result<(), InvalidTransition> {
         self.go(TicketState::Escalated, &[TicketState::Open, TicketState::Answered], "escalated", now)?;
         self.tier = Some(Tier::Human);
+        self.escalated_at.get_or_insert(now);
         Ok(())
     }
 
@@ -123,6 +129,36 @@ impl Ticket {
         Ok(())
     }
 
+    /// A person gives the ticket back to the bot.
+    pub fn hand_back(&mut self, now: Millis) -> Result<(), InvalidTransition> {
+        self.go(TicketState::Open, &[TicketState::Escalated, TicketState::Claimed], "handed back", now)?;
+        self.claimed_by = None;
+        self.bot_turns = 0;
+        Ok(())
+    }
+
+    /// A person wrote to the customer: they own the ticket from now on, whatever state it was in.
+    pub fn human_reply(&mut self, by: &str, now: Millis) {
+        if self.state == TicketState::Resolved {
+            self.reopen(now).expect("resolved tickets reopen");
+        }
+        if matches!(self.state, TicketState::Open | TicketState::Answered) {
+            self.escalate(now).expect("open tickets escalate");
+        }
+        if self.state == TicketState::Escalated {
+            self.claim(by, now).expect("escalated tickets can be claimed");
+        }
+        self.human_response_at.get_or_insert(now);
+        self.first_response_at.get_or_insert(now);
+        self.updated_at = now;
+    }
+
+    /// The customer's rating (clamped to 1..=5); the last one counts.
+    pub fn rate(&mut self, score: i64, now: Millis) {
+        self.csat = Some(score.clamp(1, 5));
+        self.updated_at = now;
+    }
+
     /// A new customer message on a resolved ticket opens it again.
     pub fn reopen(&mut self, now: Millis) -> Result<(), InvalidTransition> {
         self.go(TicketState::Open, &[TicketState::Resolved], "reopened", now)?;
@@ -133,7 +169,7 @@ impl Ticket {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     pub(crate) fn ticket(state: TicketState) -> Ticket {
@@ -153,6 +189,9 @@ mod tests {
             resolved_at: None,
             updated_at: 0,
             claimed_by: None,
+            escalated_at: None,
+            human_response_at: None,
+            csat: None,
             version: 0,
         }
     }

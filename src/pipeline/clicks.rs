@@ -49,6 +49,7 @@ impl Pipeline {
             ClickOutcome::AlreadyDone(state) => c.outbox.push(reply_to(format!("Ticket #{} is already {state}.", ticket.id))),
             ClickOutcome::Resolved => {
                 c.outbox.push(card_edit(format!("✅ Marked solved by {}", ev.user_name.as_deref().unwrap_or(&ev.user))));
+                c.outbox.push(self.rating_request(&ticket));
                 c.messages.push((
                     ticket.id,
                     TicketMessage { author_kind: "customer".into(), author: ev.user.clone(), text: "[clicked Solved]".into(), at: now },

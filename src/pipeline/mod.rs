@@ -4,6 +4,7 @@
 mod approvals;
 pub use approvals::{ApprovalRequest, action_hash};
 mod clicks;
+mod desk;
 mod support;
 
 use crate::commands::{self, CommandCtx};
@@ -100,6 +101,12 @@ impl Pipeline {
                 EventKind::MessagePosted { text, mentioned } => self.on_message(ev, text, *mentioned, now).await,
                 EventKind::ButtonClicked { action, value, message, input } if action.starts_with("approval.") => {
                     self.on_approval_click(ev, action, value, input.as_deref(), now).await
+                }
+                EventKind::ButtonClicked { action, message, .. } if action.starts_with("desk.") => {
+                    self.on_team_click(ev, action, message, now).await
+                }
+                EventKind::ButtonClicked { action, value, message, .. } if action == crate::domain::desk::RATE => {
+                    self.on_rating(ev, value, message, now).await
                 }
                 EventKind::ButtonClicked { action, value, message, .. } => self.on_click(ev, action, value, message, now).await,
                 EventKind::CommandInvoked { name, args } => self.on_command(ev, name, args, now).await,

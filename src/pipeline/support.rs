@@ -1,9 +1,10 @@
 //! Customer messages: triage, knowledge-base grounding, the desk's decision, and the replies it implies.
 
+use super::desk::{SUGGESTED, desk_buttons};
 use super::{Handled, Outcome, Pipeline};
 use crate::domain::ports::{AuditEntry, Commit, KbHit, Outbound, OutboundOp, StoreError, ThreadKey, TicketMessage};
 use crate::domain::support::{self, Action, CustomerButton, Incoming, Policy};
-use crate::domain::{Button, ButtonStyle, Card, ChannelRole, Citation, Event, Field, Millis, Reply, Ticket, Tier};
+use crate::domain::{Button, ButtonStyle, Card, ChannelRole, Citation, Event, Field, Millis, Reply, Ticket, TicketState, Tier};
 use crate::kb::markdown::extract;
 use minijinja::context;
 
@@ -23,8 +24,11 @@ fn stored_text(text: &str, truncated: bool, max: usize) -> String {
 
 impl Pipeline {
     pub(super) async fn on_message(&self, ev: &Event, raw: &str, mentioned: bool, now: Millis) -> Result<Handled, StoreError> {
-        if self.settings.channel_role(ev.platform, &ev.channel) != Some(ChannelRole::Customer) {
-            return Ok(Handled::Ignored("not a customer channel"));
+        match self.settings.channel_role(ev.platform, &ev.channel) {
+            Some(ChannelRole::Customer) => {}
+            // A reply in an escalation card's thread goes to the customer.
+            Some(ChannelRole::Escalation) if ev.thread.is_some() => return self.on_team_reply(ev, raw.trim(), now).await,
+            _ => return Ok(Handled::Ignored("not a customer channel")),
         }
         let s = &self.settings;
         let (text, truncated) = truncate(raw.trim(), s.support.max_message_chars);
@@ -133,7 +137,12 @@ impl Pipeline {
         best: Option<&KbHit>,
         triage: &crate::domain::Triage,
     ) -> Option<Outbound> {
-        let channel = self.settings.channel_with_role(t.platform, ChannelRole::Escalation)?;
+        // The team's escalation channel on the customer's platform, or on any platform (customers on
+        // Discord, team on Slack).
+        let (platform, channel) = match self.settings.channel_with_role(t.platform, ChannelRole::Escalation) {
+            Some(c) => (t.platform, c.to_string()),
+            None => self.settings.channels.iter().find(|c| c.role == ChannelRole::Escalation).map(|c| (c.platform, c.id.clone()))?,
+        };
         let quoted: String = text.chars().take(600).collect();
         let tried = match best {
             Some(h) => format!("knowledge base: {} (score {:.1})", h.title, h.score),
@@ -147,17 +156,15 @@ impl Pipeline {
                 Field { name: "Why".into(), value: reason.into() },
                 Field { name: "Triage".into(), value: format!("{} ({:.2})", triage.tier, triage.confidence) },
                 Field { name: "Tried".into(), value: tried },
+                Field { name: SUGGESTED.into(), value: self.suggested_reply(best) },
             ],
+            buttons: desk_buttons(t.id, TicketState::Escalated),
+            footer: Some(
+                "Reply in this thread to answer the customer (you take the ticket); the bot stays silent while a person owns it.".into(),
+            ),
             ..Default::default()
         };
-        Some(Outbound {
-            thread_title: None,
-            platform: t.platform,
-            channel: channel.into(),
-            thread: None,
-            op: OutboundOp::Post,
-            reply: Reply::Card(card),
-        })
+        Some(Outbound { thread_title: None, platform, channel, thread: None, op: OutboundOp::Post, reply: Reply::Card(card) })
     }
 }
 

@@ -3,7 +3,7 @@
 //! numbered parameters. sqlx pays ~50 µs per round trip to its SQLite thread, far more than SQLite itself.
 
 use super::db_err;
-use super::tickets::{mark_inbox_from, update_ticket};
+use super::tickets::{UPDATE_TICKET_PARAMS, mark_inbox_from, update_ticket};
 use crate::domain::ports::{Commit, StoreError};
 use sqlx::{AnyConnection, AnyPool, AssertSqlSafe, Executor};
 
@@ -88,7 +88,6 @@ fn script(c: &Commit) -> Result<Script, StoreError> {
 /// Round trip 1: the ticket row comes back as its id, the inbox row as -1; a missing row says which
 /// check failed.
 async fn begin_and_move(conn: &mut AnyConnection, c: &Commit) -> Result<(), StoreError> {
-    const UPDATE_TICKET_PARAMS: usize = 10;
     let rows: Vec<(i64,)> = match (&c.ticket, &c.inbox_key) {
         (Some(t), Some(key)) => {
             let mark = format!("; {} RETURNING -1", mark_inbox_from(UPDATE_TICKET_PARAMS + 1));

@@ -5,7 +5,7 @@ use crate::domain::{Platform, Ticket, TicketState, Tier};
 
 /// The column list `TicketRow` decodes, in order.
 pub const TICKET_COLUMNS: &str = "id, platform, channel, thread, customer, state, tier, confidence, subject, bot_turns, \
-     opened_at, first_response_at, resolved_at, updated_at, claimed_by, version";
+     opened_at, first_response_at, resolved_at, updated_at, claimed_by, escalated_at, human_response_at, csat, version";
 
 #[derive(sqlx::FromRow)]
 pub struct TicketRow {
@@ -24,6 +24,9 @@ pub struct TicketRow {
     resolved_at: Option<i64>,
     updated_at: i64,
     claimed_by: Option<String>,
+    escalated_at: Option<i64>,
+    human_response_at: Option<i64>,
+    csat: Option<i64>,
     version: i64,
 }
 
@@ -51,6 +54,9 @@ impl TryFrom<TicketRow> for Ticket {
             resolved_at: r.resolved_at,
             updated_at: r.updated_at,
             claimed_by: r.claimed_by,
+            escalated_at: r.escalated_at,
+            human_response_at: r.human_response_at,
+            csat: r.csat,
             version: r.version,
         })
     }

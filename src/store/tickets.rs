@@ -113,10 +113,12 @@ impl TicketStore for SqlStore {
 
     async fn tier_stats(&self, since: Millis) -> Result<Vec<TierStats>, StoreError> {
         // Casts keep Postgres from returning NUMERIC, which the Any driver cannot decode.
-        let rows: Vec<(String, i64, Option<i64>, Option<f64>, Option<f64>, Option<i64>)> = sqlx::query_as(
+        type Row = (String, i64, Option<i64>, Option<f64>, Option<f64>, Option<i64>, i64, Option<f64>);
+        let rows: Vec<Row> = sqlx::query_as(
             "SELECT tier, COUNT(*), CAST(SUM(CASE WHEN state = 'resolved' THEN 1 ELSE 0 END) AS BIGINT), \
              CAST(AVG(first_response_at - opened_at) AS DOUBLE PRECISION), \
-             CAST(AVG(resolved_at - opened_at) AS DOUBLE PRECISION), CAST(SUM(cost_micros) AS BIGINT) \
+             CAST(AVG(resolved_at - opened_at) AS DOUBLE PRECISION), CAST(SUM(cost_micros) AS BIGINT), \
+             COUNT(csat), CAST(AVG(csat) AS DOUBLE PRECISION) \
              FROM tickets WHERE tier IS NOT NULL AND opened_at >= $1 GROUP BY tier ORDER BY tier",
         )
         .bind(since)
@@ -125,13 +127,15 @@ impl TicketStore for SqlStore {
         .map_err(db_err)?;
         Ok(rows
             .into_iter()
-            .map(|(tier, tickets, resolved, fr, rs, cost)| TierStats {
+            .map(|(tier, tickets, resolved, fr, rs, cost, ratings, csat)| TierStats {
                 tier,
                 tickets,
                 resolved: resolved.unwrap_or(0),
                 avg_first_response_ms: fr,
                 avg_resolve_ms: rs,
                 cost_micros: cost.unwrap_or(0),
+                ratings,
+                avg_csat: csat,
             })
             .collect())
     }
@@ -146,9 +150,13 @@ impl TicketStore for SqlStore {
     }
 }
 
-/// Moves a ticket if nobody changed it since it was read ($9 = id, $10 = the version read).
+/// Moves a ticket if nobody changed it since it was read ($12 = id, $13 = the version read).
 const UPDATE_TICKET: &str = "UPDATE tickets SET state = $1, tier = $2, confidence = $3, bot_turns = $4, first_response_at = $5, \
-     resolved_at = $6, updated_at = $7, claimed_by = $8, version = version + 1 WHERE id = $9 AND version = $10";
+     resolved_at = $6, updated_at = $7, claimed_by = $8, escalated_at = $9, human_response_at = $10, csat = $11, version = version + 1 \
+     WHERE id = $12 AND version = $13";
+
+/// How many parameters [`UPDATE_TICKET`] takes (statements after it in one script number theirs from here).
+pub(super) const UPDATE_TICKET_PARAMS: usize = 13;
 
 /// The version-checked ticket update as a query returning the ticket id (no row = someone else won);
 /// `prefix` lets SQLite open its transaction in the same round trip.
@@ -166,6 +174,9 @@ pub(super) fn update_ticket<'q>(
         .bind(t.resolved_at)
         .bind(t.updated_at)
         .bind(t.claimed_by.as_deref())
+        .bind(t.escalated_at)
+        .bind(t.human_response_at)
+        .bind(t.csat)
         .bind(t.id)
         .bind(t.version)
 }

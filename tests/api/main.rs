@@ -6,6 +6,7 @@ mod support;
 mod approvals;
 mod cli;
 mod console;
+mod desk;
 mod discord;
 mod discord_fixtures;
 mod layout;
