@@ -69,6 +69,27 @@ pub struct KbSettings {
 pub struct SupportSettings {
     pub unhelpful_turns: i64,
     pub max_message_chars: usize,
+    pub sla: SlaSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlaSettings {
+    pub urgent_mins: i64,
+    pub high_mins: i64,
+    pub normal_mins: i64,
+    pub remind_at: f64,
+}
+
+impl SlaSettings {
+    pub fn policy(&self) -> crate::domain::sla::SlaPolicy {
+        crate::domain::sla::SlaPolicy {
+            urgent_ms: self.urgent_mins * 60_000,
+            high_ms: self.high_mins * 60_000,
+            normal_ms: self.normal_mins * 60_000,
+            remind_at: self.remind_at,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -288,6 +309,12 @@ impl Settings {
         }
         if self.discord.guilds.iter().any(|g| g.parse::<u64>().is_err()) {
             return bad("discord.guilds", "guild ids are numbers (snowflakes)");
+        }
+        if !(0.0..=1.0).contains(&self.support.sla.remind_at) {
+            return bad("support.sla.remind_at", "must be between 0 and 1");
+        }
+        if [self.support.sla.urgent_mins, self.support.sla.high_mins, self.support.sla.normal_mins].iter().any(|m| *m <= 0) {
+            return bad("support.sla", "targets must be positive minutes");
         }
         if self.approvals.quorum == 0 || self.approvals.kinds.values().any(|k| k.quorum == Some(0)) {
             return bad("approvals.quorum", "must be at least 1");

@@ -113,7 +113,8 @@ impl Runtime {
     }
 }
 
-/// Sign-off warnings, expiries and approved actions waiting to run, every few seconds.
+/// Sign-off warnings, expiries and approved actions waiting to run, and first-response SLA notices,
+/// every few seconds.
 async fn approvals_clock(pipeline: Pipeline, mut stop: watch::Receiver<bool>) {
     loop {
         tokio::select! {
@@ -122,6 +123,9 @@ async fn approvals_clock(pipeline: Pipeline, mut stop: watch::Receiver<bool>) {
         }
         if let Err(e) = pipeline.approvals_tick(crate::clock::now()).await {
             tracing::warn!(error = %e, "approval clock failed");
+        }
+        if let Err(e) = pipeline.sla_tick(crate::clock::now()).await {
+            tracing::warn!(error = %e, "SLA clock failed");
         }
     }
 }

@@ -1,7 +1,8 @@
-//! `/ops tickets [--escalated] [--all] [-n N]`: recent tickets with state, tier and age.
+//! `/ops tickets [--escalated] [--all] [-n N]`: recent tickets with state, tier, age and first-response SLA.
 
 use super::{CommandCtx, human_duration};
 use crate::domain::ports::{StoreError, TicketFilter};
+use crate::domain::sla::sla_state;
 use crate::domain::{Reply, TicketState};
 
 #[derive(clap::Args, Debug)]
@@ -29,16 +30,18 @@ pub async fn run(ctx: &CommandCtx<'_>, a: &Args) -> Result<Reply, StoreError> {
     if list.is_empty() {
         return Ok(Reply::text(if a.escalated { "No escalated tickets." } else { "No open tickets." }));
     }
-    let mut s = String::from("#     state      tier    age      customer  subject\n");
+    let sla = ctx.pipeline.settings.support.sla.policy();
+    let mut s = String::from("#     state      tier    age      SLA          customer  subject\n");
     for t in list {
         let tier = t.tier.map_or("-", |t| t.as_str());
         let subject: String = t.subject.chars().take(48).collect();
         s.push_str(&format!(
-            "#{:<4} {:<10} {:<7} {:<8} {:<9} {}\n",
+            "#{:<4} {:<10} {:<7} {:<8} {:<12} {:<9} {}\n",
             t.id,
             t.state.as_str(),
             tier,
             human_duration(ctx.now - t.opened_at),
+            sla_state(&t, &sla, ctx.now, human_duration),
             t.customer,
             subject
         ));

@@ -6,6 +6,7 @@ pub mod desk;
 pub mod event;
 pub mod ports;
 pub mod reply;
+pub mod sla;
 pub mod support;
 pub mod ticket;
 pub mod tier;

@@ -98,6 +98,7 @@ pub fn on_customer_message(ticket: &mut Ticket, msg: &Incoming<'_>, policy: &Pol
     match reason {
         Some(r) => {
             ticket.escalate(now).expect("open or answered tickets escalate");
+            ticket.priority.get_or_insert_with(|| super::sla::priority_for(&r).to_string());
             Action::Escalate(r)
         }
         None => {
@@ -156,6 +157,7 @@ pub fn on_customer_click(ticket: &mut Ticket, button: CustomerButton, clicker: &
                 ticket.reopen(now).expect("resolved tickets reopen");
             }
             ticket.escalate(now).expect("open tickets escalate");
+            ticket.priority.get_or_insert_with(|| "normal".to_string());
             ClickOutcome::Escalated
         }
     }

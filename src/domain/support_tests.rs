@@ -24,6 +24,8 @@ fn ticket(state: TicketState) -> Ticket {
         escalated_at: None,
         human_response_at: None,
         csat: None,
+        priority: None,
+        sla_stage: 0,
         version: 0,
     }
 }

@@ -78,6 +78,10 @@ pub struct Ticket {
     pub human_response_at: Option<Millis>,
     /// The customer's rating after resolution, 1 (bad) to 5 (good).
     pub csat: Option<i64>,
+    /// How soon a person must answer once it is escalated (`urgent`, `high`, `normal`).
+    pub priority: Option<String>,
+    /// First-response SLA notices sent: 0 none, 1 reminder, 2 breach.
+    pub sla_stage: i64,
     /// Optimistic-concurrency version: every committed change bumps it.
     pub version: i64,
 }
@@ -192,6 +196,8 @@ pub(crate) mod tests {
             escalated_at: None,
             human_response_at: None,
             csat: None,
+            priority: None,
+            sla_stage: 0,
             version: 0,
         }
     }

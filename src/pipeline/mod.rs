@@ -5,6 +5,7 @@ mod approvals;
 pub use approvals::{ApprovalRequest, action_hash};
 mod clicks;
 mod desk;
+mod sla;
 mod support;
 
 use crate::commands::{self, CommandCtx};

@@ -5,7 +5,7 @@ use crate::domain::{Platform, Ticket, TicketState, Tier};
 
 /// The column list `TicketRow` decodes, in order.
 pub const TICKET_COLUMNS: &str = "id, platform, channel, thread, customer, state, tier, confidence, subject, bot_turns, \
-     opened_at, first_response_at, resolved_at, updated_at, claimed_by, escalated_at, human_response_at, csat, version";
+     opened_at, first_response_at, resolved_at, updated_at, claimed_by, escalated_at, human_response_at, csat, priority, sla_stage, version";
 
 #[derive(sqlx::FromRow)]
 pub struct TicketRow {
@@ -27,6 +27,8 @@ pub struct TicketRow {
     escalated_at: Option<i64>,
     human_response_at: Option<i64>,
     csat: Option<i64>,
+    priority: Option<String>,
+    sla_stage: i64,
     version: i64,
 }
 
@@ -57,6 +59,8 @@ impl TryFrom<TicketRow> for Ticket {
             escalated_at: r.escalated_at,
             human_response_at: r.human_response_at,
             csat: r.csat,
+            priority: r.priority,
+            sla_stage: r.sla_stage,
             version: r.version,
         })
     }
