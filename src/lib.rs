@@ -8,7 +8,8 @@
 //! - [`triage`] — the offline, trainable classifier (TF-IDF + logistic regression) and config rules.
 //! - [`kb`] — the knowledge base: markdown sections indexed with tantivy (BM25).
 //! - [`store`] — the store ports over sqlx `Any`: SQLite by default, Postgres for scale-out.
-//! - [`pipeline`] — inbox → route → desk → one atomic commit (ticket, conversation, outbox, audit).
+//! - [`pipeline`] — inbox → route → desk → one atomic commit (ticket, conversation, outbox, audit);
+//!   sign-off, people owning tickets and the SLA clock.
 //! - [`sender`] — the outbox worker delivering through the chat platforms with retries.
 //! - [`chat`] — platform adapters: Slack (Socket Mode, Block Kit) and the terminal console.
 //! - [`runtime`] — the running bot: platforms, sender and inbox sweep started and stopped together.

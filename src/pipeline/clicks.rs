@@ -79,12 +79,14 @@ impl Pipeline {
                     confidence: 1.0,
                     reason: crate::domain::tier::TriageReason::Rule("asked for a human".into()),
                 };
+                let account = self.store.customer(ticket.platform, &ticket.customer).await?;
                 c.outbox.extend(self.escalation_card(
                     &ticket,
                     &subject,
                     &support::EscalationReason::CustomerAsked.describe(),
                     None,
                     &triage,
+                    account.as_ref(),
                 ));
                 c.audit.push(AuditEntry {
                     at: now,

@@ -2,7 +2,7 @@
 
 use super::desk::{SUGGESTED, desk_buttons};
 use super::{Handled, Outcome, Pipeline};
-use crate::domain::ports::{AuditEntry, Commit, KbHit, Outbound, OutboundOp, StoreError, ThreadKey, TicketMessage};
+use crate::domain::ports::{AuditEntry, Commit, Customer, KbHit, Outbound, OutboundOp, StoreError, ThreadKey, TicketMessage};
 use crate::domain::support::{self, Action, CustomerButton, Incoming, Policy};
 use crate::domain::{Button, ButtonStyle, Card, ChannelRole, Citation, Event, Field, Millis, Reply, Ticket, TicketState, Tier};
 use crate::kb::markdown::extract;
@@ -47,7 +47,8 @@ impl Pipeline {
             let subject: String = text.chars().take(80).collect();
             self.store.ticket_for_thread(&key, &ev.user, &subject, now).await?
         };
-        let vip = self.store.customer(ev.platform, &ev.user).await?.is_some_and(|c| c.vip);
+        let account = self.store.customer(ev.platform, &ev.user).await?;
+        let vip = account.as_ref().is_some_and(|c| c.vip);
         let wants_kb = matches!(triage.tier, Tier::Tier1 | Tier::Tier2) || mentioned;
         let best = if wants_kb { self.kb.search(text, 3).into_iter().next().filter(|h| h.score >= s.kb.min_score) } else { None };
         let incoming = Incoming { text, mentioned, vip, triage: &triage, grounded: best.is_some() };
@@ -112,7 +113,7 @@ impl Pipeline {
                     op: OutboundOp::Post,
                     reply: Reply::text(notice),
                 });
-                c.outbox.extend(self.escalation_card(&ticket, text, &reason.describe(), best.as_ref(), &triage));
+                c.outbox.extend(self.escalation_card(&ticket, text, &reason.describe(), best.as_ref(), &triage, account.as_ref()));
                 c.audit.push(AuditEntry {
                     at: now,
                     actor: "opsdesk".into(),
@@ -136,6 +137,7 @@ impl Pipeline {
         reason: &str,
         best: Option<&KbHit>,
         triage: &crate::domain::Triage,
+        account: Option<&Customer>,
     ) -> Option<Outbound> {
         // The team's escalation channel on the customer's platform, or on any platform (customers on
         // Discord, team on Slack).
@@ -153,6 +155,14 @@ impl Pipeline {
             body: format!("> {}", quoted.replace('\n', "\n> ")),
             fields: vec![
                 Field { name: "Customer".into(), value: format!("{} ({} #{})", t.customer, t.platform.as_str(), t.channel) },
+                Field {
+                    name: "Account".into(),
+                    value: match account {
+                        Some(a) => format!("{}{}", a.account_id, if a.vip { " · VIP" } else { "" }),
+                        None => "not linked to an account".into(),
+                    },
+                },
+                Field { name: "Priority".into(), value: t.priority.clone().unwrap_or_else(|| "normal".into()) },
                 Field { name: "Why".into(), value: reason.into() },
                 Field { name: "Triage".into(), value: format!("{} ({:.2})", triage.tier, triage.confidence) },
                 Field { name: "Tried".into(), value: tried },

@@ -78,6 +78,8 @@ impl Rig {
 async fn a_person_claims_answers_and_resolves_across_platforms_and_the_customer_rates_it() {
     for db in support::backends().await {
         let r = rig(Arc::new(db.store.clone())).await;
+        let account = Customer { platform: Platform::Discord, user_id: "C42".into(), account_id: "acct_77".into(), vip: true };
+        r.p.store.link_customer(&account, 1).await.unwrap();
         r.p.handle(customer("m1", None, "I want my money back, you charged me twice"), 10).await.unwrap();
         r.deliver().await;
         let card = r.slack.sent().into_iter().find(|s| s.msg.reply.plain().contains("needs a person")).expect("the card on Slack");
@@ -85,6 +87,7 @@ async fn a_person_claims_answers_and_resolves_across_platforms_and_the_customer_
         let labels: Vec<String> = card.msg.reply.buttons().iter().map(|b| b.label.clone()).collect();
         assert_eq!(labels, ["Claim", "Send suggested reply", "Resolve", "Hand back to the bot"]);
         assert!(card.msg.reply.plain().contains("Suggested reply: Hi! Thanks for your patience"));
+        assert!(card.msg.reply.plain().contains("Account: acct_77 · VIP") && card.msg.reply.plain().contains("Priority: urgent"));
         let id = card.msg.reply.buttons()[0].value.clone();
 
         // Someone outside the team cannot claim; a team member (by group) can.
