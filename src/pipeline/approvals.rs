@@ -209,14 +209,7 @@ impl Pipeline {
         let policy = self.policy(&a.kind);
         let voter = format!("{}:{}", ev.platform.as_str(), ev.user);
         let outcome = a.vote(&policy, ev.platform, &ev.user, &ev.roles, vote, now);
-        let private = |text: String| Outbound {
-            thread_title: None,
-            platform: ev.platform,
-            channel: ev.channel.clone(),
-            thread: ev.thread.clone(),
-            op: OutboundOp::Ephemeral { user: ev.user.clone(), interaction: ev.interaction.clone() },
-            reply: Reply::text(text),
-        };
+        let private = |text: String| super::private(ev, Reply::text(text));
         let mut c = Commit { inbox_key: Some(ev.inbox_key()), now, ..Default::default() };
         let (audit_action, changed) = match &outcome {
             VoteOutcome::NotAnApprover => {

@@ -15,14 +15,7 @@ impl Pipeline {
             return Ok(Handled::Ignored("button names no ticket"));
         };
         let mut c = Commit { inbox_key: Some(ev.inbox_key()), now, ..Default::default() };
-        let reply_to = |text: String| Outbound {
-            thread_title: None,
-            platform: ev.platform,
-            channel: ev.channel.clone(),
-            thread: ev.thread.clone(),
-            op: OutboundOp::Ephemeral { user: ev.user.clone(), interaction: ev.interaction.clone() },
-            reply: Reply::text(text),
-        };
+        let reply_to = |text: String| super::private(ev, Reply::text(text));
         let result = support::on_customer_click(&mut ticket, button, &ev.user, now);
         // The card as it was posted, buttons removed and the outcome underneath; a generic card when the
         // original is unknown (posted by an older version, or by another platform's replica).

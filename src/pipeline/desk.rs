@@ -72,14 +72,7 @@ impl Pipeline {
     }
 
     fn refuse(ev: &Event, text: &str) -> Outbound {
-        Outbound {
-            thread_title: None,
-            platform: ev.platform,
-            channel: ev.channel.clone(),
-            thread: ev.thread.clone(),
-            op: OutboundOp::Ephemeral { user: ev.user.clone(), interaction: ev.interaction.clone() },
-            reply: Reply::text(text),
-        }
+        super::private(ev, Reply::text(text))
     }
 
     fn member(ev: &Event) -> String {

@@ -11,7 +11,7 @@ mod support;
 use crate::commands::{self, CommandCtx};
 use crate::config::Settings;
 use crate::domain::ports::{AuditEntry, Commit, InboxPut, KnowledgeBase, Outbound, OutboundOp, Store, StoreError};
-use crate::domain::{Citation, Event, EventKind, Millis, Tier};
+use crate::domain::{Citation, Event, EventKind, Millis, Reply, Tier};
 use crate::prompts::Templates;
 use crate::triage::Triager;
 use serde::Serialize;
@@ -69,6 +69,18 @@ pub struct Pipeline {
 }
 
 const CONFLICT_RETRIES: usize = 5;
+
+/// A reply only the event's author sees, where the event happened.
+pub(crate) fn private(ev: &Event, reply: Reply) -> Outbound {
+    Outbound {
+        thread_title: None,
+        platform: ev.platform,
+        channel: ev.channel.clone(),
+        thread: ev.thread.clone(),
+        op: OutboundOp::Ephemeral { user: ev.user.clone(), interaction: ev.interaction.clone() },
+        reply,
+    }
+}
 
 impl Pipeline {
     /// Persists the event (deduplicating on its key), then processes it.
@@ -166,14 +178,7 @@ impl Pipeline {
             now,
         };
         let (reply, audit) = commands::run(&ctx, args).await?;
-        let out = Outbound {
-            thread_title: None,
-            platform: ev.platform,
-            channel: ev.channel.clone(),
-            thread: ev.thread.clone(),
-            op: OutboundOp::Ephemeral { user: ev.user.clone(), interaction: ev.interaction.clone() },
-            reply,
-        };
+        let out = private(ev, reply);
         let audit = audit
             .map(|action| AuditEntry {
                 at: now,

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use tokio::sync::{Notify, mpsc};
 
 pub const BOT_ID: u64 = 9000;
@@ -284,24 +284,17 @@ impl FakeDiscord {
 
     /// Waits (at most 30 s, a hang guard) until `cond` holds.
     pub async fn wait_until(&self, what: &str, cond: impl Fn(&FakeDiscord) -> bool) {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let notified = self.inner.changed.notified();
-            if cond(self) {
-                return;
-            }
-            if Instant::now() > deadline {
-                let calls: Vec<_> = self.calls().iter().map(|c| format!("{} {} {} {}", c.method, c.path, c.status, c.body)).collect();
-                let tail = calls.len().saturating_sub(30);
-                panic!(
-                    "timed out waiting for: {what}\nconnections {} identifies {} resumes {}\nlast calls: {:#?}",
-                    self.connections(),
-                    self.identifies(),
-                    self.resumes(),
-                    &calls[tail..]
-                );
-            }
-            let _ = tokio::time::timeout(Duration::from_millis(200), notified).await;
-        }
+        let explain = || {
+            let calls: Vec<_> = self.calls().iter().map(|c| format!("{} {} {} {}", c.method, c.path, c.status, c.body)).collect();
+            let tail = calls.len().saturating_sub(30);
+            format!(
+                "connections {} identifies {} resumes {}\nlast calls: {:#?}",
+                self.connections(),
+                self.identifies(),
+                self.resumes(),
+                &calls[tail..]
+            )
+        };
+        super::wait_for(what, &self.inner.changed, || cond(self), explain).await
     }
 }

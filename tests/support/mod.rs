@@ -78,3 +78,19 @@ pub fn settings() -> Settings {
 pub async fn pipeline_with(store: Arc<dyn Store>, s: Settings) -> Pipeline {
     opsdesk::app::pipeline(s, store, vec!["console".into()]).await.expect("pipeline builds")
 }
+
+/// Waits until `cond` holds, re-checking whenever `changed` fires (and every 200 ms); after 30 s — a hang
+/// guard, not a timing assertion — panics with `what` and the diagnosis `explain` gives.
+pub async fn wait_for(what: &str, changed: &tokio::sync::Notify, cond: impl Fn() -> bool, explain: impl Fn() -> String) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let notified = changed.notified();
+        if cond() {
+            return;
+        }
+        if std::time::Instant::now() > deadline {
+            panic!("timed out waiting for: {what}\n{}", explain());
+        }
+        let _ = tokio::time::timeout(Duration::from_millis(200), notified).await;
+    }
+}

@@ -188,20 +188,8 @@ impl FakeSlack {
 
     /// Waits (at most 30 s, a hang guard) until `cond` holds.
     pub async fn wait_until(&self, what: &str, cond: impl Fn(&FakeSlack) -> bool) {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let notified = self.inner.changed.notified();
-            if cond(self) {
-                return;
-            }
-            if Instant::now() > deadline {
-                panic!(
-                    "timed out waiting for: {what}\ncalls: {:#?}",
-                    self.calls().iter().map(|c| (&c.method, c.status, &c.body)).collect::<Vec<_>>()
-                );
-            }
-            let _ = tokio::time::timeout(Duration::from_millis(200), notified).await;
-        }
+        let explain = || format!("calls: {:#?}", self.calls().iter().map(|c| (&c.method, c.status, &c.body)).collect::<Vec<_>>());
+        super::wait_for(what, &self.inner.changed, || cond(self), explain).await
     }
 
     /// A `message` event callback as Slack sends it.
