@@ -21,6 +21,8 @@ pub struct Settings {
     pub slack: SlackSettings,
     pub discord: DiscordSettings,
     pub approvals: ApprovalSettings,
+    pub http: HttpSettings,
+    pub alerts: AlertSettings,
     #[serde(default)]
     pub runbooks: std::collections::BTreeMap<String, RunbookSettings>,
     #[serde(default)]
@@ -131,6 +133,19 @@ impl std::fmt::Debug for SlackTokens {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("SlackTokens(***)")
     }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpSettings {
+    pub addr: String,
+    pub max_body_bytes: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlertSettings {
+    pub token_env: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -14,11 +14,13 @@
 //! - [`chat`] — platform adapters: Slack (Socket Mode, Block Kit) and the terminal console.
 //! - [`runtime`] — the running bot: platforms, sender and inbox sweep started and stopped together.
 //! - [`commands`] — `/ops …`, one module per command.
+//! - [`alerts`], [`http`] — alert webhooks parsed into batches, and the HTTP server (hooks, health, metrics).
 //! - [`exec`] — what runs after sign-off: allow-listed runbooks and HMAC-signed webhooks.
 //! - [`prompts`] — minijinja templates, built in and overridable from `prompts/`.
 //! - [`config`] — settings from `config/default.toml`, `config/<env>.toml` and `OPSDESK__…`.
 //! - [`app`], [`cli`], [`telemetry`], [`clock`] — start-up wiring, the command line, logging, time.
 
+pub mod alerts;
 pub mod app;
 pub mod chat;
 pub mod cli;
@@ -27,6 +29,7 @@ pub mod commands;
 pub mod config;
 pub mod domain;
 pub mod exec;
+pub mod http;
 pub mod kb;
 pub mod pipeline;
 pub mod prompts;

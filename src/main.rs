@@ -23,7 +23,7 @@ async fn main() -> ExitCode {
 async fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = Settings::load(&cli.config)?;
     match &cli.cmd {
-        Cmd::Run => cli::run::run(settings).await,
+        Cmd::Run { http } => cli::run::run(settings, http.clone()).await,
         Cmd::Ask { text, json } => cli::ask::run(settings, text, *json).await,
         Cmd::Triage(a) => cli::triage::run(&settings, a),
         Cmd::Kb { cmd } => cli::kb::run(&settings, cmd),

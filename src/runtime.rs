@@ -26,6 +26,8 @@ pub struct Connect {
     pub console: Option<Arc<Console>>,
     pub slack: Option<SlackTokens>,
     pub discord: Option<Secret>,
+    /// Where to serve webhooks and health (`opsdesk run --http`), with the alert webhooks' token.
+    pub http: Option<(tokio::net::TcpListener, Option<String>)>,
 }
 
 pub struct Runtime {
@@ -85,7 +87,11 @@ impl Runtime {
         let (stop, stopped) = watch::channel(false);
         let mut tasks = vec![tokio::spawn(sender.run(pipeline.outbox_ready.clone(), stopped.clone(), Duration::from_secs(1)))];
         tasks.push(tokio::spawn(sweep(pipeline.clone(), stopped.clone())));
-        tasks.push(tokio::spawn(approvals_clock(pipeline.clone(), stopped)));
+        tasks.push(tokio::spawn(approvals_clock(pipeline.clone(), stopped.clone())));
+        if let Some((listener, token)) = connect.http {
+            tracing::info!(addr = %listener.local_addr()?, "serving webhooks, /healthz, /readyz and /metrics");
+            tasks.push(tokio::spawn(crate::http::serve(listener, pipeline.clone(), token, stopped)));
+        }
         Ok(Runtime { pipeline, slack, discord, stop, tasks })
     }
 

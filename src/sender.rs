@@ -106,6 +106,18 @@ impl Sender {
                 OutboundOp::Update { target: Target::Message(m) } => Some(m.clone()),
                 _ => None,
             };
+            // A thread named by the outbox row of its first message (an alert card's history): resolved
+            // to the platform's id once that message is delivered.
+            let mut item = item;
+            if let Some(card) = item.msg.thread.as_deref().and_then(|t| t.strip_prefix("outbox:")).and_then(|n| n.parse::<i64>().ok()) {
+                match self.store.outbox_ref(card).await? {
+                    Some(r) => item.msg.thread = Some(r),
+                    None => {
+                        self.store.outbox_defer(item.id, now + 500, "waiting for the thread's first message").await?;
+                        continue;
+                    }
+                }
+            }
             if skip.contains(&item.id) {
                 tracing::debug!(id = item.id, "card update coalesced into a later one");
                 self.store.outbox_sent(item.id, target.as_deref(), now).await?;

@@ -22,7 +22,11 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Cmd {
     /// Start everything configured; with no Slack/Discord tokens, a terminal console.
-    Run,
+    Run {
+        /// Serve webhooks, /healthz, /readyz and /metrics here (default: http.addr, 127.0.0.1:8080).
+        #[arg(long, value_name = "ADDR")]
+        http: Option<String>,
+    },
     /// Run one message through the customer pipeline.
     Ask {
         text: String,

@@ -6,11 +6,15 @@ use crate::chat::console::{Console, HELP};
 use crate::config::Settings;
 use crate::domain::ports::Store;
 use crate::runtime::{Connect, Runtime};
+use anyhow::Context;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::BufReader;
 
-pub async fn run(s: Settings) -> anyhow::Result<()> {
+pub async fn run(s: Settings, http: Option<String>) -> anyhow::Result<()> {
+    let addr = http.unwrap_or_else(|| s.http.addr.clone());
+    let listener = tokio::net::TcpListener::bind(&addr).await.with_context(|| format!("cannot listen on {addr} (http.addr / --http)"))?;
+    let token = std::env::var(&s.alerts.token_env).ok().filter(|t| !t.is_empty());
     let store: Arc<dyn Store> = Arc::new(crate::app::open_store(&s, &s.store.url).await?);
     let slack = s.slack.tokens_from_env();
     if slack.is_none() {
@@ -21,7 +25,7 @@ pub async fn run(s: Settings) -> anyhow::Result<()> {
         tracing::info!(token = %s.discord.token_env, "Discord is off: its token variable is not set");
     }
     let console = (slack.is_none() && discord.is_none()).then(|| Arc::new(Console::new(Box::new(std::io::stdout()))));
-    let rt = Runtime::start(s, store, Connect { console: console.clone(), slack, discord }).await?;
+    let rt = Runtime::start(s, store, Connect { console: console.clone(), slack, discord, http: Some((listener, token)) }).await?;
     match &console {
         Some(console) => {
             console.note(HELP);

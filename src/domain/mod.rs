@@ -1,6 +1,7 @@
 //! The platform-neutral core: events, replies, tickets, triage tiers, the support desk's decisions and
 //! the port traits. Nothing here imports a platform, database or LLM crate; time is always an argument.
 
+pub mod alert;
 pub mod approval;
 pub mod desk;
 pub mod event;

@@ -175,7 +175,16 @@ pub struct Commit {
     pub audit: Vec<AuditEntry>,
     /// A sign-off request created (its card is this commit's first outbox row) or changed (version-checked).
     pub approval: Option<ApprovalWrite>,
+    /// An alert group created or changed; `card_is_first` = the group's card is this commit's first outbox row.
+    pub alert: Option<AlertWrite>,
     pub now: Millis,
+}
+
+#[derive(Debug, Clone)]
+pub struct AlertWrite {
+    pub group: super::alert::AlertGroup,
+    pub insert: bool,
+    pub card_is_first: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -275,6 +284,14 @@ pub trait ApprovalStore: Send + Sync {
     async fn approvals_due(&self, now: Millis) -> Result<Vec<Approval>, StoreError>;
 }
 
+/// Alert groups (written through [`Commit::alert`]).
+#[async_trait]
+pub trait AlertStore: Send + Sync {
+    async fn alert_group(&self, source: &str, key: &str) -> Result<Option<super::alert::AlertGroup>, StoreError>;
+    /// Newest change first.
+    async fn alert_groups(&self, firing_only: bool, limit: i64) -> Result<Vec<super::alert::AlertGroup>, StoreError>;
+}
+
 /// The append-only audit log.
 #[async_trait]
 pub trait AuditStore: Send + Sync {
@@ -284,7 +301,7 @@ pub trait AuditStore: Send + Sync {
 
 /// The whole store, one object over SQLite or Postgres.
 #[async_trait]
-pub trait Store: InboxStore + TicketStore + OutboxStore + AuditStore + ApprovalStore {
+pub trait Store: InboxStore + TicketStore + OutboxStore + AuditStore + ApprovalStore + AlertStore {
     /// The backend's name ("SQLite" or "PostgreSQL").
     fn backend(&self) -> &str;
     async fn ping(&self) -> Result<(), StoreError>;

@@ -1,6 +1,7 @@
 //! The pipeline: inbox (persist + dedup) → route by channel role and event kind → desk decision →
 //! one atomic commit (ticket, conversation, outbox, audit, inbox marked processed).
 
+mod alerts;
 mod approvals;
 pub use approvals::{ApprovalRequest, action_hash};
 mod clicks;
@@ -142,6 +143,17 @@ impl Pipeline {
         let pending = self.store.inbox_unprocessed(older_than, 500).await?;
         let n = pending.len();
         for (key, payload) in pending {
+            if key.starts_with("hook:alertmanager:") {
+                // A stored alert webhook (validated when it was accepted).
+                let result = match crate::alerts::alertmanager::parse(payload.as_bytes()) {
+                    Ok(batch) => self.on_alert_batch(&batch, Some(key.clone()), now).await.map(|_| ()).map_err(|e| e.to_string()),
+                    Err(e) => Err(e),
+                };
+                if let Err(e) = result {
+                    self.store.inbox_mark(&key, now, Some(&e)).await?;
+                }
+                continue;
+            }
             match serde_json::from_str::<Event>(&payload) {
                 Ok(ev) => {
                     if let Err(e) = self.process(&ev, now).await {

@@ -144,7 +144,7 @@ impl TicketStore for SqlStore {
         let _w = self.write_guard().await;
         match self.kind() {
             // Approvals are rare; their commits take the portable path on SQLite too.
-            Backend::Sqlite if c.approval.is_none() => super::commit_sqlite::commit(self.pool(), &c).await,
+            Backend::Sqlite if c.approval.is_none() && c.alert.is_none() => super::commit_sqlite::commit(self.pool(), &c).await,
             _ => commit_tx(self.pool(), &c).await,
         }
     }
@@ -229,6 +229,17 @@ async fn commit_tx(pool: &sqlx::AnyPool, c: &Commit) -> Result<Vec<i64>, StoreEr
         }
         Some(ApprovalWrite::Update(a)) => super::approvals::update(&mut tx, a).await?,
         None => {}
+    }
+    if let Some(w) = &c.alert {
+        let mut g = w.group.clone();
+        if w.card_is_first {
+            g.card = ids.first().copied().or(g.card);
+        }
+        if w.insert {
+            super::alerts::insert(&mut tx, &g).await?;
+        } else {
+            super::alerts::update(&mut tx, &g).await?;
+        }
     }
     for (ticket_id, m) in &c.messages {
         sqlx::query("INSERT INTO ticket_messages (ticket_id, author_kind, author, text, created_at) VALUES ($1, $2, $3, $4, $5)")

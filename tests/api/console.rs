@@ -8,7 +8,7 @@ fn console_answers_clicks_and_lists_tickets() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("console.db").display());
     let mut child = Command::new(env!("CARGO_BIN_EXE_opsdesk"))
-        .arg("run")
+        .args(["run", "--http", "127.0.0.1:0"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("OPSDESK__STORE__URL", &url)
         .env_remove("DATABASE_URL")
@@ -37,7 +37,7 @@ fn console_asks_for_the_reason_when_a_request_is_denied() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("console.db").display());
     let mut child = Command::new(env!("CARGO_BIN_EXE_opsdesk"))
-        .arg("run")
+        .args(["run", "--http", "127.0.0.1:0"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("OPSDESK__STORE__URL", &url)
         .env("OPSDESK__RUNBOOKS__RESTART__DESCRIPTION", "restart the API")

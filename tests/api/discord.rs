@@ -37,7 +37,7 @@ async fn start(fake: &FakeDiscord, store: Arc<dyn Store>) -> Runtime {
     }
     opsdesk::telemetry::install_tls_provider();
     let identifies = fake.identifies();
-    let connect = Connect { console: None, slack: None, discord: Some(Secret("fake-token".into())) };
+    let connect = Connect { console: None, slack: None, discord: Some(Secret("fake-token".into())), http: None };
     let rt = Runtime::start(settings(fake), store, connect).await.expect("runtime starts");
     fake.wait_until("IDENTIFY and READY", |f| f.identifies() > identifies).await;
     rt

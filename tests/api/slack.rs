@@ -44,7 +44,9 @@ async fn rig_with(tune: impl FnOnce(&mut opsdesk::config::Settings)) -> Rig {
     let db = support::sqlite().await;
     let store: Arc<dyn Store> = Arc::new(db.store.clone());
     let tokens = SlackTokens { app: "xapp-fake".into(), bot: "xoxb-fake".into() };
-    let rt = Runtime::start(s, store.clone(), Connect { console: None, slack: Some(tokens), discord: None }).await.expect("runtime starts");
+    let rt = Runtime::start(s, store.clone(), Connect { console: None, slack: Some(tokens), discord: None, http: None })
+        .await
+        .expect("runtime starts");
     fake.wait_until("the socket connects", |f| f.connections() >= 1).await;
     Rig { fake, rt, store, _db: db }
 }

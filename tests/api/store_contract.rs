@@ -75,6 +75,7 @@ async fn commit_is_atomic_and_versioned() {
                 outbox: vec![post("a"), post("b")],
                 audit: vec![audit],
                 approval: None,
+                alert: None,
                 now: 5,
             })
             .await
