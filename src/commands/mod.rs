@@ -1,5 +1,6 @@
 //! `/ops …` founders' commands, one module per command; parsed with clap, authorised in code.
 
+mod alerts;
 mod approvals;
 mod audit;
 mod metrics;
@@ -40,6 +41,8 @@ enum OpsCmd {
     Tickets(tickets::Args),
     /// Per-tier involvement, resolution rate, first-response time and cost.
     Metrics(metrics::Args),
+    /// Alert groups, newest change first.
+    Alerts(alerts::Args),
     /// Requests waiting for sign-off, and recent decisions.
     Approvals(approvals::Args),
     /// The append-only audit log: who did what, when.
@@ -85,6 +88,7 @@ pub async fn run(ctx: &CommandCtx<'_>, args: &str) -> Result<(Reply, Option<Stri
         OpsCmd::Status => status::run(ctx).await?,
         OpsCmd::Tickets(a) => tickets::run(ctx, &a).await?,
         OpsCmd::Metrics(a) => metrics::run(ctx, &a).await?,
+        OpsCmd::Alerts(a) => alerts::run(ctx, &a).await?,
         OpsCmd::Approvals(a) => approvals::run(ctx, &a).await?,
         OpsCmd::Audit(a) => audit::run(ctx, &a).await?,
         OpsCmd::Runbook(a) => request::run(ctx, "runbook", &a).await?,

@@ -161,6 +161,30 @@ async fn a_group_is_one_card_edited_in_place_with_its_history_in_the_thread() {
         assert!(again.msg.reply.plain().contains("🔁 Firing again; it was resolved after 12m"), "{}", again.msg.reply.plain());
         let g = store.alert_group("alertmanager", &firing.group_key).await.unwrap().unwrap();
         assert_eq!((g.firing, g.updates), (true, 3));
+
+        // Every group is listed, firing or not.
+        let mixed = parse("am-0.25-webhook-mixed.json");
+        p.on_alert_batch(&mixed, None, 21 * 60_000).await.unwrap();
+        let ops = |args: &str| opsdesk::domain::Event {
+            platform: Platform::Console,
+            id: format!("ops-{args}"),
+            channel: "community".into(),
+            thread: None,
+            user: "founder".into(),
+            user_name: None,
+            roles: vec![],
+            interaction: None,
+            at: 0,
+            kind: opsdesk::domain::EventKind::CommandInvoked { name: "ops".into(), args: args.into() },
+        };
+        p.handle(ops("alerts"), 22 * 60_000).await.unwrap();
+        p.handle(ops("alerts --firing --since 30s"), 22 * 60_000).await.unwrap();
+        let items = store.outbox_claim("probe", i64::MAX / 4, 60_000, 100).await.unwrap();
+        let lists: Vec<String> = items.iter().filter(|i| i.msg.platform == Platform::Console).map(|i| i.msg.reply.plain()).collect();
+        let rows = |t: &str| t.lines().filter(|l| l.starts_with('#') && l.chars().nth(1).is_some_and(|c| c.is_ascii_digit())).count();
+        assert_eq!(rows(&lists[0]), 2, "{}", lists[0]);
+        assert!(lists[0].contains("Http5xxRatioHigh"), "{}", lists[0]);
+        assert_eq!(lists[1], "Nothing is firing.", "no group changed in the last 30 s");
         db.cleanup().await;
     }
 }
