@@ -43,35 +43,40 @@ pub fn from_message(m: &Message, place: Place, me: UserId, now: Millis) -> Optio
     })
 }
 
-/// A button click; `interaction` is kept so a private answer can follow.
-pub fn from_component(c: &ComponentInteraction, place: Place, now: Millis) -> Event {
-    let (action, value) = parse_custom_id(&c.data.custom_id);
+/// An interaction by `user` at `place`; `handle` (`btn:` or `cmd:` and the token) lets a private
+/// answer follow.
+pub fn interaction_event(
+    id: String,
+    place: Place,
+    user: &User,
+    member: Option<&Member>,
+    handle: String,
+    now: Millis,
+    kind: EventKind,
+) -> Event {
     Event {
         platform: Platform::Discord,
-        id: c.id.to_string(),
+        id,
         channel: place.channel,
         thread: place.thread,
-        user: c.user.id.to_string(),
-        user_name: Some(display_name(&c.user)),
-        roles: roles(c.member.as_ref()),
-        interaction: Some(format!("btn:{}", c.token)),
+        user: user.id.to_string(),
+        user_name: Some(display_name(user)),
+        roles: roles(member),
+        interaction: Some(handle),
         at: now,
-        kind: EventKind::ButtonClicked { action, value, message: c.message.id.to_string(), input: None },
+        kind,
     }
+}
+
+/// A button click.
+pub fn from_component(c: &ComponentInteraction, place: Place, now: Millis) -> Event {
+    let (action, value) = parse_custom_id(&c.data.custom_id);
+    let kind = EventKind::ButtonClicked { action, value, message: c.message.id.to_string(), input: None };
+    interaction_event(c.id.to_string(), place, &c.user, c.member.as_ref(), format!("btn:{}", c.token), now, kind)
 }
 
 /// An application command: `/ops tickets escalated:true` → `ops`, `tickets --escalated`.
 pub fn from_command(c: &CommandInteraction, place: Place, now: Millis) -> Event {
-    Event {
-        platform: Platform::Discord,
-        id: c.id.to_string(),
-        channel: place.channel,
-        thread: place.thread,
-        user: c.user.id.to_string(),
-        user_name: Some(display_name(&c.user)),
-        roles: roles(c.member.as_deref()),
-        interaction: Some(format!("cmd:{}", c.token)),
-        at: now,
-        kind: EventKind::CommandInvoked { name: c.data.name.clone(), args: args_of(&c.data.options) },
-    }
+    let kind = EventKind::CommandInvoked { name: c.data.name.clone(), args: args_of(&c.data.options) };
+    interaction_event(c.id.to_string(), place, &c.user, c.member.as_deref(), format!("cmd:{}", c.token), now, kind)
 }

@@ -1,9 +1,9 @@
 //! Buttons that ask a question first (Deny → "why?"): the click is answered with a modal (the question
 //! comes from the card as posted), and the modal's submission comes back as the click with its answer.
 
-use super::inbound::Place;
+use super::inbound::{Place, interaction_event};
 use super::render::parse_custom_id;
-use crate::domain::{Event, EventKind, Millis, Platform};
+use crate::domain::{Event, EventKind, Millis};
 use serenity::all::{ActionRowComponent, CreateActionRow, CreateInputText, CreateModal, InputTextStyle, ModalInteraction};
 
 /// A button whose action ends with this asks before it counts.
@@ -31,21 +31,7 @@ pub fn from_modal(m: &ModalInteraction, place: Place, now: Millis) -> Option<Eve
         ActionRowComponent::InputText(t) if t.custom_id == "answer" => t.value.clone(),
         _ => None,
     });
-    Some(Event {
-        platform: Platform::Discord,
-        id: m.id.to_string(),
-        channel: place.channel,
-        thread: place.thread,
-        user: m.user.id.to_string(),
-        user_name: Some(m.user.global_name.clone().unwrap_or_else(|| m.user.name.clone())),
-        roles: m.member.as_ref().map(|mm| mm.roles.iter().map(|r| format!("role:{r}")).collect()).unwrap_or_default(),
-        interaction: Some(format!("btn:{}", m.token)),
-        at: now,
-        kind: EventKind::ButtonClicked {
-            action,
-            value,
-            message: m.message.as_ref().map(|x| x.id.to_string()).unwrap_or_default(),
-            input: answer.map(|a| a.trim().to_string()),
-        },
-    })
+    let message = m.message.as_ref().map(|x| x.id.to_string()).unwrap_or_default();
+    let kind = EventKind::ButtonClicked { action, value, message, input: answer.map(|a| a.trim().to_string()) };
+    Some(interaction_event(m.id.to_string(), place, &m.user, m.member.as_ref(), format!("btn:{}", m.token), now, kind))
 }
