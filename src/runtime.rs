@@ -27,7 +27,7 @@ pub struct Connect {
     pub slack: Option<SlackTokens>,
     pub discord: Option<Secret>,
     /// Where to serve webhooks and health (`opsdesk run --http`), with the alert webhooks' token.
-    pub http: Option<(tokio::net::TcpListener, Option<String>)>,
+    pub http: Option<(tokio::net::TcpListener, crate::http::HookSecrets)>,
 }
 
 pub struct Runtime {
@@ -88,9 +88,9 @@ impl Runtime {
         let mut tasks = vec![tokio::spawn(sender.run(pipeline.outbox_ready.clone(), stopped.clone(), Duration::from_secs(1)))];
         tasks.push(tokio::spawn(sweep(pipeline.clone(), stopped.clone())));
         tasks.push(tokio::spawn(approvals_clock(pipeline.clone(), stopped.clone())));
-        if let Some((listener, token)) = connect.http {
+        if let Some((listener, secrets)) = connect.http {
             tracing::info!(addr = %listener.local_addr()?, "serving webhooks, /healthz, /readyz and /metrics");
-            tasks.push(tokio::spawn(crate::http::serve(listener, pipeline.clone(), token, stopped)));
+            tasks.push(tokio::spawn(crate::http::serve(listener, pipeline.clone(), secrets, stopped)));
         }
         Ok(Runtime { pipeline, slack, discord, stop, tasks })
     }

@@ -5,10 +5,14 @@
 use crate::domain::Platform;
 use crate::domain::ports::{ChatPlatform, OutboundOp, OutboxItem, SendError, Store, StoreError, Target};
 use governor::clock::Clock;
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use governor::middleware::NoOpMiddleware;
+use governor::nanos::Nanos;
+use governor::state::keyed::DefaultKeyedStateStore;
+use governor::{Quota, RateLimiter};
 use std::collections::{HashMap, HashSet};
 use std::num::NonZeroU32;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 use tokio::sync::{Notify, watch};
 
@@ -21,11 +25,37 @@ const SEND_TIMEOUT: Duration = Duration::from_secs(30);
 
 type ChannelKey = (Platform, String);
 
+/// The rate limiter's clock is the time the sender is ticked with (epoch ms, relative to the first
+/// tick), so pacing follows the outbox's own clock — and a test's simulated one.
+#[derive(Debug, Clone, Default)]
+struct TickClock {
+    base: Arc<OnceLock<i64>>,
+    nanos: Arc<AtomicU64>,
+}
+
+impl TickClock {
+    fn set(&self, now_ms: i64) {
+        let base = *self.base.get_or_init(|| now_ms);
+        self.nanos.fetch_max((now_ms - base).max(0) as u64 * 1_000_000, Ordering::Relaxed);
+    }
+}
+
+impl Clock for TickClock {
+    type Instant = Nanos;
+
+    fn now(&self) -> Nanos {
+        self.nanos.load(Ordering::Relaxed).into()
+    }
+}
+
+type Limiter = RateLimiter<ChannelKey, DefaultKeyedStateStore<ChannelKey>, TickClock, NoOpMiddleware<Nanos>>;
+
 pub struct Sender {
     store: Arc<dyn Store>,
     platforms: HashMap<Platform, Arc<dyn ChatPlatform>>,
     owner: String,
-    limits: HashMap<Platform, DefaultKeyedRateLimiter<ChannelKey>>,
+    limits: HashMap<Platform, Limiter>,
+    clock: TickClock,
     /// Channels a platform told us to leave alone until the given time (epoch ms).
     paused: Mutex<HashMap<ChannelKey, i64>>,
 }
@@ -61,12 +91,19 @@ fn superseded(items: &[OutboxItem]) -> HashSet<i64> {
 
 impl Sender {
     pub fn new(store: Arc<dyn Store>, platforms: HashMap<Platform, Arc<dyn ChatPlatform>>, owner: impl Into<String>) -> Sender {
-        Sender { store, platforms, owner: owner.into(), limits: HashMap::new(), paused: Mutex::new(HashMap::new()) }
+        Sender {
+            store,
+            platforms,
+            owner: owner.into(),
+            limits: HashMap::new(),
+            clock: TickClock::default(),
+            paused: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Paces deliveries to each channel of `platform`.
     pub fn with_channel_limit(mut self, platform: Platform, q: Quota) -> Sender {
-        self.limits.insert(platform, RateLimiter::keyed(q));
+        self.limits.insert(platform, RateLimiter::new(q, DefaultKeyedStateStore::default(), self.clock.clone()));
         self
     }
 
@@ -76,6 +113,7 @@ impl Sender {
             return until - now;
         }
         let Some(limiter) = self.limits.get(&key.0) else { return 0 };
+        self.clock.set(now);
         match limiter.check_key(key) {
             Err(not_until) => (not_until.wait_time_from(limiter.clock().now()).as_millis() as i64).max(1),
             Ok(()) => 0,

@@ -1,4 +1,5 @@
-//! Prometheus Alertmanager's webhook (`webhook_config`, payload version 4): one batch per group.
+//! Prometheus Alertmanager's webhook (`webhook_config`, payload version 4), and Grafana's unified-alerting
+//! webhook, which is the same shape with extra fields: one batch per group.
 
 use crate::domain::alert::{AlertBatch, AlertItem};
 use serde::Deserialize;
@@ -36,9 +37,18 @@ struct Alert {
     fingerprint: Option<String>,
 }
 
-/// Parses a webhook body; the error says where the JSON or its shape is wrong.
+/// Parses an Alertmanager webhook body; the error says where the JSON or its shape is wrong.
 pub fn parse(body: &[u8]) -> Result<AlertBatch, String> {
-    let p: Payload = serde_json::from_slice(body).map_err(|e| format!("not an Alertmanager webhook body: {e}"))?;
+    parse_as(body, "alertmanager", "an Alertmanager")
+}
+
+/// Parses a Grafana (unified alerting) webhook body.
+pub fn parse_grafana(body: &[u8]) -> Result<AlertBatch, String> {
+    parse_as(body, "grafana", "a Grafana")
+}
+
+fn parse_as(body: &[u8], source: &str, what: &str) -> Result<AlertBatch, String> {
+    let p: Payload = serde_json::from_slice(body).map_err(|e| format!("not {what} webhook body: {e}"))?;
     let firing = match p.status.as_str() {
         "firing" => true,
         "resolved" => false,
@@ -67,8 +77,11 @@ pub fn parse(body: &[u8]) -> Result<AlertBatch, String> {
                 .unwrap_or_else(|| format!("{:?}", a.labels)),
         })
         .collect();
+    let mut labels = p.group_labels.clone();
+    labels.extend(p.common_labels.clone());
     Ok(AlertBatch {
-        source: "alertmanager".into(),
+        labels,
+        source: source.into(),
         group_key,
         title: match summary {
             Some(s) => format!("{alertname}: {s}"),
@@ -95,5 +108,6 @@ mod tests {
         assert!(parse(b"{").unwrap_err().contains("EOF while parsing"), "{}", parse(b"{").unwrap_err());
         assert!(parse(br#"{"status":"firing"}"#).unwrap_err().contains("missing field `alerts`"));
         assert!(parse(br#"{"status":"burning","alerts":[]}"#).unwrap_err().contains("\"burning\""));
+        assert!(super::parse_grafana(b"[]").unwrap_err().starts_with("not a Grafana webhook body"));
     }
 }

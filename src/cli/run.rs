@@ -14,7 +14,7 @@ use tokio::io::BufReader;
 pub async fn run(s: Settings, http: Option<String>) -> anyhow::Result<()> {
     let addr = http.unwrap_or_else(|| s.http.addr.clone());
     let listener = tokio::net::TcpListener::bind(&addr).await.with_context(|| format!("cannot listen on {addr} (http.addr / --http)"))?;
-    let token = std::env::var(&s.alerts.token_env).ok().filter(|t| !t.is_empty());
+    let secrets = crate::http::HookSecrets::from_env(&s);
     let store: Arc<dyn Store> = Arc::new(crate::app::open_store(&s, &s.store.url).await?);
     let slack = s.slack.tokens_from_env();
     if slack.is_none() {
@@ -25,7 +25,7 @@ pub async fn run(s: Settings, http: Option<String>) -> anyhow::Result<()> {
         tracing::info!(token = %s.discord.token_env, "Discord is off: its token variable is not set");
     }
     let console = (slack.is_none() && discord.is_none()).then(|| Arc::new(Console::new(Box::new(std::io::stdout()))));
-    let rt = Runtime::start(s, store, Connect { console: console.clone(), slack, discord, http: Some((listener, token)) }).await?;
+    let rt = Runtime::start(s, store, Connect { console: console.clone(), slack, discord, http: Some((listener, secrets)) }).await?;
     match &console {
         Some(console) => {
             console.note(HELP);

@@ -3,6 +3,7 @@
 
 use super::{Millis, Platform};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// One alert inside a batch, as every source reduces to it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -23,6 +24,19 @@ pub struct AlertBatch {
     pub alerts: Vec<AlertItem>,
     pub runbook_url: Option<String>,
     pub link: Option<String>,
+    /// The labels every alert of the batch shares (routes match them; silences are made of them).
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+}
+
+impl AlertBatch {
+    /// Regroups by the values of `keys` (configured per source) instead of the source's own key.
+    pub fn regroup(&mut self, keys: &[String]) {
+        if !keys.is_empty() {
+            let parts: Vec<String> = keys.iter().map(|k| format!("{k}={}", self.labels.get(k).map_or("", String::as_str))).collect();
+            self.group_key = format!("labels:{}", parts.join(","));
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -46,6 +60,47 @@ pub struct AlertGroup {
     pub platform: Platform,
     pub channel: String,
     pub version: i64,
+    pub labels: BTreeMap<String, String>,
+    /// When its current card was posted (`None` while folded into a storm card or never posted).
+    pub carded_at: Option<Millis>,
+    /// The storm card (outbox id) it is folded into, when it arrived over the channel's budget.
+    pub storm: Option<i64>,
+    pub acked_by: Option<String>,
+    pub acked_at: Option<Millis>,
+    pub silenced_until: Option<Millis>,
+    /// Alertmanager's id for the silence opsdesk created, to lift it again.
+    pub silence_id: Option<String>,
+    /// What its card says besides its state, as the last batch left it.
+    pub detail: CardDetail,
+}
+
+/// A card's body and links (buttons redraw the state around them).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CardDetail {
+    #[serde(default)]
+    pub body: String,
+    #[serde(default)]
+    pub links: Vec<super::Citation>,
+}
+
+/// A channel's storm card: groups over the budget fold into it while the storm lasts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertStorm {
+    pub platform: Platform,
+    pub channel: String,
+    /// The storm card's outbox id.
+    pub card: i64,
+    pub started: Millis,
+    pub last_fold: Millis,
+}
+
+impl AlertStorm {
+    /// A storm is over once nothing folded into it for this long; the next fold starts a new card.
+    pub const QUIET: Millis = 10 * 60_000;
+
+    pub fn active(&self, now: Millis) -> bool {
+        now - self.last_fold < Self::QUIET
+    }
 }
 
 /// What a batch did to its group.
@@ -79,6 +134,14 @@ impl AlertGroup {
             platform,
             channel: channel.to_string(),
             version: 0,
+            labels: BTreeMap::new(),
+            carded_at: None,
+            storm: None,
+            acked_by: None,
+            acked_at: None,
+            silenced_until: None,
+            silence_id: None,
+            detail: CardDetail::default(),
         };
         g.take(b, now);
         g
@@ -87,6 +150,7 @@ impl AlertGroup {
     fn take(&mut self, b: &AlertBatch, now: Millis) {
         self.title = b.title.clone();
         self.severity = b.severity.clone();
+        self.labels = b.labels.clone();
         self.firing_count = b.alerts.iter().filter(|a| a.firing).count() as i64;
         self.resolved_count = b.alerts.len() as i64 - self.firing_count;
         self.firing = b.firing && (self.firing_count > 0 || b.alerts.is_empty());
@@ -106,10 +170,33 @@ impl AlertGroup {
             (false, true) => {
                 self.resolved_at = None;
                 self.first_seen = now;
+                // A new episode: the last one's acknowledgement does not carry over.
+                self.acked_by = None;
+                self.acked_at = None;
                 Change::Refired
             }
             _ => Change::Updated,
         }
+    }
+
+    /// Resolved by a person (the source may still say firing; its next batch decides again).
+    pub fn resolve_by_hand(&mut self, now: Millis) -> bool {
+        if !self.firing {
+            return false;
+        }
+        self.firing = false;
+        self.resolved_at = Some(now);
+        self.last_change = now;
+        true
+    }
+
+    pub fn silenced(&self, now: Millis) -> bool {
+        self.silenced_until.is_some_and(|u| u > now)
+    }
+
+    /// The alert name, for runbook lookup: the `alertname` label, else the title.
+    pub fn alertname(&self) -> &str {
+        self.labels.get("alertname").map_or(self.title.as_str(), String::as_str)
     }
 
     /// How long it has been firing, or fired before it resolved.
@@ -136,6 +223,7 @@ mod tests {
                 .collect(),
             runbook_url: None,
             link: None,
+            labels: BTreeMap::new(),
         }
     }
 
@@ -149,5 +237,16 @@ mod tests {
         assert_eq!((g.firing, g.duration(99_999)), (false, 60_000));
         assert_eq!(g.apply(&batch(true, &[true]), 100_000), Change::Refired);
         assert_eq!((g.firing, g.resolved_at, g.first_seen, g.updates), (true, None, 100_000, 4));
+        assert!(g.resolve_by_hand(100_500) && !g.firing && !g.resolve_by_hand(100_600));
+    }
+
+    #[test]
+    fn configured_label_keys_regroup_a_batch() {
+        let mut b = batch(true, &[true]);
+        b.labels.insert("service".into(), "api".into());
+        b.regroup(&[]);
+        assert!(b.group_key.starts_with("{}"));
+        b.regroup(&["service".into(), "team".into()]);
+        assert_eq!(b.group_key, "labels:service=api,team=");
     }
 }

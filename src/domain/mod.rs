@@ -2,6 +2,7 @@
 //! the port traits. Nothing here imports a platform, database or LLM crate; time is always an argument.
 
 pub mod alert;
+pub mod alert_actions;
 pub mod approval;
 pub mod desk;
 pub mod event;

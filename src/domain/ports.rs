@@ -175,16 +175,28 @@ pub struct Commit {
     pub audit: Vec<AuditEntry>,
     /// A sign-off request created (its card is this commit's first outbox row) or changed (version-checked).
     pub approval: Option<ApprovalWrite>,
-    /// An alert group created or changed; `card_is_first` = the group's card is this commit's first outbox row.
+    /// An alert group created or changed.
     pub alert: Option<AlertWrite>,
+    /// A channel's storm card started or folded into.
+    pub storm: Option<StormWrite>,
     pub now: Millis,
 }
 
 #[derive(Debug, Clone)]
 pub struct AlertWrite {
+    /// Version-checked: two batches for one group cannot both win.
     pub group: super::alert::AlertGroup,
-    pub insert: bool,
-    pub card_is_first: bool,
+    /// The group's new card is this commit's outbox row at this index.
+    pub card_index: Option<usize>,
+    /// The storm card it folds into is this commit's outbox row at this index.
+    pub storm_index: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct StormWrite {
+    pub storm: super::alert::AlertStorm,
+    /// A new storm card: this commit's outbox row at this index.
+    pub card_index: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -284,12 +296,24 @@ pub trait ApprovalStore: Send + Sync {
     async fn approvals_due(&self, now: Millis) -> Result<Vec<Approval>, StoreError>;
 }
 
-/// Alert groups (written through [`Commit::alert`]).
+/// Alert groups (created here, changed through [`Commit::alert`]).
 #[async_trait]
 pub trait AlertStore: Send + Sync {
     async fn alert_group(&self, source: &str, key: &str) -> Result<Option<super::alert::AlertGroup>, StoreError>;
+    /// Creates a group (before the commit that posts its card, so the card can name it); `None` if
+    /// another batch created it first.
+    async fn alert_group_create(&self, g: &super::alert::AlertGroup) -> Result<Option<i64>, StoreError>;
+    async fn alert_group_by_id(&self, id: i64) -> Result<Option<super::alert::AlertGroup>, StoreError>;
+    /// The group whose current card is the delivered message `platform_ref`.
+    async fn alert_group_by_card_ref(&self, platform: Platform, platform_ref: &str)
+    -> Result<Option<super::alert::AlertGroup>, StoreError>;
     /// Newest change first.
     async fn alert_groups(&self, firing_only: bool, limit: i64) -> Result<Vec<super::alert::AlertGroup>, StoreError>;
+    /// How many cards were posted in a channel since `since` (the storm budget).
+    async fn alert_cards_since(&self, platform: Platform, channel: &str, since: Millis) -> Result<i64, StoreError>;
+    async fn alert_storm(&self, platform: Platform, channel: &str) -> Result<Option<super::alert::AlertStorm>, StoreError>;
+    /// What a storm card counts, leaving out group `except` (the one being changed).
+    async fn alert_storm_stats(&self, storm_card: i64, except: i64) -> Result<super::alert_actions::StormStats, StoreError>;
 }
 
 /// The append-only audit log.

@@ -23,17 +23,39 @@ struct Http {
     /// The alert webhooks' bearer token; `None` refuses them all.
     token: Option<Arc<String>>,
     token_env: String,
+    /// Sentry's client secret; `None` refuses Sentry's webhooks.
+    sentry_secret: Option<Arc<String>>,
+    sentry_env: String,
 }
 
-pub fn router(pipeline: Pipeline, token: Option<String>) -> Router {
+/// The secrets the hooks check, read from the environment by the caller.
+#[derive(Clone, Default)]
+pub struct HookSecrets {
+    pub token: Option<String>,
+    pub sentry: Option<String>,
+}
+
+impl HookSecrets {
+    /// From the variables `[alerts]` names; empty counts as unset.
+    pub fn from_env(s: &crate::config::Settings) -> HookSecrets {
+        let var = |n: &str| std::env::var(n).ok().filter(|v| !v.is_empty());
+        HookSecrets { token: var(&s.alerts.token_env), sentry: var(&s.alerts.sentry_secret_env) }
+    }
+}
+
+pub fn router(pipeline: Pipeline, secrets: HookSecrets) -> Router {
     let limit = pipeline.settings.http.max_body_bytes;
     let token_env = pipeline.settings.alerts.token_env.clone();
-    let state = Http { pipeline, token: token.map(Arc::new), token_env };
+    let sentry_env = pipeline.settings.alerts.sentry_secret_env.clone();
+    let state = Http { pipeline, token: secrets.token.map(Arc::new), token_env, sentry_secret: secrets.sentry.map(Arc::new), sentry_env };
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics))
         .route("/hooks/alertmanager", post(alertmanager))
+        .route("/hooks/grafana", post(grafana))
+        .route("/hooks/sentry", post(sentry))
+        .route("/hooks/generic", post(generic))
         .layer(DefaultBodyLimit::max(limit))
         .with_state(state)
 }
@@ -42,10 +64,10 @@ pub fn router(pipeline: Pipeline, token: Option<String>) -> Router {
 pub async fn serve(
     listener: tokio::net::TcpListener,
     pipeline: Pipeline,
-    token: Option<String>,
+    secrets: HookSecrets,
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) {
-    let app = router(pipeline, token);
+    let app = router(pipeline, secrets);
     let shutdown = async move {
         let _ = stop.changed().await;
     };
@@ -91,23 +113,75 @@ async fn metrics(State(h): State<Http>) -> Response {
 }
 
 async fn alertmanager(State(h): State<Http>, headers: HeaderMap, body: Bytes) -> Response {
+    bearer_hook(h, "alertmanager", headers, body).await
+}
+
+async fn grafana(State(h): State<Http>, headers: HeaderMap, body: Bytes) -> Response {
+    bearer_hook(h, "grafana", headers, body).await
+}
+
+async fn generic(State(h): State<Http>, headers: HeaderMap, body: Bytes) -> Response {
+    bearer_hook(h, "generic", headers, body).await
+}
+
+/// Alertmanager, Grafana and generic senders present the bearer token.
+async fn bearer_hook(h: Http, source: &str, headers: HeaderMap, body: Bytes) -> Response {
     let Some(token) = &h.token else {
         return refuse(StatusCode::UNAUTHORIZED, format!("alert webhooks are off: set ${} on the opsdesk side", h.token_env));
     };
     let presented = headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
-    if presented != Some(token.as_str()) {
+    if !presented.is_some_and(|p| constant_time_eq(p.as_bytes(), token.as_bytes())) {
         return refuse(StatusCode::UNAUTHORIZED, "missing or wrong bearer token");
     }
-    let batch = match crate::alerts::alertmanager::parse(&body) {
+    accept(h, source, None, body).await
+}
+
+/// Sentry signs the body with the integration's client secret (`Sentry-Hook-Signature`, hex HMAC-SHA256).
+async fn sentry(State(h): State<Http>, headers: HeaderMap, body: Bytes) -> Response {
+    let Some(secret) = &h.sentry_secret else {
+        return refuse(StatusCode::UNAUTHORIZED, format!("Sentry webhooks are off: set ${} on the opsdesk side", h.sentry_env));
+    };
+    let header = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let Some(sig) = header("sentry-hook-signature") else { return refuse(StatusCode::UNAUTHORIZED, "missing Sentry-Hook-Signature") };
+    if !crate::alerts::sentry::verify(secret.as_bytes(), &body, &sig) {
+        return refuse(StatusCode::UNAUTHORIZED, "Sentry-Hook-Signature does not match the body (wrong client secret?)");
+    }
+    let Some(resource) = header("sentry-hook-resource") else { return refuse(StatusCode::BAD_REQUEST, "missing Sentry-Hook-Resource") };
+    if !crate::alerts::sentry::RESOURCES.contains(&resource.as_str()) {
+        // Installation, comment and other resources: nothing to alert on; Sentry must not retry them.
+        return (StatusCode::OK, format!("ignored: resource {resource:?} is not an alert\n")).into_response();
+    }
+    accept(h, "sentry", Some(&resource), body).await
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The inbox key of a stored webhook: `hook:<source>[/<resource>]:<sha256 of the body>`.
+pub fn hook_key(source: &str, resource: Option<&str>, body: &[u8]) -> String {
+    let digest: String = Sha256::digest(body).iter().map(|b| format!("{b:02x}")).collect();
+    match resource {
+        Some(r) => format!("{HOOK_PREFIX}{source}/{r}:{digest}"),
+        None => format!("{HOOK_PREFIX}{source}:{digest}"),
+    }
+}
+
+/// The source and resource a stored webhook's key names.
+pub fn hook_source(key: &str) -> Option<(&str, Option<&str>)> {
+    let (head, _) = key.strip_prefix(HOOK_PREFIX)?.rsplit_once(':')?;
+    Some(head.split_once('/').map_or((head, None), |(s, r)| (s, Some(r))))
+}
+
+/// Validates, stores, answers, then processes: a failure to store is a 503 and the sender retries.
+async fn accept(h: Http, source: &str, resource: Option<&str>, body: Bytes) -> Response {
+    let batch = match crate::alerts::parse(source, resource, &body) {
         Ok(b) => b,
         Err(why) => return refuse(StatusCode::BAD_REQUEST, why),
     };
-    // Stored before the answer: a failure here is a 503 and Alertmanager sends it again.
-    let digest: String = Sha256::digest(&body).iter().map(|b| format!("{b:02x}")).collect();
-    let key = format!("{HOOK_PREFIX}alertmanager:{digest}");
-    let now = crate::clock::now();
+    let key = hook_key(source, resource, &body);
     let payload = String::from_utf8_lossy(&body);
-    match h.pipeline.store.inbox_put(&key, "alertmanager", &payload, now).await {
+    match h.pipeline.store.inbox_put(&key, source, &payload, crate::clock::now()).await {
         Err(e) => return refuse(StatusCode::SERVICE_UNAVAILABLE, format!("not stored, try again: {e}")),
         Ok(InboxPut::Duplicate) => return (StatusCode::OK, "duplicate\n").into_response(),
         // Stored by an earlier delivery and being processed (or left to the sweep after a crash).
@@ -121,4 +195,18 @@ async fn alertmanager(State(h): State<Http>, headers: HeaderMap, body: Bytes) ->
         }
     });
     (StatusCode::ACCEPTED, "stored\n").into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn hook_keys_name_their_source_and_resource() {
+        let k = super::hook_key("sentry", Some("issue"), b"{}");
+        assert_eq!(super::hook_source(&k), Some(("sentry", Some("issue"))));
+        assert_eq!(super::hook_source(&super::hook_key("grafana", None, b"{}")), Some(("grafana", None)));
+        assert_eq!(super::hook_source("slack:C1:1.2"), None);
+        assert!(
+            super::constant_time_eq(b"abc", b"abc") && !super::constant_time_eq(b"abc", b"abd") && !super::constant_time_eq(b"ab", b"abc")
+        );
+    }
 }

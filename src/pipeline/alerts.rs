@@ -1,63 +1,26 @@
-//! Alerts into living cards: a batch creates its group's card, edits it (status, counts, last change)
-//! and adds a line to the card's thread; a resolution says for how long it fired; a re-fire after a
-//! resolution posts one new card that points back. The raw webhook was stored before it was answered.
+//! Alerts into living cards: a batch creates its group's card in the channel its route selects, edits it
+//! (status, counts, last change) and adds a line to the card's thread; a resolution says for how long it
+//! fired; a re-fire after a resolution posts one new card that points back. Over a channel's budget of
+//! new cards per minute, new groups fold into one storm card instead. The raw webhook was stored first.
 
 use super::Pipeline;
+use super::alert_cards::{card, detail, edit, post, storm_card, thread_of_card};
 use crate::commands::human_duration;
-use crate::domain::alert::{AlertBatch, AlertGroup, Change};
-use crate::domain::ports::{AlertWrite, Commit, Outbound, OutboundOp, StoreError, Target};
-use crate::domain::{Card, ChannelRole, Citation, Field, Millis, Platform, Reply};
+use crate::domain::alert::{AlertBatch, AlertGroup, AlertStorm, Change};
+use crate::domain::alert_actions::StormStats;
+use crate::domain::ports::{AlertWrite, Commit, StoreError, StormWrite};
+use crate::domain::{Millis, Platform, Reply};
 
-/// Alert history lines go into the thread of the card with this outbox id; the sender resolves it.
-pub fn thread_of_card(outbox_id: i64) -> String {
-    format!("outbox:{outbox_id}")
-}
-
-fn card(g: &AlertGroup, b: &AlertBatch, now: Millis, note: Option<String>) -> Card {
-    let title = if g.firing {
-        format!("🔥 [{}] {}", g.severity.to_uppercase(), g.title)
-    } else {
-        format!("✅ Resolved after {}: {}", human_duration(g.duration(now)), g.title)
-    };
-    let mut lines: Vec<String> = b.alerts.iter().take(5).map(|a| format!("{} {}", if a.firing { "•" } else { "✓" }, a.summary)).collect();
-    if b.alerts.len() > 5 {
-        lines.push(format!("… and {} more", b.alerts.len() - 5));
-    }
-    if let Some(n) = note {
-        lines.insert(0, n);
-    }
-    let mut citations = vec![];
-    if let Some(r) = &b.runbook_url {
-        citations.push(Citation { title: "Runbook".into(), link: r.clone() });
-    }
-    if let Some(l) = &b.link {
-        citations.push(Citation { title: format!("Open in {}", g.source), link: l.clone() });
-    }
-    Card {
-        title,
-        body: lines.join("\n"),
-        fields: vec![
-            Field { name: "Status".into(), value: if g.firing { "firing".into() } else { "resolved".into() } },
-            Field { name: "Alerts".into(), value: format!("{} firing, {} resolved", g.firing_count, g.resolved_count) },
-            Field { name: "Severity".into(), value: g.severity.clone() },
-            Field { name: "Since".into(), value: format!("{} ago", human_duration(now - g.first_seen)) },
-        ],
-        citations,
-        buttons: vec![],
-        footer: Some(format!("{} · group {} · update {}", g.source, g.id, g.updates)),
-    }
-}
+/// The storm budget's window.
+const MINUTE: Millis = 60_000;
 
 impl Pipeline {
-    /// Where alert cards go: the first channel with the `alerts` role.
-    fn alerts_channel(&self) -> Option<(Platform, String)> {
-        self.settings.channels.iter().find(|c| c.role == ChannelRole::Alerts).map(|c| (c.platform, c.id.clone()))
-    }
-
     /// Applies one batch; retried on a concurrent change to the same group.
     pub async fn on_alert_batch(&self, b: &AlertBatch, inbox_key: Option<String>, now: Millis) -> Result<Vec<i64>, StoreError> {
+        let mut b = b.clone();
+        b.regroup(self.settings.alerts.group_by.get(&b.source).map_or(&[][..], Vec::as_slice));
         for _ in 0..5 {
-            match self.apply_alert_batch(b, inbox_key.clone(), now).await {
+            match self.apply_alert_batch(&b, inbox_key.clone(), now).await {
                 Err(StoreError::Conflict(_)) => continue,
                 Err(StoreError::AlreadyProcessed(_)) => return Ok(vec![]), // another task handled this webhook
                 other => return other,
@@ -66,58 +29,108 @@ impl Pipeline {
         Err(StoreError::Conflict(format!("alert group {} kept changing", b.group_key)))
     }
 
+    /// Whether a Run runbook button belongs on this group's card.
+    pub(super) fn has_runbook(&self, g: &AlertGroup) -> bool {
+        self.settings.alerts.runbooks.contains_key(g.alertname())
+    }
+
     async fn apply_alert_batch(&self, b: &AlertBatch, inbox_key: Option<String>, now: Millis) -> Result<Vec<i64>, StoreError> {
-        let (platform, channel) = self.alerts_channel().unwrap_or((Platform::Console, String::new()));
-        let post = |card: Card, thread: Option<String>| Outbound {
-            thread_title: Some(b.title.clone()),
-            platform,
-            channel: channel.clone(),
-            thread,
-            op: OutboundOp::Post,
-            reply: Reply::Card(card),
-        };
-        let mut c = Commit { inbox_key, now, ..Default::default() };
-        let (group, insert, card_is_first) = match self.store.alert_group(&b.source, &b.group_key).await? {
-            None => {
-                let g = AlertGroup::new(b, platform, &channel, now);
-                c.outbox.push(post(card(&g, b, now, None), None));
-                (g, true, true)
-            }
+        let (mut quiet_for, mut earlier) = (0, 0);
+        let (mut g, change) = match self.store.alert_group(&b.source, &b.group_key).await? {
             Some(mut g) => {
-                let before = g.duration(now);
-                match g.apply(b, now) {
-                    Change::Refired => {
-                        let note = format!("🔁 Firing again; it was resolved after {} (earlier card above).", human_duration(before));
-                        c.outbox.push(post(card(&g, b, now, Some(note)), None));
-                        (g, false, true)
-                    }
-                    change => {
-                        if let Some(id) = g.card {
-                            let line = match change {
-                                Change::Resolved => format!("✅ Resolved after {}", human_duration(g.duration(now))),
-                                _ => format!("🔥 {} firing, {} resolved", g.firing_count, g.resolved_count),
-                            };
-                            let edit = Outbound {
-                                thread_title: None,
-                                platform: g.platform,
-                                channel: g.channel.clone(),
-                                thread: None,
-                                op: OutboundOp::Update { target: Target::Outbox(id) },
-                                reply: Reply::Card(card(&g, b, now, None)),
-                            };
-                            c.outbox.push(edit);
-                            c.outbox.push(Outbound { reply: Reply::text(line), ..post(Card::default(), Some(thread_of_card(id))) });
-                        }
-                        (g, false, false)
-                    }
+                quiet_for = g.resolved_at.map_or(0, |r| now - r);
+                earlier = g.duration(now);
+                let change = g.apply(b, now);
+                (g, change)
+            }
+            None => {
+                let s = &self.settings;
+                let (platform, channel) = s.alerts.route(s, &b.source, &b.labels).unwrap_or((Platform::Console, String::new()));
+                let g = AlertGroup::new(b, platform, &channel, now);
+                match self.store.alert_group_create(&g).await? {
+                    Some(id) => (AlertGroup { id, ..g }, Change::New),
+                    None => return Err(StoreError::Conflict(format!("alert group {} was created concurrently", b.group_key))),
                 }
             }
         };
-        if channel.is_empty() {
-            c.outbox.clear(); // nowhere to post: the group is still recorded and listed
-            tracing::warn!(group = %b.group_key, "an alert arrived but no channel has the alerts role");
+        g.detail = detail(&g, b, None, &[]);
+        let mut c = Commit { inbox_key, now, ..Default::default() };
+        let mut w = AlertWrite { group: g.clone(), card_index: None, storm_index: None };
+        let never_shown = g.card.is_none() && g.storm.is_none();
+        if g.channel.is_empty() {
+            tracing::warn!(group = %b.group_key, "an alert arrived but no route or channel with the alerts role takes it");
+        } else if change == Change::New || (never_shown && g.firing) {
+            self.surface(&mut c, &mut w, &mut g, b, None, now).await?;
+        } else if change == Change::Refired && !g.silenced(now) {
+            let (quiet, fired) = (human_duration(quiet_for), human_duration(earlier));
+            let note = format!("🔁 Firing again {quiet} after it resolved; it had fired for {fired} (see the earlier card above).");
+            self.surface(&mut c, &mut w, &mut g, b, Some(note), now).await?;
+        } else if let Some(id) = g.card {
+            c.outbox.push(edit(g.platform, &g.channel, id, card(&g, self.has_runbook(&g), now)));
+            // While silenced the card stays current but its thread stays quiet.
+            if !g.silenced(now) {
+                let line = match change {
+                    Change::Resolved => format!("✅ Resolved after {}", human_duration(g.duration(now))),
+                    _ => format!("🔥 {} firing, {} resolved", g.firing_count, g.resolved_count),
+                };
+                c.outbox.push(post(g.platform, &g.channel, Some(thread_of_card(id)), &g.title, Reply::text(line)));
+            }
+        } else if let Some(storm) = g.storm {
+            let stats = self.store.alert_storm_stats(storm, g.id).await?.with(&g);
+            let started =
+                self.store.alert_storm(g.platform, &g.channel).await?.filter(|s| s.card == storm).map_or(g.first_seen, |s| s.started);
+            c.outbox.push(edit(g.platform, &g.channel, storm, storm_card(&stats, started, now)));
         }
-        c.alert = Some(AlertWrite { group, insert, card_is_first: card_is_first && !channel.is_empty() });
+        w.group = g;
+        c.alert = Some(w);
         self.commit(c).await
+    }
+
+    /// Shows a group that needs a new card: its own card within the channel's budget, else folded into
+    /// the channel's storm card (started when there is none).
+    async fn surface(
+        &self,
+        c: &mut Commit,
+        w: &mut AlertWrite,
+        g: &mut AlertGroup,
+        b: &AlertBatch,
+        note: Option<String>,
+        now: Millis,
+    ) -> Result<(), StoreError> {
+        let budget = self.settings.alerts.new_cards_per_minute;
+        if self.store.alert_cards_since(g.platform, &g.channel, now - MINUTE).await? < budget {
+            let related = self.related(g).await?;
+            g.carded_at = Some(now);
+            g.storm = None;
+            g.detail = detail(g, b, note, &related);
+            w.card_index = Some(c.outbox.len());
+            c.outbox.push(post(g.platform, &g.channel, None, &g.title, card(g, self.has_runbook(g), now)));
+            return Ok(());
+        }
+        g.card = None;
+        g.carded_at = None;
+        match self.store.alert_storm(g.platform, &g.channel).await?.filter(|s| s.active(now)) {
+            Some(st) => {
+                g.storm = Some(st.card);
+                let stats = self.store.alert_storm_stats(st.card, g.id).await?.with(g);
+                c.outbox.push(edit(g.platform, &g.channel, st.card, storm_card(&stats, st.started, now)));
+                c.storm = Some(StormWrite { storm: AlertStorm { last_fold: now, ..st }, card_index: None });
+            }
+            None => {
+                let title = "Alert storm".to_string();
+                w.storm_index = Some(c.outbox.len());
+                c.outbox.push(post(g.platform, &g.channel, None, &title, storm_card(&StormStats::default().with(g), now, now)));
+                let storm = AlertStorm { platform: g.platform, channel: g.channel.clone(), card: 0, started: now, last_fold: now };
+                c.storm = Some(StormWrite { storm, card_index: w.storm_index });
+            }
+        }
+        Ok(())
+    }
+
+    /// Other groups firing now that share a service, team, job or instance with this one.
+    pub(super) async fn related(&self, g: &AlertGroup) -> Result<Vec<AlertGroup>, StoreError> {
+        const KEYS: [&str; 5] = ["service", "team", "job", "instance", "project"];
+        let shared = |o: &AlertGroup| KEYS.iter().any(|k| g.labels.get(*k).is_some_and(|v| o.labels.get(*k) == Some(v)));
+        Ok(self.store.alert_groups(true, 200).await?.into_iter().filter(|o| o.id != g.id && shared(o)).collect())
     }
 }

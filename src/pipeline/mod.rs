@@ -1,6 +1,9 @@
 //! The pipeline: inbox (persist + dedup) → route by channel role and event kind → desk decision →
 //! one atomic commit (ticket, conversation, outbox, audit, inbox marked processed).
 
+mod alert_actions;
+mod alert_cards;
+pub use alert_cards::thread_of_card;
 mod alerts;
 mod approvals;
 pub use approvals::{ApprovalRequest, action_hash};
@@ -116,6 +119,9 @@ impl Pipeline {
                 EventKind::ButtonClicked { action, value, message, input } if action.starts_with("approval.") => {
                     self.on_approval_click(ev, action, value, input.as_deref(), now).await
                 }
+                EventKind::ButtonClicked { action, value, .. } if action.starts_with("alert.") => {
+                    self.on_alert_click(ev, action, value, now).await
+                }
                 EventKind::ButtonClicked { action, message, .. } if action.starts_with("desk.") => {
                     self.on_team_click(ev, action, message, now).await
                 }
@@ -143,9 +149,9 @@ impl Pipeline {
         let pending = self.store.inbox_unprocessed(older_than, 500).await?;
         let n = pending.len();
         for (key, payload) in pending {
-            if key.starts_with("hook:alertmanager:") {
+            if let Some((source, resource)) = crate::http::hook_source(&key) {
                 // A stored alert webhook (validated when it was accepted).
-                let result = match crate::alerts::alertmanager::parse(payload.as_bytes()) {
+                let result = match crate::alerts::parse(source, resource, payload.as_bytes()) {
                     Ok(batch) => self.on_alert_batch(&batch, Some(key.clone()), now).await.map(|_| ()).map_err(|e| e.to_string()),
                     Err(e) => Err(e),
                 };

@@ -2,7 +2,7 @@
 //! Leases expire, so a sender that crashes mid-delivery loses nothing: another claims the row again.
 
 use super::{Backend, SqlStore, db_err};
-use crate::domain::ports::{Outbound, OutboxItem, OutboxStore, StoreError};
+use crate::domain::ports::{Outbound, OutboundOp, OutboxItem, OutboxStore, StoreError};
 use crate::domain::{Millis, Platform};
 use async_trait::async_trait;
 
@@ -28,7 +28,44 @@ fn claim_sql(backend: Backend) -> String {
     }
 }
 
-pub(super) const INSERT_OUTBOX: &str = "INSERT INTO outbox (platform, channel, body, state, attempts, not_before, created_at) VALUES ($1, $2, $3, 'pending', 0, $4, $4) RETURNING id";
+/// An edit of a message supersedes a pending edit of the same message (an alert storm edits its card
+/// thousands of times; only the latest content is worth sending).
+fn supersede_key(o: &Outbound) -> Option<String> {
+    match &o.op {
+        OutboundOp::Update { target } => Some(format!("{}:{}:{}", o.platform.as_str(), o.channel, serde_json::to_string(target).ok()?)),
+        _ => None,
+    }
+}
+
+/// Inserts one row inside a transaction, or folds an edit into a pending edit of the same message.
+pub(super) async fn insert(conn: &mut sqlx::AnyConnection, o: &Outbound, now: Millis) -> Result<i64, StoreError> {
+    let body = serde_json::to_string(o).map_err(|e| StoreError::Other(e.to_string()))?;
+    let key = supersede_key(o);
+    if let Some(k) = &key {
+        let folded: Option<i64> =
+            sqlx::query_scalar("UPDATE outbox SET body = $1 WHERE supersede = $2 AND state = 'pending' AND attempts = 0 RETURNING id")
+                .bind(&body)
+                .bind(k)
+                .fetch_optional(&mut *conn)
+                .await
+                .map_err(db_err)?;
+        if let Some(id) = folded {
+            return Ok(id);
+        }
+    }
+    sqlx::query_scalar(
+        "INSERT INTO outbox (platform, channel, body, state, attempts, not_before, created_at, supersede) \
+         VALUES ($1, $2, $3, 'pending', 0, $4, $4, $5) RETURNING id",
+    )
+    .bind(o.platform.as_str())
+    .bind(&o.channel)
+    .bind(body)
+    .bind(now)
+    .bind(key)
+    .fetch_one(conn)
+    .await
+    .map_err(db_err)
+}
 
 #[async_trait]
 impl OutboxStore for SqlStore {

@@ -1,10 +1,11 @@
 //! Tickets, their messages and customers; `commit` applies one handled event atomically.
 
 use super::audit::insert_audit;
-use super::outbox::INSERT_OUTBOX;
 use super::rows::{TICKET_COLUMNS, TicketRow};
 use super::{Backend, SqlStore, db_err};
-use crate::domain::ports::{ApprovalWrite, Commit, Customer, StoreError, ThreadKey, TicketFilter, TicketMessage, TicketStore, TierStats};
+use crate::domain::ports::{
+    ApprovalWrite, Commit, Customer, OutboundOp, StoreError, ThreadKey, TicketFilter, TicketMessage, TicketStore, TierStats,
+};
 use crate::domain::{Millis, Platform, Ticket, TicketState};
 use async_trait::async_trait;
 
@@ -143,8 +144,15 @@ impl TicketStore for SqlStore {
     async fn commit(&self, c: Commit) -> Result<Vec<i64>, StoreError> {
         let _w = self.write_guard().await;
         match self.kind() {
-            // Approvals are rare; their commits take the portable path on SQLite too.
-            Backend::Sqlite if c.approval.is_none() && c.alert.is_none() => super::commit_sqlite::commit(self.pool(), &c).await,
+            // Approvals, alerts and edits (which supersede pending edits) take the portable path on SQLite too.
+            Backend::Sqlite
+                if c.approval.is_none()
+                    && c.alert.is_none()
+                    && c.storm.is_none()
+                    && !c.outbox.iter().any(|o| matches!(o.op, OutboundOp::Update { .. })) =>
+            {
+                super::commit_sqlite::commit(self.pool(), &c).await
+            }
             _ => commit_tx(self.pool(), &c).await,
         }
     }
@@ -210,16 +218,7 @@ async fn commit_tx(pool: &sqlx::AnyPool, c: &Commit) -> Result<Vec<i64>, StoreEr
     }
     let mut ids = Vec::with_capacity(c.outbox.len());
     for o in &c.outbox {
-        let body = serde_json::to_string(o).map_err(|e| StoreError::Other(e.to_string()))?;
-        let id: i64 = sqlx::query_scalar(INSERT_OUTBOX)
-            .bind(o.platform.as_str())
-            .bind(&o.channel)
-            .bind(body)
-            .bind(c.now)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(db_err)?;
-        ids.push(id);
+        ids.push(super::outbox::insert(&mut tx, o, c.now).await?);
     }
     match &c.approval {
         Some(ApprovalWrite::Insert(a)) => {
@@ -230,16 +229,22 @@ async fn commit_tx(pool: &sqlx::AnyPool, c: &Commit) -> Result<Vec<i64>, StoreEr
         Some(ApprovalWrite::Update(a)) => super::approvals::update(&mut tx, a).await?,
         None => {}
     }
+    if let Some(w) = &c.storm {
+        let mut st = w.storm.clone();
+        if let Some(i) = w.card_index {
+            st.card = ids[i];
+        }
+        super::alerts::put_storm(&mut tx, &st).await?;
+    }
     if let Some(w) = &c.alert {
         let mut g = w.group.clone();
-        if w.card_is_first {
-            g.card = ids.first().copied().or(g.card);
+        if let Some(i) = w.card_index {
+            g.card = Some(ids[i]);
         }
-        if w.insert {
-            super::alerts::insert(&mut tx, &g).await?;
-        } else {
-            super::alerts::update(&mut tx, &g).await?;
+        if let Some(i) = w.storm_index {
+            g.storm = Some(ids[i]);
         }
+        super::alerts::update(&mut tx, &g).await?;
     }
     for (ticket_id, m) in &c.messages {
         sqlx::query("INSERT INTO ticket_messages (ticket_id, author_kind, author, text, created_at) VALUES ($1, $2, $3, $4, $5)")

@@ -15,11 +15,13 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-fn fixture(name: &str) -> Vec<u8> {
+pub fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/alerts").join(name)).unwrap()
 }
 
-fn settings() -> Settings {
+pub const SENTRY_SECRET: &str = "sentry-client-secret";
+
+pub fn settings() -> Settings {
     let mut s = support::settings();
     s.channels.push(ChannelSettings { platform: Platform::Slack, id: "CALERTS".into(), role: ChannelRole::Alerts });
     s.http.max_body_bytes = 64 * 1024;
@@ -46,19 +48,25 @@ fn every_alertmanager_body_parses_into_a_batch() {
     assert!(firing.firing && firing.title.starts_with("Http5xxRatioHigh") && firing.runbook_url.is_some(), "{firing:?}");
 }
 
-async fn serve(p: Pipeline, token: Option<&str>) -> String {
+pub async fn serve(p: Pipeline, token: Option<&str>) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let app = opsdesk::http::router(p, token.map(String::from));
+    let secrets = opsdesk::http::HookSecrets { token: token.map(String::from), sentry: Some(SENTRY_SECRET.into()) };
+    let app = opsdesk::http::router(p, secrets);
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     format!("http://{addr}")
 }
 
-async fn post(url: &str, token: Option<&str>, body: Vec<u8>) -> (u16, String) {
+pub async fn post(url: &str, token: Option<&str>, body: Vec<u8>) -> (u16, String) {
+    let headers: Vec<(&str, String)> = token.map(|t| ("authorization", format!("Bearer {t}"))).into_iter().collect();
+    post_with(url, &headers, body).await
+}
+
+pub async fn post_with(url: &str, headers: &[(&str, String)], body: Vec<u8>) -> (u16, String) {
     let client: Client<_, Full<bytes::Bytes>> = Client::builder(TokioExecutor::new()).build_http();
     let mut req = http::Request::post(url).header("content-type", "application/json");
-    if let Some(t) = token {
-        req = req.header("authorization", format!("Bearer {t}"));
+    for (k, v) in headers {
+        req = req.header(*k, v);
     }
     let resp = client.request(req.body(Full::new(bytes::Bytes::from(body))).unwrap()).await.unwrap();
     let status = resp.status().as_u16();
@@ -70,6 +78,17 @@ async fn get(url: &str) -> (u16, String) {
     let resp = client.get(url.parse().unwrap()).await.unwrap();
     let status = resp.status().as_u16();
     (status, String::from_utf8_lossy(&resp.into_body().collect().await.unwrap().to_bytes()).into_owned())
+}
+
+/// Waits (a few seconds at most) until the hooks' background processing has handled every stored webhook.
+pub async fn wait_processed(store: &Arc<dyn Store>) {
+    for _ in 0..500 {
+        if store.inbox_unprocessed(i64::MAX, 1).await.unwrap().is_empty() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("stored webhooks were not processed: {:?}", store.inbox_unprocessed(i64::MAX, 10).await.unwrap());
 }
 
 #[tokio::test]
@@ -93,12 +112,7 @@ async fn the_hook_authenticates_limits_validates_and_stores_before_answering() {
 
     let (status, _) = post(&hook, Some("s3cret"), body.clone()).await;
     assert_eq!(status, 202);
-    for _ in 0..200 {
-        if store.inbox_unprocessed(i64::MAX, 1).await.unwrap().is_empty() {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
+    wait_processed(&store).await;
     assert_eq!(post(&hook, Some("s3cret"), body.clone()).await, (200, "duplicate\n".into()), "a resend of the same body is recognised");
     let groups = store.alert_groups(true, 10).await.unwrap();
     assert_eq!(groups.len(), 1);
@@ -158,7 +172,11 @@ async fn a_group_is_one_card_edited_in_place_with_its_history_in_the_thread() {
         deliver().await;
         let again = chat.sent().last().unwrap().clone();
         assert!(matches!(again.msg.op, OutboundOp::Post) && again.msg.thread.is_none());
-        assert!(again.msg.reply.plain().contains("🔁 Firing again; it was resolved after 12m"), "{}", again.msg.reply.plain());
+        assert!(
+            again.msg.reply.plain().contains("🔁 Firing again 8m after it resolved; it had fired for 12m"),
+            "{}",
+            again.msg.reply.plain()
+        );
         let g = store.alert_group("alertmanager", &firing.group_key).await.unwrap().unwrap();
         assert_eq!((g.firing, g.updates), (true, 3));
 

@@ -3,6 +3,9 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod alert_actions;
+mod alert_sources;
+mod alert_storm;
 mod alerts;
 mod approvals;
 mod cli;

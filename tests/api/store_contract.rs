@@ -76,6 +76,7 @@ async fn commit_is_atomic_and_versioned() {
                 audit: vec![audit],
                 approval: None,
                 alert: None,
+                storm: None,
                 now: 5,
             })
             .await
@@ -287,6 +288,34 @@ async fn cursors_only_move_forward() {
         s.cursor_advance(Platform::Discord, "100", 1_300_000_000_000_000_000).await.unwrap();
         assert_eq!(s.cursor(Platform::Discord, "100").await.unwrap(), Some(1_300_000_000_000_000_000));
         assert_eq!(s.cursor(Platform::Slack, "100").await.unwrap(), None, "per platform");
+        db.cleanup().await;
+    }
+}
+
+/// Edits of one message supersede each other while pending (an alert storm edits its card thousands of
+/// times); once a sender holds the row, a new edit queues behind it.
+#[tokio::test]
+async fn pending_edits_of_one_message_supersede_each_other() {
+    for db in support::backends().await {
+        let s = &db.store;
+        let edit = |text: &str, target: i64| Outbound {
+            thread_title: None,
+            platform: Platform::Slack,
+            channel: "C1".into(),
+            thread: None,
+            op: OutboundOp::Update { target: Target::Outbox(target) },
+            reply: Reply::text(text),
+        };
+        let one = |o: Outbound| Commit { outbox: vec![o], now: 1, ..Default::default() };
+        let a = s.commit(one(edit("v1", 7))).await.unwrap()[0];
+        let b = s.commit(one(edit("v2", 7))).await.unwrap()[0];
+        let other = s.commit(one(edit("x", 8))).await.unwrap()[0];
+        assert_eq!(a, b, "{}", db.url);
+        assert_ne!(a, other);
+        let claimed = s.outbox_claim("probe", 2, 60_000, 10).await.unwrap();
+        assert_eq!(claimed.iter().map(|i| i.msg.reply.plain()).collect::<Vec<_>>(), ["v2", "x"], "{}", db.url);
+        let c = s.commit(one(edit("v3", 7))).await.unwrap()[0];
+        assert!(c > a, "a row being sent is not rewritten ({})", db.url);
         db.cleanup().await;
     }
 }

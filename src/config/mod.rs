@@ -7,8 +7,11 @@ use figment::providers::{Env, Format, Toml};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
+mod alerts;
+pub use alerts::{AlertRoute, AlertSettings};
+
 /// The documented defaults, compiled in so opsdesk runs with zero configuration anywhere.
-pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
+pub const DEFAULT_TOML: &str = include_str!("../../config/default.toml");
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -140,12 +143,6 @@ impl std::fmt::Debug for SlackTokens {
 pub struct HttpSettings {
     pub addr: String,
     pub max_body_bytes: usize,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AlertSettings {
-    pub token_env: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -340,15 +337,17 @@ impl Settings {
         if let Some((name, _)) = self.runbooks.iter().find(|(_, r)| r.argv.is_empty()) {
             return bad(&format!("runbooks.{name}.argv"), "must name a program");
         }
+        self.alerts.validate(self).map_err(ConfigError::Invalid)?;
         if self.slack.ping_interval_secs == 0 || self.slack.ping_failures == 0 {
             return bad("slack.ping_interval_secs / slack.ping_failures", "must be positive");
         }
         Ok(())
     }
 
-    /// The role configured for a channel, if any.
+    /// The role configured for a channel, if any; a channel alert routes send cards to counts as `alerts`.
     pub fn channel_role(&self, platform: Platform, channel: &str) -> Option<ChannelRole> {
-        self.channels.iter().find(|c| c.platform == platform && c.id == channel).map(|c| c.role)
+        let routed = || self.alerts.routes.iter().any(|r| r.platform == platform && r.channel == channel).then_some(ChannelRole::Alerts);
+        self.channels.iter().find(|c| c.platform == platform && c.id == channel).map(|c| c.role).or_else(routed)
     }
 
     /// The first channel with `role` on `platform`.
@@ -394,5 +393,4 @@ pub fn redact_url(url: &str) -> String {
 }
 
 #[cfg(test)]
-#[path = "config_tests.rs"]
 mod tests;

@@ -1,0 +1,83 @@
+//! Alertmanager's silence API (v2): a Silence button creates a silence from the group's labels for a
+//! bounded time and records its id; Unsilence expires it. Errors say what Alertmanager answered.
+
+use crate::domain::Millis;
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+pub struct Alertmanager {
+    pub base_url: String,
+    pub timeout: Duration,
+}
+
+fn rfc3339(ms: Millis) -> String {
+    chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+impl Alertmanager {
+    async fn call(&self, method: &str, path: &str, body: Option<String>) -> Result<(u16, String), String> {
+        crate::telemetry::install_tls_provider();
+        let https = hyper_rustls::HttpsConnectorBuilder::new().with_webpki_roots().https_or_http().enable_http1().build();
+        let client: Client<_, Full<bytes::Bytes>> = Client::builder(TokioExecutor::new()).build(https);
+        let url = format!("{}/api/v2{path}", self.base_url.trim_end_matches('/'));
+        let req = http::Request::builder()
+            .method(method)
+            .uri(&url)
+            .header("content-type", "application/json")
+            .body(Full::new(bytes::Bytes::from(body.unwrap_or_default())))
+            .map_err(|e| format!("bad Alertmanager URL {url:?}: {e}"))?;
+        let resp = match tokio::time::timeout(self.timeout, client.request(req)).await {
+            Err(_) => return Err(format!("Alertmanager did not answer within {} s", self.timeout.as_secs())),
+            Ok(Err(e)) => return Err(format!("could not reach Alertmanager at {}: {e}", self.base_url)),
+            Ok(Ok(r)) => r,
+        };
+        let status = resp.status().as_u16();
+        let text = resp.into_body().collect().await.map(|b| String::from_utf8_lossy(&b.to_bytes()).into_owned()).unwrap_or_default();
+        Ok((status, text))
+    }
+
+    /// Creates a silence matching `labels` exactly from `now` to `until`; returns its id.
+    pub async fn silence(
+        &self,
+        labels: &BTreeMap<String, String>,
+        now: Millis,
+        until: Millis,
+        by: &str,
+        comment: &str,
+    ) -> Result<String, String> {
+        if labels.is_empty() {
+            return Err("the group has no labels to silence by".into());
+        }
+        let matchers: Vec<_> =
+            labels.iter().map(|(k, v)| serde_json::json!({"name": k, "value": v, "isRegex": false, "isEqual": true})).collect();
+        let body = serde_json::json!({
+            "matchers": matchers, "startsAt": rfc3339(now), "endsAt": rfc3339(until), "createdBy": by, "comment": comment,
+        });
+        let (status, text) = self.call("POST", "/silences", Some(body.to_string())).await?;
+        if status != 200 {
+            return Err(format!("Alertmanager refused the silence (HTTP {status}): {}", crate::exec::tail(&text, 300)));
+        }
+        let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("Alertmanager's answer is not JSON: {e}"))?;
+        v.get("silenceID").and_then(|i| i.as_str()).map(String::from).ok_or_else(|| "Alertmanager's answer has no silenceID".into())
+    }
+
+    /// Expires a silence; one that is already gone counts as lifted.
+    pub async fn expire(&self, id: &str) -> Result<(), String> {
+        let (status, text) = self.call("DELETE", &format!("/silence/{id}"), None).await?;
+        match status {
+            200 | 404 => Ok(()),
+            _ => Err(format!("Alertmanager did not lift silence {id} (HTTP {status}): {}", crate::exec::tail(&text, 300))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn times_are_rfc3339_in_utc() {
+        assert_eq!(super::rfc3339(1_700_000_000_123), "2023-11-14T22:13:20.123Z");
+    }
+}
