@@ -15,7 +15,7 @@ const CUSTOMER: u64 = 2001;
 const ADMIN: u64 = 1001;
 const OPS_ROLE: u64 = 777;
 
-fn settings(fake: &FakeDiscord) -> Settings {
+pub fn settings(fake: &FakeDiscord) -> Settings {
     let mut s = support::settings();
     s.discord.api_url = fake.api_url();
     s.discord.gateway_url = fake.gateway_url();
@@ -32,13 +32,17 @@ fn settings(fake: &FakeDiscord) -> Settings {
 }
 
 async fn start(fake: &FakeDiscord, store: Arc<dyn Store>) -> Runtime {
+    start_with(fake, store, settings(fake)).await
+}
+
+pub async fn start_with(fake: &FakeDiscord, store: Arc<dyn Store>, s: Settings) -> Runtime {
     if std::env::var("TEST_LOG").is_ok() {
         opsdesk::telemetry::init("warn");
     }
     opsdesk::telemetry::install_tls_provider();
     let identifies = fake.identifies();
     let connect = Connect { console: None, slack: None, discord: Some(Secret("fake-token".into())), http: None };
-    let rt = Runtime::start(settings(fake), store, connect).await.expect("runtime starts");
+    let rt = Runtime::start(s, store, connect).await.expect("runtime starts");
     fake.wait_until("IDENTIFY and READY", |f| f.identifies() > identifies).await;
     rt
 }
@@ -58,7 +62,7 @@ async fn rig() -> Rig {
     Rig { fake, rt, store, _db: db }
 }
 
-async fn settle(fake: &FakeDiscord, store: &Arc<dyn Store>) {
+pub async fn settle(fake: &FakeDiscord, store: &Arc<dyn Store>) {
     for _ in 0..600 {
         let idle = store.inbox_unprocessed(i64::MAX, 1).await.unwrap().is_empty() && store.outbox_depth().await.unwrap() == 0;
         if idle {
@@ -72,7 +76,7 @@ async fn settle(fake: &FakeDiscord, store: &Arc<dyn Store>) {
     );
 }
 
-fn button_ids(msg: &Value) -> Vec<String> {
+pub fn button_ids(msg: &Value) -> Vec<String> {
     msg["components"]
         .as_array()
         .map(|rows| {

@@ -15,10 +15,10 @@ const COMMUNITY: &str = "CCOMM";
 const ESCALATIONS: &str = "CESC";
 const QUESTION: &str = "How do I reset my password?";
 
-struct Rig {
-    fake: FakeSlack,
-    rt: Runtime,
-    store: Arc<dyn Store>,
+pub struct Rig {
+    pub fake: FakeSlack,
+    pub rt: Runtime,
+    pub store: Arc<dyn Store>,
     _db: TestDb,
 }
 
@@ -26,7 +26,7 @@ async fn rig() -> Rig {
     rig_with(|_| {}).await
 }
 
-async fn rig_with(tune: impl FnOnce(&mut opsdesk::config::Settings)) -> Rig {
+pub async fn rig_with(tune: impl FnOnce(&mut opsdesk::config::Settings)) -> Rig {
     opsdesk::telemetry::install_tls_provider();
     let fake = FakeSlack::start().await;
     let mut s = support::settings();
@@ -53,7 +53,7 @@ async fn rig_with(tune: impl FnOnce(&mut opsdesk::config::Settings)) -> Rig {
 
 impl Rig {
     /// Waits until every pushed envelope is acked, every stored event processed and the outbox empty.
-    async fn settle(&self) {
+    pub async fn settle(&self) {
         self.fake.wait_until("all envelopes acked", |f| f.unacked() == 0).await;
         for _ in 0..600 {
             let unprocessed = self.store.inbox_unprocessed(i64::MAX, 1).await.unwrap();
@@ -74,7 +74,7 @@ impl Rig {
     }
 
     /// Successful posts in `channel`'s thread `ts`.
-    fn replies_in(&self, channel: &str, ts: &str) -> Vec<Value> {
+    pub fn replies_in(&self, channel: &str, ts: &str) -> Vec<Value> {
         self.fake
             .ok_calls("chat.postMessage")
             .into_iter()

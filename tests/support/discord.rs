@@ -18,6 +18,7 @@ pub const GUILD: u64 = 500;
 pub const TEXT: u64 = 100;
 pub const FORUM: u64 = 200;
 pub const ESCALATIONS: u64 = 300;
+pub const ALERTS: u64 = 400;
 
 #[derive(Debug, Clone)]
 pub struct Call {
@@ -129,6 +130,7 @@ impl FakeDiscord {
             ch.insert(TEXT, channel(TEXT, 0, "community", None));
             ch.insert(FORUM, channel(FORUM, 15, "help-forum", None));
             ch.insert(ESCALATIONS, channel(ESCALATIONS, 0, "escalations", None));
+            ch.insert(ALERTS, channel(ALERTS, 0, "alerts", None));
         }
         let addr = server::serve(inner.clone()).await;
         *inner.addr.lock().unwrap() = addr.to_string();

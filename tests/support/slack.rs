@@ -294,6 +294,11 @@ async fn web_api(
         return (StatusCode::TOO_MANY_REQUESTS, [("retry-after", "1")], axum::Json(r)).into_response();
     }
     let ts = || format!("1700000000.{:06}", s.ts.fetch_add(1, Ordering::SeqCst) + 1);
+    if let Some(why) = invalid_blocks(&body) {
+        let r = json!({"ok": false, "error": "invalid_blocks", "errors": [why]});
+        record(&r);
+        return axum::Json(r).into_response();
+    }
     let reply = match method.as_str() {
         "apps.connections.open" => {
             json!({"ok": true, "url": format!("ws://{}/link/?ticket=t", headers.get("host").and_then(|h| h.to_str().ok()).unwrap_or(""))})
@@ -324,6 +329,26 @@ async fn web_api(
     };
     record(&reply);
     axum::Json(reply).into_response()
+}
+
+/// Slack refuses blocks whose action ids repeat within one block.
+fn invalid_blocks(body: &Value) -> Option<String> {
+    let blocks: Vec<Value> = match &body["blocks"] {
+        Value::String(s) => serde_json::from_str(s).ok()?,
+        Value::Array(a) => a.clone(),
+        _ => return None,
+    };
+    for (i, b) in blocks.iter().enumerate() {
+        let mut seen = std::collections::HashSet::new();
+        for e in b["elements"].as_array().into_iter().flatten() {
+            if let Some(id) = e["action_id"].as_str()
+                && !seen.insert(id)
+            {
+                return Some(format!("action_id {id:?} repeats in block {i} [json-pointer:/blocks/{i}/elements]"));
+            }
+        }
+    }
+    None
 }
 
 async fn socket(State(s): State<Arc<Inner>>, ws: WebSocketUpgrade) -> Response {

@@ -51,10 +51,13 @@ pub fn card_blocks(c: &Card) -> Value {
             .buttons
             .iter()
             .take(BUTTONS_MAX)
-            .map(|b| {
+            .enumerate()
+            .map(|(i, b)| {
                 // A button that asks first carries its question in the action id (opened as a modal on click).
                 let action_id: String = match &b.asks {
                     Some(q) => format!("{}{}{q}", b.action, super::modal::ASK).chars().take(255).collect(),
+                    // Slack wants action ids unique within a block (Silence 30m / 1h / 4h share an action).
+                    None if c.buttons[..i].iter().any(|o| o.action == b.action) => format!("{}{DUP}{i}", b.action),
                     None => b.action.clone(),
                 };
                 let mut v = json!({
@@ -74,6 +77,17 @@ pub fn card_blocks(c: &Card) -> Value {
         blocks.push(json!({"type": "actions", "elements": buttons}));
     }
     Value::Array(blocks)
+}
+
+/// Marks the n-th button of a block that repeats an earlier button's action.
+const DUP: char = '#';
+
+/// The action a button's action id stands for (without the mark that keeps ids unique in a block).
+pub fn action_name(action_id: &str) -> &str {
+    match action_id.rsplit_once(DUP) {
+        Some((a, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => a,
+        _ => action_id,
+    }
 }
 
 /// The message content for a reply: blocks for cards, with the plain rendering as the notification text.
@@ -121,6 +135,22 @@ mod tests {
         assert_eq!(buttons[0]["style"], "primary");
         assert!(buttons[1].get("style").is_none());
         assert!(c.text.unwrap().starts_with("From our docs"));
+    }
+
+    #[test]
+    fn repeated_actions_get_unique_ids_that_read_back_as_the_action() {
+        let b = |v: &str| crate::domain::Button::new(v, "alert.silence", v);
+        let c = Card { buttons: vec![b("30m"), b("1h"), b("4h")], ..Default::default() };
+        let blocks = card_blocks(&c);
+        let ids: Vec<String> = blocks.as_array().unwrap().last().unwrap()["elements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["action_id"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(ids, ["alert.silence", "alert.silence#1", "alert.silence#2"]);
+        assert!(ids.iter().all(|i| action_name(i) == "alert.silence"));
+        assert_eq!(action_name("desk.claim"), "desk.claim");
     }
 
     #[test]

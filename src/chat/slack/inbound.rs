@@ -90,7 +90,7 @@ pub fn from_block_actions(ba: &SlackInteractionBlockActionsEvent, now: Millis) -
         interaction: None,
         at: now,
         kind: EventKind::ButtonClicked {
-            action: action.action_id.0.clone(),
+            action: super::blocks::action_name(&action.action_id.0).to_string(),
             value: action.value.clone().unwrap_or_default(),
             message: card,
             input: None,
