@@ -14,7 +14,8 @@
 //! - [`chat`] — platform adapters: Slack (Socket Mode, Block Kit) and the terminal console.
 //! - [`runtime`] — the running bot: platforms, sender and inbox sweep started and stopped together.
 //! - [`commands`] — `/ops …`, one module per command.
-//! - [`alerts`], [`http`] — alert webhooks parsed into batches, and the HTTP server (hooks, health, metrics).
+//! - [`alerts`], [`http`] — alert webhooks (Alertmanager, Grafana, Sentry, generic) parsed into batches,
+//!   Alertmanager's silence API, and the HTTP server (hooks, health, metrics).
 //! - [`exec`] — what runs after sign-off: allow-listed runbooks and HMAC-signed webhooks.
 //! - [`prompts`] — minijinja templates, built in and overridable from `prompts/`.
 //! - [`config`] — settings from `config/default.toml`, `config/<env>.toml` and `OPSDESK__…`.

@@ -11,7 +11,7 @@ ALTER TABLE alert_groups ADD COLUMN silence_id TEXT;
 -- The card's body and links as the last batch left them (buttons redraw the card around them).
 ALTER TABLE alert_groups ADD COLUMN detail TEXT NOT NULL DEFAULT '{}';
 CREATE INDEX alert_groups_carded ON alert_groups (platform, channel, carded_at);
-CREATE INDEX alert_groups_storm ON alert_groups (storm);
+CREATE INDEX alert_groups_storm ON alert_groups (storm, firing, firing_count);
 CREATE INDEX alert_groups_card ON alert_groups (card);
 
 CREATE TABLE alert_storms (

@@ -127,10 +127,14 @@ impl Pipeline {
         Ok(())
     }
 
-    /// Other groups firing now that share a service, team, job or instance with this one.
+    /// Other groups firing now that share a service, team, job or instance with this one (among the 100
+    /// that changed last; none asked for when the group has none of those labels).
     pub(super) async fn related(&self, g: &AlertGroup) -> Result<Vec<AlertGroup>, StoreError> {
         const KEYS: [&str; 5] = ["service", "team", "job", "instance", "project"];
+        if !KEYS.iter().any(|k| g.labels.contains_key(*k)) {
+            return Ok(vec![]);
+        }
         let shared = |o: &AlertGroup| KEYS.iter().any(|k| g.labels.get(*k).is_some_and(|v| o.labels.get(*k) == Some(v)));
-        Ok(self.store.alert_groups(true, 200).await?.into_iter().filter(|o| o.id != g.id && shared(o)).collect())
+        Ok(self.store.alert_groups(true, 100).await?.into_iter().filter(|o| o.id != g.id && shared(o)).collect())
     }
 }
