@@ -63,8 +63,21 @@ impl Pipeline {
             self.surface(&mut c, &mut w, &mut g, b, None, now).await?;
         } else if change == Change::Refired && !g.silenced(now) {
             let (quiet, fired) = (human_duration(quiet_for), human_duration(earlier));
-            let note = format!("🔁 Firing again {quiet} after it resolved; it had fired for {fired} (see the earlier card above).");
+            let earlier_card = match g.card {
+                Some(id) => self.store.outbox_ref(id).await?.and_then(|r| crate::chat::permalink(&self.settings, g.platform, &g.channel, &r)),
+                None => None,
+            };
+            let note = format!(
+                "🔁 Firing again {quiet} after it resolved; it had fired for {fired} ({}).",
+                if earlier_card.is_some() { "earlier card linked below" } else { "see the earlier card above" }
+            );
             self.surface(&mut c, &mut w, &mut g, b, Some(note), now).await?;
+            if let Some(link) = earlier_card {
+                g.detail.links.push(crate::domain::Citation { title: "Earlier card".into(), link });
+                if let Some(i) = w.card_index {
+                    c.outbox[i].reply = card(&g, self.has_runbook(&g), now);
+                }
+            }
         } else if let Some(id) = g.card {
             c.outbox.push(edit(g.platform, &g.channel, id, card(&g, self.has_runbook(&g), now)));
             // While silenced the card stays current but its thread stays quiet.

@@ -51,6 +51,8 @@ async fn a_routed_alert_group_lives_as_one_card_on_discord() {
     let cards = fake.bot_posts_in(ALERTS);
     assert_eq!(cards.len(), 2, "one new card on re-fire");
     let card2: u64 = cards[1].response["id"].as_str().unwrap().parse().unwrap();
+    let link = format!("https://discord.com/channels/{}/{ALERTS}/{card}", crate::support::discord::GUILD);
+    assert!(cards[1].body.to_string().contains(&link), "the new card links the old one: {}", cards[1].body);
     let ack = button_ids(&cards[1].body).into_iter().find(|b| b.starts_with("alert.ack")).expect("an Acknowledge button");
 
     fake.click(card2, ADMIN, &[], &ack);

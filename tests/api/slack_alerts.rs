@@ -55,6 +55,8 @@ async fn an_alert_group_lives_as_one_card_with_its_history_in_the_thread() {
     assert!(top[1].body["text"].as_str().unwrap().contains("🔥"), "{}", top[1].body);
     assert!(top[1].body["blocks"].to_string().contains("Firing again 5m after it resolved"), "{}", top[1].body);
     let card2 = top[1].response["ts"].as_str().unwrap().to_string();
+    let link = format!("https://slack.com/archives/{ALERTS}/p{}", card_ts.replace('.', ""));
+    assert!(top[1].body["blocks"].to_string().contains(&link), "the new card links the old one: {}", top[1].body);
 
     // A team member clicks Acknowledge, then types `silence 2h` in the thread.
     let g = r.store.alert_group("alertmanager", &firing.group_key).await.unwrap().unwrap();
