@@ -63,7 +63,7 @@ async fn ingest(senders: usize, n: usize) {
     let (p, store, _dir) = build(1_000_000).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/hooks/alertmanager", listener.local_addr().unwrap());
-    let app = opsdesk::http::router(p, opsdesk::http::HookSecrets { token: Some("bench".into()), sentry: None });
+    let app = opsdesk::http::router(p, opsdesk::http::HookSecrets { token: Some("bench".into()), sentry: None, stripe: None });
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     let client: Client<_, Full<bytes::Bytes>> = Client::builder(TokioExecutor::new()).build_http();
     let start = Instant::now();

@@ -16,6 +16,7 @@
 //! - [`commands`] — `/ops …`, one module per command.
 //! - [`alerts`], [`http`] — alert webhooks (Alertmanager, Grafana, Sentry, generic) parsed into batches,
 //!   Alertmanager's silence API, and the HTTP server (hooks, health, metrics).
+//! - [`finance`] — Stripe webhooks into the ledger (signature, events → records) and the finance report.
 //! - [`exec`] — what runs after sign-off: allow-listed runbooks and HMAC-signed webhooks.
 //! - [`prompts`] — minijinja templates, built in and overridable from `prompts/`.
 //! - [`config`] — settings from `config/default.toml`, `config/<env>.toml` and `OPSDESK__…`.
@@ -30,6 +31,7 @@ pub mod commands;
 pub mod config;
 pub mod domain;
 pub mod exec;
+pub mod finance;
 pub mod http;
 pub mod kb;
 pub mod pipeline;

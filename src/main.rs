@@ -9,7 +9,7 @@ use std::process::ExitCode;
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     opsdesk::telemetry::install_tls_provider();
-    let quiet = matches!(cli.cmd, Cmd::Ask { .. } | Cmd::Triage(_) | Cmd::Kb { .. });
+    let quiet = matches!(cli.cmd, Cmd::Ask { .. } | Cmd::Triage(_) | Cmd::Kb { .. } | Cmd::Finance { .. });
     opsdesk::telemetry::init(if quiet { "warn" } else { "opsdesk=info,warn" });
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
@@ -27,6 +27,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Cmd::Ask { text, json } => cli::ask::run(settings, text, *json).await,
         Cmd::Triage(a) => cli::triage::run(&settings, a),
         Cmd::Kb { cmd } => cli::kb::run(&settings, cmd),
+        Cmd::Finance { cmd } => cli::finance::run(&settings, cmd).await,
         Cmd::Migrate => {
             let store = opsdesk::app::open_store(&settings, &settings.store.url).await?;
             println!("database migrated ({:?})", store.kind());

@@ -2,6 +2,7 @@
 
 pub mod ask;
 pub mod doctor;
+pub mod finance;
 pub mod kb;
 pub mod run;
 pub mod triage;
@@ -40,6 +41,11 @@ pub enum Cmd {
     Kb {
         #[command(subcommand)]
         cmd: kb::KbCmd,
+    },
+    /// Finance reports from the Stripe ledger.
+    Finance {
+        #[command(subcommand)]
+        cmd: finance::FinanceCmd,
     },
     /// Create or update the database schema.
     Migrate,

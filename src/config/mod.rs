@@ -10,6 +10,14 @@ use std::path::{Path, PathBuf};
 mod alerts;
 pub use alerts::{AlertRoute, AlertSettings};
 
+/// `[finance]`: the Stripe webhook's signing secret and how old a signature may be.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FinanceSettings {
+    pub stripe_secret_env: String,
+    pub signature_tolerance_secs: i64,
+}
+
 /// The documented defaults, compiled in so opsdesk runs with zero configuration anywhere.
 pub const DEFAULT_TOML: &str = include_str!("../../config/default.toml");
 
@@ -26,6 +34,7 @@ pub struct Settings {
     pub approvals: ApprovalSettings,
     pub http: HttpSettings,
     pub alerts: AlertSettings,
+    pub finance: FinanceSettings,
     #[serde(default)]
     pub runbooks: std::collections::BTreeMap<String, RunbookSettings>,
     #[serde(default)]
@@ -338,6 +347,9 @@ impl Settings {
             return bad(&format!("runbooks.{name}.argv"), "must name a program");
         }
         self.alerts.validate(self).map_err(ConfigError::Invalid)?;
+        if self.finance.signature_tolerance_secs <= 0 {
+            return bad("finance.signature_tolerance_secs", "must be positive");
+        }
         if self.slack.ping_interval_secs == 0 || self.slack.ping_failures == 0 {
             return bad("slack.ping_interval_secs / slack.ping_failures", "must be positive");
         }

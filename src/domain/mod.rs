@@ -6,6 +6,8 @@ pub mod alert_actions;
 pub mod approval;
 pub mod desk;
 pub mod event;
+pub mod finance;
+pub mod finance_report;
 pub mod ports;
 pub mod reply;
 pub mod sla;

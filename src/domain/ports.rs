@@ -316,6 +316,22 @@ pub trait AlertStore: Send + Sync {
     async fn alert_storm_stats(&self, storm_card: i64, except: i64) -> Result<super::alert_actions::StormStats, StoreError>;
 }
 
+/// The finance ledger.
+#[async_trait]
+pub trait FinanceStore: Send + Sync {
+    /// Applies an event's records, queues the messages it causes and marks its inbox row processed,
+    /// atomically; `AlreadyProcessed` if another delivery did first. Returns the outbox ids.
+    async fn finance_apply(
+        &self,
+        event: &str,
+        records: &[super::finance::Record],
+        outbox: &[Outbound],
+        inbox_key: Option<&str>,
+        now: Millis,
+    ) -> Result<Vec<i64>, StoreError>;
+    async fn finance_ledger(&self) -> Result<super::finance::Ledger, StoreError>;
+}
+
 /// The append-only audit log.
 #[async_trait]
 pub trait AuditStore: Send + Sync {
@@ -325,7 +341,7 @@ pub trait AuditStore: Send + Sync {
 
 /// The whole store, one object over SQLite or Postgres.
 #[async_trait]
-pub trait Store: InboxStore + TicketStore + OutboxStore + AuditStore + ApprovalStore + AlertStore {
+pub trait Store: InboxStore + TicketStore + OutboxStore + AuditStore + ApprovalStore + AlertStore + FinanceStore {
     /// The backend's name ("SQLite" or "PostgreSQL").
     fn backend(&self) -> &str;
     async fn ping(&self) -> Result<(), StoreError>;

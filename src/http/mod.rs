@@ -16,6 +16,8 @@ use std::sync::Arc;
 
 /// The inbox key prefix of stored webhooks (the sweep re-processes them like chat events).
 pub const HOOK_PREFIX: &str = "hook:";
+/// Stripe events are keyed by their event id: a redelivery with another signature is still a duplicate.
+pub const STRIPE_PREFIX: &str = "stripe:";
 
 #[derive(Clone)]
 struct Http {
@@ -26,6 +28,8 @@ struct Http {
     /// Sentry's client secret; `None` refuses Sentry's webhooks.
     sentry_secret: Option<Arc<String>>,
     sentry_env: String,
+    /// Stripe's endpoint signing secret; `None` refuses Stripe's webhooks.
+    stripe_secret: Option<Arc<String>>,
 }
 
 /// The secrets the hooks check, read from the environment by the caller.
@@ -33,13 +37,14 @@ struct Http {
 pub struct HookSecrets {
     pub token: Option<String>,
     pub sentry: Option<String>,
+    pub stripe: Option<String>,
 }
 
 impl HookSecrets {
     /// From the variables `[alerts]` names; empty counts as unset.
     pub fn from_env(s: &crate::config::Settings) -> HookSecrets {
         let var = |n: &str| std::env::var(n).ok().filter(|v| !v.is_empty());
-        HookSecrets { token: var(&s.alerts.token_env), sentry: var(&s.alerts.sentry_secret_env) }
+        HookSecrets { token: var(&s.alerts.token_env), sentry: var(&s.alerts.sentry_secret_env), stripe: var(&s.finance.stripe_secret_env) }
     }
 }
 
@@ -47,7 +52,14 @@ pub fn router(pipeline: Pipeline, secrets: HookSecrets) -> Router {
     let limit = pipeline.settings.http.max_body_bytes;
     let token_env = pipeline.settings.alerts.token_env.clone();
     let sentry_env = pipeline.settings.alerts.sentry_secret_env.clone();
-    let state = Http { pipeline, token: secrets.token.map(Arc::new), token_env, sentry_secret: secrets.sentry.map(Arc::new), sentry_env };
+    let state = Http {
+        pipeline,
+        token: secrets.token.map(Arc::new),
+        token_env,
+        sentry_secret: secrets.sentry.map(Arc::new),
+        sentry_env,
+        stripe_secret: secrets.stripe.map(Arc::new),
+    };
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
@@ -56,6 +68,7 @@ pub fn router(pipeline: Pipeline, secrets: HookSecrets) -> Router {
         .route("/hooks/grafana", post(grafana))
         .route("/hooks/sentry", post(sentry))
         .route("/hooks/generic", post(generic))
+        .route("/hooks/stripe", post(stripe))
         .layer(DefaultBodyLimit::max(limit))
         .with_state(state)
 }
@@ -152,6 +165,40 @@ async fn sentry(State(h): State<Http>, headers: HeaderMap, body: Bytes) -> Respo
         return (StatusCode::OK, format!("ignored: resource {resource:?} is not an alert\n")).into_response();
     }
     accept(h, "sentry", Some(&resource), body).await
+}
+
+/// Stripe: the signature is checked, the event stored under its id, then applied to the ledger.
+async fn stripe(State(h): State<Http>, headers: HeaderMap, body: Bytes) -> Response {
+    let f = &h.pipeline.settings.finance;
+    let Some(secret) = &h.stripe_secret else {
+        return refuse(StatusCode::UNAUTHORIZED, format!("Stripe webhooks are off: set ${} on the opsdesk side", f.stripe_secret_env));
+    };
+    let sig = headers.get("stripe-signature").and_then(|v| v.to_str().ok());
+    let now = crate::clock::now();
+    if let Err(e) = crate::finance::stripe::verify(sig, &body, secret.as_bytes(), now / 1000, f.signature_tolerance_secs) {
+        return refuse(StatusCode::UNAUTHORIZED, e.to_string());
+    }
+    let event = match crate::finance::stripe::parse_event(&body) {
+        Ok(e) => e,
+        Err(why) => return refuse(StatusCode::BAD_REQUEST, why),
+    };
+    if let Err(why) = crate::finance::stripe::records(&event) {
+        return refuse(StatusCode::BAD_REQUEST, format!("{} {}: {why}", event.kind, event.id));
+    }
+    let key = format!("{STRIPE_PREFIX}{}", event.id);
+    match h.pipeline.store.inbox_put(&key, "stripe", &String::from_utf8_lossy(&body), now).await {
+        Err(e) => return refuse(StatusCode::SERVICE_UNAVAILABLE, format!("not stored, try again: {e}")),
+        Ok(InboxPut::Duplicate) => return (StatusCode::OK, "duplicate\n").into_response(),
+        Ok(InboxPut::Unprocessed) => return (StatusCode::ACCEPTED, "stored\n").into_response(),
+        Ok(InboxPut::New) => {}
+    }
+    let pipeline = h.pipeline.clone();
+    tokio::spawn(async move {
+        if let Err(e) = pipeline.on_stripe_event(&event, Some(key.clone()), crate::clock::now()).await {
+            tracing::warn!(event = %key, error = %e, "Stripe event stored but not applied; the inbox sweep retries it");
+        }
+    });
+    (StatusCode::ACCEPTED, "stored\n").into_response()
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

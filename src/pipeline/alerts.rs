@@ -64,7 +64,9 @@ impl Pipeline {
         } else if change == Change::Refired && !g.silenced(now) {
             let (quiet, fired) = (human_duration(quiet_for), human_duration(earlier));
             let earlier_card = match g.card {
-                Some(id) => self.store.outbox_ref(id).await?.and_then(|r| crate::chat::permalink(&self.settings, g.platform, &g.channel, &r)),
+                Some(id) => {
+                    self.store.outbox_ref(id).await?.and_then(|r| crate::chat::permalink(&self.settings, g.platform, &g.channel, &r))
+                }
                 None => None,
             };
             let note = format!(

@@ -9,6 +9,7 @@ mod approvals;
 pub use approvals::{ApprovalRequest, action_hash};
 mod clicks;
 mod desk;
+mod finance;
 mod sla;
 mod support;
 
@@ -149,6 +150,17 @@ impl Pipeline {
         let pending = self.store.inbox_unprocessed(older_than, 500).await?;
         let n = pending.len();
         for (key, payload) in pending {
+            if key.starts_with(crate::http::STRIPE_PREFIX) {
+                // A stored Stripe event (verified when it was accepted).
+                let result = match crate::finance::stripe::parse_event(payload.as_bytes()) {
+                    Ok(e) => self.on_stripe_event(&e, Some(key.clone()), now).await.map(|_| ()).map_err(|e| e.to_string()),
+                    Err(e) => Err(e),
+                };
+                if let Err(e) = result {
+                    self.store.inbox_mark(&key, now, Some(&e)).await?;
+                }
+                continue;
+            }
             if let Some((source, resource)) = crate::http::hook_source(&key) {
                 // A stored alert webhook (validated when it was accepted).
                 let result = match crate::alerts::parse(source, resource, payload.as_bytes()) {

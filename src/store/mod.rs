@@ -5,6 +5,7 @@ mod alerts;
 mod approvals;
 mod audit;
 mod commit_sqlite;
+mod finance;
 mod inbox;
 mod outbox;
 mod rows;

@@ -20,6 +20,7 @@ pub fn fixture(name: &str) -> Vec<u8> {
 }
 
 pub const SENTRY_SECRET: &str = "sentry-client-secret";
+pub const STRIPE_SECRET: &str = "whsec_test_secret";
 
 pub fn settings() -> Settings {
     let mut s = support::settings();
@@ -51,7 +52,11 @@ fn every_alertmanager_body_parses_into_a_batch() {
 pub async fn serve(p: Pipeline, token: Option<&str>) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let secrets = opsdesk::http::HookSecrets { token: token.map(String::from), sentry: Some(SENTRY_SECRET.into()) };
+    let secrets = opsdesk::http::HookSecrets {
+        token: token.map(String::from),
+        sentry: Some(SENTRY_SECRET.into()),
+        stripe: Some(STRIPE_SECRET.into()),
+    };
     let app = opsdesk::http::router(p, secrets);
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     format!("http://{addr}")

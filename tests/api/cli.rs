@@ -158,3 +158,18 @@ fn doctor_reports_the_database_and_knowledge_base() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stdout(&o).contains("FAIL database"), "{}", stdout(&o));
 }
+
+#[test]
+fn finance_report_prints_text_or_json_and_names_a_bad_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("f.db").display());
+    let env = [("DATABASE_URL", url.as_str())];
+    let o = opsdesk(&["finance", "report", "--from", "2026-11-01", "--to", "2026-12-01"], &env, None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("Finance 2026-11-01 → 2026-12-01") && stdout(&o).contains("No Stripe data yet"), "{}", stdout(&o));
+    let o = opsdesk(&["finance", "report", "--from", "2026-11-01", "--to", "2026-12-01", "--json"], &env, None);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!((v["from"].as_i64(), v["currencies"].as_array().map(Vec::len)), (Some(1_793_491_200_000), Some(0)));
+    let o = opsdesk(&["finance", "report", "--from", "November", "--to", "2026-12-01"], &env, None);
+    assert!(!o.status.success() && stderr(&o).contains("\"November\" is not a date like 2026-11-01"), "{}", stderr(&o));
+}

@@ -14,6 +14,8 @@ mod desk;
 mod discord;
 mod discord_alerts;
 mod discord_fixtures;
+mod finance;
+mod finance_fixtures;
 mod layout;
 mod pipeline;
 mod sender;

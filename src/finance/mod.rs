@@ -1,0 +1,5 @@
+//! Finance: Stripe webhooks into the ledger (signature, parsing, out-of-order safe merging in the
+//! domain), and the report the CLI, `/ops finance` and the digests print.
+
+pub mod report;
+pub mod stripe;

@@ -1,0 +1,99 @@
+//! The finance report as text: money in its currency's major units (from integer minor units, never
+//! through floats), percentages from basis points, one block per currency; and dates on the command line.
+
+use crate::domain::Millis;
+use crate::domain::finance_report::{CurrencyReport, Report};
+
+/// Currencies without minor units (Stripe's list of zero-decimal currencies).
+const ZERO_DECIMAL: [&str; 16] =
+    ["bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf"];
+
+/// `123456` usd → `1,234.56 USD`; `-500` → `-5.00 USD`.
+pub fn money(minor: i64, currency: &str) -> String {
+    let code = currency.to_uppercase();
+    let sign = if minor < 0 { "-" } else { "" };
+    let m = minor.unsigned_abs();
+    let (major, cents) = if ZERO_DECIMAL.contains(&currency) { (m, None) } else { (m / 100, Some(m % 100)) };
+    let digits = major.to_string();
+    let mut grouped = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    match cents {
+        Some(c) => format!("{sign}{grouped}.{c:02} {code}"),
+        None => format!("{sign}{grouped} {code}"),
+    }
+}
+
+/// Basis points → `2.5 %`.
+pub fn percent(bp: i64) -> String {
+    format!("{}.{} %", bp / 100, (bp % 100).abs() / 10)
+}
+
+/// `YYYY-MM-DD` (UTC midnight) → epoch milliseconds.
+pub fn parse_date(s: &str) -> Result<Millis, String> {
+    let d = chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|e| format!("{s:?} is not a date like 2026-11-01: {e}"))?;
+    Ok(d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc().timestamp_millis())
+}
+
+pub fn date(ms: Millis) -> String {
+    chrono::DateTime::from_timestamp_millis(ms).map_or_else(String::new, |t| t.format("%Y-%m-%d").to_string())
+}
+
+fn block(r: &CurrencyReport) -> String {
+    let m = |v: i64| money(v, &r.currency);
+    [
+        r.currency.to_uppercase(),
+        format!("  MRR                {}  (from {}; ARR {})", m(r.mrr), m(r.mrr_start), m(r.arr)),
+        format!(
+            "  MRR movement       new {} · expansion {} · reactivation {} · contraction -{} · churned -{} = net {}",
+            m(r.new_mrr),
+            m(r.expansion_mrr),
+            m(r.reactivation_mrr),
+            m(r.contraction_mrr),
+            m(r.churned_mrr),
+            m(r.net_new_mrr)
+        ),
+        format!("  Paying customers   {} (from {}); {} churned", r.customers, r.customers_start, r.churned_customers),
+        format!("  Churn              logo {} · revenue {}", percent(r.logo_churn_bp), percent(r.revenue_churn_bp)),
+        format!("  Cash collected     {}", m(r.cash_collected)),
+        format!(
+            "  Failed payments    {} outstanding ({}); {} recovered ({})",
+            r.failed_outstanding,
+            m(r.failed_outstanding_amount),
+            r.recovered,
+            m(r.recovered_amount)
+        ),
+        format!("  Refunds            {} ({})", r.refunds, m(r.refunds_amount)),
+        format!("  Disputes           {} ({})", r.disputes, m(r.disputes_amount)),
+        format!("  Annual plans       recognised {} · deferred {}", m(r.recognised_annual), m(r.deferred_annual)),
+    ]
+    .join("\n")
+}
+
+pub fn text(r: &Report) -> String {
+    let head = format!("Finance {} → {} (end exclusive)", date(r.from), date(r.to));
+    if r.currencies.is_empty() {
+        return format!("{head}\nNo Stripe data yet: point a Stripe webhook at /hooks/stripe.");
+    }
+    std::iter::once(head).chain(r.currencies.iter().map(block)).collect::<Vec<_>>().join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_is_exact_and_grouped_per_currency() {
+        assert_eq!(money(123_456_789, "usd"), "1,234,567.89 USD");
+        assert_eq!(money(-505, "eur"), "-5.05 EUR");
+        assert_eq!(money(1500, "jpy"), "1,500 JPY");
+        assert_eq!(money(0, "usd"), "0.00 USD");
+        assert_eq!(percent(250), "2.5 %");
+        assert_eq!(parse_date("2026-11-01"), Ok(1_793_491_200_000));
+        assert!(parse_date("November").unwrap_err().contains("not a date"));
+    }
+}
