@@ -133,6 +133,9 @@ async fn approvals_clock(pipeline: Pipeline, mut stop: watch::Receiver<bool>) {
         if let Err(e) = pipeline.sla_tick(crate::clock::now()).await {
             tracing::warn!(error = %e, "SLA clock failed");
         }
+        if let Err(e) = pipeline.finance_tick(crate::clock::now()).await {
+            tracing::warn!(error = %e, "finance digest clock failed");
+        }
     }
 }
 

@@ -6,6 +6,7 @@ use crate::domain::{Button, Reply};
 pub fn text(reply: &Reply, first_choice: usize) -> String {
     let mut s = match reply {
         Reply::Text { text } => text.clone(),
+        Reply::File { name, title, data_b64 } => format!("📎 {title} ({name}, {} KB)", data_b64.len() * 3 / 4 / 1024),
         Reply::Card(c) => {
             let mut s = format!("┃ {}", c.title);
             for line in c.body.lines() {

@@ -3,6 +3,7 @@
 mod alerts;
 mod approvals;
 mod audit;
+mod finance;
 mod metrics;
 mod request;
 mod status;
@@ -43,6 +44,8 @@ enum OpsCmd {
     Metrics(metrics::Args),
     /// Alert groups, newest change first.
     Alerts(alerts::Args),
+    /// Revenue, MRR movements, churn, failed payments, refunds and disputes: today, this week or month.
+    Finance(finance::Args),
     /// Requests waiting for sign-off, and recent decisions.
     Approvals(approvals::Args),
     /// The append-only audit log: who did what, when.
@@ -89,6 +92,7 @@ pub async fn run(ctx: &CommandCtx<'_>, args: &str) -> Result<(Reply, Option<Stri
         OpsCmd::Tickets(a) => tickets::run(ctx, &a).await?,
         OpsCmd::Metrics(a) => metrics::run(ctx, &a).await?,
         OpsCmd::Alerts(a) => alerts::run(ctx, &a).await?,
+        OpsCmd::Finance(a) => finance::run(ctx, &a).await?,
         OpsCmd::Approvals(a) => approvals::run(ctx, &a).await?,
         OpsCmd::Audit(a) => audit::run(ctx, &a).await?,
         OpsCmd::Runbook(a) => request::run(ctx, "runbook", &a).await?,

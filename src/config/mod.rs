@@ -10,12 +10,24 @@ use std::path::{Path, PathBuf};
 mod alerts;
 pub use alerts::{AlertRoute, AlertSettings};
 
-/// `[finance]`: the Stripe webhook's signing secret and how old a signature may be.
+/// `[finance]`: the Stripe webhook's signing secret and how old a signature may be; the digests' time zone
+/// and schedules.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FinanceSettings {
     pub stripe_secret_env: String,
     pub signature_tolerance_secs: i64,
+    /// IANA time zone of the digests' days and weeks (`Europe/Paris`).
+    pub timezone: String,
+    /// Cron expressions (minute hour day month weekday) in `timezone`; empty turns a digest off.
+    pub daily_cron: String,
+    pub weekly_cron: String,
+}
+
+impl FinanceSettings {
+    pub fn tz(&self) -> chrono_tz::Tz {
+        self.timezone.parse().unwrap_or(chrono_tz::UTC)
+    }
 }
 
 /// The documented defaults, compiled in so opsdesk runs with zero configuration anywhere.
@@ -349,6 +361,16 @@ impl Settings {
         self.alerts.validate(self).map_err(ConfigError::Invalid)?;
         if self.finance.signature_tolerance_secs <= 0 {
             return bad("finance.signature_tolerance_secs", "must be positive");
+        }
+        if self.finance.timezone.parse::<chrono_tz::Tz>().is_err() {
+            return bad("finance.timezone", &format!("{:?} is not an IANA time zone like Europe/Paris", self.finance.timezone));
+        }
+        for (k, c) in [("finance.daily_cron", &self.finance.daily_cron), ("finance.weekly_cron", &self.finance.weekly_cron)] {
+            if !c.is_empty()
+                && let Err(e) = croner::Cron::new(c).parse()
+            {
+                return bad(k, &format!("{c:?} is not a cron expression (minute hour day month weekday): {e}"));
+            }
         }
         if self.slack.ping_interval_secs == 0 || self.slack.ping_failures == 0 {
             return bad("slack.ping_interval_secs / slack.ping_failures", "must be positive");

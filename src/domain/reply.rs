@@ -76,8 +76,16 @@ pub struct Card {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Reply {
-    Text { text: String },
+    Text {
+        text: String,
+    },
     Card(Card),
+    /// A file to upload (a digest's chart): its name, a caption, and its bytes in base64.
+    File {
+        name: String,
+        title: String,
+        data_b64: String,
+    },
 }
 
 impl Reply {
@@ -88,7 +96,7 @@ impl Reply {
     /// The buttons a reader can click, in order.
     pub fn buttons(&self) -> &[Button] {
         match self {
-            Reply::Text { .. } => &[],
+            Reply::Text { .. } | Reply::File { .. } => &[],
             Reply::Card(c) => &c.buttons,
         }
     }
@@ -97,6 +105,7 @@ impl Reply {
     pub fn plain(&self) -> String {
         match self {
             Reply::Text { text } => text.clone(),
+            Reply::File { name, title, .. } => format!("{title} ({name})"),
             Reply::Card(c) => {
                 let mut s = c.title.clone();
                 if !c.body.is_empty() {

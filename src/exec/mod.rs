@@ -28,6 +28,8 @@ pub async fn run(s: &Settings, a: &Approval) -> Executed {
             Some(w) => webhook::run(w, a).await,
             None => Executed { ok: false, result: format!("webhook {name:?} is no longer configured") },
         },
+        // Signing a digest off changes nothing outside opsdesk: the record is the approval itself.
+        "finance_report" => Executed { ok: true, result: format!("Signed off by {}", a.approved_by.join(", ")) },
         other => Executed { ok: false, result: format!("no executor for {other:?} actions") },
     }
 }

@@ -1,5 +1,7 @@
 //! Finance: Stripe webhooks into the ledger (signature, parsing, out-of-order safe merging in the
 //! domain), and the report the CLI, `/ops finance` and the digests print.
 
+pub mod chart;
 pub mod report;
+pub mod schedule;
 pub mod stripe;

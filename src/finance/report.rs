@@ -39,8 +39,14 @@ pub fn parse_date(s: &str) -> Result<Millis, String> {
     Ok(d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc().timestamp_millis())
 }
 
+/// The calendar date of `ms` in `tz`.
+pub fn date_in(tz: chrono_tz::Tz, ms: Millis) -> String {
+    chrono::DateTime::from_timestamp_millis(ms).map_or_else(String::new, |t| t.with_timezone(&tz).format("%Y-%m-%d").to_string())
+}
+
+/// The calendar date of `ms` in UTC.
 pub fn date(ms: Millis) -> String {
-    chrono::DateTime::from_timestamp_millis(ms).map_or_else(String::new, |t| t.format("%Y-%m-%d").to_string())
+    date_in(chrono_tz::UTC, ms)
 }
 
 fn block(r: &CurrencyReport) -> String {
@@ -74,8 +80,60 @@ fn block(r: &CurrencyReport) -> String {
     .join("\n")
 }
 
-pub fn text(r: &Report) -> String {
-    let head = format!("Finance {} → {} (end exclusive)", date(r.from), date(r.to));
+/// `▲ 95.00 USD` / `▼ 4.00 USD` / `= ` against the previous period.
+fn change(now: i64, before: i64, currency: &str) -> String {
+    match now.cmp(&before) {
+        std::cmp::Ordering::Greater => format!("▲ {}", money(now - before, currency)),
+        std::cmp::Ordering::Less => format!("▼ {}", money(before - now, currency)),
+        std::cmp::Ordering::Equal => "unchanged".into(),
+    }
+}
+
+/// A digest's text: each currency's headline figures with their change against the previous period.
+pub fn digest(cur: &Report, prev: &Report) -> String {
+    if cur.currencies.is_empty() {
+        return "No Stripe data yet: point a Stripe webhook at /hooks/stripe.".into();
+    }
+    let empty = CurrencyReport::default();
+    cur.currencies
+        .iter()
+        .map(|r| {
+            let p = prev.currencies.iter().find(|p| p.currency == r.currency).unwrap_or(&empty);
+            let m = |v: i64| money(v, &r.currency);
+            let c = |a: i64, b: i64| change(a, b, &r.currency);
+            [
+                format!("*{}* MRR {} ({}) · ARR {}", r.currency.to_uppercase(), m(r.mrr), c(r.mrr, r.mrr_start), m(r.arr)),
+                format!(
+                    "New {} · expansion {} · reactivation {} · contraction {} · churned {} ({} customer{})",
+                    m(r.new_mrr),
+                    m(r.expansion_mrr),
+                    m(r.reactivation_mrr),
+                    m(r.contraction_mrr),
+                    m(r.churned_mrr),
+                    r.churned_customers,
+                    if r.churned_customers == 1 { "" } else { "s" }
+                ),
+                format!("Cash collected {} ({} vs the period before)", m(r.cash_collected), c(r.cash_collected, p.cash_collected)),
+                format!(
+                    "At risk: {} failed payment{} outstanding ({}); {} recovered ({})",
+                    r.failed_outstanding,
+                    if r.failed_outstanding == 1 { "" } else { "s" },
+                    m(r.failed_outstanding_amount),
+                    r.recovered,
+                    m(r.recovered_amount)
+                ),
+                format!("Refunds {} ({}) · disputes {} ({})", r.refunds, m(r.refunds_amount), r.disputes, m(r.disputes_amount)),
+                format!("Annual plans: recognised {} · deferred {}", m(r.recognised_annual), m(r.deferred_annual)),
+            ]
+            .join("\n")
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+/// The report as text, its dates in `tz`.
+pub fn text(r: &Report, tz: chrono_tz::Tz) -> String {
+    let head = format!("Finance {} → {} (end exclusive, {tz})", date_in(tz, r.from), date_in(tz, r.to));
     if r.currencies.is_empty() {
         return format!("{head}\nNo Stripe data yet: point a Stripe webhook at /hooks/stripe.");
     }

@@ -40,7 +40,13 @@ pub fn action_hash(kind: &str, params: &serde_json::Value) -> String {
 }
 
 /// The card for a request in its current state.
+/// The kind of a finance digest's sign-off: its card is the digest (Sign off / Flag).
+pub const FINANCE_REPORT: &str = "finance_report";
+
 pub fn card(a: &Approval, policy: &ApprovalPolicy, now: Millis) -> Card {
+    if a.kind == FINANCE_REPORT {
+        return digest_card(a, policy, now);
+    }
     let title = match a.state {
         ApprovalState::Pending => format!("🔐 Sign-off needed: {}", a.summary),
         ApprovalState::Approved | ApprovalState::Executing => format!("▶️ Approved, running: {}", a.summary),
@@ -94,6 +100,41 @@ pub fn card(a: &Approval, policy: &ApprovalPolicy, now: Millis) -> Card {
     Card { title, body: format!("Why: {}", a.reason), fields, citations: vec![], buttons, footer }
 }
 
+/// A digest awaiting sign-off: its figures, who signed (or flagged it, and why), Sign off and Flag.
+fn digest_card(a: &Approval, policy: &ApprovalPolicy, now: Millis) -> Card {
+    let title = match a.state {
+        ApprovalState::Pending | ApprovalState::Approved | ApprovalState::Executing => format!("📊 {}", a.summary),
+        ApprovalState::Executed => format!("✅ Signed off: {}", a.summary),
+        ApprovalState::Denied => format!("🚩 Flagged: {}", a.summary),
+        ApprovalState::Failed => format!("⚠️ {}", a.summary),
+        ApprovalState::Expired => format!("⌛ Not signed off: {}", a.summary),
+    };
+    let mut fields = vec![Field {
+        name: "Signed off by".into(),
+        value: if a.approved_by.is_empty() {
+            format!("nobody yet ({} needed; {})", a.quorum, policy.describe())
+        } else {
+            format!("{} ({} of {})", a.approved_by.join(", "), a.approved_by.len(), a.quorum)
+        },
+    }];
+    if a.state == ApprovalState::Denied {
+        let why = a.deny_reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default();
+        fields.push(Field { name: "Flagged by".into(), value: format!("{}{why}", a.decided_by.as_deref().unwrap_or("?")) });
+    }
+    if a.state == ApprovalState::Pending {
+        fields.push(Field { name: "Sign-off expires".into(), value: format!("in {}", human_duration(a.expires_at - now)) });
+    }
+    let buttons = if a.state == ApprovalState::Pending {
+        vec![
+            Button::new("Sign off", "approval.approve", a.id.to_string()).styled(ButtonStyle::Primary),
+            Button::new("Flag", "approval.deny", a.id.to_string()).styled(ButtonStyle::Danger).asking("What looks wrong in these figures?"),
+        ]
+    } else {
+        vec![]
+    };
+    Card { title, body: a.reason.clone(), fields, citations: vec![], buttons, footer: Some(format!("Digest #{}", a.id)) }
+}
+
 impl Pipeline {
     fn policy(&self, kind: &str) -> ApprovalPolicy {
         self.settings.approvals.policy(kind)
@@ -115,25 +156,34 @@ impl Pipeline {
         Some(Outbound {
             thread_title: None,
             platform: a.platform,
-            channel: self.card_channel(a.platform, &a.channel),
+            channel: self.card_channel(a, &a.channel),
             thread: None,
             op: OutboundOp::Update { target: Target::Outbox(target) },
             reply: Reply::Card(card(a, &self.policy(&a.kind), now)),
         })
     }
 
-    /// Approval cards go to the platform's internal channel, or where they were asked for.
-    fn card_channel(&self, platform: Platform, asked_in: &str) -> String {
-        self.settings.channel_with_role(platform, ChannelRole::Internal).unwrap_or(asked_in).to_string()
+    /// Approval cards go to the platform's internal channel, or where they were asked for; a digest's
+    /// sign-off card is the digest itself, in the finance channel.
+    fn card_channel(&self, a: &Approval, asked_in: &str) -> String {
+        if a.kind == FINANCE_REPORT {
+            return asked_in.to_string();
+        }
+        self.settings.channel_with_role(a.platform, ChannelRole::Internal).unwrap_or(asked_in).to_string()
     }
 
-    /// A line for the requester, in the conversation where they asked.
+    /// A line for the requester, in the conversation where they asked (a digest's: its card's thread,
+    /// so that a Flag opens a thread on the digest).
     fn tell_requester(a: &Approval, text: String) -> Outbound {
+        let thread = match (a.kind.as_str(), a.card) {
+            (FINANCE_REPORT, Some(card)) => Some(super::thread_of_card(card)),
+            _ => a.thread.clone(),
+        };
         Outbound {
-            thread_title: None,
+            thread_title: Some(a.summary.clone()),
             platform: a.platform,
             channel: a.channel.clone(),
-            thread: a.thread.clone(),
+            thread,
             op: OutboundOp::Post,
             reply: Reply::text(text),
         }
@@ -141,6 +191,17 @@ impl Pipeline {
 
     /// Files a request, or returns the pending one for the very same action (`Err`).
     pub async fn request_approval(&self, r: ApprovalRequest, now: Millis) -> Result<Result<Approval, Approval>, StoreError> {
+        self.request_approval_once(r, None, now).await
+    }
+
+    /// [`Self::request_approval`], committed with an inbox key so that it happens once however many
+    /// replicas or retries ask (a scheduled digest).
+    pub async fn request_approval_once(
+        &self,
+        r: ApprovalRequest,
+        inbox_key: Option<String>,
+        now: Millis,
+    ) -> Result<Result<Approval, Approval>, StoreError> {
         let hash = action_hash(&r.kind, &r.params);
         if let Some(existing) = self.store.approvals(&[ApprovalState::Pending], 500).await?.into_iter().find(|a| a.action_hash == hash) {
             return Ok(Err(existing));
@@ -175,14 +236,21 @@ impl Pipeline {
         let post = Outbound {
             thread_title: None,
             platform: a.platform,
-            channel: self.card_channel(a.platform, &r.channel),
+            channel: self.card_channel(&a, &r.channel),
             thread: None,
             op: OutboundOp::Post,
             reply: Reply::Card(card(&a, &policy, now)),
         };
         let audit = vec![Self::audit(&a, &a.requested_by, "approval.requested", a.reason.clone(), now)];
         let ids = self
-            .commit(Commit { outbox: vec![post], audit, approval: Some(ApprovalWrite::Insert(a.clone())), now, ..Default::default() })
+            .commit(Commit {
+                inbox_key,
+                outbox: vec![post],
+                audit,
+                approval: Some(ApprovalWrite::Insert(a.clone())),
+                now,
+                ..Default::default()
+            })
             .await?;
         Ok(Ok(Approval { card: ids.first().copied(), ..a }))
     }

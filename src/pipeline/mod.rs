@@ -9,6 +9,8 @@ mod approvals;
 pub use approvals::{ApprovalRequest, action_hash};
 mod clicks;
 mod desk;
+mod digests;
+pub use digests::SCHEDULE_PREFIX;
 mod finance;
 mod sla;
 mod support;
@@ -150,6 +152,20 @@ impl Pipeline {
         let pending = self.store.inbox_unprocessed(older_than, 500).await?;
         let n = pending.len();
         for (key, payload) in pending {
+            if let Some((name, slot)) = key.strip_prefix(SCHEDULE_PREFIX).and_then(|k| k.split_once(':')) {
+                // A digest whose firing was claimed but not sent (a crash in between).
+                let sent = match slot.parse::<Millis>() {
+                    Ok(slot) => match self.send_digest(name, slot, &key, now).await {
+                        Ok(_) | Err(StoreError::AlreadyProcessed(_)) => Ok(()),
+                        Err(e) => Err(e.to_string()),
+                    },
+                    Err(e) => Err(format!("bad schedule key: {e}")),
+                };
+                if let Err(e) = sent {
+                    self.store.inbox_mark(&key, now, Some(&e)).await?;
+                }
+                continue;
+            }
             if key.starts_with(crate::http::STRIPE_PREFIX) {
                 // A stored Stripe event (verified when it was accepted).
                 let result = match crate::finance::stripe::parse_event(payload.as_bytes()) {

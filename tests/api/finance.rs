@@ -47,7 +47,7 @@ fn charge(id: &str, customer: &str, amount: i64, status: &str, created: i64, ref
 /// October: A (50), B (2 × 20), D (100), E (40) paying; C paid 30 and cancelled. November: F and G (annual,
 /// 1,200/yr) sign up, B goes to 3 seats, D down to 60, E cancels, C comes back, H starts a trial, I pays in
 /// EUR; A's payment fails then recovers, B's fails and stays unpaid, F gets a refund, A's charge is disputed.
-fn month() -> Vec<Value> {
+pub fn month() -> Vec<Value> {
     let s = "customer.subscription";
     vec![
         event("evt_a1", &format!("{s}.created"), at(10, 5), sub("sub_a", "cus_a", "active", (5000, "month", 1, "usd"), at(10, 5), None)),

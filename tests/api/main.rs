@@ -11,6 +11,7 @@ mod approvals;
 mod cli;
 mod console;
 mod desk;
+mod digests;
 mod discord;
 mod discord_alerts;
 mod discord_fixtures;

@@ -93,12 +93,23 @@ pub fn render(reply: &Reply) -> Rendered {
     match reply {
         Reply::Text { text } => Rendered { content: cut(text, CONTENT_MAX), embeds: vec![], rows: vec![] },
         Reply::Card(c) => Rendered { content: String::new(), embeds: vec![embed(c)], rows: rows(c) },
+        Reply::File { title, .. } => Rendered { content: cut(title, CONTENT_MAX), embeds: vec![], rows: vec![] },
     }
 }
 
-pub fn create_message(reply: &Reply) -> CreateMessage {
+/// A file reply's bytes (the outbox keeps them in base64); a bad encoding is an error that will not fix itself.
+pub fn file_bytes(data_b64: &str) -> Result<Vec<u8>, String> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.decode(data_b64).map_err(|e| format!("the file's bytes are not base64: {e}"))
+}
+
+pub fn create_message(reply: &Reply) -> Result<CreateMessage, String> {
     let r = render(reply);
-    CreateMessage::new().content(r.content).embeds(r.embeds).components(r.rows)
+    let m = CreateMessage::new().content(r.content).embeds(r.embeds).components(r.rows);
+    Ok(match reply {
+        Reply::File { name, data_b64, .. } => m.add_file(serenity::all::CreateAttachment::bytes(file_bytes(data_b64)?, name.clone())),
+        _ => m,
+    })
 }
 
 /// An edit replaces everything: content, embeds and buttons (none left means none shown).
@@ -132,7 +143,7 @@ mod tests {
             buttons: (0..7).map(|i| Button::new(&format!("B{i}"), "ticket.solved", i.to_string())).collect(),
             footer: Some("asked by 42".into()),
         };
-        let msg = serde_json::to_value(create_message(&Reply::Card(card))).unwrap();
+        let msg = serde_json::to_value(create_message(&Reply::Card(card)).unwrap()).unwrap();
         let e = &msg["embeds"][0];
         assert_eq!(e["title"], "From our docs");
         assert_eq!(e["fields"][1]["value"], "[Billing guide](https://docs.example.com/billing)");

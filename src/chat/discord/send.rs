@@ -71,7 +71,10 @@ impl ChatPlatform for DiscordChat {
                 if let Some(t) = thread {
                     self.ensure_thread(channel, t, msg.thread_title.as_deref().unwrap_or("")).await?;
                 }
-                let m = place.send_message(&self.http, render::create_message(&msg.reply)).await.map_err(classify)?;
+                let m = place
+                    .send_message(&self.http, render::create_message(&msg.reply).map_err(SendError::Permanent)?)
+                    .await
+                    .map_err(classify)?;
                 Ok(Some(m.id.to_string()))
             }
             OutboundOp::Update { .. } => {

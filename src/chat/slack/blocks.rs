@@ -99,6 +99,8 @@ pub fn content(reply: &Reply) -> Result<SlackMessageContent, String> {
                 serde_json::from_value(card_blocks(c)).map_err(|e| format!("card {:?} is not valid Block Kit: {e}", c.title))?;
             Ok(SlackMessageContent::new().with_text(cut(&reply.plain(), SECTION_MAX)).with_blocks(blocks))
         }
+        // Files are uploaded (`send::upload`); they cannot be an edit or an ephemeral message.
+        Reply::File { name, .. } => Err(format!("the file {name} can only be posted, not edited or sent privately")),
     }
 }
 

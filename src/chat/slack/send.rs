@@ -2,8 +2,8 @@
 //! `chat.postEphemeral` for command replies; Slack's errors mapped to retry-later or give-up.
 
 use super::blocks;
-use crate::domain::Platform;
 use crate::domain::ports::{ChatPlatform, Outbound, OutboundOp, SendError};
+use crate::domain::{Platform, Reply};
 use async_trait::async_trait;
 use slack_morphism::errors::SlackClientError;
 use slack_morphism::prelude::*;
@@ -43,6 +43,9 @@ impl ChatPlatform for SlackChat {
     }
 
     async fn send(&self, msg: &Outbound, target: Option<&str>) -> Result<Option<String>, SendError> {
+        if let (Reply::File { name, title, data_b64 }, OutboundOp::Post) = (&msg.reply, &msg.op) {
+            return self.upload(msg, name, title, data_b64).await;
+        }
         let content = blocks::content(&msg.reply).map_err(SendError::Permanent)?;
         let session = self.client.open_session(&self.token);
         let channel = SlackChannelId::new(msg.channel.clone());
@@ -77,6 +80,27 @@ impl ChatPlatform for SlackChat {
 }
 
 impl SlackChat {
+    /// Slack's upload flow: ask for an upload URL, send the bytes there, then share the file in the
+    /// channel (or thread). The file's id is the message's reference.
+    async fn upload(&self, msg: &Outbound, name: &str, title: &str, data_b64: &str) -> Result<Option<String>, SendError> {
+        let bytes = crate::chat::discord::render::file_bytes(data_b64).map_err(SendError::Permanent)?;
+        let session = self.client.open_session(&self.token);
+        let url = session
+            .get_upload_url_external(
+                &SlackApiFilesGetUploadUrlExternalRequest::new(name.to_string(), bytes.len()).with_alt_txt(title.to_string()),
+            )
+            .await
+            .map_err(classify)?;
+        let upload = SlackApiFilesUploadViaUrlRequest::new(url.upload_url, bytes, "image/png".into());
+        session.files_upload_via_url(&upload).await.map_err(classify)?;
+        let file = SlackApiFilesComplete::new(url.file_id.clone()).with_title(title.to_string());
+        let done = SlackApiFilesCompleteUploadExternalRequest::new(vec![file])
+            .with_channel_id(SlackChannelId::new(msg.channel.clone()))
+            .opt_thread_ts(msg.thread.clone().map(SlackTs::new));
+        session.files_complete_upload_external(&done).await.map_err(classify)?;
+        Ok(Some(url.file_id.0))
+    }
+
     /// Adds or removes a reaction on a message. Cosmetic: failures are logged, never retried.
     pub async fn react(&self, channel: &str, ts: &str, emoji: &str, add: bool) {
         let session = self.client.open_session(&self.token);
