@@ -16,6 +16,7 @@ mod discord;
 mod discord_alerts;
 mod discord_fixtures;
 mod finance;
+mod finance_chat;
 mod finance_fixtures;
 mod layout;
 mod pipeline;

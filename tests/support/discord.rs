@@ -19,6 +19,7 @@ pub const TEXT: u64 = 100;
 pub const FORUM: u64 = 200;
 pub const ESCALATIONS: u64 = 300;
 pub const ALERTS: u64 = 400;
+pub const FINANCE: u64 = 600;
 
 #[derive(Debug, Clone)]
 pub struct Call {
@@ -131,6 +132,7 @@ impl FakeDiscord {
             ch.insert(FORUM, channel(FORUM, 15, "help-forum", None));
             ch.insert(ESCALATIONS, channel(ESCALATIONS, 0, "escalations", None));
             ch.insert(ALERTS, channel(ALERTS, 0, "alerts", None));
+            ch.insert(FINANCE, channel(FINANCE, 0, "finance", None));
         }
         let addr = server::serve(inner.clone()).await;
         *inner.addr.lock().unwrap() = addr.to_string();

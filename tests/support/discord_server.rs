@@ -35,8 +35,44 @@ fn error(status: u16, code: u32, message: &str) -> (u16, Value) {
     (status, json!({"code": code, "message": message}))
 }
 
-async fn rest(State(s): State<Arc<Inner>>, method: Method, uri: Uri, body: Bytes) -> Response {
-    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+/// A `multipart/form-data` body as Discord takes it: `payload_json` plus `files[n]` parts. Returns the
+/// payload with the files listed under `_files` (name, size, whether it is a PNG).
+fn multipart(content_type: &str, body: &[u8]) -> Option<Value> {
+    let boundary = content_type.split("boundary=").nth(1)?.trim_matches('"');
+    let delimiter = format!("--{boundary}");
+    let text = body;
+    let mut payload = json!({});
+    let mut files = vec![];
+    let mut rest = text;
+    while let Some(start) = find(rest, delimiter.as_bytes()) {
+        rest = &rest[start + delimiter.len()..];
+        let Some(head_end) = find(rest, b"\r\n\r\n") else { break };
+        let head = String::from_utf8_lossy(&rest[..head_end]).to_string();
+        let after = &rest[head_end + 4..];
+        let end = find(after, delimiter.as_bytes()).unwrap_or(after.len());
+        let data = &after[..end.saturating_sub(2)]; // the CRLF before the next delimiter
+        let field = |k: &str| head.split(&format!("{k}=\"")).nth(1).and_then(|v| v.split('"').next()).map(String::from);
+        match (field("name").as_deref(), field("filename")) {
+            (Some("payload_json"), _) => payload = serde_json::from_slice(data).unwrap_or(Value::Null),
+            (Some(_), Some(filename)) => files.push(json!({"name": filename, "size": data.len(), "png": data.starts_with(b"\x89PNG")})),
+            _ => {}
+        }
+        rest = after;
+    }
+    payload["_files"] = Value::Array(files);
+    Some(payload)
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+async fn rest(State(s): State<Arc<Inner>>, method: Method, uri: Uri, headers: axum::http::HeaderMap, body: Bytes) -> Response {
+    let content_type = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
+    let body: Value = match content_type.starts_with("multipart/form-data") {
+        true => multipart(content_type, &body).unwrap_or(Value::Null),
+        false => serde_json::from_slice(&body).unwrap_or(Value::Null),
+    };
     let path = uri.path().to_string();
     let seg: Vec<&str> = path.trim_start_matches("/api/v10/").split('/').collect();
     let num = |i: usize| seg.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
@@ -114,6 +150,17 @@ async fn rest(State(s): State<Arc<Inner>>, method: Method, uri: Uri, body: Bytes
                 let mut m = message(id, ch, user(BOT_ID, "opsdesk", true), body["content"].as_str().unwrap_or(""), vec![]);
                 m["embeds"] = body.get("embeds").cloned().unwrap_or(json!([]));
                 m["components"] = body.get("components").cloned().unwrap_or(json!([]));
+                let files = body["_files"].as_array().cloned().unwrap_or_default();
+                m["attachments"] = Value::Array(
+                    files
+                        .iter()
+                        .enumerate()
+                        .map(|(i, f)| {
+                            let url = format!("https://cdn.discordapp.com/attachments/{ch}/{id}/{}", f["name"].as_str().unwrap_or("file"));
+                            json!({"id": (id + 1 + i as u64).to_string(), "filename": f["name"], "size": f["size"], "url": url, "proxy_url": url, "content_type": "image/png"})
+                        })
+                        .collect(),
+                );
                 s.messages.lock().unwrap().insert(id, m.clone());
                 s.dispatch("MESSAGE_CREATE", m.clone()); // bots see their own messages too
                 (200, m)

@@ -64,6 +64,8 @@ struct Inner {
     groups: Mutex<HashMap<String, Vec<String>>>,
     scopes: Mutex<String>,
     muted: Mutex<Vec<mpsc::UnboundedSender<Out>>>,
+    /// Bytes received at the upload URLs, by file id.
+    uploads: Mutex<HashMap<String, Vec<u8>>>,
     changed: Notify,
 }
 
@@ -80,9 +82,18 @@ impl FakeSlack {
             "chat:write,channels:history,groups:history,app_mentions:read,commands,reactions:write,usergroups:read".into();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let app = Router::new().route("/api/{method}", any(web_api)).route("/link/", any(socket)).with_state(inner.clone());
+        let app = Router::new()
+            .route("/api/{method}", any(web_api))
+            .route("/upload/{file}", axum::routing::post(upload))
+            .route("/link/", any(socket))
+            .with_state(inner.clone());
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         FakeSlack { addr, inner }
+    }
+
+    /// The bytes uploaded for a file id (files.getUploadURLExternal's URL).
+    pub fn upload(&self, file: &str) -> Option<Vec<u8>> {
+        self.inner.uploads.lock().unwrap().get(file).cloned()
     }
 
     pub fn api_url(&self) -> String {
@@ -325,6 +336,21 @@ async fn web_api(
             }
         }
         "views.open" => json!({"ok": true, "view": {"id": "V1", "type": "modal"}}),
+        "files.getUploadURLExternal" => {
+            let file = format!("F{}", s.ts.fetch_add(1, Ordering::SeqCst) + 1);
+            let host = headers.get("host").and_then(|h| h.to_str().ok()).unwrap_or("");
+            json!({"ok": true, "upload_url": format!("http://{host}/upload/{file}"), "file_id": file})
+        }
+        "files.completeUploadExternal" => {
+            let files = body["files"].as_array().cloned().unwrap_or_default();
+            let uploads = s.uploads.lock().unwrap();
+            match files.iter().find(|f| !uploads.contains_key(f["id"].as_str().unwrap_or(""))) {
+                Some(f) => json!({"ok": false, "error": "file_not_found", "file": f["id"]}),
+                None => {
+                    json!({"ok": true, "files": files.iter().map(|f| json!({"id": f["id"], "title": f["title"], "created": 1_700_000_000})).collect::<Vec<_>>()})
+                }
+            }
+        }
         _ => json!({"ok": false, "error": "unknown_method"}),
     };
     record(&reply);
@@ -349,6 +375,12 @@ fn invalid_blocks(body: &Value) -> Option<String> {
         }
     }
     None
+}
+
+async fn upload(State(s): State<Arc<Inner>>, Path(file): Path<String>, body: Bytes) -> Response {
+    s.uploads.lock().unwrap().insert(file, body.to_vec());
+    s.changed.notify_waiters();
+    axum::Json(json!({"ok": true})).into_response()
 }
 
 async fn socket(State(s): State<Arc<Inner>>, ws: WebSocketUpgrade) -> Response {
