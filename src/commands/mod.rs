@@ -5,6 +5,7 @@ mod approvals;
 mod audit;
 mod finance;
 mod metrics;
+mod refund;
 mod request;
 mod status;
 mod tickets;
@@ -17,6 +18,8 @@ use clap::{Parser, Subcommand};
 /// What a command runs with.
 pub struct CommandCtx<'a> {
     pub pipeline: &'a Pipeline,
+    /// The invoking event's inbox key (an idempotency key for what the command does outside).
+    pub event: &'a str,
     pub platform: Platform,
     pub user: &'a str,
     /// The user's groups/roles as the adapter reported them (`group:S…` on Slack, `role:…` on Discord).
@@ -50,6 +53,8 @@ enum OpsCmd {
     Approvals(approvals::Args),
     /// The append-only audit log: who did what, when.
     Audit(audit::Args),
+    /// Refund a Stripe charge (sign-off above finance.refund_approval_above).
+    Refund(refund::Args),
     /// Ask for sign-off to run an allow-listed runbook.
     Runbook(request::Args),
     /// Ask for sign-off to call a configured webhook.
@@ -95,6 +100,7 @@ pub async fn run(ctx: &CommandCtx<'_>, args: &str) -> Result<(Reply, Option<Stri
         OpsCmd::Finance(a) => finance::run(ctx, &a).await?,
         OpsCmd::Approvals(a) => approvals::run(ctx, &a).await?,
         OpsCmd::Audit(a) => audit::run(ctx, &a).await?,
+        OpsCmd::Refund(a) => refund::run(ctx, &a).await?,
         OpsCmd::Runbook(a) => request::run(ctx, "runbook", &a).await?,
         OpsCmd::Webhook(a) => request::run(ctx, "webhook", &a).await?,
     };

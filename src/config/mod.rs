@@ -22,6 +22,12 @@ pub struct FinanceSettings {
     /// Cron expressions (minute hour day month weekday) in `timezone`; empty turns a digest off.
     pub daily_cron: String,
     pub weekly_cron: String,
+    /// Refunds above this many minor units (of the charge's currency) need sign-off.
+    pub refund_approval_above: i64,
+    /// Stripe's API (refunds), and the variable holding its secret key.
+    pub stripe_api_url: String,
+    pub stripe_api_key_env: String,
+    pub stripe_timeout_secs: u64,
 }
 
 impl FinanceSettings {

@@ -1,7 +1,8 @@
-//! Executors: what runs once an approval is granted — an allow-listed runbook command or a signed HTTP
-//! webhook (Stripe refunds and GitHub issues plug in here later). Each returns whether it worked and a
+//! Executors: what runs once an approval is granted — an allow-listed runbook command, a signed HTTP
+//! webhook, a Stripe refund (GitHub issues plug in here later). Each returns whether it worked and a
 //! short, human-readable result.
 
+pub mod refund;
 pub mod runbook;
 pub mod webhook;
 
@@ -27,6 +28,14 @@ pub async fn run(s: &Settings, a: &Approval) -> Executed {
         "webhook" => match s.webhooks.get(name) {
             Some(w) => webhook::run(w, a).await,
             None => Executed { ok: false, result: format!("webhook {name:?} is no longer configured") },
+        },
+        "refund" => match (params["charge"].as_str(), params["amount"].as_i64()) {
+            (Some(charge), Some(amount)) => {
+                let r =
+                    refund::Refund { charge, amount, idempotency_key: format!("opsdesk-approval-{}", a.id), requested_by: &a.requested_by };
+                refund::run(&s.finance, &r).await
+            }
+            _ => Executed { ok: false, result: format!("refund request #{} names no charge or amount", a.id) },
         },
         // Signing a digest off changes nothing outside opsdesk: the record is the approval itself.
         "finance_report" => Executed { ok: true, result: format!("Signed off by {}", a.approved_by.join(", ")) },

@@ -214,8 +214,10 @@ impl Pipeline {
         if name != "ops" {
             return Ok(Handled::Ignored("unknown command"));
         }
+        let event = ev.inbox_key();
         let ctx = CommandCtx {
             pipeline: self,
+            event: &event,
             platform: ev.platform,
             user: &ev.user,
             roles: &ev.roles,

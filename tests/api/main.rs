@@ -20,6 +20,7 @@ mod finance_chat;
 mod finance_fixtures;
 mod layout;
 mod pipeline;
+mod refunds;
 mod sender;
 mod slack;
 mod slack_alerts;

@@ -1,0 +1,61 @@
+//! Stripe refunds: `POST /v1/refunds` with the charge and amount, the secret key from the environment,
+//! and an idempotency key derived from the decision, so a retried or repeated execution refunds once.
+
+use super::{Executed, tail};
+use crate::config::FinanceSettings;
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+use std::time::Duration;
+
+/// What to refund.
+pub struct Refund<'a> {
+    pub charge: &'a str,
+    pub amount: i64,
+    /// `opsdesk-approval-<id>` or `opsdesk-command-<event>`: Stripe answers a repeat with the first result.
+    pub idempotency_key: String,
+    pub requested_by: &'a str,
+}
+
+pub async fn run(f: &FinanceSettings, r: &Refund<'_>) -> Executed {
+    let Some(key) = std::env::var(&f.stripe_api_key_env).ok().filter(|k| !k.is_empty()) else {
+        return Executed { ok: false, result: format!("Stripe's secret key ${} is not set", f.stripe_api_key_env) };
+    };
+    let body: String = form_urlencoded::Serializer::new(String::new())
+        .append_pair("charge", r.charge)
+        .append_pair("amount", &r.amount.to_string())
+        .append_pair("reason", "requested_by_customer")
+        .append_pair("metadata[requested_by]", r.requested_by)
+        .finish();
+    crate::telemetry::install_tls_provider();
+    let https = hyper_rustls::HttpsConnectorBuilder::new().with_webpki_roots().https_or_http().enable_http1().build();
+    let client: Client<_, Full<bytes::Bytes>> = Client::builder(TokioExecutor::new()).build(https);
+    let url = format!("{}/v1/refunds", f.stripe_api_url.trim_end_matches('/'));
+    let req = match http::Request::post(&url)
+        .header("authorization", format!("Bearer {key}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("idempotency-key", &r.idempotency_key)
+        .body(Full::new(bytes::Bytes::from(body)))
+    {
+        Ok(req) => req,
+        Err(e) => return Executed { ok: false, result: format!("bad Stripe URL {url:?}: {e}") },
+    };
+    let resp = match tokio::time::timeout(Duration::from_secs(f.stripe_timeout_secs), client.request(req)).await {
+        Err(_) => return Executed { ok: false, result: format!("Stripe did not answer within {} s", f.stripe_timeout_secs) },
+        Ok(Err(e)) => return Executed { ok: false, result: format!("could not reach Stripe: {e}") },
+        Ok(Ok(resp)) => resp,
+    };
+    let status = resp.status();
+    let text = resp.into_body().collect().await.map(|b| String::from_utf8_lossy(&b.to_bytes()).into_owned()).unwrap_or_default();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+    if status.is_success() {
+        let amount = crate::finance::report::money(v["amount"].as_i64().unwrap_or(r.amount), v["currency"].as_str().unwrap_or(""));
+        Executed {
+            ok: true,
+            result: format!("Refund {} of {amount}: {}", v["id"].as_str().unwrap_or("?"), v["status"].as_str().unwrap_or("?")),
+        }
+    } else {
+        let why = v.pointer("/error/message").and_then(|m| m.as_str()).map(String::from).unwrap_or_else(|| tail(&text, 300));
+        Executed { ok: false, result: format!("Stripe refused the refund (HTTP {status}): {why}") }
+    }
+}
