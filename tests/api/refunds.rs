@@ -12,10 +12,12 @@ use opsdesk::domain::{ApprovalState, Event, EventKind, Platform};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+/// What one refund call carried: authorization, idempotency key, form body.
+type RefundCall = (String, String, HashMap<String, String>);
+
 #[derive(Default)]
 struct Stripe {
-    /// (authorization, idempotency key, form body) per call.
-    calls: Mutex<Vec<(String, String, HashMap<String, String>)>>,
+    calls: Mutex<Vec<RefundCall>>,
     /// Stripe's idempotency: a repeated key gets the first answer.
     answers: Mutex<HashMap<String, serde_json::Value>>,
 }
