@@ -142,11 +142,27 @@ pub struct Dispute {
     pub at: Millis,
 }
 
+/// A price of the catalogue (what subscription items point at).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Price {
+    pub id: String,
+    pub product: String,
+    pub currency: String,
+    pub unit_amount: i64,
+    /// `None` for a one-time price.
+    pub interval: Option<String>,
+    pub interval_count: i64,
+    pub active: bool,
+    pub at: Millis,
+}
+
 /// One object an event carries, ready for the ledger.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Record {
     Customer { id: String, email: Option<String>, name: Option<String>, deleted: bool, at: Millis },
+    Product { id: String, name: String, active: bool, at: Millis },
+    Price(Price),
     Subscription(SubVersion),
     Invoice(Invoice),
     Charge(Charge),
@@ -160,6 +176,8 @@ impl Record {
     pub fn key(&self) -> (&'static str, &str) {
         match self {
             Record::Customer { id, .. } => ("customer", id),
+            Record::Product { id, .. } => ("product", id),
+            Record::Price(p) => ("price", &p.id),
             Record::Subscription(v) => ("subscription", &v.id),
             Record::Invoice(i) => ("invoice", &i.id),
             Record::Charge(c) => ("charge", &c.id),
@@ -170,7 +188,8 @@ impl Record {
 
     fn at(&self) -> Millis {
         match self {
-            Record::Customer { at, .. } => *at,
+            Record::Customer { at, .. } | Record::Product { at, .. } => *at,
+            Record::Price(p) => p.at,
             Record::Subscription(v) => v.at,
             Record::Invoice(i) => i.at,
             Record::Charge(c) => c.at,
@@ -212,6 +231,8 @@ fn stage(r: &Record) -> i64 {
         Record::Refund(x) => x.status.as_str(),
         Record::Dispute(d) => d.status.as_str(),
         Record::Customer { deleted, .. } => return *deleted as i64,
+        Record::Product { active, .. } => return !*active as i64,
+        Record::Price(p) => return !p.active as i64,
         Record::Subscription(v) => return v.rank,
     };
     match status {
@@ -227,6 +248,9 @@ fn stage(r: &Record) -> i64 {
 pub struct Ledger {
     /// Customer id → name (or email), for the digests.
     pub customers: Vec<(String, String)>,
+    /// Product id → name.
+    pub products: Vec<(String, String)>,
+    pub prices: Vec<Price>,
     pub subscriptions: Vec<SubVersion>,
     pub invoices: Vec<Invoice>,
     pub charges: Vec<Charge>,

@@ -5,7 +5,7 @@
 //! sessions, invoice previews…) give no records: they are stored and ignored.
 
 use crate::domain::Millis;
-use crate::domain::finance::{Charge, Discount, Dispute, Invoice, InvoiceLine, Record, Refund, SubItem, SubVersion};
+use crate::domain::finance::{Charge, Discount, Dispute, Invoice, InvoiceLine, Price, Record, Refund, SubItem, SubVersion};
 use hmac::{Hmac, KeyInit, Mac};
 use serde_json::Value;
 
@@ -132,6 +132,25 @@ pub fn records(e: &Event) -> Result<Vec<Record>, String> {
             at,
         }],
         "subscription" => vec![Record::Subscription(subscription(o, &e.kind, at)?)],
+        "product" => vec![Record::Product {
+            id: need(o, "id", "product")?,
+            name: text(o, "name").unwrap_or_default(),
+            active: o.get("active").and_then(Value::as_bool).unwrap_or(true) && e.kind != "product.deleted",
+            at,
+        }],
+        "price" | "plan" => {
+            let recurring = o.get("recurring").filter(|r| r.is_object());
+            vec![Record::Price(Price {
+                id: need(o, "id", "price")?,
+                product: text(o, "product").unwrap_or_default(),
+                currency: currency(o),
+                unit_amount: int(o, "unit_amount").or_else(|| int(o, "amount")).unwrap_or(0),
+                interval: recurring.and_then(|r| text(r, "interval")).or_else(|| text(o, "interval")),
+                interval_count: recurring.and_then(|r| int(r, "interval_count")).or_else(|| int(o, "interval_count")).unwrap_or(1),
+                active: o.get("active").and_then(Value::as_bool).unwrap_or(true) && !e.kind.ends_with(".deleted"),
+                at,
+            })]
+        }
         "invoice" => vec![Record::Invoice(invoice(o, &e.kind, at)?)],
         "charge" => {
             let charge = Charge {

@@ -95,6 +95,8 @@ impl FinanceStore for SqlStore {
                 Record::Charge(c) => l.charges.push(c),
                 Record::Refund(r) => l.refunds.push(r),
                 Record::Dispute(d) => l.disputes.push(d),
+                Record::Product { id, name, .. } => l.products.push((id, name)),
+                Record::Price(p) => l.prices.push(p),
                 Record::Customer { id, email, name, deleted, .. } => {
                     if !deleted {
                         l.customers.push((id, name.or(email).unwrap_or_default()));

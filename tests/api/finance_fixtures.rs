@@ -76,6 +76,8 @@ fn stripes_own_resource_fixtures_become_records() {
         ("refund", "refund.created"),
         ("dispute", "charge.dispute.created"),
         ("customer", "customer.created"),
+        ("price", "price.created"),
+        ("product", "product.updated"),
     ];
     for (resource, kind) in kinds {
         let body = json!({"id": "evt_1", "type": kind, "created": 1_234_567_890, "data": {"object": all[resource]}});
