@@ -8,33 +8,11 @@ use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
 mod alerts;
+mod approvals;
+mod finance;
 pub use alerts::{AlertRoute, AlertSettings};
-
-/// `[finance]`: the Stripe webhook's signing secret and how old a signature may be; the digests' time zone
-/// and schedules.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FinanceSettings {
-    pub stripe_secret_env: String,
-    pub signature_tolerance_secs: i64,
-    /// IANA time zone of the digests' days and weeks (`Europe/Paris`).
-    pub timezone: String,
-    /// Cron expressions (minute hour day month weekday) in `timezone`; empty turns a digest off.
-    pub daily_cron: String,
-    pub weekly_cron: String,
-    /// Refunds above this many minor units (of the charge's currency) need sign-off.
-    pub refund_approval_above: i64,
-    /// Stripe's API (refunds), and the variable holding its secret key.
-    pub stripe_api_url: String,
-    pub stripe_api_key_env: String,
-    pub stripe_timeout_secs: u64,
-}
-
-impl FinanceSettings {
-    pub fn tz(&self) -> chrono_tz::Tz {
-        self.timezone.parse().unwrap_or(chrono_tz::UTC)
-    }
-}
+pub use approvals::{ApprovalPolicySettings, ApprovalSettings, RunbookSettings, WebhookSettings};
+pub use finance::FinanceSettings;
 
 /// The documented defaults, compiled in so opsdesk runs with zero configuration anywhere.
 pub const DEFAULT_TOML: &str = include_str!("../../config/default.toml");
@@ -174,70 +152,6 @@ pub struct HttpSettings {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ApprovalPolicySettings {
-    pub approvers: Option<Vec<String>>,
-    pub quorum: Option<u32>,
-    pub allow_self: Option<bool>,
-    pub expires_after_mins: Option<i64>,
-    pub warn_before_mins: Option<i64>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ApprovalSettings {
-    pub approvers: Vec<String>,
-    pub quorum: u32,
-    pub allow_self: bool,
-    pub expires_after_mins: i64,
-    pub warn_before_mins: i64,
-    #[serde(default)]
-    pub kinds: std::collections::BTreeMap<String, ApprovalPolicySettings>,
-}
-
-impl ApprovalSettings {
-    /// The policy for one kind of action: the defaults with that kind's overrides.
-    pub fn policy(&self, kind: &str) -> crate::domain::ApprovalPolicy {
-        let k = self.kinds.get(kind);
-        let pick = |f: fn(&ApprovalPolicySettings) -> Option<i64>, d: i64| k.and_then(f).unwrap_or(d);
-        crate::domain::ApprovalPolicy {
-            approvers: k.and_then(|k| k.approvers.clone()).unwrap_or_else(|| self.approvers.clone()),
-            quorum: k.and_then(|k| k.quorum).unwrap_or(self.quorum).max(1),
-            allow_self: k.and_then(|k| k.allow_self).unwrap_or(self.allow_self),
-            ttl_ms: pick(|k| k.expires_after_mins, self.expires_after_mins) * 60_000,
-            warn_before_ms: pick(|k| k.warn_before_mins, self.warn_before_mins) * 60_000,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RunbookSettings {
-    pub description: String,
-    pub argv: Vec<String>,
-    #[serde(default = "default_runbook_timeout")]
-    pub timeout_secs: u64,
-}
-
-fn default_runbook_timeout() -> u64 {
-    60
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct WebhookSettings {
-    pub description: String,
-    pub url: String,
-    pub secret_env: String,
-    #[serde(default = "default_webhook_timeout")]
-    pub timeout_secs: u64,
-}
-
-fn default_webhook_timeout() -> u64 {
-    10
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct DiscordSettings {
     pub token_env: String,
     pub api_url: String,
@@ -365,19 +279,7 @@ impl Settings {
             return bad(&format!("runbooks.{name}.argv"), "must name a program");
         }
         self.alerts.validate(self).map_err(ConfigError::Invalid)?;
-        if self.finance.signature_tolerance_secs <= 0 {
-            return bad("finance.signature_tolerance_secs", "must be positive");
-        }
-        if self.finance.timezone.parse::<chrono_tz::Tz>().is_err() {
-            return bad("finance.timezone", &format!("{:?} is not an IANA time zone like Europe/Paris", self.finance.timezone));
-        }
-        for (k, c) in [("finance.daily_cron", &self.finance.daily_cron), ("finance.weekly_cron", &self.finance.weekly_cron)] {
-            if !c.is_empty()
-                && let Err(e) = croner::Cron::new(c).parse()
-            {
-                return bad(k, &format!("{c:?} is not a cron expression (minute hour day month weekday): {e}"));
-            }
-        }
+        self.finance.validate().map_err(ConfigError::Invalid)?;
         if self.slack.ping_interval_secs == 0 || self.slack.ping_failures == 0 {
             return bad("slack.ping_interval_secs / slack.ping_failures", "must be positive");
         }

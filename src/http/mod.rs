@@ -1,17 +1,18 @@
-//! The HTTP side of `opsdesk run`: alert webhooks (authenticated, size-limited, validated, and stored
+//! The HTTP side of `opsdesk run`: alert and Stripe webhooks (authenticated, size-limited, validated, and stored
 //! before they are acknowledged, so a sender that sees an error retries and nothing is lost), and
 //! `/healthz`, `/readyz` and `/metrics` (Prometheus text).
+
+mod hooks;
+pub use hooks::{hook_key, hook_source};
 
 use crate::domain::ports::InboxPut;
 use crate::domain::{ApprovalState, TicketState};
 use crate::pipeline::Pipeline;
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
 /// The inbox key prefix of stored webhooks (the sweep re-processes them like chat events).
@@ -20,7 +21,7 @@ pub const HOOK_PREFIX: &str = "hook:";
 pub const STRIPE_PREFIX: &str = "stripe:";
 
 #[derive(Clone)]
-struct Http {
+pub(crate) struct Http {
     pipeline: Pipeline,
     /// The alert webhooks' bearer token; `None` refuses them all.
     token: Option<Arc<String>>,
@@ -64,11 +65,11 @@ pub fn router(pipeline: Pipeline, secrets: HookSecrets) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics))
-        .route("/hooks/alertmanager", post(alertmanager))
-        .route("/hooks/grafana", post(grafana))
-        .route("/hooks/sentry", post(sentry))
-        .route("/hooks/generic", post(generic))
-        .route("/hooks/stripe", post(stripe))
+        .route("/hooks/alertmanager", post(hooks::alertmanager))
+        .route("/hooks/grafana", post(hooks::grafana))
+        .route("/hooks/sentry", post(hooks::sentry))
+        .route("/hooks/generic", post(hooks::generic))
+        .route("/hooks/stripe", post(hooks::stripe))
         .layer(DefaultBodyLimit::max(limit))
         .with_state(state)
 }
@@ -89,7 +90,7 @@ pub async fn serve(
     }
 }
 
-fn refuse(status: StatusCode, why: impl Into<String>) -> Response {
+pub(crate) fn refuse(status: StatusCode, why: impl Into<String>) -> Response {
     (status, format!("{}\n", why.into())).into_response()
 }
 
@@ -125,135 +126,20 @@ async fn metrics(State(h): State<Http>) -> Response {
     }
 }
 
-async fn alertmanager(State(h): State<Http>, headers: HeaderMap, body: Bytes) -> Response {
-    bearer_hook(h, "alertmanager", headers, body).await
-}
-
-async fn grafana(State(h): State<Http>, headers: HeaderMap, body: Bytes) -> Response {
-    bearer_hook(h, "grafana", headers, body).await
-}
-
-async fn generic(State(h): State<Http>, headers: HeaderMap, body: Bytes) -> Response {
-    bearer_hook(h, "generic", headers, body).await
-}
-
-/// Alertmanager, Grafana and generic senders present the bearer token.
-async fn bearer_hook(h: Http, source: &str, headers: HeaderMap, body: Bytes) -> Response {
-    let Some(token) = &h.token else {
-        return refuse(StatusCode::UNAUTHORIZED, format!("alert webhooks are off: set ${} on the opsdesk side", h.token_env));
-    };
-    let presented = headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
-    if !presented.is_some_and(|p| constant_time_eq(p.as_bytes(), token.as_bytes())) {
-        return refuse(StatusCode::UNAUTHORIZED, "missing or wrong bearer token");
-    }
-    accept(h, source, None, body).await
-}
-
-/// Sentry signs the body with the integration's client secret (`Sentry-Hook-Signature`, hex HMAC-SHA256).
-async fn sentry(State(h): State<Http>, headers: HeaderMap, body: Bytes) -> Response {
-    let Some(secret) = &h.sentry_secret else {
-        return refuse(StatusCode::UNAUTHORIZED, format!("Sentry webhooks are off: set ${} on the opsdesk side", h.sentry_env));
-    };
-    let header = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).map(str::to_string);
-    let Some(sig) = header("sentry-hook-signature") else { return refuse(StatusCode::UNAUTHORIZED, "missing Sentry-Hook-Signature") };
-    if !crate::alerts::sentry::verify(secret.as_bytes(), &body, &sig) {
-        return refuse(StatusCode::UNAUTHORIZED, "Sentry-Hook-Signature does not match the body (wrong client secret?)");
-    }
-    let Some(resource) = header("sentry-hook-resource") else { return refuse(StatusCode::BAD_REQUEST, "missing Sentry-Hook-Resource") };
-    if !crate::alerts::sentry::RESOURCES.contains(&resource.as_str()) {
-        // Installation, comment and other resources: nothing to alert on; Sentry must not retry them.
-        return (StatusCode::OK, format!("ignored: resource {resource:?} is not an alert\n")).into_response();
-    }
-    accept(h, "sentry", Some(&resource), body).await
-}
-
-/// Stripe: the signature is checked, the event stored under its id, then applied to the ledger.
-async fn stripe(State(h): State<Http>, headers: HeaderMap, body: Bytes) -> Response {
-    let f = &h.pipeline.settings.finance;
-    let Some(secret) = &h.stripe_secret else {
-        return refuse(StatusCode::UNAUTHORIZED, format!("Stripe webhooks are off: set ${} on the opsdesk side", f.stripe_secret_env));
-    };
-    let sig = headers.get("stripe-signature").and_then(|v| v.to_str().ok());
-    let now = crate::clock::now();
-    if let Err(e) = crate::finance::stripe::verify(sig, &body, secret.as_bytes(), now / 1000, f.signature_tolerance_secs) {
-        return refuse(StatusCode::UNAUTHORIZED, e.to_string());
-    }
-    let event = match crate::finance::stripe::parse_event(&body) {
-        Ok(e) => e,
-        Err(why) => return refuse(StatusCode::BAD_REQUEST, why),
-    };
-    if let Err(why) = crate::finance::stripe::records(&event) {
-        return refuse(StatusCode::BAD_REQUEST, format!("{} {}: {why}", event.kind, event.id));
-    }
-    let key = format!("{STRIPE_PREFIX}{}", event.id);
-    match h.pipeline.store.inbox_put(&key, "stripe", &String::from_utf8_lossy(&body), now).await {
+/// Stores a validated webhook under `key`, answers, then runs `work` on it: a failure to store is a 503
+/// (the sender retries); a body seen before is a 200 `duplicate`; one stored by an earlier delivery and
+/// not yet processed is left to that delivery (or to the sweep after a crash).
+async fn store_then<F, Fut>(h: &Http, key: String, source: &str, body: &[u8], work: F) -> Response
+where
+    F: FnOnce(Pipeline, String) -> Fut,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    match h.pipeline.store.inbox_put(&key, source, &String::from_utf8_lossy(body), crate::clock::now()).await {
         Err(e) => return refuse(StatusCode::SERVICE_UNAVAILABLE, format!("not stored, try again: {e}")),
         Ok(InboxPut::Duplicate) => return (StatusCode::OK, "duplicate\n").into_response(),
         Ok(InboxPut::Unprocessed) => return (StatusCode::ACCEPTED, "stored\n").into_response(),
         Ok(InboxPut::New) => {}
     }
-    let pipeline = h.pipeline.clone();
-    tokio::spawn(async move {
-        if let Err(e) = pipeline.on_stripe_event(&event, Some(key.clone()), crate::clock::now()).await {
-            tracing::warn!(event = %key, error = %e, "Stripe event stored but not applied; the inbox sweep retries it");
-        }
-    });
+    tokio::spawn(work(h.pipeline.clone(), key));
     (StatusCode::ACCEPTED, "stored\n").into_response()
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-/// The inbox key of a stored webhook: `hook:<source>[/<resource>]:<sha256 of the body>`.
-pub fn hook_key(source: &str, resource: Option<&str>, body: &[u8]) -> String {
-    let digest: String = Sha256::digest(body).iter().map(|b| format!("{b:02x}")).collect();
-    match resource {
-        Some(r) => format!("{HOOK_PREFIX}{source}/{r}:{digest}"),
-        None => format!("{HOOK_PREFIX}{source}:{digest}"),
-    }
-}
-
-/// The source and resource a stored webhook's key names.
-pub fn hook_source(key: &str) -> Option<(&str, Option<&str>)> {
-    let (head, _) = key.strip_prefix(HOOK_PREFIX)?.rsplit_once(':')?;
-    Some(head.split_once('/').map_or((head, None), |(s, r)| (s, Some(r))))
-}
-
-/// Validates, stores, answers, then processes: a failure to store is a 503 and the sender retries.
-async fn accept(h: Http, source: &str, resource: Option<&str>, body: Bytes) -> Response {
-    let batch = match crate::alerts::parse(source, resource, &body) {
-        Ok(b) => b,
-        Err(why) => return refuse(StatusCode::BAD_REQUEST, why),
-    };
-    let key = hook_key(source, resource, &body);
-    let payload = String::from_utf8_lossy(&body);
-    match h.pipeline.store.inbox_put(&key, source, &payload, crate::clock::now()).await {
-        Err(e) => return refuse(StatusCode::SERVICE_UNAVAILABLE, format!("not stored, try again: {e}")),
-        Ok(InboxPut::Duplicate) => return (StatusCode::OK, "duplicate\n").into_response(),
-        // Stored by an earlier delivery and being processed (or left to the sweep after a crash).
-        Ok(InboxPut::Unprocessed) => return (StatusCode::ACCEPTED, "stored\n").into_response(),
-        Ok(InboxPut::New) => {}
-    }
-    let pipeline = h.pipeline.clone();
-    tokio::spawn(async move {
-        if let Err(e) = pipeline.on_alert_batch(&batch, Some(key.clone()), crate::clock::now()).await {
-            tracing::warn!(webhook = %key, error = %e, "alert webhook stored but not processed; the inbox sweep retries it");
-        }
-    });
-    (StatusCode::ACCEPTED, "stored\n").into_response()
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn hook_keys_name_their_source_and_resource() {
-        let k = super::hook_key("sentry", Some("issue"), b"{}");
-        assert_eq!(super::hook_source(&k), Some(("sentry", Some("issue"))));
-        assert_eq!(super::hook_source(&super::hook_key("grafana", None, b"{}")), Some(("grafana", None)));
-        assert_eq!(super::hook_source("slack:C1:1.2"), None);
-        assert!(
-            super::constant_time_eq(b"abc", b"abc") && !super::constant_time_eq(b"abc", b"abd") && !super::constant_time_eq(b"ab", b"abc")
-        );
-    }
 }

@@ -4,7 +4,7 @@
 //! however many replicas tick.
 
 use super::Pipeline;
-use super::approvals::FINANCE_REPORT;
+use super::approval_cards::FINANCE_REPORT;
 use super::{ApprovalRequest, thread_of_card};
 use crate::domain::finance_report::{DAY, report, weekly_mrr};
 use crate::domain::ports::{Commit, InboxPut, Outbound, OutboundOp, StoreError};

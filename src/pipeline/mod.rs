@@ -5,6 +5,7 @@ mod alert_actions;
 mod alert_cards;
 pub use alert_cards::thread_of_card;
 mod alerts;
+mod approval_cards;
 mod approvals;
 pub use approvals::{ApprovalRequest, action_hash};
 mod clicks;

@@ -4,18 +4,19 @@
 //! It records every call and every ack.
 
 use axum::Router;
-use axum::body::Bytes;
+use axum::extract::State;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::any;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use tokio::sync::{Notify, mpsc};
+
+#[path = "slack_web.rs"]
+mod web;
 
 pub const BOT_USER: &str = "UBOT";
 pub const BOT_ID: &str = "BBOT";
@@ -38,35 +39,35 @@ impl Call {
     }
 }
 
-enum Out {
+pub(crate) enum Out {
     Frame(String),
     Drop,
     Mute,
 }
 
 #[derive(Default)]
-struct Inner {
-    calls: Mutex<Vec<Call>>,
+pub(crate) struct Inner {
+    pub(crate) calls: Mutex<Vec<Call>>,
     /// Envelopes sent but not acked, by sequence: (envelope id, frame without retry fields, attempts so far).
-    pending: Mutex<BTreeMap<u64, (String, Value, u32)>>,
-    acks: Mutex<Vec<Value>>,
-    socket: Mutex<Option<(usize, mpsc::UnboundedSender<Out>)>>,
-    connections: AtomicUsize,
-    redelivered: AtomicUsize,
-    seq: AtomicU64,
-    ts: AtomicU64,
+    pub(crate) pending: Mutex<BTreeMap<u64, (String, Value, u32)>>,
+    pub(crate) acks: Mutex<Vec<Value>>,
+    pub(crate) socket: Mutex<Option<(usize, mpsc::UnboundedSender<Out>)>>,
+    pub(crate) connections: AtomicUsize,
+    pub(crate) redelivered: AtomicUsize,
+    pub(crate) seq: AtomicU64,
+    pub(crate) ts: AtomicU64,
     /// Every Nth `chat.*` call is answered 429 (0 = never).
-    rate_limit_every: AtomicUsize,
-    chat_calls: AtomicUsize,
+    pub(crate) rate_limit_every: AtomicUsize,
+    pub(crate) chat_calls: AtomicUsize,
     /// Per channel: when a 429 told the client to wait until.
-    paused: Mutex<HashMap<String, Instant>>,
-    violations: Mutex<Vec<String>>,
-    groups: Mutex<HashMap<String, Vec<String>>>,
-    scopes: Mutex<String>,
-    muted: Mutex<Vec<mpsc::UnboundedSender<Out>>>,
+    pub(crate) paused: Mutex<HashMap<String, Instant>>,
+    pub(crate) violations: Mutex<Vec<String>>,
+    pub(crate) groups: Mutex<HashMap<String, Vec<String>>>,
+    pub(crate) scopes: Mutex<String>,
+    pub(crate) muted: Mutex<Vec<mpsc::UnboundedSender<Out>>>,
     /// Bytes received at the upload URLs, by file id.
-    uploads: Mutex<HashMap<String, Vec<u8>>>,
-    changed: Notify,
+    pub(crate) uploads: Mutex<HashMap<String, Vec<u8>>>,
+    pub(crate) changed: Notify,
 }
 
 #[derive(Clone)]
@@ -83,8 +84,8 @@ impl FakeSlack {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let app = Router::new()
-            .route("/api/{method}", any(web_api))
-            .route("/upload/{file}", axum::routing::post(upload))
+            .route("/api/{method}", any(web::web_api))
+            .route("/upload/{file}", axum::routing::post(web::upload))
             .route("/link/", any(socket))
             .with_state(inner.clone());
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
@@ -246,141 +247,6 @@ fn with_retry(frame: &Value, attempt: u32) -> String {
     f["retry_attempt"] = json!(attempt);
     f["retry_reason"] = json!(if attempt == 0 { "" } else { "timeout" });
     f.to_string()
-}
-
-fn parse_body(headers: &HeaderMap, body: &Bytes) -> Value {
-    let ct = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
-    if ct.starts_with("application/json") {
-        serde_json::from_slice(body).unwrap_or(Value::Null)
-    } else {
-        let pairs: serde_json::Map<String, Value> =
-            form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), Value::String(v.into_owned()))).collect();
-        Value::Object(pairs)
-    }
-}
-
-async fn web_api(
-    State(s): State<Arc<Inner>>,
-    Path(method): Path<String>,
-    uri: axum::http::Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    // Slack takes arguments as a JSON body, a form body or (for GET) the query string.
-    let body = match uri.query() {
-        Some(q) if body.is_empty() => parse_body(&HeaderMap::new(), &Bytes::copy_from_slice(q.as_bytes())),
-        _ => parse_body(&headers, &body),
-    };
-    let auth = headers.get("authorization").and_then(|v| v.to_str().ok()).map(String::from);
-    let channel = body["channel"].as_str().unwrap_or("").to_string();
-    let now = Instant::now();
-    let mut status = 200;
-    if method.starts_with("chat.") {
-        if let Some(until) = s.paused.lock().unwrap().get(&channel)
-            && now < *until
-        {
-            s.violations.lock().unwrap().push(format!("{method} to {channel} {:?} before Retry-After ended", *until - now));
-        }
-        let n = s.chat_calls.fetch_add(1, Ordering::SeqCst) + 1;
-        let every = s.rate_limit_every.load(Ordering::SeqCst);
-        if every > 0 && n % every == 0 {
-            status = 429;
-            s.paused.lock().unwrap().insert(channel.clone(), now + Duration::from_secs(1));
-        }
-    }
-    let record = |response: &Value| {
-        s.calls.lock().unwrap().push(Call {
-            method: method.clone(),
-            auth: auth.clone(),
-            body: body.clone(),
-            at: now,
-            status,
-            response: response.clone(),
-        });
-        s.changed.notify_waiters();
-    };
-    if status == 429 {
-        let r = json!({"ok": false, "error": "ratelimited"});
-        record(&r);
-        return (StatusCode::TOO_MANY_REQUESTS, [("retry-after", "1")], axum::Json(r)).into_response();
-    }
-    let ts = || format!("1700000000.{:06}", s.ts.fetch_add(1, Ordering::SeqCst) + 1);
-    if let Some(why) = invalid_blocks(&body) {
-        let r = json!({"ok": false, "error": "invalid_blocks", "errors": [why]});
-        record(&r);
-        return axum::Json(r).into_response();
-    }
-    let reply = match method.as_str() {
-        "apps.connections.open" => {
-            json!({"ok": true, "url": format!("ws://{}/link/?ticket=t", headers.get("host").and_then(|h| h.to_str().ok()).unwrap_or(""))})
-        }
-        "auth.test" => {
-            let scopes = s.scopes.lock().unwrap().clone();
-            let r = json!({"ok": true, "url": "https://fake.slack.com/", "team": "Fake Co", "user": "opsdesk", "team_id": "T1", "user_id": BOT_USER, "bot_id": BOT_ID});
-            record(&r);
-            return ([("x-oauth-scopes", scopes)], axum::Json(r)).into_response();
-        }
-        "chat.postMessage" => {
-            let ts = ts();
-            json!({"ok": true, "channel": channel, "ts": ts, "message": {"type": "message", "ts": ts, "user": BOT_USER, "bot_id": BOT_ID, "text": body["text"]}})
-        }
-        "chat.update" => json!({"ok": true, "channel": channel, "ts": body["ts"], "text": body["text"],
-            "message": {"type": "message", "user": BOT_USER, "bot_id": BOT_ID, "text": body["text"], "edited": {"user": BOT_USER, "ts": ts()}}}),
-        "chat.postEphemeral" => json!({"ok": true, "message_ts": ts()}),
-        "reactions.add" | "reactions.remove" => json!({"ok": true}),
-        "usergroups.users.list" => {
-            let id = body["usergroup"].as_str().unwrap_or("");
-            match s.groups.lock().unwrap().get(id) {
-                Some(users) => json!({"ok": true, "users": users}),
-                None => json!({"ok": false, "error": "no_such_subteam"}),
-            }
-        }
-        "views.open" => json!({"ok": true, "view": {"id": "V1", "type": "modal"}}),
-        "files.getUploadURLExternal" => {
-            let file = format!("F{}", s.ts.fetch_add(1, Ordering::SeqCst) + 1);
-            let host = headers.get("host").and_then(|h| h.to_str().ok()).unwrap_or("");
-            json!({"ok": true, "upload_url": format!("http://{host}/upload/{file}"), "file_id": file})
-        }
-        "files.completeUploadExternal" => {
-            let files = body["files"].as_array().cloned().unwrap_or_default();
-            let uploads = s.uploads.lock().unwrap();
-            match files.iter().find(|f| !uploads.contains_key(f["id"].as_str().unwrap_or(""))) {
-                Some(f) => json!({"ok": false, "error": "file_not_found", "file": f["id"]}),
-                None => {
-                    json!({"ok": true, "files": files.iter().map(|f| json!({"id": f["id"], "title": f["title"], "created": 1_700_000_000})).collect::<Vec<_>>()})
-                }
-            }
-        }
-        _ => json!({"ok": false, "error": "unknown_method"}),
-    };
-    record(&reply);
-    axum::Json(reply).into_response()
-}
-
-/// Slack refuses blocks whose action ids repeat within one block.
-fn invalid_blocks(body: &Value) -> Option<String> {
-    let blocks: Vec<Value> = match &body["blocks"] {
-        Value::String(s) => serde_json::from_str(s).ok()?,
-        Value::Array(a) => a.clone(),
-        _ => return None,
-    };
-    for (i, b) in blocks.iter().enumerate() {
-        let mut seen = std::collections::HashSet::new();
-        for e in b["elements"].as_array().into_iter().flatten() {
-            if let Some(id) = e["action_id"].as_str()
-                && !seen.insert(id)
-            {
-                return Some(format!("action_id {id:?} repeats in block {i} [json-pointer:/blocks/{i}/elements]"));
-            }
-        }
-    }
-    None
-}
-
-async fn upload(State(s): State<Arc<Inner>>, Path(file): Path<String>, body: Bytes) -> Response {
-    s.uploads.lock().unwrap().insert(file, body.to_vec());
-    s.changed.notify_waiters();
-    axum::Json(json!({"ok": true})).into_response()
 }
 
 async fn socket(State(s): State<Arc<Inner>>, ws: WebSocketUpgrade) -> Response {
