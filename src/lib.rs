@@ -18,6 +18,7 @@
 //!   Alertmanager's silence API, and the HTTP server (hooks, health, metrics).
 //! - [`finance`] — Stripe webhooks into the ledger (signature, events → records) and the finance report.
 //! - [`exec`] — what runs after sign-off: allow-listed runbooks and HMAC-signed webhooks.
+//! - [`llm`] — the async-openai adapter behind the `Llm` port and the agents' tool loop.
 //! - [`prompts`] — minijinja templates, built in and overridable from `prompts/`.
 //! - [`config`] — settings from `config/default.toml`, `config/<env>.toml` and `OPSDESK__…`.
 //! - [`app`], [`cli`], [`telemetry`], [`clock`] — start-up wiring, the command line, logging, time.
@@ -34,6 +35,7 @@ pub mod exec;
 pub mod finance;
 pub mod http;
 pub mod kb;
+pub mod llm;
 pub mod pipeline;
 pub mod prompts;
 pub mod runtime;

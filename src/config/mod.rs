@@ -10,9 +10,11 @@ use std::path::{Path, PathBuf};
 mod alerts;
 mod approvals;
 mod finance;
+mod llm;
 pub use alerts::{AlertRoute, AlertSettings};
 pub use approvals::{ApprovalPolicySettings, ApprovalSettings, RunbookSettings, WebhookSettings};
 pub use finance::FinanceSettings;
+pub use llm::{AgentSettings, LlmSettings};
 
 /// The documented defaults, compiled in so opsdesk runs with zero configuration anywhere.
 pub const DEFAULT_TOML: &str = include_str!("../../config/default.toml");
@@ -31,6 +33,7 @@ pub struct Settings {
     pub http: HttpSettings,
     pub alerts: AlertSettings,
     pub finance: FinanceSettings,
+    pub llm: LlmSettings,
     #[serde(default)]
     pub runbooks: std::collections::BTreeMap<String, RunbookSettings>,
     #[serde(default)]
@@ -280,6 +283,7 @@ impl Settings {
         }
         self.alerts.validate(self).map_err(ConfigError::Invalid)?;
         self.finance.validate().map_err(ConfigError::Invalid)?;
+        self.llm.validate().map_err(ConfigError::Invalid)?;
         if self.slack.ping_interval_secs == 0 || self.slack.ping_failures == 0 {
             return bad("slack.ping_interval_secs / slack.ping_failures", "must be positive");
         }

@@ -19,6 +19,7 @@ mod finance;
 mod finance_chat;
 mod finance_fixtures;
 mod layout;
+mod llm;
 mod pipeline;
 mod refunds;
 mod sender;

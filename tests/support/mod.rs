@@ -5,6 +5,7 @@
 
 pub mod chat;
 pub mod discord;
+pub mod openai;
 pub mod slack;
 
 use opsdesk::config::Settings;

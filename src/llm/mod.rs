@@ -1,0 +1,9 @@
+//! LLM agents: the async-openai adapter behind the domain's `Llm` port, and the tool loop every agent
+//! runs (the model asks for tools, opsdesk runs them — authorised in code — and answers, for at most
+//! `llm.max_rounds` rounds). Token use and cost are added up per call.
+
+pub mod openai;
+pub mod tools;
+
+pub use openai::OpenAiLlm;
+pub use tools::{ToolBox, Usage, run_tools};

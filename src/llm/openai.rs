@@ -1,0 +1,127 @@
+//! The `Llm` port over async-openai: one client per configured agent, pointed at its base URL, with a
+//! timeout on every call. async-openai itself retries 429 and 5xx (honouring Retry-After); what still
+//! fails is an `LlmError`, and the caller falls back to the offline path.
+
+use crate::config::{AgentSettings, LlmSettings};
+use crate::domain::ports::{Llm, LlmError, LlmRequest, LlmResponse, ToolCall};
+use async_openai::config::OpenAIConfig;
+use async_openai::types::chat::*;
+use async_openai::{Client, types::chat::ChatCompletionTools};
+use async_trait::async_trait;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+pub struct OpenAiLlm {
+    agents: BTreeMap<String, (Client<OpenAIConfig>, AgentSettings)>,
+    timeout: Duration,
+}
+
+impl OpenAiLlm {
+    /// Clients for the agents that have an endpoint; `None` when none has.
+    pub fn new(s: &LlmSettings) -> Option<OpenAiLlm> {
+        crate::telemetry::install_tls_provider();
+        let agents: BTreeMap<_, _> = s
+            .agents
+            .iter()
+            .filter(|(_, a)| !a.base_url.is_empty())
+            .map(|(name, a)| {
+                let key = std::env::var(&a.api_key_env).unwrap_or_default();
+                let config = OpenAIConfig::new().with_api_base(a.base_url.trim_end_matches('/')).with_api_key(key);
+                (name.clone(), (Client::with_config(config), a.clone()))
+            })
+            .collect();
+        (!agents.is_empty()).then(|| OpenAiLlm { agents, timeout: Duration::from_secs(s.timeout_secs) })
+    }
+
+    pub fn settings(&self, agent: &str) -> Option<&AgentSettings> {
+        self.agents.get(agent).map(|(_, a)| a)
+    }
+}
+
+fn message(m: &crate::domain::ports::LlmMessage) -> Result<ChatCompletionRequestMessage, String> {
+    let e = |e: async_openai::error::OpenAIError| e.to_string();
+    Ok(match m.role.as_str() {
+        "system" => ChatCompletionRequestSystemMessageArgs::default().content(m.content.clone()).build().map_err(e)?.into(),
+        "assistant" => {
+            let mut b = ChatCompletionRequestAssistantMessageArgs::default();
+            if !m.content.is_empty() {
+                b.content(m.content.clone());
+            }
+            if !m.tool_calls.is_empty() {
+                let calls: Vec<ChatCompletionMessageToolCalls> = m
+                    .tool_calls
+                    .iter()
+                    .map(|c| {
+                        ChatCompletionMessageToolCalls::Function(ChatCompletionMessageToolCall {
+                            id: c.id.clone(),
+                            function: FunctionCall { name: c.name.clone(), arguments: c.arguments.clone() },
+                        })
+                    })
+                    .collect();
+                b.tool_calls(calls);
+            }
+            b.build().map_err(e)?.into()
+        }
+        "tool" => ChatCompletionRequestToolMessageArgs::default()
+            .tool_call_id(m.tool_call_id.clone().unwrap_or_default())
+            .content(m.content.clone())
+            .build()
+            .map_err(e)?
+            .into(),
+        _ => ChatCompletionRequestUserMessageArgs::default().content(m.content.clone()).build().map_err(e)?.into(),
+    })
+}
+
+#[async_trait]
+impl Llm for OpenAiLlm {
+    async fn chat(&self, req: LlmRequest) -> Result<LlmResponse, LlmError> {
+        let (client, a) =
+            self.agents.get(&req.agent).ok_or_else(|| LlmError(format!("no endpoint configured for the {} agent", req.agent)))?;
+        let messages = req.messages.iter().map(message).collect::<Result<Vec<_>, _>>().map_err(LlmError)?;
+        let mut b = CreateChatCompletionRequestArgs::default();
+        b.model(a.model.clone()).messages(messages).temperature(a.temperature).max_completion_tokens(a.max_tokens);
+        if !req.tools.is_empty() {
+            let tools: Vec<ChatCompletionTools> = req
+                .tools
+                .iter()
+                .map(|t| {
+                    ChatCompletionTools::Function(ChatCompletionTool {
+                        function: FunctionObject {
+                            name: t.name.clone(),
+                            description: Some(t.description.clone()),
+                            parameters: Some(t.parameters.clone()),
+                            strict: None,
+                        },
+                    })
+                })
+                .collect();
+            b.tools(tools);
+        }
+        let request = b.build().map_err(|e| LlmError(format!("bad request: {e}")))?;
+        let resp = match tokio::time::timeout(self.timeout, client.chat().create(request)).await {
+            Err(_) => return Err(LlmError(format!("{} did not answer within {:?}", a.base_url, self.timeout))),
+            Ok(Err(e)) => return Err(LlmError(format!("{}: {e}", a.base_url))),
+            Ok(Ok(r)) => r,
+        };
+        let choice = resp.choices.into_iter().next().ok_or_else(|| LlmError("the answer has no choices".into()))?;
+        let tool_calls = choice
+            .message
+            .tool_calls
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|c| match c {
+                ChatCompletionMessageToolCalls::Function(f) => {
+                    Some(ToolCall { id: f.id, name: f.function.name, arguments: f.function.arguments })
+                }
+                _ => None,
+            })
+            .collect();
+        let usage = resp.usage.as_ref();
+        Ok(LlmResponse {
+            content: choice.message.content.unwrap_or_default(),
+            tool_calls,
+            input_tokens: usage.map_or(0, |u| u.prompt_tokens),
+            output_tokens: usage.map_or(0, |u| u.completion_tokens),
+        })
+    }
+}
