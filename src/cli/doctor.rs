@@ -1,6 +1,6 @@
 //! `opsdesk doctor`: what is configured and whether it works — config, database, knowledge base,
-//! triage model, prompts, Slack (token, scopes, Socket Mode) and Discord (token, guilds) when their
-//! tokens are set.
+//! triage model, prompts, each LLM agent's endpoint, Slack (token, scopes, Socket Mode) and Discord
+//! (token, guilds) when their tokens are set.
 
 use crate::config::{Settings, redact_url};
 use crate::domain::ports::Store;
@@ -35,6 +35,16 @@ pub async fn run(s: &Settings) -> anyhow::Result<()> {
         Ok(_) => line(true, "prompts", &format!("built-in, overridden from {} when present", s.prompts.path.display())),
         Err(e) => line(false, "prompts", &e),
     };
+    let timeout = std::time::Duration::from_secs(s.llm.timeout_secs.min(10));
+    for (name, a) in &s.llm.agents {
+        all &= match s.llm.agent(name) {
+            None => line(true, &format!("llm {name}"), "offline (set llm.agents.<name>.base_url to use a model)"),
+            Some(_) => match crate::llm::openai::check(a, timeout).await {
+                Ok(found) => line(true, &format!("llm {name}"), &found),
+                Err(e) => line(false, &format!("llm {name}"), &e),
+            },
+        };
+    }
     all &= match s.slack.tokens_from_env() {
         None => line(true, "slack", &format!("off (set ${} and ${} to connect)", s.slack.app_token_env, s.slack.bot_token_env)),
         Some(tokens) => match crate::chat::slack::check::check(&s.slack, &tokens).await {

@@ -38,6 +38,41 @@ impl OpenAiLlm {
     }
 }
 
+/// For `opsdesk doctor`: whether the agent's endpoint answers `GET /models` and lists its model (a free
+/// call, unlike a completion). Returns what it found.
+pub async fn check(a: &AgentSettings, timeout: Duration) -> Result<String, String> {
+    use http_body_util::{BodyExt, Empty};
+    crate::telemetry::install_tls_provider();
+    let https = hyper_rustls::HttpsConnectorBuilder::new().with_webpki_roots().https_or_http().enable_http1().build();
+    let client: hyper_util::client::legacy::Client<_, Empty<bytes::Bytes>> =
+        hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new()).build(https);
+    let url = format!("{}/models", a.base_url.trim_end_matches('/'));
+    let mut req = http::Request::get(&url);
+    if let Ok(key) = std::env::var(&a.api_key_env)
+        && !key.is_empty()
+    {
+        req = req.header("authorization", format!("Bearer {key}"));
+    }
+    let req = req.body(Empty::new()).map_err(|e| format!("bad URL {url:?}: {e}"))?;
+    let resp = match tokio::time::timeout(timeout, client.request(req)).await {
+        Err(_) => return Err(format!("{url} did not answer within {timeout:?}")),
+        Ok(Err(e)) => return Err(format!("could not reach {url}: {e}")),
+        Ok(Ok(r)) => r,
+    };
+    let status = resp.status();
+    let body = resp.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+    if !status.is_success() {
+        return Err(format!("{url} answered HTTP {status} (is ${} right?)", a.api_key_env));
+    }
+    let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+    let models: Vec<&str> = v["data"].as_array().map(|d| d.iter().filter_map(|m| m["id"].as_str()).collect()).unwrap_or_default();
+    if models.is_empty() || models.contains(&a.model.as_str()) {
+        Ok(format!("{} at {} answers", a.model, a.base_url))
+    } else {
+        Err(format!("{} does not serve {:?} (it has: {})", a.base_url, a.model, models.join(", ")))
+    }
+}
+
 fn message(m: &crate::domain::ports::LlmMessage) -> Result<ChatCompletionRequestMessage, String> {
     let e = |e: async_openai::error::OpenAIError| e.to_string();
     Ok(match m.role.as_str() {

@@ -89,3 +89,33 @@ async fn errors_surface_after_the_clients_retries_and_rounds_are_bounded() {
     let (answer, usage) = run_tools(&llm(&fake.base_url), "tier1", ask("hi"), &Invoices { own: "cus_me" }, 2).await.unwrap();
     assert_eq!((answer, usage.calls), (None, 2), "no answer within the rounds: the caller escalates");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn doctor_checks_each_configured_agents_endpoint_and_model() {
+    let fake = FakeOpenAi::start(vec![]).await;
+    let bin = env!("CARGO_BIN_EXE_opsdesk");
+    let run = move |env: Vec<(&'static str, String)>| {
+        let mut cmd = std::process::Command::new(bin);
+        cmd.arg("doctor").current_dir(env!("CARGO_MANIFEST_DIR")).env_remove("DATABASE_URL").env("OPSDESK__STORE__URL", "sqlite::memory:");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let o = cmd.output().unwrap();
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let base = fake.base_url.clone();
+    let out = tokio::task::spawn_blocking(move || {
+        run(vec![("OPSDESK__LLM__AGENTS__TIER1__BASE_URL", base), ("OPSDESK__LLM__AGENTS__TIER1__MODEL", "gpt-test".into())])
+    })
+    .await
+    .unwrap();
+    assert!(out.contains(&format!("ok   llm tier1      gpt-test at {} answers", fake.base_url)), "{out}");
+    assert!(out.contains("ok   llm tier2      offline"), "{out}");
+    let base = fake.base_url.clone();
+    let out = tokio::task::spawn_blocking(move || {
+        run(vec![("OPSDESK__LLM__AGENTS__TIER1__BASE_URL", base), ("OPSDESK__LLM__AGENTS__TIER1__MODEL", "llama-9000".into())])
+    })
+    .await
+    .unwrap();
+    assert!(out.contains("FAIL llm tier1") && out.contains("does not serve \"llama-9000\" (it has: gpt-test)"), "{out}");
+}

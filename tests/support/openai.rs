@@ -1,6 +1,6 @@
 //! A fake OpenAI-compatible server on 127.0.0.1: `POST /v1/chat/completions` answers from a script
 //! (a final answer, tool calls, or an HTTP error such as 429 or 500), and records every request body and
-//! its Authorization header.
+//! its Authorization header; `GET /v1/models` lists `gpt-test`.
 
 use axum::Router;
 use axum::extract::State;
@@ -34,7 +34,13 @@ pub struct FakeOpenAi {
 impl FakeOpenAi {
     pub async fn start(script: Vec<Step>) -> FakeOpenAi {
         let inner = Arc::new(Inner { script: Mutex::new(script.into()), ..Default::default() });
-        let app = Router::new().route("/v1/chat/completions", post(complete)).with_state(inner.clone());
+        let app = Router::new()
+            .route("/v1/chat/completions", post(complete))
+            .route(
+                "/v1/models",
+                axum::routing::get(|| async { axum::Json(json!({"object": "list", "data": [{"id": "gpt-test", "object": "model"}]})) }),
+            )
+            .with_state(inner.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base_url = format!("http://{}/v1", listener.local_addr().unwrap());
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
