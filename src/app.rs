@@ -47,8 +47,9 @@ pub async fn pipeline(s: Settings, store: Arc<dyn Store>, connected: Vec<String>
         kb: Arc::new(kb),
         triager: Arc::new(triager(&s, model)),
         templates: Arc::new(templates),
-        settings: Arc::new(s),
         outbox_ready: Arc::new(Notify::new()),
+        llm: crate::llm::OpenAiLlm::new(&s.llm).map(|l| Arc::new(l) as Arc<dyn crate::domain::ports::Llm>),
+        settings: Arc::new(s),
         connected: Arc::new(connected),
     })
 }

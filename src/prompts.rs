@@ -9,6 +9,7 @@ const BUILTIN: &[(&str, &str)] = &[
     ("escalated.md", include_str!("../prompts/escalated.md")),
     ("suggested.md", include_str!("../prompts/suggested.md")),
     ("csat.md", include_str!("../prompts/csat.md")),
+    ("tier1.md", include_str!("../prompts/tier1.md")),
 ];
 
 pub struct Templates {

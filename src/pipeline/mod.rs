@@ -74,6 +74,8 @@ pub struct Pipeline {
     pub outbox_ready: Arc<Notify>,
     /// Names of the connected platforms, for `/ops status`.
     pub connected: Arc<Vec<String>>,
+    /// The LLM behind the agents that have an endpoint (`None`: everything offline).
+    pub llm: Option<Arc<dyn crate::domain::ports::Llm>>,
 }
 
 const CONFLICT_RETRIES: usize = 5;

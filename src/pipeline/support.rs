@@ -53,7 +53,14 @@ impl Pipeline {
         let vip = account.as_ref().is_some_and(|c| c.vip);
         let wants_kb = matches!(triage.tier, Tier::Tier1 | Tier::Tier2) || mentioned;
         let best = if wants_kb { self.kb.search(text, 3).into_iter().next().filter(|h| h.score >= s.kb.min_score) } else { None };
-        let incoming = Incoming { text, mentioned, vip, triage: &triage, grounded: best.is_some() };
+        // A ticket a person owns gets no bot answer, so the model is not asked either.
+        let (llm_answer, llm_asked) = if ticket.state.human_owned() {
+            (None, false)
+        } else {
+            self.tier1_answer(text, &triage, account.as_ref(), ticket.id, now).await?
+        };
+        let grounded = if llm_asked { llm_answer.is_some() } else { best.is_some() };
+        let incoming = Incoming { text, mentioned, vip, triage: &triage, grounded };
         let action = support::on_customer_message(&mut ticket, &incoming, &Policy { unhelpful_turns: s.support.unhelpful_turns }, now);
 
         let mut c = Commit { inbox_key: Some(ev.inbox_key()), now, ..Default::default() };
@@ -71,15 +78,21 @@ impl Pipeline {
         match &action {
             Action::Silent(_) => {}
             Action::Answer(tier) => {
-                let hit = best.as_ref().expect("answers are grounded");
-                let body = self
-                    .templates
-                    .render("answer.md", context! { extract => extract(&hit.text, s.kb.answer_chars), title => &hit.title, truncated });
-                let citation = Citation { title: hit.title.clone(), link: hit.link.clone() };
+                let (body, citations) = match &llm_answer {
+                    // The model's answer, checked to cite only sections it was given.
+                    Some(g) => {
+                        (g.text.clone(), g.cited.iter().map(|h| Citation { title: h.title.clone(), link: h.link.clone() }).collect())
+                    }
+                    None => {
+                        let hit = best.as_ref().expect("answers are grounded");
+                        let ctx = context! { extract => extract(&hit.text, s.kb.answer_chars), title => &hit.title, truncated };
+                        (self.templates.render("answer.md", ctx), vec![Citation { title: hit.title.clone(), link: hit.link.clone() }])
+                    }
+                };
                 let card = Card {
                     title: "From our docs".into(),
                     body: body.clone(),
-                    citations: vec![citation.clone()],
+                    citations: citations.clone(),
                     buttons: vec![
                         Button::new("Solved ✅", CustomerButton::SOLVED, ticket.id.to_string()).styled(ButtonStyle::Primary),
                         Button::new("Talk to a human", CustomerButton::HUMAN, ticket.id.to_string()),
@@ -99,7 +112,7 @@ impl Pipeline {
                     reply: Reply::Card(card),
                 });
                 out.answer = Some(body);
-                out.citations = vec![citation];
+                out.citations = citations;
             }
             Action::Escalate(reason) => {
                 let notice = self.templates.render("escalated.md", context! { reason => reason.describe(), ticket => ticket.id });
@@ -129,6 +142,53 @@ impl Pipeline {
         c.ticket = Some(ticket);
         out.outbox = self.commit(c).await?;
         Ok(Handled::Done(out))
+    }
+
+    /// Tier 1 through the LLM when one is configured: `(answer, asked)`; `asked` is false when the
+    /// offline path decides (no LLM, another tier, or the LLM unreachable — which is logged).
+    async fn tier1_answer(
+        &self,
+        text: &str,
+        triage: &crate::domain::Triage,
+        account: Option<&Customer>,
+        ticket: i64,
+        now: Millis,
+    ) -> Result<(Option<crate::llm::tier1::Grounded>, bool), StoreError> {
+        let s = &self.settings;
+        let (Some(llm), Some(agent)) = (&self.llm, s.llm.agent("tier1")) else { return Ok((None, false)) };
+        if triage.tier != Tier::Tier1 {
+            return Ok((None, false));
+        }
+        let hits: Vec<KbHit> = self.kb.search(text, 5).into_iter().filter(|h| h.score >= s.kb.min_score / 2.0).collect();
+        let sections: Vec<_> = hits.iter().map(|h| context! { id => &h.id, title => &h.title, text => extract(&h.text, 1200) }).collect();
+        let system = self.templates.render("tier1.md", context! { sections });
+        let tools =
+            crate::llm::tier1::AccountTools { customer: account.map(|c| c.account_id.clone()), ledger: self.store.finance_ledger().await? };
+        match crate::llm::tier1::answer(llm.as_ref(), system, text, &hits, &tools, s.llm.max_rounds).await {
+            Ok((answer, usage)) => {
+                let cost = agent.cost_micro_usd(usage.input_tokens as u32, usage.output_tokens as u32);
+                let detail = format!(
+                    "{} call(s), {} prompt + {} completion tokens, {cost} micro-USD, {}",
+                    usage.calls,
+                    usage.input_tokens,
+                    usage.output_tokens,
+                    if answer.is_some() { "grounded" } else { "not grounded" }
+                );
+                let e = AuditEntry {
+                    at: now,
+                    actor: "opsdesk/tier1".into(),
+                    action: "llm.tier1".into(),
+                    subject: format!("ticket #{ticket}"),
+                    detail,
+                };
+                self.store.audit(&e).await?;
+                Ok((answer, true))
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "the LLM is unavailable: tier 1 answers offline");
+                Ok((None, false))
+            }
+        }
     }
 
     /// The card people see in the escalation channel of the ticket's platform.

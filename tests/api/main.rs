@@ -27,3 +27,4 @@ mod slack;
 mod slack_alerts;
 mod slack_fixtures;
 mod store_contract;
+mod tier1_llm;

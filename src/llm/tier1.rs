@@ -1,0 +1,180 @@
+//! The tier-1 agent: answers from retrieved knowledge-base sections (each with an id) and read-only
+//! account tools that return only the data of the customer linked to the asker's platform identity.
+//! An answer is used only if it cites at least one retrieved section and nothing else; otherwise the
+//! caller treats the question as not grounded (the ticket goes to a person).
+
+use super::tools::{ToolBox, Usage, run_tools};
+use crate::domain::finance::Ledger;
+use crate::domain::ports::{KbHit, Llm, LlmError, LlmMessage, ToolSpec};
+use crate::finance::report::money;
+use async_trait::async_trait;
+
+/// A grounded answer: its text (citation markers removed) and the sections it cited.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grounded {
+    pub text: String,
+    pub cited: Vec<KbHit>,
+}
+
+/// The asker's own account, read from the ledger; `None` = no account linked to this identity.
+pub struct AccountTools {
+    pub customer: Option<String>,
+    pub ledger: Ledger,
+}
+
+impl AccountTools {
+    fn read(&self, name: &str, asked_for: Option<&str>) -> String {
+        let Some(me) = &self.customer else { return "no account linked to this chat identity".into() };
+        if asked_for.is_some_and(|c| c != me) {
+            return "refused: these tools only read the asker's own account".into();
+        }
+        let l = &self.ledger;
+        match name {
+            "get_account" => match l.customers.iter().find(|(id, _)| id == me) {
+                Some((id, name)) => format!("account {id}: {name}"),
+                None => format!("account {me}"),
+            },
+            "get_subscription" => {
+                let mut latest: Vec<&crate::domain::finance::SubVersion> = vec![];
+                for v in l.subscriptions.iter().filter(|v| &v.customer == me) {
+                    match latest.iter_mut().find(|x| x.id == v.id) {
+                        Some(x) if (v.at, v.rank) >= (x.at, x.rank) => *x = v,
+                        Some(_) => {}
+                        None => latest.push(v),
+                    }
+                }
+                if latest.is_empty() {
+                    return "no subscription".into();
+                }
+                latest
+                    .iter()
+                    .map(|v| {
+                        let item = v.items.first();
+                        format!(
+                            "subscription {}: {} — {} per {}{}",
+                            v.id,
+                            v.status,
+                            item.map_or_else(String::new, |i| money(i.unit_amount * i.quantity, &v.currency)),
+                            item.map_or("month", |i| i.interval.as_str()),
+                            if v.cancel_at_period_end { ", cancels at the end of the period" } else { "" }
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            }
+            "get_invoices" => {
+                let mine: Vec<String> = l
+                    .invoices
+                    .iter()
+                    .filter(|i| &i.customer == me)
+                    .map(|i| {
+                        format!(
+                            "invoice {}: {} {} (paid {})",
+                            i.id,
+                            i.status,
+                            money(i.amount_due, &i.currency),
+                            money(i.amount_paid, &i.currency)
+                        )
+                    })
+                    .collect();
+                if mine.is_empty() { "no invoices".into() } else { mine.join("\n") }
+            }
+            other => format!("no tool named {other}"),
+        }
+    }
+}
+
+#[async_trait]
+impl ToolBox for AccountTools {
+    fn specs(&self) -> Vec<ToolSpec> {
+        let any = serde_json::json!({"type": "object", "properties": {"customer": {"type": "string", "description": "ignored: always the asker"}}});
+        [
+            ("get_account", "The asker's account: name and id."),
+            ("get_subscription", "The asker's subscription: plan, price, status, cancellation."),
+            ("get_invoices", "The asker's invoices: status, amount due and paid."),
+        ]
+        .into_iter()
+        .map(|(n, d)| ToolSpec { name: n.into(), description: d.into(), parameters: any.clone() })
+        .collect()
+    }
+
+    async fn call(&self, name: &str, arguments: &str) -> String {
+        let args: serde_json::Value = serde_json::from_str(arguments).unwrap_or_default();
+        self.read(name, args.get("customer").and_then(|c| c.as_str()))
+    }
+}
+
+/// `[kb:ID]` markers in `text`.
+pub fn citations(text: &str) -> Vec<String> {
+    text.match_indices("[kb:").filter_map(|(i, _)| text[i + 4..].split_once(']').map(|(id, _)| id.trim().to_string())).collect()
+}
+
+/// Checks an answer against the sections it was given: some citation, and only given ones.
+pub fn ground(answer: &str, hits: &[KbHit]) -> Option<Grounded> {
+    let ids = citations(answer);
+    if answer.trim() == "ESCALATE" || ids.is_empty() {
+        return None;
+    }
+    let mut cited = vec![];
+    for id in &ids {
+        let hit = hits.iter().find(|h| &h.id == id)?;
+        if !cited.contains(hit) {
+            cited.push(hit.clone());
+        }
+    }
+    let mut text = answer.to_string();
+    for id in &ids {
+        text = text.replace(&format!(" [kb:{id}]"), "").replace(&format!("[kb:{id}]"), "");
+    }
+    Some(Grounded { text: text.trim().to_string(), cited })
+}
+
+/// Asks the model; `Ok(None)` = no grounded answer (escalate), `Err` = the model is unreachable.
+pub async fn answer(
+    llm: &dyn Llm,
+    system: String,
+    question: &str,
+    hits: &[KbHit],
+    tools: &AccountTools,
+    max_rounds: u32,
+) -> Result<(Option<Grounded>, Usage), LlmError> {
+    let messages = vec![LlmMessage::new("system", system), LlmMessage::new("user", question)];
+    let (text, usage) = run_tools(llm, "tier1", messages, tools, max_rounds).await?;
+    Ok((text.as_deref().and_then(|t| ground(t, hits)), usage))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hit(n: usize) -> KbHit {
+        KbHit {
+            id: format!("page#s{n}"),
+            title: format!("T{n}"),
+            link: format!("https://docs/{n}"),
+            text: "x".into(),
+            tags: vec![],
+            score: 1.0,
+        }
+    }
+
+    #[test]
+    fn only_answers_citing_given_sections_are_grounded() {
+        let hits = [hit(1), hit(2)];
+        let g = ground("Use Settings [kb:page#s2]. Then save [kb:page#s2].", &hits).unwrap();
+        assert_eq!((g.text.as_str(), g.cited.len()), ("Use Settings. Then save.", 1));
+        assert_eq!(ground("Use Settings.", &hits), None, "no citation");
+        assert_eq!(ground("Use Settings [kb:page#s3].", &hits), None, "a section that was not retrieved");
+        assert_eq!(ground("Use Settings [kb:page#s1] and [kb:other#x].", &hits), None, "one foreign citation spoils it");
+        assert_eq!(ground("ESCALATE", &hits), None);
+    }
+
+    #[test]
+    fn account_tools_read_only_the_askers_account() {
+        let t = AccountTools { customer: Some("cus_me".into()), ledger: Ledger::default() };
+        assert_eq!(t.read("get_invoices", Some("cus_other")), "refused: these tools only read the asker's own account");
+        assert_eq!(t.read("get_invoices", Some("cus_me")), "no invoices");
+        let none = AccountTools { customer: None, ledger: Ledger::default() };
+        assert_eq!(none.read("get_account", None), "no account linked to this chat identity");
+    }
+}
