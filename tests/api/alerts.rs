@@ -188,18 +188,7 @@ async fn a_group_is_one_card_edited_in_place_with_its_history_in_the_thread() {
         // Every group is listed, firing or not.
         let mixed = parse("am-0.25-webhook-mixed.json");
         p.on_alert_batch(&mixed, None, 21 * 60_000).await.unwrap();
-        let ops = |args: &str| opsdesk::domain::Event {
-            platform: Platform::Console,
-            id: format!("ops-{args}"),
-            channel: "community".into(),
-            thread: None,
-            user: "founder".into(),
-            user_name: None,
-            roles: vec![],
-            interaction: None,
-            at: 0,
-            kind: opsdesk::domain::EventKind::CommandInvoked { name: "ops".into(), args: args.into() },
-        };
+        let ops = |args: &str| support::ops_command(&format!("ops-{args}"), "founder", args);
         p.handle(ops("alerts"), 22 * 60_000).await.unwrap();
         p.handle(ops("alerts --firing --since 30s"), 22 * 60_000).await.unwrap();
         let items = store.outbox_claim("probe", i64::MAX / 4, 60_000, 100).await.unwrap();

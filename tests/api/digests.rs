@@ -5,7 +5,7 @@
 use super::finance::month;
 use crate::support;
 use opsdesk::domain::ports::*;
-use opsdesk::domain::{ApprovalState, Event, EventKind, Platform, Reply};
+use opsdesk::domain::{ApprovalState, Event, EventKind, Reply};
 use opsdesk::finance::report::parse_date;
 use opsdesk::pipeline::Pipeline;
 use std::sync::Arc;
@@ -28,23 +28,9 @@ async fn rig(db: &support::TestDb) -> (Pipeline, Arc<dyn Store>) {
 }
 
 fn click(id: &str, action: &str, value: i64, input: Option<&str>) -> Event {
-    Event {
-        platform: Platform::Console,
-        id: id.into(),
-        channel: "finance".into(),
-        thread: None,
-        user: "founder".into(),
-        user_name: None,
-        roles: vec![],
-        interaction: None,
-        at: 0,
-        kind: EventKind::ButtonClicked {
-            action: action.into(),
-            value: value.to_string(),
-            message: "m".into(),
-            input: input.map(String::from),
-        },
-    }
+    let kind =
+        EventKind::ButtonClicked { action: action.into(), value: value.to_string(), message: "m".into(), input: input.map(String::from) };
+    support::console_event(id, "finance", "founder", kind)
 }
 
 async fn pending(store: &Arc<dyn Store>) -> Vec<Outbound> {

@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::routing::post;
 use opsdesk::domain::ports::*;
-use opsdesk::domain::{ApprovalState, Event, EventKind, Platform};
+use opsdesk::domain::{ApprovalState, Event, EventKind};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -46,18 +46,7 @@ async fn fake_stripe() -> (String, Arc<Stripe>) {
 }
 
 fn ops(id: &str, args: &str) -> Event {
-    Event {
-        platform: Platform::Console,
-        id: id.into(),
-        channel: "community".into(),
-        thread: None,
-        user: "founder".into(),
-        user_name: None,
-        roles: vec![],
-        interaction: None,
-        at: 0,
-        kind: EventKind::CommandInvoked { name: "ops".into(), args: args.into() },
-    }
+    support::ops_command(id, "founder", args)
 }
 
 #[tokio::test]

@@ -76,6 +76,27 @@ pub fn settings() -> Settings {
     s
 }
 
+/// An event on the console: `user` in `channel`, of `kind`.
+pub fn console_event(id: &str, channel: &str, user: &str, kind: opsdesk::domain::EventKind) -> opsdesk::domain::Event {
+    opsdesk::domain::Event {
+        platform: opsdesk::domain::Platform::Console,
+        id: id.into(),
+        channel: channel.into(),
+        thread: None,
+        user: user.into(),
+        user_name: None,
+        roles: vec![],
+        interaction: None,
+        at: 0,
+        kind,
+    }
+}
+
+/// `/ops <args>` typed by `user` on the console.
+pub fn ops_command(id: &str, user: &str, args: &str) -> opsdesk::domain::Event {
+    console_event(id, "community", user, opsdesk::domain::EventKind::CommandInvoked { name: "ops".into(), args: args.into() })
+}
+
 pub async fn pipeline_with(store: Arc<dyn Store>, s: Settings) -> Pipeline {
     opsdesk::app::pipeline(s, store, vec!["console".into()]).await.expect("pipeline builds")
 }
