@@ -10,6 +10,7 @@ const BUILTIN: &[(&str, &str)] = &[
     ("suggested.md", include_str!("../prompts/suggested.md")),
     ("csat.md", include_str!("../prompts/csat.md")),
     ("tier1.md", include_str!("../prompts/tier1.md")),
+    ("summary.md", include_str!("../prompts/summary.md")),
 ];
 
 pub struct Templates {

@@ -73,14 +73,8 @@ impl Pipeline {
                     reason: crate::domain::tier::TriageReason::Rule("asked for a human".into()),
                 };
                 let account = self.store.customer(ticket.platform, &ticket.customer).await?;
-                c.outbox.extend(self.escalation_card(
-                    &ticket,
-                    &subject,
-                    &support::EscalationReason::CustomerAsked.describe(),
-                    None,
-                    &triage,
-                    account.as_ref(),
-                ));
+                let reason = support::EscalationReason::CustomerAsked.describe();
+                c.outbox.extend(self.escalation_card(&ticket, &subject, &reason, None, &triage, account.as_ref(), now).await?);
                 c.audit.push(AuditEntry {
                     at: now,
                     actor: ev.user.clone(),

@@ -6,6 +6,7 @@ use crate::domain::ports::{AuditEntry, Commit, Customer, KbHit, Outbound, Outbou
 use crate::domain::support::{self, Action, CustomerButton, Incoming, Policy};
 use crate::domain::{Button, ButtonStyle, Card, ChannelRole, Citation, Event, Field, Millis, Reply, Ticket, TicketState, Tier};
 use crate::kb::markdown::extract;
+use crate::llm::summary::{self, Summary};
 use minijinja::context;
 
 /// Cuts a message to `max` characters; returns the customer's words (what is triaged and searched)
@@ -128,7 +129,8 @@ impl Pipeline {
                     op: OutboundOp::Post,
                     reply: Reply::text(notice),
                 });
-                c.outbox.extend(self.escalation_card(&ticket, text, &reason.describe(), best.as_ref(), &triage, account.as_ref()));
+                let card = self.escalation_card(&ticket, text, &reason.describe(), best.as_ref(), &triage, account.as_ref(), now).await?;
+                c.outbox.extend(card);
                 c.audit.push(AuditEntry {
                     at: now,
                     actor: "opsdesk".into(),
@@ -191,8 +193,46 @@ impl Pipeline {
         }
     }
 
-    /// The card people see in the escalation channel of the ticket's platform.
-    pub(super) fn escalation_card(
+    /// The summary agent's view of an escalated ticket, when one is configured and answers usefully.
+    async fn escalation_summary(&self, t: &Ticket, text: &str, reason: &str, now: Millis) -> Result<Option<Summary>, StoreError> {
+        let s = &self.settings;
+        let (Some(llm), Some(agent)) = (&self.llm, s.llm.agent("summary")) else { return Ok(None) };
+        let mut conversation = summary::history(&self.store.ticket_messages(t.id).await?, summary::HISTORY_CHARS);
+        if !conversation.ends_with(text) {
+            conversation.push_str(&format!("\ncustomer ({}): {text}", t.customer));
+        }
+        let system = self.templates.render("summary.md", context! { reason });
+        match summary::summarise(llm.as_ref(), system, conversation, s.llm.max_rounds).await {
+            Ok((found, usage)) => {
+                let cost = agent.cost_micro_usd(usage.input_tokens as u32, usage.output_tokens as u32);
+                let detail = format!(
+                    "{} call(s), {} prompt + {} completion tokens, {cost} micro-USD, {}",
+                    usage.calls,
+                    usage.input_tokens,
+                    usage.output_tokens,
+                    if found.is_some() { "summary" } else { "no usable summary" }
+                );
+                let e = AuditEntry {
+                    at: now,
+                    actor: "opsdesk/summary".into(),
+                    action: "llm.summary".into(),
+                    subject: format!("ticket #{}", t.id),
+                    detail,
+                };
+                self.store.audit(&e).await?;
+                Ok(found)
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "the LLM is unavailable: the escalation card uses its offline template");
+                Ok(None)
+            }
+        }
+    }
+
+    /// The card people see in the escalation channel of the ticket's platform (with the summary agent's
+    /// reading of the conversation when one is configured).
+    #[allow(clippy::too_many_arguments)]
+    pub(super) async fn escalation_card(
         &self,
         t: &Ticket,
         text: &str,
@@ -200,13 +240,16 @@ impl Pipeline {
         best: Option<&KbHit>,
         triage: &crate::domain::Triage,
         account: Option<&Customer>,
-    ) -> Option<Outbound> {
+        now: Millis,
+    ) -> Result<Option<Outbound>, StoreError> {
         // The team's escalation channel on the customer's platform, or on any platform (customers on
         // Discord, team on Slack).
-        let (platform, channel) = match self.settings.channel_with_role(t.platform, ChannelRole::Escalation) {
-            Some(c) => (t.platform, c.to_string()),
-            None => self.settings.channels.iter().find(|c| c.role == ChannelRole::Escalation).map(|c| (c.platform, c.id.clone()))?,
+        let place = match self.settings.channel_with_role(t.platform, ChannelRole::Escalation) {
+            Some(c) => Some((t.platform, c.to_string())),
+            None => self.settings.channels.iter().find(|c| c.role == ChannelRole::Escalation).map(|c| (c.platform, c.id.clone())),
         };
+        let Some((platform, channel)) = place else { return Ok(None) };
+        let summary = self.escalation_summary(t, text, reason, now).await?;
         let quoted: String = text.chars().take(600).collect();
         let tried = match best {
             Some(h) => format!("knowledge base: {} (score {:.1})", h.title, h.score),
@@ -228,7 +271,10 @@ impl Pipeline {
                 Field { name: "Why".into(), value: reason.into() },
                 Field { name: "Triage".into(), value: format!("{} ({:.2})", triage.tier, triage.confidence) },
                 Field { name: "Tried".into(), value: tried },
-                Field { name: SUGGESTED.into(), value: self.suggested_reply(best) },
+                Field {
+                    name: SUGGESTED.into(),
+                    value: summary.as_ref().map_or_else(|| self.suggested_reply(best), |s| s.suggested_reply.clone()),
+                },
             ],
             buttons: desk_buttons(t.id, TicketState::Escalated),
             footer: Some(
@@ -236,7 +282,12 @@ impl Pipeline {
             ),
             ..Default::default()
         };
-        Some(Outbound { thread_title: None, platform, channel, thread: None, op: OutboundOp::Post, reply: Reply::Card(card) })
+        let mut card = card;
+        if let Some(s) = &summary {
+            card.fields.insert(0, Field { name: "Wants".into(), value: s.wants.clone() });
+            card.fields.insert(1, Field { name: "Checked".into(), value: s.checked.clone() });
+        }
+        Ok(Some(Outbound { thread_title: None, platform, channel, thread: None, op: OutboundOp::Post, reply: Reply::Card(card) }))
     }
 }
 

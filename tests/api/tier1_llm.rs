@@ -103,3 +103,38 @@ async fn an_unreachable_llm_falls_back_to_the_offline_answer() {
     let Handled::Done(out) = p.handle(ask("o1", QUESTION), 1000).await.unwrap() else { panic!() };
     assert!(!out.escalated && out.answer.as_deref().is_some_and(|a| a.contains("Forgot password?")), "{out:?}");
 }
+
+#[tokio::test]
+async fn the_escalation_card_carries_the_summary_agents_reading_of_the_conversation() {
+    opsdesk::telemetry::install_tls_provider();
+    let fake = FakeOpenAi::start(vec![
+        Step::Answer(r#"{"wants": "a refund of a double charge", "checked": "nothing yet", "suggested_reply": "Sorry about that! I'm checking the charges now."}"#),
+        Step::Answer("They seem upset."),
+    ])
+    .await;
+    let db = support::sqlite().await;
+    let store: Arc<dyn Store> = Arc::new(db.store.clone());
+    let mut s = support::settings();
+    let a = s.llm.agents.get_mut("summary").unwrap();
+    a.base_url = fake.base_url.clone();
+    a.model = "gpt-test".into();
+    a.api_key_env = "PATH".into();
+    let p = support::pipeline_with(store.clone(), s).await;
+    let card = |store: Arc<dyn Store>| async move {
+        let items = store.outbox_claim("probe", i64::MAX / 4, 60_000, 50).await.unwrap();
+        items.into_iter().map(|i| i.msg.reply.plain()).find(|t| t.contains("needs a person")).expect("an escalation card")
+    };
+    p.handle(ask("h1", "I want my money back, you charged me twice"), 1000).await.unwrap();
+    let text = card(store.clone()).await;
+    assert!(text.contains("Wants: a refund of a double charge") && text.contains("Checked: nothing yet"), "{text}");
+    assert!(text.contains("Suggested reply: Sorry about that! I'm checking the charges now."), "{text}");
+    let convo = fake.requests()[0].1["messages"][1]["content"].as_str().unwrap().to_string();
+    assert!(convo.ends_with("customer (alice): I want my money back, you charged me twice"), "{convo}");
+
+    // Not JSON: the card falls back to its offline template.
+    let mut other = ask("h2", "This is unacceptable, I want a refund now");
+    other.user = "bob".into();
+    p.handle(other, 2000).await.unwrap();
+    let text = card(store.clone()).await;
+    assert!(!text.contains("Wants:") && text.contains("Suggested reply: Hi! Thanks for your patience."), "{text}");
+}
