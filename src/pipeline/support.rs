@@ -168,22 +168,7 @@ impl Pipeline {
             crate::llm::tier1::AccountTools { customer: account.map(|c| c.account_id.clone()), ledger: self.store.finance_ledger().await? };
         match crate::llm::tier1::answer(llm.as_ref(), system, text, &hits, &tools, s.llm.max_rounds).await {
             Ok((answer, usage)) => {
-                let cost = agent.cost_micro_usd(usage.input_tokens as u32, usage.output_tokens as u32);
-                let detail = format!(
-                    "{} call(s), {} prompt + {} completion tokens, {cost} micro-USD, {}",
-                    usage.calls,
-                    usage.input_tokens,
-                    usage.output_tokens,
-                    if answer.is_some() { "grounded" } else { "not grounded" }
-                );
-                let e = AuditEntry {
-                    at: now,
-                    actor: "opsdesk/tier1".into(),
-                    action: "llm.tier1".into(),
-                    subject: format!("ticket #{ticket}"),
-                    detail,
-                };
-                self.store.audit(&e).await?;
+                self.record_llm("tier1", agent, usage, if answer.is_some() { "grounded" } else { "not grounded" }, ticket, now).await?;
                 Ok((answer, true))
             }
             Err(e) => {
@@ -191,6 +176,31 @@ impl Pipeline {
                 Ok((None, false))
             }
         }
+    }
+
+    /// One agent's tokens and cost for a ticket, in the audit log.
+    async fn record_llm(
+        &self,
+        name: &str,
+        agent: &crate::config::AgentSettings,
+        usage: crate::llm::Usage,
+        outcome: &str,
+        ticket: i64,
+        now: Millis,
+    ) -> Result<(), StoreError> {
+        let cost = agent.cost_micro_usd(usage.input_tokens as u32, usage.output_tokens as u32);
+        let detail = format!(
+            "{} call(s), {} prompt + {} completion tokens, {cost} micro-USD, {outcome}",
+            usage.calls, usage.input_tokens, usage.output_tokens
+        );
+        let e = AuditEntry {
+            at: now,
+            actor: format!("opsdesk/{name}"),
+            action: format!("llm.{name}"),
+            subject: format!("ticket #{ticket}"),
+            detail,
+        };
+        self.store.audit(&e).await
     }
 
     /// The summary agent's view of an escalated ticket, when one is configured and answers usefully.
@@ -204,22 +214,7 @@ impl Pipeline {
         let system = self.templates.render("summary.md", context! { reason });
         match summary::summarise(llm.as_ref(), system, conversation, s.llm.max_rounds).await {
             Ok((found, usage)) => {
-                let cost = agent.cost_micro_usd(usage.input_tokens as u32, usage.output_tokens as u32);
-                let detail = format!(
-                    "{} call(s), {} prompt + {} completion tokens, {cost} micro-USD, {}",
-                    usage.calls,
-                    usage.input_tokens,
-                    usage.output_tokens,
-                    if found.is_some() { "summary" } else { "no usable summary" }
-                );
-                let e = AuditEntry {
-                    at: now,
-                    actor: "opsdesk/summary".into(),
-                    action: "llm.summary".into(),
-                    subject: format!("ticket #{}", t.id),
-                    detail,
-                };
-                self.store.audit(&e).await?;
+                self.record_llm("summary", agent, usage, if found.is_some() { "summary" } else { "no usable summary" }, t.id, now).await?;
                 Ok(found)
             }
             Err(e) => {
