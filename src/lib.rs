@@ -17,8 +17,11 @@
 //! - [`alerts`], [`http`] — alert webhooks (Alertmanager, Grafana, Sentry, generic) parsed into batches,
 //!   Alertmanager's silence API, and the HTTP server (hooks, health, metrics).
 //! - [`finance`] — Stripe webhooks into the ledger (signature, events → records) and the finance report.
-//! - [`exec`] — what runs after sign-off: allow-listed runbooks and HMAC-signed webhooks.
-//! - [`llm`] — the async-openai adapter behind the `Llm` port and the agents' tool loop.
+//! - [`exec`] — what runs after sign-off: allow-listed runbooks, HMAC-signed webhooks, Stripe refunds,
+//!   GitHub issues.
+//! - [`net`] — one outbound HTTP call with a timeout, for executors and the agents' tools.
+//! - [`llm`] — the async-openai adapter behind the `Llm` port, the agents' tool loop and each agent's
+//!   tools (tier 1 account reads, tier 2 logs/health/alerts/known issues, the team's assistant).
 //! - [`prompts`] — minijinja templates, built in and overridable from `prompts/`.
 //! - [`config`] — settings from `config/default.toml`, `config/<env>.toml` and `OPSDESK__…`.
 //! - [`app`], [`cli`], [`telemetry`], [`clock`] — start-up wiring, the command line, logging, time.
@@ -36,6 +39,7 @@ pub mod finance;
 pub mod http;
 pub mod kb;
 pub mod llm;
+pub mod net;
 pub mod pipeline;
 pub mod prompts;
 pub mod runtime;

@@ -11,25 +11,42 @@ const BUILTIN: &[(&str, &str)] = &[
     ("csat.md", include_str!("../prompts/csat.md")),
     ("tier1.md", include_str!("../prompts/tier1.md")),
     ("summary.md", include_str!("../prompts/summary.md")),
+    ("triage.md", include_str!("../prompts/triage.md")),
+    ("tier2.md", include_str!("../prompts/tier2.md")),
 ];
 
 pub struct Templates {
     env: Environment<'static>,
+    version: String,
 }
 
 impl Templates {
     /// Built-in templates, overridden by same-named files in `dir` when it exists.
     pub fn load(dir: Option<&Path>) -> Result<Templates, String> {
+        use sha2::Digest;
         let mut env = Environment::new();
+        let mut hash = sha2::Sha256::new();
         env.set_syntax(minijinja::syntax::SyntaxConfig::builder().trim_blocks(true).build().expect("static syntax config"));
         for (name, builtin) in BUILTIN {
             let text = match dir.map(|d| d.join(name)).filter(|p| p.is_file()) {
                 Some(p) => std::fs::read_to_string(&p).map_err(|e| format!("cannot read {}: {e}", p.display()))?,
                 None => builtin.to_string(),
             };
+            hash.update(name.as_bytes());
+            hash.update([0]);
+            hash.update(text.as_bytes());
+            hash.update([0]);
             env.add_template_owned(*name, text).map_err(|e| format!("template {name}: {e}"))?;
         }
-        Ok(Templates { env })
+        let digest = hash.finalize();
+        let version = format!("p-{}", digest[..4].iter().map(|b| format!("{b:02x}")).collect::<String>());
+        Ok(Templates { env, version })
+    }
+
+    /// A short hash of every template in use (built-in or overridden): recorded on each ticket the bot
+    /// answers, so a change of prompts shows in the tickets it affected.
+    pub fn version(&self) -> &str {
+        &self.version
     }
 
     pub fn render(&self, name: &str, ctx: minijinja::Value) -> String {
@@ -58,5 +75,7 @@ mod tests {
         std::fs::write(dir.path().join("escalated.md"), "Human on it: #{{ ticket }}").unwrap();
         let t = Templates::load(Some(dir.path())).unwrap();
         assert_eq!(t.render("escalated.md", minijinja::context! { ticket => 4 }), "Human on it: #4");
+        assert_ne!(t.version(), Templates::load(None).unwrap().version(), "an override changes the prompt version");
+        assert!(t.version().starts_with("p-") && t.version().len() == 10);
     }
 }

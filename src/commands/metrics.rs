@@ -1,4 +1,5 @@
-//! `/ops metrics [--days N]`: per tier, tickets, resolution rate, first-response and resolve times, cost.
+//! `/ops metrics [--days N]`: per tier, tickets, resolution rate, first-response and resolve times, cost
+//! per ticket and per resolved ticket, CSAT; then each LLM agent's spending this month against its budget.
 
 use super::{CommandCtx, human_duration};
 use crate::domain::Reply;
@@ -18,22 +19,47 @@ pub async fn run(ctx: &CommandCtx<'_>, a: &Args) -> Result<Reply, StoreError> {
         return Ok(Reply::text(format!("No tickets in the last {} days.", a.days)));
     }
     let total: i64 = stats.iter().map(|s| s.tickets).sum();
-    let mut s =
-        format!("Last {} days, {total} tickets\ntier    tickets  share  resolved  first reply  to resolve  cost/ticket  CSAT\n", a.days);
+    let mut s = format!(
+        "Last {} days, {total} tickets\ntier    tickets  share  resolved  first reply  to resolve  cost/ticket  cost/resolved  CSAT\n",
+        a.days
+    );
+    let usd = |micros: i64, n: i64| if n == 0 { "-".to_string() } else { format!("${:.4}", micros as f64 / 1e6 / n as f64) };
     for t in &stats {
         let pct = |n: i64, d: i64| if d == 0 { 0.0 } else { 100.0 * n as f64 / d as f64 };
         let dur = |v: Option<f64>| v.map_or("-".to_string(), |ms| human_duration(ms as i64));
         s.push_str(&format!(
-            "{:<7} {:>7} {:>5.0}% {:>8.0}% {:>12} {:>11} {:>12}  {}\n",
+            "{:<7} {:>7} {:>5.0}% {:>8.0}% {:>12} {:>11} {:>12} {:>14}  {}\n",
             t.tier,
             t.tickets,
             pct(t.tickets, total),
             pct(t.resolved, t.tickets),
             dur(t.avg_first_response_ms),
             dur(t.avg_resolve_ms),
-            format!("${:.4}", t.cost_micros as f64 / 1e6 / t.tickets.max(1) as f64),
+            usd(t.cost_micros, t.tickets),
+            usd(t.cost_micros, t.resolved),
             t.avg_csat.map_or("-".to_string(), |c| format!("{c:.1}/5 ({})", t.ratings)),
         ));
+    }
+    let (month_start, month) = crate::pipeline::month_of(ctx.now);
+    let spent = ctx.pipeline.store.llm_totals(month_start).await?;
+    if !spent.is_empty() {
+        s.push_str(&format!("\nLLM in {month}\nagent      calls  prompt tok  completion tok      cost  budget\n"));
+        for u in &spent {
+            let budget = ctx.pipeline.settings.llm.agents.get(&u.agent).map_or(0, |a| a.monthly_budget_micro_usd);
+            s.push_str(&format!(
+                "{:<9} {:>6} {:>11} {:>15} {:>9}  {}\n",
+                u.agent,
+                u.calls,
+                u.input_tokens,
+                u.output_tokens,
+                format!("${:.4}", u.cost_micros as f64 / 1e6),
+                if budget == 0 {
+                    "no cap".to_string()
+                } else {
+                    format!("{:.0}% of ${:.2}", 100.0 * u.cost_micros as f64 / budget as f64, budget as f64 / 1e6)
+                }
+            ));
+        }
     }
     Ok(Reply::text(s.trim_end().to_string()))
 }

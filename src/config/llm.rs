@@ -11,7 +11,13 @@ pub struct LlmSettings {
     pub timeout_secs: u64,
     /// Tool rounds per answer before the agent gives up (and the ticket goes to a person).
     pub max_rounds: u32,
-    /// `triage`, `tier1`, `tier2`, `summary`.
+    /// The triage agent is asked for a second opinion when the classifier's confidence is below this.
+    pub triage_below: f64,
+    /// The ticket's conversation the agents see, newest first, cut to about this many tokens.
+    pub memory_tokens: usize,
+    /// Tokens (prompt + completion, all rounds) the tier-2 agent may use on one ticket.
+    pub tier2_max_tokens: u64,
+    /// `triage`, `tier1`, `tier2`, `summary`, `assistant`.
     pub agents: BTreeMap<String, AgentSettings>,
 }
 
@@ -28,6 +34,10 @@ pub struct AgentSettings {
     /// US dollars per million prompt / completion tokens, in micro-dollars (0.15 $ = 150000).
     pub price_in_micro_usd_per_mtok: u64,
     pub price_out_micro_usd_per_mtok: u64,
+    /// Spending cap per calendar month (UTC) in micro-dollars; reached = the offline path until the
+    /// month ends, and the team is told once. 0 = no cap.
+    #[serde(default)]
+    pub monthly_budget_micro_usd: u64,
 }
 
 impl AgentSettings {
@@ -46,6 +56,9 @@ impl LlmSettings {
     pub(super) fn validate(&self) -> Result<(), String> {
         if self.timeout_secs == 0 || self.max_rounds == 0 {
             return Err("llm.timeout_secs / llm.max_rounds: must be positive".into());
+        }
+        if !(0.0..=1.0).contains(&self.triage_below) {
+            return Err(format!("llm.triage_below: {} is not between 0 and 1", self.triage_below));
         }
         for (name, a) in &self.agents {
             if !a.base_url.is_empty() && !a.base_url.starts_with("http") {

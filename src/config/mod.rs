@@ -11,10 +11,12 @@ mod alerts;
 mod approvals;
 mod finance;
 mod llm;
+mod tier2;
 pub use alerts::{AlertRoute, AlertSettings};
 pub use approvals::{ApprovalPolicySettings, ApprovalSettings, RunbookSettings, WebhookSettings};
 pub use finance::FinanceSettings;
 pub use llm::{AgentSettings, LlmSettings};
+pub use tier2::{GithubSettings, HealthCheck, LogUrl, Tier2Settings};
 
 /// The documented defaults, compiled in so opsdesk runs with zero configuration anywhere.
 pub const DEFAULT_TOML: &str = include_str!("../../config/default.toml");
@@ -34,6 +36,8 @@ pub struct Settings {
     pub alerts: AlertSettings,
     pub finance: FinanceSettings,
     pub llm: LlmSettings,
+    pub tier2: Tier2Settings,
+    pub github: GithubSettings,
     #[serde(default)]
     pub runbooks: std::collections::BTreeMap<String, RunbookSettings>,
     #[serde(default)]
@@ -284,6 +288,8 @@ impl Settings {
         self.alerts.validate(self).map_err(ConfigError::Invalid)?;
         self.finance.validate().map_err(ConfigError::Invalid)?;
         self.llm.validate().map_err(ConfigError::Invalid)?;
+        self.tier2.validate().map_err(ConfigError::Invalid)?;
+        self.github.validate().map_err(ConfigError::Invalid)?;
         if self.slack.ping_interval_secs == 0 || self.slack.ping_failures == 0 {
             return bad("slack.ping_interval_secs / slack.ping_failures", "must be positive");
         }

@@ -124,6 +124,8 @@ pub struct LlmRequest {
     pub agent: String,
     pub messages: Vec<LlmMessage>,
     pub tools: Vec<ToolSpec>,
+    /// A JSON schema the answer must follow (structured output), named after the agent.
+    pub schema: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -364,6 +366,33 @@ pub trait FinanceStore: Send + Sync {
 }
 
 /// The append-only audit log.
+/// One agent's calls for one piece of work (a ticket's answer, a summary, an assistant reply).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct LlmUsage {
+    pub at: Millis,
+    pub agent: String,
+    pub ticket: Option<i64>,
+    pub calls: i64,
+    pub input_tokens: i64,
+    pub output_tokens: i64,
+    pub cost_micros: i64,
+    /// What came of it (`grounded`, `not grounded`, `summary`…).
+    pub outcome: String,
+}
+
+/// LLM spending, for cost per ticket and the monthly budgets.
+#[async_trait]
+pub trait UsageStore: Send + Sync {
+    /// Records the usage, adds its cost to its ticket's, and writes `audit`, in one transaction.
+    async fn llm_usage(&self, u: &LlmUsage, audit: &AuditEntry) -> Result<(), StoreError>;
+    /// What the agent has spent since `since`, in micro-dollars.
+    async fn llm_spend(&self, agent: &str, since: Millis) -> Result<i64, StoreError>;
+    /// Tokens (prompt + completion) the agent has used on the ticket.
+    async fn llm_ticket_tokens(&self, agent: &str, ticket: i64) -> Result<i64, StoreError>;
+    /// Totals per agent since `since` (`at` and `ticket` unset; `outcome` empty).
+    async fn llm_totals(&self, since: Millis) -> Result<Vec<LlmUsage>, StoreError>;
+}
+
 #[async_trait]
 pub trait AuditStore: Send + Sync {
     async fn audit(&self, e: &AuditEntry) -> Result<(), StoreError>;
@@ -372,7 +401,7 @@ pub trait AuditStore: Send + Sync {
 
 /// The whole store, one object over SQLite or Postgres.
 #[async_trait]
-pub trait Store: InboxStore + TicketStore + OutboxStore + AuditStore + ApprovalStore + AlertStore + FinanceStore {
+pub trait Store: InboxStore + TicketStore + OutboxStore + AuditStore + ApprovalStore + AlertStore + FinanceStore + UsageStore {
     /// The backend's name ("SQLite" or "PostgreSQL").
     fn backend(&self) -> &str;
     async fn ping(&self) -> Result<(), StoreError>;

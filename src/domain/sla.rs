@@ -27,7 +27,7 @@ impl SlaPolicy {
 pub fn priority_for(reason: &EscalationReason) -> &'static str {
     match reason {
         EscalationReason::Vip => "urgent",
-        EscalationReason::Triage(_) => "high",
+        EscalationReason::Triage(_) | EscalationReason::Frustrated => "high",
         _ => "normal",
     }
 }

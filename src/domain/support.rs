@@ -21,6 +21,57 @@ pub struct Incoming<'a> {
     pub grounded: bool,
 }
 
+/// Configured phrases (in `triage.human_phrases`) that are an explicit ask for a person.
+const ASK_FOR_PERSON: &[&str] = &[
+    "talk to a human",
+    "speak to a human",
+    "real person",
+    "talk to someone",
+    "speak to a manager",
+    "talk to a person",
+    "speak to someone",
+];
+
+/// Words that, in a support request, mean the customer is fed up.
+const FRUSTRATED: &[&str] = &[
+    "useless",
+    "ridiculous",
+    "unacceptable",
+    "terrible",
+    "awful",
+    "worst",
+    "wtf",
+    "fed up",
+    "sick of",
+    "frustrated",
+    "frustrating",
+    "furious",
+    "angry",
+    "pathetic",
+    "joke",
+    "disgusting",
+    "waste of time",
+    "still broken",
+    "still not",
+    "third time",
+    "again and again",
+    "nobody answers",
+    "no one answers",
+];
+
+/// Whether a message reads as frustrated: a telling phrase, or shouting (mostly capitals, or `!!`).
+pub fn frustrated(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let phrase = FRUSTRATED.iter().any(|p| {
+        let p: Vec<&str> = p.split(' ').collect();
+        words.windows(p.len()).any(|w| w == p.as_slice())
+    });
+    let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
+    let caps = letters.len() >= 12 && letters.iter().filter(|c| c.is_uppercase()).count() * 10 >= letters.len() * 7;
+    phrase || caps || text.contains("!!") || text.contains("?!")
+}
+
 /// Why a ticket went to a person.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EscalationReason {
@@ -29,6 +80,7 @@ pub enum EscalationReason {
     NotGrounded,
     Unhelpful(i64),
     CustomerAsked,
+    Frustrated,
 }
 
 impl EscalationReason {
@@ -39,6 +91,7 @@ impl EscalationReason {
             EscalationReason::NotGrounded => "no knowledge-base section answers it".into(),
             EscalationReason::Unhelpful(n) => format!("{n} bot answers did not solve it"),
             EscalationReason::CustomerAsked => "the customer asked for a person".into(),
+            EscalationReason::Frustrated => "the customer sounds frustrated".into(),
         }
     }
 }
@@ -82,12 +135,19 @@ pub fn on_customer_message(ticket: &mut Ticket, msg: &Incoming<'_>, policy: &Pol
     }
     let reason = if msg.vip {
         Some(EscalationReason::Vip)
+    } else if tier == Tier::Human
+        && matches!(&msg.triage.reason, super::tier::TriageReason::Rule(p) if ASK_FOR_PERSON.contains(&p.as_str()))
+    {
+        Some(EscalationReason::CustomerAsked)
     } else if tier == Tier::Human {
         Some(EscalationReason::Triage(match &msg.triage.reason {
             super::tier::TriageReason::Rule(p) => format!("matched \"{p}\""),
             super::tier::TriageReason::Model => format!("confidence {:.2}", msg.triage.confidence),
             super::tier::TriageReason::LowConfidence => "classifier unsure".into(),
+            super::tier::TriageReason::Llm(why) => format!("the LLM: {why}"),
         }))
+    } else if frustrated(msg.text) {
+        Some(EscalationReason::Frustrated)
     } else if ticket.bot_turns >= policy.unhelpful_turns {
         Some(EscalationReason::Unhelpful(ticket.bot_turns))
     } else if !msg.grounded {

@@ -1,33 +1,10 @@
 //! Unit tests for the support desk's decisions.
 
 use super::*;
-use crate::domain::Platform;
 use crate::domain::tier::TriageReason;
 
 fn ticket(state: TicketState) -> Ticket {
-    Ticket {
-        id: 7,
-        platform: Platform::Console,
-        channel: "c".into(),
-        thread: "t".into(),
-        customer: "cust".into(),
-        state,
-        tier: None,
-        confidence: None,
-        subject: "s".into(),
-        bot_turns: 0,
-        opened_at: 0,
-        first_response_at: None,
-        resolved_at: None,
-        updated_at: 0,
-        claimed_by: None,
-        escalated_at: None,
-        human_response_at: None,
-        csat: None,
-        priority: None,
-        sla_stage: 0,
-        version: 0,
-    }
+    Ticket { id: 7, customer: "cust".into(), ..crate::domain::ticket::tests::ticket(state) }
 }
 
 fn triage(tier: Tier) -> Triage {
@@ -116,4 +93,23 @@ fn clicks_resolve_or_escalate_only_for_the_asker() {
     assert_eq!(on_customer_click(&mut t, CustomerButton::Solved, "cust", 3), ClickOutcome::AlreadyDone(TicketState::Resolved));
     assert_eq!(on_customer_click(&mut t, CustomerButton::Human, "cust", 4), ClickOutcome::Escalated);
     assert_eq!(on_customer_click(&mut t, CustomerButton::Human, "cust", 5), ClickOutcome::AlreadyDone(TicketState::Escalated));
+}
+
+#[test]
+fn frustration_and_an_explicit_ask_for_a_person_escalate() {
+    assert!(frustrated("This is useless, the export failed AGAIN"));
+    assert!(frustrated("WHY DOES THE EXPORT NEVER WORK"));
+    assert!(frustrated("Still not fixed!!"));
+    assert!(!frustrated("How do I export my data to CSV?"));
+    assert!(!frustrated("Is the API down? I get 503 errors"), "a question about an outage is not frustration");
+    assert!(!frustrated("SSO with SAML"), "short acronyms are not shouting");
+    let tr = triage(Tier::Tier1);
+    let mut t = ticket(TicketState::Open);
+    let mut m = msg(&tr, true);
+    m.text = "this is ridiculous, how do I export my data";
+    assert_eq!(on_customer_message(&mut t, &m, &POLICY, 5), Action::Escalate(EscalationReason::Frustrated));
+    assert_eq!(t.priority.as_deref(), Some("high"));
+    let asked = Triage { tier: Tier::Human, confidence: 1.0, reason: TriageReason::Rule("talk to a human".into()) };
+    let mut t = ticket(TicketState::Answered);
+    assert_eq!(on_customer_message(&mut t, &msg(&asked, true), &POLICY, 6), Action::Escalate(EscalationReason::CustomerAsked));
 }

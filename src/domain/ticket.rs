@@ -82,6 +82,11 @@ pub struct Ticket {
     pub priority: Option<String>,
     /// First-response SLA notices sent: 0 none, 1 reminder, 2 breach.
     pub sla_stage: i64,
+    /// The offline classifier's opinion and, when it was unsure and an LLM is configured, the model's.
+    pub triage_offline: Option<super::Triage>,
+    pub triage_llm: Option<super::Triage>,
+    /// The version of the prompts the bot last answered this ticket with.
+    pub prompt_version: Option<String>,
     /// Optimistic-concurrency version: every committed change bumps it.
     pub version: i64,
 }
@@ -198,6 +203,9 @@ pub(crate) mod tests {
             csat: None,
             priority: None,
             sla_stage: 0,
+            triage_offline: None,
+            triage_llm: None,
+            prompt_version: None,
             version: 0,
         }
     }

@@ -56,6 +56,8 @@ pub enum TriageReason {
     Rule(String),
     /// The classifier was unsure; the safer of its top two tiers was taken.
     LowConfidence,
+    /// The classifier was unsure and the LLM decided, for this reason.
+    Llm(String),
 }
 
 /// The outcome of triaging one message.

@@ -1,7 +1,8 @@
 //! Executors: what runs once an approval is granted — an allow-listed runbook command, a signed HTTP
-//! webhook, a Stripe refund (GitHub issues plug in here later). Each returns whether it worked and a
+//! webhook, a Stripe refund, a GitHub issue. Each returns whether it worked and a
 //! short, human-readable result.
 
+pub mod github;
 pub mod refund;
 pub mod runbook;
 pub mod webhook;
@@ -36,6 +37,10 @@ pub async fn run(s: &Settings, a: &Approval) -> Executed {
                 refund::run(&s.finance, &r).await
             }
             _ => Executed { ok: false, result: format!("refund request #{} names no charge or amount", a.id) },
+        },
+        "github_issue" => match (params["title"].as_str(), params["body"].as_str()) {
+            (Some(title), Some(body)) => github::run(&s.github, a.id, title, body).await,
+            _ => Executed { ok: false, result: format!("issue request #{} has no title or body", a.id) },
         },
         // Signing a digest off changes nothing outside opsdesk: the record is the approval itself.
         "finance_report" => Executed { ok: true, result: format!("Signed off by {}", a.approved_by.join(", ")) },

@@ -5,7 +5,9 @@
 pub mod openai;
 pub mod summary;
 pub mod tier1;
+pub mod tier2;
 pub mod tools;
+pub mod triage;
 
 pub use openai::OpenAiLlm;
-pub use tools::{ToolBox, Usage, run_tools};
+pub use tools::{ToolBox, Usage, run_tools, run_tools_within};

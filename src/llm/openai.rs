@@ -132,6 +132,16 @@ impl Llm for OpenAiLlm {
                 .collect();
             b.tools(tools);
         }
+        if let Some(schema) = &req.schema {
+            b.response_format(ResponseFormat::JsonSchema {
+                json_schema: ResponseFormatJsonSchema {
+                    description: None,
+                    name: format!("{}_answer", req.agent),
+                    schema: schema.clone(),
+                    strict: Some(true),
+                },
+            });
+        }
         let request = b.build().map_err(|e| LlmError(format!("bad request: {e}")))?;
         let resp = match tokio::time::timeout(self.timeout, client.chat().create(request)).await {
             Err(_) => return Err(LlmError(format!("{} did not answer within {:?}", a.base_url, self.timeout))),

@@ -23,13 +23,28 @@ pub struct Usage {
 pub async fn run_tools(
     llm: &dyn Llm,
     agent: &str,
-    mut messages: Vec<LlmMessage>,
+    messages: Vec<LlmMessage>,
     tools: &dyn ToolBox,
     max_rounds: u32,
 ) -> Result<(Option<String>, Usage), LlmError> {
+    run_tools_within(llm, agent, messages, tools, max_rounds, u64::MAX).await
+}
+
+/// [`run_tools`] that also stops (with no answer) once `max_tokens` prompt + completion tokens are used.
+pub async fn run_tools_within(
+    llm: &dyn Llm,
+    agent: &str,
+    mut messages: Vec<LlmMessage>,
+    tools: &dyn ToolBox,
+    max_rounds: u32,
+    max_tokens: u64,
+) -> Result<(Option<String>, Usage), LlmError> {
     let mut usage = Usage::default();
     for _ in 0..max_rounds {
-        let r = llm.chat(LlmRequest { agent: agent.into(), messages: messages.clone(), tools: tools.specs() }).await?;
+        if usage.input_tokens + usage.output_tokens >= max_tokens {
+            break;
+        }
+        let r = llm.chat(LlmRequest { agent: agent.into(), messages: messages.clone(), tools: tools.specs(), schema: None }).await?;
         usage.input_tokens += r.input_tokens as u64;
         usage.output_tokens += r.output_tokens as u64;
         usage.calls += 1;

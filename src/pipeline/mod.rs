@@ -1,6 +1,8 @@
 //! The pipeline: inbox (persist + dedup) → route by channel role and event kind → desk decision →
 //! one atomic commit (ticket, conversation, outbox, audit, inbox marked processed).
 
+mod agents;
+pub use agents::month_of;
 mod alert_actions;
 mod alert_cards;
 pub use alert_cards::thread_of_card;
@@ -15,6 +17,8 @@ pub use digests::SCHEDULE_PREFIX;
 mod finance;
 mod sla;
 mod support;
+mod tier2;
+mod triage;
 
 use crate::commands::{self, CommandCtx};
 use crate::config::Settings;

@@ -39,30 +39,46 @@ impl Pipeline {
             tracing::warn!(event = %ev.inbox_key(), chars = raw.chars().count(), "message truncated");
         }
         let key = ThreadKey { platform: ev.platform, channel: &ev.channel, thread: ev.thread_key() };
-        let triage = self.triager.triage(text);
+        let judged = self.judge(text, now).await?;
+        let triage = judged.decided.clone();
         let mut ticket = if triage.tier == Tier::None && !mentioned {
             // Chit-chat opens no ticket; in an existing ticket's thread it is kept with the conversation.
             match self.store.find_ticket(&key).await? {
                 Some(t) => t,
-                None => return Ok(Handled::Ignored("not a support request")),
+                None => {
+                    self.record_judged(&judged, None, now).await?;
+                    return Ok(Handled::Ignored("not a support request"));
+                }
             }
         } else {
             let subject: String = text.chars().take(80).collect();
             self.store.ticket_for_thread(&key, &ev.user, &subject, now).await?
         };
+        self.record_judged(&judged, Some(ticket.id), now).await?;
+        ticket.triage_offline = Some(judged.offline.clone());
+        if judged.llm.is_some() {
+            ticket.triage_llm = judged.llm.clone();
+        }
         let account = self.store.customer(ev.platform, &ev.user).await?;
         let vip = account.as_ref().is_some_and(|c| c.vip);
         let wants_kb = matches!(triage.tier, Tier::Tier1 | Tier::Tier2) || mentioned;
         let best = if wants_kb { self.kb.search(text, 3).into_iter().next().filter(|h| h.score >= s.kb.min_score) } else { None };
         // A ticket a person owns gets no bot answer, so the model is not asked either.
-        let (llm_answer, llm_asked) = if ticket.state.human_owned() {
-            (None, false)
-        } else {
-            self.tier1_answer(text, &triage, account.as_ref(), ticket.id, now).await?
+        let (llm_answer, llm_asked, drafts) = match triage.tier {
+            _ if ticket.state.human_owned() => (None, false, vec![]),
+            Tier::Tier1 => {
+                let (a, asked) = self.tier1_answer(text, account.as_ref(), &ticket, now).await?;
+                (a, asked, vec![])
+            }
+            Tier::Tier2 => self.tier2_answer(text, &ticket, now).await?,
+            _ => (None, false, vec![]),
         };
         let grounded = if llm_asked { llm_answer.is_some() } else { best.is_some() };
         let incoming = Incoming { text, mentioned, vip, triage: &triage, grounded };
         let action = support::on_customer_message(&mut ticket, &incoming, &Policy { unhelpful_turns: s.support.unhelpful_turns }, now);
+        if !matches!(action, Action::Silent(_)) {
+            ticket.prompt_version = Some(self.templates.version().to_string());
+        }
 
         let mut c = Commit { inbox_key: Some(ev.inbox_key()), now, ..Default::default() };
         c.messages.push((
@@ -91,7 +107,7 @@ impl Pipeline {
                     }
                 };
                 let card = Card {
-                    title: "From our docs".into(),
+                    title: if *tier == Tier::Tier2 && llm_answer.is_some() { "What we found".into() } else { "From our docs".into() },
                     body: body.clone(),
                     citations: citations.clone(),
                     buttons: vec![
@@ -141,34 +157,33 @@ impl Pipeline {
                 out.escalated = true;
             }
         }
-        c.ticket = Some(ticket);
+        c.ticket = Some(ticket.clone());
         out.outbox = self.commit(c).await?;
+        self.file_drafts(&ticket, drafts, now).await?;
         Ok(Handled::Done(out))
     }
 
     /// Tier 1 through the LLM when one is configured: `(answer, asked)`; `asked` is false when the
-    /// offline path decides (no LLM, another tier, or the LLM unreachable — which is logged).
+    /// offline path decides (no LLM or no budget, another tier, or the LLM unreachable — which is logged).
     async fn tier1_answer(
         &self,
         text: &str,
-        triage: &crate::domain::Triage,
         account: Option<&Customer>,
-        ticket: i64,
+        ticket: &Ticket,
         now: Millis,
     ) -> Result<(Option<crate::llm::tier1::Grounded>, bool), StoreError> {
         let s = &self.settings;
-        let (Some(llm), Some(agent)) = (&self.llm, s.llm.agent("tier1")) else { return Ok((None, false)) };
-        if triage.tier != Tier::Tier1 {
-            return Ok((None, false));
-        }
+        let Some(agent) = self.agent("tier1", now).await? else { return Ok((None, false)) };
         let hits: Vec<KbHit> = self.kb.search(text, 5).into_iter().filter(|h| h.score >= s.kb.min_score / 2.0).collect();
         let sections: Vec<_> = hits.iter().map(|h| context! { id => &h.id, title => &h.title, text => extract(&h.text, 1200) }).collect();
         let system = self.templates.render("tier1.md", context! { sections });
         let tools =
             crate::llm::tier1::AccountTools { customer: account.map(|c| c.account_id.clone()), ledger: self.store.finance_ledger().await? };
-        match crate::llm::tier1::answer(llm.as_ref(), system, text, &hits, &tools, s.llm.max_rounds).await {
+        let question = self.memory(ticket, text).await?;
+        match crate::llm::tier1::answer(agent.llm.as_ref(), system, &question, &hits, &tools, s.llm.max_rounds).await {
             Ok((answer, usage)) => {
-                self.record_llm("tier1", agent, usage, if answer.is_some() { "grounded" } else { "not grounded" }, ticket, now).await?;
+                let outcome = if answer.is_some() { "grounded" } else { "not grounded" };
+                self.record_llm("tier1", &agent.settings, usage, outcome, Some(ticket.id), now).await?;
                 Ok((answer, true))
             }
             Err(e) => {
@@ -178,43 +193,31 @@ impl Pipeline {
         }
     }
 
-    /// One agent's tokens and cost for a ticket, in the audit log.
-    async fn record_llm(
-        &self,
-        name: &str,
-        agent: &crate::config::AgentSettings,
-        usage: crate::llm::Usage,
-        outcome: &str,
-        ticket: i64,
-        now: Millis,
-    ) -> Result<(), StoreError> {
-        let cost = agent.cost_micro_usd(usage.input_tokens as u32, usage.output_tokens as u32);
-        let detail = format!(
-            "{} call(s), {} prompt + {} completion tokens, {cost} micro-USD, {outcome}",
-            usage.calls, usage.input_tokens, usage.output_tokens
-        );
-        let e = AuditEntry {
-            at: now,
-            actor: format!("opsdesk/{name}"),
-            action: format!("llm.{name}"),
-            subject: format!("ticket #{ticket}"),
-            detail,
-        };
-        self.store.audit(&e).await
+    /// The ticket's conversation from our own store (earlier turns, newest kept) within the memory
+    /// budget, ending with the message being answered.
+    pub(super) async fn memory(&self, t: &Ticket, text: &str) -> Result<String, StoreError> {
+        let budget = self.settings.llm.memory_tokens * 4;
+        let earlier = summary::history(&self.store.ticket_messages(t.id).await?, budget.saturating_sub(text.len()));
+        Ok(if earlier.is_empty() {
+            text.to_string()
+        } else {
+            format!("Earlier in this conversation:\n{earlier}\n\nThe customer now asks:\n{text}")
+        })
     }
 
     /// The summary agent's view of an escalated ticket, when one is configured and answers usefully.
     async fn escalation_summary(&self, t: &Ticket, text: &str, reason: &str, now: Millis) -> Result<Option<Summary>, StoreError> {
         let s = &self.settings;
-        let (Some(llm), Some(agent)) = (&self.llm, s.llm.agent("summary")) else { return Ok(None) };
+        let Some(agent) = self.agent("summary", now).await? else { return Ok(None) };
         let mut conversation = summary::history(&self.store.ticket_messages(t.id).await?, summary::HISTORY_CHARS);
         if !conversation.ends_with(text) {
             conversation.push_str(&format!("\ncustomer ({}): {text}", t.customer));
         }
         let system = self.templates.render("summary.md", context! { reason });
-        match summary::summarise(llm.as_ref(), system, conversation, s.llm.max_rounds).await {
+        match summary::summarise(agent.llm.as_ref(), system, conversation, s.llm.max_rounds).await {
             Ok((found, usage)) => {
-                self.record_llm("summary", agent, usage, if found.is_some() { "summary" } else { "no usable summary" }, t.id, now).await?;
+                let outcome = if found.is_some() { "summary" } else { "no usable summary" };
+                self.record_llm("summary", &agent.settings, usage, outcome, Some(t.id), now).await?;
                 Ok(found)
             }
             Err(e) => {

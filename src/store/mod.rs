@@ -10,6 +10,7 @@ mod inbox;
 mod outbox;
 mod rows;
 mod tickets;
+mod usage;
 
 use crate::domain::ports::{Store, StoreError};
 use async_trait::async_trait;

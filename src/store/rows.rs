@@ -5,7 +5,7 @@ use crate::domain::{Platform, Ticket, TicketState, Tier};
 
 /// The column list `TicketRow` decodes, in order.
 pub const TICKET_COLUMNS: &str = "id, platform, channel, thread, customer, state, tier, confidence, subject, bot_turns, \
-     opened_at, first_response_at, resolved_at, updated_at, claimed_by, escalated_at, human_response_at, csat, priority, sla_stage, version";
+     opened_at, first_response_at, resolved_at, updated_at, claimed_by, escalated_at, human_response_at, csat, priority, sla_stage, triage_offline, triage_llm, prompt_version, version";
 
 #[derive(sqlx::FromRow)]
 pub struct TicketRow {
@@ -29,6 +29,9 @@ pub struct TicketRow {
     csat: Option<i64>,
     priority: Option<String>,
     sla_stage: i64,
+    triage_offline: Option<String>,
+    triage_llm: Option<String>,
+    prompt_version: Option<String>,
     version: i64,
 }
 
@@ -61,6 +64,10 @@ impl TryFrom<TicketRow> for Ticket {
             csat: r.csat,
             priority: r.priority,
             sla_stage: r.sla_stage,
+            // Opinions are a record, not state: one that no longer parses is dropped, not fatal.
+            triage_offline: r.triage_offline.as_deref().and_then(|j| serde_json::from_str(j).ok()),
+            triage_llm: r.triage_llm.as_deref().and_then(|j| serde_json::from_str(j).ok()),
+            prompt_version: r.prompt_version,
             version: r.version,
         })
     }

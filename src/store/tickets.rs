@@ -158,13 +158,13 @@ impl TicketStore for SqlStore {
     }
 }
 
-/// Moves a ticket if nobody changed it since it was read ($14 = id, $15 = the version read).
+/// Moves a ticket if nobody changed it since it was read ($17 = id, $18 = the version read).
 const UPDATE_TICKET: &str = "UPDATE tickets SET state = $1, tier = $2, confidence = $3, bot_turns = $4, first_response_at = $5, \
      resolved_at = $6, updated_at = $7, claimed_by = $8, escalated_at = $9, human_response_at = $10, csat = $11, priority = $12, sla_stage = $13, \
-     version = version + 1 WHERE id = $14 AND version = $15";
+     triage_offline = $14, triage_llm = $15, prompt_version = $16, version = version + 1 WHERE id = $17 AND version = $18";
 
 /// How many parameters [`UPDATE_TICKET`] takes (statements after it in one script number theirs from here).
-pub(super) const UPDATE_TICKET_PARAMS: usize = 15;
+pub(super) const UPDATE_TICKET_PARAMS: usize = 18;
 
 /// The version-checked ticket update as a query returning the ticket id (no row = someone else won);
 /// `prefix` lets SQLite open its transaction in the same round trip.
@@ -187,8 +187,15 @@ pub(super) fn update_ticket<'q>(
         .bind(t.csat)
         .bind(t.priority.as_deref())
         .bind(t.sla_stage)
+        .bind(t.triage_offline.as_ref().map(json))
+        .bind(t.triage_llm.as_ref().map(json))
+        .bind(t.prompt_version.as_deref())
         .bind(t.id)
         .bind(t.version)
+}
+
+fn json(t: &crate::domain::Triage) -> String {
+    serde_json::to_string(t).expect("a triage serialises")
 }
 
 /// Marks a commit's inbox event processed, only if nobody did before (a row = this commit won).

@@ -3,6 +3,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod agents;
 mod alert_actions;
 mod alert_sources;
 mod alert_storm;
@@ -28,3 +29,4 @@ mod slack_alerts;
 mod slack_fixtures;
 mod store_contract;
 mod tier1_llm;
+mod tier2_llm;

@@ -319,3 +319,55 @@ async fn pending_edits_of_one_message_supersede_each_other() {
         db.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn llm_usage_adds_to_the_ticket_and_sums_per_agent_and_month() {
+    for db in support::backends().await {
+        let s = &db.store;
+        let mut t = s.ticket_for_thread(&key("u1"), "U1", "help", 100).await.unwrap();
+        let use_ = |agent: &str, at: i64, ticket: Option<i64>, cost: i64| LlmUsage {
+            at,
+            agent: agent.into(),
+            ticket,
+            calls: 2,
+            input_tokens: 100,
+            output_tokens: 20,
+            cost_micros: cost,
+            outcome: "grounded".into(),
+        };
+        let audit =
+            AuditEntry { at: 1, actor: "opsdesk/tier1".into(), action: "llm.tier1".into(), subject: "t".into(), detail: "d".into() };
+        s.llm_usage(&use_("tier1", 1_000, Some(t.id), 40), &audit).await.unwrap();
+        s.llm_usage(&use_("tier1", 5_000, Some(t.id), 60), &audit).await.unwrap();
+        s.llm_usage(&use_("assistant", 5_000, None, 7), &audit).await.unwrap();
+        assert_eq!(s.llm_spend("tier1", 0).await.unwrap(), 100);
+        assert_eq!(s.llm_spend("tier1", 2_000).await.unwrap(), 60, "only since the month began");
+        assert_eq!(s.llm_spend("tier2", 0).await.unwrap(), 0);
+        assert_eq!(s.llm_ticket_tokens("tier1", t.id).await.unwrap(), 240);
+        let totals = s.llm_totals(0).await.unwrap();
+        assert_eq!(
+            totals.iter().map(|u| (u.agent.as_str(), u.calls, u.cost_micros)).collect::<Vec<_>>(),
+            [("assistant", 2, 7), ("tier1", 4, 100)]
+        );
+        assert_eq!(s.audit_recent(10).await.unwrap().len(), 3);
+        // The ticket's cost, and both triage opinions and the prompt version, survive a round trip.
+        t.tier = Some(Tier::Tier2);
+        t.triage_offline = Some(opsdesk::domain::Triage {
+            tier: Tier::Tier1,
+            confidence: 0.4,
+            reason: opsdesk::domain::tier::TriageReason::LowConfidence,
+        });
+        t.triage_llm = Some(opsdesk::domain::Triage {
+            tier: Tier::Tier2,
+            confidence: 0.9,
+            reason: opsdesk::domain::tier::TriageReason::Llm("broken".into()),
+        });
+        t.prompt_version = Some("p-0011aabb".into());
+        s.commit(Commit { ticket: Some(t.clone()), now: 6_000, ..Default::default() }).await.unwrap();
+        let back = s.ticket(t.id).await.unwrap().unwrap();
+        assert_eq!((back.triage_offline, back.triage_llm, back.prompt_version), (t.triage_offline, t.triage_llm, t.prompt_version));
+        let stats = s.tier_stats(0).await.unwrap();
+        assert_eq!(stats[0].cost_micros, 100);
+        db.cleanup().await;
+    }
+}

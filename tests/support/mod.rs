@@ -5,6 +5,7 @@
 
 pub mod chat;
 pub mod discord;
+pub mod github;
 pub mod openai;
 pub mod slack;
 

@@ -1,0 +1,49 @@
+//! Triage of a customer message: the offline classifier decides when it is confident (or a configured
+//! phrase matched); otherwise the triage agent, when configured and within budget, gives a second
+//! opinion through structured output, and that opinion decides. Both are kept with the ticket.
+
+use super::Pipeline;
+use crate::domain::ports::StoreError;
+use crate::domain::tier::TriageReason;
+use crate::domain::{Millis, Triage};
+use crate::llm::Usage;
+
+/// Both opinions, the one that decides, and the LLM usage to record once the ticket is known.
+pub(super) struct Judged {
+    pub decided: Triage,
+    pub offline: Triage,
+    pub llm: Option<Triage>,
+    pub usage: Option<(crate::config::AgentSettings, Usage, &'static str)>,
+}
+
+impl Pipeline {
+    pub(super) async fn judge(&self, text: &str, now: Millis) -> Result<Judged, StoreError> {
+        let offline = self.triager.triage(text);
+        let mut j = Judged { decided: offline.clone(), offline, llm: None, usage: None };
+        let unsure = j.offline.confidence < self.settings.llm.triage_below && !matches!(j.offline.reason, TriageReason::Rule(_));
+        if !unsure {
+            return Ok(j);
+        }
+        let Some(agent) = self.agent("triage", now).await? else { return Ok(j) };
+        let system = self.templates.render("triage.md", minijinja::context! {});
+        match crate::llm::triage::second_opinion(agent.llm.as_ref(), system, text).await {
+            Ok((opinion, usage)) => {
+                j.usage = Some((agent.settings, usage, if opinion.is_some() { "second opinion" } else { "answer outside the schema" }));
+                if let Some(o) = opinion {
+                    j.decided = o.clone();
+                    j.llm = Some(o);
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "the LLM is unavailable: the offline classifier's triage stands"),
+        }
+        Ok(j)
+    }
+
+    /// Records the triage agent's usage (on the ticket when there is one).
+    pub(super) async fn record_judged(&self, j: &Judged, ticket: Option<i64>, now: Millis) -> Result<(), StoreError> {
+        match &j.usage {
+            Some((agent, usage, outcome)) => self.record_llm("triage", agent, *usage, outcome, ticket, now).await,
+            None => Ok(()),
+        }
+    }
+}
