@@ -13,6 +13,8 @@ const BUILTIN: &[(&str, &str)] = &[
     ("summary.md", include_str!("../prompts/summary.md")),
     ("triage.md", include_str!("../prompts/triage.md")),
     ("tier2.md", include_str!("../prompts/tier2.md")),
+    ("assistant.md", include_str!("../prompts/assistant.md")),
+    ("infra_note.md", include_str!("../prompts/infra_note.md")),
 ];
 
 pub struct Templates {

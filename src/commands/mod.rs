@@ -2,6 +2,7 @@
 
 mod alerts;
 mod approvals;
+mod ask;
 mod audit;
 mod finance;
 mod metrics;
@@ -9,6 +10,8 @@ mod refund;
 mod request;
 mod status;
 mod tickets;
+
+pub use refund::parse_amount;
 
 use crate::domain::ports::StoreError;
 use crate::domain::{Millis, Platform, Reply};
@@ -59,6 +62,8 @@ enum OpsCmd {
     Runbook(request::Args),
     /// Ask for sign-off to call a configured webhook.
     Webhook(request::Args),
+    /// Ask the assistant about tickets, alerts and finance (needs an LLM).
+    Ask(ask::Args),
 }
 
 /// The `/ops` grammar, for platforms that register commands with their options (Discord).
@@ -103,6 +108,7 @@ pub async fn run(ctx: &CommandCtx<'_>, args: &str) -> Result<(Reply, Option<Stri
         OpsCmd::Refund(a) => refund::run(ctx, &a).await?,
         OpsCmd::Runbook(a) => request::run(ctx, "runbook", &a).await?,
         OpsCmd::Webhook(a) => request::run(ctx, "webhook", &a).await?,
+        OpsCmd::Ask(a) => ask::run(ctx, &a).await?,
     };
     Ok((reply, None))
 }

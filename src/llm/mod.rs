@@ -2,6 +2,7 @@
 //! runs (the model asks for tools, opsdesk runs them — authorised in code — and answers, for at most
 //! `llm.max_rounds` rounds). Token use and cost are added up per call.
 
+pub mod assistant;
 pub mod openai;
 pub mod summary;
 pub mod tier1;

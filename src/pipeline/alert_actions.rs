@@ -31,8 +31,16 @@ impl Pipeline {
             Ok(Some(act)) => self.alert_act(ev, g, act, now).await,
             Err(why) => self.answer(ev, Reply::text(why), now).await,
             Ok(None) => {
+                // A question about the group: the assistant with the group's context, or the context itself.
                 let context = self.group_context(&g, now).await?;
-                self.answer(ev, Reply::text(context), now).await
+                let asker = super::assistant::Asker {
+                    platform: ev.platform,
+                    user: ev.user.clone(),
+                    channel: ev.channel.clone(),
+                    thread: ev.thread.clone(),
+                };
+                let reply = self.assist("assistant.md", text, Some(&context), &asker, now).await?.unwrap_or(context);
+                self.answer(ev, Reply::text(reply), now).await
             }
         }
     }
@@ -53,7 +61,7 @@ impl Pipeline {
     }
 
     /// The offline assistant's answer in a card's thread: what the group is, its state, related groups, runbook.
-    async fn group_context(&self, g: &AlertGroup, now: Millis) -> Result<String, StoreError> {
+    pub(super) async fn group_context(&self, g: &AlertGroup, now: Millis) -> Result<String, StoreError> {
         let mut s = format!(
             "Alert group #{} ({}): {} — {}, {} firing / {} resolved, for {}.",
             g.id,

@@ -96,9 +96,23 @@ impl Pipeline {
                 self.store.alert_storm(g.platform, &g.channel).await?.filter(|s| s.card == storm).map_or(g.first_seen, |s| s.started);
             c.outbox.push(edit(g.platform, &g.channel, storm, storm_card(&stats, started, now)));
         }
-        w.group = g;
+        let new_card = w.card_index.filter(|_| g.firing);
+        w.group = g.clone();
         c.alert = Some(w);
-        self.commit(c).await
+        let ids = self.commit(c).await?;
+        // The infra note follows the card without holding up the next batch (an LLM takes seconds).
+        if let Some(card) = new_card.and_then(|i| ids.get(i).copied())
+            && self.llm.is_some()
+            && self.settings.llm.agent("assistant").is_some()
+        {
+            let p = self.clone();
+            tokio::spawn(async move {
+                if let Err(e) = p.infra_note(&g, card, now).await {
+                    tracing::warn!(group = g.id, error = %e, "the infra note was not written");
+                }
+            });
+        }
+        Ok(ids)
     }
 
     /// Shows a group that needs a new card: its own card within the channel's budget, else folded into

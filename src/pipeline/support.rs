@@ -31,6 +31,8 @@ impl Pipeline {
             Some(ChannelRole::Escalation) if ev.thread.is_some() => return self.on_team_reply(ev, raw.trim(), now).await,
             // In an alert card's thread: a command (`ack`, `silence 2h`…) or a question about the group.
             Some(ChannelRole::Alerts) if ev.thread.is_some() => return self.on_alert_thread(ev, raw.trim(), now).await,
+            // The team asks the assistant by mentioning the bot in an internal channel.
+            Some(ChannelRole::Internal) if mentioned => return self.on_internal(ev, raw.trim(), now).await,
             _ => return Ok(Handled::Ignored("not a customer channel")),
         }
         let s = &self.settings;

@@ -9,6 +9,7 @@ mod alert_sources;
 mod alert_storm;
 mod alerts;
 mod approvals;
+mod assistant;
 mod cli;
 mod console;
 mod desk;

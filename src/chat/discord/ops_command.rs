@@ -84,7 +84,10 @@ mod tests {
         let json = serde_json::to_value(ops_command()).unwrap();
         assert_eq!(json["name"], "ops");
         let subs: Vec<&str> = json["options"].as_array().unwrap().iter().map(|o| o["name"].as_str().unwrap()).collect();
-        assert_eq!(subs, ["status", "tickets", "metrics", "alerts", "finance", "approvals", "audit", "refund", "runbook", "webhook"]);
+        assert_eq!(
+            subs,
+            ["status", "tickets", "metrics", "alerts", "finance", "approvals", "audit", "refund", "runbook", "webhook", "ask"]
+        );
         let tickets = &json["options"][1];
         assert_eq!(tickets["type"], 1);
         let opts: Vec<(String, u64)> = tickets["options"]
