@@ -24,7 +24,8 @@
 //!   tools (tier 1 account reads, tier 2 logs/health/alerts/known issues, the team's assistant).
 //! - [`prompts`] — minijinja templates, built in and overridable from `prompts/`.
 //! - [`config`] — settings from `config/default.toml`, `config/<env>.toml` and `OPSDESK__…`.
-//! - [`app`], [`cli`], [`telemetry`], [`clock`] — start-up wiring, the command line, logging, time.
+//! - [`app`], [`cli`], [`telemetry`], [`redact`], [`clock`] — start-up wiring, the command line, logging
+//!   (e-mails and card numbers masked), time.
 
 pub mod alerts;
 pub mod app;
@@ -42,6 +43,7 @@ pub mod llm;
 pub mod net;
 pub mod pipeline;
 pub mod prompts;
+pub mod redact;
 pub mod runtime;
 pub mod sender;
 pub mod store;

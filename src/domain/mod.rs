@@ -8,6 +8,7 @@ pub mod desk;
 pub mod event;
 pub mod finance;
 pub mod finance_report;
+pub mod llm_port;
 pub mod ports;
 pub mod reply;
 pub mod sla;

@@ -149,7 +149,7 @@ impl Llm for OpenAiLlm {
             Ok(Ok(r)) => r,
         };
         let choice = resp.choices.into_iter().next().ok_or_else(|| LlmError("the answer has no choices".into()))?;
-        let tool_calls = choice
+        let tool_calls: Vec<ToolCall> = choice
             .message
             .tool_calls
             .unwrap_or_default()
@@ -162,11 +162,17 @@ impl Llm for OpenAiLlm {
             })
             .collect();
         let usage = resp.usage.as_ref();
-        Ok(LlmResponse {
-            content: choice.message.content.unwrap_or_default(),
-            tool_calls,
-            input_tokens: usage.map_or(0, |u| u.prompt_tokens),
-            output_tokens: usage.map_or(0, |u| u.completion_tokens),
-        })
+        let (input, output) = (usage.map_or(0, |u| u.prompt_tokens), usage.map_or(0, |u| u.completion_tokens));
+        // Per call; per ticket, agent and month they add up in `llm_usage`.
+        tracing::info!(
+            agent = %req.agent,
+            model = %a.model,
+            prompt_tokens = input,
+            completion_tokens = output,
+            cost_micro_usd = a.cost_micro_usd(input, output),
+            tool_calls = tool_calls.len(),
+            "llm call"
+        );
+        Ok(LlmResponse { content: choice.message.content.unwrap_or_default(), tool_calls, input_tokens: input, output_tokens: output })
     }
 }

@@ -110,15 +110,7 @@ impl Rig {
     /// Waits until the approved action has finished running (the click spawned it; a direct call may
     /// have lost the race to start it).
     async fn finished(&self, id: i64) -> Approval {
-        self.p.execute_approval(id).await.unwrap();
-        for _ in 0..500 {
-            let a = self.approval(id).await;
-            if matches!(a.state, ApprovalState::Executed | ApprovalState::Failed) {
-                return a;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-        }
-        panic!("approval {id} never finished");
+        support::finished(&self.p, id).await
     }
 
     fn runs(&self) -> usize {
@@ -325,14 +317,7 @@ async fn an_approved_webhook_is_posted_once_and_signed() {
     p.handle(ops("UDEV", "webhook deploy ship the fix"), 0).await.unwrap();
     let a = p.store.approvals(&[ApprovalState::Pending], 1).await.unwrap().remove(0);
     p.handle(click("UCTO", &[], "approval.approve", a.id, None), 1).await.unwrap();
-    p.execute_approval(a.id).await.unwrap();
-    for _ in 0..500 {
-        if p.store.approval(a.id).await.unwrap().unwrap().state == ApprovalState::Executed {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
-    let done = p.store.approval(a.id).await.unwrap().unwrap();
+    let done = support::finished(&p, a.id).await;
     assert_eq!(done.state, ApprovalState::Executed, "{:?}", done.result);
     assert!(done.result.as_deref().unwrap().contains("HTTP 200") && done.result.as_deref().unwrap().contains("deploy queued"));
     let calls = got.lock().unwrap().clone();

@@ -71,15 +71,7 @@ async fn digests_go_out_at_local_time_once_with_a_chart_and_a_sign_off() {
     let digests = store.approvals(&[ApprovalState::Pending], 10).await.unwrap();
     let weekly_id = digests.iter().find(|a| a.summary.starts_with("Weekly")).unwrap().id;
     p.handle(click("c1", "approval.approve", weekly_id, None), monday + 10 * H).await.unwrap();
-    p.execute_approval(weekly_id).await.unwrap();
-    let mut a = store.approval(weekly_id).await.unwrap().unwrap();
-    for _ in 0..500 {
-        if a.state == ApprovalState::Executed {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await; // the executor runs in its own task
-        a = store.approval(weekly_id).await.unwrap().unwrap();
-    }
+    let a = support::finished(&p, weekly_id).await;
     assert_eq!((a.state, a.approved_by.clone()), (ApprovalState::Executed, vec!["console:founder".to_string()]));
     let edits: Vec<String> =
         pending(&store).await.into_iter().filter(|o| matches!(o.op, OutboundOp::Update { .. })).map(|o| o.reply.plain()).collect();

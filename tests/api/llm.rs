@@ -90,6 +90,23 @@ async fn errors_surface_after_the_clients_retries_and_rounds_are_bounded() {
     assert_eq!((answer, usage.calls), (None, 2), "no answer within the rounds: the caller escalates");
 }
 
+#[tokio::test(start_paused = true)]
+async fn a_429_is_retried_and_a_slow_answer_times_out() {
+    opsdesk::telemetry::install_tls_provider();
+    let fake = FakeOpenAi::start(vec![Step::Status(429), Step::Answer("ok after a 429"), Step::Slow(60, "too late")]).await;
+    let mut s = Settings::builtin();
+    s.llm.timeout_secs = 5;
+    let a = s.llm.agents.get_mut("tier1").unwrap();
+    (a.base_url, a.model, a.api_key_env) = (fake.base_url.clone(), "gpt-test".into(), "PATH".into());
+    let llm = OpenAiLlm::new(&s.llm).unwrap();
+    let (answer, usage) = run_tools(&llm, "tier1", ask("hi"), &Invoices { own: "cus_me" }, 2).await.unwrap();
+    assert_eq!((answer.as_deref(), usage.calls), (Some("ok after a 429"), 1), "async-openai retried the 429 itself");
+    // The paused clock jumps to the 5 s timeout long before the fake's 60 s answer.
+    let err = run_tools(&llm, "tier1", ask("hi"), &Invoices { own: "cus_me" }, 2).await.unwrap_err();
+    assert!(err.0.contains("did not answer within 5s"), "{err}");
+    assert_eq!(fake.requests().len(), 3);
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn doctor_checks_each_configured_agents_endpoint_and_model() {
     let fake = FakeOpenAi::start(vec![]).await;

@@ -22,6 +22,7 @@ mod finance_chat;
 mod finance_fixtures;
 mod layout;
 mod llm;
+mod llm_live;
 mod pipeline;
 mod refunds;
 mod sender;

@@ -97,15 +97,7 @@ async fn small_refunds_run_at_once_and_large_ones_wait_for_sign_off() {
     click.user = "boss".into();
     click.kind = EventKind::ButtonClicked { action: "approval.approve".into(), value: a.id.to_string(), message: "m".into(), input: None };
     p.handle(click, 4000).await.unwrap();
-    p.execute_approval(a.id).await.unwrap();
-    let mut done = store.approval(a.id).await.unwrap().unwrap();
-    for _ in 0..500 {
-        if matches!(done.state, ApprovalState::Executed | ApprovalState::Failed) {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await; // the executor runs in its own task
-        done = store.approval(a.id).await.unwrap().unwrap();
-    }
+    let done = support::finished(&p, a.id).await;
     assert_eq!(done.state, ApprovalState::Executed, "{done:?}");
     assert_eq!(done.result.as_deref(), Some("Refund re_2 of 600.00 USD: succeeded"));
     let calls = stripe.calls.lock().unwrap().clone();

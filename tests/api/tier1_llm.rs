@@ -34,18 +34,7 @@ async fn rig(base_url: &str) -> (Pipeline, Arc<dyn Store>, support::TestDb) {
 }
 
 fn ask(id: &str, text: &str) -> Event {
-    Event {
-        platform: Platform::Console,
-        id: id.into(),
-        channel: "community".into(),
-        thread: None,
-        user: "alice".into(),
-        user_name: None,
-        roles: vec![],
-        interaction: None,
-        at: 0,
-        kind: EventKind::MessagePosted { text: text.into(), mentioned: false },
-    }
+    support::console_event(id, "community", "alice", EventKind::MessagePosted { text: text.into(), mentioned: false })
 }
 
 #[tokio::test]

@@ -87,15 +87,7 @@ async fn the_tool_loop_troubleshoots_answers_and_files_a_signed_off_issue() {
     let mut click = support::ops_command("c1", "boss", "");
     click.kind = EventKind::ButtonClicked { action: "approval.approve".into(), value: a.id.to_string(), message: "m".into(), input: None };
     p.handle(click, 2000).await.unwrap();
-    p.execute_approval(a.id).await.unwrap();
-    let mut a = store.approval(a.id).await.unwrap().unwrap();
-    for _ in 0..500 {
-        if matches!(a.state, ApprovalState::Executed | ApprovalState::Failed) {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await; // the executor runs in its own task
-        a = store.approval(a.id).await.unwrap().unwrap();
-    }
+    let a = support::finished(&p, a.id).await;
     assert_eq!(a.result.as_deref(), Some("Issue #1 filed: https://github.com/acme/app/issues/1"), "{a:?}");
     let filed = github.filed.lock().unwrap().clone();
     assert_eq!((filed[0].0.as_str(), filed[0].1.clone()), ("acme/app", format!("Bearer {}", std::env::var("PATH").unwrap())));

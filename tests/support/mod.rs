@@ -117,3 +117,18 @@ pub async fn wait_for(what: &str, changed: &tokio::sync::Notify, cond: impl Fn()
         let _ = tokio::time::timeout(Duration::from_millis(200), notified).await;
     }
 }
+
+/// Runs an approved action (the click already spawned it; this call may lose the race to start it) and
+/// waits — a hang guard of a few seconds — until it has finished, executed or failed.
+pub async fn finished(p: &Pipeline, id: i64) -> opsdesk::domain::Approval {
+    use opsdesk::domain::ApprovalState;
+    p.execute_approval(id).await.unwrap();
+    for _ in 0..500 {
+        let a = p.store.approval(id).await.unwrap().unwrap();
+        if matches!(a.state, ApprovalState::Executed | ApprovalState::Failed) {
+            return a;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await; // the executor runs in its own task
+    }
+    panic!("approval {id} never finished");
+}

@@ -1,5 +1,5 @@
 //! A fake OpenAI-compatible server on 127.0.0.1: `POST /v1/chat/completions` answers from a script
-//! (a final answer, tool calls, or an HTTP error such as 429 or 500), and records every request body and
+//! (a final answer, tool calls, a slow answer, or an HTTP error such as 429 or 500), and records every request body and
 //! its Authorization header; `GET /v1/models` lists `gpt-test`.
 
 use axum::Router;
@@ -17,6 +17,8 @@ pub enum Step {
     /// (call id, tool name, arguments JSON).
     Tools(Vec<(&'static str, &'static str, &'static str)>),
     Status(u16),
+    /// A final answer after this many seconds (tokio time: tests pause the clock).
+    Slow(u64, &'static str),
 }
 
 #[derive(Default)]
@@ -64,6 +66,10 @@ async fn complete(State(s): State<Arc<Inner>>, headers: HeaderMap, body: String)
             return (StatusCode::from_u16(code).unwrap(), [("retry-after", "0")], axum::Json(err)).into_response();
         }
         Step::Answer(text) => json!({"role": "assistant", "content": text}),
+        Step::Slow(secs, text) => {
+            tokio::time::sleep(std::time::Duration::from_secs(secs)).await;
+            json!({"role": "assistant", "content": text})
+        }
         Step::Tools(calls) => json!({"role": "assistant", "content": null, "tool_calls": calls.iter().map(|(id, name, args)|
             json!({"id": id, "type": "function", "function": {"name": name, "arguments": args}})).collect::<Vec<_>>()}),
     };
