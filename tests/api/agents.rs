@@ -134,3 +134,26 @@ async fn a_spent_monthly_budget_switches_the_agent_offline_and_tells_the_team_on
     assert!(tier1.contains("$0.0000") && tier1.contains("$0.0001"), "{text}");
     assert!(text.contains("LLM in 2026-12") && text.lines().any(|l| l.starts_with("tier1") && l.contains("100% of $0.00")), "{text}");
 }
+
+#[tokio::test]
+async fn a_follow_up_carries_the_tickets_own_conversation_within_the_memory_budget() {
+    const ANSWER: &str = "Click \"Forgot password?\" on the sign-in page [kb:account-password#reset-your-password].";
+    let fake = FakeOpenAi::start(vec![Step::Answer(ANSWER), Step::Answer(ANSWER), Step::Answer(ANSWER)]).await;
+    let (p, _store, _db) = rig(&fake.base_url, &["tier1"], |s| s.llm.memory_tokens = 40).await;
+    done(&p, customer("f1", "alice", "How do I reset my password?"), 1000).await;
+    let mut follow = customer("f2", "alice", "And how do I change my password?");
+    follow.thread = Some("f1".into());
+    done(&p, follow, 2000).await;
+    let user = |i: usize| fake.requests()[i].1["messages"][1]["content"].as_str().unwrap().to_string();
+    assert_eq!(user(0), "How do I reset my password?", "a first message has no history");
+    let second = user(1);
+    assert!(second.starts_with("Earlier in this conversation:\ncustomer (alice): How do I reset my password?"), "{second}");
+    assert!(second.ends_with("The customer now asks:\nAnd how do I change my password?"), "{second}");
+    // 40 tokens ≈ 160 characters: the oldest turns fall out first.
+    let mut third = customer("f3", "alice", "Thanks, and where do I set up two-factor authentication then?");
+    third.thread = Some("f1".into());
+    done(&p, third, 3000).await;
+    let third = user(2);
+    assert!(!third.contains("How do I reset my password?"), "{third}");
+    assert!(third.starts_with("Earlier in this conversation:\nbot (opsdesk/tier1): Click"), "the newest turn stays: {third}");
+}

@@ -1,4 +1,5 @@
-//! Tier 2 through the LLM: a multi-round tool loop over the real tools — log files by glob, a health
+//! Tier 2 through the LLM: a multi-round tool loop over the real tools — log files by glob and a Loki-like
+//! HTTP log API, a health
 //! endpoint (a fake on 127.0.0.1 answering 503), recent alerts, known issues — whose answer reaches the
 //! customer without raw tool output; a drafted GitHub issue waits for sign-off and is filed once on the fake
 //! GitHub; a ticket that used up its token allowance goes to a person.
@@ -9,18 +10,25 @@ use crate::support::{
     github::FakeGithub,
     openai::{FakeOpenAi, Step},
 };
-use opsdesk::config::HealthCheck;
+use opsdesk::config::{HealthCheck, LogUrl};
 use opsdesk::domain::{ApprovalState, EventKind, Tier};
 
 const QUESTION: &str = "Google Sheets sync is broken and creates duplicate rows every time";
 const ANSWER: &str = "This is a known problem with merged header cells: unmerge the header row and click Resync \
     [kb:known-issues#google-sheets-sync-shows-duplicate-rows]. The team is looking into it.";
 
-async fn health_503() -> String {
+/// A health endpoint answering 503, and a Loki-like log API (`/loki?query=…`, values as JSON strings).
+async fn service() -> String {
+    let loki = |q: axum::extract::Query<std::collections::HashMap<String, String>>| async move {
+        assert_eq!(q.0.get("query").map(String::as_str), Some("sheets sync ERROR"), "the search text is passed on");
+        axum::Json(serde_json::json!({"status": "success", "data": {"result": [{"stream": {"app": "sync"},
+            "values": [["1764064802000000000", "ERROR sheets sync duplicate key row=18 acct=42"], ["1764064803000000000", "INFO ok"]]}]}}))
+    };
     let app = axum::Router::new()
-        .route("/healthz", axum::routing::get(|| async { (axum::http::StatusCode::SERVICE_UNAVAILABLE, "sync worker degraded") }));
+        .route("/healthz", axum::routing::get(|| async { (axum::http::StatusCode::SERVICE_UNAVAILABLE, "sync worker degraded") }))
+        .route("/loki", axum::routing::get(loki));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/healthz", listener.local_addr().unwrap());
+    let url = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     url
 }
@@ -34,7 +42,7 @@ async fn the_tool_loop_troubleshoots_answers_and_files_a_signed_off_issue() {
     )
     .unwrap();
     std::fs::write(logs.path().join("other.txt"), "ERROR sheets sync should not be read: not *.log\n").unwrap();
-    let health = health_503().await;
+    let svc = service().await;
     let github = FakeGithub::start().await;
     let fake = FakeOpenAi::start(vec![
         Step::Tools(vec![
@@ -53,7 +61,8 @@ async fn the_tool_loop_troubleshoots_answers_and_files_a_signed_off_issue() {
     let glob = format!("{}/*.log", logs.path().display());
     let (p, store, _db) = rig(&fake.base_url, &["tier2"], |s| {
         s.tier2.log_files = vec![glob];
-        s.tier2.health = vec![HealthCheck { name: "api".into(), url: health }];
+        s.tier2.health = vec![HealthCheck { name: "api".into(), url: format!("{svc}/healthz") }];
+        s.tier2.log_urls = vec![LogUrl { name: "loki".into(), url: format!("{svc}/loki"), query_param: "query".into() }];
         s.github.api_url = github.base_url.clone();
         s.github.repo = "acme/app".into();
         s.github.token_env = "PATH".into();
@@ -72,7 +81,10 @@ async fn the_tool_loop_troubleshoots_answers_and_files_a_signed_off_issue() {
     let tool_out = |r: usize, id: &str| {
         reqs[r].1["messages"].as_array().unwrap().iter().find(|m| m["tool_call_id"] == id).unwrap()["content"].as_str().unwrap().to_string()
     };
-    assert_eq!(tool_out(1, "c1"), "sync.log: 2026-11-25T10:00:02Z ERROR sheets sync duplicate key row=17 acct=42");
+    assert_eq!(
+        tool_out(1, "c1"),
+        "sync.log: 2026-11-25T10:00:02Z ERROR sheets sync duplicate key row=17 acct=42\nloki: ERROR sheets sync duplicate key row=18 acct=42"
+    );
     assert!(tool_out(1, "c2").starts_with("api: HTTP 503 Service Unavailable in "), "{}", tool_out(1, "c2"));
     assert!(tool_out(1, "c3").starts_with("no health endpoint named \"https://evil.example.com\""), "only configured endpoints");
     assert_eq!(tool_out(1, "c4"), "no alerts");
