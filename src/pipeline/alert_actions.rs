@@ -72,6 +72,20 @@ impl Pipeline {
             g.resolved_count,
             human_duration(g.duration(now))
         );
+        // Its history, as the store keeps it (the card's thread shows the same as lines).
+        s.push_str(&format!(
+            "\nHistory: first seen {}, {} update(s), last change {}",
+            super::alert_cards::clock(g.first_seen),
+            g.updates,
+            super::alert_cards::clock(g.last_change)
+        ));
+        if let (Some(who), Some(at)) = (&g.acked_by, g.acked_at) {
+            s.push_str(&format!(", acknowledged by {who} at {}", super::alert_cards::clock(at)));
+        }
+        if let Some(until) = g.silenced_until.filter(|u| *u > now) {
+            s.push_str(&format!(", silenced until {}", super::alert_cards::clock(until)));
+        }
+        s.push('.');
         let labels: Vec<String> = g.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
         if !labels.is_empty() {
             s.push_str(&format!("\nLabels: {}", labels.join(", ")));

@@ -169,6 +169,7 @@ async fn buttons_and_typed_commands_act_on_the_group_for_team_members_only() {
     d.p.handle(typed(8, "UOPS", &card.id, "why is this firing?"), 220_000).await.unwrap();
     let answer = texts(&d.deliver().await).remove(0);
     assert!(answer.contains("Labels: alertname=Http5xxRatioHigh") && answer.contains("Runbook: restart-api"), "{answer}");
+    assert!(answer.contains("History: first seen 1970-01-01 00:00 UTC") && answer.contains("acknowledged by UOPS-name"), "{answer}");
 
     // Run runbook asks for sign-off; nothing runs.
     d.p.handle(typed(9, "UOPS", &card.id, "runbook"), 230_000).await.unwrap();
