@@ -1,5 +1,5 @@
 //! `opsdesk doctor`: what is configured and whether it works — config, database, knowledge base,
-//! triage model, prompts, each LLM agent's endpoint, Slack (token, scopes, Socket Mode) and Discord
+//! triage model, prompts, each LLM agent's endpoint, the GitHub repository for tier 2's issues, Slack (token, scopes, Socket Mode) and Discord
 //! (token, guilds) when their tokens are set.
 
 use crate::config::{Settings, redact_url};
@@ -45,6 +45,14 @@ pub async fn run(s: &Settings) -> anyhow::Result<()> {
             },
         };
     }
+    all &= if s.github.repo.is_empty() {
+        line(true, "github", "off (set github.repo so tier 2 can draft issues)")
+    } else {
+        match crate::exec::github::check(&s.github).await {
+            Ok(found) => line(true, "github", &found),
+            Err(e) => line(false, "github", &e),
+        }
+    };
     all &= match s.slack.tokens_from_env() {
         None => line(true, "slack", &format!("off (set ${} and ${} to connect)", s.slack.app_token_env, s.slack.bot_token_env)),
         Some(tokens) => match crate::chat::slack::check::check(&s.slack, &tokens).await {

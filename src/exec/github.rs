@@ -26,6 +26,21 @@ fn request(
         .map_err(|e| format!("bad GitHub URL {url:?}: {e}"))
 }
 
+/// For `opsdesk doctor`: whether the token can see the repository and it takes issues.
+pub async fn check(g: &GithubSettings) -> Result<String, String> {
+    let token = std::env::var(&g.token_env).ok().filter(|t| !t.is_empty()).ok_or_else(|| format!("${} is not set", g.token_env))?;
+    let req = request(g, http::Method::GET, &format!("/repos/{}", g.repo), &token, None)?;
+    let (status, text) = crate::net::call(req, Duration::from_secs(g.timeout_secs)).await?;
+    if !status.is_success() {
+        return Err(format!("{} answered HTTP {status} for {} (is ${} right?)", g.api_url, g.repo, g.token_env));
+    }
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+    if v["has_issues"] == false {
+        return Err(format!("{} has issues turned off", g.repo));
+    }
+    Ok(format!("{} at {}: issues can be filed", g.repo, g.api_url))
+}
+
 /// Files the issue `title`/`body` for approval `id`.
 pub async fn run(g: &GithubSettings, id: i64, title: &str, body: &str) -> Executed {
     let fail = |result: String| Executed { ok: false, result };

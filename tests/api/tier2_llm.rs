@@ -127,3 +127,25 @@ async fn a_foreign_citation_or_a_spent_token_allowance_goes_to_a_person() {
     assert!(out.escalated, "{out:?}");
     assert_eq!(fake.requests().len(), 2, "the loop stopped at the allowance");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn doctor_checks_the_github_repository() {
+    let github = FakeGithub::start().await;
+    let url = github.base_url.clone();
+    let out = tokio::task::spawn_blocking(move || {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_opsdesk"))
+            .arg("doctor")
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env_remove("DATABASE_URL")
+            .env("OPSDESK__STORE__URL", "sqlite::memory:")
+            .env("OPSDESK__GITHUB__API_URL", url)
+            .env("OPSDESK__GITHUB__REPO", "acme/app")
+            .env("OPSDESK__GITHUB__TOKEN_ENV", "PATH")
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    })
+    .await
+    .unwrap();
+    assert!(out.contains(&format!("ok   github         acme/app at {}: issues can be filed", github.base_url)), "{out}");
+}

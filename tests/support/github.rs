@@ -1,5 +1,6 @@
 //! A fake GitHub REST API on 127.0.0.1: `POST /repos/{owner}/{repo}/issues` files an issue (numbered from
-//! 1, recorded with its Authorization header) and `GET` lists them newest first, as GitHub does.
+//! 1, recorded with its Authorization header) and `GET` lists them newest first, as GitHub does;
+//! `GET /repos/{owner}/{repo}` describes the repository (for `opsdesk doctor`).
 
 use axum::Router;
 use axum::extract::{Path, State};
@@ -19,6 +20,15 @@ impl FakeGithub {
     pub async fn start() -> FakeGithub {
         let mut fake = FakeGithub::default();
         let app = Router::new()
+            .route(
+                "/repos/{owner}/{repo}",
+                get(|Path((o, r)): Path<(String, String)>, headers: HeaderMap| async move {
+                    if headers.get("authorization").is_none() {
+                        return (axum::http::StatusCode::UNAUTHORIZED, axum::Json(json!({"message": "Requires authentication"})));
+                    }
+                    (axum::http::StatusCode::OK, axum::Json(json!({"full_name": format!("{o}/{r}"), "has_issues": true})))
+                }),
+            )
             .route(
                 "/repos/{owner}/{repo}/issues",
                 get(|State(f): State<FakeGithub>, Path((o, r)): Path<(String, String)>| async move {
