@@ -3,6 +3,9 @@
 //! groups; and the chat calls a 10,000-alert storm in 1,000 groups costs, against Alertmanager's own
 //! Slack receiver (one message per group notification). Prints a table; the README quotes it.
 
+mod common;
+use common::pct;
+
 use async_trait::async_trait;
 use http_body_util::Full;
 use hyper_util::client::legacy::Client;
@@ -17,10 +20,6 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
-
-fn pct(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 * p) as usize).min(sorted.len() - 1)]
-}
 
 fn row(name: &str, n: usize, wall: Duration, mut lat: Vec<Duration>) {
     lat.sort();

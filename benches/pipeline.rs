@@ -2,9 +2,12 @@
 //! LLM — throughput and p50/p99 latency, sequential and with concurrent senders — plus triage and
 //! knowledge-base search per call. Prints a table; the README quotes it.
 
+mod common;
+use common::event;
+use common::pct;
+
 use opsdesk::config::Settings;
 use opsdesk::domain::ports::Store;
-use opsdesk::domain::{Event, EventKind, Platform};
 use opsdesk::pipeline::Pipeline;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -12,25 +15,6 @@ use std::time::{Duration, Instant};
 fn texts() -> Vec<String> {
     let raw = include_str!("../config/triage/holdout.jsonl");
     raw.lines().filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok()?["text"].as_str().map(String::from)).collect()
-}
-
-fn event(i: usize, text: &str) -> Event {
-    Event {
-        platform: Platform::Console,
-        id: format!("bench-{i}"),
-        channel: "community".into(),
-        thread: None,
-        user: format!("user{}", i % 500),
-        user_name: None,
-        roles: vec![],
-        interaction: None,
-        at: 0,
-        kind: EventKind::MessagePosted { text: text.into(), mentioned: false },
-    }
-}
-
-fn pct(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 * p) as usize).min(sorted.len() - 1)]
 }
 
 fn row(name: &str, n: usize, wall: Duration, mut lat: Vec<Duration>) {

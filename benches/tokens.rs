@@ -5,14 +5,17 @@
 //! troubleshooting loop (logs, health, alerts, then known issues, then the answer). Requests are read off
 //! the fake OpenAI server, so the counts are of the real request bodies. Prints a table; the README quotes it.
 
+mod common;
+use common::event;
+
 #[path = "../tests/support/openai.rs"]
 #[allow(dead_code)]
 mod openai;
 
 use openai::{FakeOpenAi, Step};
 use opsdesk::config::Settings;
+use opsdesk::domain::Tier;
 use opsdesk::domain::ports::Store;
-use opsdesk::domain::{Event, EventKind, Platform, Tier};
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -23,21 +26,6 @@ fn questions(tier: &str) -> Vec<String> {
         .filter(|v| v["tier"] == tier)
         .filter_map(|v| v["text"].as_str().map(String::from))
         .collect()
-}
-
-fn event(i: usize, text: &str) -> Event {
-    Event {
-        platform: Platform::Console,
-        id: format!("tok-{i}"),
-        channel: "community".into(),
-        thread: None,
-        user: format!("user{i}"),
-        user_name: None,
-        roles: vec![],
-        interaction: None,
-        at: 0,
-        kind: EventKind::MessagePosted { text: text.into(), mentioned: false },
-    }
 }
 
 fn count(bpe: &tiktoken_rs::CoreBPE, s: &str) -> usize {
