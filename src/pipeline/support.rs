@@ -41,7 +41,7 @@ impl Pipeline {
             tracing::warn!(event = %ev.inbox_key(), chars = raw.chars().count(), "message truncated");
         }
         let key = ThreadKey { platform: ev.platform, channel: &ev.channel, thread: ev.thread_key() };
-        let judged = self.judge(text, now).await?;
+        let judged = self.judge(text, &key, now).await?;
         let triage = judged.decided.clone();
         let mut ticket = if triage.tier == Tier::None && !mentioned {
             // Chit-chat opens no ticket; in an existing ticket's thread it is kept with the conversation.

@@ -3,7 +3,7 @@
 //! opinion through structured output, and that opinion decides. Both are kept with the ticket.
 
 use super::Pipeline;
-use crate::domain::ports::StoreError;
+use crate::domain::ports::{StoreError, ThreadKey};
 use crate::domain::tier::TriageReason;
 use crate::domain::{Millis, Triage};
 use crate::llm::Usage;
@@ -17,7 +17,7 @@ pub(super) struct Judged {
 }
 
 impl Pipeline {
-    pub(super) async fn judge(&self, text: &str, now: Millis) -> Result<Judged, StoreError> {
+    pub(super) async fn judge(&self, text: &str, key: &ThreadKey<'_>, now: Millis) -> Result<Judged, StoreError> {
         let offline = self.triager.triage(text);
         let mut j = Judged { decided: offline.clone(), offline, llm: None, usage: None };
         let unsure = j.offline.confidence < self.settings.llm.triage_below && !matches!(j.offline.reason, TriageReason::Rule(_));
@@ -25,6 +25,10 @@ impl Pipeline {
             return Ok(j);
         }
         let Some(agent) = self.agent("triage", now).await? else { return Ok(j) };
+        // A person owns the thread's ticket: the bot stays silent there, so the model's opinion is not worth paying for.
+        if self.store.find_ticket(key).await?.is_some_and(|t| t.state.human_owned()) {
+            return Ok(j);
+        }
         let system = self.templates.render("triage.md", minijinja::context! {});
         match crate::llm::triage::second_opinion(agent.llm.as_ref(), system, text).await {
             Ok((opinion, usage)) => {

@@ -77,6 +77,11 @@ async fn an_unsure_classifier_asks_the_triage_agent_and_both_opinions_are_kept()
     let out = done(&p, customer("m2", "bob", "I want my money back"), 2000).await;
     assert!(out.escalated);
     assert_eq!(fake.requests().len(), 1);
+    // Nor in a thread a person owns: the bot stays silent there, so no opinion is bought.
+    let mut follow = customer("m2b", "bob", "hello? anyone looking at this");
+    follow.thread = Some("m2".into());
+    p.handle(follow, 2500).await.unwrap();
+    assert_eq!(fake.requests().len(), 1);
 
     // An answer outside the schema is no opinion: the classifier's tier stands.
     let out = done(&p, customer("m3", "carol", "How do I reset my password?"), 3000).await;
