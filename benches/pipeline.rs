@@ -28,15 +28,15 @@ fn row(name: &str, n: usize, wall: Duration, mut lat: Vec<Duration>) {
     );
 }
 
-async fn build() -> (Pipeline, tempfile::TempDir) {
+async fn build() -> (Pipeline, opsdesk::store::SqlStore, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let mut s = Settings::builtin();
     s.kb.path = concat!(env!("CARGO_MANIFEST_DIR"), "/config/kb").into();
     s.prompts.path = concat!(env!("CARGO_MANIFEST_DIR"), "/prompts").into();
     let url = format!("sqlite://{}", dir.path().join("bench.db").display());
     let store = opsdesk::app::open_store(&s, &url).await.unwrap();
-    let store: Arc<dyn Store> = Arc::new(store);
-    (opsdesk::app::pipeline(s, store, vec!["bench".into()]).await.unwrap(), dir)
+    let shared: Arc<dyn Store> = Arc::new(store.clone());
+    (opsdesk::app::pipeline(s, shared, vec!["bench".into()]).await.unwrap(), store, dir)
 }
 
 fn main() {
@@ -45,7 +45,11 @@ fn main() {
     println!("{:<34} {:>7} {:>12} {:>10} {:>10} {:>10}", "scenario", "n", "per second", "p50 ms", "p99 ms", "max ms");
 
     rt.block_on(async {
-        let (p, _dir) = build().await;
+        let (p, store, _dir) = build().await;
+        let groups = |since: (u64, u64)| {
+            let (b, j) = store.group_commit_stats();
+            format!("{:.2} writes per SQLite transaction", (j - since.1) as f64 / (b - since.0).max(1) as f64)
+        };
         let mut i = 0;
         for _ in 0..300 {
             p.handle(event(i, &texts[i % texts.len()]), 0).await.unwrap();
@@ -53,6 +57,7 @@ fn main() {
         }
         let n = 5000;
         let mut lat = Vec::with_capacity(n);
+        let mark = store.group_commit_stats();
         let start = Instant::now();
         for _ in 0..n {
             let t = Instant::now();
@@ -61,9 +66,11 @@ fn main() {
             i += 1;
         }
         row("pipeline, 1 sender", n, start.elapsed(), lat);
+        println!("  ({})", groups(mark));
 
         let tasks = 8;
         let per = 1000;
+        let mark = store.group_commit_stats();
         let start = Instant::now();
         let mut handles = vec![];
         for t in 0..tasks {
@@ -85,6 +92,18 @@ fn main() {
             lat.extend(h.await.unwrap());
         }
         row("pipeline, 8 concurrent senders", tasks * per, start.elapsed(), lat);
+        println!("  ({})", groups(mark));
+
+        // The floor under every store call: one round trip to sqlx's SQLite connection thread.
+        let n = 20_000;
+        let mut lat = Vec::with_capacity(n);
+        let start = Instant::now();
+        for _ in 0..n {
+            let t = Instant::now();
+            sqlx::query("SELECT 1").execute(store.pool()).await.unwrap();
+            lat.push(t.elapsed());
+        }
+        row("sqlx round trip (SELECT 1)", n, start.elapsed(), lat);
 
         let n = 20_000;
         let mut lat = Vec::with_capacity(n);

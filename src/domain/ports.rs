@@ -143,6 +143,9 @@ pub struct AuditEntry {
 pub struct Commit {
     pub inbox_key: Option<String>,
     pub ticket: Option<Ticket>,
+    /// `ticket` is new (see [`Ticket::open`]): it is inserted, and the commit is a conflict when its
+    /// thread already has a ticket (another message of the thread won the race).
+    pub opens_ticket: bool,
     pub messages: Vec<(i64, TicketMessage)>,
     pub outbox: Vec<Outbound>,
     pub audit: Vec<AuditEntry>,
@@ -229,8 +232,8 @@ pub trait TicketStore: Send + Sync {
     async fn link_customer(&self, c: &Customer, now: Millis) -> Result<(), StoreError>;
     /// The ticket for a thread, if one was opened.
     async fn find_ticket(&self, key: &ThreadKey<'_>) -> Result<Option<Ticket>, StoreError>;
-    /// The ticket for a thread, opening a new one when there is none.
-    async fn ticket_for_thread(&self, key: &ThreadKey<'_>, customer: &str, subject: &str, now: Millis) -> Result<Ticket, StoreError>;
+    /// An id for a ticket about to be opened (by a [`Commit`] with `opens_ticket`); never handed out twice.
+    async fn new_ticket_id(&self) -> Result<i64, StoreError>;
     async fn ticket(&self, id: i64) -> Result<Option<Ticket>, StoreError>;
     async fn tickets(&self, filter: &TicketFilter) -> Result<Vec<Ticket>, StoreError>;
     async fn ticket_messages(&self, id: i64) -> Result<Vec<TicketMessage>, StoreError>;

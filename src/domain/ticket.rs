@@ -92,6 +92,36 @@ pub struct Ticket {
 }
 
 impl Ticket {
+    /// A new ticket for a thread (not stored until a commit with `opens_ticket` inserts it).
+    pub fn open(id: i64, key: &super::ports::ThreadKey<'_>, customer: &str, subject: &str, now: Millis) -> Ticket {
+        Ticket {
+            id,
+            platform: key.platform,
+            channel: key.channel.to_string(),
+            thread: key.thread.to_string(),
+            customer: customer.to_string(),
+            state: TicketState::Open,
+            tier: None,
+            confidence: None,
+            subject: subject.to_string(),
+            bot_turns: 0,
+            opened_at: now,
+            first_response_at: None,
+            resolved_at: None,
+            updated_at: now,
+            claimed_by: None,
+            escalated_at: None,
+            human_response_at: None,
+            csat: None,
+            priority: None,
+            sla_stage: 0,
+            triage_offline: None,
+            triage_llm: None,
+            prompt_version: None,
+            version: 0,
+        }
+    }
+
     fn go(&mut self, to: TicketState, allowed: &[TicketState], verb: &'static str, now: Millis) -> Result<(), InvalidTransition> {
         if !allowed.contains(&self.state) {
             return Err(InvalidTransition { id: self.id, from: self.state, verb });

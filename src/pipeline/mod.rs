@@ -127,7 +127,7 @@ impl Pipeline {
         let mut attempt = 0;
         loop {
             let result = match &ev.kind {
-                EventKind::MessagePosted { text, mentioned } => self.on_message(ev, text, *mentioned, now).await,
+                EventKind::MessagePosted { text, mentioned } => self.on_message(ev, text, *mentioned, attempt > 0, now).await,
                 EventKind::ButtonClicked { action, value, message, input } if action.starts_with("approval.") => {
                     self.on_approval_click(ev, action, value, input.as_deref(), now).await
                 }

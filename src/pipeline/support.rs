@@ -24,7 +24,7 @@ fn stored_text(text: &str, truncated: bool, max: usize) -> String {
 }
 
 impl Pipeline {
-    pub(super) async fn on_message(&self, ev: &Event, raw: &str, mentioned: bool, now: Millis) -> Result<Handled, StoreError> {
+    pub(super) async fn on_message(&self, ev: &Event, raw: &str, mentioned: bool, retry: bool, now: Millis) -> Result<Handled, StoreError> {
         match self.settings.channel_role(ev.platform, &ev.channel) {
             Some(ChannelRole::Customer) => {}
             // A reply in an escalation card's thread goes to the customer.
@@ -43,19 +43,27 @@ impl Pipeline {
         let key = ThreadKey { platform: ev.platform, channel: &ev.channel, thread: ev.thread_key() };
         let judged = self.judge(text, &key, now).await?;
         let triage = judged.decided.clone();
-        let mut ticket = if triage.tier == Tier::None && !mentioned {
+        // A top-level message starts its own thread, which has no ticket yet; if one appeared (a race, or
+        // a message stored by an older version), opening another is a conflict and the retry finds it.
+        let existing = if ev.thread.is_some() || retry { self.store.find_ticket(&key).await? } else { None };
+        let (mut ticket, mut opens) = match existing {
+            Some(t) => (t, false),
             // Chit-chat opens no ticket; in an existing ticket's thread it is kept with the conversation.
-            match self.store.find_ticket(&key).await? {
-                Some(t) => t,
-                None => {
-                    self.record_judged(&judged, None, now).await?;
-                    return Ok(Handled::Ignored("not a support request"));
-                }
+            None if triage.tier == Tier::None && !mentioned => {
+                self.record_judged(&judged, None, now).await?;
+                return Ok(Handled::Ignored("not a support request"));
             }
-        } else {
-            let subject: String = text.chars().take(80).collect();
-            self.store.ticket_for_thread(&key, &ev.user, &subject, now).await?
+            None => {
+                let subject: String = text.chars().take(80).collect();
+                (Ticket::open(self.store.new_ticket_id().await?, &key, &ev.user, &subject, now), true)
+            }
         };
+        if opens && self.llm.is_some() {
+            // Model usage is charged to its ticket as it is bought, so a ticket an agent may work on is
+            // stored first (the model's latency dwarfs this extra write).
+            self.commit(Commit { ticket: Some(ticket.clone()), opens_ticket: true, now, ..Default::default() }).await?;
+            opens = false;
+        }
         self.record_judged(&judged, Some(ticket.id), now).await?;
         ticket.triage_offline = Some(judged.offline.clone());
         if judged.llm.is_some() {
@@ -82,7 +90,7 @@ impl Pipeline {
             ticket.prompt_version = Some(self.templates.version().to_string());
         }
 
-        let mut c = Commit { inbox_key: Some(ev.inbox_key()), now, ..Default::default() };
+        let mut c = Commit { inbox_key: Some(ev.inbox_key()), opens_ticket: opens, now, ..Default::default() };
         c.messages.push((
             ticket.id,
             TicketMessage {

@@ -1,6 +1,8 @@
 //! Inbox: every inbound event is stored under its unique key before it is acknowledged.
 
-use super::{SqlStore, db_err};
+use super::group::{Done, Job};
+use super::script::Script;
+use super::{Backend, SqlStore, db_err};
 use crate::domain::ports::{InboxPut, InboxStore, StoreError};
 use crate::domain::{Millis, Platform};
 use async_trait::async_trait;
@@ -8,7 +10,14 @@ use async_trait::async_trait;
 #[async_trait]
 impl InboxStore for SqlStore {
     async fn inbox_put(&self, key: &str, source: &str, payload: &str, now: Millis) -> Result<InboxPut, StoreError> {
-        let _w = self.write_guard().await;
+        if self.kind() == Backend::Sqlite {
+            let job = Job::Inbox { key: key.into(), source: source.into(), payload: payload.into(), now };
+            return match self.submit(job).await? {
+                Done::Inbox(put) => Ok(put),
+                Done::Commit(_) => Err(StoreError::Other("group commit answered an inbox put with a commit result".into())),
+            };
+        }
+        // Postgres takes one statement per prepared query.
         let done =
             sqlx::query("INSERT INTO inbox (key, source, payload, received_at) VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO NOTHING")
                 .bind(key)
@@ -69,5 +78,30 @@ impl InboxStore for SqlStore {
             .await
             .map_err(db_err)?;
         Ok(())
+    }
+}
+
+/// Row tags: the event was stored now; it was stored before (value 1 when already processed).
+const STORED: i64 = 3;
+const KNOWN: i64 = 4;
+
+/// SQLite: stores an event unless its key is known, and reads whether it was processed, in one
+/// round trip (two statements in one script).
+pub(super) fn inbox_script(s: &mut Script, key: &str, source: &str, payload: &str, now: Millis) {
+    let (k, src, p, n) = (s.param(key), s.param(source), s.param(payload), s.param(now));
+    s.push(&format!(
+        "INSERT INTO inbox (key, source, payload, received_at) VALUES ({k}, {src}, {p}, {n}) ON CONFLICT (key) DO NOTHING \
+         RETURNING {STORED}, 0;\nSELECT {KNOWN}, CASE WHEN processed_at IS NULL THEN 0 ELSE 1 END FROM inbox WHERE key = {k};\n"
+    ));
+}
+
+pub(super) fn inbox_outcome(key: &str, rows: &[(i64, i64)]) -> Result<InboxPut, StoreError> {
+    if rows.iter().any(|r| r.0 == STORED) {
+        return Ok(InboxPut::New);
+    }
+    match rows.iter().find(|r| r.0 == KNOWN) {
+        Some((_, 1)) => Ok(InboxPut::Duplicate),
+        Some(_) => Ok(InboxPut::Unprocessed),
+        None => Err(StoreError::Other(format!("inbox event {key} was neither stored nor found"))),
     }
 }

@@ -6,9 +6,11 @@ mod approvals;
 mod audit;
 mod commit_sqlite;
 mod finance;
+mod group;
 mod inbox;
 mod outbox;
 mod rows;
+mod script;
 mod tickets;
 mod usage;
 
@@ -37,7 +39,19 @@ pub struct SqlStore {
     /// SQLite allows one writer at a time. Queueing writers here wakes the next one the moment the
     /// lock is free; leaving it to SQLite's busy handler makes them sleep 1–100 ms and retry.
     writer: Option<Arc<tokio::sync::Mutex<()>>>,
+    /// SQLite's writes waiting to be applied together (see `group.rs`).
+    group: Arc<group::Queue>,
+    /// SQLite's block of reserved ticket ids.
+    ids: Arc<tokio::sync::Mutex<IdBlock>>,
     _checkpointer: Option<Arc<AbortOnDrop>>,
+}
+
+/// Ticket ids reserved from the `id_blocks` table: `next..end`, and the size of the last block.
+#[derive(Debug, Default)]
+struct IdBlock {
+    next: i64,
+    end: i64,
+    size: i64,
 }
 
 /// Stops the background WAL checkpointer when the last clone of the store is dropped.
@@ -117,7 +131,7 @@ impl SqlStore {
             }
             Backend::Postgres => (None, None),
         };
-        Ok(SqlStore { pool, backend, writer, _checkpointer: checkpointer })
+        Ok(SqlStore { pool, backend, writer, group: Arc::default(), ids: Arc::default(), _checkpointer: checkpointer })
     }
 
     /// Held for the duration of every write on SQLite; a no-op on Postgres.
@@ -126,6 +140,25 @@ impl SqlStore {
             Some(m) => Some(m.lock().await),
             None => None,
         }
+    }
+
+    /// A ticket id on SQLite, from a block reserved in `id_blocks`, so that opening a ticket costs no
+    /// write of its own and two processes on one file never hand out the same id. Blocks grow 1, 2, 4 …
+    /// 64: a short-lived process (`opsdesk ask`) skips no ids; a busy one writes once per 64 tickets.
+    pub(super) async fn next_sqlite_ticket_id(&self) -> Result<i64, StoreError> {
+        let mut block = self.ids.lock().await;
+        if block.next >= block.end {
+            let size = (block.size * 2).clamp(1, 64);
+            let _w = self.write_guard().await;
+            let end: i64 = sqlx::query_scalar("UPDATE id_blocks SET next = next + $1 WHERE name = 'tickets' RETURNING next")
+                .bind(size)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(db_err)?;
+            *block = IdBlock { next: end - size, end, size };
+        }
+        block.next += 1;
+        Ok(block.next - 1)
     }
 
     pub fn pool(&self) -> &AnyPool {

@@ -1,7 +1,9 @@
 //! Tickets, their messages and customers; `commit` applies one handled event atomically.
 
 use super::audit::insert_audit;
+use super::group::{Done, Job};
 use super::rows::{TICKET_COLUMNS, TicketRow};
+use super::script::{Script, Val};
 use super::{Backend, SqlStore, db_err};
 use crate::domain::ports::{
     ApprovalWrite, Commit, Customer, OutboundOp, StoreError, ThreadKey, TicketFilter, TicketMessage, TicketStore, TierStats,
@@ -51,25 +53,12 @@ impl TicketStore for SqlStore {
         r.map(TryInto::try_into).transpose()
     }
 
-    async fn ticket_for_thread(&self, key: &ThreadKey<'_>, customer: &str, subject: &str, now: Millis) -> Result<Ticket, StoreError> {
-        let guard = self.write_guard().await;
-        let inserted: Option<TicketRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO tickets (platform, channel, thread, customer, state, subject, opened_at, updated_at) \
-             VALUES ($1, $2, $3, $4, 'open', $5, $6, $6) ON CONFLICT (platform, channel, thread) DO NOTHING RETURNING {TICKET_COLUMNS}"
-        )))
-        .bind(key.platform.as_str())
-        .bind(key.channel)
-        .bind(key.thread)
-        .bind(customer)
-        .bind(subject)
-        .bind(now)
-        .fetch_optional(self.pool())
-        .await
-        .map_err(db_err)?;
-        drop(guard);
-        match inserted {
-            Some(r) => r.try_into(),
-            None => self.find_ticket(key).await?.ok_or_else(|| StoreError::NotFound(format!("ticket for thread {}", key.thread))),
+    async fn new_ticket_id(&self) -> Result<i64, StoreError> {
+        match self.kind() {
+            Backend::Postgres => {
+                sqlx::query_scalar("SELECT nextval(pg_get_serial_sequence('tickets', 'id'))").fetch_one(self.pool()).await.map_err(db_err)
+            }
+            Backend::Sqlite => self.next_sqlite_ticket_id().await,
         }
     }
 
@@ -142,7 +131,6 @@ impl TicketStore for SqlStore {
     }
 
     async fn commit(&self, c: Commit) -> Result<Vec<i64>, StoreError> {
-        let _w = self.write_guard().await;
         match self.kind() {
             // Approvals, alerts and edits (which supersede pending edits) take the portable path on SQLite too.
             Backend::Sqlite
@@ -151,47 +139,68 @@ impl TicketStore for SqlStore {
                     && c.storm.is_none()
                     && !c.outbox.iter().any(|o| matches!(o.op, OutboundOp::Update { .. })) =>
             {
-                super::commit_sqlite::commit(self.pool(), &c).await
+                match self.submit(Job::Commit(Box::new(c))).await? {
+                    Done::Commit(ids) => Ok(ids),
+                    Done::Inbox(_) => Err(StoreError::Other("group commit answered a commit with an inbox result".into())),
+                }
             }
-            _ => commit_tx(self.pool(), &c).await,
+            _ => {
+                let _w = self.write_guard().await;
+                commit_tx(self.pool(), &c).await
+            }
         }
     }
 }
 
-/// Moves a ticket if nobody changed it since it was read ($17 = id, $18 = the version read).
-const UPDATE_TICKET: &str = "UPDATE tickets SET state = $1, tier = $2, confidence = $3, bot_turns = $4, first_response_at = $5, \
-     resolved_at = $6, updated_at = $7, claimed_by = $8, escalated_at = $9, human_response_at = $10, csat = $11, priority = $12, sla_stage = $13, \
-     triage_offline = $14, triage_llm = $15, prompt_version = $16, version = version + 1 WHERE id = $17 AND version = $18";
+/// The columns a handled event can change, with the ticket's values.
+fn moving_columns(t: &Ticket) -> [(&'static str, Val); 16] {
+    [
+        ("state", t.state.as_str().into()),
+        ("tier", t.tier.map(|t| t.as_str()).into()),
+        ("confidence", t.confidence.into()),
+        ("bot_turns", t.bot_turns.into()),
+        ("first_response_at", t.first_response_at.into()),
+        ("resolved_at", t.resolved_at.into()),
+        ("updated_at", t.updated_at.into()),
+        ("claimed_by", t.claimed_by.clone().into()),
+        ("escalated_at", t.escalated_at.into()),
+        ("human_response_at", t.human_response_at.into()),
+        ("csat", t.csat.into()),
+        ("priority", t.priority.clone().into()),
+        ("sla_stage", t.sla_stage.into()),
+        ("triage_offline", t.triage_offline.as_ref().map(json).into()),
+        ("triage_llm", t.triage_llm.as_ref().map(json).into()),
+        ("prompt_version", t.prompt_version.clone().into()),
+    ]
+}
 
-/// How many parameters [`UPDATE_TICKET`] takes (statements after it in one script number theirs from here).
-pub(super) const UPDATE_TICKET_PARAMS: usize = 18;
-
-/// The version-checked ticket update as a query returning the ticket id (no row = someone else won);
-/// `prefix` lets SQLite open its transaction in the same round trip.
-pub(super) fn update_ticket<'q>(
-    prefix: &str,
-    t: &'q Ticket,
-    suffix: &str,
-) -> sqlx::query::QueryAs<'q, sqlx::Any, (i64,), sqlx::any::AnyArguments> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!("{prefix}{UPDATE_TICKET} RETURNING id{suffix}")))
-        .bind(t.state.as_str())
-        .bind(t.tier.map(|t| t.as_str()))
-        .bind(t.confidence)
-        .bind(t.bot_turns)
-        .bind(t.first_response_at)
-        .bind(t.resolved_at)
-        .bind(t.updated_at)
-        .bind(t.claimed_by.as_deref())
-        .bind(t.escalated_at)
-        .bind(t.human_response_at)
-        .bind(t.csat)
-        .bind(t.priority.as_deref())
-        .bind(t.sla_stage)
-        .bind(t.triage_offline.as_ref().map(json))
-        .bind(t.triage_llm.as_ref().map(json))
-        .bind(t.prompt_version.as_deref())
-        .bind(t.id)
-        .bind(t.version)
+/// Appends the ticket's write to `s`, returning `returning` when it took effect: a new ticket is
+/// inserted (nothing, when its thread already has one or its id is taken), a known one moves only
+/// from the version that was read (nothing, when someone else moved it first).
+pub(super) fn write_ticket(s: &mut Script, t: &Ticket, opens: bool, returning: &str) {
+    let moving = moving_columns(t);
+    if opens {
+        let fixed: [(&str, Val); 8] = [
+            ("id", t.id.into()),
+            ("platform", t.platform.as_str().into()),
+            ("channel", t.channel.as_str().into()),
+            ("thread", t.thread.as_str().into()),
+            ("customer", t.customer.as_str().into()),
+            ("subject", t.subject.as_str().into()),
+            ("opened_at", t.opened_at.into()),
+            ("version", t.version.into()),
+        ];
+        let (names, vals): (Vec<&str>, Vec<Val>) = fixed.into_iter().chain(moving).unzip();
+        let row = s.row(vals);
+        s.push(&format!("INSERT INTO tickets ({}) VALUES {row} ON CONFLICT DO NOTHING RETURNING {returning};\n", names.join(", ")));
+    } else {
+        let sets: Vec<String> = moving.into_iter().map(|(name, v)| format!("{name} = {}", s.param(v))).collect();
+        let (id, version) = (s.param(t.id), s.param(t.version));
+        s.push(&format!(
+            "UPDATE tickets SET {}, version = version + 1 WHERE id = {id} AND version = {version} RETURNING {returning};\n",
+            sets.join(", ")
+        ));
+    }
 }
 
 fn json(t: &crate::domain::Triage) -> String {
@@ -200,11 +209,6 @@ fn json(t: &crate::domain::Triage) -> String {
 
 /// Marks a commit's inbox event processed, only if nobody did before (a row = this commit won).
 pub(super) const MARK_INBOX: &str = "UPDATE inbox SET processed_at = $1 WHERE key = $2 AND processed_at IS NULL";
-
-/// [`MARK_INBOX`] with its parameters numbered from `first`, to follow other statements in one script.
-pub(super) fn mark_inbox_from(first: usize) -> String {
-    format!("UPDATE inbox SET processed_at = ${} WHERE key = ${} AND processed_at IS NULL", first, first + 1)
-}
 
 /// One transaction, one statement per row: the portable path (Postgres).
 async fn commit_tx(pool: &sqlx::AnyPool, c: &Commit) -> Result<Vec<i64>, StoreError> {
@@ -218,9 +222,15 @@ async fn commit_tx(pool: &sqlx::AnyPool, c: &Commit) -> Result<Vec<i64>, StoreEr
         }
     }
     if let Some(t) = &c.ticket {
-        let moved = update_ticket("", t, "").fetch_all(&mut *tx).await.map_err(db_err)?;
-        if moved.is_empty() {
-            return Err(StoreError::Conflict(format!("ticket #{} changed concurrently", t.id)));
+        let mut s = Script::default();
+        write_ticket(&mut s, t, c.opens_ticket, "id");
+        let written: Vec<(i64,)> = s.query().fetch_all(&mut *tx).await.map_err(db_err)?;
+        if written.is_empty() {
+            return Err(StoreError::Conflict(if c.opens_ticket {
+                format!("thread {} already has a ticket", t.thread)
+            } else {
+                format!("ticket #{} changed concurrently", t.id)
+            }));
         }
     }
     let mut ids = Vec::with_capacity(c.outbox.len());

@@ -2,12 +2,19 @@
 
 use crate::support;
 use opsdesk::domain::ports::*;
-use opsdesk::domain::{Platform, Reply, TicketState, Tier};
+use opsdesk::domain::{Platform, Reply, Ticket, TicketState, Tier};
 use std::collections::HashSet;
 use std::sync::Arc;
 
 fn key<'a>(thread: &'a str) -> ThreadKey<'a> {
     ThreadKey { platform: Platform::Slack, channel: "C1", thread }
+}
+
+/// Opens a ticket the way the pipeline does: a reserved id, inserted by a commit.
+async fn open<S: Store>(s: &S, k: &ThreadKey<'_>, customer: &str, subject: &str, now: i64) -> Ticket {
+    let t = Ticket::open(s.new_ticket_id().await.unwrap(), k, customer, subject, now);
+    s.commit(Commit { ticket: Some(t), opens_ticket: true, now, ..Default::default() }).await.unwrap();
+    s.find_ticket(k).await.unwrap().expect("the ticket just opened")
 }
 
 fn post(text: &str) -> Outbound {
@@ -46,10 +53,15 @@ async fn customers_and_tickets_round_trip() {
         assert_eq!(s.customer(Platform::Slack, "U1").await.unwrap(), Some(c));
 
         assert_eq!(s.find_ticket(&key("t1")).await.unwrap(), None);
-        let t = s.ticket_for_thread(&key("t1"), "U1", "help", 100).await.unwrap();
-        assert_eq!((t.state, t.version, t.customer.as_str()), (TicketState::Open, 0, "U1"));
-        let again = s.ticket_for_thread(&key("t1"), "U1", "other subject", 200).await.unwrap();
-        assert_eq!(again.id, t.id, "one ticket per thread");
+        let t = open(s, &key("t1"), "U1", "help", 100).await;
+        assert_eq!((t.state, t.version, t.customer.as_str(), t.opened_at), (TicketState::Open, 0, "U1", 100));
+        // A second ticket for the same thread (a racing message) loses, and changes nothing.
+        let rival = Ticket::open(s.new_ticket_id().await.unwrap(), &key("t1"), "U1", "other subject", 200);
+        assert_ne!(rival.id, t.id);
+        let lost =
+            s.commit(Commit { ticket: Some(rival), opens_ticket: true, outbox: vec![post("x")], now: 200, ..Default::default() }).await;
+        assert!(matches!(&lost, Err(StoreError::Conflict(m)) if m.contains("already has a ticket")), "{lost:?}");
+        assert_eq!(s.outbox_depth().await.unwrap(), 0);
         assert_eq!(s.find_ticket(&key("t1")).await.unwrap().unwrap().id, t.id);
         assert_eq!(s.ticket(t.id).await.unwrap().unwrap().subject, "help");
         assert_eq!(s.ticket(t.id + 1000).await.unwrap(), None);
@@ -62,7 +74,7 @@ async fn commit_is_atomic_and_versioned() {
     for db in support::backends().await {
         let s = &db.store;
         s.inbox_put("slack:Ev2", "slack", "{}", 1).await.unwrap();
-        let mut t = s.ticket_for_thread(&key("t2"), "U1", "hi", 1).await.unwrap();
+        let mut t = open(s, &key("t2"), "U1", "hi", 1).await;
         let stale = t.clone();
         t.answer(Tier::Tier1, 5).unwrap();
         let msg = TicketMessage { author_kind: "bot".into(), author: "opsdesk".into(), text: "answer".into(), at: 5 };
@@ -71,6 +83,7 @@ async fn commit_is_atomic_and_versioned() {
             .commit(Commit {
                 inbox_key: Some("slack:Ev2".into()),
                 ticket: Some(t.clone()),
+                opens_ticket: false,
                 messages: vec![(t.id, msg)],
                 outbox: vec![post("a"), post("b")],
                 audit: vec![audit],
@@ -165,12 +178,12 @@ async fn concurrent_claimers_never_share_a_row() {
 async fn listings_counts_and_tier_stats() {
     for db in support::backends().await {
         let s = &db.store;
-        let mut a = s.ticket_for_thread(&key("a"), "U1", "a", 0).await.unwrap();
+        let mut a = open(s, &key("a"), "U1", "a", 0).await;
         a.answer(Tier::Tier1, 60_000).unwrap();
         a.resolve(120_000).unwrap();
-        let mut b = s.ticket_for_thread(&key("b"), "U2", "b", 0).await.unwrap();
+        let mut b = open(s, &key("b"), "U2", "b", 0).await;
         b.escalate(1000).unwrap();
-        s.ticket_for_thread(&key("c"), "U3", "c", 0).await.unwrap();
+        open(s, &key("c"), "U3", "c", 0).await;
         s.commit(Commit { ticket: Some(a), now: 1, ..Default::default() }).await.unwrap();
         s.commit(Commit { ticket: Some(b), now: 1, ..Default::default() }).await.unwrap();
 
@@ -258,7 +271,7 @@ async fn a_commit_for_an_already_processed_event_changes_nothing() {
     for db in support::backends().await {
         let s = &db.store;
         s.inbox_put("slack:C1:Ev5", "slack", "{}", 1).await.unwrap();
-        let t = s.ticket_for_thread(&key("t5"), "U1", "help", 1).await.unwrap();
+        let t = open(s, &key("t5"), "U1", "help", 1).await;
         let commit = |text: &str| {
             let mut moved = t.clone();
             moved.answer(Tier::Tier1, 2).unwrap();
@@ -324,7 +337,7 @@ async fn pending_edits_of_one_message_supersede_each_other() {
 async fn llm_usage_adds_to_the_ticket_and_sums_per_agent_and_month() {
     for db in support::backends().await {
         let s = &db.store;
-        let mut t = s.ticket_for_thread(&key("u1"), "U1", "help", 100).await.unwrap();
+        let mut t = open(s, &key("u1"), "U1", "help", 100).await;
         let use_ = |agent: &str, at: i64, ticket: Option<i64>, cost: i64| LlmUsage {
             at,
             agent: agent.into(),
@@ -368,6 +381,65 @@ async fn llm_usage_adds_to_the_ticket_and_sums_per_agent_and_month() {
         assert_eq!((back.triage_offline, back.triage_llm, back.prompt_version), (t.triage_offline, t.triage_llm, t.prompt_version));
         let stats = s.tier_stats(0).await.unwrap();
         assert_eq!(stats[0].cost_micros, 100);
+        db.cleanup().await;
+    }
+}
+
+/// Many writers at once, from two processes on one database (two pools): every ticket gets its own
+/// id, every event is processed once, and each writer learns its own outcome (on SQLite, through the
+/// group commit).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_writers_from_two_processes() {
+    for db in support::backends().await {
+        let first = Arc::new(db.store.clone());
+        let second = Arc::new(opsdesk::store::SqlStore::connect(&db.url, 4, std::time::Duration::from_secs(5)).await.unwrap());
+        let mut tasks = vec![];
+        for i in 0..40 {
+            let s = if i % 2 == 0 { first.clone() } else { second.clone() };
+            tasks.push(tokio::spawn(async move {
+                let (event, thread) = (format!("slack:C1:e{i}"), format!("c{i}"));
+                assert_eq!(s.inbox_put(&event, "slack", "{}", 1).await.unwrap(), InboxPut::New);
+                let t = Ticket::open(s.new_ticket_id().await.unwrap(), &key(&thread), "U1", "help", 1);
+                let m = TicketMessage { author_kind: "customer".into(), author: "U1".into(), text: "help".into(), at: 1 };
+                let c = Commit {
+                    inbox_key: Some(event),
+                    ticket: Some(t.clone()),
+                    opens_ticket: true,
+                    messages: vec![(t.id, m)],
+                    outbox: vec![post("answer")],
+                    now: 1,
+                    ..Default::default()
+                };
+                s.commit(c).await.unwrap();
+                t.id
+            }));
+        }
+        let mut ids = HashSet::new();
+        for t in tasks {
+            assert!(ids.insert(t.await.unwrap()), "a ticket id was handed out twice ({})", db.store.backend());
+        }
+        assert_eq!(db.store.outbox_depth().await.unwrap(), 40);
+        assert!(db.store.inbox_unprocessed(100, 100).await.unwrap().is_empty());
+
+        // One redelivered event handled by eight tasks at once: one reply.
+        first.inbox_put("slack:C1:dup", "slack", "{}", 2).await.unwrap();
+        let mut racers = vec![];
+        for i in 0..8 {
+            let s = if i % 2 == 0 { first.clone() } else { second.clone() };
+            racers.push(tokio::spawn(async move {
+                s.commit(Commit { inbox_key: Some("slack:C1:dup".into()), outbox: vec![post("once")], now: 2, ..Default::default() }).await
+            }));
+        }
+        let mut won = 0;
+        for r in racers {
+            match r.await.unwrap() {
+                Ok(_) => won += 1,
+                Err(StoreError::AlreadyProcessed(_)) => {}
+                Err(e) => panic!("unexpected {e} on {}", db.store.backend()),
+            }
+        }
+        assert_eq!((won, db.store.outbox_depth().await.unwrap()), (1, 41), "{}", db.store.backend());
+        drop(second);
         db.cleanup().await;
     }
 }

@@ -1,0 +1,313 @@
+//! Group commit on SQLite. SQLite has one writer at a time and each transaction pays a round trip to
+//! sqlx's connection thread to open and one to commit, so concurrent inbox puts and commits are queued
+//! here and whoever gets the write lock applies everything queued in one transaction, each write in its
+//! own savepoint (a write whose checks fail is rolled back alone). Callers learn their result only once
+//! that transaction has committed. A lone write takes the plain path: its own transaction.
+
+use super::commit_sqlite::{commit_outcome, commit_script};
+use super::inbox::{inbox_outcome, inbox_script};
+use super::script::Script;
+use super::{SqlStore, db_err};
+use crate::domain::Millis;
+use crate::domain::ports::{Commit, InboxPut, StoreError};
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyPool, AssertSqlSafe, Executor};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use tokio::sync::oneshot;
+
+/// A write that can share a transaction with others.
+#[derive(Debug)]
+pub(super) enum Job {
+    Inbox { key: String, source: String, payload: String, now: Millis },
+    Commit(Box<Commit>),
+}
+
+#[derive(Debug)]
+pub(super) enum Done {
+    Inbox(InboxPut),
+    Commit(Vec<i64>),
+}
+
+type Reply = oneshot::Sender<Result<Done, StoreError>>;
+
+/// Writes waiting for the write lock, and how they were grouped.
+#[derive(Debug, Default)]
+pub(super) struct Queue {
+    waiting: Mutex<Vec<(Job, Reply)>>,
+    batches: AtomicU64,
+    jobs: AtomicU64,
+}
+
+impl Job {
+    fn script(&self, s: &mut Script) -> Result<(), StoreError> {
+        match self {
+            Job::Inbox { key, source, payload, now } => {
+                inbox_script(s, key, source, payload, *now);
+                Ok(())
+            }
+            Job::Commit(c) => commit_script(s, c),
+        }
+    }
+
+    fn outcome(&self, rows: &[(i64, i64)]) -> Result<Done, StoreError> {
+        match self {
+            Job::Inbox { key, .. } => inbox_outcome(key, rows).map(Done::Inbox),
+            Job::Commit(c) => commit_outcome(c, rows).map(Done::Commit),
+        }
+    }
+}
+
+impl SqlStore {
+    /// Applies `job` together with whatever other writes are waiting; returns once it is durable (or refused).
+    pub(super) async fn submit(&self, job: Job) -> Result<Done, StoreError> {
+        let lock = self.writer.clone().expect("group commit runs on SQLite, which has a write lock");
+        let (tx, mut rx) = oneshot::channel();
+        self.group.waiting.lock().expect("group queue").push((job, tx));
+        loop {
+            tokio::select! {
+                biased;
+                done = &mut rx => {
+                    return done.unwrap_or_else(|_| Err(StoreError::Unavailable("the group commit stopped before finishing".into())));
+                }
+                guard = lock.clone().lock_owned() => {
+                    let batch = std::mem::take(&mut *self.group.waiting.lock().expect("group queue"));
+                    if batch.is_empty() {
+                        // An earlier holder of the lock applied our write; its result is in `rx`.
+                        continue;
+                    }
+                    self.group.batches.fetch_add(1, Ordering::Relaxed);
+                    self.group.jobs.fetch_add(batch.len() as u64, Ordering::Relaxed);
+                    if batch.len() == 1 {
+                        // Only our own write: no one else depends on it finishing, so no task of its own.
+                        apply(&self.pool, batch).await;
+                        drop(guard);
+                        continue;
+                    }
+                    let pool = self.pool.clone();
+                    // Its own task: a caller that gives up must not leave the others' writes half done.
+                    let run = tokio::spawn(async move {
+                        apply(&pool, batch).await;
+                        drop(guard);
+                    });
+                    if let Err(e) = run.await {
+                        tracing::error!(error = %e, "a group commit task failed");
+                    }
+                }
+            }
+        }
+    }
+
+    /// How many transactions the group commit ran, and how many writes they held.
+    pub fn group_commit_stats(&self) -> (u64, u64) {
+        (self.group.batches.load(Ordering::Relaxed), self.group.jobs.load(Ordering::Relaxed))
+    }
+}
+
+async fn apply(pool: &AnyPool, batch: Vec<(Job, Reply)>) {
+    let mut conn = match pool.acquire().await {
+        Ok(c) => c,
+        Err(e) => {
+            let e = db_err(e);
+            for (_, reply) in batch {
+                let _ = reply.send(Err(e.clone()));
+            }
+            return;
+        }
+    };
+    let (jobs, replies): (Vec<Job>, Vec<Reply>) = batch.into_iter().unzip();
+    let results = if jobs.len() == 1 {
+        vec![alone(&mut conn, &jobs[0]).await]
+    } else {
+        match together(&mut conn, &jobs).await {
+            Ok(results) => results,
+            Err(e) => {
+                // Something other than a refused check failed: undo it all and give each write its own
+                // transaction, so every caller gets its own true result.
+                tracing::debug!(error = %e, "a group commit failed; applying its writes one by one");
+                rollback(&mut conn).await;
+                let mut results = Vec::with_capacity(jobs.len());
+                for job in &jobs {
+                    results.push(alone(&mut conn, job).await);
+                }
+                results
+            }
+        }
+    };
+    for (reply, result) in replies.into_iter().zip(results) {
+        let _ = reply.send(result);
+    }
+}
+
+async fn rollback(conn: &mut PoolConnection<Any>) {
+    if conn.execute("ROLLBACK").await.is_err() {
+        conn.close_on_drop();
+    }
+}
+
+/// One write in its own transaction: an inbox put in autocommit (one round trip), a commit between
+/// `BEGIN IMMEDIATE` and `COMMIT` (two).
+async fn alone(conn: &mut PoolConnection<Any>, job: &Job) -> Result<Done, StoreError> {
+    let mut s = Script::default();
+    let wrapped = matches!(job, Job::Commit(_));
+    if wrapped {
+        s.push("BEGIN IMMEDIATE;\n");
+    }
+    job.script(&mut s)?;
+    let result = match s.query::<(i64, i64)>().fetch_all(&mut **conn).await {
+        Ok(rows) => job.outcome(&rows),
+        Err(e) => Err(db_err(e)),
+    };
+    if !wrapped {
+        return result;
+    }
+    match result {
+        Ok(done) => match conn.execute("COMMIT").await {
+            Ok(_) => Ok(done),
+            Err(e) => {
+                rollback(conn).await;
+                Err(db_err(e))
+            }
+        },
+        Err(e) => {
+            rollback(conn).await;
+            Err(e)
+        }
+    }
+}
+
+/// Several writes in one transaction, one round trip each plus one to open and one to commit. A
+/// write whose checks fail (a conflict, an event already processed) is rolled back to its savepoint
+/// and refused; any database error fails the whole group.
+async fn together(conn: &mut PoolConnection<Any>, jobs: &[Job]) -> Result<Vec<Result<Done, StoreError>>, StoreError> {
+    conn.execute("BEGIN IMMEDIATE").await.map_err(db_err)?;
+    let mut results = Vec::with_capacity(jobs.len());
+    let mut pending = "";
+    for job in jobs {
+        let mut s = Script::default();
+        s.push(pending);
+        s.push("SAVEPOINT job;\n");
+        if let Err(e) = job.script(&mut s) {
+            // Nothing was sent for it.
+            results.push(Err(e));
+            continue;
+        }
+        let rows = s.query::<(i64, i64)>().fetch_all(&mut **conn).await.map_err(db_err)?;
+        let result = job.outcome(&rows);
+        pending = if result.is_ok() { "RELEASE job;\n" } else { "ROLLBACK TO job;\nRELEASE job;\n" };
+        results.push(result);
+    }
+    conn.execute(AssertSqlSafe(format!("{pending}COMMIT"))).await.map_err(db_err)?;
+    Ok(results)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::ports::{InboxStore, Outbound, OutboundOp, OutboxStore, ThreadKey, TicketMessage, TicketStore};
+    use crate::domain::{Platform, Reply, Ticket};
+    use std::time::Duration;
+
+    fn post() -> Outbound {
+        Outbound {
+            thread_title: None,
+            platform: Platform::Console,
+            channel: "c".into(),
+            thread: None,
+            op: OutboundOp::Post,
+            reply: Reply::text("hi"),
+        }
+    }
+
+    /// Holds the write lock while `writes` queue up, then lets them go: they must all run as one group.
+    async fn grouped<T: Send + 'static>(
+        s: &SqlStore,
+        lock: Option<tokio::sync::MutexGuard<'_, ()>>,
+        writes: Vec<tokio::task::JoinHandle<T>>,
+    ) -> Vec<T> {
+        let n = writes.len();
+        loop {
+            if s.group.waiting.lock().unwrap().len() == n {
+                break;
+            }
+            tokio::task::yield_now().await;
+        }
+        drop(lock);
+        let mut out = vec![];
+        for w in writes {
+            out.push(w.await.unwrap());
+        }
+        out
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn queued_writes_share_one_transaction_and_keep_their_own_results() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("g.db").display());
+        let s = SqlStore::connect(&url, 4, Duration::from_secs(3)).await.unwrap();
+        s.inbox_put("k0", "test", "{}", 1).await.unwrap();
+        let key = ThreadKey { platform: Platform::Console, channel: "c", thread: "t" };
+        let ticket = Ticket::open(s.new_ticket_id().await.unwrap(), &key, "u", "help", 1);
+        let before = s.group_commit_stats();
+
+        // Five new events, two commits racing to mark the same event, two racing to open one thread's ticket.
+        let lock = s.write_guard().await;
+        let mut puts = vec![];
+        for i in 1..=5 {
+            let s = s.clone();
+            puts.push(tokio::spawn(async move { s.inbox_put(&format!("k{i}"), "test", "{}", 2).await }));
+        }
+        let mut commits = vec![];
+        for _ in 0..2 {
+            let s = s.clone();
+            commits.push(tokio::spawn(async move {
+                s.commit(Commit { inbox_key: Some("k0".into()), outbox: vec![post()], now: 3, ..Default::default() }).await
+            }));
+        }
+        for _ in 0..2 {
+            let (s, t) = (s.clone(), ticket.clone());
+            commits.push(tokio::spawn(async move {
+                let m = TicketMessage { author_kind: "customer".into(), author: "u".into(), text: "help".into(), at: 3 };
+                s.commit(Commit { ticket: Some(t.clone()), opens_ticket: true, messages: vec![(t.id, m)], now: 3, ..Default::default() })
+                    .await
+            }));
+        }
+        let waiting: Vec<_> =
+            puts.into_iter().map(|h| tokio::spawn(async move { h.await.unwrap().map(|_| vec![]) })).chain(commits).collect();
+        let results = grouped(&s, lock, waiting).await;
+        let after = s.group_commit_stats();
+        assert_eq!((after.0 - before.0, after.1 - before.1), (1, 9), "one transaction for all nine writes");
+
+        assert!(results[..5].iter().all(|r| r.is_ok()));
+        assert_eq!(s.inbox_put("k3", "test", "{}", 4).await.unwrap(), InboxPut::Unprocessed, "stored by the group");
+        let marks: Vec<_> = results[5..7].iter().map(|r| r.clone().map(|ids| ids.len())).collect();
+        assert!(marks.contains(&Ok(1)) && marks.contains(&Err(StoreError::AlreadyProcessed("k0".into()))), "{marks:?}");
+        let opens: Vec<_> = results[7..].iter().map(|r| r.is_ok()).collect();
+        assert!(opens.contains(&true) && opens.contains(&false), "{opens:?}");
+        assert_eq!(s.outbox_depth().await.unwrap(), 1, "the refused commit's outbox row was rolled back");
+        assert_eq!(s.ticket_messages(ticket.id).await.unwrap().len(), 1, "the refused opening's message was rolled back");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_database_error_in_a_group_fails_only_its_own_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("g.db").display());
+        let s = SqlStore::connect(&url, 4, Duration::from_secs(3)).await.unwrap();
+        let lock = s.write_guard().await;
+        let mut writes = vec![];
+        // A message for a ticket that does not exist breaks its foreign key.
+        for ticket in [None, Some(999_999), None] {
+            let s = s.clone();
+            writes.push(tokio::spawn(async move {
+                let messages = ticket
+                    .map(|id| vec![(id, TicketMessage { author_kind: "bot".into(), author: "b".into(), text: "x".into(), at: 1 })])
+                    .unwrap_or_default();
+                s.commit(Commit { messages, outbox: vec![post()], now: 1, ..Default::default() }).await
+            }));
+        }
+        let results = grouped(&s, lock, writes).await;
+        assert!(results[0].is_ok() && results[2].is_ok(), "{results:?}");
+        assert!(matches!(&results[1], Err(StoreError::Other(m)) if m.contains("FOREIGN KEY")), "{results:?}");
+        assert_eq!(s.outbox_depth().await.unwrap(), 2, "both good writes landed, the bad one did not");
+    }
+}
