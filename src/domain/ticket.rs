@@ -212,32 +212,8 @@ pub(crate) mod tests {
     use super::*;
 
     pub(crate) fn ticket(state: TicketState) -> Ticket {
-        Ticket {
-            id: 1,
-            platform: Platform::Console,
-            channel: "c".into(),
-            thread: "t".into(),
-            customer: "u".into(),
-            state,
-            tier: None,
-            confidence: None,
-            subject: "s".into(),
-            bot_turns: 0,
-            opened_at: 0,
-            first_response_at: None,
-            resolved_at: None,
-            updated_at: 0,
-            claimed_by: None,
-            escalated_at: None,
-            human_response_at: None,
-            csat: None,
-            priority: None,
-            sla_stage: 0,
-            triage_offline: None,
-            triage_llm: None,
-            prompt_version: None,
-            version: 0,
-        }
+        let key = crate::domain::ports::ThreadKey { platform: Platform::Console, channel: "c", thread: "t" };
+        Ticket { state, ..Ticket::open(1, &key, "u", "s", 0) }
     }
 
     #[test]
