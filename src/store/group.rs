@@ -71,15 +71,20 @@ impl SqlStore {
                     return done.unwrap_or_else(|_| Err(StoreError::Unavailable("the group commit stopped before finishing".into())));
                 }
                 guard = lock.clone().lock_owned() => {
-                    let batch = std::mem::take(&mut *self.group.waiting.lock().expect("group queue"));
-                    if batch.is_empty() {
-                        // An earlier holder of the lock applied our write; its result is in `rx`.
-                        continue;
+                    // An earlier holder of the lock may have applied our write: its result is in `rx` by now.
+                    match rx.try_recv() {
+                        Ok(done) => return done,
+                        Err(oneshot::error::TryRecvError::Closed) => {
+                            return Err(StoreError::Unavailable("the group commit stopped before finishing".into()));
+                        }
+                        // Not applied yet, so it is in the queue, and we apply the queue.
+                        Err(oneshot::error::TryRecvError::Empty) => {}
                     }
+                    let batch = std::mem::take(&mut *self.group.waiting.lock().expect("group queue"));
                     self.group.batches.fetch_add(1, Ordering::Relaxed);
                     self.group.jobs.fetch_add(batch.len() as u64, Ordering::Relaxed);
                     if batch.len() == 1 {
-                        // Only our own write: no one else depends on it finishing, so no task of its own.
+                        // Only our own write (ours is in the batch): no one else depends on it, so no task of its own.
                         apply(&self.pool, batch).await;
                         drop(guard);
                         continue;
