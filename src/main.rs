@@ -13,6 +13,10 @@ async fn main() -> ExitCode {
     opsdesk::telemetry::init(if quiet { "warn" } else { "opsdesk=info,warn" });
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
+        // `opsdesk triage eval | head`: the reader has all it wanted; that is not a failure.
+        Err(e) if e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)) => {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE

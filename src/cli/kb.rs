@@ -4,6 +4,7 @@ use crate::config::Settings;
 use crate::domain::ports::KnowledgeBase;
 use crate::kb::Kb;
 use clap::Subcommand;
+use std::io::Write;
 
 #[derive(Subcommand, Debug)]
 pub enum KbCmd {
@@ -20,12 +21,13 @@ pub fn run(s: &Settings, cmd: &KbCmd) -> anyhow::Result<()> {
     let KbCmd::Search { query, limit } = cmd;
     let kb = Kb::load(&s.kb.path, &s.kb.base_url)?;
     let hits = kb.search(query, *limit);
+    let mut out = std::io::stdout().lock();
     if hits.is_empty() {
-        println!("no matching section");
+        writeln!(out, "no matching section")?;
     }
     for h in hits {
         let mark = if h.score >= s.kb.min_score { "answer" } else { "below threshold" };
-        println!("{:>6.2}  {}  <{}>  [{mark}]", h.score, h.title, h.link);
+        writeln!(out, "{:>6.2}  {}  <{}>  [{mark}]", h.score, h.title, h.link)?;
     }
     Ok(())
 }

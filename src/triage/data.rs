@@ -8,6 +8,7 @@ use std::io::BufRead;
 struct Line {
     text: String,
     tier: Option<String>,
+    intent: Option<String>,
 }
 
 /// A line that could not be used, with its 1-based number.
@@ -23,23 +24,34 @@ impl std::fmt::Display for BadLine {
     }
 }
 
-/// One parsed line: its text, and its tier when `labelled`.
-pub fn parse_line(raw: &str, number: usize, labelled: bool) -> Result<Option<(String, Option<Tier>)>, BadLine> {
+/// One usable line: its text, its tier when the input is labelled, and the finer intent label the
+/// line may carry (`"intent"`, optional; see `LabelMode`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    pub line: usize,
+    pub text: String,
+    pub tier: Option<Tier>,
+    pub intent: Option<String>,
+}
+
+/// One parsed line (`None` for a blank one); `labelled` requires a valid `"tier"`.
+pub fn parse_line(raw: &str, number: usize, labelled: bool) -> Result<Option<Example>, BadLine> {
     if raw.trim().is_empty() {
         return Ok(None);
     }
     let bad = |reason: String| BadLine { line: number, reason };
     let l: Line = serde_json::from_str(raw).map_err(|e| bad(format!("invalid JSON ({e})")))?;
+    let intent = l.intent.map(|i| i.trim().to_string()).filter(|i| !i.is_empty());
     if !labelled {
-        return Ok(Some((l.text, None)));
+        return Ok(Some(Example { line: number, text: l.text, tier: None, intent }));
     }
     let tier = l.tier.ok_or_else(|| bad("missing \"tier\"".into()))?;
     let t = Tier::parse(&tier).ok_or_else(|| bad(format!("unknown tier {tier:?} (expected none, tier1, tier2 or human)")))?;
-    Ok(Some((l.text, Some(t))))
+    Ok(Some(Example { line: number, text: l.text, tier: Some(t), intent }))
 }
 
-/// Usable examples, and the lines skipped with their reasons.
-pub type Labelled = (Vec<(String, Tier)>, Vec<BadLine>);
+/// Usable labelled examples (each with `tier` set), and the lines skipped with their reasons.
+pub type Labelled = (Vec<Example>, Vec<BadLine>);
 
 /// Reads a labelled JSONL stream, returning the examples and the lines that were skipped.
 pub fn read_labelled(r: impl BufRead) -> std::io::Result<Labelled> {
@@ -47,8 +59,8 @@ pub fn read_labelled(r: impl BufRead) -> std::io::Result<Labelled> {
     let mut bad = Vec::new();
     for (i, line) in r.lines().enumerate() {
         match parse_line(&line?, i + 1, true) {
-            Ok(Some((text, Some(t)))) => ok.push((text, t)),
-            Ok(_) => {}
+            Ok(Some(e)) => ok.push(e),
+            Ok(None) => {}
             Err(b) => bad.push(b),
         }
     }
@@ -64,9 +76,15 @@ mod tests {
         let input =
             "{\"text\":\"a\",\"tier\":\"tier1\",\"intent\":\"x\"}\nnot json\n\n{\"text\":\"b\",\"tier\":\"urgent\"}\n{\"text\":\"c\"}\n";
         let (ok, bad) = read_labelled(input.as_bytes()).unwrap();
-        assert_eq!(ok, vec![("a".to_string(), Tier::Tier1)]);
+        assert_eq!(ok, vec![Example { line: 1, text: "a".into(), tier: Some(Tier::Tier1), intent: Some("x".into()) }]);
         assert_eq!(bad.iter().map(|b| b.line).collect::<Vec<_>>(), [2, 4, 5]);
         assert!(bad[1].to_string().contains("unknown tier \"urgent\""));
         assert!(bad[2].to_string().contains("missing \"tier\""));
+    }
+
+    #[test]
+    fn blank_intents_count_as_none() {
+        let e = parse_line("{\"text\":\"a\",\"tier\":\"none\",\"intent\":\"  \"}", 3, true).unwrap().unwrap();
+        assert_eq!((e.line, e.intent), (3, None));
     }
 }

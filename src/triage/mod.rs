@@ -4,10 +4,12 @@
 pub mod data;
 pub mod eval;
 pub mod features;
+pub mod labels;
 pub mod model;
 
 use crate::domain::tier::TriageReason;
 use crate::domain::{Tier, Triage};
+pub use labels::LabelMode;
 pub use model::{Model, ModelError, TrainParams};
 
 /// The default model, trained from `config/triage/examples.jsonl` (see README: "Triage").

@@ -1,13 +1,18 @@
-//! The trainable classifier: multinomial logistic regression over sparse TF-IDF features, trained with
-//! AdaGrad, saved as one JSON file. Hand-written because linfa wants dense matrices (40k features ×
+//! The trainable classifier: multinomial logistic regression over sparse TF-IDF features (over the tiers,
+//! or over intents summed into their tiers), trained with AdaGrad, saved as one JSON file. Hand-written because linfa wants dense matrices (40k features ×
 //! 8k rows would be 1.3 GB dense); the sparse version trains banking77 in seconds.
 
+use super::data::Example;
 use super::features::Vocab;
+use super::labels::{self, Label, LabelMode};
 use crate::domain::Tier;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::path::Path;
 
-const FORMAT: &str = "opsdesk-triage-v1";
+/// Written by `to_json`; v1 files (columns = tiers, no `labels`) still load.
+const FORMAT: &str = "opsdesk-triage-v2";
+const FORMAT_V1: &str = "opsdesk-triage-v1";
 
 /// Training hyper-parameters. Defaults chosen on a validation slice of banking77's training 80 %
 /// (every 4th line), never on its test 20 %.
@@ -15,14 +20,17 @@ const FORMAT: &str = "opsdesk-triage-v1";
 pub struct TrainParams {
     pub epochs: usize,
     pub learning_rate: f32,
-    pub l2: f32,
+    /// L2 per update; `None` = 3e-4 for a tier model, 3e-5 for an intent model (each chosen on the
+    /// validation slice: an intent model has ~20× as many weights, each seeing fewer examples).
+    pub l2: Option<f32>,
     pub min_df: u32,
     pub seed: u64,
+    pub labels: LabelMode,
 }
 
 impl Default for TrainParams {
     fn default() -> Self {
-        TrainParams { epochs: 12, learning_rate: 0.25, l2: 3e-4, min_df: 2, seed: 7 }
+        TrainParams { epochs: 12, learning_rate: 0.25, l2: None, min_df: 2, seed: 7, labels: LabelMode::Auto }
     }
 }
 
@@ -30,17 +38,25 @@ impl Default for TrainParams {
 #[derive(Serialize, Deserialize)]
 struct ModelFile {
     format: String,
+    /// The tiers the model decides between (v1: also its outputs).
     classes: Vec<Tier>,
+    /// v2: the model's outputs, each a tier or an intent of one tier.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    labels: Option<Vec<Label>>,
     features: Vec<String>,
     idf: Vec<f32>,
-    /// Row-major: `weights[f * classes.len() + k]`.
+    /// Row-major: `weights[f * labels.len() + k]`.
     weights: Vec<f32>,
     bias: Vec<f32>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Model {
+    /// The tiers it decides between, ascending; `predict` returns one probability per entry.
     pub classes: Vec<Tier>,
+    /// Its outputs, and each one's index in `classes`.
+    labels: Vec<Label>,
+    label_class: Vec<usize>,
     vocab: Vocab,
     features: Vec<String>,
     weights: Vec<f32>,
@@ -55,20 +71,21 @@ pub enum ModelError {
     Invalid { path: String, reason: String },
     #[error("no training examples")]
     Empty,
+    #[error("cannot train: {0}")]
+    Labels(String),
 }
 
 impl Model {
-    pub fn train(examples: &[(String, Tier)], p: &TrainParams) -> Result<Model, ModelError> {
+    pub fn train(examples: &[Example], p: &TrainParams) -> Result<Model, ModelError> {
         if examples.is_empty() {
             return Err(ModelError::Empty);
         }
-        let mut classes: Vec<Tier> = examples.iter().map(|(_, t)| *t).collect();
-        classes.sort();
-        classes.dedup();
-        let (vocab, features) = Vocab::fit(examples.iter().map(|(t, _)| t.as_str()), p.min_df);
-        let xs: Vec<Vec<(u32, f32)>> = examples.iter().map(|(t, _)| vocab.transform(t)).collect();
-        let ys: Vec<usize> = examples.iter().map(|(_, t)| classes.iter().position(|c| c == t).unwrap()).collect();
-        let k = classes.len();
+        let (labels, ys) = labels::resolve(examples, p.labels).map_err(ModelError::Labels)?;
+        let (vocab, features) = Vocab::fit(examples.iter().map(|e| e.text.as_str()), p.min_df);
+        let xs: Vec<Vec<(u32, f32)>> = examples.iter().map(|e| vocab.transform(&e.text)).collect();
+        let k = labels.len();
+        let by_intent = labels.iter().any(|l| l.name != l.tier.as_str());
+        let l2 = p.l2.unwrap_or(if by_intent { 3e-5 } else { 3e-4 });
         let mut w = vec![0f32; features.len() * k];
         let mut b = vec![0f32; k];
         let mut gw = vec![1e-8f32; w.len()];
@@ -87,28 +104,46 @@ impl Model {
                     b[c] -= p.learning_rate * g / gb[c].sqrt();
                     for &(f, v) in x {
                         let j = f as usize * k + c;
-                        let grad = g * v + p.l2 * w[j];
+                        let grad = g * v + l2 * w[j];
                         gw[j] += grad * grad;
                         w[j] -= p.learning_rate * grad / gw[j].sqrt();
                     }
                 }
             }
         }
-        Ok(Model { classes, vocab, features, weights: w, bias: b })
+        Ok(Model::assemble(labels, vocab, features, w, b))
     }
 
-    /// Class probabilities, in `self.classes` order.
+    fn assemble(labels: Vec<Label>, vocab: Vocab, features: Vec<String>, weights: Vec<f32>, bias: Vec<f32>) -> Model {
+        let mut classes: Vec<Tier> = labels.iter().map(|l| l.tier).collect();
+        classes.sort();
+        classes.dedup();
+        let label_class = labels.iter().map(|l| classes.binary_search(&l.tier).expect("tier was collected")).collect();
+        Model { classes, labels, label_class, vocab, features, weights, bias }
+    }
+
+    /// Tier probabilities, in `self.classes` order (an intent model sums each tier's intents).
     pub fn predict(&self, text: &str) -> Vec<f32> {
         let x = self.vocab.transform(text);
+        let mut per_label = vec![0f32; self.labels.len()];
+        softmax_into(&x, &self.weights, &self.bias, self.labels.len(), &mut per_label);
         let mut probs = vec![0f32; self.classes.len()];
-        softmax_into(&x, &self.weights, &self.bias, self.classes.len(), &mut probs);
+        for (p, &c) in per_label.iter().zip(&self.label_class) {
+            probs[c] += p;
+        }
         probs
+    }
+
+    /// How many outputs the model has: 4 or fewer for a tier model, one per intent otherwise.
+    pub fn label_count(&self) -> usize {
+        self.labels.len()
     }
 
     pub fn to_json(&self) -> String {
         let file = ModelFile {
             format: FORMAT.into(),
             classes: self.classes.clone(),
+            labels: Some(self.labels.clone()),
             features: self.features.clone(),
             idf: self.vocab.idf.clone(),
             weights: self.weights.iter().map(|v| round(*v)).collect(),
@@ -120,15 +155,22 @@ impl Model {
     pub fn from_json(json: &str, path: &str) -> Result<Model, ModelError> {
         let invalid = |reason: String| ModelError::Invalid { path: path.into(), reason };
         let f: ModelFile = serde_json::from_str(json).map_err(|e| invalid(e.to_string()))?;
-        if f.format != FORMAT {
-            return Err(invalid(format!("format is {:?}", f.format)));
-        }
-        let k = f.classes.len();
+        let labels = match (f.format.as_str(), f.labels) {
+            (FORMAT, Some(labels)) => labels,
+            (FORMAT_V1, None) => f.classes.iter().map(|t| Label { name: t.as_str().into(), tier: *t }).collect(),
+            (FORMAT, None) => return Err(invalid("missing \"labels\"".into())),
+            (other, _) => return Err(invalid(format!("format is {other:?}"))),
+        };
+        let k = labels.len();
         if k == 0 || f.idf.len() != f.features.len() || f.weights.len() != f.features.len() * k || f.bias.len() != k {
             return Err(invalid("array lengths do not match".into()));
         }
-        let vocab = Vocab { index: f.features.iter().enumerate().map(|(i, n)| (n.clone(), i as u32)).collect(), idf: f.idf };
-        Ok(Model { classes: f.classes, vocab, features: f.features, weights: f.weights, bias: f.bias })
+        let m = Model::assemble(labels, Vocab { index: HashMap::new(), idf: f.idf }, f.features, f.weights, f.bias);
+        if m.classes != f.classes {
+            return Err(invalid(format!("\"classes\" {:?} are not the tiers of its labels {:?}", f.classes, m.classes)));
+        }
+        let index = m.features.iter().enumerate().map(|(i, n)| (n.clone(), i as u32)).collect();
+        Ok(Model { vocab: Vocab { index, ..m.vocab }, ..m })
     }
 
     pub fn load(path: &Path) -> Result<Model, ModelError> {
@@ -178,26 +220,72 @@ fn shuffle(v: &mut [usize], state: &mut u64) {
 mod tests {
     use super::*;
 
-    fn data() -> Vec<(String, Tier)> {
+    fn ex(i: usize, text: String, tier: Tier, intent: &str) -> Example {
+        Example { line: i + 1, text, tier: Some(tier), intent: Some(intent.into()) }
+    }
+
+    fn data() -> Vec<Example> {
         let mut v = Vec::new();
         for i in 0..20 {
-            v.push((format!("how do I reset my password please {i}"), Tier::Tier1));
-            v.push((format!("the dashboard is down and returns error 500 {i}"), Tier::Tier2));
-            v.push((format!("I want a refund for my subscription {i}"), Tier::Human));
+            v.push(ex(v.len(), format!("how do I reset my password please {i}"), Tier::Tier1, "password"));
+            v.push(ex(v.len(), format!("the dashboard is down and returns error 500 {i}"), Tier::Tier2, "outage"));
+            v.push(ex(v.len(), format!("I want a refund for my subscription {i}"), Tier::Human, "refund"));
+            v.push(ex(v.len(), format!("my card was charged twice this month {i}"), Tier::Human, "double_charge"));
         }
         v
     }
 
+    /// Saved weights keep 4 decimals, so a reloaded model agrees to about that.
+    fn assert_close(a: &[f32], b: &[f32]) {
+        assert!(a.len() == b.len() && a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-3), "{a:?} vs {b:?}");
+    }
+
+    fn best(m: &Model, text: &str) -> Tier {
+        let p = m.predict(text);
+        assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-4, "{p:?}");
+        m.classes[p.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).unwrap().0]
+    }
+
     #[test]
     fn learns_separable_classes_and_round_trips() {
-        let m = Model::train(&data(), &TrainParams { min_df: 1, ..Default::default() }).unwrap();
-        let p = m.predict("reset password");
-        let best = m.classes[p.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).unwrap().0];
-        assert_eq!(best, Tier::Tier1);
+        let m = Model::train(&data(), &TrainParams { min_df: 1, labels: LabelMode::Tier, ..Default::default() }).unwrap();
+        assert_eq!(m.label_count(), 3);
+        assert_eq!(best(&m, "reset password"), Tier::Tier1);
         let again = Model::from_json(&m.to_json(), "mem").unwrap();
-        let q = again.predict("refund my subscription");
-        assert_eq!(again.classes[q.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).unwrap().0], Tier::Human);
-        assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-4);
+        assert_eq!(best(&again, "refund my subscription"), Tier::Human);
+        assert_close(&again.predict("reset password"), &m.predict("reset password"));
+    }
+
+    #[test]
+    fn an_intent_model_sums_its_intents_into_tiers() {
+        let m = Model::train(&data(), &TrainParams { min_df: 1, ..Default::default() }).unwrap();
+        assert_eq!((m.label_count(), m.classes.clone()), (4, vec![Tier::Tier1, Tier::Tier2, Tier::Human]));
+        let again = Model::from_json(&m.to_json(), "mem").unwrap();
+        for text in ["charged twice", "refund please", "error 500"] {
+            assert_close(&again.predict(text), &m.predict(text));
+        }
+        assert_eq!(best(&again, "charged twice on my card"), Tier::Human);
+        assert_eq!(best(&again, "I want a refund"), Tier::Human);
+        // The two human intents share the tier's probability: neither alone is the tier's.
+        let human = m.predict("refund for my card charged twice")[2];
+        let per_label = {
+            let mut p = vec![0f32; 4];
+            softmax_into(&m.vocab.transform("refund for my card charged twice"), &m.weights, &m.bias, 4, &mut p);
+            p
+        };
+        let names: Vec<&str> = m.labels.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(names, ["double_charge", "outage", "password", "refund"]);
+        assert!((human - (per_label[0] + per_label[3])).abs() < 1e-6);
+    }
+
+    #[test]
+    fn version_1_files_still_load() {
+        let v1 = r#"{"format":"opsdesk-triage-v1","classes":["none","human"],"features":["w:refund"],"idf":[1.0],"weights":[-1.0,1.0],"bias":[0.0,0.0]}"#;
+        let m = Model::from_json(v1, "old.json").unwrap();
+        assert_eq!((m.label_count(), best(&m, "refund")), (2, Tier::Human));
+        let v2_without_labels = v1.replace("-v1", "-v2");
+        let err = Model::from_json(&v2_without_labels, "new.json").unwrap_err().to_string();
+        assert!(err.contains("new.json") && err.contains("missing \"labels\""), "{err}");
     }
 
     #[test]
@@ -207,9 +295,13 @@ mod tests {
     }
 
     #[test]
-    fn corrupt_files_are_named_errors() {
+    fn corrupt_files_and_bad_labels_are_named_errors() {
         let err = Model::from_json("{\"format\":\"x\"}", "m.json").unwrap_err().to_string();
         assert!(err.contains("m.json"), "{err}");
         assert!(matches!(Model::train(&[], &TrainParams::default()), Err(ModelError::Empty)));
+        let mut clash = data();
+        clash[1].intent = Some("password".into());
+        let err = Model::train(&clash, &TrainParams::default()).unwrap_err().to_string();
+        assert!(err.starts_with("cannot train: intent \"password\" is labelled tier1 on line 1 and tier2 on line 2"), "{err}");
     }
 }

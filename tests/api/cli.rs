@@ -1,4 +1,4 @@
-//! The `opsdesk` binary as users run it: ask, triage (JSONL), train/eval, kb search, and the errors
+//! The `opsdesk` binary as users run it: ask, triage (JSONL), train/eval (tiers and intents), kb search, and the errors
 //! for a missing KB folder, a missing model file and a locked database.
 
 use std::io::Write;
@@ -90,6 +90,60 @@ fn train_then_eval_reports_the_documented_json() {
     assert_eq!(v["confusion"]["tier2"]["tier2"], 15);
     let text = stdout(&opsdesk(&["triage", "eval", "--data", data.to_str().unwrap(), "--model", model.to_str().unwrap()], &[], None));
     assert!(text.contains("accuracy: 1.0000") && text.contains("confusion"), "{text}");
+}
+
+#[test]
+fn lines_with_intents_train_an_intent_model_that_answers_in_tiers() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("d.jsonl");
+    let mut rows = String::new();
+    for i in 0..12 {
+        rows.push_str(&format!("{{\"text\":\"how do I export a report {i}\",\"tier\":\"tier1\",\"intent\":\"export\"}}\n"));
+        rows.push_str(&format!("{{\"text\":\"please refund my last invoice {i}\",\"tier\":\"human\",\"intent\":\"refund\"}}\n"));
+        rows.push_str(&format!("{{\"text\":\"my card got charged twice {i}\",\"tier\":\"human\",\"intent\":\"double_charge\"}}\n"));
+    }
+    std::fs::write(&data, &rows).unwrap();
+    let (d, model) = (data.to_str().unwrap(), dir.path().join("m.json"));
+    let m = model.to_str().unwrap();
+    let o = opsdesk(&["triage", "train", "--data", d, "--out", m], &[], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("3 intents"), "{}", stderr(&o));
+    let o =
+        opsdesk(&["triage", "--model", m], &[("OPSDESK__TRIAGE__HUMAN_PHRASES", "[]")], Some("{\"text\":\"charged twice on my card\"}\n"));
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(v["tier"], "human", "{v}");
+    let o = opsdesk(&["triage", "eval", "--data", d, "--model", m, "--json"], &[], None);
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!((v["accuracy"].as_f64(), v["per_tier"]["human"]["support"].as_u64()), (Some(1.0), Some(24)));
+    let o = opsdesk(&["triage", "train", "--data", d, "--out", m, "--labels", "tier"], &[], None);
+    assert!(stderr(&o).contains("features, tiers)"), "{}", stderr(&o));
+    // One intent under two tiers is a data error that names the file, the intent and both lines.
+    std::fs::write(&data, rows.replacen("\"tier\":\"tier1\",\"intent\":\"export\"", "\"tier\":\"tier1\",\"intent\":\"refund\"", 1))
+        .unwrap();
+    let o = opsdesk(&["triage", "train", "--data", d, "--out", m], &[], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("d.jsonl: cannot train: intent \"refund\" is labelled tier1 on line 1 and human on line 2"),
+        "{}",
+        stderr(&o)
+    );
+    let o = opsdesk(&["triage", "train", "--data", d, "--out", m, "--labels", "sometimes"], &[], None);
+    assert!(stderr(&o).contains("expected auto, tier or intent"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_reader_that_stops_early_is_not_a_crash() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_opsdesk"))
+        .args(["triage", "eval", "--data", "config/triage/holdout.jsonl"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
 }
 
 #[test]
