@@ -7,11 +7,11 @@
 use super::commit_sqlite::{commit_outcome, commit_script};
 use super::inbox::{inbox_outcome, inbox_script};
 use super::script::Script;
+use super::writer::{Lease, Writer};
 use super::{SqlStore, db_err};
 use crate::domain::Millis;
 use crate::domain::ports::{Commit, InboxPut, StoreError};
-use sqlx::pool::PoolConnection;
-use sqlx::{Any, AnyPool, AssertSqlSafe, Executor};
+use sqlx::{AnyPool, AssertSqlSafe, Executor};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::sync::oneshot;
@@ -32,11 +32,19 @@ pub(super) enum Done {
 type Reply = oneshot::Sender<Result<Done, StoreError>>;
 
 /// Writes waiting for the write lock, and how they were grouped.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct Queue {
     waiting: Mutex<Vec<(Job, Reply)>>,
+    /// The connection the groups are written on.
+    pub(super) writer: Writer,
     batches: AtomicU64,
     jobs: AtomicU64,
+}
+
+impl Queue {
+    pub(super) fn new(pool_size: u32) -> Queue {
+        Queue { waiting: Mutex::default(), writer: Writer::new(pool_size), batches: AtomicU64::default(), jobs: AtomicU64::default() }
+    }
 }
 
 impl Job {
@@ -85,14 +93,14 @@ impl SqlStore {
                     self.group.jobs.fetch_add(batch.len() as u64, Ordering::Relaxed);
                     if batch.len() == 1 {
                         // Only our own write (ours is in the batch): no one else depends on it, so no task of its own.
-                        apply(&self.pool, batch).await;
+                        apply(&self.pool, &self.group.writer, batch).await;
                         drop(guard);
                         continue;
                     }
-                    let pool = self.pool.clone();
+                    let (pool, group) = (self.pool.clone(), self.group.clone());
                     // Its own task: a caller that gives up must not leave the others' writes half done.
                     let run = tokio::spawn(async move {
-                        apply(&pool, batch).await;
+                        apply(&pool, &group.writer, batch).await;
                         drop(guard);
                     });
                     if let Err(e) = run.await {
@@ -109,8 +117,8 @@ impl SqlStore {
     }
 }
 
-async fn apply(pool: &AnyPool, batch: Vec<(Job, Reply)>) {
-    let mut conn = match pool.acquire().await {
+async fn apply(pool: &AnyPool, writer: &Writer, batch: Vec<(Job, Reply)>) {
+    let mut conn = match writer.lease(pool).await {
         Ok(c) => c,
         Err(e) => {
             let e = db_err(e);
@@ -139,27 +147,28 @@ async fn apply(pool: &AnyPool, batch: Vec<(Job, Reply)>) {
             }
         }
     };
+    conn.finish();
     for (reply, result) in replies.into_iter().zip(results) {
         let _ = reply.send(result);
     }
 }
 
-async fn rollback(conn: &mut PoolConnection<Any>) {
-    if conn.execute("ROLLBACK").await.is_err() {
-        conn.close_on_drop();
+async fn rollback(conn: &mut Lease<'_>) {
+    if conn.conn().execute("ROLLBACK").await.is_err() {
+        conn.poison();
     }
 }
 
 /// One write in its own transaction: an inbox put in autocommit (one round trip), a commit between
 /// `BEGIN IMMEDIATE` and `COMMIT` (two).
-async fn alone(conn: &mut PoolConnection<Any>, job: &Job) -> Result<Done, StoreError> {
+async fn alone(conn: &mut Lease<'_>, job: &Job) -> Result<Done, StoreError> {
     let mut s = Script::default();
     let wrapped = matches!(job, Job::Commit(_));
     if wrapped {
         s.push("BEGIN IMMEDIATE;\n");
     }
     job.script(&mut s)?;
-    let result = match s.query::<(i64, i64)>().fetch_all(&mut **conn).await {
+    let result = match s.query::<(i64, i64)>().fetch_all(&mut **conn.conn()).await {
         Ok(rows) => job.outcome(&rows),
         Err(e) => Err(db_err(e)),
     };
@@ -167,7 +176,7 @@ async fn alone(conn: &mut PoolConnection<Any>, job: &Job) -> Result<Done, StoreE
         return result;
     }
     match result {
-        Ok(done) => match conn.execute("COMMIT").await {
+        Ok(done) => match conn.conn().execute("COMMIT").await {
             Ok(_) => Ok(done),
             Err(e) => {
                 rollback(conn).await;
@@ -184,8 +193,8 @@ async fn alone(conn: &mut PoolConnection<Any>, job: &Job) -> Result<Done, StoreE
 /// Several writes in one transaction, one round trip each plus one to open and one to commit. A
 /// write whose checks fail (a conflict, an event already processed) is rolled back to its savepoint
 /// and refused; any database error fails the whole group.
-async fn together(conn: &mut PoolConnection<Any>, jobs: &[Job]) -> Result<Vec<Result<Done, StoreError>>, StoreError> {
-    conn.execute("BEGIN IMMEDIATE").await.map_err(db_err)?;
+async fn together(conn: &mut Lease<'_>, jobs: &[Job]) -> Result<Vec<Result<Done, StoreError>>, StoreError> {
+    conn.conn().execute("BEGIN IMMEDIATE").await.map_err(db_err)?;
     let mut results = Vec::with_capacity(jobs.len());
     let mut pending = "";
     for job in jobs {
@@ -197,12 +206,12 @@ async fn together(conn: &mut PoolConnection<Any>, jobs: &[Job]) -> Result<Vec<Re
             results.push(Err(e));
             continue;
         }
-        let rows = s.query::<(i64, i64)>().fetch_all(&mut **conn).await.map_err(db_err)?;
+        let rows = s.query::<(i64, i64)>().fetch_all(&mut **conn.conn()).await.map_err(db_err)?;
         let result = job.outcome(&rows);
         pending = if result.is_ok() { "RELEASE job;\n" } else { "ROLLBACK TO job;\nRELEASE job;\n" };
         results.push(result);
     }
-    conn.execute(AssertSqlSafe(format!("{pending}COMMIT"))).await.map_err(db_err)?;
+    conn.conn().execute(AssertSqlSafe(format!("{pending}COMMIT"))).await.map_err(db_err)?;
     Ok(results)
 }
 

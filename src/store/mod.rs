@@ -13,6 +13,7 @@ mod rows;
 mod script;
 mod tickets;
 mod usage;
+mod writer;
 
 use crate::domain::ports::{Store, StoreError};
 use async_trait::async_trait;
@@ -97,8 +98,9 @@ impl SqlStore {
             _ => url.to_string(),
         };
         let busy_ms = busy_timeout.as_millis();
+        let pool_size = if url.contains(":memory:") { 1 } else { max_connections };
         let pool = AnyPoolOptions::new()
-            .max_connections(if url.contains(":memory:") { 1 } else { max_connections })
+            .max_connections(pool_size)
             .acquire_timeout(busy_timeout.max(Duration::from_secs(1)))
             // The liveness ping before every acquire is one more round trip to SQLite's connection
             // thread, needless for a local file. Postgres keeps it: its connections die with the network.
@@ -131,7 +133,14 @@ impl SqlStore {
             }
             Backend::Postgres => (None, None),
         };
-        Ok(SqlStore { pool, backend, writer, group: Arc::default(), ids: Arc::default(), _checkpointer: checkpointer })
+        Ok(SqlStore {
+            pool,
+            backend,
+            writer,
+            group: Arc::new(group::Queue::new(pool_size)),
+            ids: Arc::default(),
+            _checkpointer: checkpointer,
+        })
     }
 
     /// Held for the duration of every write on SQLite; a no-op on Postgres.
@@ -163,6 +172,12 @@ impl SqlStore {
 
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// Closes the pool, once every connection (the kept writer's too) is back in it.
+    pub async fn close(&self) {
+        self.group.writer.release();
+        self.pool.close().await;
     }
 
     pub fn kind(&self) -> Backend {

@@ -135,7 +135,7 @@ async fn the_hook_authenticates_limits_validates_and_stores_before_answering() {
     assert!(status == 401 && text.contains("OPSDESK_ALERTS_TOKEN"), "{text}");
 
     // Storage down: 503, so Alertmanager retries; nothing is acknowledged that was not stored.
-    db.store.pool().close().await;
+    db.store.close().await;
     let (status, text) = post(&hook, Some("s3cret"), fixture("am-0.25-webhook-mixed.json")).await;
     assert!(status == 503 && text.contains("not stored"), "{status} {text}");
     assert_eq!(get(&format!("{base}/readyz")).await.0, 503);

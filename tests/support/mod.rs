@@ -28,7 +28,7 @@ pub struct TestDb {
 impl TestDb {
     pub async fn cleanup(self) {
         if let Some((admin, name)) = self.pg {
-            self.store.pool().close().await;
+            self.store.close().await;
             if let Ok(pool) = sqlx::AnyPool::connect(&admin).await {
                 let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))).execute(&pool).await;
             }
