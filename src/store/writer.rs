@@ -99,40 +99,37 @@ impl Drop for Lease<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::ports::{Commit, Outbound, OutboundOp, OutboxStore, TicketStore};
-    use crate::domain::{Platform, Reply};
+    use crate::domain::ports::{Commit, InboxStore, TicketStore};
     use crate::store::SqlStore;
     use std::time::Duration;
 
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn kept_after_a_finished_write_closed_after_an_unfinished_one() {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("w.db").display());
-        let s = SqlStore::connect(&url, 4, Duration::from_secs(3)).await.unwrap();
-        let post = Outbound {
-            thread_title: None,
-            platform: Platform::Console,
-            channel: "c".into(),
-            thread: None,
-            op: OutboundOp::Post,
-            reply: Reply::text("hi"),
-        };
-        s.commit(Commit { outbox: vec![post.clone()], now: 1, ..Default::default() }).await.unwrap();
-        let writer = &s.group.writer;
-        assert!(writer.is_kept(), "the group commit keeps its connection");
+    async fn count(s: &SqlStore, table: &str) -> i64 {
+        sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}"))).fetch_one(s.pool()).await.unwrap()
+    }
 
-        // A write cut off inside its transaction (its caller gave up): the lease is dropped unfinished.
-        let mut lease = writer.lease(s.pool()).await.unwrap();
+    /// A write cut off inside its transaction (its caller gave up): the lease is dropped unfinished.
+    async fn cut_off_write(s: &SqlStore) {
+        let mut lease = s.group.writer.lease(s.pool()).await.unwrap();
         lease.conn().execute("BEGIN IMMEDIATE").await.unwrap();
         lease.conn().execute("INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (1, 'a', 'b', 'c', 'd')").await.unwrap();
         drop(lease);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn kept_after_a_finished_write_rolled_back_after_an_unfinished_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("w.db").display());
+        let s = SqlStore::connect(&url, 4, Duration::from_secs(3)).await.unwrap();
+        s.inbox_put("k1", "test", "{}", 1).await.unwrap();
+        let writer = &s.group.writer;
+        assert!(writer.is_kept(), "the group commit keeps its connection");
+
+        cut_off_write(&s).await;
         assert!(!writer.is_kept(), "not kept: rolled back and returned to the pool");
         // Its transaction was rolled back and SQLite's write lock released: the next write goes through.
-        s.commit(Commit { outbox: vec![post], now: 2, ..Default::default() }).await.unwrap();
+        s.inbox_put("k2", "test", "{}", 2).await.unwrap();
         assert!(writer.is_kept());
-        assert_eq!(s.outbox_depth().await.unwrap(), 2);
-        let audit: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log").fetch_one(s.pool()).await.unwrap();
-        assert_eq!(audit, 0, "the unfinished write was rolled back");
+        assert_eq!((count(&s, "inbox").await, count(&s, "audit_log").await), (2, 0), "the unfinished write was rolled back");
 
         // A lease whose rollback failed is poisoned: finishing it does not keep it.
         let mut lease = writer.lease(s.pool()).await.unwrap();
@@ -150,15 +147,11 @@ mod tests {
     #[tokio::test]
     async fn a_single_connection_pool_keeps_nothing_back() {
         let s = SqlStore::connect("sqlite::memory:", 5, Duration::from_secs(1)).await.unwrap();
-        s.commit(Commit::default()).await.unwrap();
+        s.inbox_put("k1", "test", "{}", 1).await.unwrap();
         assert!(!s.group.writer.is_kept(), "the pool's only connection went back to it");
-        assert_eq!(s.outbox_depth().await.unwrap(), 0, "reads still get a connection");
+        assert_eq!(count(&s, "inbox").await, 1, "reads still get a connection");
         // A cut-off write is rolled back, not closed: closing would lose the in-memory database.
-        let mut lease = s.group.writer.lease(s.pool()).await.unwrap();
-        lease.conn().execute("BEGIN IMMEDIATE").await.unwrap();
-        lease.conn().execute("INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (1, 'a', 'b', 'c', 'd')").await.unwrap();
-        drop(lease);
-        let audit: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log").fetch_one(s.pool()).await.unwrap();
-        assert_eq!(audit, 0);
+        cut_off_write(&s).await;
+        assert_eq!((count(&s, "inbox").await, count(&s, "audit_log").await), (1, 0));
     }
 }
