@@ -69,17 +69,49 @@ impl Vocab {
     }
 
     /// The sparse, normalised feature vector of a text (unknown n-grams are dropped), sorted by index
-    /// so that sums, and therefore training, come out bit-identical on every run.
+    /// so that sums, and therefore training, come out bit-identical on every run. The n-grams are looked
+    /// up through one reused buffer, so classifying a message allocates no string per n-gram.
     pub fn transform(&self, text: &str) -> Vec<(u32, f32)> {
-        let mut out = Vec::new();
-        for block in ngram_counts(text) {
-            let start = out.len();
-            for (k, tf) in block {
-                if let Some(&i) = self.index.get(&k) {
-                    out.push((i, (1.0 + tf.ln()) * self.idf[i as usize]));
+        let ws = words(text);
+        let mut buf = String::new();
+        let mut word_ids = Vec::new();
+        let mut char_ids = Vec::new();
+        let look = |buf: &str, into: &mut Vec<u32>| {
+            if let Some(&i) = self.index.get(buf) {
+                into.push(i);
+            }
+        };
+        for (i, w) in ws.iter().enumerate() {
+            buf.clear();
+            buf.push_str("w:");
+            buf.push_str(w);
+            look(&buf, &mut word_ids);
+            if let Some(next) = ws.get(i + 1) {
+                buf.clear();
+                buf.push_str("b:");
+                buf.push_str(w);
+                buf.push(' ');
+                buf.push_str(next);
+                look(&buf, &mut word_ids);
+            }
+            let padded: Vec<char> = std::iter::once(' ').chain(w.chars()).chain(std::iter::once(' ')).collect();
+            for n in 2..=5 {
+                for win in padded.windows(n) {
+                    buf.clear();
+                    buf.push_str("c:");
+                    buf.extend(win.iter());
+                    look(&buf, &mut char_ids);
                 }
             }
-            out[start..].sort_unstable_by_key(|(i, _)| *i);
+        }
+        let mut out = Vec::with_capacity(word_ids.len() + char_ids.len());
+        for mut ids in [word_ids, char_ids] {
+            ids.sort_unstable();
+            let start = out.len();
+            for run in ids.chunk_by(|a, b| a == b) {
+                let (i, tf) = (run[0], run.len() as f32);
+                out.push((i, (1.0 + tf.ln()) * self.idf[i as usize]));
+            }
             let norm = out[start..].iter().map(|(_, v)| v * v).sum::<f32>().sqrt();
             if norm > 0.0 {
                 out[start..].iter_mut().for_each(|(_, v)| *v /= norm);
@@ -107,6 +139,38 @@ mod tests {
             assert!(c.contains_key(g), "missing {g}");
         }
         assert_eq!(c.len(), 6);
+    }
+
+    /// The tf-idf vector computed from `ngram_counts`, the way training counts n-grams.
+    fn reference(v: &Vocab, text: &str) -> Vec<(u32, f32)> {
+        let mut out = Vec::new();
+        for block in ngram_counts(text) {
+            let start = out.len();
+            for (k, tf) in block {
+                if let Some(&i) = v.index.get(&k) {
+                    out.push((i, (1.0 + tf.ln()) * v.idf[i as usize]));
+                }
+            }
+            out[start..].sort_unstable_by_key(|(i, _)| *i);
+            let norm = out[start..].iter().map(|(_, v)| v * v).sum::<f32>().sqrt();
+            if norm > 0.0 {
+                out[start..].iter_mut().for_each(|(_, v)| *v /= norm);
+            }
+        }
+        out.sort_unstable_by_key(|(i, _)| *i);
+        out
+    }
+
+    #[test]
+    fn transform_counts_exactly_as_training_does() {
+        let texts: Vec<String> = include_str!("../../config/triage/holdout.jsonl")
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["text"].as_str().unwrap().to_string())
+            .collect();
+        let (v, _) = Vocab::fit(texts.iter().map(String::as_str), 1);
+        for t in texts.iter().chain([&"aa aa aa ab".to_string(), &"x".to_string(), &String::new(), &"Ünïcode ünïcode ß".to_string()]) {
+            assert_eq!(v.transform(t), reference(&v, t), "{t:?}");
+        }
     }
 
     #[test]
