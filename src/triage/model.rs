@@ -1,13 +1,13 @@
-//! The trainable classifier: multinomial logistic regression over sparse TF-IDF features (over the tiers,
-//! or over intents summed into their tiers), trained with AdaGrad, saved as one JSON file. Hand-written because linfa wants dense matrices (40k features ×
-//! 8k rows would be 1.3 GB dense); the sparse version trains banking77 in seconds.
+//! The trainable classifier: multinomial logistic regression over sparse TF-IDF features (over the
+//! tiers, or over intents summed into their tiers), trained with AdaGrad, saved as one JSON file.
+//! Hand-written because linfa wants dense matrices (40k features × 8k rows would be 1.3 GB dense); the
+//! sparse version trains banking77 in seconds.
 
 use super::data::Example;
 use super::features::Vocab;
 use super::labels::{self, Label, LabelMode};
 use crate::domain::Tier;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use std::path::Path;
 
 /// Written by `to_json`; v1 files (columns = tiers, no `labels`) still load.
@@ -165,12 +165,12 @@ impl Model {
         if k == 0 || f.idf.len() != f.features.len() || f.weights.len() != f.features.len() * k || f.bias.len() != k {
             return Err(invalid("array lengths do not match".into()));
         }
-        let m = Model::assemble(labels, Vocab { index: HashMap::new(), idf: f.idf }, f.features, f.weights, f.bias);
+        let index = f.features.iter().enumerate().map(|(i, n)| (n.clone(), i as u32)).collect();
+        let m = Model::assemble(labels, Vocab { index, idf: f.idf }, f.features, f.weights, f.bias);
         if m.classes != f.classes {
             return Err(invalid(format!("\"classes\" {:?} are not the tiers of its labels {:?}", f.classes, m.classes)));
         }
-        let index = m.features.iter().enumerate().map(|(i, n)| (n.clone(), i as u32)).collect();
-        Ok(Model { vocab: Vocab { index, ..m.vocab }, ..m })
+        Ok(m)
     }
 
     pub fn load(path: &Path) -> Result<Model, ModelError> {
