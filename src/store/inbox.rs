@@ -105,3 +105,42 @@ pub(super) fn inbox_outcome(key: &str, rows: &[(i64, i64)]) -> Result<InboxPut, 
         None => Err(StoreError::Other(format!("inbox event {key} was neither stored nor found"))),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::SqlStore;
+    use crate::domain::ports::{Commit, InboxStore, TicketStore};
+    use std::time::Duration;
+
+    async fn plan(s: &SqlStore, sql: &str) -> String {
+        let rows: Vec<(i64, i64, i64, String)> =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {sql}"))).fetch_all(s.pool()).await.unwrap();
+        rows.into_iter().map(|r| r.3).collect::<Vec<_>>().join("; ")
+    }
+
+    /// Handling a message writes fewer pages when the indexes hold only what is looked up (the
+    /// unprocessed events, the outbox rows that have a platform reference), and the lookups still use them.
+    #[tokio::test]
+    async fn partial_indexes_hold_only_what_is_looked_up_and_are_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = SqlStore::connect(&format!("sqlite://{}", dir.path().join("p.db").display()), 2, Duration::from_secs(3)).await.unwrap();
+        for (index, only) in
+            [("inbox_unprocessed", "WHERE processed_at IS NULL"), ("outbox_platform_ref", "WHERE platform_ref IS NOT NULL")]
+        {
+            let sql: String =
+                sqlx::query_scalar("SELECT sql FROM sqlite_master WHERE name = $1").bind(index).fetch_one(s.pool()).await.unwrap();
+            assert!(sql.ends_with(only), "{sql}");
+        }
+        let unprocessed =
+            plan(&s, "SELECT key, payload FROM inbox WHERE processed_at IS NULL AND received_at <= 1 ORDER BY received_at, key LIMIT 5")
+                .await;
+        assert!(unprocessed.contains("USING INDEX inbox_unprocessed") && !unprocessed.contains("TEMP B-TREE"), "{unprocessed}");
+        let by_ref = plan(&s, "SELECT body FROM outbox WHERE platform_ref = 'r' AND channel = 'c' AND platform = 'slack'").await;
+        assert!(by_ref.contains("USING INDEX outbox_platform_ref"), "{by_ref}");
+
+        s.inbox_put("k1", "test", "{}", 1).await.unwrap();
+        s.inbox_put("k2", "test", "{}", 1).await.unwrap();
+        s.commit(Commit { inbox_key: Some("k1".into()), now: 2, ..Default::default() }).await.unwrap();
+        assert_eq!(s.inbox_unprocessed(9, 10).await.unwrap(), vec![("k2".to_string(), "{}".to_string())]);
+    }
+}
