@@ -220,7 +220,6 @@ mod tests {
     use super::*;
     use crate::domain::ports::{InboxStore, Outbound, OutboundOp, OutboxStore, ThreadKey, TicketMessage, TicketStore};
     use crate::domain::{Platform, Reply, Ticket};
-    use std::time::Duration;
 
     fn post() -> Outbound {
         Outbound {
@@ -256,9 +255,7 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn queued_writes_share_one_transaction_and_keep_their_own_results() {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("g.db").display());
-        let s = SqlStore::connect(&url, 4, Duration::from_secs(3)).await.unwrap();
+        let (s, _dir) = super::super::temp_sqlite(4).await;
         s.inbox_put("k0", "test", "{}", 1).await.unwrap();
         let key = ThreadKey { platform: Platform::Console, channel: "c", thread: "t" };
         let ticket = Ticket::open(s.new_ticket_id().await.unwrap(), &key, "u", "help", 1);
@@ -304,9 +301,7 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_database_error_in_a_group_fails_only_its_own_write() {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("g.db").display());
-        let s = SqlStore::connect(&url, 4, Duration::from_secs(3)).await.unwrap();
+        let (s, _dir) = super::super::temp_sqlite(4).await;
         let lock = s.write_guard().await;
         let mut writes = vec![];
         // A message for a ticket that does not exist breaks its foreign key.

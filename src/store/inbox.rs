@@ -110,7 +110,6 @@ pub(super) fn inbox_outcome(key: &str, rows: &[(i64, i64)]) -> Result<InboxPut, 
 mod tests {
     use super::super::SqlStore;
     use crate::domain::ports::{Commit, InboxStore, TicketStore};
-    use std::time::Duration;
 
     async fn plan(s: &SqlStore, sql: &str) -> String {
         let rows: Vec<(i64, i64, i64, String)> =
@@ -122,8 +121,7 @@ mod tests {
     /// unprocessed events, the outbox rows that have a platform reference), and the lookups still use them.
     #[tokio::test]
     async fn partial_indexes_hold_only_what_is_looked_up_and_are_used() {
-        let dir = tempfile::tempdir().unwrap();
-        let s = SqlStore::connect(&format!("sqlite://{}", dir.path().join("p.db").display()), 2, Duration::from_secs(3)).await.unwrap();
+        let (s, _dir) = super::super::temp_sqlite(2).await;
         for (index, only) in
             [("inbox_unprocessed", "WHERE processed_at IS NULL"), ("outbox_platform_ref", "WHERE platform_ref IS NOT NULL")]
         {

@@ -211,15 +211,20 @@ impl Store for SqlStore {
     }
 }
 
+/// A store on a new SQLite file with `pool_size` connections, for unit tests; the file lives as long
+/// as the returned directory.
+#[cfg(test)]
+pub(crate) async fn temp_sqlite(pool_size: u32) -> (SqlStore, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    (SqlStore::connect(&url, pool_size, Duration::from_secs(3)).await.expect("a new SQLite store"), dir)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     #[tokio::test]
     async fn sqlite_connections_use_wal_without_fsync_per_commit() {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("p.db").display());
-        let s = SqlStore::connect(&url, 2, Duration::from_secs(3)).await.unwrap();
+        let (s, _dir) = super::temp_sqlite(2).await;
         let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(s.pool()).await.unwrap();
         let sync: i64 = sqlx::query_scalar("PRAGMA synchronous").fetch_one(s.pool()).await.unwrap();
         let busy: i64 = sqlx::query_scalar("PRAGMA busy_timeout").fetch_one(s.pool()).await.unwrap();

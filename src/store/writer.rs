@@ -117,9 +117,7 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn kept_after_a_finished_write_rolled_back_after_an_unfinished_one() {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("w.db").display());
-        let s = SqlStore::connect(&url, 4, Duration::from_secs(3)).await.unwrap();
+        let (s, _dir) = super::super::temp_sqlite(4).await;
         s.inbox_put("k1", "test", "{}", 1).await.unwrap();
         let writer = &s.group.writer;
         assert!(writer.is_kept(), "the group commit keeps its connection");
