@@ -25,15 +25,24 @@ pub enum Action {
         data: PathBuf,
         #[arg(long)]
         out: PathBuf,
-        /// Passes over the data.
-        #[arg(long, default_value_t = TrainParams::default().epochs)]
-        epochs: usize,
-        /// AdaGrad step size.
-        #[arg(long, default_value_t = TrainParams::default().learning_rate)]
-        learning_rate: f32,
-        /// L2 regularisation per update [default: 0.0003 for tiers, 0.00003 for intents].
+        /// Passes over the data [default: 12, or 30 with a hidden layer].
+        #[arg(long)]
+        epochs: Option<usize>,
+        /// Step size: AdaGrad's [default: 0.25], or Adam's with a hidden layer [default: 0.001].
+        #[arg(long)]
+        learning_rate: Option<f32>,
+        /// L2 regularisation [default: 0.0003 for tiers, 0.00003 for intents, 0.0001 with a hidden layer].
         #[arg(long)]
         l2: Option<f32>,
+        /// Units in a hidden ReLU layer between the features and the outputs (0: a linear model).
+        #[arg(long, default_value_t = 0)]
+        hidden: usize,
+        /// With `--hidden`: how many networks to train (from successive seeds) and average.
+        #[arg(long, default_value_t = 1)]
+        ensemble: usize,
+        /// Seeds the shuffling of the examples (and a hidden layer's starting weights).
+        #[arg(long, default_value_t = TrainParams::default().seed)]
+        seed: u64,
         /// What to learn: `tier`, `intent` (each line's "intent", summed into its tier when
         /// classifying), or `auto` (intents when every line has one).
         #[arg(long, default_value = "auto")]
@@ -70,10 +79,19 @@ fn read_labelled(path: &PathBuf) -> anyhow::Result<Vec<data::Example>> {
 pub fn run(s: &Settings, a: &Args) -> anyhow::Result<()> {
     match &a.action {
         None => classify_stdin(s, a.model.as_ref()),
-        Some(Action::Train { data, out, epochs, learning_rate, l2, labels }) => {
+        Some(Action::Train { data, out, epochs, learning_rate, l2, labels, hidden, ensemble, seed }) => {
             let examples = read_labelled(data)?;
             let started = std::time::Instant::now();
-            let params = TrainParams { epochs: *epochs, learning_rate: *learning_rate, l2: *l2, labels: *labels, ..TrainParams::default() };
+            let params = TrainParams {
+                epochs: *epochs,
+                learning_rate: *learning_rate,
+                l2: *l2,
+                labels: *labels,
+                hidden: *hidden,
+                ensemble: *ensemble,
+                seed: *seed,
+                ..TrainParams::default()
+            };
             let m = Model::train(&examples, &params).with_context(|| format!("{}", data.display()))?;
             std::fs::write(out, m.to_json()).with_context(|| format!("cannot write {}", out.display()))?;
             let outputs = if m.label_count() > m.classes.len() { format!("{} intents", m.label_count()) } else { "tiers".into() };

@@ -5,6 +5,8 @@ pub mod data;
 pub mod eval;
 pub mod features;
 pub mod labels;
+mod maths;
+pub mod mlp;
 pub mod model;
 
 use crate::domain::tier::TriageReason;

@@ -1,36 +1,48 @@
 //! The trainable classifier: multinomial logistic regression over sparse TF-IDF features (over the
-//! tiers, or over intents summed into their tiers), trained with AdaGrad, saved as one JSON file.
+//! tiers, or over intents summed into their tiers), trained with AdaGrad, saved as one JSON file;
+//! optionally with one hidden ReLU layer in between (`mlp.rs`).
 //! Hand-written because linfa wants dense matrices (40k features × 8k rows would be 1.3 GB dense); the
 //! sparse version trains banking77 in seconds.
 
 use super::data::Example;
 use super::features::Vocab;
 use super::labels::{self, Label, LabelMode};
+use super::maths::{shuffle, softmax_into};
+use super::mlp::{self, Hidden, MlpParams, Net};
 use crate::domain::Tier;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
-/// Written by `to_json`; v1 files (columns = tiers, no `labels`) still load.
+/// Written by `to_json` for a linear model; v1 files (columns = tiers, no `labels`) still load.
 const FORMAT: &str = "opsdesk-triage-v2";
+/// Written for a model of networks with a hidden layer (older versions of opsdesk refuse it by name).
+const FORMAT_HIDDEN: &str = "opsdesk-triage-v3";
 const FORMAT_V1: &str = "opsdesk-triage-v1";
 
 /// Training hyper-parameters. Defaults chosen on a validation slice of banking77's training 80 %
 /// (every 4th line), never on its test 20 %.
 #[derive(Debug, Clone)]
 pub struct TrainParams {
-    pub epochs: usize,
-    pub learning_rate: f32,
-    /// L2 per update; `None` = 3e-4 for a tier model, 3e-5 for an intent model (each chosen on the
-    /// validation slice: an intent model has ~20× as many weights, each seeing fewer examples).
+    /// Passes over the data; `None` = 12 for a linear model, 30 with a hidden layer.
+    pub epochs: Option<usize>,
+    /// `None` = 0.25 (AdaGrad) for a linear model, 0.001 (Adam) with a hidden layer.
+    pub learning_rate: Option<f32>,
+    /// L2 per update; `None` = 3e-4 for a linear tier model, 3e-5 for a linear intent model (each
+    /// chosen on the validation slice: an intent model has ~20× as many weights, each seeing fewer
+    /// examples), 1e-4 (scikit-learn's `alpha`) with a hidden layer.
     pub l2: Option<f32>,
     pub min_df: u32,
     pub seed: u64,
     pub labels: LabelMode,
+    /// Units in the hidden layer; 0 = none (the linear model).
+    pub hidden: usize,
+    /// With a hidden layer: how many networks (seeds `seed`, `seed + 1`, …) to train and average.
+    pub ensemble: usize,
 }
 
 impl Default for TrainParams {
     fn default() -> Self {
-        TrainParams { epochs: 12, learning_rate: 0.25, l2: None, min_df: 2, seed: 7, labels: LabelMode::Auto }
+        TrainParams { epochs: None, learning_rate: None, l2: None, min_df: 2, seed: 7, labels: LabelMode::Auto, hidden: 0, ensemble: 1 }
     }
 }
 
@@ -45,8 +57,13 @@ struct ModelFile {
     labels: Option<Vec<Label>>,
     features: Vec<String>,
     idf: Vec<f32>,
-    /// Row-major: `weights[f * labels.len() + k]`.
+    /// v3: networks with a hidden layer, averaged (instead of `weights` and `bias`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    networks: Vec<Net>,
+    /// v1, v2: row-major, `weights[f * labels.len() + k]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     weights: Vec<f32>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     bias: Vec<f32>,
 }
 
@@ -59,6 +76,8 @@ pub struct Model {
     label_class: Vec<usize>,
     vocab: Vocab,
     features: Vec<String>,
+    /// Networks to average; when empty, the linear model's `weights` and `bias`.
+    networks: Vec<Net>,
     weights: Vec<f32>,
     bias: Vec<f32>,
 }
@@ -73,6 +92,8 @@ pub enum ModelError {
     Empty,
     #[error("cannot train: {0}")]
     Labels(String),
+    #[error("bad training parameters: {0}")]
+    Params(String),
 }
 
 impl Model {
@@ -80,12 +101,32 @@ impl Model {
         if examples.is_empty() {
             return Err(ModelError::Empty);
         }
+        if p.ensemble != 1 && p.hidden == 0 {
+            return Err(ModelError::Params(format!("an ensemble of {} needs networks with a hidden layer (--hidden)", p.ensemble)));
+        }
         let (labels, ys) = labels::resolve(examples, p.labels).map_err(ModelError::Labels)?;
         let (vocab, features) = Vocab::fit(examples.iter().map(|e| e.text.as_str()), p.min_df);
         let xs: Vec<Vec<(u32, f32)>> = examples.iter().map(|e| vocab.transform(&e.text)).collect();
         let k = labels.len();
+        if p.hidden > 0 {
+            let networks = (0..p.ensemble.max(1) as u64)
+                .map(|i| {
+                    let mp = MlpParams {
+                        hidden: p.hidden,
+                        epochs: p.epochs.unwrap_or(30),
+                        learning_rate: p.learning_rate.unwrap_or(0.001),
+                        alpha: p.l2.unwrap_or(1e-4),
+                        batch: 200,
+                        seed: p.seed + i,
+                    };
+                    mlp::train(&xs, &ys, features.len(), k, &mp)
+                })
+                .collect();
+            return Ok(Model::assemble(labels, vocab, features, networks, vec![], vec![]));
+        }
         let by_intent = labels.iter().any(|l| l.name != l.tier.as_str());
         let l2 = p.l2.unwrap_or(if by_intent { 3e-5 } else { 3e-4 });
+        let learning_rate = p.learning_rate.unwrap_or(0.25);
         let mut w = vec![0f32; features.len() * k];
         let mut b = vec![0f32; k];
         let mut gw = vec![1e-8f32; w.len()];
@@ -93,7 +134,7 @@ impl Model {
         let mut order: Vec<usize> = (0..xs.len()).collect();
         let mut rng = p.seed.max(1);
         let mut probs = vec![0f32; k];
-        for _ in 0..p.epochs {
+        for _ in 0..p.epochs.unwrap_or(12) {
             shuffle(&mut order, &mut rng);
             for &i in &order {
                 let x = &xs[i];
@@ -101,32 +142,37 @@ impl Model {
                 for c in 0..k {
                     let g = probs[c] - if ys[i] == c { 1.0 } else { 0.0 };
                     gb[c] += g * g;
-                    b[c] -= p.learning_rate * g / gb[c].sqrt();
+                    b[c] -= learning_rate * g / gb[c].sqrt();
                     for &(f, v) in x {
                         let j = f as usize * k + c;
                         let grad = g * v + l2 * w[j];
                         gw[j] += grad * grad;
-                        w[j] -= p.learning_rate * grad / gw[j].sqrt();
+                        w[j] -= learning_rate * grad / gw[j].sqrt();
                     }
                 }
             }
         }
-        Ok(Model::assemble(labels, vocab, features, w, b))
+        Ok(Model::assemble(labels, vocab, features, vec![], w, b))
     }
 
-    fn assemble(labels: Vec<Label>, vocab: Vocab, features: Vec<String>, weights: Vec<f32>, bias: Vec<f32>) -> Model {
+    fn assemble(labels: Vec<Label>, vocab: Vocab, features: Vec<String>, networks: Vec<Net>, weights: Vec<f32>, bias: Vec<f32>) -> Model {
         let mut classes: Vec<Tier> = labels.iter().map(|l| l.tier).collect();
         classes.sort();
         classes.dedup();
         let label_class = labels.iter().map(|l| classes.binary_search(&l.tier).expect("tier was collected")).collect();
-        Model { classes, labels, label_class, vocab, features, weights, bias }
+        Model { classes, labels, label_class, vocab, features, networks, weights, bias }
     }
 
     /// Tier probabilities, in `self.classes` order (an intent model sums each tier's intents).
     pub fn predict(&self, text: &str) -> Vec<f32> {
         let x = self.vocab.transform(text);
         let mut per_label = vec![0f32; self.labels.len()];
-        softmax_into(&x, &self.weights, &self.bias, self.labels.len(), &mut per_label);
+        if self.networks.is_empty() {
+            softmax_into(&x, &self.weights, &self.bias, self.labels.len(), &mut per_label);
+        } else {
+            self.networks.iter().for_each(|n| n.add_probs(&x, &mut per_label));
+            per_label.iter_mut().for_each(|p| *p /= self.networks.len() as f32);
+        }
         let mut probs = vec![0f32; self.classes.len()];
         for (p, &c) in per_label.iter().zip(&self.label_class) {
             probs[c] += p;
@@ -141,11 +187,24 @@ impl Model {
 
     pub fn to_json(&self) -> String {
         let file = ModelFile {
-            format: FORMAT.into(),
+            format: if self.networks.is_empty() { FORMAT } else { FORMAT_HIDDEN }.into(),
             classes: self.classes.clone(),
             labels: Some(self.labels.clone()),
             features: self.features.clone(),
             idf: self.vocab.idf.clone(),
+            networks: self
+                .networks
+                .iter()
+                .map(|n| Net {
+                    hidden: Hidden {
+                        size: n.hidden.size,
+                        weights: n.hidden.weights.iter().map(|v| round(*v)).collect(),
+                        bias: n.hidden.bias.clone(),
+                    },
+                    weights: n.weights.iter().map(|v| round(*v)).collect(),
+                    bias: n.bias.clone(),
+                })
+                .collect(),
             weights: self.weights.iter().map(|v| round(*v)).collect(),
             bias: self.bias.clone(),
         };
@@ -155,18 +214,27 @@ impl Model {
     pub fn from_json(json: &str, path: &str) -> Result<Model, ModelError> {
         let invalid = |reason: String| ModelError::Invalid { path: path.into(), reason };
         let f: ModelFile = serde_json::from_str(json).map_err(|e| invalid(e.to_string()))?;
+        if (f.format == FORMAT_HIDDEN) == f.networks.is_empty() {
+            return Err(invalid(format!("a {} file has \"networks\" exactly when its format is {FORMAT_HIDDEN}", f.format)));
+        }
         let labels = match (f.format.as_str(), f.labels) {
-            (FORMAT, Some(labels)) => labels,
+            (FORMAT | FORMAT_HIDDEN, Some(labels)) => labels,
             (FORMAT_V1, None) => f.classes.iter().map(|t| Label { name: t.as_str().into(), tier: *t }).collect(),
-            (FORMAT, None) => return Err(invalid("missing \"labels\"".into())),
+            (FORMAT | FORMAT_HIDDEN, None) => return Err(invalid("missing \"labels\"".into())),
             (other, _) => return Err(invalid(format!("format is {other:?}"))),
         };
         let k = labels.len();
-        if k == 0 || f.idf.len() != f.features.len() || f.weights.len() != f.features.len() * k || f.bias.len() != k {
+        let linear_ok = !f.networks.is_empty() || (f.weights.len() == f.features.len() * k && f.bias.len() == k);
+        let nets_ok = f.networks.iter().all(|n| {
+            let h = &n.hidden;
+            h.weights.len() == f.features.len() * h.size && h.bias.len() == h.size && n.weights.len() == h.size * k && n.bias.len() == k
+        });
+        let unused = !f.networks.is_empty() && (!f.weights.is_empty() || !f.bias.is_empty());
+        if k == 0 || f.idf.len() != f.features.len() || !linear_ok || !nets_ok || unused {
             return Err(invalid("array lengths do not match".into()));
         }
         let index = f.features.iter().enumerate().map(|(i, n)| (n.clone(), i as u32)).collect();
-        let m = Model::assemble(labels, Vocab { index, idf: f.idf }, f.features, f.weights, f.bias);
+        let m = Model::assemble(labels, Vocab { index, idf: f.idf }, f.features, f.networks, f.weights, f.bias);
         if m.classes != f.classes {
             return Err(invalid(format!("\"classes\" {:?} are not the tiers of its labels {:?}", f.classes, m.classes)));
         }
@@ -187,33 +255,6 @@ impl Model {
 /// Keeps the model file small: 4 significant decimals are far below the model's noise.
 fn round(v: f32) -> f32 {
     (v * 1e4).round() / 1e4
-}
-
-fn softmax_into(x: &[(u32, f32)], w: &[f32], b: &[f32], k: usize, out: &mut [f32]) {
-    out.copy_from_slice(b);
-    for &(f, v) in x {
-        let row = &w[f as usize * k..f as usize * k + k];
-        for c in 0..k {
-            out[c] += row[c] * v;
-        }
-    }
-    let max = out.iter().cloned().fold(f32::MIN, f32::max);
-    let mut sum = 0.0;
-    for o in out.iter_mut() {
-        *o = (*o - max).exp();
-        sum += *o;
-    }
-    out.iter_mut().for_each(|o| *o /= sum);
-}
-
-/// Fisher–Yates with xorshift64: deterministic training without a rand dependency.
-fn shuffle(v: &mut [usize], state: &mut u64) {
-    for i in (1..v.len()).rev() {
-        *state ^= *state << 13;
-        *state ^= *state >> 7;
-        *state ^= *state << 17;
-        v.swap(i, (*state % (i as u64 + 1)) as usize);
-    }
 }
 
 #[cfg(test)]
@@ -279,6 +320,29 @@ mod tests {
     }
 
     #[test]
+    fn a_hidden_layer_model_learns_round_trips_and_names_its_format() {
+        let p = TrainParams { min_df: 1, hidden: 16, ensemble: 2, epochs: Some(40), learning_rate: Some(0.01), ..Default::default() };
+        let m = Model::train(&data(), &p).unwrap();
+        let json = m.to_json();
+        assert!(json.starts_with(r#"{"format":"opsdesk-triage-v3""#), "{}", &json[..60]);
+        assert_eq!(Model::train(&data(), &p).unwrap().to_json(), json, "training is deterministic");
+        let again = Model::from_json(&json, "mem").unwrap();
+        for (text, tier) in [("reset my password", Tier::Tier1), ("dashboard error 500", Tier::Tier2), ("I want a refund", Tier::Human)] {
+            assert_eq!(best(&again, text), tier, "{text}");
+            let (a, b) = (m.predict(text), again.predict(text));
+            assert!(a.iter().zip(&b).all(|(x, y)| (x - y).abs() < 1e-2), "{a:?} vs {b:?}");
+        }
+        // The format and the layer go together, and the layer's shape is checked.
+        let err = Model::from_json(&json.replace("-v3", "-v2"), "x.json").unwrap_err().to_string();
+        assert!(err.contains("x.json") && err.contains("\"networks\" exactly when"), "{err}");
+        let mut v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["networks"].as_array().unwrap().len(), 2);
+        v["networks"][1]["hidden"]["bias"].as_array_mut().unwrap().pop();
+        let err = Model::from_json(&v.to_string(), "y.json").unwrap_err().to_string();
+        assert!(err.contains("y.json") && err.contains("array lengths do not match"), "{err}");
+    }
+
+    #[test]
     fn version_1_files_still_load() {
         let v1 = r#"{"format":"opsdesk-triage-v1","classes":["none","human"],"features":["w:refund"],"idf":[1.0],"weights":[-1.0,1.0],"bias":[0.0,0.0]}"#;
         let m = Model::from_json(v1, "old.json").unwrap();
@@ -299,6 +363,8 @@ mod tests {
         let err = Model::from_json("{\"format\":\"x\"}", "m.json").unwrap_err().to_string();
         assert!(err.contains("m.json"), "{err}");
         assert!(matches!(Model::train(&[], &TrainParams::default()), Err(ModelError::Empty)));
+        let err = Model::train(&data(), &TrainParams { ensemble: 3, ..Default::default() }).unwrap_err().to_string();
+        assert_eq!(err, "bad training parameters: an ensemble of 3 needs networks with a hidden layer (--hidden)");
         let mut clash = data();
         clash[1].intent = Some("password".into());
         let err = Model::train(&clash, &TrainParams::default()).unwrap_err().to_string();

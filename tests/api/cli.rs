@@ -132,6 +132,36 @@ fn lines_with_intents_train_an_intent_model_that_answers_in_tiers() {
 }
 
 #[test]
+fn hidden_layer_networks_train_save_and_classify_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("d.jsonl");
+    let mut rows = String::new();
+    for i in 0..12 {
+        rows.push_str(&format!("{{\"text\":\"how do I export a report {i}\",\"tier\":\"tier1\",\"intent\":\"export\"}}\n"));
+        rows.push_str(&format!("{{\"text\":\"please refund my last invoice {i}\",\"tier\":\"human\",\"intent\":\"refund\"}}\n"));
+        rows.push_str(&format!("{{\"text\":\"the dashboard crashes with error {i}\",\"tier\":\"tier2\",\"intent\":\"crash\"}}\n"));
+    }
+    std::fs::write(&data, &rows).unwrap();
+    let (d, model) = (data.to_str().unwrap(), dir.path().join("m.json"));
+    let m = model.to_str().unwrap();
+    let train =
+        ["triage", "train", "--data", d, "--out", m, "--hidden", "8", "--ensemble", "2", "--epochs", "60", "--learning-rate", "0.01"];
+    let o = opsdesk(&train, &[], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(std::fs::read_to_string(&model).unwrap().starts_with("{\"format\":\"opsdesk-triage-v3\""));
+    let o = opsdesk(&["triage", "eval", "--data", d, "--model", m, "--json"], &[], None);
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!((v["accuracy"].as_f64(), v["per_tier"]["human"]["support"].as_u64()), (Some(1.0), Some(12)), "{v}");
+    let o =
+        opsdesk(&["triage", "--model", m], &[("OPSDESK__TRIAGE__HUMAN_PHRASES", "[]")], Some("{\"text\":\"refund the invoice please\"}\n"));
+    assert_eq!(serde_json::from_str::<serde_json::Value>(stdout(&o).trim()).unwrap()["tier"], "human", "{}", stdout(&o));
+    // Averaging needs networks: an ensemble of linear models is refused by name.
+    let o = opsdesk(&["triage", "train", "--data", d, "--out", m, "--ensemble", "3"], &[], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("an ensemble of 3 needs networks with a hidden layer (--hidden)"), "{}", stderr(&o));
+}
+
+#[test]
 fn a_reader_that_stops_early_is_not_a_crash() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_opsdesk"))
         .args(["triage", "eval", "--data", "config/triage/holdout.jsonl"])
