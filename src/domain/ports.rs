@@ -142,6 +142,9 @@ pub struct AuditEntry {
 #[derive(Debug, Clone, Default)]
 pub struct Commit {
     pub inbox_key: Option<String>,
+    /// The event behind `inbox_key`, when it was handled before being stored (offline, in one write):
+    /// the commit stores it already processed — or, if a redelivery stored it first, marks that row.
+    pub unstored: Option<UnstoredEvent>,
     pub ticket: Option<Ticket>,
     /// `ticket` is new (see [`Ticket::open`]): it is inserted, and the commit is a conflict when its
     /// thread already has a ticket (another message of the thread won the race).
@@ -156,6 +159,13 @@ pub struct Commit {
     /// A channel's storm card started or folded into.
     pub storm: Option<StormWrite>,
     pub now: Millis,
+}
+
+/// An inbox row written by the commit that handles it: where it came from and what it was.
+#[derive(Debug, Clone)]
+pub struct UnstoredEvent {
+    pub source: String,
+    pub payload: String,
 }
 
 #[derive(Debug, Clone)]

@@ -24,7 +24,8 @@ mod triage;
 
 use crate::commands::{self, CommandCtx};
 use crate::config::Settings;
-use crate::domain::ports::{AuditEntry, Commit, InboxPut, KnowledgeBase, Outbound, OutboundOp, Store, StoreError};
+use crate::domain::ChannelRole;
+use crate::domain::ports::{AuditEntry, Commit, InboxPut, KnowledgeBase, Outbound, OutboundOp, Store, StoreError, UnstoredEvent};
 use crate::domain::{Citation, Event, EventKind, Millis, Reply, Tier};
 use crate::prompts::Templates;
 use crate::triage::Triager;
@@ -99,8 +100,12 @@ pub(crate) fn private(ev: &Event, reply: Reply) -> Outbound {
 }
 
 impl Pipeline {
-    /// Persists the event (deduplicating on its key), then processes it.
+    /// Persists the event (deduplicating on its key), then processes it. An event [`Self::in_one_write`]
+    /// is processed first and stored by the commit that records its outcome.
     pub async fn handle(&self, ev: Event, now: Millis) -> Result<Handled, StoreError> {
+        if self.in_one_write(&ev) {
+            return self.handle_in_one_write(&ev, now).await;
+        }
         match self.accept(&ev, now).await? {
             Accepted::Process => self.process(&ev, now).await,
             Accepted::Skip(h) => Ok(h),
@@ -122,12 +127,40 @@ impl Pipeline {
         })
     }
 
+    /// Whether handling `ev` needs nothing but this process and the database: a customer's message
+    /// with no LLM configured. Such an event is stored by the one write that records its outcome,
+    /// instead of by an inbox put before processing and a commit after: a platform that waits for
+    /// the acknowledgement (Slack) still gets it only once the event is stored, a sub-millisecond
+    /// later, and a redelivery is refused by that write as before.
+    pub fn in_one_write(&self, ev: &Event) -> bool {
+        self.llm.is_none()
+            && matches!(ev.kind, EventKind::MessagePosted { .. })
+            && matches!(self.settings.channel_role(ev.platform, &ev.channel), Some(ChannelRole::Customer))
+    }
+
+    /// [`Self::handle`] for an event [`Self::in_one_write`]: processed, then stored with its outcome.
+    async fn handle_in_one_write(&self, ev: &Event, now: Millis) -> Result<Handled, StoreError> {
+        if let EventKind::MessagePosted { text, .. } = &ev.kind
+            && text.trim().is_empty()
+        {
+            return Ok(Handled::Ignored("empty message"));
+        }
+        let payload = serde_json::to_string(ev).map_err(|e| StoreError::Other(e.to_string()))?;
+        let unstored = UnstoredEvent { source: ev.platform.as_str().into(), payload };
+        self.process_as(ev, Some(&unstored), now).await
+    }
+
     /// Processes a stored event, retrying when a concurrent change to its ticket wins the race.
     pub async fn process(&self, ev: &Event, now: Millis) -> Result<Handled, StoreError> {
+        self.process_as(ev, None, now).await
+    }
+
+    /// Processes an event; `unstored` is the event itself when no inbox put stored it yet.
+    async fn process_as(&self, ev: &Event, unstored: Option<&UnstoredEvent>, now: Millis) -> Result<Handled, StoreError> {
         let mut attempt = 0;
         loop {
             let result = match &ev.kind {
-                EventKind::MessagePosted { text, mentioned } => self.on_message(ev, text, *mentioned, attempt > 0, now).await,
+                EventKind::MessagePosted { text, mentioned } => self.on_message(ev, text, *mentioned, attempt > 0, unstored, now).await,
                 EventKind::ButtonClicked { action, value, message, input } if action.starts_with("approval.") => {
                     self.on_approval_click(ev, action, value, input.as_deref(), now).await
                 }
@@ -148,7 +181,18 @@ impl Pipeline {
                 // Another task or replica handled the same event first.
                 Err(StoreError::AlreadyProcessed(_)) => return Ok(Handled::Duplicate),
                 Ok(Handled::Ignored(why)) => {
-                    self.store.inbox_mark(&ev.inbox_key(), now, None).await?;
+                    match unstored {
+                        // Stored already processed, so that a redelivery is still recognised.
+                        Some(e) => match self
+                            .commit(Commit { inbox_key: Some(ev.inbox_key()), unstored: Some(e.clone()), now, ..Default::default() })
+                            .await
+                        {
+                            Ok(_) => {}
+                            Err(StoreError::AlreadyProcessed(_)) => return Ok(Handled::Duplicate),
+                            Err(e) => return Err(e),
+                        },
+                        None => self.store.inbox_mark(&ev.inbox_key(), now, None).await?,
+                    }
                     return Ok(Handled::Ignored(why));
                 }
                 other => return other,

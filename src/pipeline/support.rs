@@ -2,7 +2,9 @@
 
 use super::desk::{SUGGESTED, desk_buttons};
 use super::{Handled, Outcome, Pipeline};
-use crate::domain::ports::{AuditEntry, Commit, Customer, KbHit, Outbound, OutboundOp, StoreError, ThreadKey, TicketMessage};
+use crate::domain::ports::{
+    AuditEntry, Commit, Customer, KbHit, Outbound, OutboundOp, StoreError, ThreadKey, TicketMessage, UnstoredEvent,
+};
 use crate::domain::support::{self, Action, CustomerButton, Incoming, Policy};
 use crate::domain::{Button, ButtonStyle, Card, ChannelRole, Citation, Event, Field, Millis, Reply, Ticket, TicketState, Tier};
 use crate::kb::markdown::extract;
@@ -24,7 +26,15 @@ fn stored_text(text: &str, truncated: bool, max: usize) -> String {
 }
 
 impl Pipeline {
-    pub(super) async fn on_message(&self, ev: &Event, raw: &str, mentioned: bool, retry: bool, now: Millis) -> Result<Handled, StoreError> {
+    pub(super) async fn on_message(
+        &self,
+        ev: &Event,
+        raw: &str,
+        mentioned: bool,
+        retry: bool,
+        unstored: Option<&UnstoredEvent>,
+        now: Millis,
+    ) -> Result<Handled, StoreError> {
         match self.settings.channel_role(ev.platform, &ev.channel) {
             Some(ChannelRole::Customer) => {}
             // A reply in an escalation card's thread goes to the customer.
@@ -90,7 +100,7 @@ impl Pipeline {
             ticket.prompt_version = Some(self.templates.version().to_string());
         }
 
-        let mut c = Commit { inbox_key: Some(ev.inbox_key()), opens_ticket: opens, now, ..Default::default() };
+        let mut c = Commit { inbox_key: Some(ev.inbox_key()), unstored: unstored.cloned(), opens_ticket: opens, now, ..Default::default() };
         c.messages.push((
             ticket.id,
             TicketMessage {

@@ -210,13 +210,22 @@ fn json(t: &crate::domain::Triage) -> String {
 /// Marks a commit's inbox event processed, only if nobody did before (a row = this commit won).
 pub(super) const MARK_INBOX: &str = "UPDATE inbox SET processed_at = $1 WHERE key = $2 AND processed_at IS NULL";
 
+/// Stores a commit's event already processed, or marks the row a redelivery stored first (a row
+/// affected = this commit won).
+pub(super) const STORE_INBOX: &str = "INSERT INTO inbox (key, source, payload, received_at, processed_at) VALUES ($1, $2, $3, $4, $4) \
+     ON CONFLICT (key) DO UPDATE SET processed_at = excluded.processed_at WHERE inbox.processed_at IS NULL";
+
 /// One transaction, one statement per row: the portable path (Postgres).
 async fn commit_tx(pool: &sqlx::AnyPool, c: &Commit) -> Result<Vec<i64>, StoreError> {
     let mut tx = pool.begin().await.map_err(db_err)?;
     // First, so two replicas handling one redelivered event serialise on the inbox row: the loser
     // finds it processed and changes nothing.
     if let Some(key) = &c.inbox_key {
-        let marked = sqlx::query(MARK_INBOX).bind(c.now).bind(key).execute(&mut *tx).await.map_err(db_err)?;
+        let marked = match &c.unstored {
+            Some(e) => sqlx::query(STORE_INBOX).bind(key).bind(&e.source).bind(&e.payload).bind(c.now).execute(&mut *tx).await,
+            None => sqlx::query(MARK_INBOX).bind(c.now).bind(key).execute(&mut *tx).await,
+        }
+        .map_err(db_err)?;
         if marked.rows_affected() == 0 {
             return Err(StoreError::AlreadyProcessed(key.clone()));
         }

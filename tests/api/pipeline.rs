@@ -128,7 +128,35 @@ async fn chit_chat_stays_silent_and_opens_no_ticket() {
     assert_eq!(r.p.handle(message("g2", None, "cust", "   \n\t "), 2).await.unwrap(), Handled::Ignored("empty message"));
     assert!(r.p.store.tickets(&TicketFilter { states: vec![], limit: 10 }).await.unwrap().is_empty());
     assert!(r.p.store.inbox_unprocessed(10, 10).await.unwrap().is_empty(), "ignored events are marked processed");
+    // Handled in one write, the ignored event is still stored, so its redelivery is recognised.
+    let again = message("g1", None, "cust", "anyone watching the game tonight?");
+    assert_eq!(r.p.store.inbox_put(&again.inbox_key(), "console", "{}", 3).await.unwrap(), InboxPut::Duplicate);
+    assert_eq!(r.p.handle(again, 3).await.unwrap(), Handled::Duplicate);
     assert_eq!(r.sender.tick(3).await.unwrap(), 0);
+}
+
+/// Offline, a customer's message is processed and then stored by the one commit that records its
+/// outcome; anything else (or any message when an LLM is configured) is stored before processing.
+#[tokio::test]
+async fn customer_messages_offline_take_one_write_and_the_rest_two() {
+    let db = support::sqlite().await;
+    let r = rig(Arc::new(db.store.clone())).await;
+    let q = message("w1", None, "cust", "How do I reset my password?");
+    assert!(r.p.in_one_write(&q));
+    let team = Event { channel: "escalations".into(), ..q.clone() };
+    assert!(!r.p.in_one_write(&team), "not a customer channel");
+    assert!(!r.p.in_one_write(&click("w2", "cust", "ticket.solved", "1", "m1")));
+    let (groups, writes) = db.store.group_commit_stats();
+    let o = done(r.p.handle(q.clone(), 10).await.unwrap());
+    assert!(o.answer.is_some() && !o.outbox.is_empty());
+    let (groups2, writes2) = db.store.group_commit_stats();
+    assert_eq!((groups2 - groups, writes2 - writes), (1, 1), "one transaction holding one write");
+    assert_eq!(r.p.store.inbox_put(&q.inbox_key(), "console", "{}", 11).await.unwrap(), InboxPut::Duplicate);
+    let mut with_llm = r.p.clone();
+    let mut settings = opsdesk::config::Settings::builtin();
+    settings.llm.agents.get_mut("tier1").unwrap().base_url = "http://127.0.0.1:9/v1".into();
+    with_llm.llm = Some(Arc::new(opsdesk::llm::openai::OpenAiLlm::new(&settings.llm).unwrap()));
+    assert!(!with_llm.in_one_write(&q), "an LLM's latency is worth storing the event first");
 }
 
 #[tokio::test]

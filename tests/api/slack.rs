@@ -111,9 +111,8 @@ async fn a_question_gets_a_threaded_answer_and_solved_edits_the_card() {
     let text = answers[0]["blocks"][0]["text"]["text"].as_str().unwrap();
     assert!(text.contains("From our docs"), "{text}");
     assert!(answers[0]["blocks"].as_array().unwrap().iter().any(|b| b["type"] == "context" && b.to_string().contains("Source")));
-    // 👀 while working, removed afterwards.
-    assert_eq!(r.fake.ok_calls("reactions.add")[0].body["timestamp"], "100.000001");
-    assert_eq!(r.fake.ok_calls("reactions.remove").len(), 1);
+    // Offline the message is answered before Slack is acknowledged: there is no wait to show 👀 for.
+    assert!(r.fake.ok_calls("reactions.add").is_empty());
 
     let card_ts = r.fake.ok_calls("chat.postMessage")[0].response["ts"].as_str().unwrap().to_string();
     let value = answers[0]["blocks"].as_array().unwrap().iter().find(|b| b["type"] == "actions").unwrap()["elements"][0]["value"].clone();
@@ -132,6 +131,29 @@ async fn a_question_gets_a_threaded_answer_and_solved_edits_the_card() {
         edited.contains("From our docs") && edited.contains("Marked solved by UCUST-name"),
         "the answer stays, the outcome is added: {edited}"
     );
+    r.rt.stop().await;
+}
+
+/// With a model to wait for, the message is stored and acknowledged first, then worked on under 👀.
+#[tokio::test]
+async fn with_an_llm_the_message_is_acknowledged_first_and_marked_while_worked_on() {
+    let llm = crate::support::openai::FakeOpenAi::start(vec![crate::support::openai::Step::Answer(
+        "Click \"Forgot password?\" on the sign-in page [kb:account-password#reset-your-password].",
+    )])
+    .await;
+    let r = rig_with(|s| {
+        let a = s.llm.agents.get_mut("tier1").unwrap();
+        a.base_url = llm.base_url.clone();
+        a.model = "gpt-test".into();
+        a.api_key_env = "PATH".into();
+    })
+    .await;
+    r.fake.push("events_api", FakeSlack::message("Ev9", COMMUNITY, "UCUST", "100.000009", None, QUESTION));
+    r.fake.wait_until("the answer", |f| f.ok_calls("chat.postMessage").iter().any(|c| c.body["thread_ts"] == "100.000009")).await;
+    r.settle().await;
+    assert_eq!(r.fake.ok_calls("reactions.add")[0].body["timestamp"], "100.000009");
+    assert_eq!(r.fake.ok_calls("reactions.remove").len(), 1);
+    assert!(r.replies_in(COMMUNITY, "100.000009")[0].to_string().contains("Forgot password"));
     r.rt.stop().await;
 }
 

@@ -80,6 +80,7 @@ async fn commit_is_atomic_and_versioned() {
         let ids = s
             .commit(Commit {
                 inbox_key: Some("slack:Ev2".into()),
+                unstored: None,
                 ticket: Some(t.clone()),
                 opens_ticket: false,
                 messages: vec![(t.id, msg)],
@@ -251,6 +252,36 @@ async fn a_commit_for_an_already_processed_event_changes_nothing() {
         let bare = Commit { inbox_key: Some("slack:C1:Ev5".into()), outbox: vec![post("third")], now: 3, ..Default::default() };
         assert!(matches!(s.commit(bare).await, Err(StoreError::AlreadyProcessed(_))));
         assert_eq!(s.outbox_depth().await.unwrap(), depth);
+        db.cleanup().await;
+    }
+}
+
+/// An event handled before it was stored (offline, in one write): the commit stores it processed, a
+/// redelivery's commit is refused, and a row an inbox put stored first is marked instead.
+#[tokio::test]
+async fn a_commit_can_store_its_event_already_processed() {
+    for db in support::backends().await {
+        let s = &db.store;
+        let unstored = Some(UnstoredEvent { source: "slack".into(), payload: "{\"text\":\"hi\"}".into() });
+        let commit = |key: &str, text: &str| Commit {
+            inbox_key: Some(key.into()),
+            unstored: unstored.clone(),
+            outbox: vec![post(text)],
+            now: 5,
+            ..Default::default()
+        };
+        assert_eq!(s.commit(commit("slack:C1:Ev7", "first")).await.unwrap().len(), 1, "{}", s.backend());
+        assert_eq!(s.inbox_put("slack:C1:Ev7", "slack", "{}", 6).await.unwrap(), InboxPut::Duplicate, "{}: stored processed", s.backend());
+        assert!(s.inbox_unprocessed(100, 10).await.unwrap().is_empty(), "{}: nothing left to recover", s.backend());
+        let depth = s.outbox_depth().await.unwrap();
+        let again = s.commit(commit("slack:C1:Ev7", "again")).await;
+        assert!(matches!(again, Err(StoreError::AlreadyProcessed(_))), "{}: {again:?}", s.backend());
+        assert_eq!(s.outbox_depth().await.unwrap(), depth, "{}: the redelivery queued nothing", s.backend());
+        // Stored by an inbox put first (a crash left it unprocessed): the commit marks that row.
+        s.inbox_put("slack:C1:Ev8", "slack", "{}", 4).await.unwrap();
+        s.commit(commit("slack:C1:Ev8", "late")).await.unwrap();
+        assert!(s.inbox_unprocessed(100, 10).await.unwrap().is_empty(), "{}", s.backend());
+        assert!(matches!(s.commit(commit("slack:C1:Ev8", "twice")).await, Err(StoreError::AlreadyProcessed(_))));
         db.cleanup().await;
     }
 }

@@ -94,6 +94,14 @@ impl DiscordInbound {
         let Some(place) = self.place(http, m.channel_id.get()).await else { return Ok(()) };
         let me = serenity::all::UserId::new(self.me.load(Ordering::Relaxed).max(1));
         let Some(ev) = inbound::from_message(m, place, me, crate::clock::now()) else { return Ok(()) };
+        if self.pipeline.in_one_write(&ev) {
+            // Offline, a customer's message is handled at once and stored by the write that records its
+            // outcome; the channel's cursor moves only after it, so a failure is fetched again.
+            let h = self.pipeline.handle(ev, crate::clock::now()).await?;
+            tracing::debug!(message = %m.id, outcome = ?h, "Discord message handled in one write");
+            self.pipeline.store.cursor_advance(Platform::Discord, &m.channel_id.to_string(), m.id.get() as i64).await?;
+            return Ok(());
+        }
         let todo = self.accept(&ev).await?;
         tracing::debug!(message = %m.id, todo, "Discord message stored");
         self.pipeline.store.cursor_advance(Platform::Discord, &m.channel_id.to_string(), m.id.get() as i64).await?;

@@ -57,6 +57,13 @@ impl SlackInbound {
             ev.roles = self.groups.of(&self.chat, &ev.user).await;
         }
         let now = crate::clock::now();
+        if self.pipeline.in_one_write(&ev) {
+            // Offline, a customer's message is handled before Slack is acknowledged, stored by the one
+            // write that records its outcome; a failure leaves it unacknowledged, and Slack redelivers.
+            let h = self.pipeline.handle(ev, now).await?;
+            tracing::debug!(outcome = ?h, "Slack message handled in one write");
+            return Ok(());
+        }
         if let Accepted::Process = self.pipeline.accept(&ev, now).await? {
             let me = self.clone();
             tokio::spawn(async move { me.process(ev, role).await });
