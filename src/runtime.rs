@@ -18,6 +18,8 @@ use tokio::task::JoinHandle;
 /// Events stored but unprocessed for this long are retried by the sweep (a crash, a failed store call).
 const SWEEP_AFTER_MS: i64 = 60_000;
 const SWEEP_EVERY: Duration = Duration::from_secs(30);
+/// How often processed inbox events past their retention are deleted (and once at start).
+const PRUNE_EVERY: Duration = Duration::from_secs(3_600);
 const APPROVALS_EVERY: Duration = Duration::from_secs(15);
 
 /// Which platforms to connect.
@@ -139,9 +141,18 @@ async fn approvals_clock(pipeline: Pipeline, mut stop: watch::Receiver<bool>) {
     }
 }
 
-/// Retries events that were stored (and acked) but not processed.
+/// Retries events that were stored (and acked) but not processed, and prunes old processed ones.
 async fn sweep(pipeline: Pipeline, mut stop: watch::Receiver<bool>) {
+    let mut next_prune = tokio::time::Instant::now();
     loop {
+        if tokio::time::Instant::now() >= next_prune {
+            next_prune += PRUNE_EVERY;
+            match pipeline.prune_inbox(crate::clock::now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(n, "inbox events past their retention deleted"),
+                Err(e) => tracing::warn!(error = %e, "inbox pruning failed"),
+            }
+        }
         tokio::select! {
             _ = tokio::time::sleep(SWEEP_EVERY) => {}
             _ = stop.changed() => return,

@@ -20,6 +20,8 @@ pub use tier2::{GithubSettings, HealthCheck, LogUrl, Tier2Settings};
 
 /// The documented defaults, compiled in so opsdesk runs with zero configuration anywhere.
 pub const DEFAULT_TOML: &str = include_str!("../../config/default.toml");
+/// The shortest `store.inbox_retention_days` accepted.
+pub const MIN_INBOX_RETENTION_DAYS: u32 = 35;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -54,6 +56,7 @@ pub struct StoreSettings {
     pub url: String,
     pub max_connections: u32,
     pub busy_timeout_secs: u64,
+    pub inbox_retention_days: u32,
 }
 
 impl std::fmt::Debug for StoreSettings {
@@ -260,6 +263,12 @@ impl Settings {
         }
         if self.store.max_connections == 0 {
             return bad("store.max_connections", "must be positive");
+        }
+        if self.store.inbox_retention_days < MIN_INBOX_RETENTION_DAYS {
+            return bad(
+                "store.inbox_retention_days",
+                "must be at least 35: redeliveries (Stripe retries for 3 days) and once-a-month notices are recognised by these rows",
+            );
         }
         if self.slack.channel_rate_per_sec.is_nan() || self.slack.channel_rate_per_sec <= 0.0 || self.slack.channel_burst == 0 {
             return bad("slack.channel_rate_per_sec / slack.channel_burst", "must be positive");

@@ -53,6 +53,10 @@ fn bad_value_is_an_error_naming_the_key() {
         jail.set_env("OPSDESK__TRIAGE__HUMAN_THRESHOLD", "1.5");
         let err = Settings::load(Path::new("nowhere")).unwrap_err().to_string();
         assert!(err.contains("triage.human_threshold"), "{err}");
+        jail.set_env("OPSDESK__TRIAGE__HUMAN_THRESHOLD", "0.3");
+        jail.set_env("OPSDESK__STORE__INBOX_RETENTION_DAYS", "7");
+        let err = Settings::load(Path::new("nowhere")).unwrap_err().to_string();
+        assert!(err.contains("store.inbox_retention_days: must be at least 35"), "{err}");
         Ok(())
     });
 }

@@ -228,6 +228,9 @@ pub trait InboxStore: Send + Sync {
     /// Events stored but never processed (a crash between ack and handling), oldest first.
     async fn inbox_unprocessed(&self, older_than: Millis, limit: i64) -> Result<Vec<(String, String)>, StoreError>;
     async fn inbox_mark(&self, key: &str, now: Millis, error: Option<&str>) -> Result<(), StoreError>;
+    /// Deletes up to `limit` events processed before `processed_before`, oldest stored first; returns
+    /// how many. Unprocessed events are never deleted.
+    async fn inbox_prune(&self, processed_before: Millis, limit: i64) -> Result<u64, StoreError>;
     /// The newest message id seen in a channel or thread (platforms whose ids grow with time), from
     /// which a restart fetches what it missed.
     async fn cursor(&self, platform: Platform, channel: &str) -> Result<Option<i64>, StoreError>;

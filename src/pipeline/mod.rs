@@ -200,6 +200,21 @@ impl Pipeline {
         }
     }
 
+    /// Deletes processed inbox events older than `store.inbox_retention_days`, in batches so that no
+    /// single write holds the database long; returns how many.
+    pub async fn prune_inbox(&self, now: Millis) -> Result<u64, StoreError> {
+        const BATCH: i64 = 2_000;
+        let before = now - self.settings.store.inbox_retention_days as Millis * 86_400_000;
+        let mut total = 0;
+        loop {
+            let n = self.store.inbox_prune(before, BATCH).await?;
+            total += n;
+            if n < BATCH as u64 {
+                return Ok(total);
+            }
+        }
+    }
+
     /// Re-processes events that were stored but never handled (a crash between ack and commit).
     pub async fn recover(&self, older_than: Millis, now: Millis) -> Result<usize, StoreError> {
         let pending = self.store.inbox_unprocessed(older_than, 500).await?;

@@ -44,6 +44,22 @@ impl InboxStore for SqlStore {
             .map_err(db_err)
     }
 
+    async fn inbox_prune(&self, processed_before: Millis, limit: i64) -> Result<u64, StoreError> {
+        let _w = self.write_guard().await;
+        // Processed rows are in no index (see migration 0012): the scan walks the table in the order
+        // rows were stored, so the oldest, the ones deleted, come first.
+        let done = sqlx::query(
+            "DELETE FROM inbox WHERE key IN \
+             (SELECT key FROM inbox WHERE processed_at IS NOT NULL AND processed_at < $1 LIMIT $2)",
+        )
+        .bind(processed_before)
+        .bind(limit)
+        .execute(self.pool())
+        .await
+        .map_err(db_err)?;
+        Ok(done.rows_affected())
+    }
+
     async fn cursor(&self, platform: Platform, channel: &str) -> Result<Option<i64>, StoreError> {
         sqlx::query_scalar("SELECT last_id FROM cursors WHERE platform = $1 AND channel = $2")
             .bind(platform.as_str())

@@ -135,6 +135,20 @@ async fn chit_chat_stays_silent_and_opens_no_ticket() {
     assert_eq!(r.sender.tick(3).await.unwrap(), 0);
 }
 
+/// Processed events are kept for `store.inbox_retention_days`, so a redelivery within it is refused.
+#[tokio::test]
+async fn processed_events_are_pruned_after_their_retention() {
+    let db = support::sqlite().await;
+    let r = rig(Arc::new(db.store.clone())).await;
+    const DAY: i64 = 86_400_000;
+    let q = message("r1", None, "cust", "How do I reset my password?");
+    done(r.p.handle(q.clone(), DAY).await.unwrap());
+    assert_eq!(r.p.prune_inbox(DAY * 45).await.unwrap(), 0, "45 days of 45 kept");
+    assert_eq!(r.p.handle(q.clone(), DAY * 45).await.unwrap(), Handled::Duplicate);
+    assert_eq!(r.p.prune_inbox(DAY * 46 + 1).await.unwrap(), 1);
+    assert_eq!(r.p.store.inbox_put(&q.inbox_key(), "console", "{}", DAY * 47).await.unwrap(), InboxPut::New, "forgotten");
+}
+
 /// Offline, a customer's message is processed and then stored by the one commit that records its
 /// outcome; anything else (or any message when an LLM is configured) is stored before processing.
 #[tokio::test]

@@ -256,6 +256,29 @@ async fn a_commit_for_an_already_processed_event_changes_nothing() {
     }
 }
 
+/// Processed events past their retention are deleted, oldest first and in batches; unprocessed ones
+/// stay whatever their age.
+#[tokio::test]
+async fn pruning_deletes_only_old_processed_events() {
+    for db in support::backends().await {
+        let s = &db.store;
+        for i in 0..5 {
+            s.inbox_put(&format!("p:{i}"), "test", "{}", i).await.unwrap();
+            s.inbox_mark(&format!("p:{i}"), 10 + i, None).await.unwrap();
+        }
+        s.inbox_put("p:waiting", "test", "{}", 0).await.unwrap();
+        assert_eq!(s.inbox_prune(13, 2).await.unwrap(), 2, "{}: a batch at most", s.backend());
+        assert_eq!(s.inbox_prune(13, 2).await.unwrap(), 1, "{}: processed at 12, before 13", s.backend());
+        assert_eq!(s.inbox_prune(13, 2).await.unwrap(), 0, "{}", s.backend());
+        assert_eq!(s.inbox_put("p:0", "test", "{}", 20).await.unwrap(), InboxPut::New, "{}: forgotten", s.backend());
+        assert_eq!(s.inbox_put("p:3", "test", "{}", 20).await.unwrap(), InboxPut::Duplicate, "{}: kept", s.backend());
+        assert_eq!(s.inbox_prune(i64::MAX, 100).await.unwrap(), 2, "{}: p:3 and p:4", s.backend());
+        let waiting: Vec<String> = s.inbox_unprocessed(i64::MAX, 10).await.unwrap().into_iter().map(|(k, _)| k).collect();
+        assert_eq!(waiting, ["p:waiting", "p:0"], "{}: never an unprocessed event", s.backend());
+        db.cleanup().await;
+    }
+}
+
 /// An event handled before it was stored (offline, in one write): the commit stores it processed, a
 /// redelivery's commit is refused, and a row an inbox put stored first is marked instead.
 #[tokio::test]
