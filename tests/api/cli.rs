@@ -92,16 +92,26 @@ fn train_then_eval_reports_the_documented_json() {
     assert!(text.contains("accuracy: 1.0000") && text.contains("confusion"), "{text}");
 }
 
+/// Twelve numbered JSONL lines per `(text, tier, intent)`, interleaved.
+fn intent_rows(kinds: &[(&str, &str, &str)]) -> String {
+    let mut rows = String::new();
+    for i in 0..12 {
+        for (text, tier, intent) in kinds {
+            rows.push_str(&format!("{{\"text\":\"{text} {i}\",\"tier\":\"{tier}\",\"intent\":\"{intent}\"}}\n"));
+        }
+    }
+    rows
+}
+
 #[test]
 fn lines_with_intents_train_an_intent_model_that_answers_in_tiers() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("d.jsonl");
-    let mut rows = String::new();
-    for i in 0..12 {
-        rows.push_str(&format!("{{\"text\":\"how do I export a report {i}\",\"tier\":\"tier1\",\"intent\":\"export\"}}\n"));
-        rows.push_str(&format!("{{\"text\":\"please refund my last invoice {i}\",\"tier\":\"human\",\"intent\":\"refund\"}}\n"));
-        rows.push_str(&format!("{{\"text\":\"my card got charged twice {i}\",\"tier\":\"human\",\"intent\":\"double_charge\"}}\n"));
-    }
+    let rows = intent_rows(&[
+        ("how do I export a report", "tier1", "export"),
+        ("please refund my last invoice", "human", "refund"),
+        ("my card got charged twice", "human", "double_charge"),
+    ]);
     std::fs::write(&data, &rows).unwrap();
     let (d, model) = (data.to_str().unwrap(), dir.path().join("m.json"));
     let m = model.to_str().unwrap();
@@ -135,12 +145,11 @@ fn lines_with_intents_train_an_intent_model_that_answers_in_tiers() {
 fn hidden_layer_networks_train_save_and_classify_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("d.jsonl");
-    let mut rows = String::new();
-    for i in 0..12 {
-        rows.push_str(&format!("{{\"text\":\"how do I export a report {i}\",\"tier\":\"tier1\",\"intent\":\"export\"}}\n"));
-        rows.push_str(&format!("{{\"text\":\"please refund my last invoice {i}\",\"tier\":\"human\",\"intent\":\"refund\"}}\n"));
-        rows.push_str(&format!("{{\"text\":\"the dashboard crashes with error {i}\",\"tier\":\"tier2\",\"intent\":\"crash\"}}\n"));
-    }
+    let rows = intent_rows(&[
+        ("how do I export a report", "tier1", "export"),
+        ("please refund my last invoice", "human", "refund"),
+        ("the dashboard crashes with error", "tier2", "crash"),
+    ]);
     std::fs::write(&data, &rows).unwrap();
     let (d, model) = (data.to_str().unwrap(), dir.path().join("m.json"));
     let m = model.to_str().unwrap();
