@@ -117,10 +117,11 @@ pub fn train(xs: &[Vec<(u32, f32)>], ys: &[usize], features: usize, k: usize, p:
                 softmax_in_place(&mut out);
                 out[ys[i]] -= 1.0;
                 ab2.grad.iter_mut().zip(&out).for_each(|(g, d)| *g += d);
+                // Back through the output layer to the units that fired (a ReLU passes nothing else).
                 for j in 0..n {
-                    let row = &w2[j * k..j * k + k];
-                    dh[j] = if h[j] > 0.0 { row.iter().zip(&out).map(|(w, d)| w * d).sum() } else { 0.0 };
+                    dh[j] = 0.0;
                     if h[j] > 0.0 {
+                        dh[j] = w2[j * k..j * k + k].iter().zip(&out).map(|(w, d)| w * d).sum();
                         a2.grad[j * k..j * k + k].iter_mut().zip(&out).for_each(|(g, d)| *g += h[j] * d);
                     }
                 }
