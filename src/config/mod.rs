@@ -265,10 +265,10 @@ impl Settings {
             return bad("store.max_connections", "must be positive");
         }
         if self.store.inbox_retention_days < MIN_INBOX_RETENTION_DAYS {
-            return bad(
-                "store.inbox_retention_days",
-                "must be at least 35: redeliveries (Stripe retries for 3 days) and once-a-month notices are recognised by these rows",
+            let why = format!(
+                "must be at least {MIN_INBOX_RETENTION_DAYS}: redeliveries (Stripe retries for 3 days) and once-a-month notices are recognised by these rows"
             );
+            return bad("store.inbox_retention_days", &why);
         }
         if self.slack.channel_rate_per_sec.is_nan() || self.slack.channel_rate_per_sec <= 0.0 || self.slack.channel_burst == 0 {
             return bad("slack.channel_rate_per_sec / slack.channel_burst", "must be positive");
