@@ -92,29 +92,36 @@ fn train_then_eval_reports_the_documented_json() {
     assert!(text.contains("accuracy: 1.0000") && text.contains("confusion"), "{text}");
 }
 
-/// Twelve numbered JSONL lines per `(text, tier, intent)`, interleaved.
-fn intent_rows(kinds: &[(&str, &str, &str)]) -> String {
+/// A temporary folder holding `d.jsonl` (twelve numbered lines per `(text, tier, intent)`, interleaved)
+/// and the path `m.json` for the model trained from it.
+struct TrainingFiles {
+    _dir: tempfile::TempDir,
+    data: std::path::PathBuf,
+    model: std::path::PathBuf,
+    rows: String,
+}
+
+fn training_files(kinds: &[(&str, &str, &str)]) -> TrainingFiles {
     let mut rows = String::new();
     for i in 0..12 {
         for (text, tier, intent) in kinds {
             rows.push_str(&format!("{{\"text\":\"{text} {i}\",\"tier\":\"{tier}\",\"intent\":\"{intent}\"}}\n"));
         }
     }
-    rows
+    let dir = tempfile::tempdir().unwrap();
+    let (data, model) = (dir.path().join("d.jsonl"), dir.path().join("m.json"));
+    std::fs::write(&data, &rows).unwrap();
+    TrainingFiles { _dir: dir, data, model, rows }
 }
 
 #[test]
 fn lines_with_intents_train_an_intent_model_that_answers_in_tiers() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("d.jsonl");
-    let rows = intent_rows(&[
+    let TrainingFiles { data, model, rows, _dir } = training_files(&[
         ("how do I export a report", "tier1", "export"),
         ("please refund my last invoice", "human", "refund"),
         ("my card got charged twice", "human", "double_charge"),
     ]);
-    std::fs::write(&data, &rows).unwrap();
-    let (d, model) = (data.to_str().unwrap(), dir.path().join("m.json"));
-    let m = model.to_str().unwrap();
+    let (d, m) = (data.to_str().unwrap(), model.to_str().unwrap());
     let o = opsdesk(&["triage", "train", "--data", d, "--out", m], &[], None);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("3 intents"), "{}", stderr(&o));
@@ -143,16 +150,12 @@ fn lines_with_intents_train_an_intent_model_that_answers_in_tiers() {
 
 #[test]
 fn hidden_layer_networks_train_save_and_classify_from_the_command_line() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("d.jsonl");
-    let rows = intent_rows(&[
+    let TrainingFiles { data, model, _dir, .. } = training_files(&[
         ("how do I export a report", "tier1", "export"),
         ("please refund my last invoice", "human", "refund"),
         ("the dashboard crashes with error", "tier2", "crash"),
     ]);
-    std::fs::write(&data, &rows).unwrap();
-    let (d, model) = (data.to_str().unwrap(), dir.path().join("m.json"));
-    let m = model.to_str().unwrap();
+    let (d, m) = (data.to_str().unwrap(), model.to_str().unwrap());
     let train =
         ["triage", "train", "--data", d, "--out", m, "--hidden", "8", "--ensemble", "2", "--epochs", "60", "--learning-rate", "0.01"];
     let o = opsdesk(&train, &[], None);
