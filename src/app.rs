@@ -1,7 +1,7 @@
 //! Start-up: builds the store, knowledge base, triager and templates from settings, with errors that
 //! say what is wrong (missing KB folder, bad model file, locked database).
 
-use crate::config::{Settings, redact_url};
+use crate::config::{Settings, TriageSettings, redact_url};
 use crate::domain::ports::Store;
 use crate::kb::Kb;
 use crate::pipeline::Pipeline;
@@ -20,8 +20,14 @@ pub async fn open_store(s: &Settings, url: &str) -> anyhow::Result<SqlStore> {
         .with_context(|| format!("cannot open the database {}", redact_url(url)))
 }
 
-pub fn load_model(path: &str) -> anyhow::Result<Model> {
-    if path.is_empty() { Ok(Triager::default_model()) } else { Ok(Model::load(Path::new(path))?) }
+/// The configured triage model (`triage.model`, else the built-in one), or the one at `path`.
+pub fn load_model(t: &TriageSettings, path: Option<&Path>) -> anyhow::Result<Model> {
+    let embeddings = (!t.embeddings.is_empty()).then(|| Path::new(&t.embeddings));
+    match path {
+        Some(p) => Ok(Model::load(p, embeddings)?),
+        None if t.model.is_empty() => Ok(Triager::default_model()),
+        None => Ok(Model::load(Path::new(&t.model), embeddings)?),
+    }
 }
 
 pub fn triager(s: &Settings, model: Model) -> Triager {
@@ -40,7 +46,7 @@ pub fn triager(s: &Settings, model: Model) -> Triager {
 pub async fn pipeline(s: Settings, store: Arc<dyn Store>, connected: Vec<String>) -> anyhow::Result<Pipeline> {
     let kb = Kb::load(&s.kb.path, &s.kb.base_url).context("cannot load the knowledge base")?;
     tracing::info!(sections = kb.len(), path = %s.kb.path.display(), "knowledge base indexed");
-    let model = load_model(&s.triage.model).context("cannot load the triage model")?;
+    let model = load_model(&s.triage, None).context("cannot load the triage model")?;
     let templates = Templates::load(Some(&s.prompts.path)).map_err(anyhow::Error::msg).context("cannot load prompts")?;
     Ok(Pipeline {
         store,

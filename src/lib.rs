@@ -6,7 +6,7 @@
 //!   machine, triage tiers, the support desk's decisions and the port traits. Imports no platform,
 //!   database or LLM crate.
 //! - [`triage`] — the offline, trainable classifier (TF-IDF + logistic regression, optionally through
-//!   hidden-layer networks) and config rules.
+//!   hidden-layer networks and with pretrained word embeddings) and config rules.
 //! - [`kb`] — the knowledge base: markdown sections indexed with tantivy (BM25).
 //! - [`store`] — the store ports over sqlx `Any`: SQLite by default, Postgres for scale-out.
 //! - [`pipeline`] — inbox → route → desk → one atomic commit (ticket, conversation, outbox, audit);

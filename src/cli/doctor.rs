@@ -23,12 +23,12 @@ pub async fn run(s: &Settings) -> anyhow::Result<()> {
         Ok(kb) => line(true, "knowledge base", &format!("{} sections from {}", kb.len(), s.kb.path.display())),
         Err(e) => line(false, "knowledge base", &e.to_string()),
     };
-    all &= match crate::app::load_model(&s.triage.model) {
-        Ok(m) => line(
-            true,
-            "triage model",
-            &format!("{} ({} features)", if s.triage.model.is_empty() { "built-in" } else { &s.triage.model }, m.feature_count()),
-        ),
+    all &= match crate::app::load_model(&s.triage, None) {
+        Ok(m) => {
+            let name = if s.triage.model.is_empty() { "built-in" } else { &s.triage.model };
+            let embeddings = m.embeddings().map(|e| format!(", word embeddings {} from {}", e.fingerprint(), s.triage.embeddings));
+            line(true, "triage model", &format!("{name} ({} features{})", m.feature_count(), embeddings.unwrap_or_default()))
+        }
         Err(e) => line(false, "triage model", &format!("{e:#}")),
     };
     all &= match crate::prompts::Templates::load(Some(&s.prompts.path)) {

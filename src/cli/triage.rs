@@ -1,11 +1,14 @@
 //! `opsdesk triage [--model PATH]` (JSONL in → JSONL out), `triage train` and `triage eval`.
 
 use crate::config::Settings;
+use crate::triage::embed::Embeddings;
+use crate::triage::model::DEFAULT_EMBEDDING_WEIGHT;
 use crate::triage::{LabelMode, Model, TrainParams, data, eval};
 use anyhow::Context;
 use clap::{Args as ClapArgs, Subcommand};
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 #[derive(ClapArgs, Debug)]
 #[command(args_conflicts_with_subcommands = true)]
@@ -47,6 +50,13 @@ pub enum Action {
         /// classifying), or `auto` (intents when every line has one).
         #[arg(long, default_value = "auto")]
         labels: LabelMode,
+        /// Folder of pretrained word embeddings (a .safetensors token table and its tokenizer .json)
+        /// whose mean vector joins the n-gram features; the model then needs `triage.embeddings`.
+        #[arg(long)]
+        embeddings: Option<PathBuf>,
+        /// With `--embeddings`: the embedding block's weight against the n-gram blocks.
+        #[arg(long, default_value_t = DEFAULT_EMBEDDING_WEIGHT)]
+        embedding_weight: f32,
     },
     /// Evaluate a model on labelled JSONL: accuracy, per-tier precision/recall, confusion matrix.
     Eval {
@@ -60,10 +70,7 @@ pub enum Action {
 }
 
 fn model_for(s: &Settings, path: Option<&PathBuf>) -> anyhow::Result<Model> {
-    match path {
-        Some(p) => Ok(Model::load(p)?),
-        None => crate::app::load_model(&s.triage.model),
-    }
+    crate::app::load_model(&s.triage, path.map(PathBuf::as_path))
 }
 
 fn read_labelled(path: &PathBuf) -> anyhow::Result<Vec<data::Example>> {
@@ -79,9 +86,10 @@ fn read_labelled(path: &PathBuf) -> anyhow::Result<Vec<data::Example>> {
 pub fn run(s: &Settings, a: &Args) -> anyhow::Result<()> {
     match &a.action {
         None => classify_stdin(s, a.model.as_ref()),
-        Some(Action::Train { data, out, epochs, learning_rate, l2, labels, hidden, ensemble, seed }) => {
+        Some(Action::Train { data, out, epochs, learning_rate, l2, labels, hidden, ensemble, seed, embeddings, embedding_weight }) => {
             let examples = read_labelled(data)?;
             let started = std::time::Instant::now();
+            let embeddings = embeddings.as_deref().map(Embeddings::load).transpose()?.map(Arc::new);
             let params = TrainParams {
                 epochs: *epochs,
                 learning_rate: *learning_rate,
@@ -90,11 +98,16 @@ pub fn run(s: &Settings, a: &Args) -> anyhow::Result<()> {
                 hidden: *hidden,
                 ensemble: *ensemble,
                 seed: *seed,
+                embeddings,
+                embedding_weight: *embedding_weight,
                 ..TrainParams::default()
             };
             let m = Model::train(&examples, &params).with_context(|| format!("{}", data.display()))?;
             std::fs::write(out, m.to_json()).with_context(|| format!("cannot write {}", out.display()))?;
-            let outputs = if m.label_count() > m.classes.len() { format!("{} intents", m.label_count()) } else { "tiers".into() };
+            let mut outputs = if m.label_count() > m.classes.len() { format!("{} intents", m.label_count()) } else { "tiers".into() };
+            if let Some(e) = m.embeddings() {
+                outputs += &format!(", word embeddings {} of {} dimensions", e.fingerprint(), e.dim());
+            }
             eprintln!(
                 "trained on {} examples ({} features, {outputs}) in {:.1?}; wrote {}",
                 examples.len(),

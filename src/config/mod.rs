@@ -70,6 +70,8 @@ impl std::fmt::Debug for StoreSettings {
 #[serde(deny_unknown_fields)]
 pub struct TriageSettings {
     pub model: String,
+    /// Folder of the pretrained word embeddings a model trained with `--embeddings` needs; empty = none.
+    pub embeddings: String,
     pub confidence_threshold: f64,
     pub human_threshold: f64,
     pub human_phrases: Vec<String>,

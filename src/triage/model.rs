@@ -2,22 +2,22 @@
 //! tiers, or over intents summed into their tiers), trained with AdaGrad, saved as one JSON file;
 //! optionally with one hidden ReLU layer in between (`mlp.rs`).
 //! Hand-written because linfa wants dense matrices (40k features × 8k rows would be 1.3 GB dense); the
-//! sparse version trains banking77 in seconds.
+//! sparse version trains banking77 in seconds. With pretrained word embeddings (`embed.rs`) the
+//! message's mean token vector is appended to the n-grams as further inputs. The file format is
+//! `file.rs`.
 
 use super::data::Example;
+use super::embed::Embeddings;
 use super::features::Vocab;
 use super::labels::{self, Label, LabelMode};
 use super::maths::{shuffle, softmax_into};
-use super::mlp::{self, Hidden, MlpParams, Net};
+use super::mlp::{self, MlpParams, Net};
 use crate::domain::Tier;
-use serde::{Deserialize, Serialize};
-use std::path::Path;
+use std::sync::Arc;
 
-/// Written by `to_json` for a linear model; v1 files (columns = tiers, no `labels`) still load.
-const FORMAT: &str = "opsdesk-triage-v2";
-/// Written for a model of networks with a hidden layer (older versions of opsdesk refuse it by name).
-const FORMAT_HIDDEN: &str = "opsdesk-triage-v3";
-const FORMAT_V1: &str = "opsdesk-triage-v1";
+/// How much the embedding block weighs against the two unit-length n-gram blocks (chosen on the
+/// validation slice, as the other defaults).
+pub const DEFAULT_EMBEDDING_WEIGHT: f32 = 2.0;
 
 /// Training hyper-parameters. Defaults chosen on a validation slice of banking77's training 80 %
 /// (every 4th line), never on its test 20 %.
@@ -38,33 +38,27 @@ pub struct TrainParams {
     pub hidden: usize,
     /// With a hidden layer: how many networks (seeds `seed`, `seed + 1`, …) to train and average.
     pub ensemble: usize,
+    /// Pretrained word embeddings whose mean vector joins the n-gram features.
+    pub embeddings: Option<Arc<Embeddings>>,
+    /// The embedding block's length in the input (the n-gram blocks have length 1 each).
+    pub embedding_weight: f32,
 }
 
 impl Default for TrainParams {
     fn default() -> Self {
-        TrainParams { epochs: None, learning_rate: None, l2: None, min_df: 2, seed: 7, labels: LabelMode::Auto, hidden: 0, ensemble: 1 }
+        TrainParams {
+            epochs: None,
+            learning_rate: None,
+            l2: None,
+            min_df: 2,
+            seed: 7,
+            labels: LabelMode::Auto,
+            hidden: 0,
+            ensemble: 1,
+            embeddings: None,
+            embedding_weight: DEFAULT_EMBEDDING_WEIGHT,
+        }
     }
-}
-
-/// What is stored on disk.
-#[derive(Serialize, Deserialize)]
-struct ModelFile {
-    format: String,
-    /// The tiers the model decides between (v1: also its outputs).
-    classes: Vec<Tier>,
-    /// v2: the model's outputs, each a tier or an intent of one tier.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    labels: Option<Vec<Label>>,
-    features: Vec<String>,
-    idf: Vec<f32>,
-    /// v3: networks with a hidden layer, averaged (instead of `weights` and `bias`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    networks: Vec<Net>,
-    /// v1, v2: row-major, `weights[f * labels.len() + k]`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    weights: Vec<f32>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    bias: Vec<f32>,
 }
 
 #[derive(Debug, Clone)]
@@ -72,22 +66,44 @@ pub struct Model {
     /// The tiers it decides between, ascending; `predict` returns one probability per entry.
     pub classes: Vec<Tier>,
     /// Its outputs, and each one's index in `classes`.
-    labels: Vec<Label>,
-    label_class: Vec<usize>,
-    vocab: Vocab,
-    features: Vec<String>,
+    pub(super) labels: Vec<Label>,
+    pub(super) label_class: Vec<usize>,
+    pub(super) vocab: Vocab,
+    pub(super) features: Vec<String>,
+    /// Appended to the n-gram inputs, at indices from `features.len()` on.
+    pub(super) dense: Option<Dense>,
     /// Networks to average; when empty, the linear model's `weights` and `bias`.
-    networks: Vec<Net>,
-    weights: Vec<f32>,
-    bias: Vec<f32>,
+    pub(super) networks: Vec<Net>,
+    pub(super) weights: Vec<f32>,
+    pub(super) bias: Vec<f32>,
+}
+
+/// The embedding block of a model's inputs.
+#[derive(Debug, Clone)]
+pub(super) struct Dense {
+    pub embeddings: Arc<Embeddings>,
+    pub weight: f32,
+}
+
+/// A text's inputs: its n-gram features, then (with embeddings) its scaled mean token vector.
+fn inputs(vocab: &Vocab, dense: Option<&Dense>, text: &str) -> Vec<(u32, f32)> {
+    let mut x = vocab.transform(text);
+    if let Some(d) = dense {
+        let base = vocab.idf.len() as u32;
+        let e = d.embeddings.embed(text);
+        x.extend(e.into_iter().enumerate().filter(|(_, v)| *v != 0.0).map(|(j, v)| (base + j as u32, v * d.weight)));
+    }
+    x
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum ModelError {
     #[error("cannot read triage model {path}: {source}")]
     Read { path: String, source: std::io::Error },
-    #[error("triage model {path} is not a valid {FORMAT} file: {reason}")]
+    #[error("triage model {path} is not a valid opsdesk triage model: {reason}")]
     Invalid { path: String, reason: String },
+    #[error("triage model {path}: {reason}")]
+    Embeddings { path: String, reason: String },
     #[error("no training examples")]
     Empty,
     #[error("cannot train: {0}")]
@@ -106,7 +122,9 @@ impl Model {
         }
         let (labels, ys) = labels::resolve(examples, p.labels).map_err(ModelError::Labels)?;
         let (vocab, features) = Vocab::fit(examples.iter().map(|e| e.text.as_str()), p.min_df);
-        let xs: Vec<Vec<(u32, f32)>> = examples.iter().map(|e| vocab.transform(&e.text)).collect();
+        let dense = p.embeddings.clone().map(|embeddings| Dense { embeddings, weight: p.embedding_weight });
+        let xs: Vec<Vec<(u32, f32)>> = examples.iter().map(|e| inputs(&vocab, dense.as_ref(), &e.text)).collect();
+        let n_inputs = features.len() + dense.as_ref().map_or(0, |d| d.embeddings.dim());
         let k = labels.len();
         if p.hidden > 0 {
             let networks = (0..p.ensemble.max(1) as u64)
@@ -119,15 +137,15 @@ impl Model {
                         batch: 200,
                         seed: p.seed + i,
                     };
-                    mlp::train(&xs, &ys, features.len(), k, &mp)
+                    mlp::train(&xs, &ys, n_inputs, k, &mp)
                 })
                 .collect();
-            return Ok(Model::assemble(labels, vocab, features, networks, vec![], vec![]));
+            return Ok(Model::assemble(labels, vocab, features, dense, networks, vec![], vec![]));
         }
         let by_intent = labels.iter().any(|l| l.name != l.tier.as_str());
         let l2 = p.l2.unwrap_or(if by_intent { 3e-5 } else { 3e-4 });
         let learning_rate = p.learning_rate.unwrap_or(0.25);
-        let mut w = vec![0f32; features.len() * k];
+        let mut w = vec![0f32; n_inputs * k];
         let mut b = vec![0f32; k];
         let mut gw = vec![1e-8f32; w.len()];
         let mut gb = vec![1e-8f32; k];
@@ -152,20 +170,28 @@ impl Model {
                 }
             }
         }
-        Ok(Model::assemble(labels, vocab, features, vec![], w, b))
+        Ok(Model::assemble(labels, vocab, features, dense, vec![], w, b))
     }
 
-    fn assemble(labels: Vec<Label>, vocab: Vocab, features: Vec<String>, networks: Vec<Net>, weights: Vec<f32>, bias: Vec<f32>) -> Model {
+    pub(super) fn assemble(
+        labels: Vec<Label>,
+        vocab: Vocab,
+        features: Vec<String>,
+        dense: Option<Dense>,
+        networks: Vec<Net>,
+        weights: Vec<f32>,
+        bias: Vec<f32>,
+    ) -> Model {
         let mut classes: Vec<Tier> = labels.iter().map(|l| l.tier).collect();
         classes.sort();
         classes.dedup();
         let label_class = labels.iter().map(|l| classes.binary_search(&l.tier).expect("tier was collected")).collect();
-        Model { classes, labels, label_class, vocab, features, networks, weights, bias }
+        Model { classes, labels, label_class, vocab, features, dense, networks, weights, bias }
     }
 
     /// Tier probabilities, in `self.classes` order (an intent model sums each tier's intents).
     pub fn predict(&self, text: &str) -> Vec<f32> {
-        let x = self.vocab.transform(text);
+        let x = inputs(&self.vocab, self.dense.as_ref(), text);
         let mut per_label = vec![0f32; self.labels.len()];
         if self.networks.is_empty() {
             softmax_into(&x, &self.weights, &self.bias, self.labels.len(), &mut per_label);
@@ -185,76 +211,14 @@ impl Model {
         self.labels.len()
     }
 
-    pub fn to_json(&self) -> String {
-        let file = ModelFile {
-            format: if self.networks.is_empty() { FORMAT } else { FORMAT_HIDDEN }.into(),
-            classes: self.classes.clone(),
-            labels: Some(self.labels.clone()),
-            features: self.features.clone(),
-            idf: self.vocab.idf.clone(),
-            networks: self
-                .networks
-                .iter()
-                .map(|n| Net {
-                    hidden: Hidden {
-                        size: n.hidden.size,
-                        weights: n.hidden.weights.iter().map(|v| round(*v)).collect(),
-                        bias: n.hidden.bias.clone(),
-                    },
-                    weights: n.weights.iter().map(|v| round(*v)).collect(),
-                    bias: n.bias.clone(),
-                })
-                .collect(),
-            weights: self.weights.iter().map(|v| round(*v)).collect(),
-            bias: self.bias.clone(),
-        };
-        serde_json::to_string(&file).expect("model serialises")
-    }
-
-    pub fn from_json(json: &str, path: &str) -> Result<Model, ModelError> {
-        let invalid = |reason: String| ModelError::Invalid { path: path.into(), reason };
-        let f: ModelFile = serde_json::from_str(json).map_err(|e| invalid(e.to_string()))?;
-        if (f.format == FORMAT_HIDDEN) == f.networks.is_empty() {
-            return Err(invalid(format!("a {} file has \"networks\" exactly when its format is {FORMAT_HIDDEN}", f.format)));
-        }
-        let labels = match (f.format.as_str(), f.labels) {
-            (FORMAT | FORMAT_HIDDEN, Some(labels)) => labels,
-            (FORMAT_V1, None) => f.classes.iter().map(|t| Label { name: t.as_str().into(), tier: *t }).collect(),
-            (FORMAT | FORMAT_HIDDEN, None) => return Err(invalid("missing \"labels\"".into())),
-            (other, _) => return Err(invalid(format!("format is {other:?}"))),
-        };
-        let k = labels.len();
-        let linear_ok = !f.networks.is_empty() || (f.weights.len() == f.features.len() * k && f.bias.len() == k);
-        let nets_ok = f.networks.iter().all(|n| {
-            let h = &n.hidden;
-            h.weights.len() == f.features.len() * h.size && h.bias.len() == h.size && n.weights.len() == h.size * k && n.bias.len() == k
-        });
-        let unused = !f.networks.is_empty() && (!f.weights.is_empty() || !f.bias.is_empty());
-        if k == 0 || f.idf.len() != f.features.len() || !linear_ok || !nets_ok || unused {
-            return Err(invalid("array lengths do not match".into()));
-        }
-        let index = f.features.iter().enumerate().map(|(i, n)| (n.clone(), i as u32)).collect();
-        let m = Model::assemble(labels, Vocab { index, idf: f.idf }, f.features, f.networks, f.weights, f.bias);
-        if m.classes != f.classes {
-            return Err(invalid(format!("\"classes\" {:?} are not the tiers of its labels {:?}", f.classes, m.classes)));
-        }
-        Ok(m)
-    }
-
-    pub fn load(path: &Path) -> Result<Model, ModelError> {
-        let shown = path.display().to_string();
-        let json = std::fs::read_to_string(path).map_err(|source| ModelError::Read { path: shown.clone(), source })?;
-        Model::from_json(&json, &shown)
-    }
-
     pub fn feature_count(&self) -> usize {
         self.features.len()
     }
-}
 
-/// Keeps the model file small: 4 significant decimals are far below the model's noise.
-fn round(v: f32) -> f32 {
-    (v * 1e4).round() / 1e4
+    /// The word embeddings the model was trained with, if any.
+    pub fn embeddings(&self) -> Option<&Embeddings> {
+        self.dense.as_ref().map(|d| d.embeddings.as_ref())
+    }
 }
 
 #[cfg(test)]

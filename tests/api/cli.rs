@@ -174,6 +174,37 @@ fn hidden_layer_networks_train_save_and_classify_from_the_command_line() {
 }
 
 #[test]
+fn a_model_trained_with_word_embeddings_needs_them_configured_to_classify() {
+    let TrainingFiles { data, model, _dir, .. } = training_files(&[
+        ("how do I reset my password", "tier1", "password"),
+        ("I want a refund please", "human", "refund"),
+        ("the account is broken", "tier2", "broken"),
+    ]);
+    let (d, m) = (data.to_str().unwrap(), model.to_str().unwrap());
+    let emb = "tests/fixtures/embeddings";
+    let o = opsdesk(&["triage", "train", "--data", d, "--out", m, "--embeddings", emb], &[], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("of 4 dimensions"), "{}", stderr(&o));
+    let file: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&model).unwrap()).unwrap();
+    let fp = file["embeddings"]["fingerprint"].as_str().unwrap().to_string();
+    // Without `triage.embeddings` the model is a start-up error that names the setting.
+    let line = Some("{\"text\":\"chargeback\"}\n");
+    let o = opsdesk(&["triage", "--model", m], &[], line);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("set triage.embeddings (or --embeddings) to the folder holding them"), "{}", stderr(&o));
+    // With it, a word that no training line holds is placed by its neighbours in the embedding.
+    let env = [("OPSDESK__TRIAGE__EMBEDDINGS", emb), ("OPSDESK__TRIAGE__HUMAN_PHRASES", "[]")];
+    let o = opsdesk(&["triage", "--model", m], &env, line);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(serde_json::from_str::<serde_json::Value>(stdout(&o).trim()).unwrap()["tier"], "human", "{}", stdout(&o));
+    let o = opsdesk(&["doctor"], &[("OPSDESK__TRIAGE__MODEL", m), env[0]], None);
+    assert!(stdout(&o).contains(&format!("features, word embeddings {fp} from {emb})")), "{}", stdout(&o));
+    let o = opsdesk(&["triage", "train", "--data", d, "--out", m, "--embeddings", "/nonexistent/emb"], &[], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("word embeddings in /nonexistent/emb: cannot read the folder"), "{}", stderr(&o));
+}
+
+#[test]
 fn a_reader_that_stops_early_is_not_a_crash() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_opsdesk"))
         .args(["triage", "eval", "--data", "config/triage/holdout.jsonl"])

@@ -34,3 +34,4 @@ mod store_inbox;
 mod store_races;
 mod tier1_llm;
 mod tier2_llm;
+mod wordllama;

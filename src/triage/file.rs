@@ -1,0 +1,258 @@
+//! The triage model's file: one JSON document (`opsdesk-triage-v1` … `v4`), its checks on load, and
+//! the pretrained word embeddings a v4 model names by fingerprint and finds in `triage.embeddings`.
+
+use super::embed::Embeddings;
+use super::features::Vocab;
+use super::labels::Label;
+use super::mlp::{Hidden, Net};
+use super::model::{Dense, Model, ModelError};
+use crate::domain::Tier;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+use std::sync::Arc;
+
+/// Written for a linear model; v1 files (columns = tiers, no `labels`) still load.
+const FORMAT: &str = "opsdesk-triage-v2";
+/// Written for a model of networks with a hidden layer (older versions of opsdesk refuse it by name).
+const FORMAT_HIDDEN: &str = "opsdesk-triage-v3";
+/// Written for a model (linear or networks) whose inputs include word embeddings.
+const FORMAT_EMBEDDINGS: &str = "opsdesk-triage-v4";
+const FORMAT_V1: &str = "opsdesk-triage-v1";
+
+/// What is stored on disk.
+#[derive(Serialize, Deserialize)]
+struct ModelFile {
+    format: String,
+    /// The tiers the model decides between (v1: also its outputs).
+    classes: Vec<Tier>,
+    /// v2+: the model's outputs, each a tier or an intent of one tier.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    labels: Option<Vec<Label>>,
+    features: Vec<String>,
+    idf: Vec<f32>,
+    /// v4: the word embeddings appended to the n-gram inputs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    embeddings: Option<EmbeddingsRef>,
+    /// v3, v4: networks with a hidden layer, averaged (instead of `weights` and `bias`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    networks: Vec<Net>,
+    /// v1, v2, v4: row-major, `weights[input * labels.len() + k]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    weights: Vec<f32>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    bias: Vec<f32>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct EmbeddingsRef {
+    fingerprint: String,
+    dim: usize,
+    weight: f32,
+}
+
+impl Model {
+    pub fn to_json(&self) -> String {
+        let format = match (&self.dense, self.networks.is_empty()) {
+            (Some(_), _) => FORMAT_EMBEDDINGS,
+            (None, true) => FORMAT,
+            (None, false) => FORMAT_HIDDEN,
+        };
+        let file = ModelFile {
+            format: format.into(),
+            classes: self.classes.clone(),
+            labels: Some(self.labels.clone()),
+            features: self.features.clone(),
+            idf: self.vocab.idf.clone(),
+            embeddings: self.dense.as_ref().map(|d| EmbeddingsRef {
+                fingerprint: d.embeddings.fingerprint().into(),
+                dim: d.embeddings.dim(),
+                weight: d.weight,
+            }),
+            networks: self
+                .networks
+                .iter()
+                .map(|n| Net {
+                    hidden: Hidden {
+                        size: n.hidden.size,
+                        weights: n.hidden.weights.iter().map(|v| round(*v)).collect(),
+                        bias: n.hidden.bias.clone(),
+                    },
+                    weights: n.weights.iter().map(|v| round(*v)).collect(),
+                    bias: n.bias.clone(),
+                })
+                .collect(),
+            weights: self.weights.iter().map(|v| round(*v)).collect(),
+            bias: self.bias.clone(),
+        };
+        serde_json::to_string(&file).expect("model serialises")
+    }
+
+    /// A model without word embeddings (one that needs them is an error naming `triage.embeddings`).
+    pub fn from_json(json: &str, path: &str) -> Result<Model, ModelError> {
+        Model::from_json_with(json, path, None)
+    }
+
+    /// A model from its file; `embeddings` is the folder a v4 model's word embeddings are loaded from.
+    pub fn from_json_with(json: &str, path: &str, embeddings: Option<&Path>) -> Result<Model, ModelError> {
+        let invalid = |reason: String| ModelError::Invalid { path: path.into(), reason };
+        let f: ModelFile = serde_json::from_str(json).map_err(|e| invalid(e.to_string()))?;
+        let v4 = f.format == FORMAT_EMBEDDINGS;
+        if v4 != f.embeddings.is_some() {
+            return Err(invalid(format!("a {} file has \"embeddings\" exactly when its format is {FORMAT_EMBEDDINGS}", f.format)));
+        }
+        if !v4 && (f.format == FORMAT_HIDDEN) == f.networks.is_empty() {
+            return Err(invalid(format!("a {} file has \"networks\" exactly when its format is {FORMAT_HIDDEN}", f.format)));
+        }
+        let labels = match (f.format.as_str(), f.labels) {
+            (FORMAT | FORMAT_HIDDEN | FORMAT_EMBEDDINGS, Some(labels)) => labels,
+            (FORMAT_V1, None) => f.classes.iter().map(|t| Label { name: t.as_str().into(), tier: *t }).collect(),
+            (FORMAT | FORMAT_HIDDEN | FORMAT_EMBEDDINGS, None) => return Err(invalid("missing \"labels\"".into())),
+            (other, _) => return Err(invalid(format!("format is {other:?}"))),
+        };
+        let k = labels.len();
+        let n = f.features.len() + f.embeddings.as_ref().map_or(0, |e| e.dim);
+        let linear_ok = !f.networks.is_empty() || (f.weights.len() == n * k && f.bias.len() == k);
+        let nets_ok = f.networks.iter().all(|net| {
+            let h = &net.hidden;
+            h.weights.len() == n * h.size && h.bias.len() == h.size && net.weights.len() == h.size * k && net.bias.len() == k
+        });
+        let unused = !f.networks.is_empty() && (!f.weights.is_empty() || !f.bias.is_empty());
+        if k == 0 || f.idf.len() != f.features.len() || !linear_ok || !nets_ok || unused {
+            return Err(invalid("array lengths do not match".into()));
+        }
+        let dense = match f.embeddings {
+            Some(r) => Some(Dense { embeddings: Arc::new(load_embeddings(&r, embeddings, path)?), weight: r.weight }),
+            None => None,
+        };
+        let index = f.features.iter().enumerate().map(|(i, n)| (n.clone(), i as u32)).collect();
+        let m = Model::assemble(labels, Vocab { index, idf: f.idf }, f.features, dense, f.networks, f.weights, f.bias);
+        if m.classes != f.classes {
+            return Err(invalid(format!("\"classes\" {:?} are not the tiers of its labels {:?}", f.classes, m.classes)));
+        }
+        Ok(m)
+    }
+
+    /// Reads a model file; `embeddings` as in `from_json_with`.
+    pub fn load(path: &Path, embeddings: Option<&Path>) -> Result<Model, ModelError> {
+        let shown = path.display().to_string();
+        let json = std::fs::read_to_string(path).map_err(|source| ModelError::Read { path: shown.clone(), source })?;
+        Model::from_json_with(&json, &shown, embeddings)
+    }
+}
+
+/// The embeddings a v4 model was trained with, from the configured folder, checked by fingerprint.
+fn load_embeddings(r: &EmbeddingsRef, dir: Option<&Path>, path: &str) -> Result<Embeddings, ModelError> {
+    let fail = |reason: String| ModelError::Embeddings { path: path.into(), reason };
+    let Some(dir) = dir else {
+        return Err(fail(format!(
+            "it was trained with word embeddings {} ({} dimensions): set triage.embeddings (or --embeddings) to the folder holding them",
+            r.fingerprint, r.dim
+        )));
+    };
+    let e = Embeddings::load(dir).map_err(|e| fail(e.to_string()))?;
+    if e.fingerprint() != r.fingerprint {
+        return Err(fail(format!(
+            "it was trained with word embeddings {}, but {} holds {}",
+            r.fingerprint,
+            dir.display(),
+            e.fingerprint()
+        )));
+    }
+    Ok(e)
+}
+
+/// Keeps the model file small: 4 significant decimals are far below the model's noise.
+fn round(v: f32) -> f32 {
+    (v * 1e4).round() / 1e4
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::triage::data::Example;
+    use crate::triage::embed::fixture_dir;
+    use crate::triage::model::TrainParams;
+
+    /// Refunds, log-ins and breakage, said with one word each; the fixture's embeddings also know a
+    /// synonym of each that training never sees.
+    fn data() -> Vec<Example> {
+        let lines =
+            [("I want a refund please", Tier::Human), ("how do I reset my password", Tier::Tier1), ("the account is broken", Tier::Tier2)];
+        (0..30)
+            .map(|i| {
+                let (text, tier) = lines[i % 3];
+                Example { line: i + 1, text: format!("{text} {}", i / 3), tier: Some(tier), intent: None }
+            })
+            .collect()
+    }
+
+    fn params(embeddings: bool) -> TrainParams {
+        let embeddings = embeddings.then(|| Arc::new(Embeddings::load(&fixture_dir()).unwrap()));
+        TrainParams { min_df: 1, embeddings, ..Default::default() }
+    }
+
+    fn human(m: &Model, text: &str) -> f32 {
+        m.predict(text)[m.classes.iter().position(|t| *t == Tier::Human).unwrap()]
+    }
+
+    #[test]
+    fn embeddings_carry_a_tier_to_words_training_never_saw() {
+        let plain = Model::train(&data(), &params(false)).unwrap();
+        let with = Model::train(&data(), &params(true)).unwrap();
+        let (p, w) = (human(&plain, "chargeback"), human(&with, "chargeback"));
+        assert!(w > p + 0.15, "with embeddings {w}, without {p}");
+        let tier = |m: &Model, text: &str| m.classes[m.predict(text).iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).unwrap().0];
+        let unseen = [("chargeback", Tier::Human), ("login", Tier::Tier1), ("outage", Tier::Tier2), ("crashed", Tier::Tier2)];
+        for (word, want) in unseen {
+            assert_eq!(tier(&with, word), want, "{word}: {:?}", with.predict(word));
+        }
+        let plain_right = unseen.iter().filter(|(word, want)| tier(&plain, word) == *want).count();
+        assert!(plain_right < 2, "n-grams alone place {plain_right} of the unseen words");
+    }
+
+    #[test]
+    fn a_model_with_embeddings_names_them_and_finds_them_again_by_fingerprint() {
+        for hidden in [0, 8] {
+            let p = TrainParams { hidden, epochs: (hidden > 0).then_some(60), learning_rate: (hidden > 0).then_some(0.01), ..params(true) };
+            let m = Model::train(&data(), &p).unwrap();
+            let json = m.to_json();
+            assert!(json.starts_with(r#"{"format":"opsdesk-triage-v4""#), "{}", &json[..40]);
+            let again = Model::from_json_with(&json, "m.json", Some(&fixture_dir())).unwrap();
+            for text in ["refund", "reimbursement", "crashed login"] {
+                let (a, b) = (m.predict(text), again.predict(text));
+                assert!(a.iter().zip(&b).all(|(x, y)| (x - y).abs() < 1e-2), "{text}: {a:?} vs {b:?}");
+            }
+            let err = Model::from_json(&json, "m.json").unwrap_err().to_string();
+            let fp = m.embeddings().unwrap().fingerprint().to_string();
+            assert_eq!(
+                err,
+                format!(
+                    "triage model m.json: it was trained with word embeddings {fp} (4 dimensions): set triage.embeddings (or --embeddings) to the folder holding them"
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn other_embeddings_or_a_mislabelled_format_are_refused() {
+        let m = Model::train(&data(), &params(true)).unwrap();
+        let json = m.to_json();
+        let other = tempfile::tempdir().unwrap();
+        std::fs::copy(fixture_dir().join("tokenizer.json"), other.path().join("tokenizer.json")).unwrap();
+        let mut table = std::fs::read(fixture_dir().join("table.safetensors")).unwrap();
+        *table.last_mut().unwrap() ^= 1;
+        std::fs::write(other.path().join("table.safetensors"), table).unwrap();
+        let err = Model::from_json_with(&json, "m.json", Some(other.path())).unwrap_err().to_string();
+        assert!(
+            err.contains("it was trained with word embeddings") && err.contains(&format!("but {} holds", other.path().display())),
+            "{err}"
+        );
+        let err = Model::from_json_with(&json, "m.json", Some(Path::new("/nonexistent"))).unwrap_err().to_string();
+        assert!(err.starts_with("triage model m.json: word embeddings in /nonexistent: cannot read the folder"), "{err}");
+        let err = Model::from_json(&json.replace("-v4", "-v2"), "m.json").unwrap_err().to_string();
+        assert!(err.contains("has \"embeddings\" exactly when its format is opsdesk-triage-v4"), "{err}");
+        let plain = Model::train(&data(), &params(false)).unwrap().to_json();
+        let err = Model::from_json(&plain.replace("-v2", "-v4"), "m.json").unwrap_err().to_string();
+        assert!(err.contains("has \"embeddings\" exactly when"), "{err}");
+    }
+}
