@@ -75,8 +75,12 @@ impl Embeddings {
     pub fn tokens(&self, text: &str) -> Vec<u32> {
         match self.tokenizer.encode(text, false) {
             Ok(e) => e.get_ids().iter().copied().filter(|id| !self.special.contains(id)).collect(),
-            // Only a text longer than the tokenizer's truncation setting fails; it has no meaning to add.
-            Err(_) => Vec::new(),
+            // Only a tokenizer configured beyond what it can apply (a truncation stride longer than its
+            // maximum length) fails; the message is then classified on its n-grams alone.
+            Err(e) => {
+                tracing::warn!(error = %e, "the embeddings' tokenizer failed on a message; using its n-grams alone");
+                Vec::new()
+            }
         }
     }
 
