@@ -26,8 +26,17 @@ pub async fn run(s: &Settings) -> anyhow::Result<()> {
     all &= match crate::app::load_model(&s.triage, None) {
         Ok(m) => {
             let name = if s.triage.model.is_empty() { "built-in" } else { &s.triage.model };
-            let embeddings = m.embeddings().map(|e| format!(", word embeddings {} from {}", e.fingerprint(), s.triage.embeddings));
-            line(true, "triage model", &format!("{name} ({} features{})", m.feature_count(), embeddings.unwrap_or_default()))
+            let embeddings = match m.embeddings() {
+                Some(e) => format!(", word embeddings {} from {}", e.fingerprint(), s.triage.embeddings),
+                None if !s.triage.embeddings.is_empty() => {
+                    format!(
+                        "; triage.embeddings is set to {} but this model was trained without them, so they are unused",
+                        s.triage.embeddings
+                    )
+                }
+                None => String::new(),
+            };
+            line(true, "triage model", &format!("{name} ({} features{embeddings})", m.feature_count()))
         }
         Err(e) => line(false, "triage model", &format!("{e:#}")),
     };

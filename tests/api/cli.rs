@@ -199,6 +199,15 @@ fn a_model_trained_with_word_embeddings_needs_them_configured_to_classify() {
     assert_eq!(serde_json::from_str::<serde_json::Value>(stdout(&o).trim()).unwrap()["tier"], "human", "{}", stdout(&o));
     let o = opsdesk(&["doctor"], &[("OPSDESK__TRIAGE__MODEL", m), env[0]], None);
     assert!(stdout(&o).contains(&format!("features, word embeddings {fp} from {emb})")), "{}", stdout(&o));
+    // Set for a model that has none (here the built-in one), they are named as unused.
+    let o = opsdesk(&["doctor"], &[env[0]], None);
+    assert!(
+        stdout(&o).contains("built-in (")
+            && stdout(&o)
+                .contains(&format!("; triage.embeddings is set to {emb} but this model was trained without them, so they are unused")),
+        "{}",
+        stdout(&o)
+    );
     let o = opsdesk(&["triage", "train", "--data", d, "--out", m, "--embeddings", "/nonexistent/emb"], &[], None);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("word embeddings in /nonexistent/emb: cannot read the folder"), "{}", stderr(&o));
