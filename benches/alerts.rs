@@ -37,12 +37,22 @@ async fn build(budget: i64) -> (Pipeline, Arc<dyn Store>, tempfile::TempDir) {
     let mut s = Settings::builtin();
     s.kb.path = concat!(env!("CARGO_MANIFEST_DIR"), "/config/kb").into();
     s.prompts.path = concat!(env!("CARGO_MANIFEST_DIR"), "/prompts").into();
-    s.channels.push(ChannelSettings { platform: Platform::Slack, id: "CALERTS".into(), role: ChannelRole::Alerts });
+    s.channels.push(ChannelSettings {
+        platform: Platform::Slack,
+        id: "CALERTS".into(),
+        role: ChannelRole::Alerts,
+    });
     s.alerts.new_cards_per_minute = budget;
     s.http.max_body_bytes = 1 << 20;
     let url = format!("sqlite://{}", dir.path().join("bench.db").display());
     let store: Arc<dyn Store> = Arc::new(opsdesk::app::open_store(&s, &url).await.unwrap());
-    (opsdesk::app::pipeline(s, store.clone(), vec!["bench".into()]).await.unwrap(), store, dir)
+    (
+        opsdesk::app::pipeline(s, store.clone(), vec!["bench".into()])
+            .await
+            .unwrap(),
+        store,
+        dir,
+    )
 }
 
 /// Alertmanager's webhook body for group `g`'s `n`-th notification (payload version 4).
@@ -61,8 +71,18 @@ fn body(g: usize, n: usize) -> Vec<u8> {
 async fn ingest(senders: usize, n: usize) {
     let (p, store, _dir) = build(1_000_000).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/hooks/alertmanager", listener.local_addr().unwrap());
-    let app = opsdesk::http::router(p, opsdesk::http::HookSecrets { token: Some("bench".into()), sentry: None, stripe: None });
+    let url = format!(
+        "http://{}/hooks/alertmanager",
+        listener.local_addr().unwrap()
+    );
+    let app = opsdesk::http::router(
+        p,
+        opsdesk::http::HookSecrets {
+            token: Some("bench".into()),
+            sentry: None,
+            stripe: None,
+        },
+    );
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     let client: Client<_, Full<bytes::Bytes>> = Client::builder(TokioExecutor::new()).build_http();
     let start = Instant::now();
@@ -90,12 +110,26 @@ async fn ingest(senders: usize, n: usize) {
         lat.extend(t.await.unwrap());
     }
     let acked = start.elapsed();
-    row(&format!("webhook ingest, {senders} sender(s): 202"), n, acked, lat);
-    while !store.inbox_unprocessed(i64::MAX, 1).await.unwrap().is_empty() {
+    row(
+        &format!("webhook ingest, {senders} sender(s): 202"),
+        n,
+        acked,
+        lat,
+    );
+    while !store
+        .inbox_unprocessed(i64::MAX, 1)
+        .await
+        .unwrap()
+        .is_empty()
+    {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     let done = start.elapsed();
-    println!("{:<40} {n:>7} {:>10.0}   (until every stored webhook is applied to its group)", "  … applied", n as f64 / done.as_secs_f64());
+    println!(
+        "{:<40} {n:>7} {:>10.0}   (until every stored webhook is applied to its group)",
+        "  … applied",
+        n as f64 / done.as_secs_f64()
+    );
 }
 
 fn batch(g: usize, firing: bool, n: usize) -> AlertBatch {
@@ -105,7 +139,13 @@ fn batch(g: usize, firing: bool, n: usize) -> AlertBatch {
         title: format!("Group{g}"),
         severity: ["critical", "warning", "info"][g % 3].into(),
         firing,
-        alerts: (0..n).map(|i| AlertItem { fingerprint: format!("{g}-{i}"), firing, summary: format!("alert {i}") }).collect(),
+        alerts: (0..n)
+            .map(|i| AlertItem {
+                fingerprint: format!("{g}-{i}"),
+                firing,
+                summary: format!("alert {i}"),
+            })
+            .collect(),
         runbook_url: None,
         link: None,
         labels: [("alertname".to_string(), format!("Group{g}"))].into(),
@@ -115,17 +155,26 @@ fn batch(g: usize, firing: bool, n: usize) -> AlertBatch {
 async fn status_changes() {
     let (p, _store, _dir) = build(1_000_000).await;
     for g in 0..10_000 {
-        p.on_alert_batch(&batch(g, true, 2), None, 1_000).await.unwrap();
+        p.on_alert_batch(&batch(g, true, 2), None, 1_000)
+            .await
+            .unwrap();
     }
     let mut lat = vec![];
     let start = Instant::now();
     for i in 0..2_000 {
         let g = (i * 7919) % 10_000;
         let t = Instant::now();
-        p.on_alert_batch(&batch(g, i % 2 == 1, 2 + i % 3), None, 2_000 + i as i64).await.unwrap();
+        p.on_alert_batch(&batch(g, i % 2 == 1, 2 + i % 3), None, 2_000 + i as i64)
+            .await
+            .unwrap();
         lat.push(t.elapsed());
     }
-    row("status change, 10,000 open groups", 2_000, start.elapsed(), lat);
+    row(
+        "status change, 10,000 open groups",
+        2_000,
+        start.elapsed(),
+        lat,
+    );
 }
 
 struct Counting(AtomicUsize);
@@ -146,12 +195,15 @@ async fn storm() {
     let chat = Arc::new(Counting(AtomicUsize::new(0)));
     let mut platforms: HashMap<Platform, Arc<dyn ChatPlatform>> = HashMap::new();
     platforms.insert(Platform::Slack, chat.clone());
-    let sender = Sender::new(store.clone(), platforms, "bench").with_channel_limit(Platform::Slack, quota(1.0, 1));
+    let sender = Sender::new(store.clone(), platforms, "bench")
+        .with_channel_limit(Platform::Slack, quota(1.0, 1));
     let start = 1_700_000_000_000i64;
     let wall = Instant::now();
     for i in 0..10_000usize {
         let now = start + i as i64 * 6;
-        p.on_alert_batch(&batch(i % 1000, true, 1 + i / 1000), None, now).await.unwrap();
+        p.on_alert_batch(&batch(i % 1000, true, 1 + i / 1000), None, now)
+            .await
+            .unwrap();
         if (i + 1) % 166 == 0 {
             while sender.tick(now).await.unwrap() > 0 {}
         }
@@ -173,8 +225,14 @@ async fn storm() {
 }
 
 fn main() {
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
-    println!("{:<40} {:>7} {:>10} {:>9} {:>9} {:>9}", "scenario", "n", "per s", "p50 ms", "p99 ms", "max ms");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    println!(
+        "{:<40} {:>7} {:>10} {:>9} {:>9} {:>9}",
+        "scenario", "n", "per s", "p50 ms", "p99 ms", "max ms"
+    );
     rt.block_on(async {
         ingest(1, 5_000).await;
         ingest(8, 5_000).await;

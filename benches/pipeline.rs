@@ -14,7 +14,13 @@ use std::time::{Duration, Instant};
 
 fn texts() -> Vec<String> {
     let raw = include_str!("../config/triage/holdout.jsonl");
-    raw.lines().filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok()?["text"].as_str().map(String::from)).collect()
+    raw.lines()
+        .filter_map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).ok()?["text"]
+                .as_str()
+                .map(String::from)
+        })
+        .collect()
 }
 
 fn row(name: &str, n: usize, wall: Duration, mut lat: Vec<Duration>) {
@@ -36,23 +42,40 @@ async fn build() -> (Pipeline, opsdesk::store::SqlStore, tempfile::TempDir) {
     let url = format!("sqlite://{}", dir.path().join("bench.db").display());
     let store = opsdesk::app::open_store(&s, &url).await.unwrap();
     let shared: Arc<dyn Store> = Arc::new(store.clone());
-    (opsdesk::app::pipeline(s, shared, vec!["bench".into()]).await.unwrap(), store, dir)
+    (
+        opsdesk::app::pipeline(s, shared, vec!["bench".into()])
+            .await
+            .unwrap(),
+        store,
+        dir,
+    )
 }
 
 fn main() {
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let texts = texts();
-    println!("{:<34} {:>7} {:>12} {:>10} {:>10} {:>10}", "scenario", "n", "per second", "p50 ms", "p99 ms", "max ms");
+    println!(
+        "{:<34} {:>7} {:>12} {:>10} {:>10} {:>10}",
+        "scenario", "n", "per second", "p50 ms", "p99 ms", "max ms"
+    );
 
     rt.block_on(async {
         let (p, store, _dir) = build().await;
         let groups = |since: (u64, u64)| {
             let (b, j) = store.group_commit_stats();
-            format!("{:.2} writes per SQLite transaction", (j - since.1) as f64 / (b - since.0).max(1) as f64)
+            format!(
+                "{:.2} writes per SQLite transaction",
+                (j - since.1) as f64 / (b - since.0).max(1) as f64
+            )
         };
         let mut i = 0;
         for _ in 0..300 {
-            p.handle(event(i, &texts[i % texts.len()]), 0).await.unwrap();
+            p.handle(event(i, &texts[i % texts.len()]), 0)
+                .await
+                .unwrap();
             i += 1;
         }
         let n = 5000;
@@ -61,7 +84,9 @@ fn main() {
         let start = Instant::now();
         for _ in 0..n {
             let t = Instant::now();
-            p.handle(event(i, &texts[i % texts.len()]), 0).await.unwrap();
+            p.handle(event(i, &texts[i % texts.len()]), 0)
+                .await
+                .unwrap();
             lat.push(t.elapsed());
             i += 1;
         }
@@ -81,7 +106,9 @@ fn main() {
                 for k in 0..per {
                     let id = 1_000_000 + t * per + k;
                     let s = Instant::now();
-                    p.handle(event(id, &texts[id % texts.len()]), 0).await.unwrap();
+                    p.handle(event(id, &texts[id % texts.len()]), 0)
+                        .await
+                        .unwrap();
                     lat.push(s.elapsed());
                 }
                 lat
@@ -91,7 +118,12 @@ fn main() {
         for h in handles {
             lat.extend(h.await.unwrap());
         }
-        row("pipeline, 8 concurrent senders", tasks * per, start.elapsed(), lat);
+        row(
+            "pipeline, 8 concurrent senders",
+            tasks * per,
+            start.elapsed(),
+            lat,
+        );
         println!("  ({})", groups(mark));
 
         // The floor under every store call: one round trip to sqlx's SQLite connection thread.
@@ -127,5 +159,9 @@ fn main() {
     });
     let t = Instant::now();
     let m = opsdesk::triage::Triager::default_model();
-    println!("default model load: {:.2} ms ({} features)", t.elapsed().as_secs_f64() * 1e3, m.feature_count());
+    println!(
+        "default model load: {:.2} ms ({} features)",
+        t.elapsed().as_secs_f64() * 1e3,
+        m.feature_count()
+    );
 }

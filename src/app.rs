@@ -15,9 +15,13 @@ use std::time::Duration;
 use tokio::sync::Notify;
 
 pub async fn open_store(s: &Settings, url: &str) -> anyhow::Result<SqlStore> {
-    SqlStore::connect(url, s.store.max_connections, Duration::from_secs(s.store.busy_timeout_secs))
-        .await
-        .with_context(|| format!("cannot open the database {}", redact_url(url)))
+    SqlStore::connect(
+        url,
+        s.store.max_connections,
+        Duration::from_secs(s.store.busy_timeout_secs),
+    )
+    .await
+    .with_context(|| format!("cannot open the database {}", redact_url(url)))
 }
 
 /// The configured triage model (`triage.model`, else the built-in one), or the one at `path`.
@@ -43,18 +47,25 @@ pub fn triager(s: &Settings, model: Model) -> Triager {
 }
 
 /// Builds the pipeline over `store` (the configured database, or an in-memory one for `ask`).
-pub async fn pipeline(s: Settings, store: Arc<dyn Store>, connected: Vec<String>) -> anyhow::Result<Pipeline> {
+pub async fn pipeline(
+    s: Settings,
+    store: Arc<dyn Store>,
+    connected: Vec<String>,
+) -> anyhow::Result<Pipeline> {
     let kb = Kb::load(&s.kb.path, &s.kb.base_url).context("cannot load the knowledge base")?;
     tracing::info!(sections = kb.len(), path = %s.kb.path.display(), "knowledge base indexed");
     let model = load_model(&s.triage, None).context("cannot load the triage model")?;
-    let templates = Templates::load(Some(&s.prompts.path)).map_err(anyhow::Error::msg).context("cannot load prompts")?;
+    let templates = Templates::load(Some(&s.prompts.path))
+        .map_err(anyhow::Error::msg)
+        .context("cannot load prompts")?;
     Ok(Pipeline {
         store,
         kb: Arc::new(kb),
         triager: Arc::new(triager(&s, model)),
         templates: Arc::new(templates),
         outbox_ready: Arc::new(Notify::new()),
-        llm: crate::llm::OpenAiLlm::new(&s.llm).map(|l| Arc::new(l) as Arc<dyn crate::domain::ports::Llm>),
+        llm: crate::llm::OpenAiLlm::new(&s.llm)
+            .map(|l| Arc::new(l) as Arc<dyn crate::domain::ports::Llm>),
         settings: Arc::new(s),
         connected: Arc::new(connected),
     })

@@ -9,12 +9,20 @@ use std::process::ExitCode;
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     opsdesk::telemetry::install_tls_provider();
-    let quiet = matches!(cli.cmd, Cmd::Ask { .. } | Cmd::Triage(_) | Cmd::Kb { .. } | Cmd::Finance { .. });
+    let quiet = matches!(
+        cli.cmd,
+        Cmd::Ask { .. } | Cmd::Triage(_) | Cmd::Kb { .. } | Cmd::Finance { .. }
+    );
     opsdesk::telemetry::init(if quiet { "warn" } else { "opsdesk=info,warn" });
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         // `opsdesk triage eval | head`: the reader has all it wanted; that is not a failure.
-        Err(e) if e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)) => {
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
             ExitCode::SUCCESS
         }
         Err(e) => {

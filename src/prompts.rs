@@ -28,20 +28,33 @@ impl Templates {
         use sha2::Digest;
         let mut env = Environment::new();
         let mut hash = sha2::Sha256::new();
-        env.set_syntax(minijinja::syntax::SyntaxConfig::builder().trim_blocks(true).build().expect("static syntax config"));
+        env.set_syntax(
+            minijinja::syntax::SyntaxConfig::builder()
+                .trim_blocks(true)
+                .build()
+                .expect("static syntax config"),
+        );
         for (name, builtin) in BUILTIN {
             let text = match dir.map(|d| d.join(name)).filter(|p| p.is_file()) {
-                Some(p) => std::fs::read_to_string(&p).map_err(|e| format!("cannot read {}: {e}", p.display()))?,
+                Some(p) => std::fs::read_to_string(&p)
+                    .map_err(|e| format!("cannot read {}: {e}", p.display()))?,
                 None => builtin.to_string(),
             };
             hash.update(name.as_bytes());
             hash.update([0]);
             hash.update(text.as_bytes());
             hash.update([0]);
-            env.add_template_owned(*name, text).map_err(|e| format!("template {name}: {e}"))?;
+            env.add_template_owned(*name, text)
+                .map_err(|e| format!("template {name}: {e}"))?;
         }
         let digest = hash.finalize();
-        let version = format!("p-{}", digest[..4].iter().map(|b| format!("{b:02x}")).collect::<String>());
+        let version = format!(
+            "p-{}",
+            digest[..4]
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        );
         Ok(Templates { env, version })
     }
 
@@ -70,14 +83,28 @@ mod tests {
     #[test]
     fn builtins_render_and_folder_overrides() {
         let t = Templates::load(None).unwrap();
-        let s = t.render("answer.md", minijinja::context! { extract => "Click Forgot password.", truncated => true });
+        let s = t.render(
+            "answer.md",
+            minijinja::context! { extract => "Click Forgot password.", truncated => true },
+        );
         assert!(s.starts_with("(Your message was very long"), "{s}");
         assert!(s.contains("> Click Forgot password."));
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("escalated.md"), "Human on it: #{{ ticket }}").unwrap();
+        std::fs::write(
+            dir.path().join("escalated.md"),
+            "Human on it: #{{ ticket }}",
+        )
+        .unwrap();
         let t = Templates::load(Some(dir.path())).unwrap();
-        assert_eq!(t.render("escalated.md", minijinja::context! { ticket => 4 }), "Human on it: #4");
-        assert_ne!(t.version(), Templates::load(None).unwrap().version(), "an override changes the prompt version");
+        assert_eq!(
+            t.render("escalated.md", minijinja::context! { ticket => 4 }),
+            "Human on it: #4"
+        );
+        assert_ne!(
+            t.version(),
+            Templates::load(None).unwrap().version(),
+            "an override changes the prompt version"
+        );
         assert!(t.version().starts_with("p-") && t.version().len() == 10);
     }
 }

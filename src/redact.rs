@@ -19,7 +19,11 @@ fn luhn(digits: &[u8]) -> bool {
         .enumerate()
         .map(|(i, d)| {
             let d = (d - b'0') as u32;
-            if i % 2 == 1 { if d * 2 > 9 { d * 2 - 9 } else { d * 2 } } else { d }
+            if i % 2 == 1 {
+                if d * 2 > 9 { d * 2 - 9 } else { d * 2 }
+            } else {
+                d
+            }
         })
         .sum();
     sum.is_multiple_of(10)
@@ -35,7 +39,11 @@ fn card_at(b: &[u8], i: usize) -> Option<usize> {
         if b[j].is_ascii_digit() {
             digits.push(b[j]);
             j += 1;
-        } else if (b[j] == b' ' || b[j] == b'-') && j + 1 < b.len() && b[j + 1].is_ascii_digit() && digits.len() < 19 {
+        } else if (b[j] == b' ' || b[j] == b'-')
+            && j + 1 < b.len()
+            && b[j + 1].is_ascii_digit()
+            && digits.len() < 19
+        {
             j += 1;
         } else {
             break;
@@ -54,7 +62,10 @@ pub fn redact(text: &str) -> String {
     while i < b.len() {
         if b[i] == b'@' {
             let start = (0..i).rev().take_while(|&k| local_char(b[k])).last();
-            let end = (i + 1..b.len()).take_while(|&k| domain_char(b[k])).last().map(|k| k + 1);
+            let end = (i + 1..b.len())
+                .take_while(|&k| domain_char(b[k]))
+                .last()
+                .map(|k| k + 1);
             if let (Some(s), Some(e)) = (start, end) {
                 let domain = text[i + 1..e].trim_end_matches('.');
                 if s >= copied && domain.contains('.') && !domain.starts_with('.') {
@@ -85,7 +96,8 @@ pub struct RedactingWriter<W: Write>(pub W);
 
 impl<W: Write> Write for RedactingWriter<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.write_all(redact(&String::from_utf8_lossy(buf)).as_bytes())?;
+        self.0
+            .write_all(redact(&String::from_utf8_lossy(buf)).as_bytes())?;
         Ok(buf.len())
     }
 
@@ -100,16 +112,33 @@ mod tests {
 
     #[test]
     fn emails_and_card_numbers_are_masked_and_nothing_else() {
-        assert_eq!(redact("from jane.doe+x@example.co.uk: hi"), "from [email]: hi");
-        assert_eq!(redact("card 4242 4242 4242 4242 declined"), "card [card] declined");
+        assert_eq!(
+            redact("from jane.doe+x@example.co.uk: hi"),
+            "from [email]: hi"
+        );
+        assert_eq!(
+            redact("card 4242 4242 4242 4242 declined"),
+            "card [card] declined"
+        );
         assert_eq!(redact("card 4242-4242-4242-4242."), "card [card].");
         assert_eq!(redact("pan=5555555555554444"), "pan=[card]");
         assert_eq!(redact("amex 378282246310005 ok"), "amex [card] ok");
         // Not cards: a millisecond timestamp, a failing Luhn check, an order number in a word, too short.
-        for keep in ["now=1795678452000", "4242424242424241", "ord4242424242424242", "42424242", "user@localhost", "a @ b", "é@x"] {
+        for keep in [
+            "now=1795678452000",
+            "4242424242424241",
+            "ord4242424242424242",
+            "42424242",
+            "user@localhost",
+            "a @ b",
+            "é@x",
+        ] {
             assert_eq!(redact(keep), keep);
         }
-        assert_eq!(redact("ünïcode ok: bob@example.com ✓"), "ünïcode ok: [email] ✓");
+        assert_eq!(
+            redact("ünïcode ok: bob@example.com ✓"),
+            "ünïcode ok: [email] ✓"
+        );
     }
 
     #[test]
@@ -128,12 +157,21 @@ mod tests {
         }
         let buf = Buf::default();
         let sink = buf.clone();
-        let subscriber = tracing_subscriber::fmt().with_writer(move || super::RedactingWriter(sink.clone())).with_ansi(false).finish();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || super::RedactingWriter(sink.clone()))
+            .with_ansi(false)
+            .finish();
         tracing::subscriber::with_default(subscriber, || {
-            tracing::warn!(from = "ann@example.org", "charge for 4000 0566 5566 5556 failed");
+            tracing::warn!(
+                from = "ann@example.org",
+                "charge for 4000 0566 5566 5556 failed"
+            );
         });
         let line = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
-        assert!(line.contains("charge for [card] failed") && line.contains("from=\"[email]\""), "{line}");
+        assert!(
+            line.contains("charge for [card] failed") && line.contains("from=\"[email]\""),
+            "{line}"
+        );
         assert!(!line.contains("ann@") && !line.contains("5556"), "{line}");
     }
 }

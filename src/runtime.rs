@@ -41,7 +41,11 @@ pub struct Runtime {
 }
 
 impl Runtime {
-    pub async fn start(settings: Settings, store: Arc<dyn Store>, connect: Connect) -> anyhow::Result<Runtime> {
+    pub async fn start(
+        settings: Settings,
+        store: Arc<dyn Store>,
+        connect: Connect,
+    ) -> anyhow::Result<Runtime> {
         let mut names = vec![];
         if connect.console.is_some() {
             names.push("console".to_string());
@@ -56,7 +60,10 @@ impl Runtime {
         let now = crate::clock::now();
         let interrupted = pipeline.approvals_recover(now).await?;
         if interrupted > 0 {
-            tracing::warn!(interrupted, "approved actions were cut off by a stop; marked failed, not run again");
+            tracing::warn!(
+                interrupted,
+                "approved actions were cut off by a stop; marked failed, not run again"
+            );
         }
         let recovered = pipeline.recover(now, now).await?;
         if recovered > 0 {
@@ -76,7 +83,8 @@ impl Runtime {
         };
         let discord = match &connect.discord {
             Some(token) => {
-                let c = DiscordConnection::connect(&settings.discord, token, pipeline.clone()).await?;
+                let c =
+                    DiscordConnection::connect(&settings.discord, token, pipeline.clone()).await?;
                 platforms.insert(Platform::Discord, c.chat.clone());
                 Some(c)
             }
@@ -84,23 +92,49 @@ impl Runtime {
         };
         let (s, d) = (&settings.slack, &settings.discord);
         let sender = Sender::new(store, platforms, format!("opsdesk-{}", std::process::id()))
-            .with_channel_limit(Platform::Slack, quota(s.channel_rate_per_sec, s.channel_burst))
-            .with_channel_limit(Platform::Discord, quota(d.channel_rate_per_sec, d.channel_burst));
+            .with_channel_limit(
+                Platform::Slack,
+                quota(s.channel_rate_per_sec, s.channel_burst),
+            )
+            .with_channel_limit(
+                Platform::Discord,
+                quota(d.channel_rate_per_sec, d.channel_burst),
+            );
         let (stop, stopped) = watch::channel(false);
-        let mut tasks = vec![tokio::spawn(sender.run(pipeline.outbox_ready.clone(), stopped.clone(), Duration::from_secs(1)))];
+        let mut tasks = vec![tokio::spawn(sender.run(
+            pipeline.outbox_ready.clone(),
+            stopped.clone(),
+            Duration::from_secs(1),
+        ))];
         tasks.push(tokio::spawn(sweep(pipeline.clone(), stopped.clone())));
-        tasks.push(tokio::spawn(approvals_clock(pipeline.clone(), stopped.clone())));
+        tasks.push(tokio::spawn(approvals_clock(
+            pipeline.clone(),
+            stopped.clone(),
+        )));
         if let Some((listener, secrets)) = connect.http {
             tracing::info!(addr = %listener.local_addr()?, "serving webhooks, /healthz, /readyz and /metrics");
-            tasks.push(tokio::spawn(crate::http::serve(listener, pipeline.clone(), secrets, stopped)));
+            tasks.push(tokio::spawn(crate::http::serve(
+                listener,
+                pipeline.clone(),
+                secrets,
+                stopped,
+            )));
         }
-        Ok(Runtime { pipeline, slack, discord, stop, tasks })
+        Ok(Runtime {
+            pipeline,
+            slack,
+            discord,
+            stop,
+            tasks,
+        })
     }
 
     /// Waits up to `max` for the outbox to empty (what the last events produced is delivered).
     pub async fn drain(&self, max: Duration) -> anyhow::Result<()> {
         let deadline = tokio::time::Instant::now() + max;
-        while self.pipeline.store.outbox_depth().await? > 0 && tokio::time::Instant::now() < deadline {
+        while self.pipeline.store.outbox_depth().await? > 0
+            && tokio::time::Instant::now() < deadline
+        {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         Ok(())

@@ -3,7 +3,9 @@
 //! channel for its Retry-After; temporary failures back off; nothing is dropped silently.
 
 use crate::domain::Platform;
-use crate::domain::ports::{ChatPlatform, OutboundOp, OutboxItem, SendError, Store, StoreError, Target};
+use crate::domain::ports::{
+    ChatPlatform, OutboundOp, OutboxItem, SendError, Store, StoreError, Target,
+};
 use governor::clock::Clock;
 use governor::middleware::NoOpMiddleware;
 use governor::nanos::Nanos;
@@ -36,7 +38,8 @@ struct TickClock {
 impl TickClock {
     fn set(&self, now_ms: i64) {
         let base = *self.base.get_or_init(|| now_ms);
-        self.nanos.fetch_max((now_ms - base).max(0) as u64 * 1_000_000, Ordering::Relaxed);
+        self.nanos
+            .fetch_max((now_ms - base).max(0) as u64 * 1_000_000, Ordering::Relaxed);
     }
 }
 
@@ -48,7 +51,8 @@ impl Clock for TickClock {
     }
 }
 
-type Limiter = RateLimiter<ChannelKey, DefaultKeyedStateStore<ChannelKey>, TickClock, NoOpMiddleware<Nanos>>;
+type Limiter =
+    RateLimiter<ChannelKey, DefaultKeyedStateStore<ChannelKey>, TickClock, NoOpMiddleware<Nanos>>;
 
 pub struct Sender {
     store: Arc<dyn Store>,
@@ -62,13 +66,17 @@ pub struct Sender {
 
 /// Back-off before retry `attempt` (1-based): 1 s, 2 s, 4 s … capped at 5 minutes.
 pub fn backoff_ms(attempt: i64) -> i64 {
-    1000i64.saturating_mul(1 << attempt.clamp(1, 20).saturating_sub(1)).min(300_000)
+    1000i64
+        .saturating_mul(1 << attempt.clamp(1, 20).saturating_sub(1))
+        .min(300_000)
 }
 
 /// A quota of `per_sec` messages per second with bursts of `burst`.
 pub fn quota(per_sec: f64, burst: u32) -> Quota {
     let period = Duration::from_secs_f64(1.0 / per_sec.max(0.001));
-    Quota::with_period(period).expect("positive period").allow_burst(NonZeroU32::new(burst.max(1)).expect("positive burst"))
+    Quota::with_period(period)
+        .expect("positive period")
+        .allow_burst(NonZeroU32::new(burst.max(1)).expect("positive burst"))
 }
 
 /// Updates in one batch that a later update of the same message makes pointless.
@@ -82,7 +90,9 @@ fn superseded(items: &[OutboxItem]) -> HashSet<i64> {
     items
         .iter()
         .filter(|i| match &i.msg.op {
-            OutboundOp::Update { target } => latest[&(i.msg.platform, i.msg.channel.as_str(), target)] != i.id,
+            OutboundOp::Update { target } => {
+                latest[&(i.msg.platform, i.msg.channel.as_str(), target)] != i.id
+            }
             _ => false,
         })
         .map(|i| i.id)
@@ -90,7 +100,11 @@ fn superseded(items: &[OutboxItem]) -> HashSet<i64> {
 }
 
 impl Sender {
-    pub fn new(store: Arc<dyn Store>, platforms: HashMap<Platform, Arc<dyn ChatPlatform>>, owner: impl Into<String>) -> Sender {
+    pub fn new(
+        store: Arc<dyn Store>,
+        platforms: HashMap<Platform, Arc<dyn ChatPlatform>>,
+        owner: impl Into<String>,
+    ) -> Sender {
         Sender {
             store,
             platforms,
@@ -103,84 +117,138 @@ impl Sender {
 
     /// Paces deliveries to each channel of `platform`.
     pub fn with_channel_limit(mut self, platform: Platform, q: Quota) -> Sender {
-        self.limits.insert(platform, RateLimiter::new(q, DefaultKeyedStateStore::default(), self.clock.clone()));
+        self.limits.insert(
+            platform,
+            RateLimiter::new(q, DefaultKeyedStateStore::default(), self.clock.clone()),
+        );
         self
     }
 
     /// How long the channel must wait (ms) before the next delivery, or 0.
     fn wait_ms(&self, key: &ChannelKey, now: i64) -> i64 {
-        if let Some(until) = self.paused.lock().expect("paused map").get(key).copied().filter(|u| *u > now) {
+        if let Some(until) = self
+            .paused
+            .lock()
+            .expect("paused map")
+            .get(key)
+            .copied()
+            .filter(|u| *u > now)
+        {
             return until - now;
         }
-        let Some(limiter) = self.limits.get(&key.0) else { return 0 };
+        let Some(limiter) = self.limits.get(&key.0) else {
+            return 0;
+        };
         self.clock.set(now);
         match limiter.check_key(key) {
-            Err(not_until) => (not_until.wait_time_from(limiter.clock().now()).as_millis() as i64).max(1),
+            Err(not_until) => {
+                (not_until.wait_time_from(limiter.clock().now()).as_millis() as i64).max(1)
+            }
             Ok(()) => 0,
         }
     }
 
     /// Delivers what is due now; returns how many rows were handled.
     pub async fn tick(&self, now: i64) -> Result<usize, StoreError> {
-        let items = self.store.outbox_claim(&self.owner, now, LEASE_MS, BATCH).await?;
+        let items = self
+            .store
+            .outbox_claim(&self.owner, now, LEASE_MS, BATCH)
+            .await?;
         let n = items.len();
         let skip = superseded(&items);
         for item in items {
             let key = (item.msg.platform, item.msg.channel.clone());
             let Some(platform) = self.platforms.get(&item.msg.platform) else {
                 // Not connected in this process: leave it for a replica that is, or for later.
-                self.store.outbox_defer(item.id, now + 30_000, &format!("{} is not connected", item.msg.platform.as_str())).await?;
+                self.store
+                    .outbox_defer(
+                        item.id,
+                        now + 30_000,
+                        &format!("{} is not connected", item.msg.platform.as_str()),
+                    )
+                    .await?;
                 continue;
             };
             let target = match &item.msg.op {
-                OutboundOp::Update { target: Target::Outbox(id) } => match self.store.outbox_ref(*id).await? {
+                OutboundOp::Update {
+                    target: Target::Outbox(id),
+                } => match self.store.outbox_ref(*id).await? {
                     Some(r) => Some(r),
                     None => {
                         // The card it edits is not delivered yet: keep the order, try again shortly.
-                        self.store.outbox_defer(item.id, now + 500, "waiting for the original message").await?;
+                        self.store
+                            .outbox_defer(item.id, now + 500, "waiting for the original message")
+                            .await?;
                         continue;
                     }
                 },
-                OutboundOp::Update { target: Target::Message(m) } => Some(m.clone()),
+                OutboundOp::Update {
+                    target: Target::Message(m),
+                } => Some(m.clone()),
                 _ => None,
             };
             // A thread named by the outbox row of its first message (an alert card's history): resolved
             // to the platform's id once that message is delivered.
             let mut item = item;
-            if let Some(card) = item.msg.thread.as_deref().and_then(|t| t.strip_prefix("outbox:")).and_then(|n| n.parse::<i64>().ok()) {
+            if let Some(card) = item
+                .msg
+                .thread
+                .as_deref()
+                .and_then(|t| t.strip_prefix("outbox:"))
+                .and_then(|n| n.parse::<i64>().ok())
+            {
                 match self.store.outbox_ref(card).await? {
                     Some(r) => item.msg.thread = Some(r),
                     None => {
-                        self.store.outbox_defer(item.id, now + 500, "waiting for the thread's first message").await?;
+                        self.store
+                            .outbox_defer(
+                                item.id,
+                                now + 500,
+                                "waiting for the thread's first message",
+                            )
+                            .await?;
                         continue;
                     }
                 }
             }
             if skip.contains(&item.id) {
                 tracing::debug!(id = item.id, "card update coalesced into a later one");
-                self.store.outbox_sent(item.id, target.as_deref(), now).await?;
+                self.store
+                    .outbox_sent(item.id, target.as_deref(), now)
+                    .await?;
                 continue;
             }
             let wait = self.wait_ms(&key, now);
             if wait > 0 {
-                self.store.outbox_defer(item.id, now + wait, "paced: channel rate limit").await?;
+                self.store
+                    .outbox_defer(item.id, now + wait, "paced: channel rate limit")
+                    .await?;
                 continue;
             }
             tracing::debug!(id = item.id, channel = %key.1, "delivering");
-            let sent = tokio::time::timeout(SEND_TIMEOUT, platform.send(&item.msg, target.as_deref()))
-                .await
-                .unwrap_or_else(|_| Err(SendError::Transient(format!("no answer within {SEND_TIMEOUT:?}"))));
+            let sent =
+                tokio::time::timeout(SEND_TIMEOUT, platform.send(&item.msg, target.as_deref()))
+                    .await
+                    .unwrap_or_else(|_| {
+                        Err(SendError::Transient(format!(
+                            "no answer within {SEND_TIMEOUT:?}"
+                        )))
+                    });
             match sent {
                 Ok(r) => self.store.outbox_sent(item.id, r.as_deref(), now).await?,
                 Err(SendError::RateLimited { retry_after_ms }) => {
                     let until = now + retry_after_ms as i64;
                     tracing::info!(id = item.id, channel = %key.1, retry_after_ms, "rate limited by the platform");
                     self.paused.lock().expect("paused map").insert(key, until);
-                    self.store.outbox_defer(item.id, until, "rate limited").await?
+                    self.store
+                        .outbox_defer(item.id, until, "rate limited")
+                        .await?
                 }
                 Err(SendError::Transient(e)) if item.attempts < MAX_ATTEMPTS => {
                     tracing::warn!(id = item.id, attempt = item.attempts, error = %e, "delivery failed; will retry");
-                    self.store.outbox_retry(item.id, now + backoff_ms(item.attempts), &e).await?
+                    self.store
+                        .outbox_retry(item.id, now + backoff_ms(item.attempts), &e)
+                        .await?
                 }
                 Err(e) => {
                     tracing::error!(id = item.id, error = %e, "delivery failed for good");
@@ -192,7 +260,12 @@ impl Sender {
     }
 
     /// Runs until `shutdown` turns true: wakes on `ready` or every `poll`.
-    pub async fn run(self, ready: Arc<Notify>, mut shutdown: watch::Receiver<bool>, poll: Duration) {
+    pub async fn run(
+        self,
+        ready: Arc<Notify>,
+        mut shutdown: watch::Receiver<bool>,
+        poll: Duration,
+    ) {
         loop {
             let busy = match self.tick(crate::clock::now()).await {
                 Ok(n) => n > 0,
@@ -246,8 +319,16 @@ mod tests {
 
     #[test]
     fn only_the_last_update_of_a_card_in_a_batch_is_sent() {
-        let upd = |m: &str| OutboundOp::Update { target: Target::Message(m.into()) };
-        let items = vec![item(1, OutboundOp::Post), item(2, upd("a")), item(3, upd("b")), item(4, upd("a")), item(5, upd("a"))];
+        let upd = |m: &str| OutboundOp::Update {
+            target: Target::Message(m.into()),
+        };
+        let items = vec![
+            item(1, OutboundOp::Post),
+            item(2, upd("a")),
+            item(3, upd("b")),
+            item(4, upd("a")),
+            item(5, upd("a")),
+        ];
         assert_eq!(superseded(&items), HashSet::from([2, 4]));
     }
 }

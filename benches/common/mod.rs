@@ -16,7 +16,10 @@ pub fn event(i: usize, text: &str) -> Event {
         roles: vec![],
         interaction: None,
         at: 0,
-        kind: EventKind::MessagePosted { text: text.into(), mentioned: false },
+        kind: EventKind::MessagePosted {
+            text: text.into(),
+            mentioned: false,
+        },
     }
 }
 

@@ -48,26 +48,44 @@ pub fn parse_grafana(body: &[u8]) -> Result<AlertBatch, String> {
 }
 
 fn parse_as(body: &[u8], source: &str, what: &str) -> Result<AlertBatch, String> {
-    let p: Payload = serde_json::from_slice(body).map_err(|e| format!("not {what} webhook body: {e}"))?;
+    let p: Payload =
+        serde_json::from_slice(body).map_err(|e| format!("not {what} webhook body: {e}"))?;
     let firing = match p.status.as_str() {
         "firing" => true,
         "resolved" => false,
-        other => return Err(format!("status must be \"firing\" or \"resolved\", not {other:?}")),
+        other => {
+            return Err(format!(
+                "status must be \"firing\" or \"resolved\", not {other:?}"
+            ));
+        }
     };
-    let label = |k: &str| p.common_labels.get(k).or_else(|| p.group_labels.get(k)).cloned();
+    let label = |k: &str| {
+        p.common_labels
+            .get(k)
+            .or_else(|| p.group_labels.get(k))
+            .cloned()
+    };
     // The group's identity: Alertmanager's group key, or (older senders) its group labels.
     let group_key = match &p.group_key {
         Some(serde_json::Value::String(k)) if !k.is_empty() => k.clone(),
         _ => format!("{:?}", p.group_labels),
     };
-    let alertname =
-        label("alertname").or_else(|| p.alerts.first().and_then(|a| a.labels.get("alertname").cloned())).unwrap_or_else(|| "alert".into());
+    let alertname = label("alertname")
+        .or_else(|| {
+            p.alerts
+                .first()
+                .and_then(|a| a.labels.get("alertname").cloned())
+        })
+        .unwrap_or_else(|| "alert".into());
     let summary = p.common_annotations.get("summary").cloned();
     let alerts = p
         .alerts
         .iter()
         .map(|a| AlertItem {
-            fingerprint: a.fingerprint.clone().unwrap_or_else(|| format!("{:?}", a.labels)),
+            fingerprint: a
+                .fingerprint
+                .clone()
+                .unwrap_or_else(|| format!("{:?}", a.labels)),
             firing: a.status.as_deref().map_or(firing, |s| s == "firing"),
             summary: a
                 .annotations
@@ -94,7 +112,11 @@ fn parse_as(body: &[u8], source: &str, what: &str) -> Result<AlertBatch, String>
             .common_annotations
             .get("runbook_url")
             .cloned()
-            .or_else(|| p.alerts.first().and_then(|a| a.annotations.get("runbook_url").cloned())),
+            .or_else(|| {
+                p.alerts
+                    .first()
+                    .and_then(|a| a.annotations.get("runbook_url").cloned())
+            }),
         link: p.external_url,
     })
 }
@@ -105,9 +127,25 @@ mod tests {
 
     #[test]
     fn errors_name_the_problem() {
-        assert!(parse(b"{").unwrap_err().contains("EOF while parsing"), "{}", parse(b"{").unwrap_err());
-        assert!(parse(br#"{"status":"firing"}"#).unwrap_err().contains("missing field `alerts`"));
-        assert!(parse(br#"{"status":"burning","alerts":[]}"#).unwrap_err().contains("\"burning\""));
-        assert!(super::parse_grafana(b"[]").unwrap_err().starts_with("not a Grafana webhook body"));
+        assert!(
+            parse(b"{").unwrap_err().contains("EOF while parsing"),
+            "{}",
+            parse(b"{").unwrap_err()
+        );
+        assert!(
+            parse(br#"{"status":"firing"}"#)
+                .unwrap_err()
+                .contains("missing field `alerts`")
+        );
+        assert!(
+            parse(br#"{"status":"burning","alerts":[]}"#)
+                .unwrap_err()
+                .contains("\"burning\"")
+        );
+        assert!(
+            super::parse_grafana(b"[]")
+                .unwrap_err()
+                .starts_with("not a Grafana webhook body")
+        );
     }
 }

@@ -48,17 +48,24 @@ fn firing(status: Option<&str>, what: &str) -> Result<bool, String> {
     match status.unwrap_or("firing") {
         "firing" => Ok(true),
         "resolved" => Ok(false),
-        other => Err(format!("{what} must be \"firing\" or \"resolved\", not {other:?}")),
+        other => Err(format!(
+            "{what} must be \"firing\" or \"resolved\", not {other:?}"
+        )),
     }
 }
 
 pub fn parse(body: &[u8]) -> Result<AlertBatch, String> {
-    let p: Payload = serde_json::from_slice(body).map_err(|e| format!("not a generic alert body: {e}"))?;
+    let p: Payload =
+        serde_json::from_slice(body).map_err(|e| format!("not a generic alert body: {e}"))?;
     if p.title.trim().is_empty() {
         return Err("title must not be empty".into());
     }
     let batch_firing = firing(p.status.as_deref(), "status")?;
-    let group_key = p.group.clone().filter(|g| !g.is_empty()).unwrap_or_else(|| p.title.clone());
+    let group_key = p
+        .group
+        .clone()
+        .filter(|g| !g.is_empty())
+        .unwrap_or_else(|| p.title.clone());
     let alerts = if p.alerts.is_empty() {
         vec![AlertItem {
             fingerprint: group_key.clone(),
@@ -81,10 +88,17 @@ pub fn parse(body: &[u8]) -> Result<AlertBatch, String> {
             })
             .collect::<Result<_, String>>()?
     };
-    let severity = p.severity.or_else(|| p.labels.get("severity").cloned()).unwrap_or_else(|| "warning".into());
+    let severity = p
+        .severity
+        .or_else(|| p.labels.get("severity").cloned())
+        .unwrap_or_else(|| "warning".into());
     let mut labels = p.labels;
-    labels.entry("alertname".into()).or_insert_with(|| p.title.clone());
-    labels.entry("severity".into()).or_insert_with(|| severity.clone());
+    labels
+        .entry("alertname".into())
+        .or_insert_with(|| p.title.clone());
+    labels
+        .entry("severity".into())
+        .or_insert_with(|| severity.clone());
     Ok(AlertBatch {
         source: "generic".into(),
         group_key,
@@ -105,12 +119,32 @@ mod tests {
     #[test]
     fn the_smallest_body_is_a_title_and_errors_name_the_field() {
         let b = parse(br#"{"title":"Backups failed"}"#).unwrap();
-        assert!(b.firing && b.group_key == "Backups failed" && b.severity == "warning" && b.alerts.len() == 1);
+        assert!(
+            b.firing
+                && b.group_key == "Backups failed"
+                && b.severity == "warning"
+                && b.alerts.len() == 1
+        );
         let r = parse(br#"{"title":"Backups failed","status":"resolved","alerts":[{"id":"a","status":"firing"},{"id":"b"}]}"#).unwrap();
-        assert_eq!(r.alerts.iter().map(|a| a.firing).collect::<Vec<_>>(), [true, false]);
+        assert_eq!(
+            r.alerts.iter().map(|a| a.firing).collect::<Vec<_>>(),
+            [true, false]
+        );
         assert!(parse(br#"{"title":" "}"#).unwrap_err().contains("title"));
-        assert!(parse(br#"{"status":"firing"}"#).unwrap_err().contains("missing field `title`"));
-        assert!(parse(br#"{"title":"x","colour":"red"}"#).unwrap_err().contains("unknown field `colour`"));
-        assert!(parse(br#"{"title":"x","alerts":[{"id":"a","status":"on"}]}"#).unwrap_err().contains("alerts[0].status"));
+        assert!(
+            parse(br#"{"status":"firing"}"#)
+                .unwrap_err()
+                .contains("missing field `title`")
+        );
+        assert!(
+            parse(br#"{"title":"x","colour":"red"}"#)
+                .unwrap_err()
+                .contains("unknown field `colour`")
+        );
+        assert!(
+            parse(br#"{"title":"x","alerts":[{"id":"a","status":"on"}]}"#)
+                .unwrap_err()
+                .contains("alerts[0].status")
+        );
     }
 }

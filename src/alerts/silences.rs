@@ -14,14 +14,26 @@ pub struct Alertmanager {
 }
 
 fn rfc3339(ms: Millis) -> String {
-    chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    chrono::DateTime::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 impl Alertmanager {
-    async fn call(&self, method: &str, path: &str, body: Option<String>) -> Result<(u16, String), String> {
+    async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<String>,
+    ) -> Result<(u16, String), String> {
         crate::telemetry::install_tls_provider();
-        let https = hyper_rustls::HttpsConnectorBuilder::new().with_webpki_roots().https_or_http().enable_http1().build();
-        let client: Client<_, Full<bytes::Bytes>> = Client::builder(TokioExecutor::new()).build(https);
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_webpki_roots()
+            .https_or_http()
+            .enable_http1()
+            .build();
+        let client: Client<_, Full<bytes::Bytes>> =
+            Client::builder(TokioExecutor::new()).build(https);
         let url = format!("{}/api/v2{path}", self.base_url.trim_end_matches('/'));
         let req = http::Request::builder()
             .method(method)
@@ -30,12 +42,27 @@ impl Alertmanager {
             .body(Full::new(bytes::Bytes::from(body.unwrap_or_default())))
             .map_err(|e| format!("bad Alertmanager URL {url:?}: {e}"))?;
         let resp = match tokio::time::timeout(self.timeout, client.request(req)).await {
-            Err(_) => return Err(format!("Alertmanager did not answer within {} s", self.timeout.as_secs())),
-            Ok(Err(e)) => return Err(format!("could not reach Alertmanager at {}: {e}", self.base_url)),
+            Err(_) => {
+                return Err(format!(
+                    "Alertmanager did not answer within {} s",
+                    self.timeout.as_secs()
+                ));
+            }
+            Ok(Err(e)) => {
+                return Err(format!(
+                    "could not reach Alertmanager at {}: {e}",
+                    self.base_url
+                ));
+            }
             Ok(Ok(r)) => r,
         };
         let status = resp.status().as_u16();
-        let text = resp.into_body().collect().await.map(|b| String::from_utf8_lossy(&b.to_bytes()).into_owned()).unwrap_or_default();
+        let text = resp
+            .into_body()
+            .collect()
+            .await
+            .map(|b| String::from_utf8_lossy(&b.to_bytes()).into_owned())
+            .unwrap_or_default();
         Ok((status, text))
     }
 
@@ -56,12 +83,21 @@ impl Alertmanager {
         let body = serde_json::json!({
             "matchers": matchers, "startsAt": rfc3339(now), "endsAt": rfc3339(until), "createdBy": by, "comment": comment,
         });
-        let (status, text) = self.call("POST", "/silences", Some(body.to_string())).await?;
+        let (status, text) = self
+            .call("POST", "/silences", Some(body.to_string()))
+            .await?;
         if status != 200 {
-            return Err(format!("Alertmanager refused the silence (HTTP {status}): {}", crate::exec::tail(&text, 300)));
+            return Err(format!(
+                "Alertmanager refused the silence (HTTP {status}): {}",
+                crate::exec::tail(&text, 300)
+            ));
         }
-        let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("Alertmanager's answer is not JSON: {e}"))?;
-        v.get("silenceID").and_then(|i| i.as_str()).map(String::from).ok_or_else(|| "Alertmanager's answer has no silenceID".into())
+        let v: serde_json::Value = serde_json::from_str(&text)
+            .map_err(|e| format!("Alertmanager's answer is not JSON: {e}"))?;
+        v.get("silenceID")
+            .and_then(|i| i.as_str())
+            .map(String::from)
+            .ok_or_else(|| "Alertmanager's answer has no silenceID".into())
     }
 
     /// Expires a silence; one that is already gone counts as lifted.
@@ -69,7 +105,10 @@ impl Alertmanager {
         let (status, text) = self.call("DELETE", &format!("/silence/{id}"), None).await?;
         match status {
             200 | 404 => Ok(()),
-            _ => Err(format!("Alertmanager did not lift silence {id} (HTTP {status}): {}", crate::exec::tail(&text, 300))),
+            _ => Err(format!(
+                "Alertmanager did not lift silence {id} (HTTP {status}): {}",
+                crate::exec::tail(&text, 300)
+            )),
         }
     }
 }
@@ -78,6 +117,9 @@ impl Alertmanager {
 mod tests {
     #[test]
     fn times_are_rfc3339_in_utc() {
-        assert_eq!(super::rfc3339(1_700_000_000_123), "2023-11-14T22:13:20.123Z");
+        assert_eq!(
+            super::rfc3339(1_700_000_000_123),
+            "2023-11-14T22:13:20.123Z"
+        );
     }
 }

@@ -31,7 +31,11 @@ pub const HELP: &str = "opsdesk console — type a question as a customer; a num
 
 impl Console {
     pub fn new(out: Box<dyn Write + Send>) -> Console {
-        Console { out: Mutex::new(out), choices: Mutex::new(Vec::new()), seq: AtomicU64::new(0) }
+        Console {
+            out: Mutex::new(out),
+            choices: Mutex::new(Vec::new()),
+            seq: AtomicU64::new(0),
+        }
     }
 
     /// Prints a line that is not a platform message (notes, triage summaries).
@@ -44,11 +48,22 @@ impl Console {
     /// The question a numbered button asks before it counts, if it asks one.
     fn asks_for(&self, line: &str) -> Option<String> {
         let k = line.parse::<usize>().ok()?;
-        self.choices.lock().expect("choices lock").get(k.wrapping_sub(1)).and_then(|c| c.button.asks.clone())
+        self.choices
+            .lock()
+            .expect("choices lock")
+            .get(k.wrapping_sub(1))
+            .and_then(|c| c.button.asks.clone())
     }
 
     /// The event a typed line stands for, if any. `thread` is the current conversation.
-    fn event_for(&self, line: &str, pipeline: &Pipeline, run: i64, n: u64, thread: &Option<String>) -> Option<Event> {
+    fn event_for(
+        &self,
+        line: &str,
+        pipeline: &Pipeline,
+        run: i64,
+        n: u64,
+        thread: &Option<String>,
+    ) -> Option<Event> {
         let c = &pipeline.settings.console;
         let base = |kind| Event {
             platform: Platform::Console,
@@ -63,22 +78,49 @@ impl Console {
             kind,
         };
         if let Some(args) = line.strip_prefix("/ops") {
-            return Some(Event { thread: None, ..base(EventKind::CommandInvoked { name: "ops".into(), args: args.trim().into() }) });
+            return Some(Event {
+                thread: None,
+                ..base(EventKind::CommandInvoked {
+                    name: "ops".into(),
+                    args: args.trim().into(),
+                })
+            });
         }
         if let Ok(k) = line.parse::<usize>() {
-            let choice = self.choices.lock().expect("choices lock").get(k.wrapping_sub(1)).cloned();
+            let choice = self
+                .choices
+                .lock()
+                .expect("choices lock")
+                .get(k.wrapping_sub(1))
+                .cloned();
             let Some(ch) = choice else {
                 self.note(&format!("(no button numbered {k})"));
                 return None;
             };
-            let kind = EventKind::ButtonClicked { action: ch.button.action, value: ch.button.value, message: ch.message, input: None };
-            return Some(Event { channel: ch.channel, thread: ch.thread, ..base(kind) });
+            let kind = EventKind::ButtonClicked {
+                action: ch.button.action,
+                value: ch.button.value,
+                message: ch.message,
+                input: None,
+            };
+            return Some(Event {
+                channel: ch.channel,
+                thread: ch.thread,
+                ..base(kind)
+            });
         }
-        Some(base(EventKind::MessagePosted { text: line.to_string(), mentioned: false }))
+        Some(base(EventKind::MessagePosted {
+            text: line.to_string(),
+            mentioned: false,
+        }))
     }
 
     /// Reads lines until end of input or `/quit`, feeding each through the pipeline.
-    pub async fn read_loop(&self, pipeline: &Pipeline, input: impl AsyncBufRead + Unpin) -> std::io::Result<()> {
+    pub async fn read_loop(
+        &self,
+        pipeline: &Pipeline,
+        input: impl AsyncBufRead + Unpin,
+    ) -> std::io::Result<()> {
         let run = crate::clock::now();
         let mut lines = input.lines();
         let mut thread: Option<String> = None;
@@ -100,7 +142,9 @@ impl Console {
                 _ => {}
             }
             n += 1;
-            let Some(mut ev) = self.event_for(line, pipeline, run, n, &thread) else { continue };
+            let Some(mut ev) = self.event_for(line, pipeline, run, n, &thread) else {
+                continue;
+            };
             if let EventKind::ButtonClicked { input, .. } = &mut ev.kind
                 && let Some(question) = self.asks_for(line)
             {
@@ -152,7 +196,11 @@ impl ChatPlatform for Console {
         Platform::Console
     }
 
-    async fn send(&self, msg: &Outbound, target: Option<&str>) -> Result<Option<String>, SendError> {
+    async fn send(
+        &self,
+        msg: &Outbound,
+        target: Option<&str>,
+    ) -> Result<Option<String>, SendError> {
         let id = format!("m{}", self.seq.fetch_add(1, Ordering::Relaxed) + 1);
         let where_ = match (&msg.op, &msg.thread) {
             (OutboundOp::Ephemeral { .. }, _) => "only you see this".to_string(),
@@ -177,7 +225,10 @@ impl ChatPlatform for Console {
             }
             first
         };
-        self.note(&format!("\nopsdesk [{where_}]\n{}", render::text(&msg.reply, first)));
+        self.note(&format!(
+            "\nopsdesk [{where_}]\n{}",
+            render::text(&msg.reply, first)
+        ));
         Ok(Some(match (&msg.op, target) {
             (OutboundOp::Update { .. }, Some(t)) => t.to_string(),
             _ => id,

@@ -13,8 +13,15 @@ use crate::domain::Platform;
 pub fn permalink(s: &Settings, platform: Platform, channel: &str, message: &str) -> Option<String> {
     match platform {
         // Slack resolves workspace-less archive links for signed-in members.
-        Platform::Slack => Some(format!("https://slack.com/archives/{channel}/p{}", message.replace('.', ""))),
-        Platform::Discord => s.discord.guilds.first().map(|g| format!("https://discord.com/channels/{g}/{channel}/{message}")),
+        Platform::Slack => Some(format!(
+            "https://slack.com/archives/{channel}/p{}",
+            message.replace('.', "")
+        )),
+        Platform::Discord => s
+            .discord
+            .guilds
+            .first()
+            .map(|g| format!("https://discord.com/channels/{g}/{channel}/{message}")),
         Platform::Console => None,
     }
 }

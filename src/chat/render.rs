@@ -6,7 +6,11 @@ use crate::domain::{Button, Reply};
 pub fn text(reply: &Reply, first_choice: usize) -> String {
     let mut s = match reply {
         Reply::Text { text } => text.clone(),
-        Reply::File { name, title, data_b64 } => format!("📎 {title} ({name}, {} KB)", data_b64.len() * 3 / 4 / 1024),
+        Reply::File {
+            name,
+            title,
+            data_b64,
+        } => format!("📎 {title} ({name}, {} KB)", data_b64.len() * 3 / 4 / 1024),
         Reply::Card(c) => {
             let mut s = format!("┃ {}", c.title);
             for line in c.body.lines() {
@@ -28,7 +32,11 @@ pub fn text(reply: &Reply, first_choice: usize) -> String {
     };
     let buttons: &[Button] = reply.buttons();
     if !buttons.is_empty() {
-        let labels: Vec<String> = buttons.iter().enumerate().map(|(i, b)| format!("[{}] {}", first_choice + i, b.label)).collect();
+        let labels: Vec<String> = buttons
+            .iter()
+            .enumerate()
+            .map(|(i, b)| format!("[{}] {}", first_choice + i, b.label))
+            .collect();
         s.push_str(&format!("\n  {}", labels.join("   ")));
     }
     s
@@ -44,8 +52,14 @@ mod tests {
         let r = Reply::Card(Card {
             title: "From our docs".into(),
             body: "> Click Forgot password.".into(),
-            citations: vec![Citation { title: "Passwords".into(), link: "https://d/p#r".into() }],
-            buttons: vec![Button::new("Solved ✅", "ticket.solved", "1"), Button::new("Talk to a human", "ticket.human", "1")],
+            citations: vec![Citation {
+                title: "Passwords".into(),
+                link: "https://d/p#r".into(),
+            }],
+            buttons: vec![
+                Button::new("Solved ✅", "ticket.solved", "1"),
+                Button::new("Talk to a human", "ticket.human", "1"),
+            ],
             ..Default::default()
         });
         let s = text(&r, 3);

@@ -23,7 +23,10 @@ pub async fn run(s: Settings, text: &str, as_json: bool) -> anyhow::Result<()> {
         roles: vec![],
         interaction: None,
         at: now,
-        kind: EventKind::MessagePosted { text: text.to_string(), mentioned: false },
+        kind: EventKind::MessagePosted {
+            text: text.to_string(),
+            mentioned: false,
+        },
     };
     let outcome = match p.handle(ev, now).await? {
         Handled::Done(o) => o,
@@ -42,10 +45,16 @@ pub async fn run(s: Settings, text: &str, as_json: bool) -> anyhow::Result<()> {
         println!("{v}");
         return Ok(());
     }
-    println!("tier: {} (confidence {:.2})", tier.as_deref().unwrap_or("-"), outcome.confidence.unwrap_or(0.0));
+    println!(
+        "tier: {} (confidence {:.2})",
+        tier.as_deref().unwrap_or("-"),
+        outcome.confidence.unwrap_or(0.0)
+    );
     match &outcome.answer {
         Some(a) => println!("{a}"),
-        None if outcome.escalated => println!("escalated to a person: no answer is sent without one"),
+        None if outcome.escalated => {
+            println!("escalated to a person: no answer is sent without one")
+        }
         None => println!("no reply (not a support request)"),
     }
     for c in &outcome.citations {

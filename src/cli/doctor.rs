@@ -11,23 +11,43 @@ fn line(ok: bool, what: &str, detail: &str) -> bool {
 }
 
 pub async fn run(s: &Settings) -> anyhow::Result<()> {
-    let mut all = line(true, "config", "loaded (built-in defaults, config files and OPSDESK__ variables)");
+    let mut all = line(
+        true,
+        "config",
+        "loaded (built-in defaults, config files and OPSDESK__ variables)",
+    );
     all &= match crate::app::open_store(s, &s.store.url).await {
         Ok(store) => match store.ping().await {
-            Ok(()) => line(true, "database", &format!("{} at {}", store.backend(), redact_url(&s.store.url))),
+            Ok(()) => line(
+                true,
+                "database",
+                &format!("{} at {}", store.backend(), redact_url(&s.store.url)),
+            ),
             Err(e) => line(false, "database", &e.to_string()),
         },
         Err(e) => line(false, "database", &format!("{e:#}")),
     };
     all &= match crate::kb::Kb::load(&s.kb.path, &s.kb.base_url) {
-        Ok(kb) => line(true, "knowledge base", &format!("{} sections from {}", kb.len(), s.kb.path.display())),
+        Ok(kb) => line(
+            true,
+            "knowledge base",
+            &format!("{} sections from {}", kb.len(), s.kb.path.display()),
+        ),
         Err(e) => line(false, "knowledge base", &e.to_string()),
     };
     all &= match crate::app::load_model(&s.triage, None) {
         Ok(m) => {
-            let name = if s.triage.model.is_empty() { "built-in" } else { &s.triage.model };
+            let name = if s.triage.model.is_empty() {
+                "built-in"
+            } else {
+                &s.triage.model
+            };
             let embeddings = match m.embeddings() {
-                Some(e) => format!(", word embeddings {} from {}", e.fingerprint(), s.triage.embeddings),
+                Some(e) => format!(
+                    ", word embeddings {} from {}",
+                    e.fingerprint(),
+                    s.triage.embeddings
+                ),
                 None if !s.triage.embeddings.is_empty() => {
                     format!(
                         "; triage.embeddings is set to {} but this model was trained without them, so they are unused",
@@ -36,18 +56,33 @@ pub async fn run(s: &Settings) -> anyhow::Result<()> {
                 }
                 None => String::new(),
             };
-            line(true, "triage model", &format!("{name} ({} features{embeddings})", m.feature_count()))
+            line(
+                true,
+                "triage model",
+                &format!("{name} ({} features{embeddings})", m.feature_count()),
+            )
         }
         Err(e) => line(false, "triage model", &format!("{e:#}")),
     };
     all &= match crate::prompts::Templates::load(Some(&s.prompts.path)) {
-        Ok(_) => line(true, "prompts", &format!("built-in, overridden from {} when present", s.prompts.path.display())),
+        Ok(_) => line(
+            true,
+            "prompts",
+            &format!(
+                "built-in, overridden from {} when present",
+                s.prompts.path.display()
+            ),
+        ),
         Err(e) => line(false, "prompts", &e),
     };
     let timeout = std::time::Duration::from_secs(s.llm.timeout_secs.min(10));
     for (name, a) in &s.llm.agents {
         all &= match s.llm.agent(name) {
-            None => line(true, &format!("llm {name}"), "offline (set llm.agents.<name>.base_url to use a model)"),
+            None => line(
+                true,
+                &format!("llm {name}"),
+                "offline (set llm.agents.<name>.base_url to use a model)",
+            ),
             Some(_) => match crate::llm::openai::check(a, timeout).await {
                 Ok(found) => line(true, &format!("llm {name}"), &found),
                 Err(e) => line(false, &format!("llm {name}"), &e),
@@ -55,7 +90,11 @@ pub async fn run(s: &Settings) -> anyhow::Result<()> {
         };
     }
     all &= if s.github.repo.is_empty() {
-        line(true, "github", "off (set github.repo so tier 2 can draft issues)")
+        line(
+            true,
+            "github",
+            "off (set github.repo so tier 2 can draft issues)",
+        )
     } else {
         match crate::exec::github::check(&s.github).await {
             Ok(found) => line(true, "github", &found),
@@ -63,40 +102,78 @@ pub async fn run(s: &Settings) -> anyhow::Result<()> {
         }
     };
     all &= match s.slack.tokens_from_env() {
-        None => line(true, "slack", &format!("off (set ${} and ${} to connect)", s.slack.app_token_env, s.slack.bot_token_env)),
+        None => line(
+            true,
+            "slack",
+            &format!(
+                "off (set ${} and ${} to connect)",
+                s.slack.app_token_env, s.slack.bot_token_env
+            ),
+        ),
         Some(tokens) => match crate::chat::slack::check::check(&s.slack, &tokens).await {
-            Err(e) => line(false, "slack", &format!("{e:#} (bot token ${})", s.slack.bot_token_env)),
+            Err(e) => line(
+                false,
+                "slack",
+                &format!("{e:#} (bot token ${})", s.slack.bot_token_env),
+            ),
             Ok(c) => {
-                let mut ok = line(true, "slack", &format!("workspace {:?} as bot user {}", c.team, c.bot_user));
+                let mut ok = line(
+                    true,
+                    "slack",
+                    &format!("workspace {:?} as bot user {}", c.team, c.bot_user),
+                );
                 ok &= if c.missing_scopes.is_empty() {
                     line(true, "slack scopes", "all granted")
                 } else {
                     line(
                         false,
                         "slack scopes",
-                        &format!("missing {} (reinstall the app from config/slack-app-manifest.yml)", c.missing_scopes.join(", ")),
+                        &format!(
+                            "missing {} (reinstall the app from config/slack-app-manifest.yml)",
+                            c.missing_scopes.join(", ")
+                        ),
                     )
                 };
                 ok & match c.socket_mode {
                     Ok(()) => line(true, "slack socket", "Socket Mode available"),
-                    Err(e) => line(false, "slack socket", &format!("{e} (app-level token ${})", s.slack.app_token_env)),
+                    Err(e) => line(
+                        false,
+                        "slack socket",
+                        &format!("{e} (app-level token ${})", s.slack.app_token_env),
+                    ),
                 }
             }
         },
     };
     all &= match s.discord.token_from_env() {
-        None => line(true, "discord", &format!("off (set ${} to connect)", s.discord.token_env)),
+        None => line(
+            true,
+            "discord",
+            &format!("off (set ${} to connect)", s.discord.token_env),
+        ),
         Some(token) => match crate::chat::discord::check::check(&s.discord, &token).await {
-            Err(e) => line(false, "discord", &format!("{e:#} (${})", s.discord.token_env)),
+            Err(e) => line(
+                false,
+                "discord",
+                &format!("{e:#} (${})", s.discord.token_env),
+            ),
             Ok(c) => {
                 let mut ok = line(true, "discord", &format!("bot {}", c.bot));
                 if c.guilds.is_empty() {
-                    ok &= line(false, "discord guilds", "none configured: set discord.guilds so /ops is registered");
+                    ok &= line(
+                        false,
+                        "discord guilds",
+                        "none configured: set discord.guilds so /ops is registered",
+                    );
                 }
                 for (id, r) in c.guilds {
                     ok &= match r {
                         Ok(name) => line(true, "discord guild", &format!("{id} {name:?}")),
-                        Err(e) => line(false, "discord guild", &format!("{id}: {e} (is the bot invited?)")),
+                        Err(e) => line(
+                            false,
+                            "discord guild",
+                            &format!("{id}: {e} (is the bot invited?)"),
+                        ),
                     };
                 }
                 ok

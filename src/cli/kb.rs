@@ -26,7 +26,11 @@ pub fn run(s: &Settings, cmd: &KbCmd) -> anyhow::Result<()> {
         writeln!(out, "no matching section")?;
     }
     for h in hits {
-        let mark = if h.score >= s.kb.min_score { "answer" } else { "below threshold" };
+        let mark = if h.score >= s.kb.min_score {
+            "answer"
+        } else {
+            "below threshold"
+        };
         writeln!(out, "{:>6.2}  {}  <{}>  [{mark}]", h.score, h.title, h.link)?;
     }
     Ok(())

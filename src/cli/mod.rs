@@ -11,7 +11,11 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
-#[command(name = "opsdesk", version, about = "Support, alerts and finance from Slack and Discord")]
+#[command(
+    name = "opsdesk",
+    version,
+    about = "Support, alerts and finance from Slack and Discord"
+)]
 pub struct Cli {
     /// Folder with default.toml and <env>.toml.
     #[arg(long, global = true, default_value = "config")]

@@ -13,7 +13,9 @@ use tokio::io::BufReader;
 
 pub async fn run(s: Settings, http: Option<String>) -> anyhow::Result<()> {
     let addr = http.unwrap_or_else(|| s.http.addr.clone());
-    let listener = tokio::net::TcpListener::bind(&addr).await.with_context(|| format!("cannot listen on {addr} (http.addr / --http)"))?;
+    let listener = tokio::net::TcpListener::bind(&addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr} (http.addr / --http)"))?;
     let secrets = crate::http::HookSecrets::from_env(&s);
     let store: Arc<dyn Store> = Arc::new(crate::app::open_store(&s, &s.store.url).await?);
     let slack = s.slack.tokens_from_env();
@@ -24,8 +26,19 @@ pub async fn run(s: Settings, http: Option<String>) -> anyhow::Result<()> {
     if discord.is_none() {
         tracing::info!(token = %s.discord.token_env, "Discord is off: its token variable is not set");
     }
-    let console = (slack.is_none() && discord.is_none()).then(|| Arc::new(Console::new(Box::new(std::io::stdout()))));
-    let rt = Runtime::start(s, store, Connect { console: console.clone(), slack, discord, http: Some((listener, secrets)) }).await?;
+    let console = (slack.is_none() && discord.is_none())
+        .then(|| Arc::new(Console::new(Box::new(std::io::stdout()))));
+    let rt = Runtime::start(
+        s,
+        store,
+        Connect {
+            console: console.clone(),
+            slack,
+            discord,
+            http: Some((listener, secrets)),
+        },
+    )
+    .await?;
     match &console {
         Some(console) => {
             console.note(HELP);
@@ -48,7 +61,8 @@ pub async fn run(s: Settings, http: Option<String>) -> anyhow::Result<()> {
 async fn shutdown_signal() {
     #[cfg(unix)]
     {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("SIGTERM handler");
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("SIGTERM handler");
         tokio::select! {
             _ = tokio::signal::ctrl_c() => {}
             _ = term.recv() => {}

@@ -79,17 +79,37 @@ fn read_labelled(path: &PathBuf) -> anyhow::Result<Vec<data::Example>> {
     for b in &bad {
         eprintln!("{}: skipped {b}", path.display());
     }
-    anyhow::ensure!(!ok.is_empty(), "{} holds no usable labelled lines", path.display());
+    anyhow::ensure!(
+        !ok.is_empty(),
+        "{} holds no usable labelled lines",
+        path.display()
+    );
     Ok(ok)
 }
 
 pub fn run(s: &Settings, a: &Args) -> anyhow::Result<()> {
     match &a.action {
         None => classify_stdin(s, a.model.as_ref()),
-        Some(Action::Train { data, out, epochs, learning_rate, l2, labels, hidden, ensemble, seed, embeddings, embedding_weight }) => {
+        Some(Action::Train {
+            data,
+            out,
+            epochs,
+            learning_rate,
+            l2,
+            labels,
+            hidden,
+            ensemble,
+            seed,
+            embeddings,
+            embedding_weight,
+        }) => {
             let examples = read_labelled(data)?;
             let started = std::time::Instant::now();
-            let embeddings = embeddings.as_deref().map(Embeddings::load).transpose()?.map(Arc::new);
+            let embeddings = embeddings
+                .as_deref()
+                .map(Embeddings::load)
+                .transpose()?
+                .map(Arc::new);
             let params = TrainParams {
                 epochs: *epochs,
                 learning_rate: *learning_rate,
@@ -102,11 +122,21 @@ pub fn run(s: &Settings, a: &Args) -> anyhow::Result<()> {
                 embedding_weight: *embedding_weight,
                 ..TrainParams::default()
             };
-            let m = Model::train(&examples, &params).with_context(|| format!("{}", data.display()))?;
-            std::fs::write(out, m.to_json()).with_context(|| format!("cannot write {}", out.display()))?;
-            let mut outputs = if m.label_count() > m.classes.len() { format!("{} intents", m.label_count()) } else { "tiers".into() };
+            let m =
+                Model::train(&examples, &params).with_context(|| format!("{}", data.display()))?;
+            std::fs::write(out, m.to_json())
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            let mut outputs = if m.label_count() > m.classes.len() {
+                format!("{} intents", m.label_count())
+            } else {
+                "tiers".into()
+            };
             if let Some(e) = m.embeddings() {
-                outputs += &format!(", word embeddings {} of {} dimensions", e.fingerprint(), e.dim());
+                outputs += &format!(
+                    ", word embeddings {} of {} dimensions",
+                    e.fingerprint(),
+                    e.dim()
+                );
             }
             eprintln!(
                 "trained on {} examples ({} features, {outputs}) in {:.1?}; wrote {}",
@@ -118,9 +148,13 @@ pub fn run(s: &Settings, a: &Args) -> anyhow::Result<()> {
             Ok(())
         }
         Some(Action::Eval { data, model, json }) => {
-            let triager = crate::app::triager(s, model_for(s, model.as_ref().or(a.model.as_ref()))?);
+            let triager =
+                crate::app::triager(s, model_for(s, model.as_ref().or(a.model.as_ref()))?);
             let examples = read_labelled(data)?;
-            let pairs: Vec<_> = examples.iter().filter_map(|e| Some((e.tier?, triager.triage(&e.text).tier))).collect();
+            let pairs: Vec<_> = examples
+                .iter()
+                .filter_map(|e| Some((e.tier?, triager.triage(&e.text).tier)))
+                .collect();
             let report = eval::evaluate(&pairs);
             let mut out = std::io::stdout().lock();
             if *json {
@@ -141,7 +175,10 @@ fn classify_stdin(s: &Settings, model: Option<&PathBuf>) -> anyhow::Result<()> {
         match data::parse_line(&line?, i + 1, false) {
             Ok(Some(e)) => {
                 let t = triager.triage(&e.text);
-                serde_json::to_writer(&mut out, &serde_json::json!({"text": e.text, "tier": t.tier, "confidence": t.confidence}))?;
+                serde_json::to_writer(
+                    &mut out,
+                    &serde_json::json!({"text": e.text, "tier": t.tier, "confidence": t.confidence}),
+                )?;
                 out.write_all(b"\n")?;
             }
             Ok(None) => {}

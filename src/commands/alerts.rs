@@ -20,8 +20,14 @@ pub struct Args {
 
 /// `45s`, `30m`, `2h`, `1d` → milliseconds.
 pub fn parse_duration(s: &str) -> Result<i64, String> {
-    let (n, unit) = s.trim().split_at(s.trim().find(|c: char| !c.is_ascii_digit()).unwrap_or(s.trim().len()));
-    let n: i64 = n.parse().map_err(|_| format!("{s:?} is not a duration like 30m, 2h or 1d"))?;
+    let (n, unit) = s.trim().split_at(
+        s.trim()
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(s.trim().len()),
+    );
+    let n: i64 = n
+        .parse()
+        .map_err(|_| format!("{s:?} is not a duration like 30m, 2h or 1d"))?;
     let ms = match unit {
         "s" => 1_000,
         "m" => 60_000,
@@ -34,10 +40,17 @@ pub fn parse_duration(s: &str) -> Result<i64, String> {
 
 pub async fn run(ctx: &CommandCtx<'_>, a: &Args) -> Result<Reply, StoreError> {
     let groups = ctx.pipeline.store.alert_groups(a.firing, 500).await?;
-    let shown: Vec<_> =
-        groups.into_iter().filter(|g| a.since.is_none_or(|s| g.last_change >= ctx.now - s)).take(a.limit.clamp(1, 200) as usize).collect();
+    let shown: Vec<_> = groups
+        .into_iter()
+        .filter(|g| a.since.is_none_or(|s| g.last_change >= ctx.now - s))
+        .take(a.limit.clamp(1, 200) as usize)
+        .collect();
     if shown.is_empty() {
-        return Ok(Reply::text(if a.firing { "Nothing is firing." } else { "No alerts yet." }));
+        return Ok(Reply::text(if a.firing {
+            "Nothing is firing."
+        } else {
+            "No alerts yet."
+        }));
     }
     let mut s = String::from("#     status    severity  firing/resolved  for       title\n");
     for g in shown {
@@ -62,7 +75,11 @@ mod tests {
     fn durations_parse_with_their_unit() {
         assert_eq!(parse_duration("30m"), Ok(1_800_000));
         assert_eq!(parse_duration("2h"), Ok(7_200_000));
-        assert!(parse_duration("2 weeks").unwrap_err().contains("not a duration"));
+        assert!(
+            parse_duration("2 weeks")
+                .unwrap_err()
+                .contains("not a duration")
+        );
         assert!(parse_duration("h").is_err());
     }
 }

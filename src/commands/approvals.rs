@@ -15,14 +15,31 @@ pub struct Args {
 }
 
 pub async fn run(ctx: &CommandCtx<'_>, a: &Args) -> Result<Reply, StoreError> {
-    let states = if a.all { vec![] } else { vec![ApprovalState::Pending] };
-    let list = ctx.pipeline.store.approvals(&states, a.limit.clamp(1, 200)).await?;
+    let states = if a.all {
+        vec![]
+    } else {
+        vec![ApprovalState::Pending]
+    };
+    let list = ctx
+        .pipeline
+        .store
+        .approvals(&states, a.limit.clamp(1, 200))
+        .await?;
     if list.is_empty() {
-        return Ok(Reply::text(if a.all { "No sign-off requests yet." } else { "Nothing is waiting for sign-off." }));
+        return Ok(Reply::text(if a.all {
+            "No sign-off requests yet."
+        } else {
+            "Nothing is waiting for sign-off."
+        }));
     }
-    let mut s = String::from("#                 state      votes  expires   requested by       action\n");
+    let mut s =
+        String::from("#                 state      votes  expires   requested by       action\n");
     for x in list {
-        let expires = if x.state == ApprovalState::Pending { human_duration(x.expires_at - ctx.now) } else { "-".into() };
+        let expires = if x.state == ApprovalState::Pending {
+            human_duration(x.expires_at - ctx.now)
+        } else {
+            "-".into()
+        };
         s.push_str(&format!(
             "#{:<16} {:<10} {:<6} {:<9} {:<18} {}\n",
             x.id,

@@ -14,7 +14,17 @@ pub struct Args {
 }
 
 pub async fn run(ctx: &CommandCtx<'_>, a: &Args) -> Result<Reply, StoreError> {
-    let asker = Asker { platform: ctx.platform, user: ctx.user.into(), channel: ctx.channel.into(), thread: ctx.thread.map(String::from) };
-    let answer = ctx.pipeline.assist("assistant.md", &a.question.join(" "), None, &asker, ctx.now).await?;
-    Ok(Reply::text(answer.unwrap_or_else(|| ASSISTANT_OFFLINE.to_string())))
+    let asker = Asker {
+        platform: ctx.platform,
+        user: ctx.user.into(),
+        channel: ctx.channel.into(),
+        thread: ctx.thread.map(String::from),
+    };
+    let answer = ctx
+        .pipeline
+        .assist("assistant.md", &a.question.join(" "), None, &asker, ctx.now)
+        .await?;
+    Ok(Reply::text(
+        answer.unwrap_or_else(|| ASSISTANT_OFFLINE.to_string()),
+    ))
 }

@@ -25,7 +25,11 @@ fn when(ms: i64) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", rem / 3600, (rem % 3600) / 60)
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}",
+        rem / 3600,
+        (rem % 3600) / 60
+    )
 }
 
 pub async fn run(ctx: &CommandCtx<'_>, a: &Args) -> Result<Reply, StoreError> {
@@ -37,7 +41,14 @@ pub async fn run(ctx: &CommandCtx<'_>, a: &Args) -> Result<Reply, StoreError> {
         .iter()
         .map(|e| {
             let detail: String = e.detail.chars().take(80).collect();
-            format!("{}  {:<18} {:<24} {}  {}", when(e.at), e.actor, e.action, e.subject, detail)
+            format!(
+                "{}  {:<18} {:<24} {}  {}",
+                when(e.at),
+                e.actor,
+                e.action,
+                e.subject,
+                detail
+            )
         })
         .collect();
     Ok(Reply::text(format!("```\n{}\n```", lines.join("\n"))))

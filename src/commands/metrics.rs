@@ -16,16 +16,31 @@ pub async fn run(ctx: &CommandCtx<'_>, a: &Args) -> Result<Reply, StoreError> {
     let since = ctx.now - a.days.max(1) * 86_400_000;
     let stats = ctx.pipeline.store.tier_stats(since).await?;
     if stats.is_empty() {
-        return Ok(Reply::text(format!("No tickets in the last {} days.", a.days)));
+        return Ok(Reply::text(format!(
+            "No tickets in the last {} days.",
+            a.days
+        )));
     }
     let total: i64 = stats.iter().map(|s| s.tickets).sum();
     let mut s = format!(
         "Last {} days, {total} tickets\ntier    tickets  share  resolved  first reply  to resolve  cost/ticket  cost/resolved  CSAT\n",
         a.days
     );
-    let usd = |micros: i64, n: i64| if n == 0 { "-".to_string() } else { format!("${:.4}", micros as f64 / 1e6 / n as f64) };
+    let usd = |micros: i64, n: i64| {
+        if n == 0 {
+            "-".to_string()
+        } else {
+            format!("${:.4}", micros as f64 / 1e6 / n as f64)
+        }
+    };
     for t in &stats {
-        let pct = |n: i64, d: i64| if d == 0 { 0.0 } else { 100.0 * n as f64 / d as f64 };
+        let pct = |n: i64, d: i64| {
+            if d == 0 {
+                0.0
+            } else {
+                100.0 * n as f64 / d as f64
+            }
+        };
         let dur = |v: Option<f64>| v.map_or("-".to_string(), |ms| human_duration(ms as i64));
         s.push_str(&format!(
             "{:<7} {:>7} {:>5.0}% {:>8.0}% {:>12} {:>11} {:>12} {:>14}  {}\n",
@@ -37,15 +52,24 @@ pub async fn run(ctx: &CommandCtx<'_>, a: &Args) -> Result<Reply, StoreError> {
             dur(t.avg_resolve_ms),
             usd(t.cost_micros, t.tickets),
             usd(t.cost_micros, t.resolved),
-            t.avg_csat.map_or("-".to_string(), |c| format!("{c:.1}/5 ({})", t.ratings)),
+            t.avg_csat
+                .map_or("-".to_string(), |c| format!("{c:.1}/5 ({})", t.ratings)),
         ));
     }
     let (month_start, month) = crate::pipeline::month_of(ctx.now);
     let spent = ctx.pipeline.store.llm_totals(month_start).await?;
     if !spent.is_empty() {
-        s.push_str(&format!("\nLLM in {month}\nagent      calls  prompt tok  completion tok      cost  budget\n"));
+        s.push_str(&format!(
+            "\nLLM in {month}\nagent      calls  prompt tok  completion tok      cost  budget\n"
+        ));
         for u in &spent {
-            let budget = ctx.pipeline.settings.llm.agents.get(&u.agent).map_or(0, |a| a.monthly_budget_micro_usd);
+            let budget = ctx
+                .pipeline
+                .settings
+                .llm
+                .agents
+                .get(&u.agent)
+                .map_or(0, |a| a.monthly_budget_micro_usd);
             s.push_str(&format!(
                 "{:<9} {:>6} {:>11} {:>15} {:>9}  {}\n",
                 u.agent,
@@ -56,7 +80,11 @@ pub async fn run(ctx: &CommandCtx<'_>, a: &Args) -> Result<Reply, StoreError> {
                 if budget == 0 {
                     "no cap".to_string()
                 } else {
-                    format!("{:.0}% of ${:.2}", 100.0 * u.cost_micros as f64 / budget as f64, budget as f64 / 1e6)
+                    format!(
+                        "{:.0}% of ${:.2}",
+                        100.0 * u.cost_micros as f64 / budget as f64,
+                        budget as f64 / 1e6
+                    )
                 }
             ));
         }

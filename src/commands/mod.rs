@@ -34,7 +34,12 @@ pub struct CommandCtx<'a> {
 }
 
 #[derive(Parser, Debug)]
-#[command(name = "/ops", no_binary_name = true, disable_version_flag = true, about = "opsdesk founders' commands")]
+#[command(
+    name = "/ops",
+    no_binary_name = true,
+    disable_version_flag = true,
+    about = "opsdesk founders' commands"
+)]
 struct OpsCli {
     #[command(subcommand)]
     cmd: OpsCmd,
@@ -79,11 +84,18 @@ pub fn allowed(ctx: &CommandCtx<'_>) -> bool {
 
 /// Whether someone is on the team (`ops.allowed_users`, by user or group/role): who may use `/ops` and
 /// the escalation card's buttons, and whose replies in a card's thread reach the customer.
-pub fn team_member(s: &crate::config::Settings, platform: Platform, user: &str, roles: &[String]) -> bool {
+pub fn team_member(
+    s: &crate::config::Settings,
+    platform: Platform,
+    user: &str,
+    roles: &[String],
+) -> bool {
     let p = platform.as_str();
     platform == Platform::Console
         || s.ops.allowed_users.iter().any(|u| {
-            u.strip_prefix(p).and_then(|rest| rest.strip_prefix(':')).is_some_and(|who| who == user || roles.iter().any(|r| r == who))
+            u.strip_prefix(p)
+                .and_then(|rest| rest.strip_prefix(':'))
+                .is_some_and(|who| who == user || roles.iter().any(|r| r == who))
         })
 }
 
@@ -91,11 +103,19 @@ pub fn team_member(s: &crate::config::Settings, platform: Platform, user: &str, 
 /// audit action to record.
 pub async fn run(ctx: &CommandCtx<'_>, args: &str) -> Result<(Reply, Option<String>), StoreError> {
     if !allowed(ctx) {
-        return Ok((Reply::text("Sorry, /ops is only for the team members listed in ops.allowed_users."), Some("ops.refused".into())));
+        return Ok((
+            Reply::text("Sorry, /ops is only for the team members listed in ops.allowed_users."),
+            Some("ops.refused".into()),
+        ));
     }
     let cli = match OpsCli::try_parse_from(args.split_whitespace()) {
         Ok(c) => c,
-        Err(e) => return Ok((Reply::text(e.render().to_string().trim_end().to_string()), None)),
+        Err(e) => {
+            return Ok((
+                Reply::text(e.render().to_string().trim_end().to_string()),
+                None,
+            ));
+        }
     };
     let reply = match cli.cmd {
         OpsCmd::Status => status::run(ctx).await?,
@@ -138,8 +158,13 @@ mod tests {
 
     #[test]
     fn parses_subcommands_and_rejects_unknown_ones() {
-        assert!(matches!(OpsCli::try_parse_from("tickets --escalated".split_whitespace()).unwrap().cmd, OpsCmd::Tickets(a) if a.escalated));
-        let err = OpsCli::try_parse_from("frobnicate".split_whitespace()).unwrap_err().render().to_string();
+        assert!(
+            matches!(OpsCli::try_parse_from("tickets --escalated".split_whitespace()).unwrap().cmd, OpsCmd::Tickets(a) if a.escalated)
+        );
+        let err = OpsCli::try_parse_from("frobnicate".split_whitespace())
+            .unwrap_err()
+            .render()
+            .to_string();
         assert!(err.contains("frobnicate"), "{err}");
     }
 }

@@ -28,25 +28,50 @@ pub fn parse_amount(s: &str) -> Result<i64, String> {
         return minor.parse::<i64>().ok().filter(|v| *v > 0).ok_or_else(bad);
     }
     let (units, cents) = s.split_once('.').unwrap_or((s, "0"));
-    if cents.len() > 2 || units.is_empty() || !units.bytes().chain(cents.bytes()).all(|b| b.is_ascii_digit()) {
+    if cents.len() > 2
+        || units.is_empty()
+        || !units
+            .bytes()
+            .chain(cents.bytes())
+            .all(|b| b.is_ascii_digit())
+    {
         return Err(bad());
     }
     let cents: i64 = format!("{cents:0<2}").parse().map_err(|_| bad())?;
-    let v = units.parse::<i64>().map_err(|_| bad())?.checked_mul(100).and_then(|u| u.checked_add(cents)).ok_or_else(bad)?;
+    let v = units
+        .parse::<i64>()
+        .map_err(|_| bad())?
+        .checked_mul(100)
+        .and_then(|u| u.checked_add(cents))
+        .ok_or_else(bad)?;
     if v > 0 { Ok(v) } else { Err(bad()) }
 }
 
 async fn charge(ctx: &CommandCtx<'_>, id: &str) -> Result<Option<Charge>, StoreError> {
-    Ok(ctx.pipeline.store.finance_ledger().await?.charges.into_iter().find(|c| c.id == id))
+    Ok(ctx
+        .pipeline
+        .store
+        .finance_ledger()
+        .await?
+        .charges
+        .into_iter()
+        .find(|c| c.id == id))
 }
 
 pub async fn run(ctx: &CommandCtx<'_>, a: &Args) -> Result<Reply, StoreError> {
     let Some(c) = charge(ctx, &a.charge).await? else {
-        return Ok(Reply::text(format!("No charge {} in the ledger (has Stripe's webhook delivered it?).", a.charge)));
+        return Ok(Reply::text(format!(
+            "No charge {} in the ledger (has Stripe's webhook delivered it?).",
+            a.charge
+        )));
     };
     let left = c.amount - c.amount_refunded;
     if a.amount > left {
-        return Ok(Reply::text(format!("Charge {} has only {} left to refund.", c.id, money(left, &c.currency))));
+        return Ok(Reply::text(format!(
+            "Charge {} has only {} left to refund.",
+            c.id,
+            money(left, &c.currency)
+        )));
     }
     let f = &ctx.pipeline.settings.finance;
     let who = format!("{}:{}", ctx.platform.as_str(), ctx.user);
@@ -62,10 +87,19 @@ pub async fn run(ctx: &CommandCtx<'_>, a: &Args) -> Result<Reply, StoreError> {
             channel: ctx.channel.into(),
             thread: ctx.thread.map(String::from),
         };
-        return Ok(Reply::text(match ctx.pipeline.request_approval(request, ctx.now).await? {
-            Ok(r) => format!("Above {}: asked for sign-off, request #{}.", money(f.refund_approval_above, &c.currency), r.id),
-            Err(r) => format!("That refund is already waiting for sign-off: request #{}.", r.id),
-        }));
+        return Ok(Reply::text(
+            match ctx.pipeline.request_approval(request, ctx.now).await? {
+                Ok(r) => format!(
+                    "Above {}: asked for sign-off, request #{}.",
+                    money(f.refund_approval_above, &c.currency),
+                    r.id
+                ),
+                Err(r) => format!(
+                    "That refund is already waiting for sign-off: request #{}.",
+                    r.id
+                ),
+            },
+        ));
     }
     let r = crate::exec::refund::Refund {
         charge: &c.id,
@@ -75,11 +109,27 @@ pub async fn run(ctx: &CommandCtx<'_>, a: &Args) -> Result<Reply, StoreError> {
     };
     let done = crate::exec::refund::run(f, &r).await;
     audit(ctx, &who, &what, &done.result, ctx.now).await?;
-    Ok(Reply::text(if done.ok { format!("✅ {}", done.result) } else { format!("⚠️ Not refunded: {}", done.result) }))
+    Ok(Reply::text(if done.ok {
+        format!("✅ {}", done.result)
+    } else {
+        format!("⚠️ Not refunded: {}", done.result)
+    }))
 }
 
-async fn audit(ctx: &CommandCtx<'_>, who: &str, what: &str, result: &str, now: Millis) -> Result<(), StoreError> {
-    let e = AuditEntry { at: now, actor: who.into(), action: "finance.refund".into(), subject: what.into(), detail: result.into() };
+async fn audit(
+    ctx: &CommandCtx<'_>,
+    who: &str,
+    what: &str,
+    result: &str,
+    now: Millis,
+) -> Result<(), StoreError> {
+    let e = AuditEntry {
+        at: now,
+        actor: who.into(),
+        action: "finance.refund".into(),
+        subject: what.into(),
+        detail: result.into(),
+    };
     ctx.pipeline.store.audit(&e).await
 }
 

@@ -18,12 +18,25 @@ pub struct Args {
 pub async fn run(ctx: &CommandCtx<'_>, kind: &str, a: &Args) -> Result<Reply, StoreError> {
     let s = &ctx.pipeline.settings;
     let (description, known): (Option<&str>, Vec<&str>) = match kind {
-        "runbook" => (s.runbooks.get(&a.name).map(|r| r.description.as_str()), s.runbooks.keys().map(String::as_str).collect()),
-        _ => (s.webhooks.get(&a.name).map(|w| w.description.as_str()), s.webhooks.keys().map(String::as_str).collect()),
+        "runbook" => (
+            s.runbooks.get(&a.name).map(|r| r.description.as_str()),
+            s.runbooks.keys().map(String::as_str).collect(),
+        ),
+        _ => (
+            s.webhooks.get(&a.name).map(|w| w.description.as_str()),
+            s.webhooks.keys().map(String::as_str).collect(),
+        ),
     };
     let Some(description) = description else {
-        let list = if known.is_empty() { format!("none are configured (see [{kind}s] in the config)") } else { known.join(", ") };
-        return Ok(Reply::text(format!("No {kind} named {:?}. Known: {list}.", a.name)));
+        let list = if known.is_empty() {
+            format!("none are configured (see [{kind}s] in the config)")
+        } else {
+            known.join(", ")
+        };
+        return Ok(Reply::text(format!(
+            "No {kind} named {:?}. Known: {list}.",
+            a.name
+        )));
     };
     let request = ApprovalRequest {
         kind: kind.into(),
@@ -35,8 +48,18 @@ pub async fn run(ctx: &CommandCtx<'_>, kind: &str, a: &Args) -> Result<Reply, St
         channel: ctx.channel.into(),
         thread: ctx.thread.map(String::from),
     };
-    Ok(Reply::text(match ctx.pipeline.request_approval(request, ctx.now).await? {
-        Ok(a) => format!("Asked for sign-off: request #{} ({}). You will hear back here.", a.id, a.summary),
-        Err(a) => format!("That is already waiting for sign-off: request #{} ({} of {} approvals).", a.id, a.approved_by.len(), a.quorum),
-    }))
+    Ok(Reply::text(
+        match ctx.pipeline.request_approval(request, ctx.now).await? {
+            Ok(a) => format!(
+                "Asked for sign-off: request #{} ({}). You will hear back here.",
+                a.id, a.summary
+            ),
+            Err(a) => format!(
+                "That is already waiting for sign-off: request #{} ({} of {} approvals).",
+                a.id,
+                a.approved_by.len(),
+                a.quorum
+            ),
+        },
+    ))
 }

@@ -24,11 +24,27 @@ pub async fn run(ctx: &CommandCtx<'_>, a: &Args) -> Result<Reply, StoreError> {
     } else if a.all {
         vec![]
     } else {
-        vec![TicketState::Open, TicketState::Answered, TicketState::Escalated, TicketState::Claimed]
+        vec![
+            TicketState::Open,
+            TicketState::Answered,
+            TicketState::Escalated,
+            TicketState::Claimed,
+        ]
     };
-    let list = ctx.pipeline.store.tickets(&TicketFilter { states, limit: a.limit.clamp(1, 200) }).await?;
+    let list = ctx
+        .pipeline
+        .store
+        .tickets(&TicketFilter {
+            states,
+            limit: a.limit.clamp(1, 200),
+        })
+        .await?;
     if list.is_empty() {
-        return Ok(Reply::text(if a.escalated { "No escalated tickets." } else { "No open tickets." }));
+        return Ok(Reply::text(if a.escalated {
+            "No escalated tickets."
+        } else {
+            "No open tickets."
+        }));
     }
     let sla = ctx.pipeline.settings.support.sla.policy();
     let mut s = String::from("#     state      tier    age      SLA          customer  subject\n");

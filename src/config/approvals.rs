@@ -29,9 +29,12 @@ impl ApprovalSettings {
     /// The policy for one kind of action: the defaults with that kind's overrides.
     pub fn policy(&self, kind: &str) -> crate::domain::ApprovalPolicy {
         let k = self.kinds.get(kind);
-        let pick = |f: fn(&ApprovalPolicySettings) -> Option<i64>, d: i64| k.and_then(f).unwrap_or(d);
+        let pick =
+            |f: fn(&ApprovalPolicySettings) -> Option<i64>, d: i64| k.and_then(f).unwrap_or(d);
         crate::domain::ApprovalPolicy {
-            approvers: k.and_then(|k| k.approvers.clone()).unwrap_or_else(|| self.approvers.clone()),
+            approvers: k
+                .and_then(|k| k.approvers.clone())
+                .unwrap_or_else(|| self.approvers.clone()),
             quorum: k.and_then(|k| k.quorum).unwrap_or(self.quorum).max(1),
             allow_self: k.and_then(|k| k.allow_self).unwrap_or(self.allow_self),
             ttl_ms: pick(|k| k.expires_after_mins, self.expires_after_mins) * 60_000,

@@ -35,17 +35,28 @@ impl FinanceSettings {
             return Err("finance.signature_tolerance_secs: must be positive".into());
         }
         if self.timezone.parse::<chrono_tz::Tz>().is_err() {
-            return Err(format!("finance.timezone: {:?} is not an IANA time zone like Europe/Paris", self.timezone));
+            return Err(format!(
+                "finance.timezone: {:?} is not an IANA time zone like Europe/Paris",
+                self.timezone
+            ));
         }
-        for (k, c) in [("finance.daily_cron", &self.daily_cron), ("finance.weekly_cron", &self.weekly_cron)] {
+        for (k, c) in [
+            ("finance.daily_cron", &self.daily_cron),
+            ("finance.weekly_cron", &self.weekly_cron),
+        ] {
             if !c.is_empty()
                 && let Err(e) = croner::Cron::new(c).parse()
             {
-                return Err(format!("{k}: {c:?} is not a cron expression (minute hour day month weekday): {e}"));
+                return Err(format!(
+                    "{k}: {c:?} is not a cron expression (minute hour day month weekday): {e}"
+                ));
             }
         }
         if !self.stripe_api_url.starts_with("http") {
-            return Err(format!("finance.stripe_api_url: {:?} is not an http(s) URL", self.stripe_api_url));
+            return Err(format!(
+                "finance.stripe_api_url: {:?} is not an http(s) URL",
+                self.stripe_api_url
+            ));
         }
         Ok(())
     }
@@ -59,9 +70,19 @@ mod tests {
     fn a_bad_time_zone_or_schedule_is_named() {
         let mut s = Settings::builtin();
         s.finance.timezone = "Mars/Olympus".into();
-        assert!(s.finance.validate().unwrap_err().contains("finance.timezone"));
+        assert!(
+            s.finance
+                .validate()
+                .unwrap_err()
+                .contains("finance.timezone")
+        );
         s.finance.timezone = "Europe/Paris".into();
         s.finance.weekly_cron = "every monday".into();
-        assert!(s.finance.validate().unwrap_err().starts_with("finance.weekly_cron"));
+        assert!(
+            s.finance
+                .validate()
+                .unwrap_err()
+                .starts_with("finance.weekly_cron")
+        );
     }
 }

@@ -43,7 +43,9 @@ pub struct AgentSettings {
 impl AgentSettings {
     /// The cost of a call in micro-dollars (integers: costs are summed per ticket and per month).
     pub fn cost_micro_usd(&self, input_tokens: u32, output_tokens: u32) -> u64 {
-        (input_tokens as u64 * self.price_in_micro_usd_per_mtok + output_tokens as u64 * self.price_out_micro_usd_per_mtok) / 1_000_000
+        (input_tokens as u64 * self.price_in_micro_usd_per_mtok
+            + output_tokens as u64 * self.price_out_micro_usd_per_mtok)
+            / 1_000_000
     }
 }
 
@@ -58,17 +60,25 @@ impl LlmSettings {
             return Err("llm.timeout_secs / llm.max_rounds: must be positive".into());
         }
         if !(0.0..=1.0).contains(&self.triage_below) {
-            return Err(format!("llm.triage_below: {} is not between 0 and 1", self.triage_below));
+            return Err(format!(
+                "llm.triage_below: {} is not between 0 and 1",
+                self.triage_below
+            ));
         }
         for (name, a) in &self.agents {
             if !a.base_url.is_empty() && !a.base_url.starts_with("http") {
-                return Err(format!("llm.agents.{name}.base_url: {:?} is not an http(s) URL", a.base_url));
+                return Err(format!(
+                    "llm.agents.{name}.base_url: {:?} is not an http(s) URL",
+                    a.base_url
+                ));
             }
             if !a.base_url.is_empty() && a.model.is_empty() {
                 return Err(format!("llm.agents.{name}.model: must name a model"));
             }
             if !(0.0..=2.0).contains(&a.temperature) {
-                return Err(format!("llm.agents.{name}.temperature: must be between 0 and 2"));
+                return Err(format!(
+                    "llm.agents.{name}.temperature: must be between 0 and 2"
+                ));
             }
         }
         Ok(())
@@ -87,8 +97,19 @@ mod tests {
         a.base_url = "http://127.0.0.1:11434/v1".into();
         a.price_in_micro_usd_per_mtok = 150_000;
         a.price_out_micro_usd_per_mtok = 600_000;
-        assert_eq!(s.llm.agent("tier1").unwrap().cost_micro_usd(1_000_000, 500_000), 450_000);
+        assert_eq!(
+            s.llm
+                .agent("tier1")
+                .unwrap()
+                .cost_micro_usd(1_000_000, 500_000),
+            450_000
+        );
         s.llm.agents.get_mut("tier2").unwrap().base_url = "localhost:8080".into();
-        assert!(s.llm.validate().unwrap_err().contains("llm.agents.tier2.base_url"));
+        assert!(
+            s.llm
+                .validate()
+                .unwrap_err()
+                .contains("llm.agents.tier2.base_url")
+        );
     }
 }

@@ -62,7 +62,10 @@ pub struct StoreSettings {
 impl std::fmt::Debug for StoreSettings {
     // The URL may carry a password: never print it.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("StoreSettings").field("url", &redact_url(&self.url)).field("max_connections", &self.max_connections).finish()
+        f.debug_struct("StoreSettings")
+            .field("url", &redact_url(&self.url))
+            .field("max_connections", &self.max_connections)
+            .finish()
     }
 }
 
@@ -138,7 +141,10 @@ impl SlackSettings {
     /// Both tokens from the environment, when both are set.
     pub fn tokens_from_env(&self) -> Option<SlackTokens> {
         let get = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
-        Some(SlackTokens { app: get(&self.app_token_env)?, bot: get(&self.bot_token_env)? })
+        Some(SlackTokens {
+            app: get(&self.app_token_env)?,
+            bot: get(&self.bot_token_env)?,
+        })
     }
 }
 
@@ -178,7 +184,10 @@ pub struct DiscordSettings {
 impl DiscordSettings {
     /// The bot token from the environment, when set.
     pub fn token_from_env(&self) -> Option<Secret> {
-        std::env::var(&self.token_env).ok().filter(|v| !v.trim().is_empty()).map(Secret)
+        std::env::var(&self.token_env)
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+            .map(Secret)
     }
 }
 
@@ -227,16 +236,25 @@ impl Settings {
     /// environment file named by `OPSDESK_ENV`, and `OPSDESK__…` variables.
     pub fn load(dir: &Path) -> Result<Settings, ConfigError> {
         let on_disk = dir.join("default.toml");
-        let mut fig = if on_disk.is_file() { Figment::from(Toml::file_exact(&on_disk)) } else { Figment::from(Toml::string(DEFAULT_TOML)) };
+        let mut fig = if on_disk.is_file() {
+            Figment::from(Toml::file_exact(&on_disk))
+        } else {
+            Figment::from(Toml::string(DEFAULT_TOML))
+        };
         if let Ok(env) = std::env::var("OPSDESK_ENV") {
             let path = dir.join(format!("{env}.toml"));
             if !path.is_file() {
-                return Err(ConfigError::MissingEnvFile { env, path: path.display().to_string() });
+                return Err(ConfigError::MissingEnvFile {
+                    env,
+                    path: path.display().to_string(),
+                });
             }
             fig = fig.merge(Toml::file_exact(path));
         }
         fig = fig.merge(Env::prefixed("OPSDESK__").split("__"));
-        let mut s: Settings = fig.extract().map_err(|e| ConfigError::Invalid(describe(e)))?;
+        let mut s: Settings = fig
+            .extract()
+            .map_err(|e| ConfigError::Invalid(describe(e)))?;
         if let Ok(url) = std::env::var("DATABASE_URL")
             && !url.is_empty()
         {
@@ -248,14 +266,20 @@ impl Settings {
 
     /// The built-in defaults alone (tests, benchmarks).
     pub fn builtin() -> Settings {
-        Figment::from(Toml::string(DEFAULT_TOML)).extract().expect("built-in config is valid")
+        Figment::from(Toml::string(DEFAULT_TOML))
+            .extract()
+            .expect("built-in config is valid")
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
         let bad = |k: &str, why: &str| Err(ConfigError::Invalid(format!("{k}: {why}")));
-        for (k, v) in
-            [("triage.confidence_threshold", self.triage.confidence_threshold), ("triage.human_threshold", self.triage.human_threshold)]
-        {
+        for (k, v) in [
+            (
+                "triage.confidence_threshold",
+                self.triage.confidence_threshold,
+            ),
+            ("triage.human_threshold", self.triage.human_threshold),
+        ] {
             if !(0.0..=1.0).contains(&v) {
                 return bad(k, "must be between 0 and 1");
             }
@@ -272,22 +296,47 @@ impl Settings {
             );
             return bad("store.inbox_retention_days", &why);
         }
-        if self.slack.channel_rate_per_sec.is_nan() || self.slack.channel_rate_per_sec <= 0.0 || self.slack.channel_burst == 0 {
-            return bad("slack.channel_rate_per_sec / slack.channel_burst", "must be positive");
+        if self.slack.channel_rate_per_sec.is_nan()
+            || self.slack.channel_rate_per_sec <= 0.0
+            || self.slack.channel_burst == 0
+        {
+            return bad(
+                "slack.channel_rate_per_sec / slack.channel_burst",
+                "must be positive",
+            );
         }
-        if self.discord.channel_rate_per_sec.is_nan() || self.discord.channel_rate_per_sec <= 0.0 || self.discord.channel_burst == 0 {
-            return bad("discord.channel_rate_per_sec / discord.channel_burst", "must be positive");
+        if self.discord.channel_rate_per_sec.is_nan()
+            || self.discord.channel_rate_per_sec <= 0.0
+            || self.discord.channel_burst == 0
+        {
+            return bad(
+                "discord.channel_rate_per_sec / discord.channel_burst",
+                "must be positive",
+            );
         }
-        if self.discord.guilds.iter().any(|g| g.parse::<u64>().is_err()) {
+        if self
+            .discord
+            .guilds
+            .iter()
+            .any(|g| g.parse::<u64>().is_err())
+        {
             return bad("discord.guilds", "guild ids are numbers (snowflakes)");
         }
         if !(0.0..=1.0).contains(&self.support.sla.remind_at) {
             return bad("support.sla.remind_at", "must be between 0 and 1");
         }
-        if [self.support.sla.urgent_mins, self.support.sla.high_mins, self.support.sla.normal_mins].iter().any(|m| *m <= 0) {
+        if [
+            self.support.sla.urgent_mins,
+            self.support.sla.high_mins,
+            self.support.sla.normal_mins,
+        ]
+        .iter()
+        .any(|m| *m <= 0)
+        {
             return bad("support.sla", "targets must be positive minutes");
         }
-        if self.approvals.quorum == 0 || self.approvals.kinds.values().any(|k| k.quorum == Some(0)) {
+        if self.approvals.quorum == 0 || self.approvals.kinds.values().any(|k| k.quorum == Some(0))
+        {
             return bad("approvals.quorum", "must be at least 1");
         }
         if self.approvals.expires_after_mins <= 0 {
@@ -302,20 +351,36 @@ impl Settings {
         self.tier2.validate().map_err(ConfigError::Invalid)?;
         self.github.validate().map_err(ConfigError::Invalid)?;
         if self.slack.ping_interval_secs == 0 || self.slack.ping_failures == 0 {
-            return bad("slack.ping_interval_secs / slack.ping_failures", "must be positive");
+            return bad(
+                "slack.ping_interval_secs / slack.ping_failures",
+                "must be positive",
+            );
         }
         Ok(())
     }
 
     /// The role configured for a channel, if any; a channel alert routes send cards to counts as `alerts`.
     pub fn channel_role(&self, platform: Platform, channel: &str) -> Option<ChannelRole> {
-        let routed = || self.alerts.routes.iter().any(|r| r.platform == platform && r.channel == channel).then_some(ChannelRole::Alerts);
-        self.channels.iter().find(|c| c.platform == platform && c.id == channel).map(|c| c.role).or_else(routed)
+        let routed = || {
+            self.alerts
+                .routes
+                .iter()
+                .any(|r| r.platform == platform && r.channel == channel)
+                .then_some(ChannelRole::Alerts)
+        };
+        self.channels
+            .iter()
+            .find(|c| c.platform == platform && c.id == channel)
+            .map(|c| c.role)
+            .or_else(routed)
     }
 
     /// The first channel with `role` on `platform`.
     pub fn channel_with_role(&self, platform: Platform, role: ChannelRole) -> Option<&str> {
-        self.channels.iter().find(|c| c.platform == platform && c.role == role).map(|c| c.id.as_str())
+        self.channels
+            .iter()
+            .find(|c| c.platform == platform && c.role == role)
+            .map(|c| c.id.as_str())
     }
 }
 
@@ -338,7 +403,10 @@ fn snowflakes<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::
 
 /// figment's errors name the key and the source file; keep every error of a chain.
 fn describe(e: figment::Error) -> String {
-    e.into_iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ")
+    e.into_iter()
+        .map(|e| e.to_string())
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// Hides a password in a database URL.

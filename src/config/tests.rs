@@ -9,8 +9,14 @@ use figment::Jail;
 fn builtin_defaults_load_and_name_the_console_channels() {
     let s = Settings::builtin();
     assert_eq!(s.store.url, "sqlite://opsdesk.db");
-    assert_eq!(s.channel_role(Platform::Console, "community"), Some(ChannelRole::Customer));
-    assert_eq!(s.channel_with_role(Platform::Console, ChannelRole::Escalation), Some("escalations"));
+    assert_eq!(
+        s.channel_role(Platform::Console, "community"),
+        Some(ChannelRole::Customer)
+    );
+    assert_eq!(
+        s.channel_with_role(Platform::Console, ChannelRole::Escalation),
+        Some("escalations")
+    );
 }
 
 #[test]
@@ -18,7 +24,10 @@ fn env_file_and_variables_override_in_order() {
     Jail::expect_with(|jail| {
         jail.create_dir("config")?;
         jail.create_file("config/default.toml", DEFAULT_TOML)?;
-        jail.create_file("config/staging.toml", "[triage]\nhuman_threshold = 0.2\nconfidence_threshold = 0.4\n")?;
+        jail.create_file(
+            "config/staging.toml",
+            "[triage]\nhuman_threshold = 0.2\nconfidence_threshold = 0.4\n",
+        )?;
         jail.set_env("OPSDESK_ENV", "staging");
         jail.set_env("OPSDESK__TRIAGE__CONFIDENCE_THRESHOLD", "0.7");
         let s = Settings::load(Path::new("config")).expect("loads");
@@ -46,17 +55,32 @@ fn unknown_key_is_an_error_naming_key_and_file() {
 fn bad_value_is_an_error_naming_the_key() {
     Jail::expect_with(|jail| {
         jail.set_env("OPSDESK__SUPPORT__UNHELPFUL_TURNS", "lots");
-        let err = Settings::load(Path::new("nowhere")).unwrap_err().to_string();
-        assert!(err.to_lowercase().contains("support.unhelpful_turns"), "{err}");
-        assert!(err.contains("OPSDESK__"), "names where the value came from: {err}");
+        let err = Settings::load(Path::new("nowhere"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.to_lowercase().contains("support.unhelpful_turns"),
+            "{err}"
+        );
+        assert!(
+            err.contains("OPSDESK__"),
+            "names where the value came from: {err}"
+        );
         jail.set_env("OPSDESK__SUPPORT__UNHELPFUL_TURNS", "3");
         jail.set_env("OPSDESK__TRIAGE__HUMAN_THRESHOLD", "1.5");
-        let err = Settings::load(Path::new("nowhere")).unwrap_err().to_string();
+        let err = Settings::load(Path::new("nowhere"))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("triage.human_threshold"), "{err}");
         jail.set_env("OPSDESK__TRIAGE__HUMAN_THRESHOLD", "0.3");
         jail.set_env("OPSDESK__STORE__INBOX_RETENTION_DAYS", "7");
-        let err = Settings::load(Path::new("nowhere")).unwrap_err().to_string();
-        assert!(err.contains("store.inbox_retention_days: must be at least 35"), "{err}");
+        let err = Settings::load(Path::new("nowhere"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("store.inbox_retention_days: must be at least 35"),
+            "{err}"
+        );
         Ok(())
     });
 }

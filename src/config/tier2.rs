@@ -51,12 +51,18 @@ impl Tier2Settings {
     pub(super) fn validate(&self) -> Result<(), String> {
         for u in &self.log_urls {
             if !u.url.starts_with("http") {
-                return Err(format!("tier2.log_urls ({}): url {:?} is not an http(s) URL", u.name, u.url));
+                return Err(format!(
+                    "tier2.log_urls ({}): url {:?} is not an http(s) URL",
+                    u.name, u.url
+                ));
             }
         }
         for h in &self.health {
             if !h.url.starts_with("http") {
-                return Err(format!("tier2.health ({}): url {:?} is not an http(s) URL", h.name, h.url));
+                return Err(format!(
+                    "tier2.health ({}): url {:?} is not an http(s) URL",
+                    h.name, h.url
+                ));
             }
         }
         if self.http_timeout_secs == 0 || self.max_log_lines == 0 {
@@ -72,7 +78,10 @@ impl GithubSettings {
             return Err(format!("github.repo: {:?} is not owner/name", self.repo));
         }
         if !self.api_url.starts_with("http") {
-            return Err(format!("github.api_url: {:?} is not an http(s) URL", self.api_url));
+            return Err(format!(
+                "github.api_url: {:?} is not an http(s) URL",
+                self.api_url
+            ));
         }
         Ok(())
     }

@@ -33,7 +33,10 @@ impl AlertBatch {
     /// Regroups by the values of `keys` (configured per source) instead of the source's own key.
     pub fn regroup(&mut self, keys: &[String]) {
         if !keys.is_empty() {
-            let parts: Vec<String> = keys.iter().map(|k| format!("{k}={}", self.labels.get(k).map_or("", String::as_str))).collect();
+            let parts: Vec<String> = keys
+                .iter()
+                .map(|k| format!("{k}={}", self.labels.get(k).map_or("", String::as_str)))
+                .collect();
             self.group_key = format!("labels:{}", parts.join(","));
         }
     }
@@ -196,7 +199,9 @@ impl AlertGroup {
 
     /// The alert name, for runbook lookup: the `alertname` label, else the title.
     pub fn alertname(&self) -> &str {
-        self.labels.get("alertname").map_or(self.title.as_str(), String::as_str)
+        self.labels
+            .get("alertname")
+            .map_or(self.title.as_str(), String::as_str)
     }
 
     /// How long it has been firing, or fired before it resolved.
@@ -219,7 +224,11 @@ mod tests {
             alerts: alerts
                 .iter()
                 .enumerate()
-                .map(|(i, f)| AlertItem { fingerprint: i.to_string(), firing: *f, summary: "s".into() })
+                .map(|(i, f)| AlertItem {
+                    fingerprint: i.to_string(),
+                    firing: *f,
+                    summary: "s".into(),
+                })
                 .collect(),
             runbook_url: None,
             link: None,
@@ -233,10 +242,16 @@ mod tests {
         assert!((g.firing, g.firing_count) == (true, 2));
         assert_eq!(g.apply(&batch(true, &[true, false]), 10), Change::Updated);
         assert_eq!((g.firing_count, g.resolved_count), (1, 1));
-        assert_eq!(g.apply(&batch(false, &[false, false]), 60_000), Change::Resolved);
+        assert_eq!(
+            g.apply(&batch(false, &[false, false]), 60_000),
+            Change::Resolved
+        );
         assert_eq!((g.firing, g.duration(99_999)), (false, 60_000));
         assert_eq!(g.apply(&batch(true, &[true]), 100_000), Change::Refired);
-        assert_eq!((g.firing, g.resolved_at, g.first_seen, g.updates), (true, None, 100_000, 4));
+        assert_eq!(
+            (g.firing, g.resolved_at, g.first_seen, g.updates),
+            (true, None, 100_000, 4)
+        );
         assert!(g.resolve_by_hand(100_500) && !g.firing && !g.resolve_by_hand(100_600));
     }
 

@@ -7,7 +7,12 @@ use super::{Button, ButtonStyle, Millis};
 use std::collections::BTreeMap;
 
 /// The silence lengths offered as buttons.
-pub const SILENCES: [(&str, Millis); 4] = [("30m", 1_800_000), ("1h", 3_600_000), ("4h", 14_400_000), ("24h", 86_400_000)];
+pub const SILENCES: [(&str, Millis); 4] = [
+    ("30m", 1_800_000),
+    ("1h", 3_600_000),
+    ("4h", 14_400_000),
+    ("24h", 86_400_000),
+];
 
 /// The longest silence opsdesk creates: a silence never lasts forever.
 pub const MAX_SILENCE: Millis = 7 * 86_400_000;
@@ -24,7 +29,9 @@ pub enum AlertAction {
 impl AlertAction {
     /// A button's action and value (`alert.silence` + `12:1h`) → the group id and the action.
     pub fn from_button(action: &str, value: &str) -> Option<(i64, AlertAction)> {
-        let (id, arg) = value.split_once(':').map_or((value, None), |(i, a)| (i, Some(a)));
+        let (id, arg) = value
+            .split_once(':')
+            .map_or((value, None), |(i, a)| (i, Some(a)));
         let id = id.parse().ok()?;
         let a = match (action, arg) {
             ("alert.ack", None) => AlertAction::Ack,
@@ -42,7 +49,11 @@ impl AlertAction {
     /// not a command, a question for the assistant.
     pub fn from_text(text: &str) -> Result<Option<AlertAction>, String> {
         let mut words = text.split_whitespace();
-        let first = words.next().unwrap_or("").trim_start_matches('/').to_lowercase();
+        let first = words
+            .next()
+            .unwrap_or("")
+            .trim_start_matches('/')
+            .to_lowercase();
         let rest: Vec<&str> = words.collect();
         let a = match first.as_str() {
             "ack" | "acknowledge" => AlertAction::Ack,
@@ -50,10 +61,12 @@ impl AlertAction {
             "resolve" => AlertAction::Resolve,
             "runbook" => AlertAction::Runbook,
             "silence" => match rest.first() {
-                None => return Err("say how long: `silence 30m`, `silence 2h`, `silence 1d`".into()),
-                Some(d) => AlertAction::Silence(
-                    parse_duration(d).ok_or_else(|| format!("{d:?} is not a duration like 30m, 2h or 1d (at most 7d)"))?,
-                ),
+                None => {
+                    return Err("say how long: `silence 30m`, `silence 2h`, `silence 1d`".into());
+                }
+                Some(d) => AlertAction::Silence(parse_duration(d).ok_or_else(|| {
+                    format!("{d:?} is not a duration like 30m, 2h or 1d (at most 7d)")
+                })?),
             },
             _ => return Ok(None),
         };
@@ -83,18 +96,30 @@ pub fn buttons(g: &AlertGroup, runbook: bool, now: Millis) -> Vec<Button> {
     let id = g.id.to_string();
     let mut b = vec![];
     if g.firing && g.acked_by.is_none() {
-        b.push(Button { style: ButtonStyle::Primary, ..Button::new("Acknowledge", "alert.ack", &id) });
+        b.push(Button {
+            style: ButtonStyle::Primary,
+            ..Button::new("Acknowledge", "alert.ack", &id)
+        });
     }
     if g.silenced(now) {
         b.push(Button::new("Unsilence", "alert.unsilence", &id));
     } else if g.firing {
-        b.extend(SILENCES.iter().map(|(l, _)| Button::new(&format!("Silence {l}"), "alert.silence", format!("{id}:{l}"))));
+        b.extend(SILENCES.iter().map(|(l, _)| {
+            Button::new(
+                &format!("Silence {l}"),
+                "alert.silence",
+                format!("{id}:{l}"),
+            )
+        }));
     }
     if g.firing {
         b.push(Button::new("Resolve", "alert.resolve", &id));
     }
     if runbook {
-        b.push(Button { style: ButtonStyle::Danger, ..Button::new("Run runbook", "alert.runbook", &id) });
+        b.push(Button {
+            style: ButtonStyle::Danger,
+            ..Button::new("Run runbook", "alert.runbook", &id)
+        });
     }
     b
 }
@@ -116,7 +141,10 @@ impl StormStats {
     pub fn with(mut self, g: &AlertGroup) -> StormStats {
         self.groups += 1;
         if g.firing {
-            *self.firing_by_severity.entry(g.severity.clone()).or_default() += 1;
+            *self
+                .firing_by_severity
+                .entry(g.severity.clone())
+                .or_default() += 1;
             self.alerts += g.firing_count;
             self.top.push(g.clone());
             self.top.sort_by_key(|g| (-g.firing_count, g.id));
@@ -128,9 +156,23 @@ impl StormStats {
     /// The storm card's title and body.
     pub fn summary(&self) -> (String, String) {
         let firing: i64 = self.firing_by_severity.values().sum();
-        let title = format!("🌩️ Alert storm: {} groups held back ({firing} firing, {} alerts)", self.groups, self.alerts);
-        let mut lines = vec![self.firing_by_severity.iter().map(|(s, n)| format!("{s}: {n}")).collect::<Vec<_>>().join(" · ")];
-        lines.extend(self.top.iter().map(|g| format!("• #{} [{}] {} ({} firing)", g.id, g.severity, g.title, g.firing_count)));
+        let title = format!(
+            "🌩️ Alert storm: {} groups held back ({firing} firing, {} alerts)",
+            self.groups, self.alerts
+        );
+        let mut lines = vec![
+            self.firing_by_severity
+                .iter()
+                .map(|(s, n)| format!("{s}: {n}"))
+                .collect::<Vec<_>>()
+                .join(" · "),
+        ];
+        lines.extend(self.top.iter().map(|g| {
+            format!(
+                "• #{} [{}] {} ({} firing)",
+                g.id, g.severity, g.title, g.firing_count
+            )
+        }));
         lines.push("Every group is listed by `/ops alerts`.".into());
         (title, lines.join("\n"))
     }
@@ -144,19 +186,45 @@ mod tests {
 
     #[test]
     fn typed_commands_and_button_values_parse_the_same_actions() {
-        assert_eq!(AlertAction::from_text("silence 2h"), Ok(Some(AlertAction::Silence(7_200_000))));
+        assert_eq!(
+            AlertAction::from_text("silence 2h"),
+            Ok(Some(AlertAction::Silence(7_200_000)))
+        );
         assert_eq!(AlertAction::from_text("ACK"), Ok(Some(AlertAction::Ack)));
-        assert_eq!(AlertAction::from_text("resolve this by hand please"), Ok(None));
+        assert_eq!(
+            AlertAction::from_text("resolve this by hand please"),
+            Ok(None)
+        );
         assert_eq!(AlertAction::from_text("why is this firing?"), Ok(None));
-        assert!(AlertAction::from_text("silence").unwrap_err().contains("how long"));
-        assert!(AlertAction::from_text("silence 30d").unwrap_err().contains("at most 7d"));
-        assert_eq!(AlertAction::from_button("alert.silence", "12:4h"), Some((12, AlertAction::Silence(14_400_000))));
-        assert_eq!(AlertAction::from_button("alert.ack", "12"), Some((12, AlertAction::Ack)));
+        assert!(
+            AlertAction::from_text("silence")
+                .unwrap_err()
+                .contains("how long")
+        );
+        assert!(
+            AlertAction::from_text("silence 30d")
+                .unwrap_err()
+                .contains("at most 7d")
+        );
+        assert_eq!(
+            AlertAction::from_button("alert.silence", "12:4h"),
+            Some((12, AlertAction::Silence(14_400_000)))
+        );
+        assert_eq!(
+            AlertAction::from_button("alert.ack", "12"),
+            Some((12, AlertAction::Ack))
+        );
         assert_eq!(AlertAction::from_button("alert.ack", "x"), None);
     }
 
     fn group(id: i64, sev: &str, firing: usize) -> AlertGroup {
-        let alerts = (0..firing).map(|i| AlertItem { fingerprint: i.to_string(), firing: true, summary: "s".into() }).collect();
+        let alerts = (0..firing)
+            .map(|i| AlertItem {
+                fingerprint: i.to_string(),
+                firing: true,
+                summary: "s".into(),
+            })
+            .collect();
         let b = AlertBatch {
             source: "generic".into(),
             group_key: id.to_string(),
@@ -168,20 +236,36 @@ mod tests {
             link: None,
             labels: Default::default(),
         };
-        AlertGroup { id, ..AlertGroup::new(&b, Platform::Slack, "C", 0) }
+        AlertGroup {
+            id,
+            ..AlertGroup::new(&b, Platform::Slack, "C", 0)
+        }
     }
 
     #[test]
     fn buttons_follow_the_state_and_the_storm_card_counts_by_severity() {
         let mut g = group(3, "critical", 2);
-        let labels = |g: &AlertGroup, now| buttons(g, true, now).into_iter().map(|b| b.label).collect::<Vec<_>>();
+        let labels = |g: &AlertGroup, now| {
+            buttons(g, true, now)
+                .into_iter()
+                .map(|b| b.label)
+                .collect::<Vec<_>>()
+        };
         assert_eq!(labels(&g, 0).len(), 7);
         g.acked_by = Some("slack:U1".into());
         g.silenced_until = Some(10);
         assert_eq!(labels(&g, 5), ["Unsilence", "Resolve", "Run runbook"]);
-        let stats = [group(1, "critical", 1), group(2, "warning", 5), g].iter().fold(StormStats::default(), |s, g| s.with(g));
+        let stats = [group(1, "critical", 1), group(2, "warning", 5), g]
+            .iter()
+            .fold(StormStats::default(), |s, g| s.with(g));
         let (title, body) = stats.summary();
-        assert!(title.contains("3 groups held back (3 firing, 8 alerts)"), "{title}");
-        assert!(body.starts_with("critical: 2 · warning: 1\n• #2 [warning] G2 (5 firing)"), "{body}");
+        assert!(
+            title.contains("3 groups held back (3 firing, 8 alerts)"),
+            "{title}"
+        );
+        assert!(
+            body.starts_with("critical: 2 · warning: 1\n• #2 [warning] G2 (5 firing)"),
+            "{body}"
+        );
     }
 }

@@ -68,7 +68,11 @@ impl ApprovalPolicy {
     }
 
     pub fn describe(&self) -> String {
-        let who = if self.approvers.is_empty() { "nobody is configured".to_string() } else { self.approvers.join(", ") };
+        let who = if self.approvers.is_empty() {
+            "nobody is configured".to_string()
+        } else {
+            self.approvers.join(", ")
+        };
         format!(
             "{} approval{} from {who}; the requester {} approve",
             self.quorum,
@@ -159,7 +163,10 @@ impl Approval {
         now: Millis,
     ) -> VoteOutcome {
         if self.state != ApprovalState::Pending {
-            return VoteOutcome::AlreadyDecided { state: self.state, by: self.decided_by.clone() };
+            return VoteOutcome::AlreadyDecided {
+                state: self.state,
+                by: self.decided_by.clone(),
+            };
         }
         if now >= self.expires_at {
             self.expire(now);
@@ -181,7 +188,10 @@ impl Approval {
                 self.updated_at = now;
                 let have = self.approved_by.len() as u32;
                 if have < self.quorum {
-                    return VoteOutcome::Counted { have, need: self.quorum };
+                    return VoteOutcome::Counted {
+                        have,
+                        need: self.quorum,
+                    };
                 }
                 self.state = ApprovalState::Approved;
                 self.decided_by = Some(voter);
@@ -230,7 +240,11 @@ impl Approval {
     }
 
     pub fn finish(&mut self, ok: bool, result: String, now: Millis) {
-        self.state = if ok { ApprovalState::Executed } else { ApprovalState::Failed };
+        self.state = if ok {
+            ApprovalState::Executed
+        } else {
+            ApprovalState::Failed
+        };
         self.result = Some(result);
         self.updated_at = now;
     }

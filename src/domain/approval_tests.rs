@@ -4,7 +4,12 @@ use super::*;
 
 fn policy(quorum: u32, allow_self: bool) -> ApprovalPolicy {
     ApprovalPolicy {
-        approvers: vec!["slack:UBOSS".into(), "slack:UCTO".into(), "slack:group:SOPS".into(), "discord:role:77".into()],
+        approvers: vec![
+            "slack:UBOSS".into(),
+            "slack:UCTO".into(),
+            "slack:group:SOPS".into(),
+            "discord:role:77".into(),
+        ],
         quorum,
         allow_self,
         ttl_ms: 1000,
@@ -44,35 +49,102 @@ fn approval(quorum: u32, allow_self: bool) -> Approval {
 #[test]
 fn impostors_and_self_approval_are_refused() {
     let (p, mut a) = (policy(1, false), approval(1, false));
-    assert_eq!(a.vote(&p, Platform::Slack, "UINTRUDER", &[], Vote::Approve, 10), VoteOutcome::NotAnApprover);
-    assert_eq!(a.vote(&p, Platform::Discord, "UCTO", &[], Vote::Approve, 10), VoteOutcome::NotAnApprover, "same id, other platform");
-    assert_eq!(a.vote(&p, Platform::Slack, "UBOSS", &[], Vote::Approve, 10), VoteOutcome::OwnRequest);
+    assert_eq!(
+        a.vote(&p, Platform::Slack, "UINTRUDER", &[], Vote::Approve, 10),
+        VoteOutcome::NotAnApprover
+    );
+    assert_eq!(
+        a.vote(&p, Platform::Discord, "UCTO", &[], Vote::Approve, 10),
+        VoteOutcome::NotAnApprover,
+        "same id, other platform"
+    );
+    assert_eq!(
+        a.vote(&p, Platform::Slack, "UBOSS", &[], Vote::Approve, 10),
+        VoteOutcome::OwnRequest
+    );
     assert_eq!(a.state, ApprovalState::Pending);
-    assert_eq!(a.vote(&p, Platform::Slack, "UANY", &["group:SOPS".into()], Vote::Approve, 10), VoteOutcome::Approved, "a group member");
+    assert_eq!(
+        a.vote(
+            &p,
+            Platform::Slack,
+            "UANY",
+            &["group:SOPS".into()],
+            Vote::Approve,
+            10
+        ),
+        VoteOutcome::Approved,
+        "a group member"
+    );
     assert_eq!(a.decided_by.as_deref(), Some("slack:UANY"));
     let mut own = approval(1, true);
-    assert_eq!(own.vote(&p, Platform::Slack, "UBOSS", &[], Vote::Approve, 10), VoteOutcome::Approved, "allowed by policy");
+    assert_eq!(
+        own.vote(&p, Platform::Slack, "UBOSS", &[], Vote::Approve, 10),
+        VoteOutcome::Approved,
+        "allowed by policy"
+    );
 }
 
 #[test]
 fn quorum_counts_distinct_approvers() {
     let (p, mut a) = (policy(2, false), approval(2, false));
-    assert_eq!(a.vote(&p, Platform::Slack, "UCTO", &[], Vote::Approve, 10), VoteOutcome::Counted { have: 1, need: 2 });
-    assert_eq!(a.vote(&p, Platform::Slack, "UCTO", &[], Vote::Approve, 11), VoteOutcome::AlreadyVoted);
-    assert_eq!(a.vote(&p, Platform::Slack, "UX", &["group:SOPS".into()], Vote::Approve, 12), VoteOutcome::Approved);
+    assert_eq!(
+        a.vote(&p, Platform::Slack, "UCTO", &[], Vote::Approve, 10),
+        VoteOutcome::Counted { have: 1, need: 2 }
+    );
+    assert_eq!(
+        a.vote(&p, Platform::Slack, "UCTO", &[], Vote::Approve, 11),
+        VoteOutcome::AlreadyVoted
+    );
+    assert_eq!(
+        a.vote(
+            &p,
+            Platform::Slack,
+            "UX",
+            &["group:SOPS".into()],
+            Vote::Approve,
+            12
+        ),
+        VoteOutcome::Approved
+    );
     assert_eq!(a.approved_by, ["slack:UCTO", "slack:UX"]);
     assert_eq!(
         a.vote(&p, Platform::Slack, "UBOSS", &[], Vote::Deny(None), 13),
-        VoteOutcome::AlreadyDecided { state: ApprovalState::Approved, by: Some("slack:UX".into()) }
+        VoteOutcome::AlreadyDecided {
+            state: ApprovalState::Approved,
+            by: Some("slack:UX".into())
+        }
     );
 }
 
 #[test]
 fn deny_keeps_the_reason_and_ends_the_request() {
     let (p, mut a) = (policy(2, false), approval(2, false));
-    assert_eq!(a.vote(&p, Platform::Slack, "UCTO", &[], Vote::Deny(Some("not during peak".into())), 10), VoteOutcome::Denied);
-    assert_eq!((a.state, a.deny_reason.as_deref()), (ApprovalState::Denied, Some("not during peak")));
-    assert!(matches!(a.vote(&p, Platform::Slack, "UX", &["group:SOPS".into()], Vote::Approve, 11), VoteOutcome::AlreadyDecided { .. }));
+    assert_eq!(
+        a.vote(
+            &p,
+            Platform::Slack,
+            "UCTO",
+            &[],
+            Vote::Deny(Some("not during peak".into())),
+            10
+        ),
+        VoteOutcome::Denied
+    );
+    assert_eq!(
+        (a.state, a.deny_reason.as_deref()),
+        (ApprovalState::Denied, Some("not during peak"))
+    );
+    assert!(matches!(
+        a.vote(
+            &p,
+            Platform::Slack,
+            "UX",
+            &["group:SOPS".into()],
+            Vote::Approve,
+            11
+        ),
+        VoteOutcome::AlreadyDecided { .. }
+    ));
 }
 
 #[test]
@@ -85,7 +157,10 @@ fn the_clock_warns_once_then_expires_and_late_clicks_are_refused() {
     assert_eq!(a.state, ApprovalState::Expired);
     assert!(matches!(
         a.vote(&p, Platform::Slack, "UCTO", &[], Vote::Approve, 1001),
-        VoteOutcome::AlreadyDecided { state: ApprovalState::Expired, .. }
+        VoteOutcome::AlreadyDecided {
+            state: ApprovalState::Expired,
+            ..
+        }
     ));
     let mut late = approval(1, false);
     assert_eq!(
@@ -104,5 +179,8 @@ fn execution_starts_once() {
     assert!(a.start(11));
     assert!(!a.start(12), "a second start is refused");
     a.finish(false, "exit 1: boom".into(), 13);
-    assert_eq!((a.state, a.result.as_deref()), (ApprovalState::Failed, Some("exit 1: boom")));
+    assert_eq!(
+        (a.state, a.result.as_deref()),
+        (ApprovalState::Failed, Some("exit 1: boom"))
+    );
 }

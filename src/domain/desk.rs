@@ -53,7 +53,8 @@ pub fn on_team_click(t: &mut Ticket, button: TeamButton, member: &str, now: Mill
                 if matches!(t.state, TicketState::Open | TicketState::Answered) {
                     t.escalate(now).expect("open tickets escalate");
                 }
-                t.claim(member, now).expect("escalated tickets can be claimed");
+                t.claim(member, now)
+                    .expect("escalated tickets can be claimed");
                 TeamOutcome::Claimed
             }
         },
@@ -89,27 +90,57 @@ mod tests {
     #[test]
     fn claiming_takes_ownership_once_and_names_the_owner_to_others() {
         let mut t = ticket(TicketState::Escalated);
-        assert_eq!(on_team_click(&mut t, TeamButton::Claim, "slack:UANA", 5), TeamOutcome::Claimed);
-        assert_eq!((t.state, t.claimed_by.as_deref(), t.human_response_at), (TicketState::Claimed, Some("slack:UANA"), None));
-        assert_eq!(on_team_click(&mut t, TeamButton::Claim, "slack:UBEN", 6), TeamOutcome::ClaimedBy("slack:UANA".into()));
-        assert_eq!(on_team_click(&mut t, TeamButton::Claim, "slack:UANA", 7), TeamOutcome::AlreadyDone(TicketState::Claimed));
+        assert_eq!(
+            on_team_click(&mut t, TeamButton::Claim, "slack:UANA", 5),
+            TeamOutcome::Claimed
+        );
+        assert_eq!(
+            (t.state, t.claimed_by.as_deref(), t.human_response_at),
+            (TicketState::Claimed, Some("slack:UANA"), None)
+        );
+        assert_eq!(
+            on_team_click(&mut t, TeamButton::Claim, "slack:UBEN", 6),
+            TeamOutcome::ClaimedBy("slack:UANA".into())
+        );
+        assert_eq!(
+            on_team_click(&mut t, TeamButton::Claim, "slack:UANA", 7),
+            TeamOutcome::AlreadyDone(TicketState::Claimed)
+        );
     }
 
     #[test]
     fn replying_owns_the_ticket_from_any_state_and_counts_as_the_first_human_response() {
         let mut t = ticket(TicketState::Answered);
-        assert_eq!(on_team_click(&mut t, TeamButton::SendSuggested, "slack:UANA", 9), TeamOutcome::Reply);
-        assert_eq!((t.state, t.human_response_at, t.escalated_at), (TicketState::Claimed, Some(9), Some(9)));
+        assert_eq!(
+            on_team_click(&mut t, TeamButton::SendSuggested, "slack:UANA", 9),
+            TeamOutcome::Reply
+        );
+        assert_eq!(
+            (t.state, t.human_response_at, t.escalated_at),
+            (TicketState::Claimed, Some(9), Some(9))
+        );
     }
 
     #[test]
     fn resolve_and_hand_back() {
         let mut t = ticket(TicketState::Claimed);
-        assert_eq!(on_team_click(&mut t, TeamButton::HandBack, "slack:UANA", 3), TeamOutcome::HandedBack);
+        assert_eq!(
+            on_team_click(&mut t, TeamButton::HandBack, "slack:UANA", 3),
+            TeamOutcome::HandedBack
+        );
         assert_eq!((t.state, t.claimed_by.clone()), (TicketState::Open, None));
-        assert_eq!(on_team_click(&mut t, TeamButton::HandBack, "slack:UANA", 4), TeamOutcome::AlreadyDone(TicketState::Open));
-        assert_eq!(on_team_click(&mut t, TeamButton::Resolve, "slack:UANA", 5), TeamOutcome::Resolved);
-        assert_eq!(on_team_click(&mut t, TeamButton::Resolve, "slack:UANA", 6), TeamOutcome::AlreadyDone(TicketState::Resolved));
+        assert_eq!(
+            on_team_click(&mut t, TeamButton::HandBack, "slack:UANA", 4),
+            TeamOutcome::AlreadyDone(TicketState::Open)
+        );
+        assert_eq!(
+            on_team_click(&mut t, TeamButton::Resolve, "slack:UANA", 5),
+            TeamOutcome::Resolved
+        );
+        assert_eq!(
+            on_team_click(&mut t, TeamButton::Resolve, "slack:UANA", 6),
+            TeamOutcome::AlreadyDone(TicketState::Resolved)
+        );
     }
 
     #[test]

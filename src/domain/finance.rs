@@ -64,17 +64,28 @@ impl SubVersion {
     /// Monthly recurring revenue at `t` in minor units: active and past-due subscriptions only (a trial
     /// is not revenue), each item normalised to a month (annual ÷ 12, quantity), discounts applied.
     pub fn mrr(&self, t: Millis) -> i64 {
-        if !matches!(self.status.as_str(), "active" | "past_due") || self.ended_at.is_some_and(|e| e <= t) {
+        if !matches!(self.status.as_str(), "active" | "past_due")
+            || self.ended_at.is_some_and(|e| e <= t)
+        {
             return 0;
         }
         let mut milli: i128 = self.items.iter().map(SubItem::monthly_milli).sum();
-        if let Some(d) = self.discount.as_ref().filter(|d| d.ends_at.is_none_or(|e| e > t)) {
+        if let Some(d) = self
+            .discount
+            .as_ref()
+            .filter(|d| d.ends_at.is_none_or(|e| e > t))
+        {
             if let Some(bp) = d.percent_off_bp {
                 milli = milli * (10_000 - bp.clamp(0, 10_000)) as i128 / 10_000;
             }
             if let (Some(off), Some(first)) = (d.amount_off, self.items.first()) {
                 // An amount off each invoice, normalised to a month like the price it reduces.
-                milli -= SubItem { unit_amount: off, quantity: 1, ..first.clone() }.monthly_milli();
+                milli -= SubItem {
+                    unit_amount: off,
+                    quantity: 1,
+                    ..first.clone()
+                }
+                .monthly_milli();
             }
         }
         ((milli.max(0) + 500) / 1000) as i64
@@ -160,8 +171,19 @@ pub struct Price {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Record {
-    Customer { id: String, email: Option<String>, name: Option<String>, deleted: bool, at: Millis },
-    Product { id: String, name: String, active: bool, at: Millis },
+    Customer {
+        id: String,
+        email: Option<String>,
+        name: Option<String>,
+        deleted: bool,
+        at: Millis,
+    },
+    Product {
+        id: String,
+        name: String,
+        active: bool,
+        at: Millis,
+    },
     Price(Price),
     Subscription(SubVersion),
     Invoice(Invoice),
@@ -202,8 +224,11 @@ impl Record {
     /// made last wins (ties: the one further along, e.g. paid over open); an invoice keeps the first
     /// failure and the payment once seen.
     pub fn merge(stored: Record, incoming: Record) -> Record {
-        let (old, new) =
-            if (incoming.at(), stage(&incoming)) >= (stored.at(), stage(&stored)) { (stored, incoming) } else { (incoming, stored) };
+        let (old, new) = if (incoming.at(), stage(&incoming)) >= (stored.at(), stage(&stored)) {
+            (stored, incoming)
+        } else {
+            (incoming, stored)
+        };
         match (old, new) {
             (Record::Invoice(o), Record::Invoice(mut n)) => {
                 n.failed_at = min_some(o.failed_at, n.failed_at);
@@ -238,7 +263,8 @@ fn stage(r: &Record) -> i64 {
     match status {
         "draft" | "pending" | "warning_needs_response" | "needs_response" => 0,
         "open" | "under_review" | "warning_under_review" | "requires_action" => 1,
-        "paid" | "succeeded" | "won" | "lost" | "void" | "uncollectible" | "failed" | "canceled" | "warning_closed" => 2,
+        "paid" | "succeeded" | "won" | "lost" | "void" | "uncollectible" | "failed"
+        | "canceled" | "warning_closed" => 2,
         _ => 1,
     }
 }
@@ -316,25 +342,67 @@ mod tests {
         let b = Record::merge(paid, failed);
         assert_eq!(a, b);
         let Record::Invoice(i) = a else { panic!() };
-        assert_eq!((i.status.as_str(), i.failed_at, i.paid_at), ("paid", Some(10), Some(20)), "a recovered payment");
+        assert_eq!(
+            (i.status.as_str(), i.failed_at, i.paid_at),
+            ("paid", Some(10), Some(20)),
+            "a recovered payment"
+        );
         // Same second: the later stage wins.
-        let (open, paid) = (invoice("open", 30, None, None), invoice("paid", 30, None, Some(30)));
-        assert_eq!(Record::merge(paid.clone(), open.clone()), Record::merge(open, paid));
+        let (open, paid) = (
+            invoice("open", 30, None, None),
+            invoice("paid", 30, None, Some(30)),
+        );
+        assert_eq!(
+            Record::merge(paid.clone(), open.clone()),
+            Record::merge(open, paid)
+        );
     }
 
     #[test]
     fn mrr_normalises_intervals_quantities_and_discounts() {
         assert_eq!(sub(vec![item(2000, "month", 1, 3)], "active").mrr(1), 6000);
-        assert_eq!(sub(vec![item(120_000, "year", 1, 1)], "active").mrr(1), 10_000, "annual ÷ 12");
-        assert_eq!(sub(vec![item(30_000, "month", 3, 1)], "active").mrr(1), 10_000, "quarterly ÷ 3");
-        assert_eq!(sub(vec![item(1000, "week", 1, 1)], "past_due").mrr(1), 4333, "52 weeks ÷ 12, rounded");
-        assert_eq!(sub(vec![item(2000, "month", 1, 1)], "trialing").mrr(1), 0, "a trial is not revenue");
+        assert_eq!(
+            sub(vec![item(120_000, "year", 1, 1)], "active").mrr(1),
+            10_000,
+            "annual ÷ 12"
+        );
+        assert_eq!(
+            sub(vec![item(30_000, "month", 3, 1)], "active").mrr(1),
+            10_000,
+            "quarterly ÷ 3"
+        );
+        assert_eq!(
+            sub(vec![item(1000, "week", 1, 1)], "past_due").mrr(1),
+            4333,
+            "52 weeks ÷ 12, rounded"
+        );
+        assert_eq!(
+            sub(vec![item(2000, "month", 1, 1)], "trialing").mrr(1),
+            0,
+            "a trial is not revenue"
+        );
         let mut s = sub(vec![item(10_000, "month", 1, 1)], "active");
-        s.discount = Some(Discount { percent_off_bp: Some(2500), amount_off: None, ends_at: Some(100) });
-        assert_eq!((s.mrr(99), s.mrr(100)), (7500, 10_000), "25 % off until it ends");
+        s.discount = Some(Discount {
+            percent_off_bp: Some(2500),
+            amount_off: None,
+            ends_at: Some(100),
+        });
+        assert_eq!(
+            (s.mrr(99), s.mrr(100)),
+            (7500, 10_000),
+            "25 % off until it ends"
+        );
         let mut y = sub(vec![item(120_000, "year", 1, 1)], "active");
-        y.discount = Some(Discount { percent_off_bp: None, amount_off: Some(12_000), ends_at: None });
-        assert_eq!(y.mrr(1), 9000, "an amount off a yearly invoice is spread over the year");
+        y.discount = Some(Discount {
+            percent_off_bp: None,
+            amount_off: Some(12_000),
+            ends_at: None,
+        });
+        assert_eq!(
+            y.mrr(1),
+            9000,
+            "an amount off a yearly invoice is spread over the year"
+        );
         y.ended_at = Some(5);
         assert_eq!(y.mrr(5), 0);
     }

@@ -65,13 +65,18 @@ fn as_of(subs: &[SubVersion], t: Millis) -> BTreeMap<&str, &SubVersion> {
 fn mrr_by_customer(subs: &[SubVersion], t: Millis) -> BTreeMap<(String, String), i64> {
     let mut m = BTreeMap::new();
     for v in as_of(subs, t).values() {
-        *m.entry((v.currency.clone(), v.customer.clone())).or_default() += v.mrr(t);
+        *m.entry((v.currency.clone(), v.customer.clone()))
+            .or_default() += v.mrr(t);
     }
     m
 }
 
 fn bp(part: i64, whole: i64) -> i64 {
-    if whole == 0 { 0 } else { (part as i128 * 10_000 / whole as i128) as i64 }
+    if whole == 0 {
+        0
+    } else {
+        (part as i128 * 10_000 / whole as i128) as i64
+    }
 }
 
 /// Whole days of `[a, b)` that fall in `[lo, hi)`.
@@ -80,7 +85,10 @@ fn days_within(a: Millis, b: Millis, lo: Millis, hi: Millis) -> i64 {
 }
 
 fn cur<'a>(out: &'a mut BTreeMap<String, CurrencyReport>, c: &str) -> &'a mut CurrencyReport {
-    out.entry(c.to_string()).or_insert_with(|| CurrencyReport { currency: c.to_string(), ..Default::default() })
+    out.entry(c.to_string()).or_insert_with(|| CurrencyReport {
+        currency: c.to_string(),
+        ..Default::default()
+    })
 }
 
 pub fn report(l: &Ledger, from: Millis, to: Millis) -> Report {
@@ -88,11 +96,18 @@ pub fn report(l: &Ledger, from: Millis, to: Millis) -> Report {
     let end = mrr_by_customer(&l.subscriptions, to);
     let mut out: BTreeMap<String, CurrencyReport> = BTreeMap::new();
     // Customers who paid before the period: their return is a reactivation, not new business.
-    let paid_before: BTreeSet<(String, String)> =
-        l.subscriptions.iter().filter(|v| v.at < from && v.mrr(v.at) > 0).map(|v| (v.currency.clone(), v.customer.clone())).collect();
+    let paid_before: BTreeSet<(String, String)> = l
+        .subscriptions
+        .iter()
+        .filter(|v| v.at < from && v.mrr(v.at) > 0)
+        .map(|v| (v.currency.clone(), v.customer.clone()))
+        .collect();
     let keys: BTreeSet<&(String, String)> = start.keys().chain(end.keys()).collect();
     for k in keys {
-        let (a, b) = (start.get(k).copied().unwrap_or(0), end.get(k).copied().unwrap_or(0));
+        let (a, b) = (
+            start.get(k).copied().unwrap_or(0),
+            end.get(k).copied().unwrap_or(0),
+        );
         let r = cur(&mut out, &k.0);
         r.mrr_start += a;
         r.mrr += b;
@@ -114,7 +129,10 @@ pub fn report(l: &Ledger, from: Millis, to: Millis) -> Report {
     for i in &l.invoices {
         let paid_by = |t: Millis| i.paid_at.is_some_and(|p| p < t);
         let r = cur(&mut out, &i.currency);
-        if i.failed_at.is_some_and(|f| f < to) && !paid_by(to) && !matches!(i.status.as_str(), "void" | "uncollectible") {
+        if i.failed_at.is_some_and(|f| f < to)
+            && !paid_by(to)
+            && !matches!(i.status.as_str(), "void" | "uncollectible")
+        {
             r.failed_outstanding += 1;
             r.failed_outstanding_amount += i.amount_due - i.amount_paid;
         }
@@ -123,15 +141,35 @@ pub fn report(l: &Ledger, from: Millis, to: Millis) -> Report {
             r.recovered_amount += i.amount_paid;
         }
         if paid_by(to) {
-            for line in i.lines.iter().filter(|x| x.period_end - x.period_start > 31 * DAY) {
-                let total = days_within(line.period_start, line.period_end, i64::MIN / 2, i64::MAX / 2).max(1);
+            for line in i
+                .lines
+                .iter()
+                .filter(|x| x.period_end - x.period_start > 31 * DAY)
+            {
+                let total = days_within(
+                    line.period_start,
+                    line.period_end,
+                    i64::MIN / 2,
+                    i64::MAX / 2,
+                )
+                .max(1);
                 let share = |days: i64| (line.amount as i128 * days as i128 / total as i128) as i64;
-                r.recognised_annual += share(days_within(line.period_start, line.period_end, from, to));
-                r.deferred_annual += share(days_within(line.period_start, line.period_end, to, i64::MAX / 2));
+                r.recognised_annual +=
+                    share(days_within(line.period_start, line.period_end, from, to));
+                r.deferred_annual += share(days_within(
+                    line.period_start,
+                    line.period_end,
+                    to,
+                    i64::MAX / 2,
+                ));
             }
         }
     }
-    for x in l.refunds.iter().filter(|x| within(x.created) && !matches!(x.status.as_str(), "failed" | "canceled")) {
+    for x in l
+        .refunds
+        .iter()
+        .filter(|x| within(x.created) && !matches!(x.status.as_str(), "failed" | "canceled"))
+    {
         let r = cur(&mut out, &x.currency);
         r.refunds += 1;
         r.refunds_amount += x.amount;
@@ -141,20 +179,30 @@ pub fn report(l: &Ledger, from: Millis, to: Millis) -> Report {
         r.disputes += 1;
         r.disputes_amount += d.amount;
     }
-    for c in l.charges.iter().filter(|c| within(c.created) && c.status == "succeeded") {
+    for c in l
+        .charges
+        .iter()
+        .filter(|c| within(c.created) && c.status == "succeeded")
+    {
         cur(&mut out, &c.currency).cash_collected += c.amount;
     }
     let currencies = out
         .into_values()
         .map(|mut r| {
             r.arr = r.mrr * 12;
-            r.net_new_mrr = r.new_mrr + r.reactivation_mrr + r.expansion_mrr - r.contraction_mrr - r.churned_mrr;
+            r.net_new_mrr = r.new_mrr + r.reactivation_mrr + r.expansion_mrr
+                - r.contraction_mrr
+                - r.churned_mrr;
             r.logo_churn_bp = bp(r.churned_customers, r.customers_start);
             r.revenue_churn_bp = bp(r.churned_mrr + r.contraction_mrr, r.mrr_start);
             r
         })
         .collect();
-    Report { from, to, currencies }
+    Report {
+        from,
+        to,
+        currencies,
+    }
 }
 
 /// MRR at the end of each of the `n` weeks ending at `to` (oldest first), for one currency.
@@ -163,7 +211,14 @@ pub fn weekly_mrr(l: &Ledger, currency: &str, to: Millis, n: usize) -> Vec<(Mill
         .rev()
         .map(|w| {
             let t = to - w * 7 * DAY;
-            (t, mrr_by_customer(&l.subscriptions, t).iter().filter(|((c, _), _)| c == currency).map(|(_, v)| v).sum())
+            (
+                t,
+                mrr_by_customer(&l.subscriptions, t)
+                    .iter()
+                    .filter(|((c, _), _)| c == currency)
+                    .map(|(_, v)| v)
+                    .sum(),
+            )
         })
         .collect()
 }

@@ -19,7 +19,12 @@ pub struct LlmMessage {
 
 impl LlmMessage {
     pub fn new(role: &str, content: impl Into<String>) -> LlmMessage {
-        LlmMessage { role: role.into(), content: content.into(), tool_calls: vec![], tool_call_id: None }
+        LlmMessage {
+            role: role.into(),
+            content: content.into(),
+            tool_calls: vec![],
+            tool_call_id: None,
+        }
     }
 }
 

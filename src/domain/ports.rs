@@ -60,7 +60,11 @@ pub trait ChatPlatform: Send + Sync {
     fn platform(&self) -> Platform;
     /// Delivers one message; returns the platform's id for it (used to edit it later), when it has one.
     /// `resolved_target` is the platform id of the message an update replaces.
-    async fn send(&self, msg: &Outbound, resolved_target: Option<&str>) -> Result<Option<String>, SendError>;
+    async fn send(
+        &self,
+        msg: &Outbound,
+        resolved_target: Option<&str>,
+    ) -> Result<Option<String>, SendError>;
 }
 
 // ---------------------------------------------------------------- knowledge base
@@ -224,10 +228,25 @@ pub struct TierStats {
 pub trait InboxStore: Send + Sync {
     /// Persists an inbound event; `Duplicate` when its key was seen and processed before,
     /// `Unprocessed` when it was seen but never processed.
-    async fn inbox_put(&self, key: &str, source: &str, payload: &str, now: Millis) -> Result<InboxPut, StoreError>;
+    async fn inbox_put(
+        &self,
+        key: &str,
+        source: &str,
+        payload: &str,
+        now: Millis,
+    ) -> Result<InboxPut, StoreError>;
     /// Events stored but never processed (a crash between ack and handling), oldest first.
-    async fn inbox_unprocessed(&self, older_than: Millis, limit: i64) -> Result<Vec<(String, String)>, StoreError>;
-    async fn inbox_mark(&self, key: &str, now: Millis, error: Option<&str>) -> Result<(), StoreError>;
+    async fn inbox_unprocessed(
+        &self,
+        older_than: Millis,
+        limit: i64,
+    ) -> Result<Vec<(String, String)>, StoreError>;
+    async fn inbox_mark(
+        &self,
+        key: &str,
+        now: Millis,
+        error: Option<&str>,
+    ) -> Result<(), StoreError>;
     /// Deletes up to `limit` events processed before `processed_before`, oldest stored first; returns
     /// how many. Unprocessed events are never deleted.
     async fn inbox_prune(&self, processed_before: Millis, limit: i64) -> Result<u64, StoreError>;
@@ -235,13 +254,22 @@ pub trait InboxStore: Send + Sync {
     /// which a restart fetches what it missed.
     async fn cursor(&self, platform: Platform, channel: &str) -> Result<Option<i64>, StoreError>;
     /// Moves a channel's cursor forward to `id`; never back.
-    async fn cursor_advance(&self, platform: Platform, channel: &str, id: i64) -> Result<(), StoreError>;
+    async fn cursor_advance(
+        &self,
+        platform: Platform,
+        channel: &str,
+        id: i64,
+    ) -> Result<(), StoreError>;
 }
 
 /// Tickets, their conversations and linked customers.
 #[async_trait]
 pub trait TicketStore: Send + Sync {
-    async fn customer(&self, platform: Platform, user_id: &str) -> Result<Option<Customer>, StoreError>;
+    async fn customer(
+        &self,
+        platform: Platform,
+        user_id: &str,
+    ) -> Result<Option<Customer>, StoreError>;
     async fn link_customer(&self, c: &Customer, now: Millis) -> Result<(), StoreError>;
     /// The ticket for a thread, if one was opened.
     async fn find_ticket(&self, key: &ThreadKey<'_>) -> Result<Option<Ticket>, StoreError>;
@@ -261,14 +289,35 @@ pub trait TicketStore: Send + Sync {
 #[async_trait]
 pub trait OutboxStore: Send + Sync {
     /// Leases up to `limit` due rows to `owner`, oldest first.
-    async fn outbox_claim(&self, owner: &str, now: Millis, lease_ms: i64, limit: i64) -> Result<Vec<OutboxItem>, StoreError>;
-    async fn outbox_sent(&self, id: i64, platform_ref: Option<&str>, now: Millis) -> Result<(), StoreError>;
-    async fn outbox_retry(&self, id: i64, not_before: Millis, error: &str) -> Result<(), StoreError>;
+    async fn outbox_claim(
+        &self,
+        owner: &str,
+        now: Millis,
+        lease_ms: i64,
+        limit: i64,
+    ) -> Result<Vec<OutboxItem>, StoreError>;
+    async fn outbox_sent(
+        &self,
+        id: i64,
+        platform_ref: Option<&str>,
+        now: Millis,
+    ) -> Result<(), StoreError>;
+    async fn outbox_retry(
+        &self,
+        id: i64,
+        not_before: Millis,
+        error: &str,
+    ) -> Result<(), StoreError>;
     async fn outbox_failed(&self, id: i64, error: &str) -> Result<(), StoreError>;
     /// Puts a claimed row back until `not_before` without counting the attempt (rate limits, ordering).
     async fn outbox_defer(&self, id: i64, not_before: Millis, why: &str) -> Result<(), StoreError>;
     /// What was delivered as platform message `platform_ref` in `channel` (to edit a card in place).
-    async fn outbox_delivered(&self, platform: Platform, channel: &str, platform_ref: &str) -> Result<Option<Outbound>, StoreError>;
+    async fn outbox_delivered(
+        &self,
+        platform: Platform,
+        channel: &str,
+        platform_ref: &str,
+    ) -> Result<Option<Outbound>, StoreError>;
     /// The platform id of a delivered row (None until delivered).
     async fn outbox_ref(&self, id: i64) -> Result<Option<String>, StoreError>;
     /// Rows not yet delivered.
@@ -280,7 +329,11 @@ pub trait OutboxStore: Send + Sync {
 pub trait ApprovalStore: Send + Sync {
     async fn approval(&self, id: i64) -> Result<Option<Approval>, StoreError>;
     /// Newest first; all states when `states` is empty.
-    async fn approvals(&self, states: &[ApprovalState], limit: i64) -> Result<Vec<Approval>, StoreError>;
+    async fn approvals(
+        &self,
+        states: &[ApprovalState],
+        limit: i64,
+    ) -> Result<Vec<Approval>, StoreError>;
     /// Pending requests whose warning or expiry time has come.
     async fn approvals_due(&self, now: Millis) -> Result<Vec<Approval>, StoreError>;
 }
@@ -288,21 +341,51 @@ pub trait ApprovalStore: Send + Sync {
 /// Alert groups (created here, changed through [`Commit::alert`]).
 #[async_trait]
 pub trait AlertStore: Send + Sync {
-    async fn alert_group(&self, source: &str, key: &str) -> Result<Option<super::alert::AlertGroup>, StoreError>;
+    async fn alert_group(
+        &self,
+        source: &str,
+        key: &str,
+    ) -> Result<Option<super::alert::AlertGroup>, StoreError>;
     /// Creates a group (before the commit that posts its card, so the card can name it); `None` if
     /// another batch created it first.
-    async fn alert_group_create(&self, g: &super::alert::AlertGroup) -> Result<Option<i64>, StoreError>;
-    async fn alert_group_by_id(&self, id: i64) -> Result<Option<super::alert::AlertGroup>, StoreError>;
+    async fn alert_group_create(
+        &self,
+        g: &super::alert::AlertGroup,
+    ) -> Result<Option<i64>, StoreError>;
+    async fn alert_group_by_id(
+        &self,
+        id: i64,
+    ) -> Result<Option<super::alert::AlertGroup>, StoreError>;
     /// The group whose current card is the delivered message `platform_ref`.
-    async fn alert_group_by_card_ref(&self, platform: Platform, platform_ref: &str)
-    -> Result<Option<super::alert::AlertGroup>, StoreError>;
+    async fn alert_group_by_card_ref(
+        &self,
+        platform: Platform,
+        platform_ref: &str,
+    ) -> Result<Option<super::alert::AlertGroup>, StoreError>;
     /// Newest change first.
-    async fn alert_groups(&self, firing_only: bool, limit: i64) -> Result<Vec<super::alert::AlertGroup>, StoreError>;
+    async fn alert_groups(
+        &self,
+        firing_only: bool,
+        limit: i64,
+    ) -> Result<Vec<super::alert::AlertGroup>, StoreError>;
     /// How many cards were posted in a channel since `since` (the storm budget).
-    async fn alert_cards_since(&self, platform: Platform, channel: &str, since: Millis) -> Result<i64, StoreError>;
-    async fn alert_storm(&self, platform: Platform, channel: &str) -> Result<Option<super::alert::AlertStorm>, StoreError>;
+    async fn alert_cards_since(
+        &self,
+        platform: Platform,
+        channel: &str,
+        since: Millis,
+    ) -> Result<i64, StoreError>;
+    async fn alert_storm(
+        &self,
+        platform: Platform,
+        channel: &str,
+    ) -> Result<Option<super::alert::AlertStorm>, StoreError>;
     /// What a storm card counts, leaving out group `except` (the one being changed).
-    async fn alert_storm_stats(&self, storm_card: i64, except: i64) -> Result<super::alert_actions::StormStats, StoreError>;
+    async fn alert_storm_stats(
+        &self,
+        storm_card: i64,
+        except: i64,
+    ) -> Result<super::alert_actions::StormStats, StoreError>;
 }
 
 /// The finance ledger.
@@ -357,7 +440,16 @@ pub trait AuditStore: Send + Sync {
 
 /// The whole store, one object over SQLite or Postgres.
 #[async_trait]
-pub trait Store: InboxStore + TicketStore + OutboxStore + AuditStore + ApprovalStore + AlertStore + FinanceStore + UsageStore {
+pub trait Store:
+    InboxStore
+    + TicketStore
+    + OutboxStore
+    + AuditStore
+    + ApprovalStore
+    + AlertStore
+    + FinanceStore
+    + UsageStore
+{
     /// The backend's name ("SQLite" or "PostgreSQL").
     fn backend(&self) -> &str;
     async fn ping(&self) -> Result<(), StoreError>;

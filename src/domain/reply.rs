@@ -27,7 +27,13 @@ pub struct Button {
 
 impl Button {
     pub fn new(label: &str, action: &str, value: impl Into<String>) -> Self {
-        Button { label: label.into(), action: action.into(), value: value.into(), style: ButtonStyle::Default, asks: None }
+        Button {
+            label: label.into(),
+            action: action.into(),
+            value: value.into(),
+            style: ButtonStyle::Default,
+            asks: None,
+        }
     }
 
     pub fn styled(mut self, style: ButtonStyle) -> Self {

@@ -39,7 +39,10 @@ pub enum SlaStep {
 }
 
 fn waiting(t: &Ticket) -> Option<Millis> {
-    (matches!(t.state, TicketState::Escalated | TicketState::Claimed) && t.human_response_at.is_none()).then_some(t.escalated_at).flatten()
+    (matches!(t.state, TicketState::Escalated | TicketState::Claimed)
+        && t.human_response_at.is_none())
+    .then_some(t.escalated_at)
+    .flatten()
 }
 
 /// The notice due now, if any; records it on the ticket so it is sent once.
@@ -54,14 +57,18 @@ pub fn sla_step(t: &mut Ticket, p: &SlaPolicy, now: Millis) -> Option<SlaStep> {
     if now >= start + (target as f64 * p.remind_at) as Millis && t.sla_stage < 1 {
         t.sla_stage = 1;
         t.updated_at = now;
-        return Some(SlaStep::Remind { left_ms: start + target - now });
+        return Some(SlaStep::Remind {
+            left_ms: start + target - now,
+        });
     }
     None
 }
 
 /// For lists: `12m left`, `breached`, `met`, or `-` (never waited for a person).
 pub fn sla_state(t: &Ticket, p: &SlaPolicy, now: Millis, fmt: impl Fn(Millis) -> String) -> String {
-    let Some(start) = t.escalated_at else { return "-".into() };
+    let Some(start) = t.escalated_at else {
+        return "-".into();
+    };
     let target = p.target(t.priority.as_deref());
     match t.human_response_at {
         Some(at) if at - start <= target => "met".into(),
@@ -78,7 +85,12 @@ mod tests {
     use crate::domain::ticket::tests::ticket;
 
     fn policy() -> SlaPolicy {
-        SlaPolicy { urgent_ms: 100, high_ms: 1000, normal_ms: 4000, remind_at: 0.75 }
+        SlaPolicy {
+            urgent_ms: 100,
+            high_ms: 1000,
+            normal_ms: 4000,
+            remind_at: 0.75,
+        }
     }
 
     #[test]
@@ -87,11 +99,20 @@ mod tests {
         t.escalated_at = Some(0);
         t.priority = Some("high".into());
         assert_eq!(sla_step(&mut t, &policy(), 749), None);
-        assert_eq!(sla_step(&mut t, &policy(), 750), Some(SlaStep::Remind { left_ms: 250 }));
+        assert_eq!(
+            sla_step(&mut t, &policy(), 750),
+            Some(SlaStep::Remind { left_ms: 250 })
+        );
         assert_eq!(sla_step(&mut t, &policy(), 800), None);
-        assert_eq!(sla_step(&mut t, &policy(), 1000), Some(SlaStep::Breach { target_ms: 1000 }));
+        assert_eq!(
+            sla_step(&mut t, &policy(), 1000),
+            Some(SlaStep::Breach { target_ms: 1000 })
+        );
         assert_eq!(sla_step(&mut t, &policy(), 5000), None);
-        assert_eq!(sla_state(&t, &policy(), 5000, |ms| format!("{ms}ms")), "breached");
+        assert_eq!(
+            sla_state(&t, &policy(), 5000, |ms| format!("{ms}ms")),
+            "breached"
+        );
     }
 
     #[test]
@@ -99,18 +120,27 @@ mod tests {
         let mut t = ticket(TicketState::Claimed);
         t.escalated_at = Some(0);
         t.priority = Some("urgent".into());
-        assert_eq!(sla_state(&t, &policy(), 40, |ms| format!("{ms}ms")), "60ms left");
+        assert_eq!(
+            sla_state(&t, &policy(), 40, |ms| format!("{ms}ms")),
+            "60ms left"
+        );
         t.human_response_at = Some(90);
         assert_eq!(sla_step(&mut t, &policy(), 500), None);
         assert_eq!(sla_state(&t, &policy(), 500, |ms| format!("{ms}ms")), "met");
         t.human_response_at = Some(150);
-        assert_eq!(sla_state(&t, &policy(), 500, |ms| format!("{ms}ms")), "missed");
+        assert_eq!(
+            sla_state(&t, &policy(), 500, |ms| format!("{ms}ms")),
+            "missed"
+        );
     }
 
     #[test]
     fn priority_follows_the_reason() {
         assert_eq!(priority_for(&EscalationReason::Vip), "urgent");
-        assert_eq!(priority_for(&EscalationReason::Triage("refund".into())), "high");
+        assert_eq!(
+            priority_for(&EscalationReason::Triage("refund".into())),
+            "high"
+        );
         assert_eq!(priority_for(&EscalationReason::NotGrounded), "normal");
     }
 }

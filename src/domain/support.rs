@@ -62,13 +62,17 @@ const FRUSTRATED: &[&str] = &[
 /// Whether a message reads as frustrated: a telling phrase, or shouting (mostly capitals, or `!!`).
 pub fn frustrated(text: &str) -> bool {
     let lower = text.to_lowercase();
-    let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
     let phrase = FRUSTRATED.iter().any(|p| {
         let p: Vec<&str> = p.split(' ').collect();
         words.windows(p.len()).any(|w| w == p.as_slice())
     });
     let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
-    let caps = letters.len() >= 12 && letters.iter().filter(|c| c.is_uppercase()).count() * 10 >= letters.len() * 7;
+    let caps = letters.len() >= 12
+        && letters.iter().filter(|c| c.is_uppercase()).count() * 10 >= letters.len() * 7;
     phrase || caps || text.contains("!!") || text.contains("?!")
 }
 
@@ -111,7 +115,12 @@ pub enum Action {
 }
 
 /// Decides what to do with a customer message and moves the ticket accordingly.
-pub fn on_customer_message(ticket: &mut Ticket, msg: &Incoming<'_>, policy: &Policy, now: Millis) -> Action {
+pub fn on_customer_message(
+    ticket: &mut Ticket,
+    msg: &Incoming<'_>,
+    policy: &Policy,
+    now: Millis,
+) -> Action {
     if ticket.state.human_owned() {
         ticket.updated_at = now;
         return Action::Silent(Silence::HumanOwned);
@@ -157,12 +166,18 @@ pub fn on_customer_message(ticket: &mut Ticket, msg: &Incoming<'_>, policy: &Pol
     };
     match reason {
         Some(r) => {
-            ticket.escalate(now).expect("open or answered tickets escalate");
-            ticket.priority.get_or_insert_with(|| super::sla::priority_for(&r).to_string());
+            ticket
+                .escalate(now)
+                .expect("open or answered tickets escalate");
+            ticket
+                .priority
+                .get_or_insert_with(|| super::sla::priority_for(&r).to_string());
             Action::Escalate(r)
         }
         None => {
-            ticket.answer(tier, now).expect("open or answered tickets take answers");
+            ticket
+                .answer(tier, now)
+                .expect("open or answered tickets take answers");
             Action::Answer(tier)
         }
     }
@@ -200,7 +215,12 @@ pub enum ClickOutcome {
 }
 
 /// Applies a customer's click on "Solved" / "Talk to a human".
-pub fn on_customer_click(ticket: &mut Ticket, button: CustomerButton, clicker: &str, now: Millis) -> ClickOutcome {
+pub fn on_customer_click(
+    ticket: &mut Ticket,
+    button: CustomerButton,
+    clicker: &str,
+    now: Millis,
+) -> ClickOutcome {
     if clicker != ticket.customer {
         return ClickOutcome::NotYours;
     }

@@ -4,15 +4,29 @@ use super::*;
 use crate::domain::tier::TriageReason;
 
 fn ticket(state: TicketState) -> Ticket {
-    Ticket { id: 7, customer: "cust".into(), ..crate::domain::ticket::tests::ticket(state) }
+    Ticket {
+        id: 7,
+        customer: "cust".into(),
+        ..crate::domain::ticket::tests::ticket(state)
+    }
 }
 
 fn triage(tier: Tier) -> Triage {
-    Triage { tier, confidence: 0.9, reason: TriageReason::Model }
+    Triage {
+        tier,
+        confidence: 0.9,
+        reason: TriageReason::Model,
+    }
 }
 
 fn msg<'a>(t: &'a Triage, grounded: bool) -> Incoming<'a> {
-    Incoming { text: "x", mentioned: false, vip: false, triage: t, grounded }
+    Incoming {
+        text: "x",
+        mentioned: false,
+        vip: false,
+        triage: t,
+        grounded,
+    }
 }
 
 const POLICY: Policy = Policy { unhelpful_turns: 3 };
@@ -21,7 +35,10 @@ const POLICY: Policy = Policy { unhelpful_turns: 3 };
 fn grounded_tier1_is_answered() {
     let mut t = ticket(TicketState::Open);
     let tr = triage(Tier::Tier1);
-    assert_eq!(on_customer_message(&mut t, &msg(&tr, true), &POLICY, 5), Action::Answer(Tier::Tier1));
+    assert_eq!(
+        on_customer_message(&mut t, &msg(&tr, true), &POLICY, 5),
+        Action::Answer(Tier::Tier1)
+    );
     assert_eq!(t.state, TicketState::Answered);
     assert_eq!(t.first_response_at, Some(5));
 }
@@ -30,7 +47,10 @@ fn grounded_tier1_is_answered() {
 fn ungrounded_question_escalates_instead_of_inventing() {
     let mut t = ticket(TicketState::Open);
     let tr = triage(Tier::Tier2);
-    assert_eq!(on_customer_message(&mut t, &msg(&tr, false), &POLICY, 5), Action::Escalate(EscalationReason::NotGrounded));
+    assert_eq!(
+        on_customer_message(&mut t, &msg(&tr, false), &POLICY, 5),
+        Action::Escalate(EscalationReason::NotGrounded)
+    );
     assert_eq!(t.state, TicketState::Escalated);
 }
 
@@ -38,10 +58,16 @@ fn ungrounded_question_escalates_instead_of_inventing() {
 fn chit_chat_is_silent_unless_mentioned() {
     let mut t = ticket(TicketState::Open);
     let tr = triage(Tier::None);
-    assert_eq!(on_customer_message(&mut t, &msg(&tr, true), &POLICY, 5), Action::Silent(Silence::NotSupport));
+    assert_eq!(
+        on_customer_message(&mut t, &msg(&tr, true), &POLICY, 5),
+        Action::Silent(Silence::NotSupport)
+    );
     let mut m = msg(&tr, true);
     m.mentioned = true;
-    assert_eq!(on_customer_message(&mut t, &m, &POLICY, 6), Action::Answer(Tier::Tier1));
+    assert_eq!(
+        on_customer_message(&mut t, &m, &POLICY, 6),
+        Action::Answer(Tier::Tier1)
+    );
 }
 
 #[test]
@@ -49,7 +75,10 @@ fn human_owned_ticket_keeps_the_bot_silent() {
     for state in [TicketState::Escalated, TicketState::Claimed] {
         let mut t = ticket(state);
         let tr = triage(Tier::Tier1);
-        assert_eq!(on_customer_message(&mut t, &msg(&tr, true), &POLICY, 5), Action::Silent(Silence::HumanOwned));
+        assert_eq!(
+            on_customer_message(&mut t, &msg(&tr, true), &POLICY, 5),
+            Action::Silent(Silence::HumanOwned)
+        );
         assert_eq!(t.state, state);
     }
 }
@@ -59,7 +88,10 @@ fn third_unhelpful_turn_escalates() {
     let mut t = ticket(TicketState::Answered);
     t.bot_turns = 3;
     let tr = triage(Tier::Tier1);
-    assert_eq!(on_customer_message(&mut t, &msg(&tr, true), &POLICY, 5), Action::Escalate(EscalationReason::Unhelpful(3)));
+    assert_eq!(
+        on_customer_message(&mut t, &msg(&tr, true), &POLICY, 5),
+        Action::Escalate(EscalationReason::Unhelpful(3))
+    );
 }
 
 #[test]
@@ -68,9 +100,16 @@ fn vip_and_rule_matches_escalate() {
     let tr = triage(Tier::Tier1);
     let mut m = msg(&tr, true);
     m.vip = true;
-    assert_eq!(on_customer_message(&mut t, &m, &POLICY, 5), Action::Escalate(EscalationReason::Vip));
+    assert_eq!(
+        on_customer_message(&mut t, &m, &POLICY, 5),
+        Action::Escalate(EscalationReason::Vip)
+    );
     let mut t = ticket(TicketState::Open);
-    let tr = Triage { tier: Tier::Human, confidence: 1.0, reason: TriageReason::Rule("refund".into()) };
+    let tr = Triage {
+        tier: Tier::Human,
+        confidence: 1.0,
+        reason: TriageReason::Rule("refund".into()),
+    };
     match on_customer_message(&mut t, &msg(&tr, true), &POLICY, 5) {
         Action::Escalate(r) => assert_eq!(r.describe(), "triaged as human (matched \"refund\")"),
         other => panic!("expected escalation, got {other:?}"),
@@ -81,18 +120,36 @@ fn vip_and_rule_matches_escalate() {
 fn resolved_ticket_reopens_on_a_new_question() {
     let mut t = ticket(TicketState::Resolved);
     let tr = triage(Tier::Tier1);
-    assert_eq!(on_customer_message(&mut t, &msg(&tr, true), &POLICY, 9), Action::Answer(Tier::Tier1));
+    assert_eq!(
+        on_customer_message(&mut t, &msg(&tr, true), &POLICY, 9),
+        Action::Answer(Tier::Tier1)
+    );
     assert_eq!(t.state, TicketState::Answered);
 }
 
 #[test]
 fn clicks_resolve_or_escalate_only_for_the_asker() {
     let mut t = ticket(TicketState::Answered);
-    assert_eq!(on_customer_click(&mut t, CustomerButton::Solved, "stranger", 1), ClickOutcome::NotYours);
-    assert_eq!(on_customer_click(&mut t, CustomerButton::Solved, "cust", 2), ClickOutcome::Resolved);
-    assert_eq!(on_customer_click(&mut t, CustomerButton::Solved, "cust", 3), ClickOutcome::AlreadyDone(TicketState::Resolved));
-    assert_eq!(on_customer_click(&mut t, CustomerButton::Human, "cust", 4), ClickOutcome::Escalated);
-    assert_eq!(on_customer_click(&mut t, CustomerButton::Human, "cust", 5), ClickOutcome::AlreadyDone(TicketState::Escalated));
+    assert_eq!(
+        on_customer_click(&mut t, CustomerButton::Solved, "stranger", 1),
+        ClickOutcome::NotYours
+    );
+    assert_eq!(
+        on_customer_click(&mut t, CustomerButton::Solved, "cust", 2),
+        ClickOutcome::Resolved
+    );
+    assert_eq!(
+        on_customer_click(&mut t, CustomerButton::Solved, "cust", 3),
+        ClickOutcome::AlreadyDone(TicketState::Resolved)
+    );
+    assert_eq!(
+        on_customer_click(&mut t, CustomerButton::Human, "cust", 4),
+        ClickOutcome::Escalated
+    );
+    assert_eq!(
+        on_customer_click(&mut t, CustomerButton::Human, "cust", 5),
+        ClickOutcome::AlreadyDone(TicketState::Escalated)
+    );
 }
 
 #[test]
@@ -101,15 +158,31 @@ fn frustration_and_an_explicit_ask_for_a_person_escalate() {
     assert!(frustrated("WHY DOES THE EXPORT NEVER WORK"));
     assert!(frustrated("Still not fixed!!"));
     assert!(!frustrated("How do I export my data to CSV?"));
-    assert!(!frustrated("Is the API down? I get 503 errors"), "a question about an outage is not frustration");
-    assert!(!frustrated("SSO with SAML"), "short acronyms are not shouting");
+    assert!(
+        !frustrated("Is the API down? I get 503 errors"),
+        "a question about an outage is not frustration"
+    );
+    assert!(
+        !frustrated("SSO with SAML"),
+        "short acronyms are not shouting"
+    );
     let tr = triage(Tier::Tier1);
     let mut t = ticket(TicketState::Open);
     let mut m = msg(&tr, true);
     m.text = "this is ridiculous, how do I export my data";
-    assert_eq!(on_customer_message(&mut t, &m, &POLICY, 5), Action::Escalate(EscalationReason::Frustrated));
+    assert_eq!(
+        on_customer_message(&mut t, &m, &POLICY, 5),
+        Action::Escalate(EscalationReason::Frustrated)
+    );
     assert_eq!(t.priority.as_deref(), Some("high"));
-    let asked = Triage { tier: Tier::Human, confidence: 1.0, reason: TriageReason::Rule("talk to a human".into()) };
+    let asked = Triage {
+        tier: Tier::Human,
+        confidence: 1.0,
+        reason: TriageReason::Rule("talk to a human".into()),
+    };
     let mut t = ticket(TicketState::Answered);
-    assert_eq!(on_customer_message(&mut t, &msg(&asked, true), &POLICY, 6), Action::Escalate(EscalationReason::CustomerAsked));
+    assert_eq!(
+        on_customer_message(&mut t, &msg(&asked, true), &POLICY, 6),
+        Action::Escalate(EscalationReason::CustomerAsked)
+    );
 }

@@ -16,8 +16,13 @@ pub enum TicketState {
 }
 
 impl TicketState {
-    pub const ALL: [TicketState; 5] =
-        [TicketState::Open, TicketState::Answered, TicketState::Escalated, TicketState::Claimed, TicketState::Resolved];
+    pub const ALL: [TicketState; 5] = [
+        TicketState::Open,
+        TicketState::Answered,
+        TicketState::Escalated,
+        TicketState::Claimed,
+        TicketState::Resolved,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -93,7 +98,13 @@ pub struct Ticket {
 
 impl Ticket {
     /// A new ticket for a thread (not stored until a commit with `opens_ticket` inserts it).
-    pub fn open(id: i64, key: &super::ports::ThreadKey<'_>, customer: &str, subject: &str, now: Millis) -> Ticket {
+    pub fn open(
+        id: i64,
+        key: &super::ports::ThreadKey<'_>,
+        customer: &str,
+        subject: &str,
+        now: Millis,
+    ) -> Ticket {
         Ticket {
             id,
             platform: key.platform,
@@ -122,9 +133,19 @@ impl Ticket {
         }
     }
 
-    fn go(&mut self, to: TicketState, allowed: &[TicketState], verb: &'static str, now: Millis) -> Result<(), InvalidTransition> {
+    fn go(
+        &mut self,
+        to: TicketState,
+        allowed: &[TicketState],
+        verb: &'static str,
+        now: Millis,
+    ) -> Result<(), InvalidTransition> {
         if !allowed.contains(&self.state) {
-            return Err(InvalidTransition { id: self.id, from: self.state, verb });
+            return Err(InvalidTransition {
+                id: self.id,
+                from: self.state,
+                verb,
+            });
         }
         self.state = to;
         self.updated_at = now;
@@ -133,7 +154,12 @@ impl Ticket {
 
     /// The bot answered (tier 1 or 2).
     pub fn answer(&mut self, tier: Tier, now: Millis) -> Result<(), InvalidTransition> {
-        self.go(TicketState::Answered, &[TicketState::Open, TicketState::Answered], "answered", now)?;
+        self.go(
+            TicketState::Answered,
+            &[TicketState::Open, TicketState::Answered],
+            "answered",
+            now,
+        )?;
         self.tier = Some(tier);
         self.bot_turns += 1;
         self.first_response_at.get_or_insert(now);
@@ -142,7 +168,12 @@ impl Ticket {
 
     /// Handed to a person.
     pub fn escalate(&mut self, now: Millis) -> Result<(), InvalidTransition> {
-        self.go(TicketState::Escalated, &[TicketState::Open, TicketState::Answered], "escalated", now)?;
+        self.go(
+            TicketState::Escalated,
+            &[TicketState::Open, TicketState::Answered],
+            "escalated",
+            now,
+        )?;
         self.tier = Some(Tier::Human);
         self.escalated_at.get_or_insert(now);
         Ok(())
@@ -150,7 +181,12 @@ impl Ticket {
 
     /// A person took ownership.
     pub fn claim(&mut self, by: &str, now: Millis) -> Result<(), InvalidTransition> {
-        self.go(TicketState::Claimed, &[TicketState::Escalated], "claimed", now)?;
+        self.go(
+            TicketState::Claimed,
+            &[TicketState::Escalated],
+            "claimed",
+            now,
+        )?;
         self.claimed_by = Some(by.to_string());
         Ok(())
     }
@@ -159,7 +195,12 @@ impl Ticket {
     pub fn resolve(&mut self, now: Millis) -> Result<(), InvalidTransition> {
         self.go(
             TicketState::Resolved,
-            &[TicketState::Open, TicketState::Answered, TicketState::Escalated, TicketState::Claimed],
+            &[
+                TicketState::Open,
+                TicketState::Answered,
+                TicketState::Escalated,
+                TicketState::Claimed,
+            ],
             "resolved",
             now,
         )?;
@@ -170,7 +211,12 @@ impl Ticket {
 
     /// A person gives the ticket back to the bot.
     pub fn hand_back(&mut self, now: Millis) -> Result<(), InvalidTransition> {
-        self.go(TicketState::Open, &[TicketState::Escalated, TicketState::Claimed], "handed back", now)?;
+        self.go(
+            TicketState::Open,
+            &[TicketState::Escalated, TicketState::Claimed],
+            "handed back",
+            now,
+        )?;
         self.claimed_by = None;
         self.bot_turns = 0;
         Ok(())
@@ -185,7 +231,8 @@ impl Ticket {
             self.escalate(now).expect("open tickets escalate");
         }
         if self.state == TicketState::Escalated {
-            self.claim(by, now).expect("escalated tickets can be claimed");
+            self.claim(by, now)
+                .expect("escalated tickets can be claimed");
         }
         self.human_response_at.get_or_insert(now);
         self.first_response_at.get_or_insert(now);
@@ -212,8 +259,15 @@ pub(crate) mod tests {
     use super::*;
 
     pub(crate) fn ticket(state: TicketState) -> Ticket {
-        let key = crate::domain::ports::ThreadKey { platform: Platform::Console, channel: "c", thread: "t" };
-        Ticket { state, ..Ticket::open(1, &key, "u", "s", 0) }
+        let key = crate::domain::ports::ThreadKey {
+            platform: Platform::Console,
+            channel: "c",
+            thread: "t",
+        };
+        Ticket {
+            state,
+            ..Ticket::open(1, &key, "u", "s", 0)
+        }
     }
 
     #[test]
@@ -231,7 +285,10 @@ pub(crate) mod tests {
         let mut t = ticket(TicketState::Answered);
         t.escalate(5).unwrap();
         assert!(t.state.human_owned());
-        assert!(t.answer(Tier::Tier1, 6).is_err(), "bot must not answer a human-owned ticket");
+        assert!(
+            t.answer(Tier::Tier1, 6).is_err(),
+            "bot must not answer a human-owned ticket"
+        );
         t.claim("alice", 7).unwrap();
         assert_eq!(t.claimed_by.as_deref(), Some("alice"));
         t.resolve(8).unwrap();

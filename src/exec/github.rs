@@ -22,17 +22,31 @@ fn request(
         .header("x-github-api-version", "2022-11-28")
         .header("user-agent", "opsdesk")
         .header("content-type", "application/json")
-        .body(http_body_util::Full::new(bytes::Bytes::from(body.unwrap_or_default())))
+        .body(http_body_util::Full::new(bytes::Bytes::from(
+            body.unwrap_or_default(),
+        )))
         .map_err(|e| format!("bad GitHub URL {url:?}: {e}"))
 }
 
 /// For `opsdesk doctor`: whether the token can see the repository and it takes issues.
 pub async fn check(g: &GithubSettings) -> Result<String, String> {
-    let token = std::env::var(&g.token_env).ok().filter(|t| !t.is_empty()).ok_or_else(|| format!("${} is not set", g.token_env))?;
-    let req = request(g, http::Method::GET, &format!("/repos/{}", g.repo), &token, None)?;
+    let token = std::env::var(&g.token_env)
+        .ok()
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| format!("${} is not set", g.token_env))?;
+    let req = request(
+        g,
+        http::Method::GET,
+        &format!("/repos/{}", g.repo),
+        &token,
+        None,
+    )?;
     let (status, text) = crate::net::call(req, Duration::from_secs(g.timeout_secs)).await?;
     if !status.is_success() {
-        return Err(format!("{} answered HTTP {status} for {} (is ${} right?)", g.api_url, g.repo, g.token_env));
+        return Err(format!(
+            "{} answered HTTP {status} for {} (is ${} right?)",
+            g.api_url, g.repo, g.token_env
+        ));
     }
     let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
     if v["has_issues"] == false {
@@ -53,32 +67,61 @@ pub async fn run(g: &GithubSettings, id: i64, title: &str, body: &str) -> Execut
     let timeout = Duration::from_secs(g.timeout_secs);
     let marker = format!("<!-- opsdesk approval #{id} -->");
     // A crash between filing and recording must not file it twice: look for our marker first.
-    let search = format!("/repos/{}/issues?state=all&per_page=50&sort=created&direction=desc", g.repo);
+    let search = format!(
+        "/repos/{}/issues?state=all&per_page=50&sort=created&direction=desc",
+        g.repo
+    );
     if let Ok(req) = request(g, http::Method::GET, &search, &token, None)
         && let Ok((status, text)) = crate::net::call(req, timeout).await
         && status.is_success()
     {
         let issues: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-        if let Some(i) = issues.as_array().into_iter().flatten().find(|i| i["body"].as_str().is_some_and(|b| b.contains(&marker))) {
+        if let Some(i) = issues
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|i| i["body"].as_str().is_some_and(|b| b.contains(&marker)))
+        {
             return Executed {
                 ok: true,
-                result: format!("Issue #{} already filed: {}", i["number"], i["html_url"].as_str().unwrap_or("")),
+                result: format!(
+                    "Issue #{} already filed: {}",
+                    i["number"],
+                    i["html_url"].as_str().unwrap_or("")
+                ),
             };
         }
     }
-    let payload = serde_json::json!({"title": title, "body": format!("{body}\n\n{marker}")}).to_string();
-    let req = match request(g, http::Method::POST, &format!("/repos/{}/issues", g.repo), &token, Some(payload)) {
+    let payload =
+        serde_json::json!({"title": title, "body": format!("{body}\n\n{marker}")}).to_string();
+    let req = match request(
+        g,
+        http::Method::POST,
+        &format!("/repos/{}/issues", g.repo),
+        &token,
+        Some(payload),
+    ) {
         Ok(r) => r,
         Err(e) => return fail(e),
     };
     match crate::net::call(req, timeout).await {
         Ok((status, text)) if status.is_success() => {
             let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-            Executed { ok: true, result: format!("Issue #{} filed: {}", v["number"], v["html_url"].as_str().unwrap_or("")) }
+            Executed {
+                ok: true,
+                result: format!(
+                    "Issue #{} filed: {}",
+                    v["number"],
+                    v["html_url"].as_str().unwrap_or("")
+                ),
+            }
         }
         Ok((status, text)) => {
             let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-            let why = v["message"].as_str().map(String::from).unwrap_or_else(|| tail(&text, 300));
+            let why = v["message"]
+                .as_str()
+                .map(String::from)
+                .unwrap_or_else(|| tail(&text, 300));
             fail(format!("GitHub refused the issue (HTTP {status}): {why}"))
         }
         Err(e) => fail(e),

@@ -24,27 +24,49 @@ pub async fn run(s: &Settings, a: &Approval) -> Executed {
     match a.kind.as_str() {
         "runbook" => match s.runbooks.get(name) {
             Some(r) => runbook::run(r).await,
-            None => Executed { ok: false, result: format!("runbook {name:?} is no longer configured") },
+            None => Executed {
+                ok: false,
+                result: format!("runbook {name:?} is no longer configured"),
+            },
         },
         "webhook" => match s.webhooks.get(name) {
             Some(w) => webhook::run(w, a).await,
-            None => Executed { ok: false, result: format!("webhook {name:?} is no longer configured") },
+            None => Executed {
+                ok: false,
+                result: format!("webhook {name:?} is no longer configured"),
+            },
         },
         "refund" => match (params["charge"].as_str(), params["amount"].as_i64()) {
             (Some(charge), Some(amount)) => {
-                let r =
-                    refund::Refund { charge, amount, idempotency_key: format!("opsdesk-approval-{}", a.id), requested_by: &a.requested_by };
+                let r = refund::Refund {
+                    charge,
+                    amount,
+                    idempotency_key: format!("opsdesk-approval-{}", a.id),
+                    requested_by: &a.requested_by,
+                };
                 refund::run(&s.finance, &r).await
             }
-            _ => Executed { ok: false, result: format!("refund request #{} names no charge or amount", a.id) },
+            _ => Executed {
+                ok: false,
+                result: format!("refund request #{} names no charge or amount", a.id),
+            },
         },
         "github_issue" => match (params["title"].as_str(), params["body"].as_str()) {
             (Some(title), Some(body)) => github::run(&s.github, a.id, title, body).await,
-            _ => Executed { ok: false, result: format!("issue request #{} has no title or body", a.id) },
+            _ => Executed {
+                ok: false,
+                result: format!("issue request #{} has no title or body", a.id),
+            },
         },
         // Signing a digest off changes nothing outside opsdesk: the record is the approval itself.
-        "finance_report" => Executed { ok: true, result: format!("Signed off by {}", a.approved_by.join(", ")) },
-        other => Executed { ok: false, result: format!("no executor for {other:?} actions") },
+        "finance_report" => Executed {
+            ok: true,
+            result: format!("Signed off by {}", a.approved_by.join(", ")),
+        },
+        other => Executed {
+            ok: false,
+            result: format!("no executor for {other:?} actions"),
+        },
     }
 }
 
@@ -52,5 +74,9 @@ pub async fn run(s: &Settings, a: &Approval) -> Executed {
 pub fn tail(s: &str, max: usize) -> String {
     let s = s.trim_end();
     let n = s.chars().count();
-    if n <= max { s.to_string() } else { format!("…{}", s.chars().skip(n - max).collect::<String>()) }
+    if n <= max {
+        s.to_string()
+    } else {
+        format!("…{}", s.chars().skip(n - max).collect::<String>())
+    }
 }

@@ -18,8 +18,14 @@ pub struct Refund<'a> {
 }
 
 pub async fn run(f: &FinanceSettings, r: &Refund<'_>) -> Executed {
-    let Some(key) = std::env::var(&f.stripe_api_key_env).ok().filter(|k| !k.is_empty()) else {
-        return Executed { ok: false, result: format!("Stripe's secret key ${} is not set", f.stripe_api_key_env) };
+    let Some(key) = std::env::var(&f.stripe_api_key_env)
+        .ok()
+        .filter(|k| !k.is_empty())
+    else {
+        return Executed {
+            ok: false,
+            result: format!("Stripe's secret key ${} is not set", f.stripe_api_key_env),
+        };
     };
     let body: String = form_urlencoded::Serializer::new(String::new())
         .append_pair("charge", r.charge)
@@ -28,7 +34,11 @@ pub async fn run(f: &FinanceSettings, r: &Refund<'_>) -> Executed {
         .append_pair("metadata[requested_by]", r.requested_by)
         .finish();
     crate::telemetry::install_tls_provider();
-    let https = hyper_rustls::HttpsConnectorBuilder::new().with_webpki_roots().https_or_http().enable_http1().build();
+    let https = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_webpki_roots()
+        .https_or_http()
+        .enable_http1()
+        .build();
     let client: Client<_, Full<bytes::Bytes>> = Client::builder(TokioExecutor::new()).build(https);
     let url = format!("{}/v1/refunds", f.stripe_api_url.trim_end_matches('/'));
     let req = match http::Request::post(&url)
@@ -38,24 +48,63 @@ pub async fn run(f: &FinanceSettings, r: &Refund<'_>) -> Executed {
         .body(Full::new(bytes::Bytes::from(body)))
     {
         Ok(req) => req,
-        Err(e) => return Executed { ok: false, result: format!("bad Stripe URL {url:?}: {e}") },
+        Err(e) => {
+            return Executed {
+                ok: false,
+                result: format!("bad Stripe URL {url:?}: {e}"),
+            };
+        }
     };
-    let resp = match tokio::time::timeout(Duration::from_secs(f.stripe_timeout_secs), client.request(req)).await {
-        Err(_) => return Executed { ok: false, result: format!("Stripe did not answer within {} s", f.stripe_timeout_secs) },
-        Ok(Err(e)) => return Executed { ok: false, result: format!("could not reach Stripe: {e}") },
+    let resp = match tokio::time::timeout(
+        Duration::from_secs(f.stripe_timeout_secs),
+        client.request(req),
+    )
+    .await
+    {
+        Err(_) => {
+            return Executed {
+                ok: false,
+                result: format!("Stripe did not answer within {} s", f.stripe_timeout_secs),
+            };
+        }
+        Ok(Err(e)) => {
+            return Executed {
+                ok: false,
+                result: format!("could not reach Stripe: {e}"),
+            };
+        }
         Ok(Ok(resp)) => resp,
     };
     let status = resp.status();
-    let text = resp.into_body().collect().await.map(|b| String::from_utf8_lossy(&b.to_bytes()).into_owned()).unwrap_or_default();
+    let text = resp
+        .into_body()
+        .collect()
+        .await
+        .map(|b| String::from_utf8_lossy(&b.to_bytes()).into_owned())
+        .unwrap_or_default();
     let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
     if status.is_success() {
-        let amount = crate::finance::report::money(v["amount"].as_i64().unwrap_or(r.amount), v["currency"].as_str().unwrap_or(""));
+        let amount = crate::finance::report::money(
+            v["amount"].as_i64().unwrap_or(r.amount),
+            v["currency"].as_str().unwrap_or(""),
+        );
         Executed {
             ok: true,
-            result: format!("Refund {} of {amount}: {}", v["id"].as_str().unwrap_or("?"), v["status"].as_str().unwrap_or("?")),
+            result: format!(
+                "Refund {} of {amount}: {}",
+                v["id"].as_str().unwrap_or("?"),
+                v["status"].as_str().unwrap_or("?")
+            ),
         }
     } else {
-        let why = v.pointer("/error/message").and_then(|m| m.as_str()).map(String::from).unwrap_or_else(|| tail(&text, 300));
-        Executed { ok: false, result: format!("Stripe refused the refund (HTTP {status}): {why}") }
+        let why = v
+            .pointer("/error/message")
+            .and_then(|m| m.as_str())
+            .map(String::from)
+            .unwrap_or_else(|| tail(&text, 300));
+        Executed {
+            ok: false,
+            result: format!("Stripe refused the refund (HTTP {status}): {why}"),
+        }
     }
 }

@@ -16,12 +16,18 @@ pub fn signature(secret: &[u8], body: &[u8]) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
     mac.update(body);
     let bytes = mac.finalize().into_bytes();
-    format!("sha256={}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
+    format!(
+        "sha256={}",
+        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    )
 }
 
 pub async fn run(w: &WebhookSettings, a: &Approval) -> Executed {
     let Some(secret) = std::env::var(&w.secret_env).ok().filter(|s| !s.is_empty()) else {
-        return Executed { ok: false, result: format!("the signing secret ${} is not set", w.secret_env) };
+        return Executed {
+            ok: false,
+            result: format!("the signing secret ${} is not set", w.secret_env),
+        };
     };
     let body = serde_json::json!({
         "approval": a.id, "kind": a.kind, "params": serde_json::from_str::<serde_json::Value>(&a.params).unwrap_or_default(),
@@ -29,26 +35,53 @@ pub async fn run(w: &WebhookSettings, a: &Approval) -> Executed {
     })
     .to_string();
     crate::telemetry::install_tls_provider();
-    let https = hyper_rustls::HttpsConnectorBuilder::new().with_webpki_roots().https_or_http().enable_http1().build();
+    let https = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_webpki_roots()
+        .https_or_http()
+        .enable_http1()
+        .build();
     let client: Client<_, Full<bytes::Bytes>> = Client::builder(TokioExecutor::new()).build(https);
     let req = match http::Request::post(&w.url)
         .header("content-type", "application/json")
-        .header("x-opsdesk-signature", signature(secret.as_bytes(), body.as_bytes()))
+        .header(
+            "x-opsdesk-signature",
+            signature(secret.as_bytes(), body.as_bytes()),
+        )
         .body(Full::new(bytes::Bytes::from(body)))
     {
         Ok(r) => r,
-        Err(e) => return Executed { ok: false, result: format!("bad webhook URL {:?}: {e}", w.url) },
+        Err(e) => {
+            return Executed {
+                ok: false,
+                result: format!("bad webhook URL {:?}: {e}", w.url),
+            };
+        }
     };
     match tokio::time::timeout(Duration::from_secs(w.timeout_secs), client.request(req)).await {
-        Err(_) => Executed { ok: false, result: format!("no answer within {} s", w.timeout_secs) },
-        Ok(Err(e)) => Executed { ok: false, result: format!("could not reach the webhook: {e}") },
+        Err(_) => Executed {
+            ok: false,
+            result: format!("no answer within {} s", w.timeout_secs),
+        },
+        Ok(Err(e)) => Executed {
+            ok: false,
+            result: format!("could not reach the webhook: {e}"),
+        },
         Ok(Ok(resp)) => {
             let status = resp.status();
-            let text = resp.into_body().collect().await.map(|b| String::from_utf8_lossy(&b.to_bytes()).into_owned()).unwrap_or_default();
+            let text = resp
+                .into_body()
+                .collect()
+                .await
+                .map(|b| String::from_utf8_lossy(&b.to_bytes()).into_owned())
+                .unwrap_or_default();
             let excerpt = tail(&text, 500);
             Executed {
                 ok: status.is_success(),
-                result: if excerpt.is_empty() { format!("HTTP {status}") } else { format!("HTTP {status}\n{excerpt}") },
+                result: if excerpt.is_empty() {
+                    format!("HTTP {status}")
+                } else {
+                    format!("HTTP {status}\n{excerpt}")
+                },
             }
         }
     }

@@ -19,18 +19,32 @@ pub fn mrr_png(points: &[(Millis, i64)]) -> Result<Vec<u8>, String> {
         root.fill(&WHITE).map_err(|e| e.to_string())?;
         let max = points.iter().map(|p| p.1).max().unwrap_or(0).max(1) as f64 * 1.1;
         let n = points.len().max(2) - 1;
-        let mut chart = ChartBuilder::on(&root).margin(16).build_cartesian_2d(0f64..n as f64, 0f64..max).map_err(|e| e.to_string())?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(16)
+            .build_cartesian_2d(0f64..n as f64, 0f64..max)
+            .map_err(|e| e.to_string())?;
         for i in 0..=4 {
             let y = max * i as f64 / 5.0;
-            chart.draw_series(LineSeries::new([(0.0, y), (n as f64, y)], RGBColor(225, 225, 225))).map_err(|e| e.to_string())?;
+            chart
+                .draw_series(LineSeries::new(
+                    [(0.0, y), (n as f64, y)],
+                    RGBColor(225, 225, 225),
+                ))
+                .map_err(|e| e.to_string())?;
         }
-        let series = points.iter().enumerate().map(|(i, p)| (i as f64, p.1 as f64));
+        let series = points
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (i as f64, p.1 as f64));
         chart
             .draw_series(
-                AreaSeries::new(series.clone(), 0.0, RGBColor(99, 132, 255).mix(0.25)).border_style(RGBColor(54, 92, 230).stroke_width(3)),
+                AreaSeries::new(series.clone(), 0.0, RGBColor(99, 132, 255).mix(0.25))
+                    .border_style(RGBColor(54, 92, 230).stroke_width(3)),
             )
             .map_err(|e| e.to_string())?;
-        chart.draw_series(series.map(|p| Circle::new(p, 4, RGBColor(54, 92, 230).filled()))).map_err(|e| e.to_string())?;
+        chart
+            .draw_series(series.map(|p| Circle::new(p, 4, RGBColor(54, 92, 230).filled())))
+            .map_err(|e| e.to_string())?;
         root.present().map_err(|e| e.to_string())?;
     }
     let mut png = vec![];

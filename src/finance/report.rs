@@ -5,15 +5,21 @@ use crate::domain::Millis;
 use crate::domain::finance_report::{CurrencyReport, Report};
 
 /// Currencies without minor units (Stripe's list of zero-decimal currencies).
-const ZERO_DECIMAL: [&str; 16] =
-    ["bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf"];
+const ZERO_DECIMAL: [&str; 16] = [
+    "bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv",
+    "xaf", "xof", "xpf",
+];
 
 /// `123456` usd → `1,234.56 USD`; `-500` → `-5.00 USD`.
 pub fn money(minor: i64, currency: &str) -> String {
     let code = currency.to_uppercase();
     let sign = if minor < 0 { "-" } else { "" };
     let m = minor.unsigned_abs();
-    let (major, cents) = if ZERO_DECIMAL.contains(&currency) { (m, None) } else { (m / 100, Some(m % 100)) };
+    let (major, cents) = if ZERO_DECIMAL.contains(&currency) {
+        (m, None)
+    } else {
+        (m / 100, Some(m % 100))
+    };
     let digits = major.to_string();
     let mut grouped = String::new();
     for (i, ch) in digits.chars().enumerate() {
@@ -35,13 +41,19 @@ pub fn percent(bp: i64) -> String {
 
 /// `YYYY-MM-DD` (UTC midnight) → epoch milliseconds.
 pub fn parse_date(s: &str) -> Result<Millis, String> {
-    let d = chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|e| format!("{s:?} is not a date like 2026-11-01: {e}"))?;
-    Ok(d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc().timestamp_millis())
+    let d = chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|e| format!("{s:?} is not a date like 2026-11-01: {e}"))?;
+    Ok(d.and_hms_opt(0, 0, 0)
+        .expect("midnight exists")
+        .and_utc()
+        .timestamp_millis())
 }
 
 /// The calendar date of `ms` in `tz`.
 pub fn date_in(tz: chrono_tz::Tz, ms: Millis) -> String {
-    chrono::DateTime::from_timestamp_millis(ms).map_or_else(String::new, |t| t.with_timezone(&tz).format("%Y-%m-%d").to_string())
+    chrono::DateTime::from_timestamp_millis(ms).map_or_else(String::new, |t| {
+        t.with_timezone(&tz).format("%Y-%m-%d").to_string()
+    })
 }
 
 /// The calendar date of `ms` in UTC.
@@ -133,11 +145,18 @@ pub fn digest(cur: &Report, prev: &Report) -> String {
 
 /// The report as text, its dates in `tz`.
 pub fn text(r: &Report, tz: chrono_tz::Tz) -> String {
-    let head = format!("Finance {} → {} (end exclusive, {tz})", date_in(tz, r.from), date_in(tz, r.to));
+    let head = format!(
+        "Finance {} → {} (end exclusive, {tz})",
+        date_in(tz, r.from),
+        date_in(tz, r.to)
+    );
     if r.currencies.is_empty() {
         return format!("{head}\nNo Stripe data yet: point a Stripe webhook at /hooks/stripe.");
     }
-    std::iter::once(head).chain(r.currencies.iter().map(block)).collect::<Vec<_>>().join("\n")
+    std::iter::once(head)
+        .chain(r.currencies.iter().map(block))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[cfg(test)]

@@ -28,16 +28,29 @@ pub fn due(cron: &str, tz: Tz, now: Millis, grace: Millis) -> Option<Millis> {
 
 /// The local midnight that starts the day `t` falls in.
 pub fn midnight(tz: Tz, t: Millis) -> Millis {
-    let local = tz.timestamp_millis_opt(t).single().expect("a valid timestamp").date_naive();
-    tz.from_local_datetime(&local.and_time(NaiveTime::MIN)).earliest().map_or(t, |d| d.timestamp_millis())
+    let local = tz
+        .timestamp_millis_opt(t)
+        .single()
+        .expect("a valid timestamp")
+        .date_naive();
+    tz.from_local_datetime(&local.and_time(NaiveTime::MIN))
+        .earliest()
+        .map_or(t, |d| d.timestamp_millis())
 }
 
 /// `today`, `week` (since Monday) or `month` (since the 1st), up to `now`.
 pub fn period(tz: Tz, name: &str, now: Millis) -> Result<(Millis, Millis), String> {
     let today = midnight(tz, now);
-    let date = tz.timestamp_millis_opt(today).single().expect("midnight exists").date_naive();
-    let start_of =
-        |d: chrono::NaiveDate| tz.from_local_datetime(&d.and_time(NaiveTime::MIN)).earliest().map_or(today, |x| x.timestamp_millis());
+    let date = tz
+        .timestamp_millis_opt(today)
+        .single()
+        .expect("midnight exists")
+        .date_naive();
+    let start_of = |d: chrono::NaiveDate| {
+        tz.from_local_datetime(&d.and_time(NaiveTime::MIN))
+            .earliest()
+            .map_or(today, |x| x.timestamp_millis())
+    };
     let from = match name {
         "today" => today,
         "week" => start_of(date - Duration::days(date.weekday().num_days_from_monday() as i64)),
@@ -58,11 +71,31 @@ mod tests {
     fn a_schedule_fires_at_local_time_and_a_stale_firing_is_dropped() {
         let paris: Tz = "Europe/Paris".parse().unwrap();
         let day = parse_date("2026-11-26").unwrap(); // a Thursday; Paris is UTC+1 in November
-        assert_eq!(due("0 8 * * *", paris, day + 7 * H - 1, 12 * H), None, "not yet, and yesterday's is past the grace window");
-        assert_eq!(due("0 8 * * *", paris, day + 7 * H, 12 * H), Some(day + 7 * H), "08:00 in Paris is 07:00 UTC");
-        assert_eq!(due("0 8 * * *", paris, day + 9 * H, 12 * H), Some(day + 7 * H), "still due an hour and more later");
-        assert_eq!(due("0 8 * * *", paris, day + 20 * H, 12 * H), None, "past the grace window");
-        assert_eq!(due("30 8 * * MON", paris, day + 8 * H, 7 * 24 * H), Some(day - 3 * 24 * H + 7 * H + H / 2), "last Monday 08:30");
+        assert_eq!(
+            due("0 8 * * *", paris, day + 7 * H - 1, 12 * H),
+            None,
+            "not yet, and yesterday's is past the grace window"
+        );
+        assert_eq!(
+            due("0 8 * * *", paris, day + 7 * H, 12 * H),
+            Some(day + 7 * H),
+            "08:00 in Paris is 07:00 UTC"
+        );
+        assert_eq!(
+            due("0 8 * * *", paris, day + 9 * H, 12 * H),
+            Some(day + 7 * H),
+            "still due an hour and more later"
+        );
+        assert_eq!(
+            due("0 8 * * *", paris, day + 20 * H, 12 * H),
+            None,
+            "past the grace window"
+        );
+        assert_eq!(
+            due("30 8 * * MON", paris, day + 8 * H, 7 * 24 * H),
+            Some(day - 3 * 24 * H + 7 * H + H / 2),
+            "last Monday 08:30"
+        );
         assert_eq!(due("", paris, day, H), None);
     }
 
@@ -70,9 +103,24 @@ mod tests {
     fn periods_start_at_local_midnights() {
         let ny: Tz = "America/New_York".parse().unwrap();
         let now = parse_date("2026-11-26").unwrap() + 15 * H; // 10:00 in New York (UTC-5)
-        assert_eq!(period(ny, "today", now).unwrap().0, parse_date("2026-11-26").unwrap() + 5 * H);
-        assert_eq!(period(ny, "week", now).unwrap().0, parse_date("2026-11-23").unwrap() + 5 * H, "Monday");
-        assert_eq!(period(ny, "month", now).unwrap().0, parse_date("2026-11-01").unwrap() + 4 * H, "EDT until Nov 1 02:00");
-        assert!(period(ny, "year", now).unwrap_err().contains("today, week or month"));
+        assert_eq!(
+            period(ny, "today", now).unwrap().0,
+            parse_date("2026-11-26").unwrap() + 5 * H
+        );
+        assert_eq!(
+            period(ny, "week", now).unwrap().0,
+            parse_date("2026-11-23").unwrap() + 5 * H,
+            "Monday"
+        );
+        assert_eq!(
+            period(ny, "month", now).unwrap().0,
+            parse_date("2026-11-01").unwrap() + 4 * H,
+            "EDT until Nov 1 02:00"
+        );
+        assert!(
+            period(ny, "year", now)
+                .unwrap_err()
+                .contains("today, week or month")
+        );
     }
 }

@@ -5,7 +5,9 @@
 //! sessions, invoice previews…) give no records: they are stored and ignored.
 
 use crate::domain::Millis;
-use crate::domain::finance::{Charge, Discount, Dispute, Invoice, InvoiceLine, Price, Record, Refund, SubItem, SubVersion};
+use crate::domain::finance::{
+    Charge, Discount, Dispute, Invoice, InvoiceLine, Price, Record, Refund, SubItem, SubVersion,
+};
 use hmac::{Hmac, KeyInit, Mac};
 use serde_json::Value;
 
@@ -15,14 +17,22 @@ pub enum SignatureError {
     Missing,
     #[error("Stripe-Signature has no t= timestamp or no v1= signature")]
     Malformed,
-    #[error("Stripe-Signature timestamp is {0} s away from now (tolerance {1} s): a replay or a stale retry")]
+    #[error(
+        "Stripe-Signature timestamp is {0} s away from now (tolerance {1} s): a replay or a stale retry"
+    )]
     Stale(i64, i64),
     #[error("no v1 signature in Stripe-Signature matches the body (wrong signing secret?)")]
     Mismatch,
 }
 
 /// Verifies `header` for `payload` at `now_secs`.
-pub fn verify(header: Option<&str>, payload: &[u8], secret: &[u8], now_secs: i64, tolerance_secs: i64) -> Result<(), SignatureError> {
+pub fn verify(
+    header: Option<&str>,
+    payload: &[u8],
+    secret: &[u8],
+    now_secs: i64,
+    tolerance_secs: i64,
+) -> Result<(), SignatureError> {
     let header = header.ok_or(SignatureError::Missing)?;
     let mut t = None;
     let mut sigs = vec![];
@@ -42,13 +52,18 @@ pub fn verify(header: Option<&str>, payload: &[u8], secret: &[u8], now_secs: i64
     }
     let ok = sigs.iter().any(|s| {
         let Some(want) = hex(s) else { return false };
-        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
+        let mut mac =
+            Hmac::<sha2::Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
         mac.update(t.to_string().as_bytes());
         mac.update(b".");
         mac.update(payload);
         mac.verify_slice(&want).is_ok()
     });
-    if ok { Ok(()) } else { Err(SignatureError::Mismatch) }
+    if ok {
+        Ok(())
+    } else {
+        Err(SignatureError::Mismatch)
+    }
 }
 
 /// `t=<now>,v1=<hex>` for a payload: what Stripe sends (tests and the replay tool use it).
@@ -56,7 +71,12 @@ pub fn sign(payload: &[u8], secret: &[u8], t: i64) -> String {
     let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
     mac.update(format!("{t}.").as_bytes());
     mac.update(payload);
-    let hex: String = mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect();
+    let hex: String = mac
+        .finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     format!("t={t},v1={hex}")
 }
 
@@ -64,7 +84,10 @@ fn hex(s: &str) -> Option<Vec<u8>> {
     if s.is_empty() || !s.len().is_multiple_of(2) {
         return None;
     }
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect()
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+        .collect()
 }
 
 /// An event's envelope.
@@ -78,10 +101,27 @@ pub struct Event {
 
 pub fn parse_event(body: &[u8]) -> Result<Event, String> {
     let v: Value = serde_json::from_slice(body).map_err(|e| format!("not a Stripe event: {e}"))?;
-    let s = |k: &str| v.get(k).and_then(Value::as_str).map(String::from).ok_or_else(|| format!("missing field `{k}`"));
-    let created = v.get("created").and_then(Value::as_i64).ok_or("missing field `created`")?;
-    let object = v.get("data").and_then(|d| d.get("object")).cloned().ok_or("missing field `data.object`")?;
-    Ok(Event { id: s("id")?, kind: s("type")?, created: created * 1000, object })
+    let s = |k: &str| {
+        v.get(k)
+            .and_then(Value::as_str)
+            .map(String::from)
+            .ok_or_else(|| format!("missing field `{k}`"))
+    };
+    let created = v
+        .get("created")
+        .and_then(Value::as_i64)
+        .ok_or("missing field `created`")?;
+    let object = v
+        .get("data")
+        .and_then(|d| d.get("object"))
+        .cloned()
+        .ok_or("missing field `data.object`")?;
+    Ok(Event {
+        id: s("id")?,
+        kind: s("type")?,
+        created: created * 1000,
+        object,
+    })
 }
 
 fn text(v: &Value, k: &str) -> Option<String> {
@@ -115,12 +155,15 @@ pub fn records(e: &Event) -> Result<Vec<Record>, String> {
     let at = e.created;
     // What the object is (its `object` field), else what the event's family says it is.
     let family = e.kind.rsplit_once('.').map_or(e.kind.as_str(), |(f, _)| f);
-    let kind = o.get("object").and_then(Value::as_str).unwrap_or(match family {
-        "customer.subscription" => "subscription",
-        "charge.refund" => "refund",
-        "charge.dispute" => "dispute",
-        f => f,
-    });
+    let kind = o
+        .get("object")
+        .and_then(Value::as_str)
+        .unwrap_or(match family {
+            "customer.subscription" => "subscription",
+            "charge.refund" => "refund",
+            "charge.dispute" => "dispute",
+            f => f,
+        });
     Ok(match kind {
         // A preview of the next invoice: nothing has happened yet.
         "invoice" if e.kind == "invoice.upcoming" => vec![],
@@ -135,7 +178,8 @@ pub fn records(e: &Event) -> Result<Vec<Record>, String> {
         "product" => vec![Record::Product {
             id: need(o, "id", "product")?,
             name: text(o, "name").unwrap_or_default(),
-            active: o.get("active").and_then(Value::as_bool).unwrap_or(true) && e.kind != "product.deleted",
+            active: o.get("active").and_then(Value::as_bool).unwrap_or(true)
+                && e.kind != "product.deleted",
             at,
         }],
         "price" | "plan" => {
@@ -144,10 +188,18 @@ pub fn records(e: &Event) -> Result<Vec<Record>, String> {
                 id: need(o, "id", "price")?,
                 product: text(o, "product").unwrap_or_default(),
                 currency: currency(o),
-                unit_amount: int(o, "unit_amount").or_else(|| int(o, "amount")).unwrap_or(0),
-                interval: recurring.and_then(|r| text(r, "interval")).or_else(|| text(o, "interval")),
-                interval_count: recurring.and_then(|r| int(r, "interval_count")).or_else(|| int(o, "interval_count")).unwrap_or(1),
-                active: o.get("active").and_then(Value::as_bool).unwrap_or(true) && !e.kind.ends_with(".deleted"),
+                unit_amount: int(o, "unit_amount")
+                    .or_else(|| int(o, "amount"))
+                    .unwrap_or(0),
+                interval: recurring
+                    .and_then(|r| text(r, "interval"))
+                    .or_else(|| text(o, "interval")),
+                interval_count: recurring
+                    .and_then(|r| int(r, "interval_count"))
+                    .or_else(|| int(o, "interval_count"))
+                    .unwrap_or(1),
+                active: o.get("active").and_then(Value::as_bool).unwrap_or(true)
+                    && !e.kind.ends_with(".deleted"),
                 at,
             })]
         }
@@ -164,7 +216,12 @@ pub fn records(e: &Event) -> Result<Vec<Record>, String> {
                 created: ms(o, "created").unwrap_or(at),
                 at,
             };
-            let refunds = o.get("refunds").and_then(|r| r.get("data")).and_then(Value::as_array).cloned().unwrap_or_default();
+            let refunds = o
+                .get("refunds")
+                .and_then(|r| r.get("data"))
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
             let mut out = vec![Record::Charge(charge)];
             for r in &refunds {
                 out.push(Record::Refund(refund(r, at)?));
@@ -199,16 +256,29 @@ fn refund(o: &Value, at: Millis) -> Result<Refund, String> {
 }
 
 fn subscription(o: &Value, kind: &str, at: Millis) -> Result<SubVersion, String> {
-    let items = o.get("items").and_then(|i| i.get("data")).and_then(Value::as_array).cloned().unwrap_or_default();
+    let items = o
+        .get("items")
+        .and_then(|i| i.get("data"))
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     let items = items
         .iter()
         .map(|it| {
-            let price = it.get("price").or_else(|| it.get("plan")).ok_or("a subscription item has no `price`")?;
-            let recurring = price.get("recurring").filter(|r| r.is_object()).unwrap_or(price);
+            let price = it
+                .get("price")
+                .or_else(|| it.get("plan"))
+                .ok_or("a subscription item has no `price`")?;
+            let recurring = price
+                .get("recurring")
+                .filter(|r| r.is_object())
+                .unwrap_or(price);
             Ok(SubItem {
                 price: text(price, "id").unwrap_or_default(),
                 product: text(price, "product").unwrap_or_default(),
-                unit_amount: int(price, "unit_amount").or_else(|| int(price, "amount")).unwrap_or(0),
+                unit_amount: int(price, "unit_amount")
+                    .or_else(|| int(price, "amount"))
+                    .unwrap_or(0),
                 interval: text(recurring, "interval").unwrap_or_else(|| "month".into()),
                 interval_count: int(recurring, "interval_count").unwrap_or(1),
                 quantity: int(it, "quantity").unwrap_or(1),
@@ -216,32 +286,42 @@ fn subscription(o: &Value, kind: &str, at: Millis) -> Result<SubVersion, String>
         })
         .collect::<Result<Vec<_>, String>>()?;
     let discount_of = |d: &Value| {
-        let coupon = d
-            .get("coupon")
-            .filter(|c| c.is_object())
-            .or_else(|| d.get("source").and_then(|s| s.get("coupon")).filter(|c| c.is_object()))?;
+        let coupon = d.get("coupon").filter(|c| c.is_object()).or_else(|| {
+            d.get("source")
+                .and_then(|s| s.get("coupon"))
+                .filter(|c| c.is_object())
+        })?;
         Some(Discount {
-            percent_off_bp: coupon.get("percent_off").and_then(Value::as_f64).map(|p| (p * 100.0).round() as i64),
+            percent_off_bp: coupon
+                .get("percent_off")
+                .and_then(Value::as_f64)
+                .map(|p| (p * 100.0).round() as i64),
             amount_off: int(coupon, "amount_off"),
             ends_at: ms(d, "end"),
         })
     };
-    let discount = o
-        .get("discount")
-        .and_then(discount_of)
-        .or_else(|| o.get("discounts").and_then(Value::as_array).and_then(|ds| ds.iter().find_map(discount_of)));
+    let discount = o.get("discount").and_then(discount_of).or_else(|| {
+        o.get("discounts")
+            .and_then(Value::as_array)
+            .and_then(|ds| ds.iter().find_map(discount_of))
+    });
     Ok(SubVersion {
         id: need(o, "id", "subscription")?,
         customer: need(o, "customer", "subscription")?,
         status: text(o, "status").unwrap_or_default(),
-        currency: o
-            .get("currency")
-            .map(|_| currency(o))
-            .unwrap_or_else(|| o.pointer("/items/data/0/price/currency").and_then(Value::as_str).unwrap_or_default().to_lowercase()),
+        currency: o.get("currency").map(|_| currency(o)).unwrap_or_else(|| {
+            o.pointer("/items/data/0/price/currency")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_lowercase()
+        }),
         items,
         discount,
         trial_end: ms(o, "trial_end"),
-        cancel_at_period_end: o.get("cancel_at_period_end").and_then(Value::as_bool).unwrap_or(false),
+        cancel_at_period_end: o
+            .get("cancel_at_period_end")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
         created: ms(o, "created").unwrap_or(at),
         ended_at: ms(o, "ended_at"),
         at,
@@ -255,13 +335,25 @@ fn subscription(o: &Value, kind: &str, at: Millis) -> Result<SubVersion, String>
 
 fn invoice(o: &Value, kind: &str, at: Millis) -> Result<Invoice, String> {
     let status = text(o, "status").unwrap_or_default();
-    let lines = o.get("lines").and_then(|l| l.get("data")).and_then(Value::as_array).cloned().unwrap_or_default();
-    let paid_at = o.pointer("/status_transitions/paid_at").and_then(Value::as_i64).map(|s| s * 1000).or((status == "paid").then_some(at));
+    let lines = o
+        .get("lines")
+        .and_then(|l| l.get("data"))
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let paid_at = o
+        .pointer("/status_transitions/paid_at")
+        .and_then(Value::as_i64)
+        .map(|s| s * 1000)
+        .or((status == "paid").then_some(at));
     Ok(Invoice {
         id: need(o, "id", "invoice")?,
         customer: need(o, "customer", "invoice")?,
-        subscription: text(o, "subscription")
-            .or_else(|| o.pointer("/parent/subscription_details/subscription").and_then(Value::as_str).map(String::from)),
+        subscription: text(o, "subscription").or_else(|| {
+            o.pointer("/parent/subscription_details/subscription")
+                .and_then(Value::as_str)
+                .map(String::from)
+        }),
         status,
         currency: currency(o),
         amount_due: int(o, "amount_due").unwrap_or(0),
@@ -292,25 +384,73 @@ mod tests {
     fn signatures_follow_stripes_scheme() {
         let body = br#"{"id":"evt_1"}"#;
         let h = sign(body, b"whsec_test", 1_700_000_000);
-        assert_eq!(verify(Some(&h), body, b"whsec_test", 1_700_000_100, 300), Ok(()));
-        assert_eq!(verify(Some(&h), body, b"whsec_other", 1_700_000_100, 300), Err(SignatureError::Mismatch));
-        assert_eq!(verify(Some(&h), body, b"whsec_test", 1_700_000_400, 300), Err(SignatureError::Stale(400, 300)));
-        assert_eq!(verify(None, body, b"whsec_test", 0, 300), Err(SignatureError::Missing));
-        assert_eq!(verify(Some("t=1700000000"), body, b"whsec_test", 1_700_000_000, 300), Err(SignatureError::Malformed));
+        assert_eq!(
+            verify(Some(&h), body, b"whsec_test", 1_700_000_100, 300),
+            Ok(())
+        );
+        assert_eq!(
+            verify(Some(&h), body, b"whsec_other", 1_700_000_100, 300),
+            Err(SignatureError::Mismatch)
+        );
+        assert_eq!(
+            verify(Some(&h), body, b"whsec_test", 1_700_000_400, 300),
+            Err(SignatureError::Stale(400, 300))
+        );
+        assert_eq!(
+            verify(None, body, b"whsec_test", 0, 300),
+            Err(SignatureError::Missing)
+        );
+        assert_eq!(
+            verify(
+                Some("t=1700000000"),
+                body,
+                b"whsec_test",
+                1_700_000_000,
+                300
+            ),
+            Err(SignatureError::Malformed)
+        );
         // Several v1 values (a secret being rolled): any match will do.
         let other = sign(body, b"whsec_old", 1_700_000_000);
         let both = format!("{},{}", other, h.split(',').nth(1).unwrap());
-        assert_eq!(verify(Some(&both), body, b"whsec_test", 1_700_000_000, 300), Ok(()));
-        assert_eq!(verify(Some(&both), body, b"whsec_old", 1_700_000_000, 300), Ok(()));
+        assert_eq!(
+            verify(Some(&both), body, b"whsec_test", 1_700_000_000, 300),
+            Ok(())
+        );
+        assert_eq!(
+            verify(Some(&both), body, b"whsec_old", 1_700_000_000, 300),
+            Ok(())
+        );
     }
 
     #[test]
     fn bad_events_name_the_missing_field() {
-        assert!(parse_event(b"{}").unwrap_err().contains("missing field `created`"));
-        assert!(parse_event(br#"{"id":"evt","type":"x","created":1}"#).unwrap_err().contains("data.object"));
-        let e = parse_event(br#"{"id":"evt","type":"invoice.paid","created":1,"data":{"object":{"id":"in_1"}}}"#).unwrap();
-        assert!(records(&e).unwrap_err().contains("invoice has no `customer`"));
-        let e = parse_event(br#"{"id":"evt","type":"balance.available","created":1,"data":{"object":{}}}"#).unwrap();
-        assert!(records(&e).unwrap().is_empty(), "unknown types give no records");
+        assert!(
+            parse_event(b"{}")
+                .unwrap_err()
+                .contains("missing field `created`")
+        );
+        assert!(
+            parse_event(br#"{"id":"evt","type":"x","created":1}"#)
+                .unwrap_err()
+                .contains("data.object")
+        );
+        let e = parse_event(
+            br#"{"id":"evt","type":"invoice.paid","created":1,"data":{"object":{"id":"in_1"}}}"#,
+        )
+        .unwrap();
+        assert!(
+            records(&e)
+                .unwrap_err()
+                .contains("invoice has no `customer`")
+        );
+        let e = parse_event(
+            br#"{"id":"evt","type":"balance.available","created":1,"data":{"object":{}}}"#,
+        )
+        .unwrap();
+        assert!(
+            records(&e).unwrap().is_empty(),
+            "unknown types give no records"
+        );
     }
 }

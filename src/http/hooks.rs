@@ -9,7 +9,11 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
-pub(super) async fn alertmanager(State(h): State<Http>, headers: HeaderMap, body: Bytes) -> Response {
+pub(super) async fn alertmanager(
+    State(h): State<Http>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     bearer_hook(h, "alertmanager", headers, body).await
 }
 
@@ -24,9 +28,18 @@ pub(super) async fn generic(State(h): State<Http>, headers: HeaderMap, body: Byt
 /// Alertmanager, Grafana and generic senders present the bearer token.
 async fn bearer_hook(h: Http, source: &str, headers: HeaderMap, body: Bytes) -> Response {
     let Some(token) = &h.token else {
-        return refuse(StatusCode::UNAUTHORIZED, format!("alert webhooks are off: set ${} on the opsdesk side", h.token_env));
+        return refuse(
+            StatusCode::UNAUTHORIZED,
+            format!(
+                "alert webhooks are off: set ${} on the opsdesk side",
+                h.token_env
+            ),
+        );
     };
-    let presented = headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+    let presented = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
     if !presented.is_some_and(|p| constant_time_eq(p.as_bytes(), token.as_bytes())) {
         return refuse(StatusCode::UNAUTHORIZED, "missing or wrong bearer token");
     }
@@ -36,17 +49,39 @@ async fn bearer_hook(h: Http, source: &str, headers: HeaderMap, body: Bytes) -> 
 /// Sentry signs the body with the integration's client secret (`Sentry-Hook-Signature`, hex HMAC-SHA256).
 pub(super) async fn sentry(State(h): State<Http>, headers: HeaderMap, body: Bytes) -> Response {
     let Some(secret) = &h.sentry_secret else {
-        return refuse(StatusCode::UNAUTHORIZED, format!("Sentry webhooks are off: set ${} on the opsdesk side", h.sentry_env));
+        return refuse(
+            StatusCode::UNAUTHORIZED,
+            format!(
+                "Sentry webhooks are off: set ${} on the opsdesk side",
+                h.sentry_env
+            ),
+        );
     };
-    let header = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).map(str::to_string);
-    let Some(sig) = header("sentry-hook-signature") else { return refuse(StatusCode::UNAUTHORIZED, "missing Sentry-Hook-Signature") };
+    let header = |n: &str| {
+        headers
+            .get(n)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let Some(sig) = header("sentry-hook-signature") else {
+        return refuse(StatusCode::UNAUTHORIZED, "missing Sentry-Hook-Signature");
+    };
     if !crate::alerts::sentry::verify(secret.as_bytes(), &body, &sig) {
-        return refuse(StatusCode::UNAUTHORIZED, "Sentry-Hook-Signature does not match the body (wrong client secret?)");
+        return refuse(
+            StatusCode::UNAUTHORIZED,
+            "Sentry-Hook-Signature does not match the body (wrong client secret?)",
+        );
     }
-    let Some(resource) = header("sentry-hook-resource") else { return refuse(StatusCode::BAD_REQUEST, "missing Sentry-Hook-Resource") };
+    let Some(resource) = header("sentry-hook-resource") else {
+        return refuse(StatusCode::BAD_REQUEST, "missing Sentry-Hook-Resource");
+    };
     if !crate::alerts::sentry::RESOURCES.contains(&resource.as_str()) {
         // Installation, comment and other resources: nothing to alert on; Sentry must not retry them.
-        return (StatusCode::OK, format!("ignored: resource {resource:?} is not an alert\n")).into_response();
+        return (
+            StatusCode::OK,
+            format!("ignored: resource {resource:?} is not an alert\n"),
+        )
+            .into_response();
     }
     accept(h, "sentry", Some(&resource), body).await
 }
@@ -55,11 +90,25 @@ pub(super) async fn sentry(State(h): State<Http>, headers: HeaderMap, body: Byte
 pub(super) async fn stripe(State(h): State<Http>, headers: HeaderMap, body: Bytes) -> Response {
     let f = &h.pipeline.settings.finance;
     let Some(secret) = &h.stripe_secret else {
-        return refuse(StatusCode::UNAUTHORIZED, format!("Stripe webhooks are off: set ${} on the opsdesk side", f.stripe_secret_env));
+        return refuse(
+            StatusCode::UNAUTHORIZED,
+            format!(
+                "Stripe webhooks are off: set ${} on the opsdesk side",
+                f.stripe_secret_env
+            ),
+        );
     };
-    let sig = headers.get("stripe-signature").and_then(|v| v.to_str().ok());
+    let sig = headers
+        .get("stripe-signature")
+        .and_then(|v| v.to_str().ok());
     let now = crate::clock::now();
-    if let Err(e) = crate::finance::stripe::verify(sig, &body, secret.as_bytes(), now / 1000, f.signature_tolerance_secs) {
+    if let Err(e) = crate::finance::stripe::verify(
+        sig,
+        &body,
+        secret.as_bytes(),
+        now / 1000,
+        f.signature_tolerance_secs,
+    ) {
         return refuse(StatusCode::UNAUTHORIZED, e.to_string());
     }
     let event = match crate::finance::stripe::parse_event(&body) {
@@ -67,7 +116,10 @@ pub(super) async fn stripe(State(h): State<Http>, headers: HeaderMap, body: Byte
         Err(why) => return refuse(StatusCode::BAD_REQUEST, why),
     };
     if let Err(why) = crate::finance::stripe::records(&event) {
-        return refuse(StatusCode::BAD_REQUEST, format!("{} {}: {why}", event.kind, event.id));
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            format!("{} {}: {why}", event.kind, event.id),
+        );
     }
     let key = format!("{STRIPE_PREFIX}{}", event.id);
     store_then(&h, key, "stripe", &body, |pipeline, key| async move {
@@ -84,7 +136,10 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 
 /// The inbox key of a stored webhook: `hook:<source>[/<resource>]:<sha256 of the body>`.
 pub fn hook_key(source: &str, resource: Option<&str>, body: &[u8]) -> String {
-    let digest: String = Sha256::digest(body).iter().map(|b| format!("{b:02x}")).collect();
+    let digest: String = Sha256::digest(body)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     match resource {
         Some(r) => format!("{HOOK_PREFIX}{source}/{r}:{digest}"),
         None => format!("{HOOK_PREFIX}{source}:{digest}"),
@@ -94,7 +149,10 @@ pub fn hook_key(source: &str, resource: Option<&str>, body: &[u8]) -> String {
 /// The source and resource a stored webhook's key names.
 pub fn hook_source(key: &str) -> Option<(&str, Option<&str>)> {
     let (head, _) = key.strip_prefix(HOOK_PREFIX)?.rsplit_once(':')?;
-    Some(head.split_once('/').map_or((head, None), |(s, r)| (s, Some(r))))
+    Some(
+        head.split_once('/')
+            .map_or((head, None), |(s, r)| (s, Some(r))),
+    )
 }
 
 /// Validates, stores, answers, then processes: a failure to store is a 503 and the sender retries.
@@ -118,10 +176,15 @@ mod tests {
     fn hook_keys_name_their_source_and_resource() {
         let k = super::hook_key("sentry", Some("issue"), b"{}");
         assert_eq!(super::hook_source(&k), Some(("sentry", Some("issue"))));
-        assert_eq!(super::hook_source(&super::hook_key("grafana", None, b"{}")), Some(("grafana", None)));
+        assert_eq!(
+            super::hook_source(&super::hook_key("grafana", None, b"{}")),
+            Some(("grafana", None))
+        );
         assert_eq!(super::hook_source("slack:C1:1.2"), None);
         assert!(
-            super::constant_time_eq(b"abc", b"abc") && !super::constant_time_eq(b"abc", b"abd") && !super::constant_time_eq(b"ab", b"abc")
+            super::constant_time_eq(b"abc", b"abc")
+                && !super::constant_time_eq(b"abc", b"abd")
+                && !super::constant_time_eq(b"ab", b"abc")
         );
     }
 }

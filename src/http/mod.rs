@@ -45,7 +45,11 @@ impl HookSecrets {
     /// From the variables `[alerts]` names; empty counts as unset.
     pub fn from_env(s: &crate::config::Settings) -> HookSecrets {
         let var = |n: &str| std::env::var(n).ok().filter(|v| !v.is_empty());
-        HookSecrets { token: var(&s.alerts.token_env), sentry: var(&s.alerts.sentry_secret_env), stripe: var(&s.finance.stripe_secret_env) }
+        HookSecrets {
+            token: var(&s.alerts.token_env),
+            sentry: var(&s.alerts.sentry_secret_env),
+            stripe: var(&s.finance.stripe_secret_env),
+        }
     }
 }
 
@@ -85,7 +89,10 @@ pub async fn serve(
     let shutdown = async move {
         let _ = stop.changed().await;
     };
-    if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
+    if let Err(e) = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+    {
         tracing::error!(error = %e, "the HTTP server stopped");
     }
 }
@@ -97,7 +104,10 @@ pub(crate) fn refuse(status: StatusCode, why: impl Into<String>) -> Response {
 async fn ready(State(h): State<Http>) -> Response {
     match h.pipeline.store.ping().await {
         Ok(()) => "ready".into_response(),
-        Err(e) => refuse(StatusCode::SERVICE_UNAVAILABLE, format!("database unreachable: {e}")),
+        Err(e) => refuse(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("database unreachable: {e}"),
+        ),
     }
 }
 
@@ -105,9 +115,17 @@ async fn metrics(State(h): State<Http>) -> Response {
     let s = &h.pipeline.store;
     let gather = async {
         let mut out = String::new();
-        out.push_str(&format!("# TYPE opsdesk_outbox_undelivered gauge\nopsdesk_outbox_undelivered {}\n", s.outbox_depth().await?));
-        let inbox = s.inbox_unprocessed(crate::clock::now(), 10_000).await?.len();
-        out.push_str(&format!("# TYPE opsdesk_inbox_unprocessed gauge\nopsdesk_inbox_unprocessed {inbox}\n"));
+        out.push_str(&format!(
+            "# TYPE opsdesk_outbox_undelivered gauge\nopsdesk_outbox_undelivered {}\n",
+            s.outbox_depth().await?
+        ));
+        let inbox = s
+            .inbox_unprocessed(crate::clock::now(), 10_000)
+            .await?
+            .len();
+        out.push_str(&format!(
+            "# TYPE opsdesk_inbox_unprocessed gauge\nopsdesk_inbox_unprocessed {inbox}\n"
+        ));
         out.push_str("# TYPE opsdesk_tickets gauge\n");
         let counts = s.ticket_counts().await?;
         for st in TicketState::ALL {
@@ -115,14 +133,21 @@ async fn metrics(State(h): State<Http>) -> Response {
             out.push_str(&format!("opsdesk_tickets{{state=\"{st}\"}} {n}\n"));
         }
         let pending = s.approvals(&[ApprovalState::Pending], 10_000).await?.len();
-        out.push_str(&format!("# TYPE opsdesk_approvals_pending gauge\nopsdesk_approvals_pending {pending}\n"));
+        out.push_str(&format!(
+            "# TYPE opsdesk_approvals_pending gauge\nopsdesk_approvals_pending {pending}\n"
+        ));
         let firing = s.alert_groups(true, 100_000).await?.len();
-        out.push_str(&format!("# TYPE opsdesk_alert_groups_firing gauge\nopsdesk_alert_groups_firing {firing}\n"));
+        out.push_str(&format!(
+            "# TYPE opsdesk_alert_groups_firing gauge\nopsdesk_alert_groups_firing {firing}\n"
+        ));
         Ok::<String, crate::domain::ports::StoreError>(out)
     };
     match gather.await {
         Ok(text) => ([("content-type", "text/plain; version=0.0.4")], text).into_response(),
-        Err(e) => refuse(StatusCode::SERVICE_UNAVAILABLE, format!("database unreachable: {e}")),
+        Err(e) => refuse(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("database unreachable: {e}"),
+        ),
     }
 }
 
@@ -134,8 +159,23 @@ where
     F: FnOnce(Pipeline, String) -> Fut,
     Fut: std::future::Future<Output = ()> + Send + 'static,
 {
-    match h.pipeline.store.inbox_put(&key, source, &String::from_utf8_lossy(body), crate::clock::now()).await {
-        Err(e) => return refuse(StatusCode::SERVICE_UNAVAILABLE, format!("not stored, try again: {e}")),
+    match h
+        .pipeline
+        .store
+        .inbox_put(
+            &key,
+            source,
+            &String::from_utf8_lossy(body),
+            crate::clock::now(),
+        )
+        .await
+    {
+        Err(e) => {
+            return refuse(
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!("not stored, try again: {e}"),
+            );
+        }
         Ok(InboxPut::Duplicate) => return (StatusCode::OK, "duplicate\n").into_response(),
         Ok(InboxPut::Unprocessed) => return (StatusCode::ACCEPTED, "stored\n").into_response(),
         Ok(InboxPut::New) => {}

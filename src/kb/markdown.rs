@@ -15,7 +15,10 @@ pub struct Section {
 /// Lower-case, alphanumerics joined by single dashes: `Reset your password` → `reset-your-password`.
 pub fn slug(s: &str) -> String {
     let mut out = String::new();
-    for w in s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+    for w in s
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
         if !out.is_empty() {
             out.push('-');
         }
@@ -25,8 +28,12 @@ pub fn slug(s: &str) -> String {
 }
 
 fn front_matter(text: &str) -> (Option<String>, Vec<String>, &str) {
-    let Some(rest) = text.strip_prefix("---\n") else { return (None, vec![], text) };
-    let Some(end) = rest.find("\n---") else { return (None, vec![], text) };
+    let Some(rest) = text.strip_prefix("---\n") else {
+        return (None, vec![], text);
+    };
+    let Some(end) = rest.find("\n---") else {
+        return (None, vec![], text);
+    };
     let (mut title, mut tags) = (None, vec![]);
     for line in rest[..end].lines() {
         if let Some(v) = line.strip_prefix("title:") {
@@ -41,7 +48,9 @@ fn front_matter(text: &str) -> (Option<String>, Vec<String>, &str) {
                 .collect();
         }
     }
-    let body = rest[end + 4..].trim_start_matches('-').trim_start_matches('\n');
+    let body = rest[end + 4..]
+        .trim_start_matches('-')
+        .trim_start_matches('\n');
     (title, tags, body)
 }
 
@@ -122,7 +131,14 @@ mod tests {
     fn splits_at_headings_with_ids_and_tags() {
         let s = sections("passwords", PAGE);
         let ids: Vec<&str> = s.iter().map(|s| s.id.as_str()).collect();
-        assert_eq!(ids, ["passwords", "passwords#reset-your-password", "passwords#two-factor"]);
+        assert_eq!(
+            ids,
+            [
+                "passwords",
+                "passwords#reset-your-password",
+                "passwords#two-factor"
+            ]
+        );
         assert_eq!(s[1].page_title, "Passwords and sign-in");
         assert_eq!(s[1].body, "Go to Settings. Click Reset.");
         assert_eq!(s[2].tags, ["account", "security"]);
@@ -130,7 +146,8 @@ mod tests {
 
     #[test]
     fn extract_stops_at_a_sentence() {
-        let body = "First sentence is here. Second one is much longer and goes past the limit for sure.";
+        let body =
+            "First sentence is here. Second one is much longer and goes past the limit for sure.";
         assert_eq!(extract(body, 40), "First sentence is here.");
         assert_eq!(extract("- a\n- b", 40), "a b");
     }

@@ -7,8 +7,12 @@ use crate::domain::ports::{KbHit, KnowledgeBase};
 use std::path::Path;
 use tantivy::collector::TopDocs;
 use tantivy::query::QueryParser;
-use tantivy::schema::{IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value};
-use tantivy::tokenizer::{Language, LowerCaser, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer};
+use tantivy::schema::{
+    IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
+};
+use tantivy::tokenizer::{
+    Language, LowerCaser, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer,
+};
 use tantivy::{Index, IndexReader, TantivyDocument, doc};
 
 #[derive(Debug, thiserror::Error)]
@@ -18,7 +22,10 @@ pub enum KbError {
     #[error("knowledge base folder {0} holds no .md pages")]
     Empty(String),
     #[error("cannot read {path}: {source}")]
-    Read { path: String, source: std::io::Error },
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("knowledge base index: {0}")]
     Index(#[from] tantivy::TantivyError),
 }
@@ -55,7 +62,10 @@ impl Kb {
         }
         let mut docs = Vec::new();
         for p in &pages {
-            let text = std::fs::read_to_string(p).map_err(|source| KbError::Read { path: p.display().to_string(), source })?;
+            let text = std::fs::read_to_string(p).map_err(|source| KbError::Read {
+                path: p.display().to_string(),
+                source,
+            })?;
             let stem = p.file_stem().and_then(|s| s.to_str()).unwrap_or("page");
             docs.extend(markdown::sections(stem, &text));
         }
@@ -66,7 +76,9 @@ impl Kb {
         let mut sb = Schema::builder();
         let text = TextOptions::default()
             .set_indexing_options(
-                TextFieldIndexing::default().set_tokenizer(ANALYZER).set_index_option(IndexRecordOption::WithFreqsAndPositions),
+                TextFieldIndexing::default()
+                    .set_tokenizer(ANALYZER)
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
             )
             .set_stored();
         let fields = Fields {
@@ -79,7 +91,10 @@ impl Kb {
         let index = Index::create_in_ram(sb.build());
         let analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
             .filter(LowerCaser)
-            .filter(StopWordFilter::new(Language::English).expect("English stop words ship with tantivy"))
+            .filter(
+                StopWordFilter::new(Language::English)
+                    .expect("English stop words ship with tantivy"),
+            )
             .filter(Stemmer::new(Language::English))
             .build();
         index.tokenizers().register(ANALYZER, analyzer);
@@ -91,7 +106,11 @@ impl Kb {
                 Some(a) => format!("{base}/{page}#{a}"),
                 None => format!("{base}/{page}"),
             };
-            let title = if s.heading.is_empty() { s.page_title.clone() } else { format!("{} › {}", s.page_title, s.heading) };
+            let title = if s.heading.is_empty() {
+                s.page_title.clone()
+            } else {
+                format!("{} › {}", s.page_title, s.heading)
+            };
             let mut d = doc!(fields.id => s.id.clone(), fields.title => title, fields.body => s.body.clone(), fields.link => link);
             for t in &s.tags {
                 d.add_text(fields.tags, t);
@@ -102,7 +121,13 @@ impl Kb {
         let reader = index.reader()?;
         let mut parser = QueryParser::for_index(&index, vec![fields.title, fields.body]);
         parser.set_field_boost(fields.title, 2.0);
-        Ok(Kb { index, reader, fields, parser, sections: sections.len() })
+        Ok(Kb {
+            index,
+            reader,
+            fields,
+            parser,
+            sections: sections.len(),
+        })
     }
 
     pub fn len(&self) -> usize {
@@ -114,12 +139,18 @@ impl Kb {
     }
 
     fn text(doc: &TantivyDocument, f: tantivy::schema::Field) -> String {
-        doc.get_first(f).and_then(|v| v.as_str()).unwrap_or_default().to_string()
+        doc.get_first(f)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string()
     }
 }
 
 fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<(), KbError> {
-    let rd = std::fs::read_dir(dir).map_err(|source| KbError::Read { path: dir.display().to_string(), source })?;
+    let rd = std::fs::read_dir(dir).map_err(|source| KbError::Read {
+        path: dir.display().to_string(),
+        source,
+    })?;
     for e in rd.flatten() {
         let p = e.path();
         if p.is_dir() {
@@ -134,10 +165,22 @@ fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<(), KbError>
 impl KnowledgeBase for Kb {
     fn search(&self, query: &str, limit: usize) -> Vec<KbHit> {
         // User text is not query syntax: strip operators, then parse leniently (OR of terms).
-        let cleaned: String = query.chars().map(|c| if c.is_alphanumeric() || c == '\'' { c } else { ' ' }).collect();
+        let cleaned: String = query
+            .chars()
+            .map(|c| {
+                if c.is_alphanumeric() || c == '\'' {
+                    c
+                } else {
+                    ' '
+                }
+            })
+            .collect();
         let (q, _) = self.parser.parse_query_lenient(&cleaned);
         let searcher = self.reader.searcher();
-        let Ok(top) = searcher.search(&q, &TopDocs::with_limit(limit.max(1)).order_by_score()) else { return vec![] };
+        let Ok(top) = searcher.search(&q, &TopDocs::with_limit(limit.max(1)).order_by_score())
+        else {
+            return vec![];
+        };
         top.into_iter()
             .filter_map(|(score, addr)| {
                 let d: TantivyDocument = searcher.doc(addr).ok()?;
@@ -146,7 +189,10 @@ impl KnowledgeBase for Kb {
                     title: Kb::text(&d, self.fields.title),
                     link: Kb::text(&d, self.fields.link),
                     text: Kb::text(&d, self.fields.body),
-                    tags: d.get_all(self.fields.tags).filter_map(|v| v.as_str().map(String::from)).collect(),
+                    tags: d
+                        .get_all(self.fields.tags)
+                        .filter_map(|v| v.as_str().map(String::from))
+                        .collect(),
                     score,
                 })
             })
@@ -156,6 +202,14 @@ impl KnowledgeBase for Kb {
 
 impl std::fmt::Debug for Kb {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Kb({} sections, {} segments)", self.sections, self.index.searchable_segment_ids().map(|s| s.len()).unwrap_or(0))
+        write!(
+            f,
+            "Kb({} sections, {} segments)",
+            self.sections,
+            self.index
+                .searchable_segment_ids()
+                .map(|s| s.len())
+                .unwrap_or(0)
+        )
     }
 }

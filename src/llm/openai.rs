@@ -26,11 +26,16 @@ impl OpenAiLlm {
             .filter(|(_, a)| !a.base_url.is_empty())
             .map(|(name, a)| {
                 let key = std::env::var(&a.api_key_env).unwrap_or_default();
-                let config = OpenAIConfig::new().with_api_base(a.base_url.trim_end_matches('/')).with_api_key(key);
+                let config = OpenAIConfig::new()
+                    .with_api_base(a.base_url.trim_end_matches('/'))
+                    .with_api_key(key);
                 (name.clone(), (Client::with_config(config), a.clone()))
             })
             .collect();
-        (!agents.is_empty()).then(|| OpenAiLlm { agents, timeout: Duration::from_secs(s.timeout_secs) })
+        (!agents.is_empty()).then(|| OpenAiLlm {
+            agents,
+            timeout: Duration::from_secs(s.timeout_secs),
+        })
     }
 
     pub fn settings(&self, agent: &str) -> Option<&AgentSettings> {
@@ -43,9 +48,14 @@ impl OpenAiLlm {
 pub async fn check(a: &AgentSettings, timeout: Duration) -> Result<String, String> {
     use http_body_util::{BodyExt, Empty};
     crate::telemetry::install_tls_provider();
-    let https = hyper_rustls::HttpsConnectorBuilder::new().with_webpki_roots().https_or_http().enable_http1().build();
+    let https = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_webpki_roots()
+        .https_or_http()
+        .enable_http1()
+        .build();
     let client: hyper_util::client::legacy::Client<_, Empty<bytes::Bytes>> =
-        hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new()).build(https);
+        hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+            .build(https);
     let url = format!("{}/models", a.base_url.trim_end_matches('/'));
     let mut req = http::Request::get(&url);
     if let Ok(key) = std::env::var(&a.api_key_env)
@@ -53,30 +63,52 @@ pub async fn check(a: &AgentSettings, timeout: Duration) -> Result<String, Strin
     {
         req = req.header("authorization", format!("Bearer {key}"));
     }
-    let req = req.body(Empty::new()).map_err(|e| format!("bad URL {url:?}: {e}"))?;
+    let req = req
+        .body(Empty::new())
+        .map_err(|e| format!("bad URL {url:?}: {e}"))?;
     let resp = match tokio::time::timeout(timeout, client.request(req)).await {
         Err(_) => return Err(format!("{url} did not answer within {timeout:?}")),
         Ok(Err(e)) => return Err(format!("could not reach {url}: {e}")),
         Ok(Ok(r)) => r,
     };
     let status = resp.status();
-    let body = resp.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+    let body = resp
+        .into_body()
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
     if !status.is_success() {
-        return Err(format!("{url} answered HTTP {status} (is ${} right?)", a.api_key_env));
+        return Err(format!(
+            "{url} answered HTTP {status} (is ${} right?)",
+            a.api_key_env
+        ));
     }
     let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
-    let models: Vec<&str> = v["data"].as_array().map(|d| d.iter().filter_map(|m| m["id"].as_str()).collect()).unwrap_or_default();
+    let models: Vec<&str> = v["data"]
+        .as_array()
+        .map(|d| d.iter().filter_map(|m| m["id"].as_str()).collect())
+        .unwrap_or_default();
     if models.is_empty() || models.contains(&a.model.as_str()) {
         Ok(format!("{} at {} answers", a.model, a.base_url))
     } else {
-        Err(format!("{} does not serve {:?} (it has: {})", a.base_url, a.model, models.join(", ")))
+        Err(format!(
+            "{} does not serve {:?} (it has: {})",
+            a.base_url,
+            a.model,
+            models.join(", ")
+        ))
     }
 }
 
 fn message(m: &crate::domain::ports::LlmMessage) -> Result<ChatCompletionRequestMessage, String> {
     let e = |e: async_openai::error::OpenAIError| e.to_string();
     Ok(match m.role.as_str() {
-        "system" => ChatCompletionRequestSystemMessageArgs::default().content(m.content.clone()).build().map_err(e)?.into(),
+        "system" => ChatCompletionRequestSystemMessageArgs::default()
+            .content(m.content.clone())
+            .build()
+            .map_err(e)?
+            .into(),
         "assistant" => {
             let mut b = ChatCompletionRequestAssistantMessageArgs::default();
             if !m.content.is_empty() {
@@ -89,7 +121,10 @@ fn message(m: &crate::domain::ports::LlmMessage) -> Result<ChatCompletionRequest
                     .map(|c| {
                         ChatCompletionMessageToolCalls::Function(ChatCompletionMessageToolCall {
                             id: c.id.clone(),
-                            function: FunctionCall { name: c.name.clone(), arguments: c.arguments.clone() },
+                            function: FunctionCall {
+                                name: c.name.clone(),
+                                arguments: c.arguments.clone(),
+                            },
                         })
                     })
                     .collect();
@@ -103,18 +138,34 @@ fn message(m: &crate::domain::ports::LlmMessage) -> Result<ChatCompletionRequest
             .build()
             .map_err(e)?
             .into(),
-        _ => ChatCompletionRequestUserMessageArgs::default().content(m.content.clone()).build().map_err(e)?.into(),
+        _ => ChatCompletionRequestUserMessageArgs::default()
+            .content(m.content.clone())
+            .build()
+            .map_err(e)?
+            .into(),
     })
 }
 
 #[async_trait]
 impl Llm for OpenAiLlm {
     async fn chat(&self, req: LlmRequest) -> Result<LlmResponse, LlmError> {
-        let (client, a) =
-            self.agents.get(&req.agent).ok_or_else(|| LlmError(format!("no endpoint configured for the {} agent", req.agent)))?;
-        let messages = req.messages.iter().map(message).collect::<Result<Vec<_>, _>>().map_err(LlmError)?;
+        let (client, a) = self.agents.get(&req.agent).ok_or_else(|| {
+            LlmError(format!(
+                "no endpoint configured for the {} agent",
+                req.agent
+            ))
+        })?;
+        let messages = req
+            .messages
+            .iter()
+            .map(message)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(LlmError)?;
         let mut b = CreateChatCompletionRequestArgs::default();
-        b.model(a.model.clone()).messages(messages).temperature(a.temperature).max_completion_tokens(a.max_tokens);
+        b.model(a.model.clone())
+            .messages(messages)
+            .temperature(a.temperature)
+            .max_completion_tokens(a.max_tokens);
         if !req.tools.is_empty() {
             let tools: Vec<ChatCompletionTools> = req
                 .tools
@@ -142,27 +193,43 @@ impl Llm for OpenAiLlm {
                 },
             });
         }
-        let request = b.build().map_err(|e| LlmError(format!("bad request: {e}")))?;
+        let request = b
+            .build()
+            .map_err(|e| LlmError(format!("bad request: {e}")))?;
         let resp = match tokio::time::timeout(self.timeout, client.chat().create(request)).await {
-            Err(_) => return Err(LlmError(format!("{} did not answer within {:?}", a.base_url, self.timeout))),
+            Err(_) => {
+                return Err(LlmError(format!(
+                    "{} did not answer within {:?}",
+                    a.base_url, self.timeout
+                )));
+            }
             Ok(Err(e)) => return Err(LlmError(format!("{}: {e}", a.base_url))),
             Ok(Ok(r)) => r,
         };
-        let choice = resp.choices.into_iter().next().ok_or_else(|| LlmError("the answer has no choices".into()))?;
+        let choice = resp
+            .choices
+            .into_iter()
+            .next()
+            .ok_or_else(|| LlmError("the answer has no choices".into()))?;
         let tool_calls: Vec<ToolCall> = choice
             .message
             .tool_calls
             .unwrap_or_default()
             .into_iter()
             .filter_map(|c| match c {
-                ChatCompletionMessageToolCalls::Function(f) => {
-                    Some(ToolCall { id: f.id, name: f.function.name, arguments: f.function.arguments })
-                }
+                ChatCompletionMessageToolCalls::Function(f) => Some(ToolCall {
+                    id: f.id,
+                    name: f.function.name,
+                    arguments: f.function.arguments,
+                }),
                 _ => None,
             })
             .collect();
         let usage = resp.usage.as_ref();
-        let (input, output) = (usage.map_or(0, |u| u.prompt_tokens), usage.map_or(0, |u| u.completion_tokens));
+        let (input, output) = (
+            usage.map_or(0, |u| u.prompt_tokens),
+            usage.map_or(0, |u| u.completion_tokens),
+        );
         // Per call; per ticket, agent and month they add up in `llm_usage`.
         tracing::info!(
             agent = %req.agent,
@@ -173,6 +240,11 @@ impl Llm for OpenAiLlm {
             tool_calls = tool_calls.len(),
             "llm call"
         );
-        Ok(LlmResponse { content: choice.message.content.unwrap_or_default(), tool_calls, input_tokens: input, output_tokens: output })
+        Ok(LlmResponse {
+            content: choice.message.content.unwrap_or_default(),
+            tool_calls,
+            input_tokens: input,
+            output_tokens: output,
+        })
     }
 }

@@ -49,11 +49,21 @@ pub fn history(messages: &[TicketMessage], budget: usize) -> String {
 pub fn parse(answer: &str) -> Option<Summary> {
     let start = answer.find('{')?;
     let end = answer.rfind('}')?;
-    serde_json::from_str::<Summary>(answer.get(start..=end)?).ok().filter(|s| !s.suggested_reply.trim().is_empty())
+    serde_json::from_str::<Summary>(answer.get(start..=end)?)
+        .ok()
+        .filter(|s| !s.suggested_reply.trim().is_empty())
 }
 
-pub async fn summarise(llm: &dyn Llm, system: String, conversation: String, max_rounds: u32) -> Result<(Option<Summary>, Usage), LlmError> {
-    let messages = vec![LlmMessage::new("system", system), LlmMessage::new("user", conversation)];
+pub async fn summarise(
+    llm: &dyn Llm,
+    system: String,
+    conversation: String,
+    max_rounds: u32,
+) -> Result<(Option<Summary>, Usage), LlmError> {
+    let messages = vec![
+        LlmMessage::new("system", system),
+        LlmMessage::new("user", conversation),
+    ];
     let (text, usage) = run_tools(llm, "summary", messages, &NoTools, max_rounds).await?;
     Ok((text.as_deref().and_then(parse), usage))
 }
@@ -63,16 +73,30 @@ mod tests {
     use super::*;
 
     fn m(text: &str) -> TicketMessage {
-        TicketMessage { author_kind: "customer".into(), author: "U1".into(), text: text.into(), at: 0 }
+        TicketMessage {
+            author_kind: "customer".into(),
+            author: "U1".into(),
+            text: text.into(),
+            at: 0,
+        }
     }
 
     #[test]
     fn history_keeps_the_newest_within_the_budget_and_json_is_found() {
-        let h = history(&[m("first and long long long"), m("second"), m("third")], 60);
+        let h = history(
+            &[m("first and long long long"), m("second"), m("third")],
+            60,
+        );
         assert_eq!(h, "customer (U1): second\ncustomer (U1): third");
         let s = parse("```json\n{\"wants\":\"a refund\",\"checked\":\"the invoice\",\"suggested_reply\":\"Hi!\"}\n```").unwrap();
-        assert_eq!((s.wants.as_str(), s.suggested_reply.as_str()), ("a refund", "Hi!"));
+        assert_eq!(
+            (s.wants.as_str(), s.suggested_reply.as_str()),
+            ("a refund", "Hi!")
+        );
         assert_eq!(parse("I think they want a refund."), None);
-        assert_eq!(parse(r#"{"wants":"x","checked":"y","suggested_reply":" "}"#), None);
+        assert_eq!(
+            parse(r#"{"wants":"x","checked":"y","suggested_reply":" "}"#),
+            None
+        );
     }
 }

@@ -24,7 +24,9 @@ pub struct AccountTools {
 
 impl AccountTools {
     fn read(&self, name: &str, asked_for: Option<&str>) -> String {
-        let Some(me) = &self.customer else { return "no account linked to this chat identity".into() };
+        let Some(me) = &self.customer else {
+            return "no account linked to this chat identity".into();
+        };
         if asked_for.is_some_and(|c| c != me) {
             return "refused: these tools only read the asker's own account".into();
         }
@@ -54,9 +56,16 @@ impl AccountTools {
                             "subscription {}: {} — {} per {}{}",
                             v.id,
                             v.status,
-                            item.map_or_else(String::new, |i| money(i.unit_amount * i.quantity, &v.currency)),
+                            item.map_or_else(String::new, |i| money(
+                                i.unit_amount * i.quantity,
+                                &v.currency
+                            )),
                             item.map_or("month", |i| i.interval.as_str()),
-                            if v.cancel_at_period_end { ", cancels at the end of the period" } else { "" }
+                            if v.cancel_at_period_end {
+                                ", cancels at the end of the period"
+                            } else {
+                                ""
+                            }
                         )
                     })
                     .collect::<Vec<_>>()
@@ -77,7 +86,11 @@ impl AccountTools {
                         )
                     })
                     .collect();
-                if mine.is_empty() { "no invoices".into() } else { mine.join("\n") }
+                if mine.is_empty() {
+                    "no invoices".into()
+                } else {
+                    mine.join("\n")
+                }
             }
             other => format!("no tool named {other}"),
         }
@@ -90,11 +103,21 @@ impl ToolBox for AccountTools {
         let any = serde_json::json!({"type": "object", "properties": {"customer": {"type": "string", "description": "ignored: always the asker"}}});
         [
             ("get_account", "The asker's account: name and id."),
-            ("get_subscription", "The asker's subscription: plan, price, status, cancellation."),
-            ("get_invoices", "The asker's invoices: status, amount due and paid."),
+            (
+                "get_subscription",
+                "The asker's subscription: plan, price, status, cancellation.",
+            ),
+            (
+                "get_invoices",
+                "The asker's invoices: status, amount due and paid.",
+            ),
         ]
         .into_iter()
-        .map(|(n, d)| ToolSpec { name: n.into(), description: d.into(), parameters: any.clone() })
+        .map(|(n, d)| ToolSpec {
+            name: n.into(),
+            description: d.into(),
+            parameters: any.clone(),
+        })
         .collect()
     }
 
@@ -106,7 +129,13 @@ impl ToolBox for AccountTools {
 
 /// `[kb:ID]` markers in `text`.
 pub fn citations(text: &str) -> Vec<String> {
-    text.match_indices("[kb:").filter_map(|(i, _)| text[i + 4..].split_once(']').map(|(id, _)| id.trim().to_string())).collect()
+    text.match_indices("[kb:")
+        .filter_map(|(i, _)| {
+            text[i + 4..]
+                .split_once(']')
+                .map(|(id, _)| id.trim().to_string())
+        })
+        .collect()
 }
 
 /// Checks an answer against the sections it was given: some citation, and only given ones.
@@ -124,9 +153,14 @@ pub fn ground(answer: &str, hits: &[KbHit]) -> Option<Grounded> {
     }
     let mut text = answer.to_string();
     for id in &ids {
-        text = text.replace(&format!(" [kb:{id}]"), "").replace(&format!("[kb:{id}]"), "");
+        text = text
+            .replace(&format!(" [kb:{id}]"), "")
+            .replace(&format!("[kb:{id}]"), "");
     }
-    Some(Grounded { text: text.trim().to_string(), cited })
+    Some(Grounded {
+        text: text.trim().to_string(),
+        cited,
+    })
 }
 
 /// Asks the model; `Ok(None)` = no grounded answer (escalate), `Err` = the model is unreachable.
@@ -138,7 +172,10 @@ pub async fn answer(
     tools: &AccountTools,
     max_rounds: u32,
 ) -> Result<(Option<Grounded>, Usage), LlmError> {
-    let messages = vec![LlmMessage::new("system", system), LlmMessage::new("user", question)];
+    let messages = vec![
+        LlmMessage::new("system", system),
+        LlmMessage::new("user", question),
+    ];
     let (text, usage) = run_tools(llm, "tier1", messages, tools, max_rounds).await?;
     Ok((text.as_deref().and_then(|t| ground(t, hits)), usage))
 }
@@ -162,19 +199,42 @@ mod tests {
     fn only_answers_citing_given_sections_are_grounded() {
         let hits = [hit(1), hit(2)];
         let g = ground("Use Settings [kb:page#s2]. Then save [kb:page#s2].", &hits).unwrap();
-        assert_eq!((g.text.as_str(), g.cited.len()), ("Use Settings. Then save.", 1));
+        assert_eq!(
+            (g.text.as_str(), g.cited.len()),
+            ("Use Settings. Then save.", 1)
+        );
         assert_eq!(ground("Use Settings.", &hits), None, "no citation");
-        assert_eq!(ground("Use Settings [kb:page#s3].", &hits), None, "a section that was not retrieved");
-        assert_eq!(ground("Use Settings [kb:page#s1] and [kb:other#x].", &hits), None, "one foreign citation spoils it");
+        assert_eq!(
+            ground("Use Settings [kb:page#s3].", &hits),
+            None,
+            "a section that was not retrieved"
+        );
+        assert_eq!(
+            ground("Use Settings [kb:page#s1] and [kb:other#x].", &hits),
+            None,
+            "one foreign citation spoils it"
+        );
         assert_eq!(ground("ESCALATE", &hits), None);
     }
 
     #[test]
     fn account_tools_read_only_the_askers_account() {
-        let t = AccountTools { customer: Some("cus_me".into()), ledger: Ledger::default() };
-        assert_eq!(t.read("get_invoices", Some("cus_other")), "refused: these tools only read the asker's own account");
+        let t = AccountTools {
+            customer: Some("cus_me".into()),
+            ledger: Ledger::default(),
+        };
+        assert_eq!(
+            t.read("get_invoices", Some("cus_other")),
+            "refused: these tools only read the asker's own account"
+        );
         assert_eq!(t.read("get_invoices", Some("cus_me")), "no invoices");
-        let none = AccountTools { customer: None, ledger: Ledger::default() };
-        assert_eq!(none.read("get_account", None), "no account linked to this chat identity");
+        let none = AccountTools {
+            customer: None,
+            ledger: Ledger::default(),
+        };
+        assert_eq!(
+            none.read("get_account", None),
+            "no account linked to this chat identity"
+        );
     }
 }

@@ -70,7 +70,9 @@ impl Tier2Tools {
         }
         let mut found: Vec<String> = vec![];
         for pattern in &s.log_files {
-            let Ok(paths) = glob::glob(pattern) else { continue };
+            let Ok(paths) = glob::glob(pattern) else {
+                continue;
+            };
             for path in paths.flatten() {
                 let Ok(text) = tokio::task::spawn_blocking({
                     let p = path.clone();
@@ -80,14 +82,25 @@ impl Tier2Tools {
                 .unwrap_or_else(|e| Err(std::io::Error::other(e))) else {
                     continue;
                 };
-                let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
                 found.extend(
-                    text.lines().filter(|l| matches(l, &terms)).map(|l| format!("{name}: {}", l.chars().take(300).collect::<String>())),
+                    text.lines()
+                        .filter(|l| matches(l, &terms))
+                        .map(|l| format!("{name}: {}", l.chars().take(300).collect::<String>())),
                 );
             }
         }
         for u in &s.log_urls {
-            let url = format!("{}{}{}={}", u.url, if u.url.contains('?') { '&' } else { '?' }, u.query_param, urlencode(query));
+            let url = format!(
+                "{}{}{}={}",
+                u.url,
+                if u.url.contains('?') { '&' } else { '?' },
+                u.query_param,
+                urlencode(query)
+            );
             match crate::net::call(
                 match crate::net::get(&url) {
                     Ok(r) => r,
@@ -99,12 +112,13 @@ impl Tier2Tools {
             {
                 Ok((status, body)) if status.is_success() => {
                     let mut all = vec![];
-                    strings(&serde_json::from_str(&body).unwrap_or(Value::Null), &mut all);
-                    found.extend(
-                        all.into_iter()
-                            .filter(|l| matches(l, &terms))
-                            .map(|l| format!("{}: {}", u.name, l.chars().take(300).collect::<String>())),
+                    strings(
+                        &serde_json::from_str(&body).unwrap_or(Value::Null),
+                        &mut all,
                     );
+                    found.extend(all.into_iter().filter(|l| matches(l, &terms)).map(|l| {
+                        format!("{}: {}", u.name, l.chars().take(300).collect::<String>())
+                    }));
                 }
                 Ok((status, _)) => found.push(format!("{}: answered HTTP {status}", u.name)),
                 Err(e) => found.push(format!("{}: {e}", u.name)),
@@ -122,10 +136,18 @@ impl Tier2Tools {
         if s.health.is_empty() {
             return "no health endpoints are configured".into();
         }
-        let chosen: Vec<_> = s.health.iter().filter(|h| name.is_none_or(|n| n == h.name)).collect();
+        let chosen: Vec<_> = s
+            .health
+            .iter()
+            .filter(|h| name.is_none_or(|n| n == h.name))
+            .collect();
         if chosen.is_empty() {
             let known: Vec<&str> = s.health.iter().map(|h| h.name.as_str()).collect();
-            return format!("no health endpoint named {:?} (known: {})", name.unwrap_or(""), known.join(", "));
+            return format!(
+                "no health endpoint named {:?} (known: {})",
+                name.unwrap_or(""),
+                known.join(", ")
+            );
         }
         let mut out = vec![];
         for h in chosen {
@@ -136,7 +158,11 @@ impl Tier2Tools {
             };
             let ms = started.elapsed().as_millis();
             out.push(match r {
-                Ok((status, body)) => format!("{}: HTTP {status} in {ms} ms {}", h.name, body.chars().take(200).collect::<String>().trim()),
+                Ok((status, body)) => format!(
+                    "{}: HTTP {status} in {ms} ms {}",
+                    h.name,
+                    body.chars().take(200).collect::<String>().trim()
+                ),
                 Err(e) => format!("{}: DOWN ({e})", h.name),
             });
         }
@@ -173,7 +199,11 @@ impl Tier2Tools {
             .take(3)
             .map(|h| format!("[kb:{}] {}: {}", h.id, h.title, extract(&h.text, 400)))
             .collect();
-        if hits.is_empty() { "no known issue matches".into() } else { hits.join("\n") }
+        if hits.is_empty() {
+            "no known issue matches".into()
+        } else {
+            hits.join("\n")
+        }
     }
 }
 
@@ -184,8 +214,7 @@ fn urlencode(s: &str) -> String {
 #[async_trait]
 impl ToolBox for Tier2Tools {
     fn specs(&self) -> Vec<ToolSpec> {
-        let text =
-            |d: &str| json!({"type": "object", "properties": {"query": {"type": "string", "description": d}}, "required": ["query"]});
+        let text = |d: &str| json!({"type": "object", "properties": {"query": {"type": "string", "description": d}}, "required": ["query"]});
         let mut specs = vec![
             ToolSpec {
                 name: "search_logs".into(),
@@ -220,7 +249,12 @@ impl ToolBox for Tier2Tools {
 
     async fn call(&self, name: &str, arguments: &str) -> String {
         let args: Value = serde_json::from_str(arguments).unwrap_or_default();
-        let arg = |k: &str| args.get(k).and_then(|v| v.as_str()).map(str::trim).filter(|v| !v.is_empty());
+        let arg = |k: &str| {
+            args.get(k)
+                .and_then(|v| v.as_str())
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+        };
         match name {
             "search_logs" => self.search_logs(arg("query").unwrap_or("")).await,
             "check_health" => self.check_health(arg("name")).await,
@@ -228,7 +262,10 @@ impl ToolBox for Tier2Tools {
             "search_known_issues" => self.search_known_issues(arg("query").unwrap_or("")),
             "draft_github_issue" if self.github => match (arg("title"), arg("body")) {
                 (Some(t), Some(b)) => {
-                    let draft = IssueDraft { title: t.chars().take(200).collect(), body: b.chars().take(8000).collect() };
+                    let draft = IssueDraft {
+                        title: t.chars().take(200).collect(),
+                        body: b.chars().take(8000).collect(),
+                    };
                     self.drafts.lock().expect("drafts lock").push(draft);
                     "drafted: a person will review it and file it".into()
                 }

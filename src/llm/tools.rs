@@ -44,7 +44,14 @@ pub async fn run_tools_within(
         if usage.input_tokens + usage.output_tokens >= max_tokens {
             break;
         }
-        let r = llm.chat(LlmRequest { agent: agent.into(), messages: messages.clone(), tools: tools.specs(), schema: None }).await?;
+        let r = llm
+            .chat(LlmRequest {
+                agent: agent.into(),
+                messages: messages.clone(),
+                tools: tools.specs(),
+                schema: None,
+            })
+            .await?;
         usage.input_tokens += r.input_tokens as u64;
         usage.output_tokens += r.output_tokens as u64;
         usage.calls += 1;
@@ -59,7 +66,12 @@ pub async fn run_tools_within(
         });
         for c in &r.tool_calls {
             let out = tools.call(&c.name, &c.arguments).await;
-            messages.push(LlmMessage { role: "tool".into(), content: out, tool_calls: vec![], tool_call_id: Some(c.id.clone()) });
+            messages.push(LlmMessage {
+                role: "tool".into(),
+                content: out,
+                tool_calls: vec![],
+                tool_call_id: Some(c.id.clone()),
+            });
         }
     }
     Ok((None, usage))

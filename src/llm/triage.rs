@@ -37,20 +37,35 @@ pub fn parse(content: &str) -> Option<Triage> {
     let tier = Tier::parse(&a.tier)?;
     (0.0..=1.0).contains(&a.confidence).then(|| {
         let reason: String = a.reason.chars().take(200).collect();
-        Triage { tier, confidence: a.confidence, reason: TriageReason::Llm(reason) }
+        Triage {
+            tier,
+            confidence: a.confidence,
+            reason: TriageReason::Llm(reason),
+        }
     })
 }
 
 /// Asks the triage agent about `text`; `Ok((None, _))` when the answer is unusable.
-pub async fn second_opinion(llm: &dyn Llm, system: String, text: &str) -> Result<(Option<Triage>, Usage), LlmError> {
+pub async fn second_opinion(
+    llm: &dyn Llm,
+    system: String,
+    text: &str,
+) -> Result<(Option<Triage>, Usage), LlmError> {
     let req = LlmRequest {
         agent: "triage".into(),
-        messages: vec![LlmMessage::new("system", system), LlmMessage::new("user", text)],
+        messages: vec![
+            LlmMessage::new("system", system),
+            LlmMessage::new("user", text),
+        ],
         tools: vec![],
         schema: Some(schema()),
     };
     let r = llm.chat(req).await?;
-    let usage = Usage { input_tokens: r.input_tokens as u64, output_tokens: r.output_tokens as u64, calls: 1 };
+    let usage = Usage {
+        input_tokens: r.input_tokens as u64,
+        output_tokens: r.output_tokens as u64,
+        calls: 1,
+    };
     Ok((parse(&r.content), usage))
 }
 
@@ -61,9 +76,24 @@ mod tests {
     #[test]
     fn answers_outside_the_schema_are_no_opinion() {
         let t = parse(r#"{"tier":"tier2","confidence":0.8,"reason":"the export fails"}"#).unwrap();
-        assert_eq!((t.tier, t.confidence, t.reason), (Tier::Tier2, 0.8, TriageReason::Llm("the export fails".into())));
-        assert_eq!(parse(r#"{"tier":"urgent","confidence":0.8,"reason":"x"}"#), None, "not a tier");
-        assert_eq!(parse(r#"{"tier":"tier1","confidence":7,"reason":"x"}"#), None, "confidence out of range");
+        assert_eq!(
+            (t.tier, t.confidence, t.reason),
+            (
+                Tier::Tier2,
+                0.8,
+                TriageReason::Llm("the export fails".into())
+            )
+        );
+        assert_eq!(
+            parse(r#"{"tier":"urgent","confidence":0.8,"reason":"x"}"#),
+            None,
+            "not a tier"
+        );
+        assert_eq!(
+            parse(r#"{"tier":"tier1","confidence":7,"reason":"x"}"#),
+            None,
+            "confidence out of range"
+        );
         assert_eq!(parse("tier1"), None);
     }
 }

@@ -3,7 +3,9 @@
 
 use super::Pipeline;
 use crate::config::AgentSettings;
-use crate::domain::ports::{AuditEntry, Commit, InboxPut, Llm, LlmUsage, Outbound, OutboundOp, StoreError};
+use crate::domain::ports::{
+    AuditEntry, Commit, InboxPut, Llm, LlmUsage, Outbound, OutboundOp, StoreError,
+};
 use crate::domain::{ChannelRole, Millis, Platform, Reply};
 use crate::llm::Usage;
 use chrono::{Datelike, TimeZone, Utc};
@@ -12,8 +14,14 @@ use std::sync::Arc;
 /// The first millisecond of `now`'s calendar month (UTC), and the month as `YYYY-MM`.
 pub fn month_of(now: Millis) -> (Millis, String) {
     let t = Utc.timestamp_millis_opt(now).single().unwrap_or_default();
-    let start = Utc.with_ymd_and_hms(t.year(), t.month(), 1, 0, 0, 0).single().expect("the first of a month exists");
-    (start.timestamp_millis(), format!("{:04}-{:02}", t.year(), t.month()))
+    let start = Utc
+        .with_ymd_and_hms(t.year(), t.month(), 1, 0, 0, 0)
+        .single()
+        .expect("the first of a month exists");
+    (
+        start.timestamp_millis(),
+        format!("{:04}-{:02}", t.year(), t.month()),
+    )
 }
 
 /// An agent cleared to run: the client and its settings.
@@ -26,7 +34,9 @@ impl Pipeline {
     /// The agent `name` when it has an endpoint and budget left this month. A spent budget means the
     /// offline path; the team's internal channel hears about it once per agent and month.
     pub(super) async fn agent(&self, name: &str, now: Millis) -> Result<Option<Agent>, StoreError> {
-        let (Some(llm), Some(a)) = (&self.llm, self.settings.llm.agent(name)) else { return Ok(None) };
+        let (Some(llm), Some(a)) = (&self.llm, self.settings.llm.agent(name)) else {
+            return Ok(None);
+        };
         if a.monthly_budget_micro_usd > 0 {
             let (since, month) = month_of(now);
             let spent = self.store.llm_spend(name, since).await?;
@@ -35,15 +45,30 @@ impl Pipeline {
                 return Ok(None);
             }
         }
-        Ok(Some(Agent { llm: llm.clone(), settings: a.clone() }))
+        Ok(Some(Agent {
+            llm: llm.clone(),
+            settings: a.clone(),
+        }))
     }
 
-    async fn budget_spent(&self, name: &str, a: &AgentSettings, spent: i64, month: &str, now: Millis) -> Result<(), StoreError> {
+    async fn budget_spent(
+        &self,
+        name: &str,
+        a: &AgentSettings,
+        spent: i64,
+        month: &str,
+        now: Millis,
+    ) -> Result<(), StoreError> {
         let key = format!("budget:{name}:{month}");
         if self.store.inbox_put(&key, "budget", "", now).await? == InboxPut::Duplicate {
             return Ok(());
         }
-        tracing::warn!(agent = name, month, spent, "the agent's monthly LLM budget is spent: it uses the offline path");
+        tracing::warn!(
+            agent = name,
+            month,
+            spent,
+            "the agent's monthly LLM budget is spent: it uses the offline path"
+        );
         let place = self.team_place(Platform::Console);
         let text = format!(
             "The {name} agent has spent its LLM budget for {month} (${:.2} of ${:.2}). It uses the offline path until the month ends; \
@@ -62,22 +87,37 @@ impl Pipeline {
             })
             .into_iter()
             .collect();
-        let audit =
-            vec![AuditEntry { at: now, actor: "opsdesk".into(), action: "llm.budget_spent".into(), subject: name.into(), detail: text }];
-        self.commit(Commit { inbox_key: Some(key), outbox, audit, now, ..Default::default() }).await.map(|_| ())
+        let audit = vec![AuditEntry {
+            at: now,
+            actor: "opsdesk".into(),
+            action: "llm.budget_spent".into(),
+            subject: name.into(),
+            detail: text,
+        }];
+        self.commit(Commit {
+            inbox_key: Some(key),
+            outbox,
+            audit,
+            now,
+            ..Default::default()
+        })
+        .await
+        .map(|_| ())
     }
 
     /// Where the team hears from opsdesk: the internal channel (on `platform` if there is one there),
     /// else the escalation channel.
     pub(super) fn team_place(&self, platform: Platform) -> Option<(Platform, String)> {
         let chans = &self.settings.channels;
-        [ChannelRole::Internal, ChannelRole::Escalation].into_iter().find_map(|role| {
-            chans
-                .iter()
-                .find(|c| c.role == role && c.platform == platform)
-                .or_else(|| chans.iter().find(|c| c.role == role))
-                .map(|c| (c.platform, c.id.clone()))
-        })
+        [ChannelRole::Internal, ChannelRole::Escalation]
+            .into_iter()
+            .find_map(|role| {
+                chans
+                    .iter()
+                    .find(|c| c.role == role && c.platform == platform)
+                    .or_else(|| chans.iter().find(|c| c.role == role))
+                    .map(|c| (c.platform, c.id.clone()))
+            })
     }
 
     /// One agent's calls for one piece of work: a usage row (its cost added to the ticket's) and an

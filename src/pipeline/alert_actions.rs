@@ -14,16 +14,35 @@ use crate::domain::{Event, EventKind, Millis, Reply};
 use std::time::Duration;
 
 impl Pipeline {
-    pub(super) async fn on_alert_click(&self, ev: &Event, action: &str, value: &str, now: Millis) -> Result<Handled, StoreError> {
-        let Some((id, act)) = AlertAction::from_button(action, value) else { return Ok(Handled::Ignored("not an alert button")) };
-        let Some(g) = self.store.alert_group_by_id(id).await? else { return Ok(Handled::Ignored("the alert group is gone")) };
+    pub(super) async fn on_alert_click(
+        &self,
+        ev: &Event,
+        action: &str,
+        value: &str,
+        now: Millis,
+    ) -> Result<Handled, StoreError> {
+        let Some((id, act)) = AlertAction::from_button(action, value) else {
+            return Ok(Handled::Ignored("not an alert button"));
+        };
+        let Some(g) = self.store.alert_group_by_id(id).await? else {
+            return Ok(Handled::Ignored("the alert group is gone"));
+        };
         self.alert_act(ev, g, act, now).await
     }
 
     /// A message in an alert card's thread: a command, or a question about the group.
-    pub(super) async fn on_alert_thread(&self, ev: &Event, text: &str, now: Millis) -> Result<Handled, StoreError> {
-        let Some(root) = ev.thread.as_deref() else { return Ok(Handled::Ignored("not in a card's thread")) };
-        let Some(g) = self.card_group(ev, root).await? else { return Ok(Handled::Ignored("a thread without an alert card")) };
+    pub(super) async fn on_alert_thread(
+        &self,
+        ev: &Event,
+        text: &str,
+        now: Millis,
+    ) -> Result<Handled, StoreError> {
+        let Some(root) = ev.thread.as_deref() else {
+            return Ok(Handled::Ignored("not in a card's thread"));
+        };
+        let Some(g) = self.card_group(ev, root).await? else {
+            return Ok(Handled::Ignored("a thread without an alert card"));
+        };
         if !team_member(&self.settings, ev.platform, &ev.user, &ev.roles) {
             return Ok(Handled::Ignored("not a team member"));
         }
@@ -39,7 +58,10 @@ impl Pipeline {
                     channel: ev.channel.clone(),
                     thread: ev.thread.clone(),
                 };
-                let reply = self.assist("assistant.md", text, Some(&context), &asker, now).await?.unwrap_or(context);
+                let reply = self
+                    .assist("assistant.md", text, Some(&context), &asker, now)
+                    .await?
+                    .unwrap_or(context);
                 self.answer(ev, Reply::text(reply), now).await
             }
         }
@@ -56,12 +78,26 @@ impl Pipeline {
         if matches!(ev.kind, EventKind::MessagePosted { .. }) {
             out.op = OutboundOp::Post;
         }
-        let ids = self.commit(Commit { inbox_key: Some(ev.inbox_key()), outbox: vec![out], now, ..Default::default() }).await?;
-        Ok(Handled::Done(Outcome { outbox: ids, ..Outcome::empty() }))
+        let ids = self
+            .commit(Commit {
+                inbox_key: Some(ev.inbox_key()),
+                outbox: vec![out],
+                now,
+                ..Default::default()
+            })
+            .await?;
+        Ok(Handled::Done(Outcome {
+            outbox: ids,
+            ..Outcome::empty()
+        }))
     }
 
     /// The offline assistant's answer in a card's thread: what the group is, its state, related groups, runbook.
-    pub(super) async fn group_context(&self, g: &AlertGroup, now: Millis) -> Result<String, StoreError> {
+    pub(super) async fn group_context(
+        &self,
+        g: &AlertGroup,
+        now: Millis,
+    ) -> Result<String, StoreError> {
         let mut s = format!(
             "Alert group #{} ({}): {} — {}, {} firing / {} resolved, for {}.",
             g.id,
@@ -80,10 +116,16 @@ impl Pipeline {
             super::alert_cards::clock(g.last_change)
         ));
         if let (Some(who), Some(at)) = (&g.acked_by, g.acked_at) {
-            s.push_str(&format!(", acknowledged by {who} at {}", super::alert_cards::clock(at)));
+            s.push_str(&format!(
+                ", acknowledged by {who} at {}",
+                super::alert_cards::clock(at)
+            ));
         }
         if let Some(until) = g.silenced_until.filter(|u| *u > now) {
-            s.push_str(&format!(", silenced until {}", super::alert_cards::clock(until)));
+            s.push_str(&format!(
+                ", silenced until {}",
+                super::alert_cards::clock(until)
+            ));
         }
         s.push('.');
         let labels: Vec<String> = g.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
@@ -92,26 +134,63 @@ impl Pipeline {
         }
         let related = self.related(g).await?;
         if !related.is_empty() {
-            let r: Vec<String> = related.iter().take(5).map(|o| format!("#{} {}", o.id, o.title)).collect();
+            let r: Vec<String> = related
+                .iter()
+                .take(5)
+                .map(|o| format!("#{} {}", o.id, o.title))
+                .collect();
             s.push_str(&format!("\nRelated, firing now: {}", r.join(" · ")));
         }
         match self.settings.alerts.runbooks.get(g.alertname()) {
-            Some(rb) => s.push_str(&format!("\nRunbook: {rb} (type `runbook` to ask for sign-off to run it)")),
+            Some(rb) => s.push_str(&format!(
+                "\nRunbook: {rb} (type `runbook` to ask for sign-off to run it)"
+            )),
             None => s.push_str("\nNo runbook is configured for this alert."),
         }
         s.push_str("\nCommands here: `ack`, `silence 2h`, `unsilence`, `resolve`, `runbook`.");
         Ok(s)
     }
 
-    async fn alert_act(&self, ev: &Event, mut g: AlertGroup, act: AlertAction, now: Millis) -> Result<Handled, StoreError> {
+    async fn alert_act(
+        &self,
+        ev: &Event,
+        mut g: AlertGroup,
+        act: AlertAction,
+        now: Millis,
+    ) -> Result<Handled, StoreError> {
         if !team_member(&self.settings, ev.platform, &ev.user, &ev.roles) {
-            return self.answer(ev, Reply::text("Only the ops team can act on alerts (see ops.allowed_users)."), now).await;
+            return self
+                .answer(
+                    ev,
+                    Reply::text("Only the ops team can act on alerts (see ops.allowed_users)."),
+                    now,
+                )
+                .await;
         }
-        let who = ev.user_name.clone().unwrap_or_else(|| format!("{}:{}", ev.platform.as_str(), ev.user));
+        let who = ev
+            .user_name
+            .clone()
+            .unwrap_or_else(|| format!("{}:{}", ev.platform.as_str(), ev.user));
         let line = match act {
-            AlertAction::Ack if !g.firing => return self.answer(ev, Reply::text("It is not firing; nothing to acknowledge."), now).await,
+            AlertAction::Ack if !g.firing => {
+                return self
+                    .answer(
+                        ev,
+                        Reply::text("It is not firing; nothing to acknowledge."),
+                        now,
+                    )
+                    .await;
+            }
             AlertAction::Ack => match &g.acked_by {
-                Some(by) => return self.answer(ev, Reply::text(format!("Already acknowledged by {by}.")), now).await,
+                Some(by) => {
+                    return self
+                        .answer(
+                            ev,
+                            Reply::text(format!("Already acknowledged by {by}.")),
+                            now,
+                        )
+                        .await;
+                }
                 None => {
                     g.acked_by = Some(who.clone());
                     g.acked_at = Some(now);
@@ -120,16 +199,28 @@ impl Pipeline {
             },
             AlertAction::Silence(d) => match self.silence(&mut g, d, &who, now).await {
                 Ok(line) => line,
-                Err(why) => return self.answer(ev, Reply::text(format!("Not silenced: {why}")), now).await,
+                Err(why) => {
+                    return self
+                        .answer(ev, Reply::text(format!("Not silenced: {why}")), now)
+                        .await;
+                }
             },
             AlertAction::Unsilence => {
                 if !g.silenced(now) {
-                    return self.answer(ev, Reply::text("It is not silenced."), now).await;
+                    return self
+                        .answer(ev, Reply::text("It is not silenced."), now)
+                        .await;
                 }
                 if let Some(id) = &g.silence_id
-                    && let Err(why) = self.alertmanager().expect("a silence id means Alertmanager is configured").expire(id).await
+                    && let Err(why) = self
+                        .alertmanager()
+                        .expect("a silence id means Alertmanager is configured")
+                        .expire(id)
+                        .await
                 {
-                    return self.answer(ev, Reply::text(format!("Still silenced: {why}")), now).await;
+                    return self
+                        .answer(ev, Reply::text(format!("Still silenced: {why}")), now)
+                        .await;
                 }
                 g.silenced_until = None;
                 g.silence_id = None;
@@ -137,42 +228,88 @@ impl Pipeline {
             }
             AlertAction::Resolve => {
                 if !g.resolve_by_hand(now) {
-                    return self.answer(ev, Reply::text("It is already resolved."), now).await;
+                    return self
+                        .answer(ev, Reply::text("It is already resolved."), now)
+                        .await;
                 }
-                format!("✅ Resolved by hand by {who} after {}", human_duration(g.duration(now)))
+                format!(
+                    "✅ Resolved by hand by {who} after {}",
+                    human_duration(g.duration(now))
+                )
             }
             AlertAction::Runbook => return self.ask_runbook(ev, &g, now).await,
         };
-        let mut c = Commit { inbox_key: Some(ev.inbox_key()), now, ..Default::default() };
+        let mut c = Commit {
+            inbox_key: Some(ev.inbox_key()),
+            now,
+            ..Default::default()
+        };
         if let Some(id) = g.card {
-            c.outbox.push(edit(g.platform, &g.channel, id, card(&g, self.has_runbook(&g), now)));
-            c.outbox.push(post(g.platform, &g.channel, Some(thread_of_card(id)), &g.title, Reply::text(line.clone())));
+            c.outbox.push(edit(
+                g.platform,
+                &g.channel,
+                id,
+                card(&g, self.has_runbook(&g), now),
+            ));
+            c.outbox.push(post(
+                g.platform,
+                &g.channel,
+                Some(thread_of_card(id)),
+                &g.title,
+                Reply::text(line.clone()),
+            ));
         } else {
             c.outbox.push(super::private(ev, Reply::text(line.clone())));
         }
         c.audit.push(AuditEntry {
             at: now,
             actor: format!("{}:{}", ev.platform.as_str(), ev.user),
-            action: format!("alert.{}", format!("{act:?}").to_lowercase().split('(').next().unwrap_or("")),
+            action: format!(
+                "alert.{}",
+                format!("{act:?}")
+                    .to_lowercase()
+                    .split('(')
+                    .next()
+                    .unwrap_or("")
+            ),
             subject: format!("alert group #{}", g.id),
             detail: line,
         });
-        c.alert = Some(AlertWrite { group: g, card_index: None, storm_index: None });
+        c.alert = Some(AlertWrite {
+            group: g,
+            card_index: None,
+            storm_index: None,
+        });
         let ids = self.commit(c).await?;
-        Ok(Handled::Done(Outcome { outbox: ids, ..Outcome::empty() }))
+        Ok(Handled::Done(Outcome {
+            outbox: ids,
+            ..Outcome::empty()
+        }))
     }
 
     fn alertmanager(&self) -> Option<Alertmanager> {
         let a = &self.settings.alerts;
-        (!a.alertmanager_url.is_empty())
-            .then(|| Alertmanager { base_url: a.alertmanager_url.clone(), timeout: Duration::from_secs(a.alertmanager_timeout_secs) })
+        (!a.alertmanager_url.is_empty()).then(|| Alertmanager {
+            base_url: a.alertmanager_url.clone(),
+            timeout: Duration::from_secs(a.alertmanager_timeout_secs),
+        })
     }
 
     /// Silences the group until `now + d`: in Alertmanager for its groups when one is configured
     /// (replacing an earlier silence), else in opsdesk alone.
-    async fn silence(&self, g: &mut AlertGroup, d: Millis, who: &str, now: Millis) -> Result<String, String> {
+    async fn silence(
+        &self,
+        g: &mut AlertGroup,
+        d: Millis,
+        who: &str,
+        now: Millis,
+    ) -> Result<String, String> {
         let until = now + d;
-        let mut line = format!("🔕 Silenced by {who} for {} (until {})", human_duration(d), clock(until));
+        let mut line = format!(
+            "🔕 Silenced by {who} for {} (until {})",
+            human_duration(d),
+            clock(until)
+        );
         if g.source == "alertmanager"
             && let Some(am) = self.alertmanager()
         {
@@ -189,12 +326,24 @@ impl Pipeline {
         Ok(line)
     }
 
-    async fn ask_runbook(&self, ev: &Event, g: &AlertGroup, now: Millis) -> Result<Handled, StoreError> {
+    async fn ask_runbook(
+        &self,
+        ev: &Event,
+        g: &AlertGroup,
+        now: Millis,
+    ) -> Result<Handled, StoreError> {
         let Some(name) = self.settings.alerts.runbooks.get(g.alertname()) else {
-            let why = format!("No runbook is configured for alert {:?} (see [alerts.runbooks]).", g.alertname());
+            let why = format!(
+                "No runbook is configured for alert {:?} (see [alerts.runbooks]).",
+                g.alertname()
+            );
             return self.answer(ev, Reply::text(why), now).await;
         };
-        let description = self.settings.runbooks.get(name).map_or("", |r| r.description.as_str());
+        let description = self
+            .settings
+            .runbooks
+            .get(name)
+            .map_or("", |r| r.description.as_str());
         let request = ApprovalRequest {
             kind: "runbook".into(),
             params: serde_json::json!({ "name": name }),
@@ -206,8 +355,14 @@ impl Pipeline {
             thread: g.card.map(thread_of_card),
         };
         let text = match self.request_approval(request, now).await? {
-            Ok(a) => format!("Asked for sign-off to run {name}: request #{}. Nothing runs before it is approved.", a.id),
-            Err(a) => format!("Running {name} is already waiting for sign-off: request #{}.", a.id),
+            Ok(a) => format!(
+                "Asked for sign-off to run {name}: request #{}. Nothing runs before it is approved.",
+                a.id
+            ),
+            Err(a) => format!(
+                "Running {name} is already waiting for sign-off: request #{}.",
+                a.id
+            ),
         };
         self.answer(ev, Reply::text(text), now).await
     }

@@ -14,22 +14,40 @@ pub fn thread_of_card(outbox_id: i64) -> String {
 }
 
 pub(super) fn clock(ms: Millis) -> String {
-    chrono::DateTime::from_timestamp_millis(ms).map_or_else(String::new, |t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map_or_else(String::new, |t| t.format("%Y-%m-%d %H:%M UTC").to_string())
 }
 
 /// What a batch gives the card besides its state: a note, its first alerts, related groups, links.
-pub(super) fn detail(g: &AlertGroup, b: &AlertBatch, note: Option<String>, related: &[AlertGroup]) -> CardDetail {
-    CardDetail { body: batch_body(b, note, related), links: batch_links(g, b) }
+pub(super) fn detail(
+    g: &AlertGroup,
+    b: &AlertBatch,
+    note: Option<String>,
+    related: &[AlertGroup],
+) -> CardDetail {
+    CardDetail {
+        body: batch_body(b, note, related),
+        links: batch_links(g, b),
+    }
 }
 
 fn batch_body(b: &AlertBatch, note: Option<String>, related: &[AlertGroup]) -> String {
     let mut lines: Vec<String> = note.into_iter().collect();
-    lines.extend(b.alerts.iter().take(5).map(|a| format!("{} {}", if a.firing { "•" } else { "✓" }, a.summary)));
+    lines.extend(
+        b.alerts
+            .iter()
+            .take(5)
+            .map(|a| format!("{} {}", if a.firing { "•" } else { "✓" }, a.summary)),
+    );
     if b.alerts.len() > 5 {
         lines.push(format!("… and {} more", b.alerts.len() - 5));
     }
     if !related.is_empty() {
-        let r: Vec<String> = related.iter().take(3).map(|g| format!("#{} {}", g.id, g.title)).collect();
+        let r: Vec<String> = related
+            .iter()
+            .take(3)
+            .map(|g| format!("#{} {}", g.id, g.title))
+            .collect();
         lines.push(format!("Related, firing now: {}", r.join(" · ")));
     }
     lines.join("\n")
@@ -38,10 +56,16 @@ fn batch_body(b: &AlertBatch, note: Option<String>, related: &[AlertGroup]) -> S
 fn batch_links(g: &AlertGroup, b: &AlertBatch) -> Vec<Citation> {
     let mut links = vec![];
     if let Some(r) = &b.runbook_url {
-        links.push(Citation { title: "Runbook".into(), link: r.clone() });
+        links.push(Citation {
+            title: "Runbook".into(),
+            link: r.clone(),
+        });
     }
     if let Some(l) = &b.link {
-        links.push(Citation { title: format!("Open in {}", g.source), link: l.clone() });
+        links.push(Citation {
+            title: format!("Open in {}", g.source),
+            link: l.clone(),
+        });
     }
     links
 }
@@ -49,21 +73,52 @@ fn batch_links(g: &AlertGroup, b: &AlertBatch) -> Vec<Citation> {
 /// The card for the group's current state, around its body and links.
 pub(super) fn card(g: &AlertGroup, runbook: bool, now: Millis) -> Reply {
     let title = if g.firing {
-        format!("{} [{}] {}", if g.acked_by.is_some() { "👀" } else { "🔥" }, g.severity.to_uppercase(), g.title)
+        format!(
+            "{} [{}] {}",
+            if g.acked_by.is_some() { "👀" } else { "🔥" },
+            g.severity.to_uppercase(),
+            g.title
+        )
     } else {
-        format!("✅ Resolved after {}: {}", human_duration(g.duration(now)), g.title)
+        format!(
+            "✅ Resolved after {}: {}",
+            human_duration(g.duration(now)),
+            g.title
+        )
     };
     let mut fields = vec![
-        Field { name: "Status".into(), value: if g.firing { "firing".into() } else { "resolved".into() } },
-        Field { name: "Alerts".into(), value: format!("{} firing, {} resolved", g.firing_count, g.resolved_count) },
-        Field { name: "Severity".into(), value: g.severity.clone() },
-        Field { name: "Since".into(), value: format!("{} ago", human_duration(now - g.first_seen)) },
+        Field {
+            name: "Status".into(),
+            value: if g.firing {
+                "firing".into()
+            } else {
+                "resolved".into()
+            },
+        },
+        Field {
+            name: "Alerts".into(),
+            value: format!("{} firing, {} resolved", g.firing_count, g.resolved_count),
+        },
+        Field {
+            name: "Severity".into(),
+            value: g.severity.clone(),
+        },
+        Field {
+            name: "Since".into(),
+            value: format!("{} ago", human_duration(now - g.first_seen)),
+        },
     ];
     if let (Some(by), Some(at)) = (&g.acked_by, g.acked_at) {
-        fields.push(Field { name: "Acknowledged".into(), value: format!("by {by} at {}", clock(at)) });
+        fields.push(Field {
+            name: "Acknowledged".into(),
+            value: format!("by {by} at {}", clock(at)),
+        });
     }
     if let Some(until) = g.silenced_until.filter(|u| *u > now) {
-        fields.push(Field { name: "Silenced".into(), value: format!("until {}", clock(until)) });
+        fields.push(Field {
+            name: "Silenced".into(),
+            value: format!("until {}", clock(until)),
+        });
     }
     Reply::Card(Card {
         title,
@@ -71,12 +126,28 @@ pub(super) fn card(g: &AlertGroup, runbook: bool, now: Millis) -> Reply {
         fields,
         citations: g.detail.links.clone(),
         buttons: buttons(g, runbook, now),
-        footer: Some(format!("{} · group #{} · update {}", g.source, g.id, g.updates)),
+        footer: Some(format!(
+            "{} · group #{} · update {}",
+            g.source, g.id, g.updates
+        )),
     })
 }
 
-pub(super) fn post(platform: Platform, channel: &str, thread: Option<String>, title: &str, reply: Reply) -> Outbound {
-    Outbound { thread_title: Some(title.to_string()), platform, channel: channel.to_string(), thread, op: OutboundOp::Post, reply }
+pub(super) fn post(
+    platform: Platform,
+    channel: &str,
+    thread: Option<String>,
+    title: &str,
+    reply: Reply,
+) -> Outbound {
+    Outbound {
+        thread_title: Some(title.to_string()),
+        platform,
+        channel: channel.to_string(),
+        thread,
+        op: OutboundOp::Post,
+        reply,
+    }
 }
 
 pub(super) fn edit(platform: Platform, channel: &str, outbox_id: i64, reply: Reply) -> Outbound {
@@ -85,7 +156,9 @@ pub(super) fn edit(platform: Platform, channel: &str, outbox_id: i64, reply: Rep
         platform,
         channel: channel.to_string(),
         thread: None,
-        op: OutboundOp::Update { target: Target::Outbox(outbox_id) },
+        op: OutboundOp::Update {
+            target: Target::Outbox(outbox_id),
+        },
         reply,
     }
 }

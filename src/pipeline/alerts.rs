@@ -16,9 +16,20 @@ const MINUTE: Millis = 60_000;
 
 impl Pipeline {
     /// Applies one batch; retried on a concurrent change to the same group.
-    pub async fn on_alert_batch(&self, b: &AlertBatch, inbox_key: Option<String>, now: Millis) -> Result<Vec<i64>, StoreError> {
+    pub async fn on_alert_batch(
+        &self,
+        b: &AlertBatch,
+        inbox_key: Option<String>,
+        now: Millis,
+    ) -> Result<Vec<i64>, StoreError> {
         let mut b = b.clone();
-        b.regroup(self.settings.alerts.group_by.get(&b.source).map_or(&[][..], Vec::as_slice));
+        b.regroup(
+            self.settings
+                .alerts
+                .group_by
+                .get(&b.source)
+                .map_or(&[][..], Vec::as_slice),
+        );
         for _ in 0..5 {
             match self.apply_alert_batch(&b, inbox_key.clone(), now).await {
                 Err(StoreError::Conflict(_)) => continue,
@@ -26,7 +37,10 @@ impl Pipeline {
                 other => return other,
             }
         }
-        Err(StoreError::Conflict(format!("alert group {} kept changing", b.group_key)))
+        Err(StoreError::Conflict(format!(
+            "alert group {} kept changing",
+            b.group_key
+        )))
     }
 
     /// Whether a Run runbook button belongs on this group's card.
@@ -34,7 +48,12 @@ impl Pipeline {
         self.settings.alerts.runbooks.contains_key(g.alertname())
     }
 
-    async fn apply_alert_batch(&self, b: &AlertBatch, inbox_key: Option<String>, now: Millis) -> Result<Vec<i64>, StoreError> {
+    async fn apply_alert_batch(
+        &self,
+        b: &AlertBatch,
+        inbox_key: Option<String>,
+        now: Millis,
+    ) -> Result<Vec<i64>, StoreError> {
         let (mut quiet_for, mut earlier) = (0, 0);
         let (mut g, change) = match self.store.alert_group(&b.source, &b.group_key).await? {
             Some(mut g) => {
@@ -45,17 +64,33 @@ impl Pipeline {
             }
             None => {
                 let s = &self.settings;
-                let (platform, channel) = s.alerts.route(s, &b.source, &b.labels).unwrap_or((Platform::Console, String::new()));
+                let (platform, channel) = s
+                    .alerts
+                    .route(s, &b.source, &b.labels)
+                    .unwrap_or((Platform::Console, String::new()));
                 let g = AlertGroup::new(b, platform, &channel, now);
                 match self.store.alert_group_create(&g).await? {
                     Some(id) => (AlertGroup { id, ..g }, Change::New),
-                    None => return Err(StoreError::Conflict(format!("alert group {} was created concurrently", b.group_key))),
+                    None => {
+                        return Err(StoreError::Conflict(format!(
+                            "alert group {} was created concurrently",
+                            b.group_key
+                        )));
+                    }
                 }
             }
         };
         g.detail = detail(&g, b, None, &[]);
-        let mut c = Commit { inbox_key, now, ..Default::default() };
-        let mut w = AlertWrite { group: g.clone(), card_index: None, storm_index: None };
+        let mut c = Commit {
+            inbox_key,
+            now,
+            ..Default::default()
+        };
+        let mut w = AlertWrite {
+            group: g.clone(),
+            card_index: None,
+            storm_index: None,
+        };
         let never_shown = g.card.is_none() && g.storm.is_none();
         if g.channel.is_empty() {
             tracing::warn!(group = %b.group_key, "an alert arrived but no route or channel with the alerts role takes it");
@@ -64,37 +99,70 @@ impl Pipeline {
         } else if change == Change::Refired && !g.silenced(now) {
             let (quiet, fired) = (human_duration(quiet_for), human_duration(earlier));
             let earlier_card = match g.card {
-                Some(id) => {
-                    self.store.outbox_ref(id).await?.and_then(|r| crate::chat::permalink(&self.settings, g.platform, &g.channel, &r))
-                }
+                Some(id) => self.store.outbox_ref(id).await?.and_then(|r| {
+                    crate::chat::permalink(&self.settings, g.platform, &g.channel, &r)
+                }),
                 None => None,
             };
             let note = format!(
                 "🔁 Firing again {quiet} after it resolved; it had fired for {fired} ({}).",
-                if earlier_card.is_some() { "earlier card linked below" } else { "see the earlier card above" }
+                if earlier_card.is_some() {
+                    "earlier card linked below"
+                } else {
+                    "see the earlier card above"
+                }
             );
-            self.surface(&mut c, &mut w, &mut g, b, Some(note), now).await?;
+            self.surface(&mut c, &mut w, &mut g, b, Some(note), now)
+                .await?;
             if let Some(link) = earlier_card {
-                g.detail.links.push(crate::domain::Citation { title: "Earlier card".into(), link });
+                g.detail.links.push(crate::domain::Citation {
+                    title: "Earlier card".into(),
+                    link,
+                });
                 if let Some(i) = w.card_index {
                     c.outbox[i].reply = card(&g, self.has_runbook(&g), now);
                 }
             }
         } else if let Some(id) = g.card {
-            c.outbox.push(edit(g.platform, &g.channel, id, card(&g, self.has_runbook(&g), now)));
+            c.outbox.push(edit(
+                g.platform,
+                &g.channel,
+                id,
+                card(&g, self.has_runbook(&g), now),
+            ));
             // While silenced the card stays current but its thread stays quiet.
             if !g.silenced(now) {
                 let line = match change {
-                    Change::Resolved => format!("✅ Resolved after {}", human_duration(g.duration(now))),
-                    _ => format!("🔥 {} firing, {} resolved", g.firing_count, g.resolved_count),
+                    Change::Resolved => {
+                        format!("✅ Resolved after {}", human_duration(g.duration(now)))
+                    }
+                    _ => format!(
+                        "🔥 {} firing, {} resolved",
+                        g.firing_count, g.resolved_count
+                    ),
                 };
-                c.outbox.push(post(g.platform, &g.channel, Some(thread_of_card(id)), &g.title, Reply::text(line)));
+                c.outbox.push(post(
+                    g.platform,
+                    &g.channel,
+                    Some(thread_of_card(id)),
+                    &g.title,
+                    Reply::text(line),
+                ));
             }
         } else if let Some(storm) = g.storm {
             let stats = self.store.alert_storm_stats(storm, g.id).await?.with(&g);
-            let started =
-                self.store.alert_storm(g.platform, &g.channel).await?.filter(|s| s.card == storm).map_or(g.first_seen, |s| s.started);
-            c.outbox.push(edit(g.platform, &g.channel, storm, storm_card(&stats, started, now)));
+            let started = self
+                .store
+                .alert_storm(g.platform, &g.channel)
+                .await?
+                .filter(|s| s.card == storm)
+                .map_or(g.first_seen, |s| s.started);
+            c.outbox.push(edit(
+                g.platform,
+                &g.channel,
+                storm,
+                storm_card(&stats, started, now),
+            ));
         }
         let new_card = w.card_index.filter(|_| g.firing);
         w.group = g.clone();
@@ -127,30 +195,72 @@ impl Pipeline {
         now: Millis,
     ) -> Result<(), StoreError> {
         let budget = self.settings.alerts.new_cards_per_minute;
-        if self.store.alert_cards_since(g.platform, &g.channel, now - MINUTE).await? < budget {
+        if self
+            .store
+            .alert_cards_since(g.platform, &g.channel, now - MINUTE)
+            .await?
+            < budget
+        {
             let related = self.related(g).await?;
             g.carded_at = Some(now);
             g.storm = None;
             g.detail = detail(g, b, note, &related);
             w.card_index = Some(c.outbox.len());
-            c.outbox.push(post(g.platform, &g.channel, None, &g.title, card(g, self.has_runbook(g), now)));
+            c.outbox.push(post(
+                g.platform,
+                &g.channel,
+                None,
+                &g.title,
+                card(g, self.has_runbook(g), now),
+            ));
             return Ok(());
         }
         g.card = None;
         g.carded_at = None;
-        match self.store.alert_storm(g.platform, &g.channel).await?.filter(|s| s.active(now)) {
+        match self
+            .store
+            .alert_storm(g.platform, &g.channel)
+            .await?
+            .filter(|s| s.active(now))
+        {
             Some(st) => {
                 g.storm = Some(st.card);
                 let stats = self.store.alert_storm_stats(st.card, g.id).await?.with(g);
-                c.outbox.push(edit(g.platform, &g.channel, st.card, storm_card(&stats, st.started, now)));
-                c.storm = Some(StormWrite { storm: AlertStorm { last_fold: now, ..st }, card_index: None });
+                c.outbox.push(edit(
+                    g.platform,
+                    &g.channel,
+                    st.card,
+                    storm_card(&stats, st.started, now),
+                ));
+                c.storm = Some(StormWrite {
+                    storm: AlertStorm {
+                        last_fold: now,
+                        ..st
+                    },
+                    card_index: None,
+                });
             }
             None => {
                 let title = "Alert storm".to_string();
                 w.storm_index = Some(c.outbox.len());
-                c.outbox.push(post(g.platform, &g.channel, None, &title, storm_card(&StormStats::default().with(g), now, now)));
-                let storm = AlertStorm { platform: g.platform, channel: g.channel.clone(), card: 0, started: now, last_fold: now };
-                c.storm = Some(StormWrite { storm, card_index: w.storm_index });
+                c.outbox.push(post(
+                    g.platform,
+                    &g.channel,
+                    None,
+                    &title,
+                    storm_card(&StormStats::default().with(g), now, now),
+                ));
+                let storm = AlertStorm {
+                    platform: g.platform,
+                    channel: g.channel.clone(),
+                    card: 0,
+                    started: now,
+                    last_fold: now,
+                };
+                c.storm = Some(StormWrite {
+                    storm,
+                    card_index: w.storm_index,
+                });
             }
         }
         Ok(())
@@ -163,7 +273,19 @@ impl Pipeline {
         if !KEYS.iter().any(|k| g.labels.contains_key(*k)) {
             return Ok(vec![]);
         }
-        let shared = |o: &AlertGroup| KEYS.iter().any(|k| g.labels.get(*k).is_some_and(|v| o.labels.get(*k) == Some(v)));
-        Ok(self.store.alert_groups(true, 100).await?.into_iter().filter(|o| o.id != g.id && shared(o)).collect())
+        let shared = |o: &AlertGroup| {
+            KEYS.iter().any(|k| {
+                g.labels
+                    .get(*k)
+                    .is_some_and(|v| o.labels.get(*k) == Some(v))
+            })
+        };
+        Ok(self
+            .store
+            .alert_groups(true, 100)
+            .await?
+            .into_iter()
+            .filter(|o| o.id != g.id && shared(o))
+            .collect())
     }
 }

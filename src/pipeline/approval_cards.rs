@@ -2,7 +2,9 @@
 //! and a finance digest's card, which is the digest itself with Sign off and Flag.
 
 use crate::commands::human_duration;
-use crate::domain::{Approval, ApprovalPolicy, ApprovalState, Button, ButtonStyle, Card, Field, Millis};
+use crate::domain::{
+    Approval, ApprovalPolicy, ApprovalState, Button, ButtonStyle, Card, Field, Millis,
+};
 
 /// The kind of a finance digest's sign-off: its card is the digest (Sign off / Flag).
 pub const FINANCE_REPORT: &str = "finance_report";
@@ -13,61 +15,103 @@ pub fn card(a: &Approval, policy: &ApprovalPolicy, now: Millis) -> Card {
     }
     let title = match a.state {
         ApprovalState::Pending => format!("🔐 Sign-off needed: {}", a.summary),
-        ApprovalState::Approved | ApprovalState::Executing => format!("▶️ Approved, running: {}", a.summary),
+        ApprovalState::Approved | ApprovalState::Executing => {
+            format!("▶️ Approved, running: {}", a.summary)
+        }
         ApprovalState::Executed => format!("✅ Done: {}", a.summary),
         ApprovalState::Failed => format!("⚠️ Failed: {}", a.summary),
         ApprovalState::Denied => format!("❌ Denied: {}", a.summary),
         ApprovalState::Expired => format!("⌛ Expired: {}", a.summary),
     };
     let mut fields = vec![
-        Field { name: "Action".into(), value: format!("{} {}", a.kind, a.params) },
-        Field { name: "Requested by".into(), value: a.requested_by.clone() },
-        Field { name: "Policy".into(), value: policy.describe() },
+        Field {
+            name: "Action".into(),
+            value: format!("{} {}", a.kind, a.params),
+        },
+        Field {
+            name: "Requested by".into(),
+            value: a.requested_by.clone(),
+        },
+        Field {
+            name: "Policy".into(),
+            value: policy.describe(),
+        },
         Field {
             name: "Approvals".into(),
             value: if a.approved_by.is_empty() {
                 format!("0 of {}", a.quorum)
             } else {
-                format!("{} of {} ({})", a.approved_by.len(), a.quorum, a.approved_by.join(", "))
+                format!(
+                    "{} of {} ({})",
+                    a.approved_by.len(),
+                    a.quorum,
+                    a.approved_by.join(", ")
+                )
             },
         },
     ];
     match a.state {
-        ApprovalState::Pending => {
-            fields.push(Field { name: "Expires".into(), value: format!("in {}", human_duration(a.expires_at - now)) })
-        }
+        ApprovalState::Pending => fields.push(Field {
+            name: "Expires".into(),
+            value: format!("in {}", human_duration(a.expires_at - now)),
+        }),
         ApprovalState::Denied => fields.push(Field {
             name: "Denied by".into(),
             value: format!(
                 "{}{}",
                 a.decided_by.as_deref().unwrap_or("?"),
-                a.deny_reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default()
+                a.deny_reason
+                    .as_deref()
+                    .map(|r| format!(": {r}"))
+                    .unwrap_or_default()
             ),
         }),
         _ => {}
     }
     if let Some(r) = &a.result {
-        fields.push(Field { name: "Result".into(), value: format!("```\n{r}\n```") });
+        fields.push(Field {
+            name: "Result".into(),
+            value: format!("```\n{r}\n```"),
+        });
     }
     let buttons = if a.state == ApprovalState::Pending {
         vec![
-            Button::new("Approve", "approval.approve", a.id.to_string()).styled(ButtonStyle::Primary),
-            Button::new("Deny", "approval.deny", a.id.to_string()).styled(ButtonStyle::Danger).asking("Why deny this request?"),
+            Button::new("Approve", "approval.approve", a.id.to_string())
+                .styled(ButtonStyle::Primary),
+            Button::new("Deny", "approval.deny", a.id.to_string())
+                .styled(ButtonStyle::Danger)
+                .asking("Why deny this request?"),
         ]
     } else {
         vec![]
     };
     let footer = match (a.state, a.warned) {
-        (ApprovalState::Pending, true) => Some(format!("⏳ Expires in {}", human_duration(a.expires_at - now))),
-        _ => Some(format!("Request #{} · action {}", a.id, &a.action_hash[..12])),
+        (ApprovalState::Pending, true) => Some(format!(
+            "⏳ Expires in {}",
+            human_duration(a.expires_at - now)
+        )),
+        _ => Some(format!(
+            "Request #{} · action {}",
+            a.id,
+            &a.action_hash[..12]
+        )),
     };
-    Card { title, body: format!("Why: {}", a.reason), fields, citations: vec![], buttons, footer }
+    Card {
+        title,
+        body: format!("Why: {}", a.reason),
+        fields,
+        citations: vec![],
+        buttons,
+        footer,
+    }
 }
 
 /// A digest awaiting sign-off: its figures, who signed (or flagged it, and why), Sign off and Flag.
 fn digest_card(a: &Approval, policy: &ApprovalPolicy, now: Millis) -> Card {
     let title = match a.state {
-        ApprovalState::Pending | ApprovalState::Approved | ApprovalState::Executing => format!("📊 {}", a.summary),
+        ApprovalState::Pending | ApprovalState::Approved | ApprovalState::Executing => {
+            format!("📊 {}", a.summary)
+        }
         ApprovalState::Executed => format!("✅ Signed off: {}", a.summary),
         ApprovalState::Denied => format!("🚩 Flagged: {}", a.summary),
         ApprovalState::Failed => format!("⚠️ {}", a.summary),
@@ -78,23 +122,48 @@ fn digest_card(a: &Approval, policy: &ApprovalPolicy, now: Millis) -> Card {
         value: if a.approved_by.is_empty() {
             format!("nobody yet ({} needed; {})", a.quorum, policy.describe())
         } else {
-            format!("{} ({} of {})", a.approved_by.join(", "), a.approved_by.len(), a.quorum)
+            format!(
+                "{} ({} of {})",
+                a.approved_by.join(", "),
+                a.approved_by.len(),
+                a.quorum
+            )
         },
     }];
     if a.state == ApprovalState::Denied {
-        let why = a.deny_reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default();
-        fields.push(Field { name: "Flagged by".into(), value: format!("{}{why}", a.decided_by.as_deref().unwrap_or("?")) });
+        let why = a
+            .deny_reason
+            .as_deref()
+            .map(|r| format!(": {r}"))
+            .unwrap_or_default();
+        fields.push(Field {
+            name: "Flagged by".into(),
+            value: format!("{}{why}", a.decided_by.as_deref().unwrap_or("?")),
+        });
     }
     if a.state == ApprovalState::Pending {
-        fields.push(Field { name: "Sign-off expires".into(), value: format!("in {}", human_duration(a.expires_at - now)) });
+        fields.push(Field {
+            name: "Sign-off expires".into(),
+            value: format!("in {}", human_duration(a.expires_at - now)),
+        });
     }
     let buttons = if a.state == ApprovalState::Pending {
         vec![
-            Button::new("Sign off", "approval.approve", a.id.to_string()).styled(ButtonStyle::Primary),
-            Button::new("Flag", "approval.deny", a.id.to_string()).styled(ButtonStyle::Danger).asking("What looks wrong in these figures?"),
+            Button::new("Sign off", "approval.approve", a.id.to_string())
+                .styled(ButtonStyle::Primary),
+            Button::new("Flag", "approval.deny", a.id.to_string())
+                .styled(ButtonStyle::Danger)
+                .asking("What looks wrong in these figures?"),
         ]
     } else {
         vec![]
     };
-    Card { title, body: a.reason.clone(), fields, citations: vec![], buttons, footer: Some(format!("Digest #{}", a.id)) }
+    Card {
+        title,
+        body: a.reason.clone(),
+        fields,
+        citations: vec![],
+        buttons,
+        footer: Some(format!("Digest #{}", a.id)),
+    }
 }

@@ -6,8 +6,12 @@ use super::approval_cards::{FINANCE_REPORT, card};
 use super::{Handled, Outcome, Pipeline};
 use crate::commands::human_duration;
 use crate::domain::approval::{Tick, Vote, VoteOutcome};
-use crate::domain::ports::{ApprovalWrite, AuditEntry, Commit, Outbound, OutboundOp, StoreError, Target};
-use crate::domain::{Approval, ApprovalPolicy, ApprovalState, ChannelRole, Event, Millis, Platform, Reply};
+use crate::domain::ports::{
+    ApprovalWrite, AuditEntry, Commit, Outbound, OutboundOp, StoreError, Target,
+};
+use crate::domain::{
+    Approval, ApprovalPolicy, ApprovalState, ChannelRole, Event, Millis, Platform, Reply,
+};
 use sha2::{Digest, Sha256};
 use std::hash::{BuildHasher, Hasher};
 
@@ -62,7 +66,9 @@ impl Pipeline {
             platform: a.platform,
             channel: self.card_channel(a, &a.channel),
             thread: None,
-            op: OutboundOp::Update { target: Target::Outbox(target) },
+            op: OutboundOp::Update {
+                target: Target::Outbox(target),
+            },
             reply: Reply::Card(card(a, &self.policy(&a.kind), now)),
         })
     }
@@ -73,7 +79,10 @@ impl Pipeline {
         if a.kind == FINANCE_REPORT {
             return asked_in.to_string();
         }
-        self.settings.channel_with_role(a.platform, ChannelRole::Internal).unwrap_or(asked_in).to_string()
+        self.settings
+            .channel_with_role(a.platform, ChannelRole::Internal)
+            .unwrap_or(asked_in)
+            .to_string()
     }
 
     /// A line for the requester, in the conversation where they asked (a digest's: its card's thread,
@@ -94,7 +103,11 @@ impl Pipeline {
     }
 
     /// Files a request, or returns the pending one for the very same action (`Err`).
-    pub async fn request_approval(&self, r: ApprovalRequest, now: Millis) -> Result<Result<Approval, Approval>, StoreError> {
+    pub async fn request_approval(
+        &self,
+        r: ApprovalRequest,
+        now: Millis,
+    ) -> Result<Result<Approval, Approval>, StoreError> {
         self.request_approval_once(r, None, now).await
     }
 
@@ -107,7 +120,13 @@ impl Pipeline {
         now: Millis,
     ) -> Result<Result<Approval, Approval>, StoreError> {
         let hash = action_hash(&r.kind, &r.params);
-        if let Some(existing) = self.store.approvals(&[ApprovalState::Pending], 500).await?.into_iter().find(|a| a.action_hash == hash) {
+        if let Some(existing) = self
+            .store
+            .approvals(&[ApprovalState::Pending], 500)
+            .await?
+            .into_iter()
+            .find(|a| a.action_hash == hash)
+        {
             return Ok(Err(existing));
         }
         let policy = self.policy(&r.kind);
@@ -117,7 +136,11 @@ impl Pipeline {
             params: r.params.to_string(),
             action_hash: hash,
             summary: r.summary,
-            reason: if r.reason.trim().is_empty() { "(no reason given)".into() } else { r.reason },
+            reason: if r.reason.trim().is_empty() {
+                "(no reason given)".into()
+            } else {
+                r.reason
+            },
             requested_by: format!("{}:{}", r.platform.as_str(), r.requester),
             platform: r.platform,
             channel: r.channel.clone(),
@@ -145,7 +168,13 @@ impl Pipeline {
             op: OutboundOp::Post,
             reply: Reply::Card(card(&a, &policy, now)),
         };
-        let audit = vec![Self::audit(&a, &a.requested_by, "approval.requested", a.reason.clone(), now)];
+        let audit = vec![Self::audit(
+            &a,
+            &a.requested_by,
+            "approval.requested",
+            a.reason.clone(),
+            now,
+        )];
         let ids = self
             .commit(Commit {
                 inbox_key,
@@ -156,7 +185,10 @@ impl Pipeline {
                 ..Default::default()
             })
             .await?;
-        Ok(Ok(Approval { card: ids.first().copied(), ..a }))
+        Ok(Ok(Approval {
+            card: ids.first().copied(),
+            ..a
+        }))
     }
 
     pub(super) async fn on_approval_click(
@@ -182,42 +214,87 @@ impl Pipeline {
         let voter = format!("{}:{}", ev.platform.as_str(), ev.user);
         let outcome = a.vote(&policy, ev.platform, &ev.user, &ev.roles, vote, now);
         let private = |text: String| super::private(ev, Reply::text(text));
-        let mut c = Commit { inbox_key: Some(ev.inbox_key()), now, ..Default::default() };
+        let mut c = Commit {
+            inbox_key: Some(ev.inbox_key()),
+            now,
+            ..Default::default()
+        };
         let (audit_action, changed) = match &outcome {
             VoteOutcome::NotAnApprover => {
-                c.outbox.push(private(format!("You are not an approver for {} actions ({}).", a.kind, policy.describe())));
+                c.outbox.push(private(format!(
+                    "You are not an approver for {} actions ({}).",
+                    a.kind,
+                    policy.describe()
+                )));
                 ("approval.refused", false)
             }
             VoteOutcome::OwnRequest => {
-                c.outbox.push(private("You asked for this one; someone else has to approve it.".into()));
+                c.outbox.push(private(
+                    "You asked for this one; someone else has to approve it.".into(),
+                ));
                 ("approval.refused", false)
             }
             VoteOutcome::AlreadyVoted => {
-                c.outbox.push(private(format!("Your approval is already counted ({} of {}).", a.approved_by.len(), a.quorum)));
+                c.outbox.push(private(format!(
+                    "Your approval is already counted ({} of {}).",
+                    a.approved_by.len(),
+                    a.quorum
+                )));
                 ("approval.repeated", false)
             }
             VoteOutcome::AlreadyDecided { state, by } => {
-                let who = by.as_deref().map(|b| format!(" by {b}")).unwrap_or_default();
-                c.outbox.push(private(format!("Too late: request #{} was already {}{who}.", a.id, state.as_str())));
+                let who = by
+                    .as_deref()
+                    .map(|b| format!(" by {b}"))
+                    .unwrap_or_default();
+                c.outbox.push(private(format!(
+                    "Too late: request #{} was already {}{who}.",
+                    a.id,
+                    state.as_str()
+                )));
                 ("approval.late", false)
             }
             VoteOutcome::Expired => {
-                c.outbox.push(private(format!("Too late: request #{} has expired.", a.id)));
-                c.outbox.push(Self::tell_requester(&a, format!("⌛ Your request #{} ({}) expired without sign-off.", a.id, a.summary)));
+                c.outbox
+                    .push(private(format!("Too late: request #{} has expired.", a.id)));
+                c.outbox.push(Self::tell_requester(
+                    &a,
+                    format!(
+                        "⌛ Your request #{} ({}) expired without sign-off.",
+                        a.id, a.summary
+                    ),
+                ));
                 ("approval.expired", true)
             }
             VoteOutcome::Counted { have, need } => {
-                c.outbox.push(private(format!("Counted: {have} of {need} approvals.")));
+                c.outbox
+                    .push(private(format!("Counted: {have} of {need} approvals.")));
                 ("approval.approved_partly", true)
             }
             VoteOutcome::Approved => ("approval.approved", true),
             VoteOutcome::Denied => {
-                let why = a.deny_reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default();
-                c.outbox.push(Self::tell_requester(&a, format!("❌ Your request #{} ({}) was denied by {voter}{why}", a.id, a.summary)));
+                let why = a
+                    .deny_reason
+                    .as_deref()
+                    .map(|r| format!(": {r}"))
+                    .unwrap_or_default();
+                c.outbox.push(Self::tell_requester(
+                    &a,
+                    format!(
+                        "❌ Your request #{} ({}) was denied by {voter}{why}",
+                        a.id, a.summary
+                    ),
+                ));
                 ("approval.denied", true)
             }
         };
-        c.audit.push(Self::audit(&a, &voter, audit_action, format!("{outcome:?}"), now));
+        c.audit.push(Self::audit(
+            &a,
+            &voter,
+            audit_action,
+            format!("{outcome:?}"),
+            now,
+        ));
         if changed {
             c.outbox.extend(self.card_edit(&a, now));
             c.approval = Some(ApprovalWrite::Update(a.clone()));
@@ -232,19 +309,34 @@ impl Pipeline {
                 }
             });
         }
-        Ok(Handled::Done(Outcome { outbox: ids, ..Outcome::empty() }))
+        Ok(Handled::Done(Outcome {
+            outbox: ids,
+            ..Outcome::empty()
+        }))
     }
 
     /// Runs an approved action once: only the task that moves it from approved to executing runs it.
     pub async fn execute_approval(&self, id: i64) -> Result<(), StoreError> {
-        let Some(mut a) = self.store.approval(id).await? else { return Ok(()) };
+        let Some(mut a) = self.store.approval(id).await? else {
+            return Ok(());
+        };
         let now = crate::clock::now();
         if !a.start(now) {
             return Ok(());
         }
-        let mut c = Commit { approval: Some(ApprovalWrite::Update(a.clone())), now, ..Default::default() };
+        let mut c = Commit {
+            approval: Some(ApprovalWrite::Update(a.clone())),
+            now,
+            ..Default::default()
+        };
         c.outbox.extend(self.card_edit(&a, now));
-        c.audit.push(Self::audit(&a, "opsdesk", "approval.executing", String::new(), now));
+        c.audit.push(Self::audit(
+            &a,
+            "opsdesk",
+            "approval.executing",
+            String::new(),
+            now,
+        ));
         match self.commit(c).await {
             Err(StoreError::Conflict(_)) => return Ok(()), // another task or replica is running it
             other => other?,
@@ -253,14 +345,33 @@ impl Pipeline {
         let done = crate::exec::run(&self.settings, &a).await;
         let now = crate::clock::now();
         a.finish(done.ok, done.result.clone(), now);
-        let mut c = Commit { approval: Some(ApprovalWrite::Update(a.clone())), now, ..Default::default() };
+        let mut c = Commit {
+            approval: Some(ApprovalWrite::Update(a.clone())),
+            now,
+            ..Default::default()
+        };
         c.outbox.extend(self.card_edit(&a, now));
         let verdict = if done.ok { "✅ done" } else { "⚠️ failed" };
         c.outbox.push(Self::tell_requester(
             &a,
-            format!("Your request #{} ({}) was approved and {verdict}: {}", a.id, a.summary, first_line(&done.result)),
+            format!(
+                "Your request #{} ({}) was approved and {verdict}: {}",
+                a.id,
+                a.summary,
+                first_line(&done.result)
+            ),
         ));
-        c.audit.push(Self::audit(&a, "opsdesk", if done.ok { "approval.executed" } else { "approval.failed" }, done.result, now));
+        c.audit.push(Self::audit(
+            &a,
+            "opsdesk",
+            if done.ok {
+                "approval.executed"
+            } else {
+                "approval.failed"
+            },
+            done.result,
+            now,
+        ));
         self.commit(c).await?;
         Ok(())
     }
@@ -271,16 +382,37 @@ impl Pipeline {
         let mut n = 0;
         for mut a in self.store.approvals_due(now).await? {
             let Some(tick) = a.tick(now) else { continue };
-            let mut c = Commit { approval: Some(ApprovalWrite::Update(a.clone())), now, ..Default::default() };
+            let mut c = Commit {
+                approval: Some(ApprovalWrite::Update(a.clone())),
+                now,
+                ..Default::default()
+            };
             c.outbox.extend(self.card_edit(&a, now));
             match tick {
                 Tick::Warn => c.outbox.push(Self::tell_requester(
                     &a,
-                    format!("⏳ Request #{} ({}) expires in {} without sign-off.", a.id, a.summary, human_duration(a.expires_at - now)),
+                    format!(
+                        "⏳ Request #{} ({}) expires in {} without sign-off.",
+                        a.id,
+                        a.summary,
+                        human_duration(a.expires_at - now)
+                    ),
                 )),
                 Tick::Expire => {
-                    c.outbox.push(Self::tell_requester(&a, format!("⌛ Your request #{} ({}) expired without sign-off.", a.id, a.summary)));
-                    c.audit.push(Self::audit(&a, "opsdesk", "approval.expired", String::new(), now));
+                    c.outbox.push(Self::tell_requester(
+                        &a,
+                        format!(
+                            "⌛ Your request #{} ({}) expired without sign-off.",
+                            a.id, a.summary
+                        ),
+                    ));
+                    c.audit.push(Self::audit(
+                        &a,
+                        "opsdesk",
+                        "approval.expired",
+                        String::new(),
+                        now,
+                    ));
                 }
             }
             match self.commit(c).await {
@@ -289,7 +421,11 @@ impl Pipeline {
             };
             n += 1;
         }
-        for a in self.store.approvals(&[ApprovalState::Approved], 100).await? {
+        for a in self
+            .store
+            .approvals(&[ApprovalState::Approved], 100)
+            .await?
+        {
             self.execute_approval(a.id).await?;
             n += 1;
         }
@@ -298,12 +434,30 @@ impl Pipeline {
 
     /// At start-up: runs cut off by a crash are marked failed; an approved action is never run twice.
     pub async fn approvals_recover(&self, now: Millis) -> Result<usize, StoreError> {
-        let stuck = self.store.approvals(&[ApprovalState::Executing], 100).await?;
+        let stuck = self
+            .store
+            .approvals(&[ApprovalState::Executing], 100)
+            .await?;
         for mut a in stuck.iter().cloned() {
-            a.finish(false, "interrupted: opsdesk stopped while it ran; check its effect before asking again".into(), now);
-            let mut c = Commit { approval: Some(ApprovalWrite::Update(a.clone())), now, ..Default::default() };
+            a.finish(
+                false,
+                "interrupted: opsdesk stopped while it ran; check its effect before asking again"
+                    .into(),
+                now,
+            );
+            let mut c = Commit {
+                approval: Some(ApprovalWrite::Update(a.clone())),
+                now,
+                ..Default::default()
+            };
             c.outbox.extend(self.card_edit(&a, now));
-            c.audit.push(Self::audit(&a, "opsdesk", "approval.failed", "interrupted".into(), now));
+            c.audit.push(Self::audit(
+                &a,
+                "opsdesk",
+                "approval.failed",
+                "interrupted".into(),
+                now,
+            ));
             self.commit(c).await?;
         }
         Ok(stuck.len())

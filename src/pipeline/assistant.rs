@@ -31,21 +31,47 @@ impl Pipeline {
         asker: &Asker,
         now: Millis,
     ) -> Result<Option<String>, StoreError> {
-        let Some(agent) = self.agent("assistant", now).await? else { return Ok(None) };
-        let tools = AssistantTools { store: self.store.clone(), settings: self.settings.clone(), now, proposals: Default::default() };
-        let system = self.templates.render(template, minijinja::context! { context });
-        let messages = vec![LlmMessage::new("system", system), LlmMessage::new("user", question)];
-        let (answer, usage) =
-            match crate::llm::run_tools(agent.llm.as_ref(), "assistant", messages, &tools, self.settings.llm.max_rounds).await {
-                Ok(r) => r,
-                Err(e) => {
-                    tracing::warn!(error = %e, "the LLM is unavailable: the assistant cannot answer");
-                    return Ok(None);
-                }
-            };
-        let outcome = if answer.is_some() { "answered" } else { "no answer within the rounds" };
-        self.record_llm("assistant", &agent.settings, usage, outcome, None, now).await?;
-        let mut text = answer.unwrap_or_else(|| "I could not work that out within my limits; /ops shows the records.".into());
+        let Some(agent) = self.agent("assistant", now).await? else {
+            return Ok(None);
+        };
+        let tools = AssistantTools {
+            store: self.store.clone(),
+            settings: self.settings.clone(),
+            now,
+            proposals: Default::default(),
+        };
+        let system = self
+            .templates
+            .render(template, minijinja::context! { context });
+        let messages = vec![
+            LlmMessage::new("system", system),
+            LlmMessage::new("user", question),
+        ];
+        let (answer, usage) = match crate::llm::run_tools(
+            agent.llm.as_ref(),
+            "assistant",
+            messages,
+            &tools,
+            self.settings.llm.max_rounds,
+        )
+        .await
+        {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::warn!(error = %e, "the LLM is unavailable: the assistant cannot answer");
+                return Ok(None);
+            }
+        };
+        let outcome = if answer.is_some() {
+            "answered"
+        } else {
+            "no answer within the rounds"
+        };
+        self.record_llm("assistant", &agent.settings, usage, outcome, None, now)
+            .await?;
+        let mut text = answer.unwrap_or_else(|| {
+            "I could not work that out within my limits; /ops shows the records.".into()
+        });
         let proposals = std::mem::take(&mut *tools.proposals.lock().expect("proposals lock"));
         for p in proposals {
             text.push_str(&format!("\n{}", self.file_proposal(p, asker, now).await?));
@@ -53,17 +79,39 @@ impl Pipeline {
         Ok(Some(text.trim().to_string()))
     }
 
-    async fn file_proposal(&self, p: Proposal, asker: &Asker, now: Millis) -> Result<String, StoreError> {
+    async fn file_proposal(
+        &self,
+        p: Proposal,
+        asker: &Asker,
+        now: Millis,
+    ) -> Result<String, StoreError> {
         let (kind, params, summary, reason) = match p {
-            Proposal::Refund { charge, amount, currency, reason } => (
+            Proposal::Refund {
+                charge,
+                amount,
+                currency,
+                reason,
+            } => (
                 "refund",
                 serde_json::json!({ "charge": charge, "amount": amount, "currency": currency }),
-                format!("refund {} of charge {charge}", crate::finance::report::money(amount, &currency)),
+                format!(
+                    "refund {} of charge {charge}",
+                    crate::finance::report::money(amount, &currency)
+                ),
                 reason,
             ),
             Proposal::Runbook { name, reason } => {
-                let description = self.settings.runbooks.get(&name).map_or(String::new(), |r| r.description.clone());
-                ("runbook", serde_json::json!({ "name": name }), format!("runbook {name}: {description}"), reason)
+                let description = self
+                    .settings
+                    .runbooks
+                    .get(&name)
+                    .map_or(String::new(), |r| r.description.clone());
+                (
+                    "runbook",
+                    serde_json::json!({ "name": name }),
+                    format!("runbook {name}: {description}"),
+                    reason,
+                )
             }
         };
         let r = ApprovalRequest {
@@ -77,19 +125,38 @@ impl Pipeline {
             thread: asker.thread.clone(),
         };
         Ok(match self.request_approval(r, now).await? {
-            Ok(a) => format!("➡️ Proposed for sign-off: {summary} (request #{}). Nothing happens before it is approved.", a.id),
-            Err(a) => format!("➡️ {summary} is already waiting for sign-off (request #{}).", a.id),
+            Ok(a) => format!(
+                "➡️ Proposed for sign-off: {summary} (request #{}). Nothing happens before it is approved.",
+                a.id
+            ),
+            Err(a) => format!(
+                "➡️ {summary} is already waiting for sign-off (request #{}).",
+                a.id
+            ),
         })
     }
 
     /// A team member mentioned the bot in an internal channel: the answer goes in the message's thread.
-    pub(super) async fn on_internal(&self, ev: &Event, text: &str, now: Millis) -> Result<Handled, StoreError> {
+    pub(super) async fn on_internal(
+        &self,
+        ev: &Event,
+        text: &str,
+        now: Millis,
+    ) -> Result<Handled, StoreError> {
         if !crate::commands::team_member(&self.settings, ev.platform, &ev.user, &ev.roles) {
             return Ok(Handled::Ignored("not a team member"));
         }
         let thread = Some(ev.thread_key().to_string());
-        let asker = Asker { platform: ev.platform, user: ev.user.clone(), channel: ev.channel.clone(), thread: thread.clone() };
-        let answer = self.assist("assistant.md", text, None, &asker, now).await?.unwrap_or_else(|| OFFLINE.to_string());
+        let asker = Asker {
+            platform: ev.platform,
+            user: ev.user.clone(),
+            channel: ev.channel.clone(),
+            thread: thread.clone(),
+        };
+        let answer = self
+            .assist("assistant.md", text, None, &asker, now)
+            .await?
+            .unwrap_or_else(|| OFFLINE.to_string());
         let out = Outbound {
             thread_title: None,
             platform: ev.platform,
@@ -98,18 +165,62 @@ impl Pipeline {
             op: OutboundOp::Post,
             reply: Reply::text(answer.clone()),
         };
-        let ids = self.commit(Commit { inbox_key: Some(ev.inbox_key()), outbox: vec![out], now, ..Default::default() }).await?;
-        Ok(Handled::Done(Outcome { answer: Some(answer), outbox: ids, ..Outcome::empty() }))
+        let ids = self
+            .commit(Commit {
+                inbox_key: Some(ev.inbox_key()),
+                outbox: vec![out],
+                now,
+                ..Default::default()
+            })
+            .await?;
+        Ok(Handled::Done(Outcome {
+            answer: Some(answer),
+            outbox: ids,
+            ..Outcome::empty()
+        }))
     }
 
     /// The infra note for a group that just got a card: in the card's thread, when the assistant agent is
     /// configured (offline, the card itself carries the related groups and the runbook link).
-    pub(super) async fn infra_note(&self, g: &AlertGroup, card: i64, now: Millis) -> Result<(), StoreError> {
+    pub(super) async fn infra_note(
+        &self,
+        g: &AlertGroup,
+        card: i64,
+        now: Millis,
+    ) -> Result<(), StoreError> {
         let context = self.group_context(g, now).await?;
         let thread = super::thread_of_card(card);
-        let asker = Asker { platform: g.platform, user: "opsdesk".into(), channel: g.channel.clone(), thread: Some(thread.clone()) };
-        let Some(note) = self.assist("infra_note.md", "Write the note.", Some(&context), &asker, now).await? else { return Ok(()) };
-        let out = super::alert_cards::post(g.platform, &g.channel, Some(thread), &g.title, Reply::text(format!("🧭 {note}")));
-        self.commit(Commit { outbox: vec![out], now, ..Default::default() }).await.map(|_| ())
+        let asker = Asker {
+            platform: g.platform,
+            user: "opsdesk".into(),
+            channel: g.channel.clone(),
+            thread: Some(thread.clone()),
+        };
+        let Some(note) = self
+            .assist(
+                "infra_note.md",
+                "Write the note.",
+                Some(&context),
+                &asker,
+                now,
+            )
+            .await?
+        else {
+            return Ok(());
+        };
+        let out = super::alert_cards::post(
+            g.platform,
+            &g.channel,
+            Some(thread),
+            &g.title,
+            Reply::text(format!("🧭 {note}")),
+        );
+        self.commit(Commit {
+            outbox: vec![out],
+            now,
+            ..Default::default()
+        })
+        .await
+        .map(|_| ())
     }
 }

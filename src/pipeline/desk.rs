@@ -6,7 +6,9 @@
 use super::{Handled, Outcome, Pipeline};
 use crate::commands::team_member;
 use crate::domain::desk::{self, TeamButton, TeamOutcome};
-use crate::domain::ports::{AuditEntry, Commit, KbHit, Outbound, OutboundOp, StoreError, Target, TicketMessage};
+use crate::domain::ports::{
+    AuditEntry, Commit, KbHit, Outbound, OutboundOp, StoreError, Target, TicketMessage,
+};
 use crate::domain::{Button, ButtonStyle, Card, Event, Millis, Reply, Ticket, TicketState};
 use crate::kb::markdown::extract;
 
@@ -61,11 +63,27 @@ impl Pipeline {
     }
 
     /// The ticket an escalation card (a delivered message in `channel`) is about, and the card.
-    async fn card_ticket(&self, ev: &Event, message: &str) -> Result<Option<(Ticket, Card)>, StoreError> {
-        let Some(Outbound { reply: Reply::Card(card), .. }) = self.store.outbox_delivered(ev.platform, &ev.channel, message).await? else {
+    async fn card_ticket(
+        &self,
+        ev: &Event,
+        message: &str,
+    ) -> Result<Option<(Ticket, Card)>, StoreError> {
+        let Some(Outbound {
+            reply: Reply::Card(card),
+            ..
+        }) = self
+            .store
+            .outbox_delivered(ev.platform, &ev.channel, message)
+            .await?
+        else {
             return Ok(None);
         };
-        let Some(id) = card.buttons.iter().find(|b| b.action.starts_with("desk.")).and_then(|b| b.value.parse::<i64>().ok()) else {
+        let Some(id) = card
+            .buttons
+            .iter()
+            .find(|b| b.action.starts_with("desk."))
+            .and_then(|b| b.value.parse::<i64>().ok())
+        else {
             return Ok(None);
         };
         Ok(self.store.ticket(id).await?.map(|t| (t, card)))
@@ -81,22 +99,43 @@ impl Pipeline {
 
     /// The escalation card after a change: the same card, its buttons for the new state, who did what.
     fn card_after(ev: &Event, message: &str, card: &Card, t: &Ticket, note: String) -> Outbound {
-        let card = Card { buttons: desk_buttons(t.id, t.state), footer: Some(note), ..card.clone() };
+        let card = Card {
+            buttons: desk_buttons(t.id, t.state),
+            footer: Some(note),
+            ..card.clone()
+        };
         Outbound {
             thread_title: None,
             platform: ev.platform,
             channel: ev.channel.clone(),
             thread: None,
-            op: OutboundOp::Update { target: Target::Message(message.to_string()) },
+            op: OutboundOp::Update {
+                target: Target::Message(message.to_string()),
+            },
             reply: Reply::Card(card),
         }
     }
 
-    pub(super) async fn on_team_click(&self, ev: &Event, action: &str, message: &str, now: Millis) -> Result<Handled, StoreError> {
-        let Some(button) = TeamButton::parse(action) else { return Ok(Handled::Ignored("unknown team button")) };
-        let mut c = Commit { inbox_key: Some(ev.inbox_key()), now, ..Default::default() };
+    pub(super) async fn on_team_click(
+        &self,
+        ev: &Event,
+        action: &str,
+        message: &str,
+        now: Millis,
+    ) -> Result<Handled, StoreError> {
+        let Some(button) = TeamButton::parse(action) else {
+            return Ok(Handled::Ignored("unknown team button"));
+        };
+        let mut c = Commit {
+            inbox_key: Some(ev.inbox_key()),
+            now,
+            ..Default::default()
+        };
         if !team_member(&self.settings, ev.platform, &ev.user, &ev.roles) {
-            c.outbox.push(Self::refuse(ev, "Only the team (ops.allowed_users) can act on escalated tickets."));
+            c.outbox.push(Self::refuse(
+                ev,
+                "Only the team (ops.allowed_users) can act on escalated tickets.",
+            ));
             c.audit.push(AuditEntry {
                 at: now,
                 actor: Self::member(ev),
@@ -105,17 +144,38 @@ impl Pipeline {
                 detail: action.into(),
             });
             let ids = self.commit(c).await?;
-            return Ok(Handled::Done(Outcome { outbox: ids, ..Outcome::empty() }));
+            return Ok(Handled::Done(Outcome {
+                outbox: ids,
+                ..Outcome::empty()
+            }));
         }
-        let Some((mut t, card)) = self.card_ticket(ev, message).await? else { return Ok(Handled::Ignored("card names no ticket")) };
+        let Some((mut t, card)) = self.card_ticket(ev, message).await? else {
+            return Ok(Handled::Ignored("card names no ticket"));
+        };
         let who = ev.user_name.clone().unwrap_or_else(|| Self::member(ev));
         let outcome = desk::on_team_click(&mut t, button, &Self::member(ev), now);
         let note = match &outcome {
             TeamOutcome::Claimed => format!("🙋 Claimed by {who}"),
             TeamOutcome::Reply => {
-                let text = card.fields.iter().find(|f| f.name == SUGGESTED).map(|f| f.value.clone()).unwrap_or_default();
-                c.outbox.push(Self::to_customer(&t, Reply::text(format!("💬 {who} (support team): {text}"))));
-                c.messages.push((t.id, TicketMessage { author_kind: "human".into(), author: Self::member(ev), text, at: now }));
+                let text = card
+                    .fields
+                    .iter()
+                    .find(|f| f.name == SUGGESTED)
+                    .map(|f| f.value.clone())
+                    .unwrap_or_default();
+                c.outbox.push(Self::to_customer(
+                    &t,
+                    Reply::text(format!("💬 {who} (support team): {text}")),
+                ));
+                c.messages.push((
+                    t.id,
+                    TicketMessage {
+                        author_kind: "human".into(),
+                        author: Self::member(ev),
+                        text,
+                        at: now,
+                    },
+                ));
                 format!("💬 Suggested reply sent by {who}")
             }
             TeamOutcome::Resolved => {
@@ -124,16 +184,23 @@ impl Pipeline {
             }
             TeamOutcome::HandedBack => format!("🤖 Handed back to the bot by {who}"),
             TeamOutcome::ClaimedBy(owner) => {
-                c.outbox.push(Self::refuse(ev, &format!("Ticket #{} is already claimed by {owner}.", t.id)));
+                c.outbox.push(Self::refuse(
+                    ev,
+                    &format!("Ticket #{} is already claimed by {owner}.", t.id),
+                ));
                 String::new()
             }
             TeamOutcome::AlreadyDone(state) => {
-                c.outbox.push(Self::refuse(ev, &format!("Ticket #{} is already {state}.", t.id)));
+                c.outbox.push(Self::refuse(
+                    ev,
+                    &format!("Ticket #{} is already {state}.", t.id),
+                ));
                 String::new()
             }
         };
         if !note.is_empty() {
-            c.outbox.push(Self::card_after(ev, message, &card, &t, note.clone()));
+            c.outbox
+                .push(Self::card_after(ev, message, &card, &t, note.clone()));
             c.audit.push(AuditEntry {
                 at: now,
                 actor: Self::member(ev),
@@ -144,25 +211,59 @@ impl Pipeline {
             c.ticket = Some(t.clone());
         }
         let ids = self.commit(c).await?;
-        Ok(Handled::Done(Outcome { ticket: Some(t.id), outbox: ids, ..Outcome::empty() }))
+        Ok(Handled::Done(Outcome {
+            ticket: Some(t.id),
+            outbox: ids,
+            ..Outcome::empty()
+        }))
     }
 
     /// A message in an escalation card's thread: from a team member it goes to the customer, and its
     /// author owns the ticket from then on.
-    pub(super) async fn on_team_reply(&self, ev: &Event, text: &str, now: Millis) -> Result<Handled, StoreError> {
-        let Some(root) = ev.thread.as_deref() else { return Ok(Handled::Ignored("not in a card's thread")) };
-        let Some((mut t, card)) = self.card_ticket(ev, root).await? else { return Ok(Handled::Ignored("a thread without a ticket card")) };
+    pub(super) async fn on_team_reply(
+        &self,
+        ev: &Event,
+        text: &str,
+        now: Millis,
+    ) -> Result<Handled, StoreError> {
+        let Some(root) = ev.thread.as_deref() else {
+            return Ok(Handled::Ignored("not in a card's thread"));
+        };
+        let Some((mut t, card)) = self.card_ticket(ev, root).await? else {
+            return Ok(Handled::Ignored("a thread without a ticket card"));
+        };
         if !team_member(&self.settings, ev.platform, &ev.user, &ev.roles) {
             return Ok(Handled::Ignored("not a team member"));
         }
         let who = ev.user_name.clone().unwrap_or_else(|| Self::member(ev));
         let was = t.state;
         t.human_reply(&Self::member(ev), now);
-        let mut c = Commit { inbox_key: Some(ev.inbox_key()), now, ..Default::default() };
-        c.outbox.push(Self::to_customer(&t, Reply::text(format!("💬 {who} (support team): {text}"))));
-        c.messages.push((t.id, TicketMessage { author_kind: "human".into(), author: Self::member(ev), text: text.to_string(), at: now }));
+        let mut c = Commit {
+            inbox_key: Some(ev.inbox_key()),
+            now,
+            ..Default::default()
+        };
+        c.outbox.push(Self::to_customer(
+            &t,
+            Reply::text(format!("💬 {who} (support team): {text}")),
+        ));
+        c.messages.push((
+            t.id,
+            TicketMessage {
+                author_kind: "human".into(),
+                author: Self::member(ev),
+                text: text.to_string(),
+                at: now,
+            },
+        ));
         if was != t.state {
-            c.outbox.push(Self::card_after(ev, root, &card, &t, format!("🙋 {who} is answering in this thread")));
+            c.outbox.push(Self::card_after(
+                ev,
+                root,
+                &card,
+                &t,
+                format!("🙋 {who} is answering in this thread"),
+            ));
             c.audit.push(AuditEntry {
                 at: now,
                 actor: Self::member(ev),
@@ -173,26 +274,51 @@ impl Pipeline {
         }
         c.ticket = Some(t.clone());
         let ids = self.commit(c).await?;
-        Ok(Handled::Done(Outcome { ticket: Some(t.id), outbox: ids, ..Outcome::empty() }))
+        Ok(Handled::Done(Outcome {
+            ticket: Some(t.id),
+            outbox: ids,
+            ..Outcome::empty()
+        }))
     }
 
     /// The customer's rating: only theirs counts; the rating card says thanks.
-    pub(super) async fn on_rating(&self, ev: &Event, value: &str, message: &str, now: Millis) -> Result<Handled, StoreError> {
-        let Some((id, score)) = desk::parse_rating(value) else { return Ok(Handled::Ignored("not a rating")) };
-        let Some(mut t) = self.store.ticket(id).await? else { return Ok(Handled::Ignored("rating names no ticket")) };
-        let mut c = Commit { inbox_key: Some(ev.inbox_key()), now, ..Default::default() };
+    pub(super) async fn on_rating(
+        &self,
+        ev: &Event,
+        value: &str,
+        message: &str,
+        now: Millis,
+    ) -> Result<Handled, StoreError> {
+        let Some((id, score)) = desk::parse_rating(value) else {
+            return Ok(Handled::Ignored("not a rating"));
+        };
+        let Some(mut t) = self.store.ticket(id).await? else {
+            return Ok(Handled::Ignored("rating names no ticket"));
+        };
+        let mut c = Commit {
+            inbox_key: Some(ev.inbox_key()),
+            now,
+            ..Default::default()
+        };
         if ev.user != t.customer {
-            c.outbox.push(Self::refuse(ev, "Only the person who asked can rate this."));
+            c.outbox
+                .push(Self::refuse(ev, "Only the person who asked can rate this."));
         } else {
             t.rate(score, now);
             let stars = "★".repeat(score as usize) + &"☆".repeat(5 - score as usize);
-            let thanks = Card { title: "Thanks for the rating".into(), body: stars, ..Default::default() };
+            let thanks = Card {
+                title: "Thanks for the rating".into(),
+                body: stars,
+                ..Default::default()
+            };
             c.outbox.push(Outbound {
                 thread_title: None,
                 platform: ev.platform,
                 channel: ev.channel.clone(),
                 thread: ev.thread.clone(),
-                op: OutboundOp::Update { target: Target::Message(message.to_string()) },
+                op: OutboundOp::Update {
+                    target: Target::Message(message.to_string()),
+                },
                 reply: Reply::Card(thanks),
             });
             c.audit.push(AuditEntry {
@@ -205,12 +331,18 @@ impl Pipeline {
             c.ticket = Some(t.clone());
         }
         let ids = self.commit(c).await?;
-        Ok(Handled::Done(Outcome { ticket: Some(t.id), outbox: ids, ..Outcome::empty() }))
+        Ok(Handled::Done(Outcome {
+            ticket: Some(t.id),
+            outbox: ids,
+            ..Outcome::empty()
+        }))
     }
 
     /// The rating question for a ticket the customer just resolved themselves.
     pub(super) fn rating_request(&self, t: &Ticket) -> Outbound {
-        let ask = self.templates.render("csat.md", minijinja::context! { ticket => t.id });
+        let ask = self
+            .templates
+            .render("csat.md", minijinja::context! { ticket => t.id });
         Self::to_customer(t, Reply::Card(rating_card(ask, t.id)))
     }
 }

@@ -24,7 +24,9 @@ impl Pipeline {
         let f = &self.settings.finance;
         let mut sent = 0;
         for (name, cron) in [("daily", &f.daily_cron), ("weekly", &f.weekly_cron)] {
-            let Some(slot) = due(cron, f.tz(), now, GRACE) else { continue };
+            let Some(slot) = due(cron, f.tz(), now, GRACE) else {
+                continue;
+            };
             let key = format!("{SCHEDULE_PREFIX}{name}:{slot}");
             if self.store.inbox_put(&key, "schedule", name, now).await? == InboxPut::Duplicate {
                 continue;
@@ -39,10 +41,26 @@ impl Pipeline {
     }
 
     /// Builds and posts one digest for the firing at `slot`; `false` when another replica did.
-    pub async fn send_digest(&self, name: &str, slot: Millis, key: &str, now: Millis) -> Result<bool, StoreError> {
-        let Some(place) = self.settings.channels.iter().find(|c| c.role == ChannelRole::Finance) else {
-            tracing::warn!(digest = name, "no channel has the finance role; the digest is skipped");
-            self.store.inbox_mark(key, now, Some("no finance channel")).await?;
+    pub async fn send_digest(
+        &self,
+        name: &str,
+        slot: Millis,
+        key: &str,
+        now: Millis,
+    ) -> Result<bool, StoreError> {
+        let Some(place) = self
+            .settings
+            .channels
+            .iter()
+            .find(|c| c.role == ChannelRole::Finance)
+        else {
+            tracing::warn!(
+                digest = name,
+                "no channel has the finance role; the digest is skipped"
+            );
+            self.store
+                .inbox_mark(key, now, Some("no finance channel"))
+                .await?;
             return Ok(false);
         };
         let tz = self.settings.finance.tz();
@@ -54,7 +72,11 @@ impl Pipeline {
         let ledger = self.store.finance_ledger().await?;
         let (cur, prev) = (report(&ledger, from, to), report(&ledger, before, from));
         let title = match name {
-            "weekly" => format!("Weekly finance digest, {} to {}", date_in(tz, from), date_in(tz, to - 1)),
+            "weekly" => format!(
+                "Weekly finance digest, {} to {}",
+                date_in(tz, from),
+                date_in(tz, to - 1)
+            ),
             _ => format!("Daily finance digest, {}", date_in(tz, from)),
         };
         let request = ApprovalRequest {
@@ -67,7 +89,10 @@ impl Pipeline {
             channel: place.id.clone(),
             thread: None,
         };
-        let a = match self.request_approval_once(request, Some(key.to_string()), now).await? {
+        let a = match self
+            .request_approval_once(request, Some(key.to_string()), now)
+            .await?
+        {
             Ok(a) => a,
             Err(_) => {
                 self.store.inbox_mark(key, now, None).await?;
@@ -86,7 +111,11 @@ impl Pipeline {
                         title: format!(
                             "MRR ({}), last 12 weeks: {}",
                             main.currency.to_uppercase(),
-                            points.iter().map(|p| crate::finance::report::money(p.1, &main.currency)).collect::<Vec<_>>().join(" → ")
+                            points
+                                .iter()
+                                .map(|p| crate::finance::report::money(p.1, &main.currency))
+                                .collect::<Vec<_>>()
+                                .join(" → ")
                         ),
                         data_b64: base64::engine::general_purpose::STANDARD.encode(png),
                     };
@@ -98,7 +127,12 @@ impl Pipeline {
                         op: OutboundOp::Post,
                         reply,
                     };
-                    self.commit(Commit { outbox: vec![post], now, ..Default::default() }).await?;
+                    self.commit(Commit {
+                        outbox: vec![post],
+                        now,
+                        ..Default::default()
+                    })
+                    .await?;
                 }
                 Err(e) => tracing::warn!(error = %e, "the MRR chart could not be drawn"),
             }

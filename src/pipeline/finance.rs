@@ -11,10 +11,19 @@ use crate::finance::stripe::Event;
 
 impl Pipeline {
     /// Applies one verified event; `AlreadyProcessed` is not an error (another delivery won).
-    pub async fn on_stripe_event(&self, e: &Event, inbox_key: Option<String>, now: Millis) -> Result<Vec<i64>, StoreError> {
+    pub async fn on_stripe_event(
+        &self,
+        e: &Event,
+        inbox_key: Option<String>,
+        now: Millis,
+    ) -> Result<Vec<i64>, StoreError> {
         let records = crate::finance::stripe::records(e).map_err(StoreError::Other)?;
         let outbox = self.finance_notices(e, &records).await?;
-        match self.store.finance_apply(&e.id, &records, &outbox, inbox_key.as_deref(), now).await {
+        match self
+            .store
+            .finance_apply(&e.id, &records, &outbox, inbox_key.as_deref(), now)
+            .await
+        {
             Err(StoreError::AlreadyProcessed(_)) => Ok(vec![]),
             Ok(ids) => {
                 if !ids.is_empty() {
@@ -27,25 +36,54 @@ impl Pipeline {
     }
 
     fn channel_for(&self, role: ChannelRole) -> Option<(crate::domain::Platform, String)> {
-        self.settings.channels.iter().find(|c| c.role == role).map(|c| (c.platform, c.id.clone()))
+        self.settings
+            .channels
+            .iter()
+            .find(|c| c.role == role)
+            .map(|c| (c.platform, c.id.clone()))
     }
 
     async fn customer_name(&self, id: &str) -> Result<String, StoreError> {
         let ledger = self.store.finance_ledger().await?;
-        Ok(ledger.customers.into_iter().find(|(c, _)| c == id).map(|(_, n)| format!("{n} ({id})")).unwrap_or_else(|| id.to_string()))
+        Ok(ledger
+            .customers
+            .into_iter()
+            .find(|(c, _)| c == id)
+            .map(|(_, n)| format!("{n} ({id})"))
+            .unwrap_or_else(|| id.to_string()))
     }
 
-    async fn finance_notices(&self, e: &Event, records: &[Record]) -> Result<Vec<Outbound>, StoreError> {
+    async fn finance_notices(
+        &self,
+        e: &Event,
+        records: &[Record],
+    ) -> Result<Vec<Outbound>, StoreError> {
         let (role, card) = match (e.kind.as_str(), records.first()) {
             ("invoice.payment_failed", Some(Record::Invoice(i))) => {
                 let who = self.customer_name(&i.customer).await?;
                 let card = Card {
-                    title: format!("💳 Payment failed: {}", money(i.amount_due - i.amount_paid, &i.currency)),
-                    body: format!("{who}'s payment of invoice {} failed (attempt {}).", i.id, i.attempt_count.max(1)),
+                    title: format!(
+                        "💳 Payment failed: {}",
+                        money(i.amount_due - i.amount_paid, &i.currency)
+                    ),
+                    body: format!(
+                        "{who}'s payment of invoice {} failed (attempt {}).",
+                        i.id,
+                        i.attempt_count.max(1)
+                    ),
                     fields: vec![
-                        Field { name: "Customer".into(), value: who },
-                        Field { name: "Amount due".into(), value: money(i.amount_due, &i.currency) },
-                        Field { name: "Attempt".into(), value: i.attempt_count.max(1).to_string() },
+                        Field {
+                            name: "Customer".into(),
+                            value: who,
+                        },
+                        Field {
+                            name: "Amount due".into(),
+                            value: money(i.amount_due, &i.currency),
+                        },
+                        Field {
+                            name: "Attempt".into(),
+                            value: i.attempt_count.max(1).to_string(),
+                        },
                     ],
                     footer: Some(format!("Stripe event {}", e.id)),
                     ..Default::default()
@@ -53,7 +91,11 @@ impl Pipeline {
                 (ChannelRole::Finance, card)
             }
             ("charge.dispute.created", Some(Record::Dispute(d))) => {
-                let due = e.object.pointer("/evidence_details/due_by").and_then(|v| v.as_i64()).map(|s| date(s * 1000));
+                let due = e
+                    .object
+                    .pointer("/evidence_details/due_by")
+                    .and_then(|v| v.as_i64())
+                    .map(|s| date(s * 1000));
                 let card = Card {
                     title: format!("⚠️ Dispute opened: {}", money(d.amount, &d.currency)),
                     body: format!(
@@ -62,7 +104,10 @@ impl Pipeline {
                         d.reason,
                         due.map(|d| format!(" before {d}")).unwrap_or_default()
                     ),
-                    fields: vec![Field { name: "Status".into(), value: d.status.clone() }],
+                    fields: vec![Field {
+                        name: "Status".into(),
+                        value: d.status.clone(),
+                    }],
                     footer: Some(format!("Stripe event {}", e.id)),
                     ..Default::default()
                 };
@@ -70,10 +115,20 @@ impl Pipeline {
             }
             _ => return Ok(vec![]),
         };
-        let Some((platform, channel)) = self.channel_for(role).or_else(|| self.channel_for(ChannelRole::Internal)) else {
+        let Some((platform, channel)) = self
+            .channel_for(role)
+            .or_else(|| self.channel_for(ChannelRole::Internal))
+        else {
             tracing::warn!(event = %e.id, kind = %e.kind, "no finance or escalation channel to tell");
             return Ok(vec![]);
         };
-        Ok(vec![Outbound { thread_title: None, platform, channel, thread: None, op: OutboundOp::Post, reply: Reply::Card(card) }])
+        Ok(vec![Outbound {
+            thread_title: None,
+            platform,
+            channel,
+            thread: None,
+            op: OutboundOp::Post,
+            reply: Reply::Card(card),
+        }])
     }
 }

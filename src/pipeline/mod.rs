@@ -25,7 +25,10 @@ mod triage;
 use crate::commands::{self, CommandCtx};
 use crate::config::Settings;
 use crate::domain::ChannelRole;
-use crate::domain::ports::{AuditEntry, Commit, InboxPut, KnowledgeBase, Outbound, OutboundOp, Store, StoreError, UnstoredEvent};
+use crate::domain::ports::{
+    AuditEntry, Commit, InboxPut, KnowledgeBase, Outbound, OutboundOp, Store, StoreError,
+    UnstoredEvent,
+};
 use crate::domain::{Citation, Event, EventKind, Millis, Reply, Tier};
 use crate::prompts::Templates;
 use crate::triage::Triager;
@@ -47,7 +50,15 @@ pub struct Outcome {
 
 impl Outcome {
     fn empty() -> Outcome {
-        Outcome { tier: None, confidence: None, answer: None, citations: vec![], escalated: false, ticket: None, outbox: vec![] }
+        Outcome {
+            tier: None,
+            confidence: None,
+            answer: None,
+            citations: vec![],
+            escalated: false,
+            ticket: None,
+            outbox: vec![],
+        }
     }
 }
 
@@ -94,7 +105,10 @@ pub(crate) fn private(ev: &Event, reply: Reply) -> Outbound {
         platform: ev.platform,
         channel: ev.channel.clone(),
         thread: ev.thread.clone(),
-        op: OutboundOp::Ephemeral { user: ev.user.clone(), interaction: ev.interaction.clone() },
+        op: OutboundOp::Ephemeral {
+            user: ev.user.clone(),
+            interaction: ev.interaction.clone(),
+        },
         reply,
     }
 }
@@ -121,10 +135,16 @@ impl Pipeline {
             return Ok(Accepted::Skip(Handled::Ignored("empty message")));
         }
         let payload = serde_json::to_string(ev).map_err(|e| StoreError::Other(e.to_string()))?;
-        Ok(match self.store.inbox_put(&ev.inbox_key(), ev.platform.as_str(), &payload, now).await? {
-            InboxPut::New | InboxPut::Unprocessed => Accepted::Process,
-            InboxPut::Duplicate => Accepted::Skip(Handled::Duplicate),
-        })
+        Ok(
+            match self
+                .store
+                .inbox_put(&ev.inbox_key(), ev.platform.as_str(), &payload, now)
+                .await?
+            {
+                InboxPut::New | InboxPut::Unprocessed => Accepted::Process,
+                InboxPut::Duplicate => Accepted::Skip(Handled::Duplicate),
+            },
+        )
     }
 
     /// Whether handling `ev` needs nothing but this process and the database: a customer's message
@@ -135,7 +155,10 @@ impl Pipeline {
     pub fn in_one_write(&self, ev: &Event) -> bool {
         self.llm.is_none()
             && matches!(ev.kind, EventKind::MessagePosted { .. })
-            && matches!(self.settings.channel_role(ev.platform, &ev.channel), Some(ChannelRole::Customer))
+            && matches!(
+                self.settings.channel_role(ev.platform, &ev.channel),
+                Some(ChannelRole::Customer)
+            )
     }
 
     /// [`Self::handle`] for an event [`Self::in_one_write`]: processed, then stored with its outcome.
@@ -146,7 +169,10 @@ impl Pipeline {
             return Ok(Handled::Ignored("empty message"));
         }
         let payload = serde_json::to_string(ev).map_err(|e| StoreError::Other(e.to_string()))?;
-        let unstored = UnstoredEvent { source: ev.platform.as_str().into(), payload };
+        let unstored = UnstoredEvent {
+            source: ev.platform.as_str().into(),
+            payload,
+        };
         self.process_as(ev, Some(&unstored), now).await
     }
 
@@ -156,25 +182,53 @@ impl Pipeline {
     }
 
     /// Processes an event; `unstored` is the event itself when no inbox put stored it yet.
-    async fn process_as(&self, ev: &Event, unstored: Option<&UnstoredEvent>, now: Millis) -> Result<Handled, StoreError> {
+    async fn process_as(
+        &self,
+        ev: &Event,
+        unstored: Option<&UnstoredEvent>,
+        now: Millis,
+    ) -> Result<Handled, StoreError> {
         let mut attempt = 0;
         loop {
             let result = match &ev.kind {
-                EventKind::MessagePosted { text, mentioned } => self.on_message(ev, text, *mentioned, attempt > 0, unstored, now).await,
-                EventKind::ButtonClicked { action, value, message, input } if action.starts_with("approval.") => {
-                    self.on_approval_click(ev, action, value, input.as_deref(), now).await
+                EventKind::MessagePosted { text, mentioned } => {
+                    self.on_message(ev, text, *mentioned, attempt > 0, unstored, now)
+                        .await
+                }
+                EventKind::ButtonClicked {
+                    action,
+                    value,
+                    message,
+                    input,
+                } if action.starts_with("approval.") => {
+                    self.on_approval_click(ev, action, value, input.as_deref(), now)
+                        .await
                 }
                 EventKind::ButtonClicked { action, value, .. } if action.starts_with("alert.") => {
                     self.on_alert_click(ev, action, value, now).await
                 }
-                EventKind::ButtonClicked { action, message, .. } if action.starts_with("desk.") => {
+                EventKind::ButtonClicked {
+                    action, message, ..
+                } if action.starts_with("desk.") => {
                     self.on_team_click(ev, action, message, now).await
                 }
-                EventKind::ButtonClicked { action, value, message, .. } if action == crate::domain::desk::RATE => {
+                EventKind::ButtonClicked {
+                    action,
+                    value,
+                    message,
+                    ..
+                } if action == crate::domain::desk::RATE => {
                     self.on_rating(ev, value, message, now).await
                 }
-                EventKind::ButtonClicked { action, value, message, .. } => self.on_click(ev, action, value, message, now).await,
-                EventKind::CommandInvoked { name, args } => self.on_command(ev, name, args, now).await,
+                EventKind::ButtonClicked {
+                    action,
+                    value,
+                    message,
+                    ..
+                } => self.on_click(ev, action, value, message, now).await,
+                EventKind::CommandInvoked { name, args } => {
+                    self.on_command(ev, name, args, now).await
+                }
             };
             match result {
                 Err(StoreError::Conflict(_)) if attempt < CONFLICT_RETRIES => attempt += 1,
@@ -184,7 +238,12 @@ impl Pipeline {
                     match unstored {
                         // Stored already processed, so that a redelivery is still recognised.
                         Some(e) => match self
-                            .commit(Commit { inbox_key: Some(ev.inbox_key()), unstored: Some(e.clone()), now, ..Default::default() })
+                            .commit(Commit {
+                                inbox_key: Some(ev.inbox_key()),
+                                unstored: Some(e.clone()),
+                                now,
+                                ..Default::default()
+                            })
                             .await
                         {
                             Ok(_) => {}
@@ -220,7 +279,10 @@ impl Pipeline {
         let pending = self.store.inbox_unprocessed(older_than, 500).await?;
         let n = pending.len();
         for (key, payload) in pending {
-            if let Some((name, slot)) = key.strip_prefix(SCHEDULE_PREFIX).and_then(|k| k.split_once(':')) {
+            if let Some((name, slot)) = key
+                .strip_prefix(SCHEDULE_PREFIX)
+                .and_then(|k| k.split_once(':'))
+            {
                 // A digest whose firing was claimed but not sent (a crash in between).
                 let sent = match slot.parse::<Millis>() {
                     Ok(slot) => match self.send_digest(name, slot, &key, now).await {
@@ -237,7 +299,11 @@ impl Pipeline {
             if key.starts_with(crate::http::STRIPE_PREFIX) {
                 // A stored Stripe event (verified when it was accepted).
                 let result = match crate::finance::stripe::parse_event(payload.as_bytes()) {
-                    Ok(e) => self.on_stripe_event(&e, Some(key.clone()), now).await.map(|_| ()).map_err(|e| e.to_string()),
+                    Ok(e) => self
+                        .on_stripe_event(&e, Some(key.clone()), now)
+                        .await
+                        .map(|_| ())
+                        .map_err(|e| e.to_string()),
                     Err(e) => Err(e),
                 };
                 if let Err(e) = result {
@@ -248,7 +314,11 @@ impl Pipeline {
             if let Some((source, resource)) = crate::http::hook_source(&key) {
                 // A stored alert webhook (validated when it was accepted).
                 let result = match crate::alerts::parse(source, resource, payload.as_bytes()) {
-                    Ok(batch) => self.on_alert_batch(&batch, Some(key.clone()), now).await.map(|_| ()).map_err(|e| e.to_string()),
+                    Ok(batch) => self
+                        .on_alert_batch(&batch, Some(key.clone()), now)
+                        .await
+                        .map(|_| ())
+                        .map_err(|e| e.to_string()),
                     Err(e) => Err(e),
                 };
                 if let Err(e) = result {
@@ -260,10 +330,16 @@ impl Pipeline {
                 Ok(ev) => {
                     if let Err(e) = self.process(&ev, now).await {
                         tracing::warn!(%key, error = %e, "recovering an inbox event failed");
-                        self.store.inbox_mark(&key, now, Some(&e.to_string())).await?;
+                        self.store
+                            .inbox_mark(&key, now, Some(&e.to_string()))
+                            .await?;
                     }
                 }
-                Err(e) => self.store.inbox_mark(&key, now, Some(&format!("unreadable event: {e}"))).await?,
+                Err(e) => {
+                    self.store
+                        .inbox_mark(&key, now, Some(&format!("unreadable event: {e}")))
+                        .await?
+                }
             }
         }
         Ok(n)
@@ -278,7 +354,13 @@ impl Pipeline {
         Ok(ids)
     }
 
-    async fn on_command(&self, ev: &Event, name: &str, args: &str, now: Millis) -> Result<Handled, StoreError> {
+    async fn on_command(
+        &self,
+        ev: &Event,
+        name: &str,
+        args: &str,
+        now: Millis,
+    ) -> Result<Handled, StoreError> {
         if name != "ops" {
             return Ok(Handled::Ignored("unknown command"));
         }
@@ -305,7 +387,18 @@ impl Pipeline {
             })
             .into_iter()
             .collect();
-        let ids = self.commit(Commit { inbox_key: Some(ev.inbox_key()), outbox: vec![out], audit, now, ..Default::default() }).await?;
-        Ok(Handled::Done(Outcome { outbox: ids, ..Outcome::empty() }))
+        let ids = self
+            .commit(Commit {
+                inbox_key: Some(ev.inbox_key()),
+                outbox: vec![out],
+                audit,
+                now,
+                ..Default::default()
+            })
+            .await?;
+        Ok(Handled::Done(Outcome {
+            outbox: ids,
+            ..Outcome::empty()
+        }))
     }
 }

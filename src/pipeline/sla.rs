@@ -11,19 +11,39 @@ impl Pipeline {
     /// Sends the SLA notices due at `now`; returns how many.
     pub async fn sla_tick(&self, now: Millis) -> Result<usize, StoreError> {
         let policy = self.settings.support.sla.policy();
-        let waiting = self.store.tickets(&TicketFilter { states: vec![TicketState::Escalated, TicketState::Claimed], limit: 500 }).await?;
+        let waiting = self
+            .store
+            .tickets(&TicketFilter {
+                states: vec![TicketState::Escalated, TicketState::Claimed],
+                limit: 500,
+            })
+            .await?;
         let mut n = 0;
         for mut t in waiting {
-            let Some(step) = sla_step(&mut t, &policy, now) else { continue };
-            let (platform, channel) = match self.settings.channel_with_role(t.platform, ChannelRole::Escalation) {
+            let Some(step) = sla_step(&mut t, &policy, now) else {
+                continue;
+            };
+            let (platform, channel) = match self
+                .settings
+                .channel_with_role(t.platform, ChannelRole::Escalation)
+            {
                 Some(c) => (t.platform, c.to_string()),
-                None => match self.settings.channels.iter().find(|c| c.role == ChannelRole::Escalation) {
+                None => match self
+                    .settings
+                    .channels
+                    .iter()
+                    .find(|c| c.role == ChannelRole::Escalation)
+                {
                     Some(c) => (c.platform, c.id.clone()),
                     None => continue, // nowhere to say it; the state shows in /ops tickets
                 },
             };
             let priority = t.priority.clone().unwrap_or_else(|| "normal".into());
-            let owner = t.claimed_by.as_deref().map(|o| format!(", claimed by {o}")).unwrap_or_default();
+            let owner = t
+                .claimed_by
+                .as_deref()
+                .map(|o| format!(", claimed by {o}"))
+                .unwrap_or_default();
             let text = match step {
                 SlaStep::Remind { left_ms } => format!(
                     "⏰ Ticket #{} ({priority}{owner}) needs a first answer within {}: \"{}\"",
@@ -41,12 +61,32 @@ impl Pipeline {
             let audit = AuditEntry {
                 at: now,
                 actor: "opsdesk".into(),
-                action: if matches!(step, SlaStep::Breach { .. }) { "sla.breached".into() } else { "sla.reminder".into() },
+                action: if matches!(step, SlaStep::Breach { .. }) {
+                    "sla.breached".into()
+                } else {
+                    "sla.reminder".into()
+                },
                 subject: format!("ticket #{}", t.id),
                 detail: priority,
             };
-            let out = Outbound { thread_title: None, platform, channel, thread: None, op: OutboundOp::Post, reply: Reply::text(text) };
-            match self.commit(Commit { ticket: Some(t), outbox: vec![out], audit: vec![audit], now, ..Default::default() }).await {
+            let out = Outbound {
+                thread_title: None,
+                platform,
+                channel,
+                thread: None,
+                op: OutboundOp::Post,
+                reply: Reply::text(text),
+            };
+            match self
+                .commit(Commit {
+                    ticket: Some(t),
+                    outbox: vec![out],
+                    audit: vec![audit],
+                    now,
+                    ..Default::default()
+                })
+                .await
+            {
                 Err(StoreError::Conflict(_)) => continue, // the ticket moved on (a reply); the next tick decides again
                 other => other?,
             };

@@ -18,8 +18,12 @@ impl Pipeline {
         now: Millis,
     ) -> Result<(Option<Grounded>, bool, Vec<IssueDraft>), StoreError> {
         let s = &self.settings;
-        let Some(agent) = self.agent("tier2", now).await? else { return Ok((None, false, vec![])) };
-        let left = (s.llm.tier2_max_tokens as i64 - self.store.llm_ticket_tokens("tier2", ticket.id).await?).max(0) as u64;
+        let Some(agent) = self.agent("tier2", now).await? else {
+            return Ok((None, false, vec![]));
+        };
+        let left = (s.llm.tier2_max_tokens as i64
+            - self.store.llm_ticket_tokens("tier2", ticket.id).await?)
+            .max(0) as u64;
         if left == 0 {
             // This ticket has had its share of troubleshooting: a person takes it from here.
             return Ok((None, true, vec![]));
@@ -36,16 +40,50 @@ impl Pipeline {
             crate::domain::ports::LlmMessage::new("system", system),
             crate::domain::ports::LlmMessage::new("user", self.memory(ticket, text).await?),
         ];
-        match crate::llm::run_tools_within(agent.llm.as_ref(), "tier2", messages, &tools, s.llm.max_rounds, left).await {
+        match crate::llm::run_tools_within(
+            agent.llm.as_ref(),
+            "tier2",
+            messages,
+            &tools,
+            s.llm.max_rounds,
+            left,
+        )
+        .await
+        {
             Ok((answer, usage)) => {
-                let known: Vec<KbHit> =
-                    self.kb.search(text, 10).into_iter().filter(|h| h.tags.iter().any(|t| t == "known-issue")).collect();
-                let answer = answer.filter(|a| a.trim() != "ESCALATE" && !a.trim().is_empty()).and_then(|a| {
-                    // Citations are optional here, but any it makes must be a known issue it could have seen.
-                    if citations(&a).is_empty() { Some(Grounded { text: a.trim().to_string(), cited: vec![] }) } else { ground(&a, &known) }
-                });
-                let outcome = if answer.is_some() { "answered" } else { "handed to a person" };
-                self.record_llm("tier2", &agent.settings, usage, outcome, Some(ticket.id), now).await?;
+                let known: Vec<KbHit> = self
+                    .kb
+                    .search(text, 10)
+                    .into_iter()
+                    .filter(|h| h.tags.iter().any(|t| t == "known-issue"))
+                    .collect();
+                let answer = answer
+                    .filter(|a| a.trim() != "ESCALATE" && !a.trim().is_empty())
+                    .and_then(|a| {
+                        // Citations are optional here, but any it makes must be a known issue it could have seen.
+                        if citations(&a).is_empty() {
+                            Some(Grounded {
+                                text: a.trim().to_string(),
+                                cited: vec![],
+                            })
+                        } else {
+                            ground(&a, &known)
+                        }
+                    });
+                let outcome = if answer.is_some() {
+                    "answered"
+                } else {
+                    "handed to a person"
+                };
+                self.record_llm(
+                    "tier2",
+                    &agent.settings,
+                    usage,
+                    outcome,
+                    Some(ticket.id),
+                    now,
+                )
+                .await?;
                 let drafts = std::mem::take(&mut *tools.drafts.lock().expect("drafts lock"));
                 Ok((answer, true, drafts))
             }
@@ -57,19 +95,33 @@ impl Pipeline {
     }
 
     /// Files each draft as a `github_issue` sign-off request in the team's internal channel.
-    pub(super) async fn file_drafts(&self, ticket: &Ticket, drafts: Vec<IssueDraft>, now: Millis) -> Result<(), StoreError> {
+    pub(super) async fn file_drafts(
+        &self,
+        ticket: &Ticket,
+        drafts: Vec<IssueDraft>,
+        now: Millis,
+    ) -> Result<(), StoreError> {
         let Some((platform, channel)) = self.team_place(ticket.platform) else {
             if !drafts.is_empty() {
-                tracing::warn!(ticket = ticket.id, "no internal or escalation channel is configured: the drafted GitHub issue is dropped");
+                tracing::warn!(
+                    ticket = ticket.id,
+                    "no internal or escalation channel is configured: the drafted GitHub issue is dropped"
+                );
             }
             return Ok(());
         };
         for d in drafts {
-            let body = format!("{}\n\n_Drafted by opsdesk's tier-2 agent from ticket #{}._", d.body, ticket.id);
+            let body = format!(
+                "{}\n\n_Drafted by opsdesk's tier-2 agent from ticket #{}._",
+                d.body, ticket.id
+            );
             let r = ApprovalRequest {
                 kind: "github_issue".into(),
                 params: serde_json::json!({"title": d.title, "body": body, "repo": self.settings.github.repo, "ticket": ticket.id}),
-                summary: format!("File GitHub issue \"{}\" in {}", d.title, self.settings.github.repo),
+                summary: format!(
+                    "File GitHub issue \"{}\" in {}",
+                    d.title, self.settings.github.repo
+                ),
                 reason: format!("tier-2 agent, ticket #{}", ticket.id),
                 platform,
                 requester: "opsdesk/tier2".into(),

@@ -17,36 +17,72 @@ pub(super) struct Judged {
 }
 
 impl Pipeline {
-    pub(super) async fn judge(&self, text: &str, key: &ThreadKey<'_>, now: Millis) -> Result<Judged, StoreError> {
+    pub(super) async fn judge(
+        &self,
+        text: &str,
+        key: &ThreadKey<'_>,
+        now: Millis,
+    ) -> Result<Judged, StoreError> {
         let offline = self.triager.triage(text);
-        let mut j = Judged { decided: offline.clone(), offline, llm: None, usage: None };
-        let unsure = j.offline.confidence < self.settings.llm.triage_below && !matches!(j.offline.reason, TriageReason::Rule(_));
+        let mut j = Judged {
+            decided: offline.clone(),
+            offline,
+            llm: None,
+            usage: None,
+        };
+        let unsure = j.offline.confidence < self.settings.llm.triage_below
+            && !matches!(j.offline.reason, TriageReason::Rule(_));
         if !unsure {
             return Ok(j);
         }
-        let Some(agent) = self.agent("triage", now).await? else { return Ok(j) };
+        let Some(agent) = self.agent("triage", now).await? else {
+            return Ok(j);
+        };
         // A person owns the thread's ticket: the bot stays silent there, so the model's opinion is not worth paying for.
-        if self.store.find_ticket(key).await?.is_some_and(|t| t.state.human_owned()) {
+        if self
+            .store
+            .find_ticket(key)
+            .await?
+            .is_some_and(|t| t.state.human_owned())
+        {
             return Ok(j);
         }
         let system = self.templates.render("triage.md", minijinja::context! {});
         match crate::llm::triage::second_opinion(agent.llm.as_ref(), system, text).await {
             Ok((opinion, usage)) => {
-                j.usage = Some((agent.settings, usage, if opinion.is_some() { "second opinion" } else { "answer outside the schema" }));
+                j.usage = Some((
+                    agent.settings,
+                    usage,
+                    if opinion.is_some() {
+                        "second opinion"
+                    } else {
+                        "answer outside the schema"
+                    },
+                ));
                 if let Some(o) = opinion {
                     j.decided = o.clone();
                     j.llm = Some(o);
                 }
             }
-            Err(e) => tracing::warn!(error = %e, "the LLM is unavailable: the offline classifier's triage stands"),
+            Err(e) => {
+                tracing::warn!(error = %e, "the LLM is unavailable: the offline classifier's triage stands")
+            }
         }
         Ok(j)
     }
 
     /// Records the triage agent's usage (on the ticket when there is one).
-    pub(super) async fn record_judged(&self, j: &Judged, ticket: Option<i64>, now: Millis) -> Result<(), StoreError> {
+    pub(super) async fn record_judged(
+        &self,
+        j: &Judged,
+        ticket: Option<i64>,
+        now: Millis,
+    ) -> Result<(), StoreError> {
         match &j.usage {
-            Some((agent, usage, outcome)) => self.record_llm("triage", agent, *usage, outcome, ticket, now).await,
+            Some((agent, usage, outcome)) => {
+                self.record_llm("triage", agent, *usage, outcome, ticket, now)
+                    .await
+            }
             None => Ok(()),
         }
     }

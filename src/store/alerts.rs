@@ -13,8 +13,34 @@ const COLUMNS: &str = "id, source, group_key, title, severity, firing, firing_co
      resolved_at, card, platform, channel, version, labels, carded_at, storm, acked_by, acked_at, silenced_until, silence_id, detail";
 
 type Row = (
-    (i64, String, String, String, String, i64, i64, i64, i64, i64, i64, Option<i64>, Option<i64>, String, String, i64),
-    (String, Option<i64>, Option<i64>, Option<String>, Option<i64>, Option<i64>, Option<String>, String),
+    (
+        i64,
+        String,
+        String,
+        String,
+        String,
+        i64,
+        i64,
+        i64,
+        i64,
+        i64,
+        i64,
+        Option<i64>,
+        Option<i64>,
+        String,
+        String,
+        i64,
+    ),
+    (
+        String,
+        Option<i64>,
+        Option<i64>,
+        Option<String>,
+        Option<i64>,
+        Option<i64>,
+        Option<String>,
+        String,
+    ),
 );
 
 /// Reads the row in two tuples (sqlx decodes tuples of at most 16).
@@ -39,7 +65,16 @@ fn split(r: &sqlx::any::AnyRow) -> Result<Row, sqlx::Error> {
             r.try_get(14)?,
             r.try_get(15)?,
         ),
-        (r.try_get(16)?, r.try_get(17)?, r.try_get(18)?, r.try_get(19)?, r.try_get(20)?, r.try_get(21)?, r.try_get(22)?, r.try_get(23)?),
+        (
+            r.try_get(16)?,
+            r.try_get(17)?,
+            r.try_get(18)?,
+            r.try_get(19)?,
+            r.try_get(20)?,
+            r.try_get(21)?,
+            r.try_get(22)?,
+            r.try_get(23)?,
+        ),
     ))
 }
 
@@ -64,7 +99,9 @@ fn group(r: Row) -> Result<AlertGroup, StoreError> {
         version,
     ) = r;
     Ok(AlertGroup {
-        platform: Platform::parse(&platform).ok_or_else(|| StoreError::Other(format!("alert group {id} has an unknown platform")))?,
+        platform: Platform::parse(&platform).ok_or_else(|| {
+            StoreError::Other(format!("alert group {id} has an unknown platform"))
+        })?,
         id,
         source,
         group_key,
@@ -80,14 +117,17 @@ fn group(r: Row) -> Result<AlertGroup, StoreError> {
         card,
         channel,
         version,
-        labels: serde_json::from_str(&labels).map_err(|e| StoreError::Other(format!("alert group {id} has bad labels: {e}")))?,
+        labels: serde_json::from_str(&labels)
+            .map_err(|e| StoreError::Other(format!("alert group {id} has bad labels: {e}")))?,
         carded_at,
         storm,
         acked_by,
         acked_at,
         silenced_until,
         silence_id,
-        detail: serde_json::from_str(&detail).map_err(|e| StoreError::Other(format!("alert group {id} has a bad card detail: {e}")))?,
+        detail: serde_json::from_str(&detail).map_err(|e| {
+            StoreError::Other(format!("alert group {id} has a bad card detail: {e}"))
+        })?,
     })
 }
 
@@ -165,7 +205,10 @@ pub(super) async fn update(conn: &mut AnyConnection, g: &AlertGroup) -> Result<(
     .await
     .map_err(db_err)?;
     if done.rows_affected() == 0 {
-        return Err(StoreError::Conflict(format!("alert group {} changed concurrently", g.id)));
+        return Err(StoreError::Conflict(format!(
+            "alert group {} changed concurrently",
+            g.id
+        )));
     }
     Ok(())
 }
@@ -196,15 +239,25 @@ impl SqlStore {
         ) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments>,
     ) -> Result<Vec<AlertGroup>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM alert_groups {filter}");
-        let rows = bind(sqlx::query(sqlx::AssertSqlSafe(sql))).fetch_all(self.pool()).await.map_err(db_err)?;
-        rows.iter().map(|r| split(r).map_err(db_err).and_then(group)).collect()
+        let rows = bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
+            .fetch_all(self.pool())
+            .await
+            .map_err(db_err)?;
+        rows.iter()
+            .map(|r| split(r).map_err(db_err).and_then(group))
+            .collect()
     }
 }
 
 #[async_trait]
 impl AlertStore for SqlStore {
     async fn alert_group(&self, source: &str, key: &str) -> Result<Option<AlertGroup>, StoreError> {
-        Ok(self.groups_where("WHERE source = $1 AND group_key = $2", |q| q.bind(source).bind(key)).await?.pop())
+        Ok(self
+            .groups_where("WHERE source = $1 AND group_key = $2", |q| {
+                q.bind(source).bind(key)
+            })
+            .await?
+            .pop())
     }
 
     async fn alert_group_create(&self, g: &AlertGroup) -> Result<Option<i64>, StoreError> {
@@ -214,20 +267,44 @@ impl AlertStore for SqlStore {
     }
 
     async fn alert_group_by_id(&self, id: i64) -> Result<Option<AlertGroup>, StoreError> {
-        Ok(self.groups_where("WHERE id = $1", |q| q.bind(id)).await?.pop())
+        Ok(self
+            .groups_where("WHERE id = $1", |q| q.bind(id))
+            .await?
+            .pop())
     }
 
-    async fn alert_group_by_card_ref(&self, platform: Platform, platform_ref: &str) -> Result<Option<AlertGroup>, StoreError> {
-        let filter = "WHERE card IN (SELECT id FROM outbox WHERE platform_ref = $1 AND platform = $2)";
-        Ok(self.groups_where(filter, |q| q.bind(platform_ref).bind(platform.as_str())).await?.pop())
+    async fn alert_group_by_card_ref(
+        &self,
+        platform: Platform,
+        platform_ref: &str,
+    ) -> Result<Option<AlertGroup>, StoreError> {
+        let filter =
+            "WHERE card IN (SELECT id FROM outbox WHERE platform_ref = $1 AND platform = $2)";
+        Ok(self
+            .groups_where(filter, |q| q.bind(platform_ref).bind(platform.as_str()))
+            .await?
+            .pop())
     }
 
-    async fn alert_groups(&self, firing_only: bool, limit: i64) -> Result<Vec<AlertGroup>, StoreError> {
-        let filter = if firing_only { "WHERE firing = 1 ORDER BY last_change DESC LIMIT $1" } else { "ORDER BY last_change DESC LIMIT $1" };
+    async fn alert_groups(
+        &self,
+        firing_only: bool,
+        limit: i64,
+    ) -> Result<Vec<AlertGroup>, StoreError> {
+        let filter = if firing_only {
+            "WHERE firing = 1 ORDER BY last_change DESC LIMIT $1"
+        } else {
+            "ORDER BY last_change DESC LIMIT $1"
+        };
         self.groups_where(filter, |q| q.bind(limit)).await
     }
 
-    async fn alert_cards_since(&self, platform: Platform, channel: &str, since: Millis) -> Result<i64, StoreError> {
+    async fn alert_cards_since(
+        &self,
+        platform: Platform,
+        channel: &str,
+        since: Millis,
+    ) -> Result<i64, StoreError> {
         sqlx::query_scalar("SELECT COUNT(*) FROM alert_groups WHERE platform = $1 AND channel = $2 AND carded_at >= $3")
             .bind(platform.as_str())
             .bind(channel)
@@ -237,7 +314,11 @@ impl AlertStore for SqlStore {
             .map_err(db_err)
     }
 
-    async fn alert_storm(&self, platform: Platform, channel: &str) -> Result<Option<AlertStorm>, StoreError> {
+    async fn alert_storm(
+        &self,
+        platform: Platform,
+        channel: &str,
+    ) -> Result<Option<AlertStorm>, StoreError> {
         let row: Option<(i64, i64, i64)> =
             sqlx::query_as("SELECT card, started, last_fold FROM alert_storms WHERE platform = $1 AND channel = $2")
                 .bind(platform.as_str())
@@ -245,17 +326,29 @@ impl AlertStore for SqlStore {
                 .fetch_optional(self.pool())
                 .await
                 .map_err(db_err)?;
-        Ok(row.map(|(card, started, last_fold)| AlertStorm { platform, channel: channel.to_string(), card, started, last_fold }))
+        Ok(row.map(|(card, started, last_fold)| AlertStorm {
+            platform,
+            channel: channel.to_string(),
+            card,
+            started,
+            last_fold,
+        }))
     }
 
-    async fn alert_storm_stats(&self, storm_card: i64, except: i64) -> Result<StormStats, StoreError> {
+    async fn alert_storm_stats(
+        &self,
+        storm_card: i64,
+        except: i64,
+    ) -> Result<StormStats, StoreError> {
         const FOLDED: &str = "storm = $1 AND card IS NULL AND id <> $2";
-        let groups: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM alert_groups WHERE {FOLDED}")))
-            .bind(storm_card)
-            .bind(except)
-            .fetch_one(self.pool())
-            .await
-            .map_err(db_err)?;
+        let groups: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM alert_groups WHERE {FOLDED}"
+        )))
+        .bind(storm_card)
+        .bind(except)
+        .fetch_one(self.pool())
+        .await
+        .map_err(db_err)?;
         let by_sev: Vec<(String, i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT severity, COUNT(*), CAST(SUM(firing_count) AS BIGINT) FROM alert_groups WHERE {FOLDED} AND firing = 1 GROUP BY severity"
         )))
@@ -265,9 +358,13 @@ impl AlertStore for SqlStore {
         .await
         .map_err(db_err)?;
         let top = self
-            .groups_where(&format!("WHERE {FOLDED} AND firing = 1 ORDER BY firing_count DESC, id LIMIT {}", StormStats::TOP), |q| {
-                q.bind(storm_card).bind(except)
-            })
+            .groups_where(
+                &format!(
+                    "WHERE {FOLDED} AND firing = 1 ORDER BY firing_count DESC, id LIMIT {}",
+                    StormStats::TOP
+                ),
+                |q| q.bind(storm_card).bind(except),
+            )
             .await?;
         Ok(StormStats {
             groups,

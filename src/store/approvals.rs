@@ -42,11 +42,13 @@ impl TryFrom<Row> for Approval {
     type Error = StoreError;
 
     fn try_from(r: Row) -> Result<Approval, StoreError> {
-        let corrupt = |what: &str| StoreError::Other(format!("approval {} has an unreadable {what}", r.id));
+        let corrupt =
+            |what: &str| StoreError::Other(format!("approval {} has an unreadable {what}", r.id));
         Ok(Approval {
             platform: Platform::parse(&r.platform).ok_or_else(|| corrupt("platform"))?,
             state: ApprovalState::parse(&r.state).ok_or_else(|| corrupt("state"))?,
-            approved_by: serde_json::from_str(&r.approved_by).map_err(|_| corrupt("approver list"))?,
+            approved_by: serde_json::from_str(&r.approved_by)
+                .map_err(|_| corrupt("approver list"))?,
             id: r.id,
             kind: r.kind,
             params: r.params,
@@ -78,7 +80,8 @@ fn rows(rows: Vec<Row>) -> Result<Vec<Approval>, StoreError> {
 
 /// Inserts a new request (inside the commit's transaction).
 pub(super) async fn insert(conn: &mut AnyConnection, a: &Approval) -> Result<(), StoreError> {
-    let approvers = serde_json::to_string(&a.approved_by).map_err(|e| StoreError::Other(e.to_string()))?;
+    let approvers =
+        serde_json::to_string(&a.approved_by).map_err(|e| StoreError::Other(e.to_string()))?;
     sqlx::query(sqlx::AssertSqlSafe(format!(
         "INSERT INTO approvals ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)"
     )))
@@ -114,7 +117,8 @@ pub(super) async fn insert(conn: &mut AnyConnection, a: &Approval) -> Result<(),
 
 /// Writes a changed request if its version is still the one read; `Conflict` otherwise.
 pub(super) async fn update(conn: &mut AnyConnection, a: &Approval) -> Result<(), StoreError> {
-    let approvers = serde_json::to_string(&a.approved_by).map_err(|e| StoreError::Other(e.to_string()))?;
+    let approvers =
+        serde_json::to_string(&a.approved_by).map_err(|e| StoreError::Other(e.to_string()))?;
     let done = sqlx::query(
         "UPDATE approvals SET state = $1, approved_by = $2, decided_by = $3, deny_reason = $4, warned = $5, result = $6, updated_at = $7, \
          card = $8, version = version + 1 WHERE id = $9 AND version = $10",
@@ -133,7 +137,10 @@ pub(super) async fn update(conn: &mut AnyConnection, a: &Approval) -> Result<(),
     .await
     .map_err(db_err)?;
     if done.rows_affected() == 0 {
-        return Err(StoreError::Conflict(format!("approval {} changed concurrently", a.id)));
+        return Err(StoreError::Conflict(format!(
+            "approval {} changed concurrently",
+            a.id
+        )));
     }
     Ok(())
 }
@@ -141,23 +148,34 @@ pub(super) async fn update(conn: &mut AnyConnection, a: &Approval) -> Result<(),
 #[async_trait]
 impl ApprovalStore for SqlStore {
     async fn approval(&self, id: i64) -> Result<Option<Approval>, StoreError> {
-        let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM approvals WHERE id = $1")))
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await
-            .map_err(db_err)?;
+        let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM approvals WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(db_err)?;
         row.map(Approval::try_from).transpose()
     }
 
-    async fn approvals(&self, states: &[ApprovalState], limit: i64) -> Result<Vec<Approval>, StoreError> {
+    async fn approvals(
+        &self,
+        states: &[ApprovalState],
+        limit: i64,
+    ) -> Result<Vec<Approval>, StoreError> {
         let list: Vec<String> = states.iter().map(|s| format!("'{}'", s.as_str())).collect();
-        let filter = if list.is_empty() { String::new() } else { format!("WHERE state IN ({})", list.join(", ")) };
-        let r: Vec<Row> =
-            sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM approvals {filter} ORDER BY created_at DESC LIMIT $1")))
-                .bind(limit)
-                .fetch_all(self.pool())
-                .await
-                .map_err(db_err)?;
+        let filter = if list.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE state IN ({})", list.join(", "))
+        };
+        let r: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM approvals {filter} ORDER BY created_at DESC LIMIT $1"
+        )))
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_err)?;
         rows(r)
     }
 

@@ -6,13 +6,17 @@ use crate::domain::ports::{AuditEntry, AuditStore, StoreError};
 use async_trait::async_trait;
 
 /// The insert of one audit entry, for the audit port and for commits.
-pub(super) fn insert_audit(e: &AuditEntry) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments> {
-    sqlx::query("INSERT INTO audit_log (at, actor, action, subject, detail) VALUES ($1, $2, $3, $4, $5)")
-        .bind(e.at)
-        .bind(&e.actor)
-        .bind(&e.action)
-        .bind(&e.subject)
-        .bind(&e.detail)
+pub(super) fn insert_audit(
+    e: &AuditEntry,
+) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments> {
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor, action, subject, detail) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(e.at)
+    .bind(&e.actor)
+    .bind(&e.action)
+    .bind(&e.subject)
+    .bind(&e.detail)
 }
 
 #[async_trait]
@@ -24,11 +28,13 @@ impl AuditStore for SqlStore {
     }
 
     async fn audit_recent(&self, n: i64) -> Result<Vec<AuditEntry>, StoreError> {
-        let rows: Vec<AuditRow> = sqlx::query_as("SELECT at, actor, action, subject, detail FROM audit_log ORDER BY id DESC LIMIT $1")
-            .bind(n)
-            .fetch_all(self.pool())
-            .await
-            .map_err(db_err)?;
+        let rows: Vec<AuditRow> = sqlx::query_as(
+            "SELECT at, actor, action, subject, detail FROM audit_log ORDER BY id DESC LIMIT $1",
+        )
+        .bind(n)
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_err)?;
         Ok(rows.into_iter().map(Into::into).collect())
     }
 }

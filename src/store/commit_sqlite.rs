@@ -39,15 +39,25 @@ pub(super) fn commit_script(s: &mut Script, c: &Commit) -> Result<(), StoreError
             .messages
             .iter()
             .map(|(id, m)| {
-                s.row(vec![Val::from(*id), m.author_kind.as_str().into(), m.author.as_str().into(), m.text.as_str().into(), m.at.into()])
+                s.row(vec![
+                    Val::from(*id),
+                    m.author_kind.as_str().into(),
+                    m.author.as_str().into(),
+                    m.text.as_str().into(),
+                    m.at.into(),
+                ])
             })
             .collect();
-        let insert = "INSERT INTO ticket_messages (ticket_id, author_kind, author, text, created_at)";
+        let insert =
+            "INSERT INTO ticket_messages (ticket_id, author_kind, author, text, created_at)";
         if c.ticket.is_some() {
             // Right after the ticket write, and only if it wrote: when opening the ticket lost a race
             // (or the event was a redelivery of one that opened it), the script must reach its end
             // for the caller to see the missing tag and roll back, not stop at a foreign-key error.
-            s.push(&format!("{insert} SELECT * FROM (VALUES {}) WHERE changes() = 1;\n", rows.join(", ")));
+            s.push(&format!(
+                "{insert} SELECT * FROM (VALUES {}) WHERE changes() = 1;\n",
+                rows.join(", ")
+            ));
         } else {
             s.push(&format!("{insert} VALUES {};\n", rows.join(", ")));
         }
@@ -55,7 +65,12 @@ pub(super) fn commit_script(s: &mut Script, c: &Commit) -> Result<(), StoreError
     // One statement per outbox row, so the returned ids come back in order.
     for o in &c.outbox {
         let body = serde_json::to_string(o).map_err(|e| StoreError::Other(e.to_string()))?;
-        let (p, ch, b, now) = (s.param(o.platform.as_str()), s.param(o.channel.as_str()), s.param(body), s.param(c.now));
+        let (p, ch, b, now) = (
+            s.param(o.platform.as_str()),
+            s.param(o.channel.as_str()),
+            s.param(body),
+            s.param(c.now),
+        );
         s.push(&format!(
             "INSERT INTO outbox (platform, channel, body, state, attempts, not_before, created_at) \
              VALUES ({p}, {ch}, {b}, 'pending', 0, {now}, {now}) RETURNING {OUTBOX}, id;\n"
@@ -75,7 +90,10 @@ pub(super) fn commit_script(s: &mut Script, c: &Commit) -> Result<(), StoreError
                 ])
             })
             .collect();
-        s.push(&format!("INSERT INTO audit_log (at, actor, action, subject, detail) VALUES {};\n", rows.join(", ")));
+        s.push(&format!(
+            "INSERT INTO audit_log (at, actor, action, subject, detail) VALUES {};\n",
+            rows.join(", ")
+        ));
     }
     Ok(())
 }

@@ -12,7 +12,8 @@ fn json<T: serde::Serialize>(v: &T) -> Result<String, StoreError> {
 }
 
 fn read(kind: &str, id: &str, data: &str) -> Result<Record, StoreError> {
-    serde_json::from_str(data).map_err(|e| StoreError::Other(format!("ledger {kind} {id} is unreadable: {e}")))
+    serde_json::from_str(data)
+        .map_err(|e| StoreError::Other(format!("ledger {kind} {id} is unreadable: {e}")))
 }
 
 #[async_trait]
@@ -28,7 +29,12 @@ impl FinanceStore for SqlStore {
         let _w = self.write_guard().await;
         let mut tx = self.pool().begin().await.map_err(db_err)?;
         if let Some(key) = inbox_key {
-            let marked = sqlx::query(super::tickets::MARK_INBOX).bind(now).bind(key).execute(&mut *tx).await.map_err(db_err)?;
+            let marked = sqlx::query(super::tickets::MARK_INBOX)
+                .bind(now)
+                .bind(key)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
             if marked.rows_affected() == 0 {
                 return Err(StoreError::AlreadyProcessed(key.to_string()));
             }
@@ -48,12 +54,13 @@ impl FinanceStore for SqlStore {
                 continue;
             }
             let (kind, id) = r.key();
-            let stored: Option<String> = sqlx::query_scalar("SELECT data FROM fin_objects WHERE kind = $1 AND id = $2")
-                .bind(kind)
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(db_err)?;
+            let stored: Option<String> =
+                sqlx::query_scalar("SELECT data FROM fin_objects WHERE kind = $1 AND id = $2")
+                    .bind(kind)
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
             let merged = match stored {
                 Some(d) => Record::merge(read(kind, id, &d)?, r.clone()),
                 None => r.clone(),
@@ -81,13 +88,23 @@ impl FinanceStore for SqlStore {
     async fn finance_ledger(&self) -> Result<Ledger, StoreError> {
         let mut l = Ledger::default();
         let versions: Vec<(String, String)> =
-            sqlx::query_as("SELECT event, data FROM fin_sub_versions ORDER BY at").fetch_all(self.pool()).await.map_err(db_err)?;
+            sqlx::query_as("SELECT event, data FROM fin_sub_versions ORDER BY at")
+                .fetch_all(self.pool())
+                .await
+                .map_err(db_err)?;
         let objects: Vec<(String, String, String)> =
-            sqlx::query_as("SELECT kind, id, data FROM fin_objects ORDER BY kind, id").fetch_all(self.pool()).await.map_err(db_err)?;
+            sqlx::query_as("SELECT kind, id, data FROM fin_objects ORDER BY kind, id")
+                .fetch_all(self.pool())
+                .await
+                .map_err(db_err)?;
         let all = versions
             .iter()
             .map(|(e, d)| ("subscription", e.as_str(), d.as_str()))
-            .chain(objects.iter().map(|(k, i, d)| (k.as_str(), i.as_str(), d.as_str())));
+            .chain(
+                objects
+                    .iter()
+                    .map(|(k, i, d)| (k.as_str(), i.as_str(), d.as_str())),
+            );
         for (kind, id, data) in all {
             match read(kind, id, data)? {
                 Record::Subscription(v) => l.subscriptions.push(v),
@@ -97,7 +114,13 @@ impl FinanceStore for SqlStore {
                 Record::Dispute(d) => l.disputes.push(d),
                 Record::Product { id, name, .. } => l.products.push((id, name)),
                 Record::Price(p) => l.prices.push(p),
-                Record::Customer { id, email, name, deleted, .. } => {
+                Record::Customer {
+                    id,
+                    email,
+                    name,
+                    deleted,
+                    ..
+                } => {
                     if !deleted {
                         l.customers.push((id, name.or(email).unwrap_or_default()));
                     }

@@ -19,7 +19,12 @@ use tokio::sync::oneshot;
 /// A write that can share a transaction with others.
 #[derive(Debug)]
 pub(super) enum Job {
-    Inbox { key: String, source: String, payload: String, now: Millis },
+    Inbox {
+        key: String,
+        source: String,
+        payload: String,
+        now: Millis,
+    },
     Commit(Box<Commit>),
 }
 
@@ -43,14 +48,24 @@ pub(super) struct Queue {
 
 impl Queue {
     pub(super) fn new(pool_size: u32) -> Queue {
-        Queue { waiting: Mutex::default(), writer: Writer::new(pool_size), batches: AtomicU64::default(), jobs: AtomicU64::default() }
+        Queue {
+            waiting: Mutex::default(),
+            writer: Writer::new(pool_size),
+            batches: AtomicU64::default(),
+            jobs: AtomicU64::default(),
+        }
     }
 }
 
 impl Job {
     fn script(&self, s: &mut Script) -> Result<(), StoreError> {
         match self {
-            Job::Inbox { key, source, payload, now } => {
+            Job::Inbox {
+                key,
+                source,
+                payload,
+                now,
+            } => {
                 inbox_script(s, key, source, payload, *now);
                 Ok(())
             }
@@ -69,9 +84,16 @@ impl Job {
 impl SqlStore {
     /// Applies `job` together with whatever other writes are waiting; returns once it is durable (or refused).
     pub(super) async fn submit(&self, job: Job) -> Result<Done, StoreError> {
-        let lock = self.writer.clone().expect("group commit runs on SQLite, which has a write lock");
+        let lock = self
+            .writer
+            .clone()
+            .expect("group commit runs on SQLite, which has a write lock");
         let (tx, mut rx) = oneshot::channel();
-        self.group.waiting.lock().expect("group queue").push((job, tx));
+        self.group
+            .waiting
+            .lock()
+            .expect("group queue")
+            .push((job, tx));
         loop {
             tokio::select! {
                 biased;
@@ -113,7 +135,10 @@ impl SqlStore {
 
     /// How many transactions the group commit ran, and how many writes they held.
     pub fn group_commit_stats(&self) -> (u64, u64) {
-        (self.group.batches.load(Ordering::Relaxed), self.group.jobs.load(Ordering::Relaxed))
+        (
+            self.group.batches.load(Ordering::Relaxed),
+            self.group.jobs.load(Ordering::Relaxed),
+        )
     }
 }
 
@@ -193,8 +218,14 @@ async fn alone(conn: &mut Lease<'_>, job: &Job) -> Result<Done, StoreError> {
 /// Several writes in one transaction, one round trip each plus one to open and one to commit. A
 /// write whose checks fail (a conflict, an event already processed) is rolled back to its savepoint
 /// and refused; any database error fails the whole group.
-async fn together(conn: &mut Lease<'_>, jobs: &[Job]) -> Result<Vec<Result<Done, StoreError>>, StoreError> {
-    conn.conn().execute("BEGIN IMMEDIATE").await.map_err(db_err)?;
+async fn together(
+    conn: &mut Lease<'_>,
+    jobs: &[Job],
+) -> Result<Vec<Result<Done, StoreError>>, StoreError> {
+    conn.conn()
+        .execute("BEGIN IMMEDIATE")
+        .await
+        .map_err(db_err)?;
     let mut results = Vec::with_capacity(jobs.len());
     let mut pending = "";
     for job in jobs {
@@ -206,19 +237,32 @@ async fn together(conn: &mut Lease<'_>, jobs: &[Job]) -> Result<Vec<Result<Done,
             results.push(Err(e));
             continue;
         }
-        let rows = s.query::<(i64, i64)>().fetch_all(&mut **conn.conn()).await.map_err(db_err)?;
+        let rows = s
+            .query::<(i64, i64)>()
+            .fetch_all(&mut **conn.conn())
+            .await
+            .map_err(db_err)?;
         let result = job.outcome(&rows);
-        pending = if result.is_ok() { "RELEASE job;\n" } else { "ROLLBACK TO job;\nRELEASE job;\n" };
+        pending = if result.is_ok() {
+            "RELEASE job;\n"
+        } else {
+            "ROLLBACK TO job;\nRELEASE job;\n"
+        };
         results.push(result);
     }
-    conn.conn().execute(AssertSqlSafe(format!("{pending}COMMIT"))).await.map_err(db_err)?;
+    conn.conn()
+        .execute(AssertSqlSafe(format!("{pending}COMMIT")))
+        .await
+        .map_err(db_err)?;
     Ok(results)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::ports::{InboxStore, Outbound, OutboundOp, OutboxStore, ThreadKey, TicketMessage, TicketStore};
+    use crate::domain::ports::{
+        InboxStore, Outbound, OutboundOp, OutboxStore, ThreadKey, TicketMessage, TicketStore,
+    };
     use crate::domain::{Platform, Reply, Ticket};
 
     fn post() -> Outbound {
@@ -257,7 +301,11 @@ mod tests {
     async fn queued_writes_share_one_transaction_and_keep_their_own_results() {
         let (s, _dir) = super::super::temp_sqlite(4).await;
         s.inbox_put("k0", "test", "{}", 1).await.unwrap();
-        let key = ThreadKey { platform: Platform::Console, channel: "c", thread: "t" };
+        let key = ThreadKey {
+            platform: Platform::Console,
+            channel: "c",
+            thread: "t",
+        };
         let ticket = Ticket::open(s.new_ticket_id().await.unwrap(), &key, "u", "help", 1);
         let before = s.group_commit_stats();
 
@@ -266,37 +314,82 @@ mod tests {
         let mut puts = vec![];
         for i in 1..=5 {
             let s = s.clone();
-            puts.push(tokio::spawn(async move { s.inbox_put(&format!("k{i}"), "test", "{}", 2).await }));
+            puts.push(tokio::spawn(async move {
+                s.inbox_put(&format!("k{i}"), "test", "{}", 2).await
+            }));
         }
         let mut commits = vec![];
         for _ in 0..2 {
             let s = s.clone();
             commits.push(tokio::spawn(async move {
-                s.commit(Commit { inbox_key: Some("k0".into()), outbox: vec![post()], now: 3, ..Default::default() }).await
+                s.commit(Commit {
+                    inbox_key: Some("k0".into()),
+                    outbox: vec![post()],
+                    now: 3,
+                    ..Default::default()
+                })
+                .await
             }));
         }
         for _ in 0..2 {
             let (s, t) = (s.clone(), ticket.clone());
             commits.push(tokio::spawn(async move {
-                let m = TicketMessage { author_kind: "customer".into(), author: "u".into(), text: "help".into(), at: 3 };
-                s.commit(Commit { ticket: Some(t.clone()), opens_ticket: true, messages: vec![(t.id, m)], now: 3, ..Default::default() })
-                    .await
+                let m = TicketMessage {
+                    author_kind: "customer".into(),
+                    author: "u".into(),
+                    text: "help".into(),
+                    at: 3,
+                };
+                s.commit(Commit {
+                    ticket: Some(t.clone()),
+                    opens_ticket: true,
+                    messages: vec![(t.id, m)],
+                    now: 3,
+                    ..Default::default()
+                })
+                .await
             }));
         }
-        let waiting: Vec<_> =
-            puts.into_iter().map(|h| tokio::spawn(async move { h.await.unwrap().map(|_| vec![]) })).chain(commits).collect();
+        let waiting: Vec<_> = puts
+            .into_iter()
+            .map(|h| tokio::spawn(async move { h.await.unwrap().map(|_| vec![]) }))
+            .chain(commits)
+            .collect();
         let results = grouped(&s, lock, waiting).await;
         let after = s.group_commit_stats();
-        assert_eq!((after.0 - before.0, after.1 - before.1), (1, 9), "one transaction for all nine writes");
+        assert_eq!(
+            (after.0 - before.0, after.1 - before.1),
+            (1, 9),
+            "one transaction for all nine writes"
+        );
 
         assert!(results[..5].iter().all(|r| r.is_ok()));
-        assert_eq!(s.inbox_put("k3", "test", "{}", 4).await.unwrap(), InboxPut::Unprocessed, "stored by the group");
-        let marks: Vec<_> = results[5..7].iter().map(|r| r.clone().map(|ids| ids.len())).collect();
-        assert!(marks.contains(&Ok(1)) && marks.contains(&Err(StoreError::AlreadyProcessed("k0".into()))), "{marks:?}");
+        assert_eq!(
+            s.inbox_put("k3", "test", "{}", 4).await.unwrap(),
+            InboxPut::Unprocessed,
+            "stored by the group"
+        );
+        let marks: Vec<_> = results[5..7]
+            .iter()
+            .map(|r| r.clone().map(|ids| ids.len()))
+            .collect();
+        assert!(
+            marks.contains(&Ok(1))
+                && marks.contains(&Err(StoreError::AlreadyProcessed("k0".into()))),
+            "{marks:?}"
+        );
         let opens: Vec<_> = results[7..].iter().map(|r| r.is_ok()).collect();
         assert!(opens.contains(&true) && opens.contains(&false), "{opens:?}");
-        assert_eq!(s.outbox_depth().await.unwrap(), 1, "the refused commit's outbox row was rolled back");
-        assert_eq!(s.ticket_messages(ticket.id).await.unwrap().len(), 1, "the refused opening's message was rolled back");
+        assert_eq!(
+            s.outbox_depth().await.unwrap(),
+            1,
+            "the refused commit's outbox row was rolled back"
+        );
+        assert_eq!(
+            s.ticket_messages(ticket.id).await.unwrap().len(),
+            1,
+            "the refused opening's message was rolled back"
+        );
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -309,14 +402,37 @@ mod tests {
             let s = s.clone();
             writes.push(tokio::spawn(async move {
                 let messages = ticket
-                    .map(|id| vec![(id, TicketMessage { author_kind: "bot".into(), author: "b".into(), text: "x".into(), at: 1 })])
+                    .map(|id| {
+                        vec![(
+                            id,
+                            TicketMessage {
+                                author_kind: "bot".into(),
+                                author: "b".into(),
+                                text: "x".into(),
+                                at: 1,
+                            },
+                        )]
+                    })
                     .unwrap_or_default();
-                s.commit(Commit { messages, outbox: vec![post()], now: 1, ..Default::default() }).await
+                s.commit(Commit {
+                    messages,
+                    outbox: vec![post()],
+                    now: 1,
+                    ..Default::default()
+                })
+                .await
             }));
         }
         let results = grouped(&s, lock, writes).await;
         assert!(results[0].is_ok() && results[2].is_ok(), "{results:?}");
-        assert!(matches!(&results[1], Err(StoreError::Other(m)) if m.contains("FOREIGN KEY")), "{results:?}");
-        assert_eq!(s.outbox_depth().await.unwrap(), 2, "both good writes landed, the bad one did not");
+        assert!(
+            matches!(&results[1], Err(StoreError::Other(m)) if m.contains("FOREIGN KEY")),
+            "{results:?}"
+        );
+        assert_eq!(
+            s.outbox_depth().await.unwrap(),
+            2,
+            "both good writes landed, the bad one did not"
+        );
     }
 }

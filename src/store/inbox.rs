@@ -9,12 +9,25 @@ use async_trait::async_trait;
 
 #[async_trait]
 impl InboxStore for SqlStore {
-    async fn inbox_put(&self, key: &str, source: &str, payload: &str, now: Millis) -> Result<InboxPut, StoreError> {
+    async fn inbox_put(
+        &self,
+        key: &str,
+        source: &str,
+        payload: &str,
+        now: Millis,
+    ) -> Result<InboxPut, StoreError> {
         if self.kind() == Backend::Sqlite {
-            let job = Job::Inbox { key: key.into(), source: source.into(), payload: payload.into(), now };
+            let job = Job::Inbox {
+                key: key.into(),
+                source: source.into(),
+                payload: payload.into(),
+                now,
+            };
             return match self.submit(job).await? {
                 Done::Inbox(put) => Ok(put),
-                Done::Commit(_) => Err(StoreError::Other("group commit answered an inbox put with a commit result".into())),
+                Done::Commit(_) => Err(StoreError::Other(
+                    "group commit answered an inbox put with a commit result".into(),
+                )),
             };
         }
         // Postgres takes one statement per prepared query.
@@ -31,11 +44,23 @@ impl InboxStore for SqlStore {
             return Ok(InboxPut::New);
         }
         let processed: Option<i64> =
-            sqlx::query_scalar("SELECT processed_at FROM inbox WHERE key = $1").bind(key).fetch_one(self.pool()).await.map_err(db_err)?;
-        Ok(if processed.is_some() { InboxPut::Duplicate } else { InboxPut::Unprocessed })
+            sqlx::query_scalar("SELECT processed_at FROM inbox WHERE key = $1")
+                .bind(key)
+                .fetch_one(self.pool())
+                .await
+                .map_err(db_err)?;
+        Ok(if processed.is_some() {
+            InboxPut::Duplicate
+        } else {
+            InboxPut::Unprocessed
+        })
     }
 
-    async fn inbox_unprocessed(&self, older_than: Millis, limit: i64) -> Result<Vec<(String, String)>, StoreError> {
+    async fn inbox_unprocessed(
+        &self,
+        older_than: Millis,
+        limit: i64,
+    ) -> Result<Vec<(String, String)>, StoreError> {
         sqlx::query_as("SELECT key, payload FROM inbox WHERE processed_at IS NULL AND received_at <= $1 ORDER BY received_at, key LIMIT $2")
             .bind(older_than)
             .bind(limit)
@@ -69,7 +94,12 @@ impl InboxStore for SqlStore {
             .map_err(db_err)
     }
 
-    async fn cursor_advance(&self, platform: Platform, channel: &str, id: i64) -> Result<(), StoreError> {
+    async fn cursor_advance(
+        &self,
+        platform: Platform,
+        channel: &str,
+        id: i64,
+    ) -> Result<(), StoreError> {
         let _w = self.write_guard().await;
         sqlx::query(
             "INSERT INTO cursors (platform, channel, last_id) VALUES ($1, $2, $3) ON CONFLICT (platform, channel) DO UPDATE \
@@ -84,7 +114,12 @@ impl InboxStore for SqlStore {
         Ok(())
     }
 
-    async fn inbox_mark(&self, key: &str, now: Millis, error: Option<&str>) -> Result<(), StoreError> {
+    async fn inbox_mark(
+        &self,
+        key: &str,
+        now: Millis,
+        error: Option<&str>,
+    ) -> Result<(), StoreError> {
         let _w = self.write_guard().await;
         sqlx::query("UPDATE inbox SET processed_at = $1, error = $2 WHERE key = $3")
             .bind(now)
@@ -104,7 +139,12 @@ const KNOWN: i64 = 4;
 /// SQLite: stores an event unless its key is known, and reads whether it was processed, in one
 /// round trip (two statements in one script).
 pub(super) fn inbox_script(s: &mut Script, key: &str, source: &str, payload: &str, now: Millis) {
-    let (k, src, p, n) = (s.param(key), s.param(source), s.param(payload), s.param(now));
+    let (k, src, p, n) = (
+        s.param(key),
+        s.param(source),
+        s.param(payload),
+        s.param(now),
+    );
     s.push(&format!(
         "INSERT INTO inbox (key, source, payload, received_at) VALUES ({k}, {src}, {p}, {n}) ON CONFLICT (key) DO NOTHING \
          RETURNING {STORED}, 0;\nSELECT {KNOWN}, CASE WHEN processed_at IS NULL THEN 0 ELSE 1 END FROM inbox WHERE key = {k};\n"
@@ -118,7 +158,9 @@ pub(super) fn inbox_outcome(key: &str, rows: &[(i64, i64)]) -> Result<InboxPut, 
     match rows.iter().find(|r| r.0 == KNOWN) {
         Some((_, 1)) => Ok(InboxPut::Duplicate),
         Some(_) => Ok(InboxPut::Unprocessed),
-        None => Err(StoreError::Other(format!("inbox event {key} was neither stored nor found"))),
+        None => Err(StoreError::Other(format!(
+            "inbox event {key} was neither stored nor found"
+        ))),
     }
 }
 
@@ -129,7 +171,10 @@ mod tests {
 
     async fn plan(s: &SqlStore, sql: &str) -> String {
         let rows: Vec<(i64, i64, i64, String)> =
-            sqlx::query_as(sqlx::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {sql}"))).fetch_all(s.pool()).await.unwrap();
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {sql}")))
+                .fetch_all(s.pool())
+                .await
+                .unwrap();
         rows.into_iter().map(|r| r.3).collect::<Vec<_>>().join("; ")
     }
 
@@ -138,23 +183,43 @@ mod tests {
     #[tokio::test]
     async fn partial_indexes_hold_only_what_is_looked_up_and_are_used() {
         let (s, _dir) = super::super::temp_sqlite(2).await;
-        for (index, only) in
-            [("inbox_unprocessed", "WHERE processed_at IS NULL"), ("outbox_platform_ref", "WHERE platform_ref IS NOT NULL")]
-        {
-            let sql: String =
-                sqlx::query_scalar("SELECT sql FROM sqlite_master WHERE name = $1").bind(index).fetch_one(s.pool()).await.unwrap();
+        for (index, only) in [
+            ("inbox_unprocessed", "WHERE processed_at IS NULL"),
+            ("outbox_platform_ref", "WHERE platform_ref IS NOT NULL"),
+        ] {
+            let sql: String = sqlx::query_scalar("SELECT sql FROM sqlite_master WHERE name = $1")
+                .bind(index)
+                .fetch_one(s.pool())
+                .await
+                .unwrap();
             assert!(sql.ends_with(only), "{sql}");
         }
         let unprocessed =
             plan(&s, "SELECT key, payload FROM inbox WHERE processed_at IS NULL AND received_at <= 1 ORDER BY received_at, key LIMIT 5")
                 .await;
-        assert!(unprocessed.contains("USING INDEX inbox_unprocessed") && !unprocessed.contains("TEMP B-TREE"), "{unprocessed}");
+        assert!(
+            unprocessed.contains("USING INDEX inbox_unprocessed")
+                && !unprocessed.contains("TEMP B-TREE"),
+            "{unprocessed}"
+        );
         let by_ref = plan(&s, "SELECT body FROM outbox WHERE platform_ref = 'r' AND channel = 'c' AND platform = 'slack'").await;
-        assert!(by_ref.contains("USING INDEX outbox_platform_ref"), "{by_ref}");
+        assert!(
+            by_ref.contains("USING INDEX outbox_platform_ref"),
+            "{by_ref}"
+        );
 
         s.inbox_put("k1", "test", "{}", 1).await.unwrap();
         s.inbox_put("k2", "test", "{}", 1).await.unwrap();
-        s.commit(Commit { inbox_key: Some("k1".into()), now: 2, ..Default::default() }).await.unwrap();
-        assert_eq!(s.inbox_unprocessed(9, 10).await.unwrap(), vec![("k2".to_string(), "{}".to_string())]);
+        s.commit(Commit {
+            inbox_key: Some("k1".into()),
+            now: 2,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+        assert_eq!(
+            s.inbox_unprocessed(9, 10).await.unwrap(),
+            vec![("k2".to_string(), "{}".to_string())]
+        );
     }
 }

@@ -69,9 +69,16 @@ impl Drop for AbortOnDrop {
 pub(crate) fn db_err(e: sqlx::Error) -> StoreError {
     match &e {
         sqlx::Error::RowNotFound => StoreError::NotFound("row".into()),
-        sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => StoreError::Unavailable(e.to_string()),
-        sqlx::Error::Database(d) if d.message().contains("locked") || d.message().contains("busy") => {
-            StoreError::Unavailable(format!("{} (another process holds the SQLite database)", d.message()))
+        sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
+            StoreError::Unavailable(e.to_string())
+        }
+        sqlx::Error::Database(d)
+            if d.message().contains("locked") || d.message().contains("busy") =>
+        {
+            StoreError::Unavailable(format!(
+                "{} (another process holds the SQLite database)",
+                d.message()
+            ))
         }
         _ => StoreError::Other(e.to_string()),
     }
@@ -79,7 +86,11 @@ pub(crate) fn db_err(e: sqlx::Error) -> StoreError {
 
 impl SqlStore {
     /// Connects (creating a SQLite file when needed) and runs the migrations.
-    pub async fn connect(url: &str, max_connections: u32, busy_timeout: Duration) -> Result<SqlStore, StoreError> {
+    pub async fn connect(
+        url: &str,
+        max_connections: u32,
+        busy_timeout: Duration,
+    ) -> Result<SqlStore, StoreError> {
         install_default_drivers();
         let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Backend::Postgres
@@ -98,7 +109,11 @@ impl SqlStore {
             _ => url.to_string(),
         };
         let busy_ms = busy_timeout.as_millis();
-        let pool_size = if url.contains(":memory:") { 1 } else { max_connections };
+        let pool_size = if url.contains(":memory:") {
+            1
+        } else {
+            max_connections
+        };
         let pool = AnyPoolOptions::new()
             .max_connections(pool_size)
             .acquire_timeout(busy_timeout.max(Duration::from_secs(1)))
@@ -125,12 +140,22 @@ impl SqlStore {
                 StoreError::Other(m) => StoreError::Unavailable(m),
                 other => other,
             })?;
-        let migrator = if backend == Backend::Postgres { &MIGRATOR_PG } else { &MIGRATOR_SQLITE };
-        migrator.run(&pool).await.map_err(|e| StoreError::Other(format!("migrations failed: {e}")))?;
+        let migrator = if backend == Backend::Postgres {
+            &MIGRATOR_PG
+        } else {
+            &MIGRATOR_SQLITE
+        };
+        migrator
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Other(format!("migrations failed: {e}")))?;
         let (writer, checkpointer) = match backend {
-            Backend::Sqlite => {
-                (Some(Arc::new(tokio::sync::Mutex::new(()))), Some(Arc::new(AbortOnDrop(tokio::spawn(checkpoint(pool.clone()))))))
-            }
+            Backend::Sqlite => (
+                Some(Arc::new(tokio::sync::Mutex::new(()))),
+                Some(Arc::new(AbortOnDrop(tokio::spawn(checkpoint(
+                    pool.clone(),
+                ))))),
+            ),
             Backend::Postgres => (None, None),
         };
         Ok(SqlStore {
@@ -159,12 +184,18 @@ impl SqlStore {
         if block.next >= block.end {
             let size = (block.size * 2).clamp(1, 64);
             let _w = self.write_guard().await;
-            let end: i64 = sqlx::query_scalar("UPDATE id_blocks SET next = next + $1 WHERE name = 'tickets' RETURNING next")
-                .bind(size)
-                .fetch_one(&self.pool)
-                .await
-                .map_err(db_err)?;
-            *block = IdBlock { next: end - size, end, size };
+            let end: i64 = sqlx::query_scalar(
+                "UPDATE id_blocks SET next = next + $1 WHERE name = 'tickets' RETURNING next",
+            )
+            .bind(size)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_err)?;
+            *block = IdBlock {
+                next: end - size,
+                end,
+                size,
+            };
         }
         block.next += 1;
         Ok(block.next - 1)
@@ -190,7 +221,10 @@ async fn checkpoint(pool: AnyPool) {
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     loop {
         tick.tick().await;
-        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await {
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+            .execute(&pool)
+            .await
+        {
             tracing::debug!(error = %e, "WAL checkpoint skipped");
         }
     }
@@ -206,7 +240,10 @@ impl Store for SqlStore {
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await.map_err(db_err)?;
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
         Ok(())
     }
 }
@@ -217,7 +254,12 @@ impl Store for SqlStore {
 pub(crate) async fn temp_sqlite(pool_size: u32) -> (SqlStore, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let url = format!("sqlite://{}", dir.path().join("test.db").display());
-    (SqlStore::connect(&url, pool_size, Duration::from_secs(3)).await.expect("a new SQLite store"), dir)
+    (
+        SqlStore::connect(&url, pool_size, Duration::from_secs(3))
+            .await
+            .expect("a new SQLite store"),
+        dir,
+    )
 }
 
 #[cfg(test)]
@@ -225,9 +267,18 @@ mod tests {
     #[tokio::test]
     async fn sqlite_connections_use_wal_without_fsync_per_commit() {
         let (s, _dir) = super::temp_sqlite(2).await;
-        let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(s.pool()).await.unwrap();
-        let sync: i64 = sqlx::query_scalar("PRAGMA synchronous").fetch_one(s.pool()).await.unwrap();
-        let busy: i64 = sqlx::query_scalar("PRAGMA busy_timeout").fetch_one(s.pool()).await.unwrap();
+        let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(s.pool())
+            .await
+            .unwrap();
+        let sync: i64 = sqlx::query_scalar("PRAGMA synchronous")
+            .fetch_one(s.pool())
+            .await
+            .unwrap();
+        let busy: i64 = sqlx::query_scalar("PRAGMA busy_timeout")
+            .fetch_one(s.pool())
+            .await
+            .unwrap();
         assert_eq!((mode.as_str(), sync, busy), ("wal", 1, 3000));
     }
 }

@@ -6,7 +6,8 @@ use crate::domain::ports::{Outbound, OutboundOp, OutboxItem, OutboxStore, StoreE
 use crate::domain::{Millis, Platform};
 use async_trait::async_trait;
 
-const DUE: &str = "((state = 'pending' AND not_before <= $3) OR (state = 'sending' AND lease_until < $3))";
+const DUE: &str =
+    "((state = 'pending' AND not_before <= $3) OR (state = 'sending' AND lease_until < $3))";
 
 fn claim_sql(backend: Backend) -> String {
     match backend {
@@ -32,13 +33,22 @@ fn claim_sql(backend: Backend) -> String {
 /// thousands of times; only the latest content is worth sending).
 fn supersede_key(o: &Outbound) -> Option<String> {
     match &o.op {
-        OutboundOp::Update { target } => Some(format!("{}:{}:{}", o.platform.as_str(), o.channel, serde_json::to_string(target).ok()?)),
+        OutboundOp::Update { target } => Some(format!(
+            "{}:{}:{}",
+            o.platform.as_str(),
+            o.channel,
+            serde_json::to_string(target).ok()?
+        )),
         _ => None,
     }
 }
 
 /// Inserts one row inside a transaction, or folds an edit into a pending edit of the same message.
-pub(super) async fn insert(conn: &mut sqlx::AnyConnection, o: &Outbound, now: Millis) -> Result<i64, StoreError> {
+pub(super) async fn insert(
+    conn: &mut sqlx::AnyConnection,
+    o: &Outbound,
+    now: Millis,
+) -> Result<i64, StoreError> {
     let body = serde_json::to_string(o).map_err(|e| StoreError::Other(e.to_string()))?;
     let key = supersede_key(o);
     if let Some(k) = &key {
@@ -69,30 +79,45 @@ pub(super) async fn insert(conn: &mut sqlx::AnyConnection, o: &Outbound, now: Mi
 
 #[async_trait]
 impl OutboxStore for SqlStore {
-    async fn outbox_claim(&self, owner: &str, now: Millis, lease_ms: i64, limit: i64) -> Result<Vec<OutboxItem>, StoreError> {
+    async fn outbox_claim(
+        &self,
+        owner: &str,
+        now: Millis,
+        lease_ms: i64,
+        limit: i64,
+    ) -> Result<Vec<OutboxItem>, StoreError> {
         let guard = self.write_guard().await;
-        let rows: Vec<(i64, String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(claim_sql(self.kind())))
-            .bind(owner)
-            .bind(now + lease_ms)
-            .bind(now)
-            .bind(limit)
-            .fetch_all(self.pool())
-            .await
-            .map_err(db_err)?;
+        let rows: Vec<(i64, String, i64)> =
+            sqlx::query_as(sqlx::AssertSqlSafe(claim_sql(self.kind())))
+                .bind(owner)
+                .bind(now + lease_ms)
+                .bind(now)
+                .bind(limit)
+                .fetch_all(self.pool())
+                .await
+                .map_err(db_err)?;
         drop(guard); // outbox_failed below takes it again
         let mut items = Vec::with_capacity(rows.len());
         for (id, body, attempts) in rows {
             match serde_json::from_str::<Outbound>(&body) {
                 Ok(msg) => items.push(OutboxItem { id, attempts, msg }),
                 // A row this version cannot read is parked as failed with the reason, never retried forever.
-                Err(e) => self.outbox_failed(id, &format!("unreadable body: {e}")).await?,
+                Err(e) => {
+                    self.outbox_failed(id, &format!("unreadable body: {e}"))
+                        .await?
+                }
             }
         }
         items.sort_by_key(|i| i.id);
         Ok(items)
     }
 
-    async fn outbox_sent(&self, id: i64, platform_ref: Option<&str>, now: Millis) -> Result<(), StoreError> {
+    async fn outbox_sent(
+        &self,
+        id: i64,
+        platform_ref: Option<&str>,
+        now: Millis,
+    ) -> Result<(), StoreError> {
         let _w = self.write_guard().await;
         sqlx::query(
             "UPDATE outbox SET state = 'sent', platform_ref = $1, sent_at = $2, lease_owner = NULL, lease_until = NULL WHERE id = $3",
@@ -106,7 +131,12 @@ impl OutboxStore for SqlStore {
         Ok(())
     }
 
-    async fn outbox_retry(&self, id: i64, not_before: Millis, error: &str) -> Result<(), StoreError> {
+    async fn outbox_retry(
+        &self,
+        id: i64,
+        not_before: Millis,
+        error: &str,
+    ) -> Result<(), StoreError> {
         let _w = self.write_guard().await;
         sqlx::query(
             "UPDATE outbox SET state = 'pending', not_before = $1, last_error = $2, lease_owner = NULL, lease_until = NULL WHERE id = $3",
@@ -147,15 +177,21 @@ impl OutboxStore for SqlStore {
     }
 
     async fn outbox_ref(&self, id: i64) -> Result<Option<String>, StoreError> {
-        let r: Option<(Option<String>,)> = sqlx::query_as("SELECT platform_ref FROM outbox WHERE id = $1 AND state = 'sent'")
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await
-            .map_err(db_err)?;
+        let r: Option<(Option<String>,)> =
+            sqlx::query_as("SELECT platform_ref FROM outbox WHERE id = $1 AND state = 'sent'")
+                .bind(id)
+                .fetch_optional(self.pool())
+                .await
+                .map_err(db_err)?;
         Ok(r.and_then(|(p,)| p))
     }
 
-    async fn outbox_delivered(&self, platform: Platform, channel: &str, platform_ref: &str) -> Result<Option<Outbound>, StoreError> {
+    async fn outbox_delivered(
+        &self,
+        platform: Platform,
+        channel: &str,
+        platform_ref: &str,
+    ) -> Result<Option<Outbound>, StoreError> {
         let body: Option<String> = sqlx::query_scalar(
             "SELECT body FROM outbox WHERE platform_ref = $1 AND channel = $2 AND platform = $3 AND state = 'sent' ORDER BY id LIMIT 1",
         )
@@ -169,6 +205,9 @@ impl OutboxStore for SqlStore {
     }
 
     async fn outbox_depth(&self) -> Result<i64, StoreError> {
-        sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE state IN ('pending', 'sending')").fetch_one(self.pool()).await.map_err(db_err)
+        sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE state IN ('pending', 'sending')")
+            .fetch_one(self.pool())
+            .await
+            .map_err(db_err)
     }
 }

@@ -39,10 +39,13 @@ impl TryFrom<TicketRow> for Ticket {
     type Error = StoreError;
 
     fn try_from(r: TicketRow) -> Result<Ticket, StoreError> {
-        let corrupt = |what: &str, v: &str| StoreError::Other(format!("ticket {} has an unknown {what} {v:?}", r.id));
+        let corrupt = |what: &str, v: &str| {
+            StoreError::Other(format!("ticket {} has an unknown {what} {v:?}", r.id))
+        };
         Ok(Ticket {
             id: r.id,
-            platform: Platform::parse(&r.platform).ok_or_else(|| corrupt("platform", &r.platform))?,
+            platform: Platform::parse(&r.platform)
+                .ok_or_else(|| corrupt("platform", &r.platform))?,
             state: TicketState::parse(&r.state).ok_or_else(|| corrupt("state", &r.state))?,
             tier: match &r.tier {
                 Some(t) => Some(Tier::parse(t).ok_or_else(|| corrupt("tier", t))?),
@@ -65,8 +68,14 @@ impl TryFrom<TicketRow> for Ticket {
             priority: r.priority,
             sla_stage: r.sla_stage,
             // Opinions are a record, not state: one that no longer parses is dropped, not fatal.
-            triage_offline: r.triage_offline.as_deref().and_then(|j| serde_json::from_str(j).ok()),
-            triage_llm: r.triage_llm.as_deref().and_then(|j| serde_json::from_str(j).ok()),
+            triage_offline: r
+                .triage_offline
+                .as_deref()
+                .and_then(|j| serde_json::from_str(j).ok()),
+            triage_llm: r
+                .triage_llm
+                .as_deref()
+                .and_then(|j| serde_json::from_str(j).ok()),
             prompt_version: r.prompt_version,
             version: r.version,
         })
@@ -84,6 +93,12 @@ pub struct AuditRow {
 
 impl From<AuditRow> for AuditEntry {
     fn from(r: AuditRow) -> AuditEntry {
-        AuditEntry { at: r.at, actor: r.actor, action: r.action, subject: r.subject, detail: r.detail }
+        AuditEntry {
+            at: r.at,
+            actor: r.actor,
+            action: r.action,
+            subject: r.subject,
+            detail: r.detail,
+        }
     }
 }

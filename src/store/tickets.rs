@@ -6,21 +6,33 @@ use super::rows::{TICKET_COLUMNS, TicketRow};
 use super::script::{Script, Val};
 use super::{Backend, SqlStore, db_err};
 use crate::domain::ports::{
-    ApprovalWrite, Commit, Customer, OutboundOp, StoreError, ThreadKey, TicketFilter, TicketMessage, TicketStore, TierStats,
+    ApprovalWrite, Commit, Customer, OutboundOp, StoreError, ThreadKey, TicketFilter,
+    TicketMessage, TicketStore, TierStats,
 };
 use crate::domain::{Millis, Platform, Ticket, TicketState};
 use async_trait::async_trait;
 
 #[async_trait]
 impl TicketStore for SqlStore {
-    async fn customer(&self, platform: Platform, user_id: &str) -> Result<Option<Customer>, StoreError> {
-        let r: Option<(String, i64)> = sqlx::query_as("SELECT account_id, vip FROM customers WHERE platform = $1 AND user_id = $2")
-            .bind(platform.as_str())
-            .bind(user_id)
-            .fetch_optional(self.pool())
-            .await
-            .map_err(db_err)?;
-        Ok(r.map(|(account_id, vip)| Customer { platform, user_id: user_id.into(), account_id, vip: vip != 0 }))
+    async fn customer(
+        &self,
+        platform: Platform,
+        user_id: &str,
+    ) -> Result<Option<Customer>, StoreError> {
+        let r: Option<(String, i64)> = sqlx::query_as(
+            "SELECT account_id, vip FROM customers WHERE platform = $1 AND user_id = $2",
+        )
+        .bind(platform.as_str())
+        .bind(user_id)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(db_err)?;
+        Ok(r.map(|(account_id, vip)| Customer {
+            platform,
+            user_id: user_id.into(),
+            account_id,
+            vip: vip != 0,
+        }))
     }
 
     async fn link_customer(&self, c: &Customer, now: Millis) -> Result<(), StoreError> {
@@ -56,25 +68,38 @@ impl TicketStore for SqlStore {
     async fn new_ticket_id(&self) -> Result<i64, StoreError> {
         match self.kind() {
             Backend::Postgres => {
-                sqlx::query_scalar("SELECT nextval(pg_get_serial_sequence('tickets', 'id'))").fetch_one(self.pool()).await.map_err(db_err)
+                sqlx::query_scalar("SELECT nextval(pg_get_serial_sequence('tickets', 'id'))")
+                    .fetch_one(self.pool())
+                    .await
+                    .map_err(db_err)
             }
             Backend::Sqlite => self.next_sqlite_ticket_id().await,
         }
     }
 
     async fn ticket(&self, id: i64) -> Result<Option<Ticket>, StoreError> {
-        let r: Option<TicketRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE id = $1")))
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await
-            .map_err(db_err)?;
+        let r: Option<TicketRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {TICKET_COLUMNS} FROM tickets WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(db_err)?;
         r.map(TryInto::try_into).transpose()
     }
 
     async fn tickets(&self, filter: &TicketFilter) -> Result<Vec<Ticket>, StoreError> {
         // States are a closed enum, so inlining their names is safe.
-        let states: Vec<String> = filter.states.iter().map(|s| format!("'{}'", s.as_str())).collect();
-        let cond = if states.is_empty() { String::new() } else { format!("WHERE state IN ({})", states.join(", ")) };
+        let states: Vec<String> = filter
+            .states
+            .iter()
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect();
+        let cond = if states.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE state IN ({})", states.join(", "))
+        };
         let rows: Vec<TicketRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {TICKET_COLUMNS} FROM tickets {cond} ORDER BY updated_at DESC, id DESC LIMIT $1"
         )))
@@ -92,18 +117,41 @@ impl TicketStore for SqlStore {
                 .fetch_all(self.pool())
                 .await
                 .map_err(db_err)?;
-        Ok(rows.into_iter().map(|(author_kind, author, text, at)| TicketMessage { author_kind, author, text, at }).collect())
+        Ok(rows
+            .into_iter()
+            .map(|(author_kind, author, text, at)| TicketMessage {
+                author_kind,
+                author,
+                text,
+                at,
+            })
+            .collect())
     }
 
     async fn ticket_counts(&self) -> Result<Vec<(TicketState, i64)>, StoreError> {
         let rows: Vec<(String, i64)> =
-            sqlx::query_as("SELECT state, COUNT(*) FROM tickets GROUP BY state").fetch_all(self.pool()).await.map_err(db_err)?;
-        Ok(rows.into_iter().filter_map(|(s, n)| TicketState::parse(&s).map(|s| (s, n))).collect())
+            sqlx::query_as("SELECT state, COUNT(*) FROM tickets GROUP BY state")
+                .fetch_all(self.pool())
+                .await
+                .map_err(db_err)?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(s, n)| TicketState::parse(&s).map(|s| (s, n)))
+            .collect())
     }
 
     async fn tier_stats(&self, since: Millis) -> Result<Vec<TierStats>, StoreError> {
         // Casts keep Postgres from returning NUMERIC, which the Any driver cannot decode.
-        type Row = (String, i64, Option<i64>, Option<f64>, Option<f64>, Option<i64>, i64, Option<f64>);
+        type Row = (
+            String,
+            i64,
+            Option<i64>,
+            Option<f64>,
+            Option<f64>,
+            Option<i64>,
+            i64,
+            Option<f64>,
+        );
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT tier, COUNT(*), CAST(SUM(CASE WHEN state = 'resolved' THEN 1 ELSE 0 END) AS BIGINT), \
              CAST(AVG(first_response_at - opened_at) AS DOUBLE PRECISION), \
@@ -117,16 +165,18 @@ impl TicketStore for SqlStore {
         .map_err(db_err)?;
         Ok(rows
             .into_iter()
-            .map(|(tier, tickets, resolved, fr, rs, cost, ratings, csat)| TierStats {
-                tier,
-                tickets,
-                resolved: resolved.unwrap_or(0),
-                avg_first_response_ms: fr,
-                avg_resolve_ms: rs,
-                cost_micros: cost.unwrap_or(0),
-                ratings,
-                avg_csat: csat,
-            })
+            .map(
+                |(tier, tickets, resolved, fr, rs, cost, ratings, csat)| TierStats {
+                    tier,
+                    tickets,
+                    resolved: resolved.unwrap_or(0),
+                    avg_first_response_ms: fr,
+                    avg_resolve_ms: rs,
+                    cost_micros: cost.unwrap_or(0),
+                    ratings,
+                    avg_csat: csat,
+                },
+            )
             .collect())
     }
 
@@ -137,11 +187,16 @@ impl TicketStore for SqlStore {
                 if c.approval.is_none()
                     && c.alert.is_none()
                     && c.storm.is_none()
-                    && !c.outbox.iter().any(|o| matches!(o.op, OutboundOp::Update { .. })) =>
+                    && !c
+                        .outbox
+                        .iter()
+                        .any(|o| matches!(o.op, OutboundOp::Update { .. })) =>
             {
                 match self.submit(Job::Commit(Box::new(c))).await? {
                     Done::Commit(ids) => Ok(ids),
-                    Done::Inbox(_) => Err(StoreError::Other("group commit answered a commit with an inbox result".into())),
+                    Done::Inbox(_) => Err(StoreError::Other(
+                        "group commit answered a commit with an inbox result".into(),
+                    )),
                 }
             }
             _ => {
@@ -192,9 +247,15 @@ pub(super) fn write_ticket(s: &mut Script, t: &Ticket, opens: bool, returning: &
         ];
         let (names, vals): (Vec<&str>, Vec<Val>) = fixed.into_iter().chain(moving).unzip();
         let row = s.row(vals);
-        s.push(&format!("INSERT INTO tickets ({}) VALUES {row} ON CONFLICT DO NOTHING RETURNING {returning};\n", names.join(", ")));
+        s.push(&format!(
+            "INSERT INTO tickets ({}) VALUES {row} ON CONFLICT DO NOTHING RETURNING {returning};\n",
+            names.join(", ")
+        ));
     } else {
-        let sets: Vec<String> = moving.into_iter().map(|(name, v)| format!("{name} = {}", s.param(v))).collect();
+        let sets: Vec<String> = moving
+            .into_iter()
+            .map(|(name, v)| format!("{name} = {}", s.param(v)))
+            .collect();
         let (id, version) = (s.param(t.id), s.param(t.version));
         s.push(&format!(
             "UPDATE tickets SET {}, version = version + 1 WHERE id = {id} AND version = {version} RETURNING {returning};\n",
@@ -208,7 +269,8 @@ fn json(t: &crate::domain::Triage) -> String {
 }
 
 /// Marks a commit's inbox event processed, only if nobody did before (a row = this commit won).
-pub(super) const MARK_INBOX: &str = "UPDATE inbox SET processed_at = $1 WHERE key = $2 AND processed_at IS NULL";
+pub(super) const MARK_INBOX: &str =
+    "UPDATE inbox SET processed_at = $1 WHERE key = $2 AND processed_at IS NULL";
 
 /// Stores a commit's event already processed, or marks the row a redelivery stored first (a row
 /// affected = this commit won).
@@ -222,8 +284,22 @@ async fn commit_tx(pool: &sqlx::AnyPool, c: &Commit) -> Result<Vec<i64>, StoreEr
     // finds it processed and changes nothing.
     if let Some(key) = &c.inbox_key {
         let marked = match &c.unstored {
-            Some(e) => sqlx::query(STORE_INBOX).bind(key).bind(&e.source).bind(&e.payload).bind(c.now).execute(&mut *tx).await,
-            None => sqlx::query(MARK_INBOX).bind(c.now).bind(key).execute(&mut *tx).await,
+            Some(e) => {
+                sqlx::query(STORE_INBOX)
+                    .bind(key)
+                    .bind(&e.source)
+                    .bind(&e.payload)
+                    .bind(c.now)
+                    .execute(&mut *tx)
+                    .await
+            }
+            None => {
+                sqlx::query(MARK_INBOX)
+                    .bind(c.now)
+                    .bind(key)
+                    .execute(&mut *tx)
+                    .await
+            }
         }
         .map_err(db_err)?;
         if marked.rows_affected() == 0 {

@@ -35,17 +35,22 @@ impl UsageStore for SqlStore {
                 .await
                 .map_err(db_err)?;
         }
-        insert_audit(audit).execute(&mut *tx).await.map_err(db_err)?;
+        insert_audit(audit)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
         tx.commit().await.map_err(db_err)
     }
 
     async fn llm_spend(&self, agent: &str, since: Millis) -> Result<i64, StoreError> {
-        let spent: Option<i64> = sqlx::query_scalar("SELECT CAST(SUM(cost_micros) AS BIGINT) FROM llm_usage WHERE agent = $1 AND at >= $2")
-            .bind(agent)
-            .bind(since)
-            .fetch_one(self.pool())
-            .await
-            .map_err(db_err)?;
+        let spent: Option<i64> = sqlx::query_scalar(
+            "SELECT CAST(SUM(cost_micros) AS BIGINT) FROM llm_usage WHERE agent = $1 AND at >= $2",
+        )
+        .bind(agent)
+        .bind(since)
+        .fetch_one(self.pool())
+        .await
+        .map_err(db_err)?;
         Ok(spent.unwrap_or(0))
     }
 
@@ -73,14 +78,16 @@ impl UsageStore for SqlStore {
         .map_err(db_err)?;
         Ok(rows
             .into_iter()
-            .map(|(agent, calls, input_tokens, output_tokens, cost_micros)| LlmUsage {
-                agent,
-                calls,
-                input_tokens,
-                output_tokens,
-                cost_micros,
-                ..Default::default()
-            })
+            .map(
+                |(agent, calls, input_tokens, output_tokens, cost_micros)| LlmUsage {
+                    agent,
+                    calls,
+                    input_tokens,
+                    output_tokens,
+                    cost_micros,
+                    ..Default::default()
+                },
+            )
             .collect())
     }
 }

@@ -28,7 +28,10 @@ pub(super) struct Lease<'a> {
 impl Writer {
     /// A writer that keeps its connection only when the pool has another one for everything else.
     pub(super) fn new(pool_size: u32) -> Writer {
-        Writer { slot: Mutex::default(), keep: pool_size >= 2 }
+        Writer {
+            slot: Mutex::default(),
+            keep: pool_size >= 2,
+        }
     }
 
     /// The kept connection, or a new one from the pool.
@@ -38,7 +41,13 @@ impl Writer {
             Some(c) => c,
             None => pool.acquire().await?,
         };
-        Ok(Lease { writer: self, pool: pool.clone(), conn: Some(conn), finished: false, poisoned: false })
+        Ok(Lease {
+            writer: self,
+            pool: pool.clone(),
+            conn: Some(conn),
+            finished: false,
+            poisoned: false,
+        })
     }
 
     /// Gives the kept connection back to the pool (which waits for it when closing).
@@ -54,7 +63,9 @@ impl Writer {
 
 impl Lease<'_> {
     pub(super) fn conn(&mut self) -> &mut PoolConnection<Any> {
-        self.conn.as_mut().expect("a lease holds its connection until dropped")
+        self.conn
+            .as_mut()
+            .expect("a lease holds its connection until dropped")
     }
 
     /// Its state is unknown (a rollback failed): close it instead of keeping it.
@@ -70,7 +81,9 @@ impl Lease<'_> {
 
 impl Drop for Lease<'_> {
     fn drop(&mut self) {
-        let Some(mut conn) = self.conn.take() else { return };
+        let Some(mut conn) = self.conn.take() else {
+            return;
+        };
         if self.finished && !self.poisoned {
             // A closing pool waits for every connection, so none is kept from it.
             if self.writer.keep && !self.pool.is_closed() {
@@ -104,7 +117,10 @@ mod tests {
     use std::time::Duration;
 
     async fn count(s: &SqlStore, table: &str) -> i64 {
-        sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}"))).fetch_one(s.pool()).await.unwrap()
+        sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+            .fetch_one(s.pool())
+            .await
+            .unwrap()
     }
 
     /// A write cut off inside its transaction (its caller gave up): the lease is dropped unfinished.
@@ -123,11 +139,18 @@ mod tests {
         assert!(writer.is_kept(), "the group commit keeps its connection");
 
         cut_off_write(&s).await;
-        assert!(!writer.is_kept(), "not kept: rolled back and returned to the pool");
+        assert!(
+            !writer.is_kept(),
+            "not kept: rolled back and returned to the pool"
+        );
         // Its transaction was rolled back and SQLite's write lock released: the next write goes through.
         s.inbox_put("k2", "test", "{}", 2).await.unwrap();
         assert!(writer.is_kept());
-        assert_eq!((count(&s, "inbox").await, count(&s, "audit_log").await), (2, 0), "the unfinished write was rolled back");
+        assert_eq!(
+            (count(&s, "inbox").await, count(&s, "audit_log").await),
+            (2, 0),
+            "the unfinished write was rolled back"
+        );
 
         // A lease whose rollback failed is poisoned: finishing it does not keep it.
         let mut lease = writer.lease(s.pool()).await.unwrap();
@@ -138,18 +161,28 @@ mod tests {
         // Closing the store gives the kept connection back, so the pool's close does not wait forever.
         s.commit(Commit::default()).await.unwrap();
         assert!(writer.is_kept());
-        tokio::time::timeout(Duration::from_secs(10), s.close()).await.expect("the pool closes");
+        tokio::time::timeout(Duration::from_secs(10), s.close())
+            .await
+            .expect("the pool closes");
         assert!(s.pool().is_closed());
     }
 
     #[tokio::test]
     async fn a_single_connection_pool_keeps_nothing_back() {
-        let s = SqlStore::connect("sqlite::memory:", 5, Duration::from_secs(1)).await.unwrap();
+        let s = SqlStore::connect("sqlite::memory:", 5, Duration::from_secs(1))
+            .await
+            .unwrap();
         s.inbox_put("k1", "test", "{}", 1).await.unwrap();
-        assert!(!s.group.writer.is_kept(), "the pool's only connection went back to it");
+        assert!(
+            !s.group.writer.is_kept(),
+            "the pool's only connection went back to it"
+        );
         assert_eq!(count(&s, "inbox").await, 1, "reads still get a connection");
         // A cut-off write is rolled back, not closed: closing would lose the in-memory database.
         cut_off_write(&s).await;
-        assert_eq!((count(&s, "inbox").await, count(&s, "audit_log").await), (1, 0));
+        assert_eq!(
+            (count(&s, "inbox").await, count(&s, "audit_log").await),
+            (1, 0)
+        );
     }
 }

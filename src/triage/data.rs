@@ -39,15 +39,35 @@ pub fn parse_line(raw: &str, number: usize, labelled: bool) -> Result<Option<Exa
     if raw.trim().is_empty() {
         return Ok(None);
     }
-    let bad = |reason: String| BadLine { line: number, reason };
+    let bad = |reason: String| BadLine {
+        line: number,
+        reason,
+    };
     let l: Line = serde_json::from_str(raw).map_err(|e| bad(format!("invalid JSON ({e})")))?;
-    let intent = l.intent.map(|i| i.trim().to_string()).filter(|i| !i.is_empty());
+    let intent = l
+        .intent
+        .map(|i| i.trim().to_string())
+        .filter(|i| !i.is_empty());
     if !labelled {
-        return Ok(Some(Example { line: number, text: l.text, tier: None, intent }));
+        return Ok(Some(Example {
+            line: number,
+            text: l.text,
+            tier: None,
+            intent,
+        }));
     }
     let tier = l.tier.ok_or_else(|| bad("missing \"tier\"".into()))?;
-    let t = Tier::parse(&tier).ok_or_else(|| bad(format!("unknown tier {tier:?} (expected none, tier1, tier2 or human)")))?;
-    Ok(Some(Example { line: number, text: l.text, tier: Some(t), intent }))
+    let t = Tier::parse(&tier).ok_or_else(|| {
+        bad(format!(
+            "unknown tier {tier:?} (expected none, tier1, tier2 or human)"
+        ))
+    })?;
+    Ok(Some(Example {
+        line: number,
+        text: l.text,
+        tier: Some(t),
+        intent,
+    }))
 }
 
 /// Usable labelled examples (each with `tier` set), and the lines skipped with their reasons.
@@ -73,10 +93,17 @@ mod tests {
 
     #[test]
     fn bad_lines_are_numbered_and_skipped() {
-        let input =
-            "{\"text\":\"a\",\"tier\":\"tier1\",\"intent\":\"x\"}\nnot json\n\n{\"text\":\"b\",\"tier\":\"urgent\"}\n{\"text\":\"c\"}\n";
+        let input = "{\"text\":\"a\",\"tier\":\"tier1\",\"intent\":\"x\"}\nnot json\n\n{\"text\":\"b\",\"tier\":\"urgent\"}\n{\"text\":\"c\"}\n";
         let (ok, bad) = read_labelled(input.as_bytes()).unwrap();
-        assert_eq!(ok, vec![Example { line: 1, text: "a".into(), tier: Some(Tier::Tier1), intent: Some("x".into()) }]);
+        assert_eq!(
+            ok,
+            vec![Example {
+                line: 1,
+                text: "a".into(),
+                tier: Some(Tier::Tier1),
+                intent: Some("x".into())
+            }]
+        );
         assert_eq!(bad.iter().map(|b| b.line).collect::<Vec<_>>(), [2, 4, 5]);
         assert!(bad[1].to_string().contains("unknown tier \"urgent\""));
         assert!(bad[2].to_string().contains("missing \"tier\""));
@@ -84,7 +111,13 @@ mod tests {
 
     #[test]
     fn blank_intents_count_as_none() {
-        let e = parse_line("{\"text\":\"a\",\"tier\":\"none\",\"intent\":\"  \"}", 3, true).unwrap().unwrap();
+        let e = parse_line(
+            "{\"text\":\"a\",\"tier\":\"none\",\"intent\":\"  \"}",
+            3,
+            true,
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!((e.line, e.intent), (3, None));
     }
 }

@@ -20,7 +20,13 @@ pub struct Embeddings {
 
 impl std::fmt::Debug for Embeddings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Embeddings({} × {}, {})", self.table.len() / self.dim.max(1), self.dim, self.fingerprint)
+        write!(
+            f,
+            "Embeddings({} × {}, {})",
+            self.table.len() / self.dim.max(1),
+            self.dim,
+            self.fingerprint
+        )
     }
 }
 
@@ -34,33 +40,67 @@ pub struct EmbedError {
 impl Embeddings {
     /// Loads the one `.safetensors` file and the one `*tokenizer*.json` file of `dir`.
     pub fn load(dir: &Path) -> Result<Embeddings, EmbedError> {
-        let fail = |reason: String| EmbedError { dir: dir.display().to_string(), reason };
-        let entries = std::fs::read_dir(dir).map_err(|e| fail(format!("cannot read the folder: {e}")))?;
+        let fail = |reason: String| EmbedError {
+            dir: dir.display().to_string(),
+            reason,
+        };
+        let entries =
+            std::fs::read_dir(dir).map_err(|e| fail(format!("cannot read the folder: {e}")))?;
         let files: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
         let one = |what: &str, pick: &dyn Fn(&str) -> bool| -> Result<PathBuf, EmbedError> {
-            let found: Vec<&PathBuf> = files.iter().filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(pick)).collect();
+            let found: Vec<&PathBuf> = files
+                .iter()
+                .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(pick))
+                .collect();
             match found.as_slice() {
                 [p] => Ok((*p).clone()),
                 [] => Err(fail(format!("no {what}"))),
-                many => Err(fail(format!("{} files could be the {what}: {many:?}", many.len()))),
+                many => Err(fail(format!(
+                    "{} files could be the {what}: {many:?}",
+                    many.len()
+                ))),
             }
         };
         let table_path = one(".safetensors file", &|n| n.ends_with(".safetensors"))?;
-        let tok_path = one("tokenizer (*tokenizer*.json)", &|n| n.contains("tokenizer") && n.ends_with(".json"))?;
-        let bytes = std::fs::read(&table_path).map_err(|e| fail(format!("cannot read {}: {e}", table_path.display())))?;
-        let tok_bytes = std::fs::read(&tok_path).map_err(|e| fail(format!("cannot read {}: {e}", tok_path.display())))?;
-        let (table, rows, dim) = read_table(&bytes).map_err(|r| fail(format!("{}: {r}", table_path.display())))?;
-        let tokenizer = Tokenizer::from_bytes(&tok_bytes).map_err(|e| fail(format!("{}: {e}", tok_path.display())))?;
+        let tok_path = one("tokenizer (*tokenizer*.json)", &|n| {
+            n.contains("tokenizer") && n.ends_with(".json")
+        })?;
+        let bytes = std::fs::read(&table_path)
+            .map_err(|e| fail(format!("cannot read {}: {e}", table_path.display())))?;
+        let tok_bytes = std::fs::read(&tok_path)
+            .map_err(|e| fail(format!("cannot read {}: {e}", tok_path.display())))?;
+        let (table, rows, dim) =
+            read_table(&bytes).map_err(|r| fail(format!("{}: {r}", table_path.display())))?;
+        let tokenizer = Tokenizer::from_bytes(&tok_bytes)
+            .map_err(|e| fail(format!("{}: {e}", tok_path.display())))?;
         let vocab = tokenizer.get_vocab_size(true);
         if vocab > rows {
-            return Err(fail(format!("the tokenizer has {vocab} tokens but the table only {rows} rows")));
+            return Err(fail(format!(
+                "the tokenizer has {vocab} tokens but the table only {rows} rows"
+            )));
         }
-        let special = tokenizer.get_added_tokens_decoder().iter().filter(|(_, t)| t.special).map(|(id, _)| *id).collect();
+        let special = tokenizer
+            .get_added_tokens_decoder()
+            .iter()
+            .filter(|(_, t)| t.special)
+            .map(|(id, _)| *id)
+            .collect();
         let mut hash = Sha256::new();
         hash.update(&bytes);
         hash.update(&tok_bytes);
-        let fingerprint = hash.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect();
-        Ok(Embeddings { tokenizer, table, dim, special, fingerprint })
+        let fingerprint = hash
+            .finalize()
+            .iter()
+            .take(8)
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        Ok(Embeddings {
+            tokenizer,
+            table,
+            dim,
+            special,
+            fingerprint,
+        })
     }
 
     pub fn dim(&self) -> usize {
@@ -74,7 +114,12 @@ impl Embeddings {
     /// The token ids of a text, without the tokenizer's added start token.
     pub fn tokens(&self, text: &str) -> Vec<u32> {
         match self.tokenizer.encode(text, false) {
-            Ok(e) => e.get_ids().iter().copied().filter(|id| !self.special.contains(id)).collect(),
+            Ok(e) => e
+                .get_ids()
+                .iter()
+                .copied()
+                .filter(|id| !self.special.contains(id))
+                .collect(),
             // Only a tokenizer configured beyond what it can apply (a truncation stride longer than its
             // maximum length) fails; the message is then classified on its n-grams alone.
             Err(e) => {
@@ -106,20 +151,44 @@ fn read_table(bytes: &[u8]) -> Result<(Vec<f32>, usize, usize), String> {
     let tensors = st.tensors();
     let (name, t) = match tensors.as_slice() {
         [one] => one,
-        other => return Err(format!("expected one tensor (the token table), found {}", other.len())),
+        other => {
+            return Err(format!(
+                "expected one tensor (the token table), found {}",
+                other.len()
+            ));
+        }
     };
     let &[rows, dim] = t.shape() else {
-        return Err(format!("tensor {name:?} has shape {:?}, not [tokens, dimensions]", t.shape()));
+        return Err(format!(
+            "tensor {name:?} has shape {:?}, not [tokens, dimensions]",
+            t.shape()
+        ));
     };
     let d = t.data();
     let table: Vec<f32> = match t.dtype() {
-        Dtype::F32 => d.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect(),
-        Dtype::F16 => d.chunks_exact(2).map(|c| half::f16::from_le_bytes([c[0], c[1]]).to_f32()).collect(),
-        Dtype::BF16 => d.chunks_exact(2).map(|c| half::bf16::from_le_bytes([c[0], c[1]]).to_f32()).collect(),
-        other => return Err(format!("tensor {name:?} holds {other:?}; f32, f16 or bf16 expected")),
+        Dtype::F32 => d
+            .chunks_exact(4)
+            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect(),
+        Dtype::F16 => d
+            .chunks_exact(2)
+            .map(|c| half::f16::from_le_bytes([c[0], c[1]]).to_f32())
+            .collect(),
+        Dtype::BF16 => d
+            .chunks_exact(2)
+            .map(|c| half::bf16::from_le_bytes([c[0], c[1]]).to_f32())
+            .collect(),
+        other => {
+            return Err(format!(
+                "tensor {name:?} holds {other:?}; f32, f16 or bf16 expected"
+            ));
+        }
     };
     if rows == 0 || dim == 0 || table.len() != rows * dim {
-        return Err(format!("tensor {name:?} is empty or shorter than its shape {:?}", t.shape()));
+        return Err(format!(
+            "tensor {name:?} is empty or shorter than its shape {:?}",
+            t.shape()
+        ));
     }
     Ok((table, rows, dim))
 }
@@ -138,7 +207,11 @@ mod tests {
     /// A folder holding the fixture's tokenizer and `tables` as safetensors files.
     fn folder(tables: &[(&str, Vec<u8>)]) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::copy(fixture_dir().join("tokenizer.json"), dir.path().join("tokenizer.json")).unwrap();
+        std::fs::copy(
+            fixture_dir().join("tokenizer.json"),
+            dir.path().join("tokenizer.json"),
+        )
+        .unwrap();
         for (name, bytes) in tables {
             std::fs::write(dir.path().join(name), bytes).unwrap();
         }
@@ -146,8 +219,14 @@ mod tests {
     }
 
     fn f32_table(shapes: &[(&str, Vec<usize>)]) -> Vec<u8> {
-        let data: Vec<Vec<u8>> = shapes.iter().map(|(_, s)| vec![0u8; s.iter().product::<usize>() * 4]).collect();
-        let views = shapes.iter().zip(&data).map(|((n, s), d)| (*n, TensorView::new(Dtype::F32, s.clone(), d).unwrap()));
+        let data: Vec<Vec<u8>> = shapes
+            .iter()
+            .map(|(_, s)| vec![0u8; s.iter().product::<usize>() * 4])
+            .collect();
+        let views = shapes
+            .iter()
+            .zip(&data)
+            .map(|((n, s), d)| (*n, TensorView::new(Dtype::F32, s.clone(), d).unwrap()));
         safetensors::serialize(views, None).unwrap()
     }
 
@@ -157,36 +236,82 @@ mod tests {
         assert_eq!(e.dim(), 4);
         assert_eq!(e.fingerprint().len(), 16);
         // Lower-cased by the tokenizer's normaliser; the unknown word is `<unk>`, a special token.
-        assert_eq!(e.tokens("I want a REFUND, zebra"), e.tokens("i want a refund"));
+        assert_eq!(
+            e.tokens("I want a REFUND, zebra"),
+            e.tokens("i want a refund")
+        );
         let v = e.embed("refund my money");
-        assert!((v.iter().map(|x| x * x).sum::<f32>() - 1.0).abs() < 1e-5, "{v:?}");
-        let top = v.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).unwrap().0;
+        assert!(
+            (v.iter().map(|x| x * x).sum::<f32>() - 1.0).abs() < 1e-5,
+            "{v:?}"
+        );
+        let top = v
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .unwrap()
+            .0;
         assert_eq!(top, 0, "refund lies along the first axis: {v:?}");
         assert_eq!(e.embed(""), vec![0.0; 4]);
-        assert_eq!(e.embed("zebra <s>"), vec![0.0; 4], "special tokens carry nothing");
+        assert_eq!(
+            e.embed("zebra <s>"),
+            vec![0.0; 4],
+            "special tokens carry nothing"
+        );
     }
 
     #[test]
     fn a_folder_that_does_not_hold_one_table_and_one_tokenizer_is_a_named_error() {
         let err = |dir: &Path| Embeddings::load(dir).unwrap_err().to_string();
         let e = err(Path::new("/nonexistent/emb"));
-        assert!(e.starts_with("word embeddings in /nonexistent/emb: cannot read the folder"), "{e}");
+        assert!(
+            e.starts_with("word embeddings in /nonexistent/emb: cannot read the folder"),
+            "{e}"
+        );
         let none = folder(&[]);
-        assert!(err(none.path()).ends_with("no .safetensors file"), "{}", err(none.path()));
-        let two = folder(&[("a.safetensors", f32_table(&[("t", vec![30, 4])])), ("b.safetensors", vec![])]);
-        assert!(err(two.path()).contains("2 files could be the .safetensors file"), "{}", err(two.path()));
+        assert!(
+            err(none.path()).ends_with("no .safetensors file"),
+            "{}",
+            err(none.path())
+        );
+        let two = folder(&[
+            ("a.safetensors", f32_table(&[("t", vec![30, 4])])),
+            ("b.safetensors", vec![]),
+        ]);
+        assert!(
+            err(two.path()).contains("2 files could be the .safetensors file"),
+            "{}",
+            err(two.path())
+        );
         let no_tok = tempfile::tempdir().unwrap();
-        std::fs::write(no_tok.path().join("t.safetensors"), f32_table(&[("t", vec![30, 4])])).unwrap();
-        assert!(err(no_tok.path()).ends_with("no tokenizer (*tokenizer*.json)"), "{}", err(no_tok.path()));
+        std::fs::write(
+            no_tok.path().join("t.safetensors"),
+            f32_table(&[("t", vec![30, 4])]),
+        )
+        .unwrap();
+        assert!(
+            err(no_tok.path()).ends_with("no tokenizer (*tokenizer*.json)"),
+            "{}",
+            err(no_tok.path())
+        );
     }
 
     #[test]
     fn a_table_that_does_not_fit_the_tokenizer_is_a_named_error() {
         let cases: Vec<(Vec<u8>, &str)> = vec![
             (b"not a table".to_vec(), "not a safetensors file"),
-            (f32_table(&[("a", vec![30, 4]), ("b", vec![30, 4])]), "expected one tensor (the token table), found 2"),
-            (f32_table(&[("t", vec![120])]), "tensor \"t\" has shape [120], not [tokens, dimensions]"),
-            (f32_table(&[("t", vec![5, 4])]), "the tokenizer has 26 tokens but the table only 5 rows"),
+            (
+                f32_table(&[("a", vec![30, 4]), ("b", vec![30, 4])]),
+                "expected one tensor (the token table), found 2",
+            ),
+            (
+                f32_table(&[("t", vec![120])]),
+                "tensor \"t\" has shape [120], not [tokens, dimensions]",
+            ),
+            (
+                f32_table(&[("t", vec![5, 4])]),
+                "the tokenizer has 26 tokens but the table only 5 rows",
+            ),
         ];
         for (bytes, want) in cases {
             let dir = folder(&[("t.safetensors", bytes)]);
@@ -196,6 +321,9 @@ mod tests {
         let ok = folder(&[("t.safetensors", f32_table(&[("t", vec![26, 3])]))]);
         let e = Embeddings::load(ok.path()).unwrap();
         assert_eq!(e.dim(), 3);
-        assert_ne!(e.fingerprint(), Embeddings::load(&fixture_dir()).unwrap().fingerprint());
+        assert_ne!(
+            e.fingerprint(),
+            Embeddings::load(&fixture_dir()).unwrap().fingerprint()
+        );
     }
 }

@@ -25,7 +25,11 @@ pub fn evaluate(pairs: &[(Tier, Tier)]) -> Report {
     let correct = pairs.iter().filter(|(t, p)| t == p).count();
     let mut confusion: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
     for (t, p) in pairs {
-        *confusion.entry(t.to_string()).or_default().entry(p.to_string()).or_default() += 1;
+        *confusion
+            .entry(t.to_string())
+            .or_default()
+            .entry(p.to_string())
+            .or_default() += 1;
     }
     let mut per_tier = BTreeMap::new();
     for tier in Tier::ALL {
@@ -34,21 +38,50 @@ pub fn evaluate(pairs: &[(Tier, Tier)]) -> Report {
         if support == 0 && predicted == 0 {
             continue;
         }
-        let tp = pairs.iter().filter(|(t, p)| *t == tier && *p == tier).count();
+        let tp = pairs
+            .iter()
+            .filter(|(t, p)| *t == tier && *p == tier)
+            .count();
         let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
-        per_tier.insert(tier.to_string(), TierScore { precision: ratio(tp, predicted), recall: ratio(tp, support), support });
+        per_tier.insert(
+            tier.to_string(),
+            TierScore {
+                precision: ratio(tp, predicted),
+                recall: ratio(tp, support),
+                support,
+            },
+        );
     }
-    Report { n, accuracy: if n == 0 { 0.0 } else { correct as f64 / n as f64 }, per_tier, confusion }
+    Report {
+        n,
+        accuracy: if n == 0 {
+            0.0
+        } else {
+            correct as f64 / n as f64
+        },
+        per_tier,
+        confusion,
+    }
 }
 
 impl Report {
     /// The human-readable form printed without `--json`.
     pub fn render(&self) -> String {
-        let mut s = format!("examples: {}\naccuracy: {:.4}\n\ntier     precision  recall  support\n", self.n, self.accuracy);
+        let mut s = format!(
+            "examples: {}\naccuracy: {:.4}\n\ntier     precision  recall  support\n",
+            self.n, self.accuracy
+        );
         for (t, sc) in &self.per_tier {
-            s.push_str(&format!("{t:<8} {:>9.4} {:>7.4} {:>8}\n", sc.precision, sc.recall, sc.support));
+            s.push_str(&format!(
+                "{t:<8} {:>9.4} {:>7.4} {:>8}\n",
+                sc.precision, sc.recall, sc.support
+            ));
         }
-        let tiers: Vec<&str> = Tier::ALL.iter().map(|t| t.as_str()).filter(|t| self.per_tier.contains_key(*t)).collect();
+        let tiers: Vec<&str> = Tier::ALL
+            .iter()
+            .map(|t| t.as_str())
+            .filter(|t| self.per_tier.contains_key(*t))
+            .collect();
         s.push_str("\nconfusion (rows: true, columns: predicted)\n        ");
         for t in &tiers {
             s.push_str(&format!("{t:>7}"));
@@ -56,7 +89,12 @@ impl Report {
         for row in &tiers {
             s.push_str(&format!("\n{row:<8}"));
             for col in &tiers {
-                let c = self.confusion.get(*row).and_then(|r| r.get(*col)).copied().unwrap_or(0);
+                let c = self
+                    .confusion
+                    .get(*row)
+                    .and_then(|r| r.get(*col))
+                    .copied()
+                    .unwrap_or(0);
                 s.push_str(&format!("{c:>7}"));
             }
         }
@@ -72,7 +110,12 @@ mod tests {
     #[test]
     fn metrics_match_hand_computation() {
         use Tier::*;
-        let r = evaluate(&[(Tier1, Tier1), (Tier1, Human), (Human, Human), (Tier2, Tier1)]);
+        let r = evaluate(&[
+            (Tier1, Tier1),
+            (Tier1, Human),
+            (Human, Human),
+            (Tier2, Tier1),
+        ]);
         assert_eq!(r.n, 4);
         assert!((r.accuracy - 0.5).abs() < 1e-9);
         let h = &r.per_tier["human"];

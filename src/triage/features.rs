@@ -6,7 +6,10 @@ use std::collections::HashMap;
 
 /// Lower-cased alphanumeric words of a text.
 pub fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(|w| w.to_lowercase()).collect()
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_lowercase())
+        .collect()
 }
 
 /// Raw n-gram counts of a text, split into the word block and the character block.
@@ -19,7 +22,10 @@ pub fn ngram_counts(text: &str) -> [HashMap<String, f32>; 2] {
         if let Some(next) = ws.get(i + 1) {
             *word_block.entry(format!("b:{w} {next}")).or_default() += 1.0;
         }
-        let padded: Vec<char> = std::iter::once(' ').chain(w.chars()).chain(std::iter::once(' ')).collect();
+        let padded: Vec<char> = std::iter::once(' ')
+            .chain(w.chars())
+            .chain(std::iter::once(' '))
+            .collect();
         for n in 2..=5 {
             if padded.len() < n {
                 break;
@@ -61,7 +67,9 @@ impl Vocab {
         let mut ordered = Vec::with_capacity(names.len());
         for (i, (name, d)) in names.into_iter().enumerate() {
             // Smooth idf, as scikit-learn: ln((1+n)/(1+df)) + 1.
-            vocab.idf.push(((1.0 + n_docs as f32) / (1.0 + d as f32)).ln() + 1.0);
+            vocab
+                .idf
+                .push(((1.0 + n_docs as f32) / (1.0 + d as f32)).ln() + 1.0);
             vocab.index.insert(name.clone(), i as u32);
             ordered.push(name);
         }
@@ -94,7 +102,10 @@ impl Vocab {
                 buf.push_str(next);
                 look(&buf, &mut word_ids);
             }
-            let padded: Vec<char> = std::iter::once(' ').chain(w.chars()).chain(std::iter::once(' ')).collect();
+            let padded: Vec<char> = std::iter::once(' ')
+                .chain(w.chars())
+                .chain(std::iter::once(' '))
+                .collect();
             for n in 2..=5 {
                 for win in padded.windows(n) {
                     buf.clear();
@@ -128,7 +139,10 @@ mod tests {
 
     #[test]
     fn words_are_lowercased_and_split_on_punctuation() {
-        assert_eq!(words("How do I reset my PASSWORD?!"), ["how", "do", "i", "reset", "my", "password"]);
+        assert_eq!(
+            words("How do I reset my PASSWORD?!"),
+            ["how", "do", "i", "reset", "my", "password"]
+        );
     }
 
     #[test]
@@ -165,10 +179,20 @@ mod tests {
     fn transform_counts_exactly_as_training_does() {
         let texts: Vec<String> = include_str!("../../config/triage/holdout.jsonl")
             .lines()
-            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["text"].as_str().unwrap().to_string())
+            .map(|l| {
+                serde_json::from_str::<serde_json::Value>(l).unwrap()["text"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
             .collect();
         let (v, _) = Vocab::fit(texts.iter().map(String::as_str), 1);
-        for t in texts.iter().chain([&"aa aa aa ab".to_string(), &"x".to_string(), &String::new(), &"Ünïcode ünïcode ß".to_string()]) {
+        for t in texts.iter().chain([
+            &"aa aa aa ab".to_string(),
+            &"x".to_string(),
+            &String::new(),
+            &"Ünïcode ünïcode ß".to_string(),
+        ]) {
             assert_eq!(v.transform(t), reference(&v, t), "{t:?}");
         }
     }

@@ -93,20 +93,42 @@ impl Model {
     }
 
     /// A model from its file; `embeddings` is the folder a v4 model's word embeddings are loaded from.
-    pub fn from_json_with(json: &str, path: &str, embeddings: Option<&Path>) -> Result<Model, ModelError> {
-        let invalid = |reason: String| ModelError::Invalid { path: path.into(), reason };
+    pub fn from_json_with(
+        json: &str,
+        path: &str,
+        embeddings: Option<&Path>,
+    ) -> Result<Model, ModelError> {
+        let invalid = |reason: String| ModelError::Invalid {
+            path: path.into(),
+            reason,
+        };
         let f: ModelFile = serde_json::from_str(json).map_err(|e| invalid(e.to_string()))?;
         let v4 = f.format == FORMAT_EMBEDDINGS;
         if v4 != f.embeddings.is_some() {
-            return Err(invalid(format!("a {} file has \"embeddings\" exactly when its format is {FORMAT_EMBEDDINGS}", f.format)));
+            return Err(invalid(format!(
+                "a {} file has \"embeddings\" exactly when its format is {FORMAT_EMBEDDINGS}",
+                f.format
+            )));
         }
         if !v4 && (f.format == FORMAT_HIDDEN) == f.networks.is_empty() {
-            return Err(invalid(format!("a {} file has \"networks\" exactly when its format is {FORMAT_HIDDEN}", f.format)));
+            return Err(invalid(format!(
+                "a {} file has \"networks\" exactly when its format is {FORMAT_HIDDEN}",
+                f.format
+            )));
         }
         let labels = match (f.format.as_str(), f.labels) {
             (FORMAT | FORMAT_HIDDEN | FORMAT_EMBEDDINGS, Some(labels)) => labels,
-            (FORMAT_V1, None) => f.classes.iter().map(|t| Label { name: t.as_str().into(), tier: *t }).collect(),
-            (FORMAT | FORMAT_HIDDEN | FORMAT_EMBEDDINGS, None) => return Err(invalid("missing \"labels\"".into())),
+            (FORMAT_V1, None) => f
+                .classes
+                .iter()
+                .map(|t| Label {
+                    name: t.as_str().into(),
+                    tier: *t,
+                })
+                .collect(),
+            (FORMAT | FORMAT_HIDDEN | FORMAT_EMBEDDINGS, None) => {
+                return Err(invalid("missing \"labels\"".into()));
+            }
             (other, _) => return Err(invalid(format!("format is {other:?}"))),
         };
         let k = labels.len();
@@ -114,20 +136,42 @@ impl Model {
         let linear_ok = !f.networks.is_empty() || (f.weights.len() == n * k && f.bias.len() == k);
         let nets_ok = f.networks.iter().all(|net| {
             let h = &net.hidden;
-            h.weights.len() == n * h.size && h.bias.len() == h.size && net.weights.len() == h.size * k && net.bias.len() == k
+            h.weights.len() == n * h.size
+                && h.bias.len() == h.size
+                && net.weights.len() == h.size * k
+                && net.bias.len() == k
         });
         let unused = !f.networks.is_empty() && (!f.weights.is_empty() || !f.bias.is_empty());
         if k == 0 || f.idf.len() != f.features.len() || !linear_ok || !nets_ok || unused {
             return Err(invalid("array lengths do not match".into()));
         }
         let dense = match f.embeddings {
-            Some(r) => Some(Dense { embeddings: Arc::new(load_embeddings(&r, embeddings, path)?), weight: r.weight }),
+            Some(r) => Some(Dense {
+                embeddings: Arc::new(load_embeddings(&r, embeddings, path)?),
+                weight: r.weight,
+            }),
             None => None,
         };
-        let index = f.features.iter().enumerate().map(|(i, n)| (n.clone(), i as u32)).collect();
-        let m = Model::assemble(labels, Vocab { index, idf: f.idf }, f.features, dense, f.networks, f.weights, f.bias);
+        let index = f
+            .features
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.clone(), i as u32))
+            .collect();
+        let m = Model::assemble(
+            labels,
+            Vocab { index, idf: f.idf },
+            f.features,
+            dense,
+            f.networks,
+            f.weights,
+            f.bias,
+        );
         if m.classes != f.classes {
-            return Err(invalid(format!("\"classes\" {:?} are not the tiers of its labels {:?}", f.classes, m.classes)));
+            return Err(invalid(format!(
+                "\"classes\" {:?} are not the tiers of its labels {:?}",
+                f.classes, m.classes
+            )));
         }
         Ok(m)
     }
@@ -135,14 +179,24 @@ impl Model {
     /// Reads a model file; `embeddings` as in `from_json_with`.
     pub fn load(path: &Path, embeddings: Option<&Path>) -> Result<Model, ModelError> {
         let shown = path.display().to_string();
-        let json = std::fs::read_to_string(path).map_err(|source| ModelError::Read { path: shown.clone(), source })?;
+        let json = std::fs::read_to_string(path).map_err(|source| ModelError::Read {
+            path: shown.clone(),
+            source,
+        })?;
         Model::from_json_with(&json, &shown, embeddings)
     }
 }
 
 /// The embeddings a v4 model was trained with, from the configured folder, checked by fingerprint.
-fn load_embeddings(r: &EmbeddingsRef, dir: Option<&Path>, path: &str) -> Result<Embeddings, ModelError> {
-    let fail = |reason: String| ModelError::Embeddings { path: path.into(), reason };
+fn load_embeddings(
+    r: &EmbeddingsRef,
+    dir: Option<&Path>,
+    path: &str,
+) -> Result<Embeddings, ModelError> {
+    let fail = |reason: String| ModelError::Embeddings {
+        path: path.into(),
+        reason,
+    };
     let Some(dir) = dir else {
         return Err(fail(format!(
             "it was trained with word embeddings {} ({} dimensions): set triage.embeddings (or --embeddings) to the folder holding them",
@@ -176,19 +230,31 @@ mod tests {
     /// Refunds, log-ins and breakage, said with one word each; the fixture's embeddings also know a
     /// synonym of each that training never sees.
     fn data() -> Vec<Example> {
-        let lines =
-            [("I want a refund please", Tier::Human), ("how do I reset my password", Tier::Tier1), ("the account is broken", Tier::Tier2)];
+        let lines = [
+            ("I want a refund please", Tier::Human),
+            ("how do I reset my password", Tier::Tier1),
+            ("the account is broken", Tier::Tier2),
+        ];
         (0..30)
             .map(|i| {
                 let (text, tier) = lines[i % 3];
-                Example { line: i + 1, text: format!("{text} {}", i / 3), tier: Some(tier), intent: None }
+                Example {
+                    line: i + 1,
+                    text: format!("{text} {}", i / 3),
+                    tier: Some(tier),
+                    intent: None,
+                }
             })
             .collect()
     }
 
     fn params(embeddings: bool) -> TrainParams {
         let embeddings = embeddings.then(|| Arc::new(Embeddings::load(&fixture_dir()).unwrap()));
-        TrainParams { min_df: 1, embeddings, ..Default::default() }
+        TrainParams {
+            min_df: 1,
+            embeddings,
+            ..Default::default()
+        }
     }
 
     fn human(m: &Model, text: &str) -> f32 {
@@ -201,26 +267,57 @@ mod tests {
         let with = Model::train(&data(), &params(true)).unwrap();
         let (p, w) = (human(&plain, "chargeback"), human(&with, "chargeback"));
         assert!(w > p + 0.15, "with embeddings {w}, without {p}");
-        let tier = |m: &Model, text: &str| m.classes[m.predict(text).iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).unwrap().0];
-        let unseen = [("chargeback", Tier::Human), ("login", Tier::Tier1), ("outage", Tier::Tier2), ("crashed", Tier::Tier2)];
+        let tier = |m: &Model, text: &str| {
+            m.classes[m
+                .predict(text)
+                .iter()
+                .enumerate()
+                .max_by(|a, b| a.1.total_cmp(b.1))
+                .unwrap()
+                .0]
+        };
+        let unseen = [
+            ("chargeback", Tier::Human),
+            ("login", Tier::Tier1),
+            ("outage", Tier::Tier2),
+            ("crashed", Tier::Tier2),
+        ];
         for (word, want) in unseen {
             assert_eq!(tier(&with, word), want, "{word}: {:?}", with.predict(word));
         }
-        let plain_right = unseen.iter().filter(|(word, want)| tier(&plain, word) == *want).count();
-        assert!(plain_right < 2, "n-grams alone place {plain_right} of the unseen words");
+        let plain_right = unseen
+            .iter()
+            .filter(|(word, want)| tier(&plain, word) == *want)
+            .count();
+        assert!(
+            plain_right < 2,
+            "n-grams alone place {plain_right} of the unseen words"
+        );
     }
 
     #[test]
     fn a_model_with_embeddings_names_them_and_finds_them_again_by_fingerprint() {
         for hidden in [0, 8] {
-            let p = TrainParams { hidden, epochs: (hidden > 0).then_some(60), learning_rate: (hidden > 0).then_some(0.01), ..params(true) };
+            let p = TrainParams {
+                hidden,
+                epochs: (hidden > 0).then_some(60),
+                learning_rate: (hidden > 0).then_some(0.01),
+                ..params(true)
+            };
             let m = Model::train(&data(), &p).unwrap();
             let json = m.to_json();
-            assert!(json.starts_with(r#"{"format":"opsdesk-triage-v4""#), "{}", &json[..40]);
+            assert!(
+                json.starts_with(r#"{"format":"opsdesk-triage-v4""#),
+                "{}",
+                &json[..40]
+            );
             let again = Model::from_json_with(&json, "m.json", Some(&fixture_dir())).unwrap();
             for text in ["refund", "reimbursement", "crashed login"] {
                 let (a, b) = (m.predict(text), again.predict(text));
-                assert!(a.iter().zip(&b).all(|(x, y)| (x - y).abs() < 1e-2), "{text}: {a:?} vs {b:?}");
+                assert!(
+                    a.iter().zip(&b).all(|(x, y)| (x - y).abs() < 1e-2),
+                    "{text}: {a:?} vs {b:?}"
+                );
             }
             let err = Model::from_json(&json, "m.json").unwrap_err().to_string();
             let fp = m.embeddings().unwrap().fingerprint().to_string();
@@ -238,21 +335,42 @@ mod tests {
         let m = Model::train(&data(), &params(true)).unwrap();
         let json = m.to_json();
         let other = tempfile::tempdir().unwrap();
-        std::fs::copy(fixture_dir().join("tokenizer.json"), other.path().join("tokenizer.json")).unwrap();
+        std::fs::copy(
+            fixture_dir().join("tokenizer.json"),
+            other.path().join("tokenizer.json"),
+        )
+        .unwrap();
         let mut table = std::fs::read(fixture_dir().join("table.safetensors")).unwrap();
         *table.last_mut().unwrap() ^= 1;
         std::fs::write(other.path().join("table.safetensors"), table).unwrap();
-        let err = Model::from_json_with(&json, "m.json", Some(other.path())).unwrap_err().to_string();
+        let err = Model::from_json_with(&json, "m.json", Some(other.path()))
+            .unwrap_err()
+            .to_string();
         assert!(
-            err.contains("it was trained with word embeddings") && err.contains(&format!("but {} holds", other.path().display())),
+            err.contains("it was trained with word embeddings")
+                && err.contains(&format!("but {} holds", other.path().display())),
             "{err}"
         );
-        let err = Model::from_json_with(&json, "m.json", Some(Path::new("/nonexistent"))).unwrap_err().to_string();
-        assert!(err.starts_with("triage model m.json: word embeddings in /nonexistent: cannot read the folder"), "{err}");
-        let err = Model::from_json(&json.replace("-v4", "-v2"), "m.json").unwrap_err().to_string();
-        assert!(err.contains("has \"embeddings\" exactly when its format is opsdesk-triage-v4"), "{err}");
+        let err = Model::from_json_with(&json, "m.json", Some(Path::new("/nonexistent")))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with(
+                "triage model m.json: word embeddings in /nonexistent: cannot read the folder"
+            ),
+            "{err}"
+        );
+        let err = Model::from_json(&json.replace("-v4", "-v2"), "m.json")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("has \"embeddings\" exactly when its format is opsdesk-triage-v4"),
+            "{err}"
+        );
         let plain = Model::train(&data(), &params(false)).unwrap().to_json();
-        let err = Model::from_json(&plain.replace("-v2", "-v4"), "m.json").unwrap_err().to_string();
+        let err = Model::from_json(&plain.replace("-v2", "-v4"), "m.json")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("has \"embeddings\" exactly when"), "{err}");
     }
 }

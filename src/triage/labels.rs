@@ -26,7 +26,9 @@ impl std::str::FromStr for LabelMode {
             "auto" => Ok(LabelMode::Auto),
             "tier" => Ok(LabelMode::Tier),
             "intent" => Ok(LabelMode::Intent),
-            other => Err(format!("unknown label mode {other:?} (expected auto, tier or intent)")),
+            other => Err(format!(
+                "unknown label mode {other:?} (expected auto, tier or intent)"
+            )),
         }
     }
 }
@@ -40,13 +42,18 @@ pub struct Label {
 
 /// The labels to learn (sorted by name) and each example's label index, or what is wrong with the data.
 pub fn resolve(examples: &[Example], mode: LabelMode) -> Result<(Vec<Label>, Vec<usize>), String> {
-    let tiers =
-        examples.iter().map(|e| e.tier.ok_or_else(|| format!("line {} has no tier", e.line))).collect::<Result<Vec<Tier>, String>>()?;
+    let tiers = examples
+        .iter()
+        .map(|e| e.tier.ok_or_else(|| format!("line {} has no tier", e.line)))
+        .collect::<Result<Vec<Tier>, String>>()?;
     let use_intents = match mode {
         LabelMode::Tier => false,
         LabelMode::Intent => {
             if let Some(e) = examples.iter().find(|e| e.intent.is_none()) {
-                return Err(format!("line {} has no \"intent\" (--labels intent needs one on every line)", e.line));
+                return Err(format!(
+                    "line {} has no \"intent\" (--labels intent needs one on every line)",
+                    e.line
+                ));
             }
             true
         }
@@ -56,15 +63,32 @@ pub fn resolve(examples: &[Example], mode: LabelMode) -> Result<(Vec<Label>, Vec
     let mut seen: BTreeMap<String, (Tier, usize)> = BTreeMap::new();
     let mut names = Vec::with_capacity(examples.len());
     for (e, tier) in examples.iter().zip(&tiers) {
-        let name = if use_intents { e.intent.clone().unwrap_or_default() } else { tier.as_str().to_string() };
+        let name = if use_intents {
+            e.intent.clone().unwrap_or_default()
+        } else {
+            tier.as_str().to_string()
+        };
         let (first_tier, first_line) = *seen.entry(name.clone()).or_insert((*tier, e.line));
         if first_tier != *tier {
-            return Err(format!("intent {name:?} is labelled {first_tier} on line {first_line} and {tier} on line {}", e.line));
+            return Err(format!(
+                "intent {name:?} is labelled {first_tier} on line {first_line} and {tier} on line {}",
+                e.line
+            ));
         }
         names.push(name);
     }
-    let labels: Vec<Label> = seen.into_iter().map(|(name, (tier, _))| Label { name, tier }).collect();
-    let index = names.iter().map(|n| labels.binary_search_by(|l| l.name.as_str().cmp(n)).expect("label was collected")).collect();
+    let labels: Vec<Label> = seen
+        .into_iter()
+        .map(|(name, (tier, _))| Label { name, tier })
+        .collect();
+    let index = names
+        .iter()
+        .map(|n| {
+            labels
+                .binary_search_by(|l| l.name.as_str().cmp(n))
+                .expect("label was collected")
+        })
+        .collect();
     Ok((labels, index))
 }
 
@@ -73,18 +97,36 @@ mod tests {
     use super::*;
 
     fn ex(line: usize, tier: Tier, intent: Option<&str>) -> Example {
-        Example { line, text: format!("text {line}"), tier: Some(tier), intent: intent.map(String::from) }
+        Example {
+            line,
+            text: format!("text {line}"),
+            tier: Some(tier),
+            intent: intent.map(String::from),
+        }
     }
 
     #[test]
     fn auto_uses_intents_only_when_every_line_has_one() {
-        let full = [ex(1, Tier::Human, Some("refund")), ex(2, Tier::Tier1, Some("plans")), ex(3, Tier::Human, Some("refund"))];
+        let full = [
+            ex(1, Tier::Human, Some("refund")),
+            ex(2, Tier::Tier1, Some("plans")),
+            ex(3, Tier::Human, Some("refund")),
+        ];
         let (labels, idx) = resolve(&full, LabelMode::Auto).unwrap();
-        assert_eq!(labels.iter().map(|l| (l.name.as_str(), l.tier)).collect::<Vec<_>>(), [("plans", Tier::Tier1), ("refund", Tier::Human)]);
+        assert_eq!(
+            labels
+                .iter()
+                .map(|l| (l.name.as_str(), l.tier))
+                .collect::<Vec<_>>(),
+            [("plans", Tier::Tier1), ("refund", Tier::Human)]
+        );
         assert_eq!(idx, [1, 0, 1]);
         let partial = [ex(1, Tier::Human, Some("refund")), ex(2, Tier::Tier1, None)];
         let (labels, _) = resolve(&partial, LabelMode::Auto).unwrap();
-        assert_eq!(labels.iter().map(|l| l.name.as_str()).collect::<Vec<_>>(), ["human", "tier1"]);
+        assert_eq!(
+            labels.iter().map(|l| l.name.as_str()).collect::<Vec<_>>(),
+            ["human", "tier1"]
+        );
         let (labels, _) = resolve(&full, LabelMode::Tier).unwrap();
         assert_eq!(labels.len(), 2);
     }
@@ -94,9 +136,20 @@ mod tests {
         let partial = [ex(1, Tier::Human, Some("refund")), ex(7, Tier::Tier1, None)];
         let err = resolve(&partial, LabelMode::Intent).unwrap_err();
         assert!(err.contains("line 7 has no \"intent\""), "{err}");
-        let clash = [ex(2, Tier::Human, Some("refund")), ex(9, Tier::Tier1, Some("refund"))];
+        let clash = [
+            ex(2, Tier::Human, Some("refund")),
+            ex(9, Tier::Tier1, Some("refund")),
+        ];
         let err = resolve(&clash, LabelMode::Auto).unwrap_err();
-        assert_eq!(err, "intent \"refund\" is labelled human on line 2 and tier1 on line 9");
-        assert!("sometimes".parse::<LabelMode>().unwrap_err().contains("auto, tier or intent"));
+        assert_eq!(
+            err,
+            "intent \"refund\" is labelled human on line 2 and tier1 on line 9"
+        );
+        assert!(
+            "sometimes"
+                .parse::<LabelMode>()
+                .unwrap_err()
+                .contains("auto, tier or intent")
+        );
     }
 }

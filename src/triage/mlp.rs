@@ -20,7 +20,11 @@ impl Hidden {
     pub fn activate(&self, x: &[(u32, f32)]) -> Vec<(u32, f32)> {
         let mut h = self.bias.clone();
         self.accumulate(x, &mut h);
-        h.into_iter().enumerate().filter(|(_, v)| *v > 0.0).map(|(j, v)| (j as u32, v)).collect()
+        h.into_iter()
+            .enumerate()
+            .filter(|(_, v)| *v > 0.0)
+            .map(|(j, v)| (j as u32, v))
+            .collect()
     }
 
     fn accumulate(&self, x: &[(u32, f32)], h: &mut [f32]) {
@@ -44,7 +48,13 @@ impl Net {
     /// Adds this network's label probabilities for a sparse input to `sum`.
     pub fn add_probs(&self, x: &[(u32, f32)], sum: &mut [f32]) {
         let mut out = vec![0f32; sum.len()];
-        softmax_into(&self.hidden.activate(x), &self.weights, &self.bias, sum.len(), &mut out);
+        softmax_into(
+            &self.hidden.activate(x),
+            &self.weights,
+            &self.bias,
+            sum.len(),
+            &mut out,
+        );
         sum.iter_mut().zip(&out).for_each(|(s, p)| *s += p);
     }
 }
@@ -70,14 +80,23 @@ struct Adam {
 
 impl Adam {
     fn new(n: usize) -> Adam {
-        Adam { m: vec![0.0; n], v: vec![0.0; n], grad: vec![0.0; n] }
+        Adam {
+            m: vec![0.0; n],
+            v: vec![0.0; n],
+            grad: vec![0.0; n],
+        }
     }
 
     /// One step on `w` from the summed gradient of a batch of `n` (the gradient is cleared).
     fn step(&mut self, w: &mut [f32], n: f32, alpha: f32, lr_t: f32) {
         const B1: f32 = 0.9;
         const B2: f32 = 0.999;
-        for (((w, g), m), v) in w.iter_mut().zip(self.grad.iter_mut()).zip(self.m.iter_mut()).zip(self.v.iter_mut()) {
+        for (((w, g), m), v) in w
+            .iter_mut()
+            .zip(self.grad.iter_mut())
+            .zip(self.m.iter_mut())
+            .zip(self.v.iter_mut())
+        {
             let d = (*g + alpha * *w) / n;
             *g = 0.0;
             *m = B1 * *m + (1.0 - B1) * d;
@@ -88,17 +107,34 @@ impl Adam {
 }
 
 /// Trains one network on sparse inputs `xs` with label indices `ys` (`k` labels).
-pub fn train(xs: &[Vec<(u32, f32)>], ys: &[usize], features: usize, k: usize, p: &MlpParams) -> Net {
+pub fn train(
+    xs: &[Vec<(u32, f32)>],
+    ys: &[usize],
+    features: usize,
+    k: usize,
+    p: &MlpParams,
+) -> Net {
     let n = p.hidden;
     let mut rng = p.seed.max(1);
     let glorot = |fan_in: usize, fan_out: usize, len: usize, rng: &mut u64| -> Vec<f32> {
         let bound = (6.0 / (fan_in + fan_out) as f32).sqrt();
-        (0..len).map(|_| (uniform(rng) * 2.0 - 1.0) * bound).collect()
+        (0..len)
+            .map(|_| (uniform(rng) * 2.0 - 1.0) * bound)
+            .collect()
     };
-    let mut hidden = Hidden { size: n, weights: glorot(features, n, features * n, &mut rng), bias: glorot(features, n, n, &mut rng) };
+    let mut hidden = Hidden {
+        size: n,
+        weights: glorot(features, n, features * n, &mut rng),
+        bias: glorot(features, n, n, &mut rng),
+    };
     let mut w2 = glorot(n, k, n * k, &mut rng);
     let mut b2 = glorot(n, k, k, &mut rng);
-    let (mut a1, mut ab1, mut a2, mut ab2) = (Adam::new(features * n), Adam::new(n), Adam::new(n * k), Adam::new(k));
+    let (mut a1, mut ab1, mut a2, mut ab2) = (
+        Adam::new(features * n),
+        Adam::new(n),
+        Adam::new(n * k),
+        Adam::new(k),
+    );
     let mut order: Vec<usize> = (0..xs.len()).collect();
     let (mut h, mut dh, mut out) = (vec![0f32; n], vec![0f32; n], vec![0f32; k]);
     let mut t = 0i32;
@@ -112,7 +148,9 @@ pub fn train(xs: &[Vec<(u32, f32)>], ys: &[usize], features: usize, k: usize, p:
                 h.iter_mut().for_each(|v| *v = v.max(0.0));
                 out.copy_from_slice(&b2);
                 for (j, &hj) in h.iter().enumerate().filter(|(_, v)| **v > 0.0) {
-                    out.iter_mut().zip(&w2[j * k..j * k + k]).for_each(|(o, w)| *o += w * hj);
+                    out.iter_mut()
+                        .zip(&w2[j * k..j * k + k])
+                        .for_each(|(o, w)| *o += w * hj);
                 }
                 softmax_in_place(&mut out);
                 out[ys[i]] -= 1.0;
@@ -121,13 +159,23 @@ pub fn train(xs: &[Vec<(u32, f32)>], ys: &[usize], features: usize, k: usize, p:
                 for j in 0..n {
                     dh[j] = 0.0;
                     if h[j] > 0.0 {
-                        dh[j] = w2[j * k..j * k + k].iter().zip(&out).map(|(w, d)| w * d).sum();
-                        a2.grad[j * k..j * k + k].iter_mut().zip(&out).for_each(|(g, d)| *g += h[j] * d);
+                        dh[j] = w2[j * k..j * k + k]
+                            .iter()
+                            .zip(&out)
+                            .map(|(w, d)| w * d)
+                            .sum();
+                        a2.grad[j * k..j * k + k]
+                            .iter_mut()
+                            .zip(&out)
+                            .for_each(|(g, d)| *g += h[j] * d);
                     }
                 }
                 ab1.grad.iter_mut().zip(&dh).for_each(|(g, d)| *g += d);
                 for &(f, v) in x {
-                    a1.grad[f as usize * n..f as usize * n + n].iter_mut().zip(&dh).for_each(|(g, d)| *g += v * d);
+                    a1.grad[f as usize * n..f as usize * n + n]
+                        .iter_mut()
+                        .zip(&dh)
+                        .for_each(|(g, d)| *g += v * d);
                 }
             }
             t += 1;
@@ -139,7 +187,11 @@ pub fn train(xs: &[Vec<(u32, f32)>], ys: &[usize], features: usize, k: usize, p:
             ab2.step(&mut b2, m, 0.0, lr_t);
         }
     }
-    Net { hidden, weights: w2, bias: b2 }
+    Net {
+        hidden,
+        weights: w2,
+        bias: b2,
+    }
 }
 
 #[cfg(test)]
@@ -149,9 +201,21 @@ mod tests {
     #[test]
     fn learns_a_problem_no_linear_model_can() {
         // XOR over two features: only a hidden layer separates it.
-        let xs: Vec<Vec<(u32, f32)>> = vec![vec![], vec![(0, 1.0)], vec![(1, 1.0)], vec![(0, 1.0), (1, 1.0)]];
+        let xs: Vec<Vec<(u32, f32)>> = vec![
+            vec![],
+            vec![(0, 1.0)],
+            vec![(1, 1.0)],
+            vec![(0, 1.0), (1, 1.0)],
+        ];
         let ys = [0, 1, 1, 0];
-        let p = MlpParams { hidden: 8, epochs: 1500, learning_rate: 0.05, alpha: 0.0, batch: 4, seed: 3 };
+        let p = MlpParams {
+            hidden: 8,
+            epochs: 1500,
+            learning_rate: 0.05,
+            alpha: 0.0,
+            batch: 4,
+            seed: 3,
+        };
         let net = train(&xs, &ys, 2, 2, &p);
         for (x, &y) in xs.iter().zip(&ys) {
             let mut out = vec![0f32; 2];
@@ -162,7 +226,11 @@ mod tests {
 
     #[test]
     fn activations_are_relu_and_sparse() {
-        let h = Hidden { size: 3, weights: vec![1.0, -1.0, 0.5, 2.0, 0.0, -3.0], bias: vec![0.0, 0.1, 0.0] };
+        let h = Hidden {
+            size: 3,
+            weights: vec![1.0, -1.0, 0.5, 2.0, 0.0, -3.0],
+            bias: vec![0.0, 0.1, 0.0],
+        };
         // [0, 0.1, 0] + [1, -1, 0.5] + 0.5 × [2, 0, -3] = [2, -0.9, -1]: only the first unit fires.
         assert_eq!(h.activate(&[(0, 1.0), (1, 0.5)]), vec![(0, 2.0)]);
         assert_eq!(h.activate(&[]), vec![(1, 0.1)]);

@@ -38,8 +38,17 @@ pub struct Triager {
 
 impl Triager {
     pub fn new(model: Model, rules: TriageRules) -> Triager {
-        let phrases = rules.human_phrases.iter().map(|p| features::words(p)).filter(|p| !p.is_empty()).collect();
-        Triager { model, rules, phrases }
+        let phrases = rules
+            .human_phrases
+            .iter()
+            .map(|p| features::words(p))
+            .filter(|p| !p.is_empty())
+            .collect();
+        Triager {
+            model,
+            rules,
+            phrases,
+        }
     }
 
     pub fn default_model() -> Model {
@@ -52,27 +61,55 @@ impl Triager {
 
     /// The first configured phrase that occurs, as whole words, in the text.
     fn rule_match(&self, words: &[String]) -> Option<String> {
-        self.phrases.iter().find(|p| words.windows(p.len()).any(|w| w == p.as_slice())).map(|p| p.join(" "))
+        self.phrases
+            .iter()
+            .find(|p| words.windows(p.len()).any(|w| w == p.as_slice()))
+            .map(|p| p.join(" "))
     }
 
     pub fn triage(&self, text: &str) -> Triage {
         if let Some(p) = self.rule_match(&features::words(text)) {
-            return Triage { tier: Tier::Human, confidence: 1.0, reason: TriageReason::Rule(p) };
+            return Triage {
+                tier: Tier::Human,
+                confidence: 1.0,
+                reason: TriageReason::Rule(p),
+            };
         }
         let probs = self.model.predict(text);
-        let mut ranked: Vec<(Tier, f64)> = self.model.classes.iter().copied().zip(probs.iter().map(|p| *p as f64)).collect();
+        let mut ranked: Vec<(Tier, f64)> = self
+            .model
+            .classes
+            .iter()
+            .copied()
+            .zip(probs.iter().map(|p| *p as f64))
+            .collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
-        let p_human = ranked.iter().find(|(t, _)| *t == Tier::Human).map_or(0.0, |(_, p)| *p);
+        let p_human = ranked
+            .iter()
+            .find(|(t, _)| *t == Tier::Human)
+            .map_or(0.0, |(_, p)| *p);
         let (top, conf) = ranked[0];
         if top != Tier::Human && p_human >= self.rules.human_threshold {
-            return Triage { tier: Tier::Human, confidence: p_human, reason: TriageReason::Model };
+            return Triage {
+                tier: Tier::Human,
+                confidence: p_human,
+                reason: TriageReason::Model,
+            };
         }
         if conf < self.rules.confidence_threshold && ranked.len() > 1 {
             // Unsure between the top two: take the one with more human involvement.
             let safer = top.max(ranked[1].0);
-            return Triage { tier: safer, confidence: conf, reason: TriageReason::LowConfidence };
+            return Triage {
+                tier: safer,
+                confidence: conf,
+                reason: TriageReason::LowConfidence,
+            };
         }
-        Triage { tier: top, confidence: conf, reason: TriageReason::Model }
+        Triage {
+            tier: top,
+            confidence: conf,
+            reason: TriageReason::Model,
+        }
     }
 }
 
@@ -81,22 +118,39 @@ mod tests {
     use super::*;
 
     fn rules() -> TriageRules {
-        TriageRules { confidence_threshold: 0.5, human_threshold: 0.6, human_phrases: vec!["money back".into(), "lawyer".into()] }
+        TriageRules {
+            confidence_threshold: 0.5,
+            human_threshold: 0.6,
+            human_phrases: vec!["money back".into(), "lawyer".into()],
+        }
     }
 
     #[test]
     fn phrases_match_whole_words_only() {
         let t = Triager::new(Triager::default_model(), rules());
         let r = t.triage("I want my MONEY back!");
-        assert_eq!((r.tier, r.reason), (Tier::Human, TriageReason::Rule("money back".into())));
-        assert_ne!(t.triage("my lawyers-are-great spreadsheet").reason, TriageReason::Rule("lawyer".into()));
+        assert_eq!(
+            (r.tier, r.reason),
+            (Tier::Human, TriageReason::Rule("money back".into()))
+        );
+        assert_ne!(
+            t.triage("my lawyers-are-great spreadsheet").reason,
+            TriageReason::Rule("lawyer".into())
+        );
     }
 
     #[test]
     fn default_model_separates_the_done_when_examples() {
         let t = Triager::new(Triager::default_model(), rules());
-        assert_eq!(t.triage("anyone watching the game tonight?").tier, Tier::None);
+        assert_eq!(
+            t.triage("anyone watching the game tonight?").tier,
+            Tier::None
+        );
         assert_eq!(t.triage("How do I reset my password?").tier, Tier::Tier1);
-        assert_eq!(t.triage("The API returns 500 errors since this morning").tier, Tier::Tier2);
+        assert_eq!(
+            t.triage("The API returns 500 errors since this morning")
+                .tier,
+            Tier::Tier2
+        );
     }
 }

@@ -91,7 +91,12 @@ fn inputs(vocab: &Vocab, dense: Option<&Dense>, text: &str) -> Vec<(u32, f32)> {
     if let Some(d) = dense {
         let base = vocab.idf.len() as u32;
         let e = d.embeddings.embed(text);
-        x.extend(e.into_iter().enumerate().filter(|(_, v)| *v != 0.0).map(|(j, v)| (base + j as u32, v * d.weight)));
+        x.extend(
+            e.into_iter()
+                .enumerate()
+                .filter(|(_, v)| *v != 0.0)
+                .map(|(j, v)| (base + j as u32, v * d.weight)),
+        );
     }
     x
 }
@@ -99,7 +104,10 @@ fn inputs(vocab: &Vocab, dense: Option<&Dense>, text: &str) -> Vec<(u32, f32)> {
 #[derive(Debug, thiserror::Error)]
 pub enum ModelError {
     #[error("cannot read triage model {path}: {source}")]
-    Read { path: String, source: std::io::Error },
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("triage model {path} is not a valid opsdesk triage model: {reason}")]
     Invalid { path: String, reason: String },
     #[error("triage model {path}: {reason}")]
@@ -118,12 +126,21 @@ impl Model {
             return Err(ModelError::Empty);
         }
         if p.ensemble != 1 && p.hidden == 0 {
-            return Err(ModelError::Params(format!("an ensemble of {} needs networks with a hidden layer (--hidden)", p.ensemble)));
+            return Err(ModelError::Params(format!(
+                "an ensemble of {} needs networks with a hidden layer (--hidden)",
+                p.ensemble
+            )));
         }
         let (labels, ys) = labels::resolve(examples, p.labels).map_err(ModelError::Labels)?;
         let (vocab, features) = Vocab::fit(examples.iter().map(|e| e.text.as_str()), p.min_df);
-        let dense = p.embeddings.clone().map(|embeddings| Dense { embeddings, weight: p.embedding_weight });
-        let xs: Vec<Vec<(u32, f32)>> = examples.iter().map(|e| inputs(&vocab, dense.as_ref(), &e.text)).collect();
+        let dense = p.embeddings.clone().map(|embeddings| Dense {
+            embeddings,
+            weight: p.embedding_weight,
+        });
+        let xs: Vec<Vec<(u32, f32)>> = examples
+            .iter()
+            .map(|e| inputs(&vocab, dense.as_ref(), &e.text))
+            .collect();
         let n_inputs = features.len() + dense.as_ref().map_or(0, |d| d.embeddings.dim());
         let k = labels.len();
         if p.hidden > 0 {
@@ -140,7 +157,15 @@ impl Model {
                     mlp::train(&xs, &ys, n_inputs, k, &mp)
                 })
                 .collect();
-            return Ok(Model::assemble(labels, vocab, features, dense, networks, vec![], vec![]));
+            return Ok(Model::assemble(
+                labels,
+                vocab,
+                features,
+                dense,
+                networks,
+                vec![],
+                vec![],
+            ));
         }
         let by_intent = labels.iter().any(|l| l.name != l.tier.as_str());
         let l2 = p.l2.unwrap_or(if by_intent { 3e-5 } else { 3e-4 });
@@ -170,7 +195,15 @@ impl Model {
                 }
             }
         }
-        Ok(Model::assemble(labels, vocab, features, dense, vec![], w, b))
+        Ok(Model::assemble(
+            labels,
+            vocab,
+            features,
+            dense,
+            vec![],
+            w,
+            b,
+        ))
     }
 
     pub(super) fn assemble(
@@ -185,8 +218,21 @@ impl Model {
         let mut classes: Vec<Tier> = labels.iter().map(|l| l.tier).collect();
         classes.sort();
         classes.dedup();
-        let label_class = labels.iter().map(|l| classes.binary_search(&l.tier).expect("tier was collected")).collect();
-        Model { classes, labels, label_class, vocab, features, dense, networks, weights, bias }
+        let label_class = labels
+            .iter()
+            .map(|l| classes.binary_search(&l.tier).expect("tier was collected"))
+            .collect();
+        Model {
+            classes,
+            labels,
+            label_class,
+            vocab,
+            features,
+            dense,
+            networks,
+            weights,
+            bias,
+        }
     }
 
     /// Tier probabilities, in `self.classes` order (an intent model sums each tier's intents).
@@ -194,10 +240,20 @@ impl Model {
         let x = inputs(&self.vocab, self.dense.as_ref(), text);
         let mut per_label = vec![0f32; self.labels.len()];
         if self.networks.is_empty() {
-            softmax_into(&x, &self.weights, &self.bias, self.labels.len(), &mut per_label);
+            softmax_into(
+                &x,
+                &self.weights,
+                &self.bias,
+                self.labels.len(),
+                &mut per_label,
+            );
         } else {
-            self.networks.iter().for_each(|n| n.add_probs(&x, &mut per_label));
-            per_label.iter_mut().for_each(|p| *p /= self.networks.len() as f32);
+            self.networks
+                .iter()
+                .for_each(|n| n.add_probs(&x, &mut per_label));
+            per_label
+                .iter_mut()
+                .for_each(|p| *p /= self.networks.len() as f32);
         }
         let mut probs = vec![0f32; self.classes.len()];
         for (p, &c) in per_label.iter().zip(&self.label_class) {
@@ -226,45 +282,99 @@ mod tests {
     use super::*;
 
     fn ex(i: usize, text: String, tier: Tier, intent: &str) -> Example {
-        Example { line: i + 1, text, tier: Some(tier), intent: Some(intent.into()) }
+        Example {
+            line: i + 1,
+            text,
+            tier: Some(tier),
+            intent: Some(intent.into()),
+        }
     }
 
     fn data() -> Vec<Example> {
         let mut v = Vec::new();
         for i in 0..20 {
-            v.push(ex(v.len(), format!("how do I reset my password please {i}"), Tier::Tier1, "password"));
-            v.push(ex(v.len(), format!("the dashboard is down and returns error 500 {i}"), Tier::Tier2, "outage"));
-            v.push(ex(v.len(), format!("I want a refund for my subscription {i}"), Tier::Human, "refund"));
-            v.push(ex(v.len(), format!("my card was charged twice this month {i}"), Tier::Human, "double_charge"));
+            v.push(ex(
+                v.len(),
+                format!("how do I reset my password please {i}"),
+                Tier::Tier1,
+                "password",
+            ));
+            v.push(ex(
+                v.len(),
+                format!("the dashboard is down and returns error 500 {i}"),
+                Tier::Tier2,
+                "outage",
+            ));
+            v.push(ex(
+                v.len(),
+                format!("I want a refund for my subscription {i}"),
+                Tier::Human,
+                "refund",
+            ));
+            v.push(ex(
+                v.len(),
+                format!("my card was charged twice this month {i}"),
+                Tier::Human,
+                "double_charge",
+            ));
         }
         v
     }
 
     /// Saved weights keep 4 decimals, so a reloaded model agrees to about that.
     fn assert_close(a: &[f32], b: &[f32]) {
-        assert!(a.len() == b.len() && a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-3), "{a:?} vs {b:?}");
+        assert!(
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-3),
+            "{a:?} vs {b:?}"
+        );
     }
 
     fn best(m: &Model, text: &str) -> Tier {
         let p = m.predict(text);
         assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-4, "{p:?}");
-        m.classes[p.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).unwrap().0]
+        m.classes[p
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .unwrap()
+            .0]
     }
 
     #[test]
     fn learns_separable_classes_and_round_trips() {
-        let m = Model::train(&data(), &TrainParams { min_df: 1, labels: LabelMode::Tier, ..Default::default() }).unwrap();
+        let m = Model::train(
+            &data(),
+            &TrainParams {
+                min_df: 1,
+                labels: LabelMode::Tier,
+                ..Default::default()
+            },
+        )
+        .unwrap();
         assert_eq!(m.label_count(), 3);
         assert_eq!(best(&m, "reset password"), Tier::Tier1);
         let again = Model::from_json(&m.to_json(), "mem").unwrap();
         assert_eq!(best(&again, "refund my subscription"), Tier::Human);
-        assert_close(&again.predict("reset password"), &m.predict("reset password"));
+        assert_close(
+            &again.predict("reset password"),
+            &m.predict("reset password"),
+        );
     }
 
     #[test]
     fn an_intent_model_sums_its_intents_into_tiers() {
-        let m = Model::train(&data(), &TrainParams { min_df: 1, ..Default::default() }).unwrap();
-        assert_eq!((m.label_count(), m.classes.clone()), (4, vec![Tier::Tier1, Tier::Tier2, Tier::Human]));
+        let m = Model::train(
+            &data(),
+            &TrainParams {
+                min_df: 1,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            (m.label_count(), m.classes.clone()),
+            (4, vec![Tier::Tier1, Tier::Tier2, Tier::Human])
+        );
         let again = Model::from_json(&m.to_json(), "mem").unwrap();
         for text in ["charged twice", "refund please", "error 500"] {
             assert_close(&again.predict(text), &m.predict(text));
@@ -275,7 +385,13 @@ mod tests {
         let human = m.predict("refund for my card charged twice")[2];
         let per_label = {
             let mut p = vec![0f32; 4];
-            softmax_into(&m.vocab.transform("refund for my card charged twice"), &m.weights, &m.bias, 4, &mut p);
+            softmax_into(
+                &m.vocab.transform("refund for my card charged twice"),
+                &m.weights,
+                &m.bias,
+                4,
+                &mut p,
+            );
             p
         };
         let names: Vec<&str> = m.labels.iter().map(|l| l.name.as_str()).collect();
@@ -285,25 +401,60 @@ mod tests {
 
     #[test]
     fn a_hidden_layer_model_learns_round_trips_and_names_its_format() {
-        let p = TrainParams { min_df: 1, hidden: 16, ensemble: 2, epochs: Some(40), learning_rate: Some(0.01), ..Default::default() };
+        let p = TrainParams {
+            min_df: 1,
+            hidden: 16,
+            ensemble: 2,
+            epochs: Some(40),
+            learning_rate: Some(0.01),
+            ..Default::default()
+        };
         let m = Model::train(&data(), &p).unwrap();
         let json = m.to_json();
-        assert!(json.starts_with(r#"{"format":"opsdesk-triage-v3""#), "{}", &json[..60]);
-        assert_eq!(Model::train(&data(), &p).unwrap().to_json(), json, "training is deterministic");
+        assert!(
+            json.starts_with(r#"{"format":"opsdesk-triage-v3""#),
+            "{}",
+            &json[..60]
+        );
+        assert_eq!(
+            Model::train(&data(), &p).unwrap().to_json(),
+            json,
+            "training is deterministic"
+        );
         let again = Model::from_json(&json, "mem").unwrap();
-        for (text, tier) in [("reset my password", Tier::Tier1), ("dashboard error 500", Tier::Tier2), ("I want a refund", Tier::Human)] {
+        for (text, tier) in [
+            ("reset my password", Tier::Tier1),
+            ("dashboard error 500", Tier::Tier2),
+            ("I want a refund", Tier::Human),
+        ] {
             assert_eq!(best(&again, text), tier, "{text}");
             let (a, b) = (m.predict(text), again.predict(text));
-            assert!(a.iter().zip(&b).all(|(x, y)| (x - y).abs() < 1e-2), "{a:?} vs {b:?}");
+            assert!(
+                a.iter().zip(&b).all(|(x, y)| (x - y).abs() < 1e-2),
+                "{a:?} vs {b:?}"
+            );
         }
         // The format and the layer go together, and the layer's shape is checked.
-        let err = Model::from_json(&json.replace("-v3", "-v2"), "x.json").unwrap_err().to_string();
-        assert!(err.contains("x.json") && err.contains("\"networks\" exactly when"), "{err}");
+        let err = Model::from_json(&json.replace("-v3", "-v2"), "x.json")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("x.json") && err.contains("\"networks\" exactly when"),
+            "{err}"
+        );
         let mut v: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(v["networks"].as_array().unwrap().len(), 2);
-        v["networks"][1]["hidden"]["bias"].as_array_mut().unwrap().pop();
-        let err = Model::from_json(&v.to_string(), "y.json").unwrap_err().to_string();
-        assert!(err.contains("y.json") && err.contains("array lengths do not match"), "{err}");
+        v["networks"][1]["hidden"]["bias"]
+            .as_array_mut()
+            .unwrap()
+            .pop();
+        let err = Model::from_json(&v.to_string(), "y.json")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("y.json") && err.contains("array lengths do not match"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -312,26 +463,60 @@ mod tests {
         let m = Model::from_json(v1, "old.json").unwrap();
         assert_eq!((m.label_count(), best(&m, "refund")), (2, Tier::Human));
         let v2_without_labels = v1.replace("-v1", "-v2");
-        let err = Model::from_json(&v2_without_labels, "new.json").unwrap_err().to_string();
-        assert!(err.contains("new.json") && err.contains("missing \"labels\""), "{err}");
+        let err = Model::from_json(&v2_without_labels, "new.json")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("new.json") && err.contains("missing \"labels\""),
+            "{err}"
+        );
     }
 
     #[test]
     fn training_is_deterministic() {
-        let p = TrainParams { min_df: 1, ..Default::default() };
-        assert_eq!(Model::train(&data(), &p).unwrap().to_json(), Model::train(&data(), &p).unwrap().to_json());
+        let p = TrainParams {
+            min_df: 1,
+            ..Default::default()
+        };
+        assert_eq!(
+            Model::train(&data(), &p).unwrap().to_json(),
+            Model::train(&data(), &p).unwrap().to_json()
+        );
     }
 
     #[test]
     fn corrupt_files_and_bad_labels_are_named_errors() {
-        let err = Model::from_json("{\"format\":\"x\"}", "m.json").unwrap_err().to_string();
+        let err = Model::from_json("{\"format\":\"x\"}", "m.json")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("m.json"), "{err}");
-        assert!(matches!(Model::train(&[], &TrainParams::default()), Err(ModelError::Empty)));
-        let err = Model::train(&data(), &TrainParams { ensemble: 3, ..Default::default() }).unwrap_err().to_string();
-        assert_eq!(err, "bad training parameters: an ensemble of 3 needs networks with a hidden layer (--hidden)");
+        assert!(matches!(
+            Model::train(&[], &TrainParams::default()),
+            Err(ModelError::Empty)
+        ));
+        let err = Model::train(
+            &data(),
+            &TrainParams {
+                ensemble: 3,
+                ..Default::default()
+            },
+        )
+        .unwrap_err()
+        .to_string();
+        assert_eq!(
+            err,
+            "bad training parameters: an ensemble of 3 needs networks with a hidden layer (--hidden)"
+        );
         let mut clash = data();
         clash[1].intent = Some("password".into());
-        let err = Model::train(&clash, &TrainParams::default()).unwrap_err().to_string();
-        assert!(err.starts_with("cannot train: intent \"password\" is labelled tier1 on line 1 and tier2 on line 2"), "{err}");
+        let err = Model::train(&clash, &TrainParams::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with(
+                "cannot train: intent \"password\" is labelled tier1 on line 1 and tier2 on line 2"
+            ),
+            "{err}"
+        );
     }
 }

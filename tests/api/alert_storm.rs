@@ -23,10 +23,20 @@ fn batch(g: usize, n: usize) -> AlertBatch {
         title: format!("Storm{g}"),
         severity: severity.into(),
         firing: true,
-        alerts: (0..=n).map(|i| AlertItem { fingerprint: format!("{g}-{i}"), firing: true, summary: format!("instance {i}") }).collect(),
+        alerts: (0..=n)
+            .map(|i| AlertItem {
+                fingerprint: format!("{g}-{i}"),
+                firing: true,
+                summary: format!("instance {i}"),
+            })
+            .collect(),
         runbook_url: None,
         link: None,
-        labels: [("alertname".to_string(), format!("Storm{g}")), ("severity".to_string(), severity.to_string())].into(),
+        labels: [
+            ("alertname".to_string(), format!("Storm{g}")),
+            ("severity".to_string(), severity.to_string()),
+        ]
+        .into(),
     }
 }
 
@@ -41,7 +51,8 @@ async fn a_storm_folds_into_one_card_within_the_channel_limit_and_loses_nothing(
     let mut platforms: HashMap<Platform, Arc<dyn ChatPlatform>> = HashMap::new();
     platforms.insert(Platform::Slack, chat.clone());
     // Slack's posting limit: about one message per second per channel.
-    let sender = Sender::new(store.clone(), platforms, "t").with_channel_limit(Platform::Slack, quota(1.0, 1));
+    let sender = Sender::new(store.clone(), platforms, "t")
+        .with_channel_limit(Platform::Slack, quota(1.0, 1));
 
     let start: i64 = 1_700_000_000_000;
     let mut calls_per_second = vec![];
@@ -49,7 +60,13 @@ async fn a_storm_folds_into_one_card_within_the_channel_limit_and_loses_nothing(
         let now = start + (i as i64) * 60_000 / ALERTS as i64;
         let b = batch(i % GROUPS, i / GROUPS);
         let key = format!("hook:alertmanager:storm-{i}");
-        assert_eq!(store.inbox_put(&key, "alertmanager", "{}", now).await.unwrap(), InboxPut::New);
+        assert_eq!(
+            store
+                .inbox_put(&key, "alertmanager", "{}", now)
+                .await
+                .unwrap(),
+            InboxPut::New
+        );
         p.on_alert_batch(&b, Some(key), now).await.unwrap();
         if (i + 1) % (ALERTS / 60) == 0 {
             let before = chat.sent().len();
@@ -58,15 +75,26 @@ async fn a_storm_folds_into_one_card_within_the_channel_limit_and_loses_nothing(
         }
     }
     let during = chat.sent().len();
-    assert!(calls_per_second.iter().all(|n| *n <= 1), "one call per second at most: {calls_per_second:?}");
+    assert!(
+        calls_per_second.iter().all(|n| *n <= 1),
+        "one call per second at most: {calls_per_second:?}"
+    );
     assert!(during <= 61, "{during} chat calls in 60 s");
 
     // Nothing lost: every webhook stored and applied; every group held with all its alerts.
-    assert!(store.inbox_unprocessed(i64::MAX, 1).await.unwrap().is_empty());
-    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM inbox WHERE key LIKE 'hook:%' AND processed_at IS NOT NULL")
-        .fetch_one(db.store.pool())
-        .await
-        .unwrap();
+    assert!(
+        store
+            .inbox_unprocessed(i64::MAX, 1)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let stored: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM inbox WHERE key LIKE 'hook:%' AND processed_at IS NOT NULL",
+    )
+    .fetch_one(db.store.pool())
+    .await
+    .unwrap();
     assert_eq!(stored, ALERTS as i64);
     let groups = store.alert_groups(true, 10_000).await.unwrap();
     assert_eq!(groups.len(), GROUPS);
@@ -82,13 +110,37 @@ async fn a_storm_folds_into_one_card_within_the_channel_limit_and_loses_nothing(
         assert!(now < start + 3_600_000, "the outbox drains");
     }
     let sent = chat.sent();
-    let storm_posts: Vec<_> =
-        sent.iter().filter(|s| matches!(s.msg.op, OutboundOp::Post) && s.msg.reply.plain().contains("Alert storm")).collect();
+    let storm_posts: Vec<_> = sent
+        .iter()
+        .filter(|s| {
+            matches!(s.msg.op, OutboundOp::Post) && s.msg.reply.plain().contains("Alert storm")
+        })
+        .collect();
     assert_eq!(storm_posts.len(), 1, "one storm card");
-    let last = sent.iter().rev().find(|s| s.target.as_deref() == Some(storm_posts[0].id.as_str())).expect("the storm card was edited");
-    let Reply::Card(c) = &last.msg.reply else { panic!() };
-    assert!(c.title.contains("990 groups held back (990 firing, 9900 alerts)"), "{}", c.title);
-    assert!(c.body.starts_with("critical: 330 · info: 330 · warning: 330"), "{}", c.body);
+    let last = sent
+        .iter()
+        .rev()
+        .find(|s| s.target.as_deref() == Some(storm_posts[0].id.as_str()))
+        .expect("the storm card was edited");
+    let Reply::Card(c) = &last.msg.reply else {
+        panic!()
+    };
+    assert!(
+        c.title
+            .contains("990 groups held back (990 firing, 9900 alerts)"),
+        "{}",
+        c.title
+    );
+    assert!(
+        c.body
+            .starts_with("critical: 330 · info: 330 · warning: 330"),
+        "{}",
+        c.body
+    );
     // Per group per notification, Alertmanager's Slack receiver would post 10,000 messages.
-    assert!(sent.len() < 200, "{} chat calls for the whole storm", sent.len());
+    assert!(
+        sent.len() < 200,
+        "{} chat calls for the whole storm",
+        sent.len()
+    );
 }

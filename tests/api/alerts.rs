@@ -16,7 +16,12 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 pub fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/alerts").join(name)).unwrap()
+    std::fs::read(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/alerts")
+            .join(name),
+    )
+    .unwrap()
 }
 
 pub const SENTRY_SECRET: &str = "sentry-client-secret";
@@ -24,7 +29,11 @@ pub const STRIPE_SECRET: &str = "whsec_test_secret";
 
 pub fn settings() -> Settings {
     let mut s = support::settings();
-    s.channels.push(ChannelSettings { platform: Platform::Slack, id: "CALERTS".into(), role: ChannelRole::Alerts });
+    s.channels.push(ChannelSettings {
+        platform: Platform::Slack,
+        id: "CALERTS".into(),
+        role: ChannelRole::Alerts,
+    });
     s.http.max_body_bytes = 64 * 1024;
     s
 }
@@ -38,15 +47,26 @@ fn every_alertmanager_body_parses_into_a_batch() {
         if !name.ends_with(".json") {
             continue;
         }
-        let b = opsdesk::alerts::alertmanager::parse(&fixture(&name)).unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert!(!b.group_key.is_empty() && !b.title.is_empty() && !b.alerts.is_empty(), "{name}: {b:?}");
+        let b = opsdesk::alerts::alertmanager::parse(&fixture(&name))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(
+            !b.group_key.is_empty() && !b.title.is_empty() && !b.alerts.is_empty(),
+            "{name}: {b:?}"
+        );
         n += 1;
     }
     assert_eq!(n, 10);
-    let resolved = opsdesk::alerts::alertmanager::parse(&fixture("am-0.25-webhook-resolved.json")).unwrap();
+    let resolved =
+        opsdesk::alerts::alertmanager::parse(&fixture("am-0.25-webhook-resolved.json")).unwrap();
     assert!(!resolved.firing && resolved.alerts.iter().all(|a| !a.firing));
-    let firing = opsdesk::alerts::alertmanager::parse(&fixture("am-0.25-webhook-firing.json")).unwrap();
-    assert!(firing.firing && firing.title.starts_with("Http5xxRatioHigh") && firing.runbook_url.is_some(), "{firing:?}");
+    let firing =
+        opsdesk::alerts::alertmanager::parse(&fixture("am-0.25-webhook-firing.json")).unwrap();
+    assert!(
+        firing.firing
+            && firing.title.starts_with("Http5xxRatioHigh")
+            && firing.runbook_url.is_some(),
+        "{firing:?}"
+    );
 }
 
 pub async fn serve(p: Pipeline, token: Option<&str>) -> String {
@@ -63,7 +83,10 @@ pub async fn serve(p: Pipeline, token: Option<&str>) -> String {
 }
 
 pub async fn post(url: &str, token: Option<&str>, body: Vec<u8>) -> (u16, String) {
-    let headers: Vec<(&str, String)> = token.map(|t| ("authorization", format!("Bearer {t}"))).into_iter().collect();
+    let headers: Vec<(&str, String)> = token
+        .map(|t| ("authorization", format!("Bearer {t}")))
+        .into_iter()
+        .collect();
     post_with(url, &headers, body).await
 }
 
@@ -73,27 +96,44 @@ pub async fn post_with(url: &str, headers: &[(&str, String)], body: Vec<u8>) -> 
     for (k, v) in headers {
         req = req.header(*k, v);
     }
-    let resp = client.request(req.body(Full::new(bytes::Bytes::from(body))).unwrap()).await.unwrap();
+    let resp = client
+        .request(req.body(Full::new(bytes::Bytes::from(body))).unwrap())
+        .await
+        .unwrap();
     let status = resp.status().as_u16();
-    (status, String::from_utf8_lossy(&resp.into_body().collect().await.unwrap().to_bytes()).into_owned())
+    (
+        status,
+        String::from_utf8_lossy(&resp.into_body().collect().await.unwrap().to_bytes()).into_owned(),
+    )
 }
 
 async fn get(url: &str) -> (u16, String) {
     let client: Client<_, Full<bytes::Bytes>> = Client::builder(TokioExecutor::new()).build_http();
     let resp = client.get(url.parse().unwrap()).await.unwrap();
     let status = resp.status().as_u16();
-    (status, String::from_utf8_lossy(&resp.into_body().collect().await.unwrap().to_bytes()).into_owned())
+    (
+        status,
+        String::from_utf8_lossy(&resp.into_body().collect().await.unwrap().to_bytes()).into_owned(),
+    )
 }
 
 /// Waits (a few seconds at most) until the hooks' background processing has handled every stored webhook.
 pub async fn wait_processed(store: &Arc<dyn Store>) {
     for _ in 0..500 {
-        if store.inbox_unprocessed(i64::MAX, 1).await.unwrap().is_empty() {
+        if store
+            .inbox_unprocessed(i64::MAX, 1)
+            .await
+            .unwrap()
+            .is_empty()
+        {
             return;
         }
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
-    panic!("stored webhooks were not processed: {:?}", store.inbox_unprocessed(i64::MAX, 10).await.unwrap());
+    panic!(
+        "stored webhooks were not processed: {:?}",
+        store.inbox_unprocessed(i64::MAX, 10).await.unwrap()
+    );
 }
 
 #[tokio::test]
@@ -107,37 +147,66 @@ async fn the_hook_authenticates_limits_validates_and_stores_before_answering() {
 
     assert_eq!(post(&hook, None, body.clone()).await.0, 401);
     let (status, text) = post(&hook, Some("wrong"), body.clone()).await;
-    assert_eq!((status, text.trim()), (401, "missing or wrong bearer token"));
+    assert_eq!(
+        (status, text.trim()),
+        (401, "missing or wrong bearer token")
+    );
     let (status, text) = post(&hook, Some("s3cret"), b"{\"status\": \"firing\", ".to_vec()).await;
     assert_eq!(status, 400);
-    assert!(text.contains("not an Alertmanager webhook body") && text.contains("EOF"), "{text}");
+    assert!(
+        text.contains("not an Alertmanager webhook body") && text.contains("EOF"),
+        "{text}"
+    );
     let (status, text) = post(&hook, Some("s3cret"), br#"{"status": "firing"}"#.to_vec()).await;
-    assert!(status == 400 && text.contains("missing field `alerts`"), "{text}");
-    assert_eq!(post(&hook, Some("s3cret"), vec![b' '; 100 * 1024]).await.0, 413);
+    assert!(
+        status == 400 && text.contains("missing field `alerts`"),
+        "{text}"
+    );
+    assert_eq!(
+        post(&hook, Some("s3cret"), vec![b' '; 100 * 1024]).await.0,
+        413
+    );
 
     let (status, _) = post(&hook, Some("s3cret"), body.clone()).await;
     assert_eq!(status, 202);
     wait_processed(&store).await;
-    assert_eq!(post(&hook, Some("s3cret"), body.clone()).await, (200, "duplicate\n".into()), "a resend of the same body is recognised");
+    assert_eq!(
+        post(&hook, Some("s3cret"), body.clone()).await,
+        (200, "duplicate\n".into()),
+        "a resend of the same body is recognised"
+    );
     let groups = store.alert_groups(true, 10).await.unwrap();
     assert_eq!(groups.len(), 1);
     assert_eq!(get(&format!("{base}/healthz")).await, (200, "ok".into()));
     assert_eq!(get(&format!("{base}/readyz")).await.0, 200);
     let (status, metrics) = get(&format!("{base}/metrics")).await;
     assert!(
-        status == 200 && metrics.contains("opsdesk_alert_groups_firing 1") && metrics.contains("opsdesk_tickets{state=\"open\"} 0"),
+        status == 200
+            && metrics.contains("opsdesk_alert_groups_firing 1")
+            && metrics.contains("opsdesk_tickets{state=\"open\"} 0"),
         "{metrics}"
     );
 
     // Without a token configured, every alert webhook is refused, saying how to turn them on.
     let off = serve(p.clone(), None).await;
-    let (status, text) = post(&format!("{off}/hooks/alertmanager"), Some("s3cret"), body.clone()).await;
-    assert!(status == 401 && text.contains("OPSDESK_ALERTS_TOKEN"), "{text}");
+    let (status, text) = post(
+        &format!("{off}/hooks/alertmanager"),
+        Some("s3cret"),
+        body.clone(),
+    )
+    .await;
+    assert!(
+        status == 401 && text.contains("OPSDESK_ALERTS_TOKEN"),
+        "{text}"
+    );
 
     // Storage down: 503, so Alertmanager retries; nothing is acknowledged that was not stored.
     db.store.close().await;
     let (status, text) = post(&hook, Some("s3cret"), fixture("am-0.25-webhook-mixed.json")).await;
-    assert!(status == 503 && text.contains("not stored"), "{status} {text}");
+    assert!(
+        status == 503 && text.contains("not stored"),
+        "{status} {text}"
+    );
     assert_eq!(get(&format!("{base}/readyz")).await.0, 503);
 }
 
@@ -157,19 +226,46 @@ async fn a_group_is_one_card_edited_in_place_with_its_history_in_the_thread() {
         p.on_alert_batch(&firing, None, 0).await.unwrap();
         deliver().await;
         let card = chat.sent()[0].clone();
-        assert_eq!((card.msg.channel.as_str(), card.msg.thread.as_deref()), ("CALERTS", None));
-        assert!(card.msg.reply.plain().starts_with("🔥 [WARNING] Http5xxRatioHigh"), "{}", card.msg.reply.plain());
+        assert_eq!(
+            (card.msg.channel.as_str(), card.msg.thread.as_deref()),
+            ("CALERTS", None)
+        );
+        assert!(
+            card.msg
+                .reply
+                .plain()
+                .starts_with("🔥 [WARNING] Http5xxRatioHigh"),
+            "{}",
+            card.msg.reply.plain()
+        );
 
         // The same group resolving: the card is edited, the history line goes in its thread.
         let mut resolved = parse("am-0.25-webhook-resolved.json");
         resolved.group_key = firing.group_key.clone();
-        p.on_alert_batch(&resolved, None, 12 * 60_000).await.unwrap();
+        p.on_alert_batch(&resolved, None, 12 * 60_000)
+            .await
+            .unwrap();
         deliver().await;
         let sent = chat.sent();
         assert_eq!(sent.len(), 3, "{sent:#?}");
-        assert!(matches!(&sent[1].msg.op, OutboundOp::Update { .. }) && sent[1].target.as_deref() == Some(card.id.as_str()));
-        assert!(sent[1].msg.reply.plain().starts_with("✅ Resolved after 12m"), "{}", sent[1].msg.reply.plain());
-        assert_eq!(sent[2].msg.thread.as_deref(), Some(card.id.as_str()), "history in the card's thread");
+        assert!(
+            matches!(&sent[1].msg.op, OutboundOp::Update { .. })
+                && sent[1].target.as_deref() == Some(card.id.as_str())
+        );
+        assert!(
+            sent[1]
+                .msg
+                .reply
+                .plain()
+                .starts_with("✅ Resolved after 12m"),
+            "{}",
+            sent[1].msg.reply.plain()
+        );
+        assert_eq!(
+            sent[2].msg.thread.as_deref(),
+            Some(card.id.as_str()),
+            "history in the card's thread"
+        );
         assert_eq!(sent[2].msg.reply.plain(), "✅ Resolved after 12m");
 
         // Firing again: one new card that points back.
@@ -178,11 +274,19 @@ async fn a_group_is_one_card_edited_in_place_with_its_history_in_the_thread() {
         let again = chat.sent().last().unwrap().clone();
         assert!(matches!(again.msg.op, OutboundOp::Post) && again.msg.thread.is_none());
         assert!(
-            again.msg.reply.plain().contains("🔁 Firing again 8m after it resolved; it had fired for 12m"),
+            again
+                .msg
+                .reply
+                .plain()
+                .contains("🔁 Firing again 8m after it resolved; it had fired for 12m"),
             "{}",
             again.msg.reply.plain()
         );
-        let g = store.alert_group("alertmanager", &firing.group_key).await.unwrap().unwrap();
+        let g = store
+            .alert_group("alertmanager", &firing.group_key)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!((g.firing, g.updates), (true, 3));
 
         // Every group is listed, firing or not.
@@ -190,13 +294,31 @@ async fn a_group_is_one_card_edited_in_place_with_its_history_in_the_thread() {
         p.on_alert_batch(&mixed, None, 21 * 60_000).await.unwrap();
         let ops = |args: &str| support::ops_command(&format!("ops-{args}"), "founder", args);
         p.handle(ops("alerts"), 22 * 60_000).await.unwrap();
-        p.handle(ops("alerts --firing --since 30s"), 22 * 60_000).await.unwrap();
-        let items = store.outbox_claim("probe", i64::MAX / 4, 60_000, 100).await.unwrap();
-        let lists: Vec<String> = items.iter().filter(|i| i.msg.platform == Platform::Console).map(|i| i.msg.reply.plain()).collect();
-        let rows = |t: &str| t.lines().filter(|l| l.starts_with('#') && l.chars().nth(1).is_some_and(|c| c.is_ascii_digit())).count();
+        p.handle(ops("alerts --firing --since 30s"), 22 * 60_000)
+            .await
+            .unwrap();
+        let items = store
+            .outbox_claim("probe", i64::MAX / 4, 60_000, 100)
+            .await
+            .unwrap();
+        let lists: Vec<String> = items
+            .iter()
+            .filter(|i| i.msg.platform == Platform::Console)
+            .map(|i| i.msg.reply.plain())
+            .collect();
+        let rows = |t: &str| {
+            t.lines()
+                .filter(|l| {
+                    l.starts_with('#') && l.chars().nth(1).is_some_and(|c| c.is_ascii_digit())
+                })
+                .count()
+        };
         assert_eq!(rows(&lists[0]), 2, "{}", lists[0]);
         assert!(lists[0].contains("Http5xxRatioHigh"), "{}", lists[0]);
-        assert_eq!(lists[1], "Nothing is firing.", "no group changed in the last 30 s");
+        assert_eq!(
+            lists[1], "Nothing is firing.",
+            "no group changed in the last 30 s"
+        );
         db.cleanup().await;
     }
 }
@@ -208,8 +330,18 @@ async fn a_stored_webhook_left_unprocessed_is_recovered() {
     let store: Arc<dyn Store> = Arc::new(db.store.clone());
     let p = support::pipeline_with(store.clone(), settings()).await;
     let body = String::from_utf8(fixture("prom_post_request.json")).unwrap();
-    store.inbox_put("hook:alertmanager:abc", "alertmanager", &body, 0).await.unwrap();
+    store
+        .inbox_put("hook:alertmanager:abc", "alertmanager", &body, 0)
+        .await
+        .unwrap();
     assert_eq!(p.recover(1, 1).await.unwrap(), 1);
     assert_eq!(store.alert_groups(true, 10).await.unwrap().len(), 1);
-    assert!(store.inbox_unprocessed(i64::MAX, 10).await.unwrap().is_empty(), "marked processed with the group's commit");
+    assert!(
+        store
+            .inbox_unprocessed(i64::MAX, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "marked processed with the group's commit"
+    );
 }

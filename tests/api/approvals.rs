@@ -26,7 +26,12 @@ struct Rig {
 
 fn settings(dir: &Path, quorum: u32) -> Settings {
     let mut s = support::settings();
-    s.approvals.approvers = vec!["slack:UBOSS".into(), "slack:UCTO".into(), "slack:UDEV".into(), "slack:group:SOPS".into()];
+    s.approvals.approvers = vec![
+        "slack:UBOSS".into(),
+        "slack:UCTO".into(),
+        "slack:UDEV".into(),
+        "slack:group:SOPS".into(),
+    ];
     s.approvals.quorum = quorum;
     s.ops.allowed_users = vec!["slack:UDEV".into(), "slack:UDEV2".into()];
     s.approvals.expires_after_mins = 120;
@@ -37,8 +42,17 @@ fn settings(dir: &Path, quorum: u32) -> Settings {
         argv: vec!["sh".into(), "-c".into(), script],
         timeout_secs: 10,
     };
-    s.runbooks.insert("restart-api".into(), rb(format!("echo restarted >> {}; echo restarted", ran.display())));
-    s.runbooks.insert("purge-cache".into(), rb("echo 'cache: permission denied' >&2; exit 2".into()));
+    s.runbooks.insert(
+        "restart-api".into(),
+        rb(format!(
+            "echo restarted >> {}; echo restarted",
+            ran.display()
+        )),
+    );
+    s.runbooks.insert(
+        "purge-cache".into(),
+        rb("echo 'cache: permission denied' >&2; exit 2".into()),
+    );
     s
 }
 
@@ -49,7 +63,13 @@ async fn rig(store: Arc<dyn Store>, quorum: u32) -> Rig {
     let chat = Arc::new(RecordingChat::new(Platform::Slack));
     let mut platforms: HashMap<Platform, Arc<dyn ChatPlatform>> = HashMap::new();
     platforms.insert(Platform::Slack, chat.clone());
-    Rig { p, chat, sender: Sender::new(store, platforms, "t"), ran: dir.path().join("ran.log"), _dir: dir }
+    Rig {
+        p,
+        chat,
+        sender: Sender::new(store, platforms, "t"),
+        ran: dir.path().join("ran.log"),
+        _dir: dir,
+    }
 }
 
 fn event(user: &str, roles: &[&str], kind: EventKind) -> Event {
@@ -68,21 +88,49 @@ fn event(user: &str, roles: &[&str], kind: EventKind) -> Event {
 }
 
 fn ops(user: &str, args: &str) -> Event {
-    event(user, &[], EventKind::CommandInvoked { name: "ops".into(), args: args.into() })
+    event(
+        user,
+        &[],
+        EventKind::CommandInvoked {
+            name: "ops".into(),
+            args: args.into(),
+        },
+    )
 }
 
 fn click(user: &str, roles: &[&str], action: &str, id: i64, input: Option<&str>) -> Event {
     event(
         user,
         roles,
-        EventKind::ButtonClicked { action: action.into(), value: id.to_string(), message: "card".into(), input: input.map(String::from) },
+        EventKind::ButtonClicked {
+            action: action.into(),
+            value: id.to_string(),
+            message: "card".into(),
+            input: input.map(String::from),
+        },
     )
 }
 
 impl Rig {
     async fn request(&self, runbook: &str, now: i64) -> Approval {
-        assert!(matches!(self.p.handle(ops("UDEV", &format!("runbook {runbook} the API is stuck")), now).await.unwrap(), Handled::Done(_)));
-        self.p.store.approvals(&[ApprovalState::Pending], 10).await.unwrap().into_iter().next().expect("a pending request")
+        assert!(matches!(
+            self.p
+                .handle(
+                    ops("UDEV", &format!("runbook {runbook} the API is stuck")),
+                    now
+                )
+                .await
+                .unwrap(),
+            Handled::Done(_)
+        ));
+        self.p
+            .store
+            .approvals(&[ApprovalState::Pending], 10)
+            .await
+            .unwrap()
+            .into_iter()
+            .next()
+            .expect("a pending request")
     }
 
     async fn approval(&self, id: i64) -> Approval {
@@ -114,7 +162,9 @@ impl Rig {
     }
 
     fn runs(&self) -> usize {
-        std::fs::read_to_string(&self.ran).map(|s| s.lines().count()).unwrap_or(0)
+        std::fs::read_to_string(&self.ran)
+            .map(|s| s.lines().count())
+            .unwrap_or(0)
     }
 }
 
@@ -129,7 +179,10 @@ fn last_card(sent: &[(String, String)]) -> String {
 }
 
 fn privately(sent: &[(String, String)], user: &str) -> Vec<String> {
-    sent.iter().filter(|(op, _)| *op == format!("private:{user}")).map(|(_, t)| t.clone()).collect()
+    sent.iter()
+        .filter(|(op, _)| *op == format!("private:{user}"))
+        .map(|(_, t)| t.clone())
+        .collect()
 }
 
 #[tokio::test]
@@ -138,31 +191,81 @@ async fn impostors_and_self_approval_are_refused_and_an_approver_runs_it_once() 
         let r = rig(Arc::new(db.store.clone()), 1).await;
         let a = r.request("restart-api", 1000).await;
         let sent = r.delivered(1000).await;
-        assert!(last_card(&sent).starts_with("🔐 Sign-off needed: runbook restart-api: restart the API"), "{sent:?}");
+        assert!(
+            last_card(&sent)
+                .starts_with("🔐 Sign-off needed: runbook restart-api: restart the API"),
+            "{sent:?}"
+        );
         assert!(privately(&sent, "UDEV")[0].contains(&format!("request #{}", a.id)));
 
-        r.p.handle(click("UINTRUDER", &[], "approval.approve", a.id, None), 2000).await.unwrap();
-        r.p.handle(click("UDEV", &[], "approval.approve", a.id, None), 2001).await.unwrap();
+        r.p.handle(
+            click("UINTRUDER", &[], "approval.approve", a.id, None),
+            2000,
+        )
+        .await
+        .unwrap();
+        r.p.handle(click("UDEV", &[], "approval.approve", a.id, None), 2001)
+            .await
+            .unwrap();
         let sent = r.delivered(2001).await;
-        assert!(privately(&sent, "UINTRUDER")[0].starts_with("You are not an approver"), "{sent:?}");
-        assert!(privately(&sent, "UDEV").last().unwrap().contains("someone else has to approve"));
+        assert!(
+            privately(&sent, "UINTRUDER")[0].starts_with("You are not an approver"),
+            "{sent:?}"
+        );
+        assert!(
+            privately(&sent, "UDEV")
+                .last()
+                .unwrap()
+                .contains("someone else has to approve")
+        );
         assert_eq!(r.approval(a.id).await.state, ApprovalState::Pending);
 
-        r.p.handle(click("UCTO", &[], "approval.approve", a.id, None), 3000).await.unwrap();
-        r.p.handle(click("UBOSS", &[], "approval.approve", a.id, None), 3001).await.unwrap();
+        r.p.handle(click("UCTO", &[], "approval.approve", a.id, None), 3000)
+            .await
+            .unwrap();
+        r.p.handle(click("UBOSS", &[], "approval.approve", a.id, None), 3001)
+            .await
+            .unwrap();
         let done = r.finished(a.id).await;
-        assert_eq!((done.state, done.decided_by.as_deref()), (ApprovalState::Executed, Some("slack:UCTO")));
+        assert_eq!(
+            (done.state, done.decided_by.as_deref()),
+            (ApprovalState::Executed, Some("slack:UCTO"))
+        );
         assert_eq!(r.runs(), 1, "executed exactly once");
         let sent = r.delivered(3001).await;
         let late = &privately(&sent, "UBOSS")[0];
-        assert!(late.starts_with("Too late: request") && late.ends_with("by slack:UCTO."), "{late}");
+        assert!(
+            late.starts_with("Too late: request") && late.ends_with("by slack:UCTO."),
+            "{late}"
+        );
         let card = last_card(&sent);
-        assert!(card.starts_with("✅ Done: runbook restart-api") && card.contains("exit 0") && card.contains("restarted"), "{card}");
-        assert!(sent.iter().any(|(op, t)| op == "post" && t.contains("was approved and ✅ done")), "the requester hears back: {sent:?}");
-        let audit: Vec<String> = r.p.store.audit_recent(20).await.unwrap().into_iter().map(|e| e.action).collect();
-        for want in
-            ["approval.requested", "approval.refused", "approval.approved", "approval.executing", "approval.executed", "approval.late"]
-        {
+        assert!(
+            card.starts_with("✅ Done: runbook restart-api")
+                && card.contains("exit 0")
+                && card.contains("restarted"),
+            "{card}"
+        );
+        assert!(
+            sent.iter()
+                .any(|(op, t)| op == "post" && t.contains("was approved and ✅ done")),
+            "the requester hears back: {sent:?}"
+        );
+        let audit: Vec<String> =
+            r.p.store
+                .audit_recent(20)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|e| e.action)
+                .collect();
+        for want in [
+            "approval.requested",
+            "approval.refused",
+            "approval.approved",
+            "approval.executing",
+            "approval.executed",
+            "approval.late",
+        ] {
             assert!(audit.contains(&want.to_string()), "{want} in {audit:?}");
         }
         db.cleanup().await;
@@ -174,13 +277,28 @@ async fn quorum_two_shows_one_of_two_then_runs() {
     for db in support::backends().await {
         let r = rig(Arc::new(db.store.clone()), 2).await;
         let a = r.request("restart-api", 0).await;
-        r.p.handle(click("UCTO", &[], "approval.approve", a.id, None), 10).await.unwrap();
-        r.p.handle(click("UCTO", &[], "approval.approve", a.id, None), 11).await.unwrap();
+        r.p.handle(click("UCTO", &[], "approval.approve", a.id, None), 10)
+            .await
+            .unwrap();
+        r.p.handle(click("UCTO", &[], "approval.approve", a.id, None), 11)
+            .await
+            .unwrap();
         let sent = r.delivered(11).await;
-        assert!(last_card(&sent).contains("Approvals: 1 of 2 (slack:UCTO)"), "{sent:?}");
-        assert!(privately(&sent, "UCTO")[1].contains("already counted"), "a double click counts once");
+        assert!(
+            last_card(&sent).contains("Approvals: 1 of 2 (slack:UCTO)"),
+            "{sent:?}"
+        );
+        assert!(
+            privately(&sent, "UCTO")[1].contains("already counted"),
+            "a double click counts once"
+        );
         assert_eq!(r.runs(), 0);
-        r.p.handle(click("UANYONE", &["group:SOPS"], "approval.approve", a.id, None), 12).await.unwrap();
+        r.p.handle(
+            click("UANYONE", &["group:SOPS"], "approval.approve", a.id, None),
+            12,
+        )
+        .await
+        .unwrap();
         r.finished(a.id).await;
         assert_eq!(r.runs(), 1);
         assert!(last_card(&r.delivered(12).await).contains("2 of 2 (slack:UCTO, slack:UANYONE)"));
@@ -194,17 +312,32 @@ async fn two_concurrent_clicks_execute_once_and_the_loser_hears_who_won() {
         let r = Arc::new(rig(Arc::new(db.store.clone()), 1).await);
         let a = r.request("restart-api", 0).await;
         let (r1, r2) = (r.clone(), r.clone());
-        let t1 = tokio::spawn(async move { r1.p.handle(click("UCTO", &[], "approval.approve", a.id, None), 10).await.unwrap() });
-        let t2 = tokio::spawn(async move { r2.p.handle(click("UBOSS", &[], "approval.approve", a.id, None), 10).await.unwrap() });
+        let t1 = tokio::spawn(async move {
+            r1.p.handle(click("UCTO", &[], "approval.approve", a.id, None), 10)
+                .await
+                .unwrap()
+        });
+        let t2 = tokio::spawn(async move {
+            r2.p.handle(click("UBOSS", &[], "approval.approve", a.id, None), 10)
+                .await
+                .unwrap()
+        });
         t1.await.unwrap();
         t2.await.unwrap();
         r.finished(a.id).await;
         assert_eq!(r.runs(), 1);
         let done = r.approval(a.id).await;
         let winner = done.decided_by.clone().unwrap();
-        let loser = if winner == "slack:UCTO" { "UBOSS" } else { "UCTO" };
+        let loser = if winner == "slack:UCTO" {
+            "UBOSS"
+        } else {
+            "UCTO"
+        };
         let sent = r.delivered(10).await;
-        assert!(privately(&sent, loser)[0].contains(&format!("by {winner}")), "{sent:?}");
+        assert!(
+            privately(&sent, loser)[0].contains(&format!("by {winner}")),
+            "{sent:?}"
+        );
         db.cleanup().await;
     }
 }
@@ -214,14 +347,36 @@ async fn deny_takes_a_reason_back_to_the_requester() {
     let db = support::sqlite().await;
     let r = rig(Arc::new(db.store.clone()), 1).await;
     let a = r.request("restart-api", 0).await;
-    r.p.handle(click("UBOSS", &[], "approval.deny", a.id, Some("not during the launch")), 10).await.unwrap();
+    r.p.handle(
+        click(
+            "UBOSS",
+            &[],
+            "approval.deny",
+            a.id,
+            Some("not during the launch"),
+        ),
+        10,
+    )
+    .await
+    .unwrap();
     let sent = r.delivered(10).await;
     let card = last_card(&sent);
-    assert!(card.starts_with("❌ Denied") && card.contains("Denied by: slack:UBOSS: not during the launch"), "{card}");
-    assert!(sent.iter().any(|(op, t)| op == "post" && t.contains("was denied by slack:UBOSS: not during the launch")));
+    assert!(
+        card.starts_with("❌ Denied")
+            && card.contains("Denied by: slack:UBOSS: not during the launch"),
+        "{card}"
+    );
+    assert!(
+        sent.iter().any(|(op, t)| op == "post"
+            && t.contains("was denied by slack:UBOSS: not during the launch"))
+    );
     assert_eq!(r.runs(), 0);
     let deny_button = r.chat.sent()[0].msg.reply.buttons()[1].clone();
-    assert_eq!(deny_button.asks.as_deref(), Some("Why deny this request?"), "Deny asks for a reason (a modal on Slack and Discord)");
+    assert_eq!(
+        deny_button.asks.as_deref(),
+        Some("Why deny this request?"),
+        "Deny asks for a reason (a modal on Slack and Discord)"
+    );
 }
 
 #[tokio::test]
@@ -229,19 +384,45 @@ async fn the_clock_warns_then_expires_and_a_late_click_is_refused() {
     let db = support::sqlite().await;
     let r = rig(Arc::new(db.store.clone()), 1).await;
     let a = r.request("restart-api", 0).await;
-    assert_eq!(r.p.approvals_tick(HOUR).await.unwrap(), 0, "nothing due an hour in");
-    assert_eq!(r.p.approvals_tick(90 * 60_000).await.unwrap(), 1, "the warning, 30 minutes before");
+    assert_eq!(
+        r.p.approvals_tick(HOUR).await.unwrap(),
+        0,
+        "nothing due an hour in"
+    );
+    assert_eq!(
+        r.p.approvals_tick(90 * 60_000).await.unwrap(),
+        1,
+        "the warning, 30 minutes before"
+    );
     let sent = r.delivered(90 * 60_000).await;
     assert!(last_card(&sent).contains("⏳ Expires in 30m"), "{sent:?}");
-    assert!(sent.iter().any(|(op, t)| op == "post" && t.contains("expires in 30m without sign-off")));
-    assert_eq!(r.p.approvals_tick(100 * 60_000).await.unwrap(), 0, "warned once");
+    assert!(
+        sent.iter()
+            .any(|(op, t)| op == "post" && t.contains("expires in 30m without sign-off"))
+    );
+    assert_eq!(
+        r.p.approvals_tick(100 * 60_000).await.unwrap(),
+        0,
+        "warned once"
+    );
     assert_eq!(r.p.approvals_tick(2 * HOUR).await.unwrap(), 1);
     let sent = r.delivered(2 * HOUR).await;
     assert!(last_card(&sent).starts_with("⌛ Expired"), "{sent:?}");
-    r.p.handle(click("UCTO", &[], "approval.approve", a.id, None), 2 * HOUR + 1).await.unwrap();
+    r.p.handle(
+        click("UCTO", &[], "approval.approve", a.id, None),
+        2 * HOUR + 1,
+    )
+    .await
+    .unwrap();
     let sent = r.delivered(2 * HOUR + 1).await;
-    assert!(privately(&sent, "UCTO")[0].contains("already expired"), "{sent:?}");
-    assert_eq!((r.approval(a.id).await.state, r.runs()), (ApprovalState::Expired, 0));
+    assert!(
+        privately(&sent, "UCTO")[0].contains("already expired"),
+        "{sent:?}"
+    );
+    assert_eq!(
+        (r.approval(a.id).await.state, r.runs()),
+        (ApprovalState::Expired, 0)
+    );
 }
 
 #[tokio::test]
@@ -249,11 +430,15 @@ async fn a_failing_runbook_marks_the_card_failed_with_its_output() {
     let db = support::sqlite().await;
     let r = rig(Arc::new(db.store.clone()), 1).await;
     let a = r.request("purge-cache", 0).await;
-    r.p.handle(click("UCTO", &[], "approval.approve", a.id, None), 10).await.unwrap();
+    r.p.handle(click("UCTO", &[], "approval.approve", a.id, None), 10)
+        .await
+        .unwrap();
     r.finished(a.id).await;
     let card = last_card(&r.delivered(10).await);
     assert!(
-        card.starts_with("⚠️ Failed: runbook purge-cache") && card.contains("exit 2") && card.contains("cache: permission denied"),
+        card.starts_with("⚠️ Failed: runbook purge-cache")
+            && card.contains("exit 2")
+            && card.contains("cache: permission denied"),
         "{card}"
     );
     assert_eq!(r.approval(a.id).await.state, ApprovalState::Failed);
@@ -264,16 +449,29 @@ async fn the_same_request_twice_is_one_request_and_ops_lists_and_audits_it() {
     let db = support::sqlite().await;
     let r = rig(Arc::new(db.store.clone()), 1).await;
     let a = r.request("restart-api", 0).await;
-    r.p.handle(ops("UDEV2", "runbook restart-api again please"), 1).await.unwrap();
+    r.p.handle(ops("UDEV2", "runbook restart-api again please"), 1)
+        .await
+        .unwrap();
     r.p.handle(ops("UDEV", "runbook nope"), 2).await.unwrap();
     r.p.handle(ops("UDEV", "approvals"), 3).await.unwrap();
     r.p.handle(ops("UDEV", "audit 5"), 4).await.unwrap();
     let sent = r.delivered(4).await;
     let dev2 = privately(&sent, "UDEV2");
-    assert!(dev2[0].contains(&format!("already waiting for sign-off: request #{}", a.id)), "{dev2:?}");
+    assert!(
+        dev2[0].contains(&format!("already waiting for sign-off: request #{}", a.id)),
+        "{dev2:?}"
+    );
     let dev = privately(&sent, "UDEV");
-    assert!(dev[1].contains("No runbook named \"nope\". Known: purge-cache, restart-api."), "{dev:?}");
-    assert!(dev[2].contains(&format!("#{}", a.id)) && dev[2].contains("pending") && dev[2].contains("0/1"), "{dev:?}");
+    assert!(
+        dev[1].contains("No runbook named \"nope\". Known: purge-cache, restart-api."),
+        "{dev:?}"
+    );
+    assert!(
+        dev[2].contains(&format!("#{}", a.id))
+            && dev[2].contains("pending")
+            && dev[2].contains("0/1"),
+        "{dev:?}"
+    );
     assert!(dev[3].contains("approval.requested"), "{dev:?}");
     assert_eq!(r.p.store.approvals(&[], 10).await.unwrap().len(), 1);
     let _ = Reply::text("");
@@ -290,8 +488,14 @@ async fn an_approved_webhook_is_posted_once_and_signed() {
         post(move |headers: HeaderMap, body: Bytes| {
             let seen = seen.clone();
             async move {
-                let sig = headers.get("x-opsdesk-signature").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
-                seen.lock().unwrap().push((sig, String::from_utf8_lossy(&body).into_owned()));
+                let sig = headers
+                    .get("x-opsdesk-signature")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("")
+                    .to_string();
+                seen.lock()
+                    .unwrap()
+                    .push((sig, String::from_utf8_lossy(&body).into_owned()));
                 "deploy queued"
             }
         }),
@@ -314,20 +518,39 @@ async fn an_approved_webhook_is_posted_once_and_signed() {
     s.webhooks.insert("deploy".into(), hook);
     let store: Arc<dyn Store> = Arc::new(db.store.clone());
     let p = support::pipeline_with(store, s).await;
-    p.handle(ops("UDEV", "webhook deploy ship the fix"), 0).await.unwrap();
-    let a = p.store.approvals(&[ApprovalState::Pending], 1).await.unwrap().remove(0);
-    p.handle(click("UCTO", &[], "approval.approve", a.id, None), 1).await.unwrap();
+    p.handle(ops("UDEV", "webhook deploy ship the fix"), 0)
+        .await
+        .unwrap();
+    let a = p
+        .store
+        .approvals(&[ApprovalState::Pending], 1)
+        .await
+        .unwrap()
+        .remove(0);
+    p.handle(click("UCTO", &[], "approval.approve", a.id, None), 1)
+        .await
+        .unwrap();
     let done = support::finished(&p, a.id).await;
     assert_eq!(done.state, ApprovalState::Executed, "{:?}", done.result);
-    assert!(done.result.as_deref().unwrap().contains("HTTP 200") && done.result.as_deref().unwrap().contains("deploy queued"));
+    assert!(
+        done.result.as_deref().unwrap().contains("HTTP 200")
+            && done.result.as_deref().unwrap().contains("deploy queued")
+    );
     let calls = got.lock().unwrap().clone();
     assert_eq!(calls.len(), 1, "posted once");
     let (sig, body) = &calls[0];
     let secret = std::env::var("PATH").unwrap();
-    assert_eq!(*sig, opsdesk::exec::webhook::signature(secret.as_bytes(), body.as_bytes()));
+    assert_eq!(
+        *sig,
+        opsdesk::exec::webhook::signature(secret.as_bytes(), body.as_bytes())
+    );
     let body: serde_json::Value = serde_json::from_str(body).unwrap();
     assert_eq!(
-        (body["kind"].as_str(), body["params"]["name"].as_str(), body["approved_by"][0].as_str()),
+        (
+            body["kind"].as_str(),
+            body["params"]["name"].as_str(),
+            body["approved_by"][0].as_str()
+        ),
         (Some("webhook"), Some("deploy"), Some("slack:UCTO"))
     );
 }

@@ -22,7 +22,15 @@ use std::sync::Arc;
 
 fn tool_out(fake: &FakeOpenAi, req: usize, id: &str) -> String {
     let reqs = fake.requests();
-    reqs[req].1["messages"].as_array().unwrap().iter().find(|m| m["tool_call_id"] == id).unwrap()["content"].as_str().unwrap().to_string()
+    reqs[req].1["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["tool_call_id"] == id)
+        .unwrap()["content"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
 #[tokio::test]
@@ -37,51 +45,145 @@ async fn ops_ask_reads_the_records_and_only_proposes_a_refund_for_sign_off() {
         Step::Answer("Ticket #1 is escalated: the customer wants a refund. I proposed refunding 600.00 USD of ch_g."),
     ])
     .await;
-    let (p, store, _db) = rig(&fake.base_url, &["assistant"], |s| s.approvals.approvers = vec!["console:boss".into()]).await;
+    let (p, store, _db) = rig(&fake.base_url, &["assistant"], |s| {
+        s.approvals.approvers = vec!["console:boss".into()]
+    })
+    .await;
     for e in month() {
-        p.on_stripe_event(&opsdesk::finance::stripe::parse_event(e.to_string().as_bytes()).unwrap(), None, 0).await.unwrap();
+        p.on_stripe_event(
+            &opsdesk::finance::stripe::parse_event(e.to_string().as_bytes()).unwrap(),
+            None,
+            0,
+        )
+        .await
+        .unwrap();
     }
-    assert!(done(&p, customer("m1", "gina", "I want my money back for the annual plan"), 1000).await.escalated);
+    assert!(
+        done(
+            &p,
+            customer("m1", "gina", "I want my money back for the annual plan"),
+            1000
+        )
+        .await
+        .escalated
+    );
     queued(&store).await;
 
-    p.handle(support::ops_command("q1", "founder", "ask which tickets need a person, and should we refund G?"), 2000).await.unwrap();
+    p.handle(
+        support::ops_command(
+            "q1",
+            "founder",
+            "ask which tickets need a person, and should we refund G?",
+        ),
+        2000,
+    )
+    .await
+    .unwrap();
     let replies: Vec<String> = queued(&store).await.into_iter().map(|(_, t)| t).collect();
-    let reply = replies.iter().find(|t| t.starts_with("Ticket #1 is escalated")).unwrap_or_else(|| panic!("{replies:?}"));
-    assert!(reply.contains("➡️ Proposed for sign-off: refund 600.00 USD of charge ch_g (request #"), "{reply}");
-    assert!(tool_out(&fake, 1, "a1").contains("[escalated] I want my money back"), "{}", tool_out(&fake, 1, "a1"));
-    assert!(tool_out(&fake, 1, "a2").contains("MRR"), "{}", tool_out(&fake, 1, "a2"));
-    assert_eq!(tool_out(&fake, 2, "a4"), "error: no charge \"ch_nope\" in the ledger");
-    assert!(tool_out(&fake, 2, "a5").contains("customer (gina): I want my money back"), "{}", tool_out(&fake, 2, "a5"));
+    let reply = replies
+        .iter()
+        .find(|t| t.starts_with("Ticket #1 is escalated"))
+        .unwrap_or_else(|| panic!("{replies:?}"));
+    assert!(
+        reply.contains("➡️ Proposed for sign-off: refund 600.00 USD of charge ch_g (request #"),
+        "{reply}"
+    );
+    assert!(
+        tool_out(&fake, 1, "a1").contains("[escalated] I want my money back"),
+        "{}",
+        tool_out(&fake, 1, "a1")
+    );
+    assert!(
+        tool_out(&fake, 1, "a2").contains("MRR"),
+        "{}",
+        tool_out(&fake, 1, "a2")
+    );
+    assert_eq!(
+        tool_out(&fake, 2, "a4"),
+        "error: no charge \"ch_nope\" in the ledger"
+    );
+    assert!(
+        tool_out(&fake, 2, "a5").contains("customer (gina): I want my money back"),
+        "{}",
+        tool_out(&fake, 2, "a5")
+    );
 
     // The proposal is a sign-off request in the asker's name; nothing was refunded.
-    let pending = store.approvals(&[ApprovalState::Pending], 10).await.unwrap();
+    let pending = store
+        .approvals(&[ApprovalState::Pending], 10)
+        .await
+        .unwrap();
     assert_eq!(pending.len(), 1);
     let a = &pending[0];
-    assert_eq!((a.kind.as_str(), a.requested_by.as_str()), ("refund", "console:founder"));
+    assert_eq!(
+        (a.kind.as_str(), a.requested_by.as_str()),
+        ("refund", "console:founder")
+    );
     assert_eq!(a.reason, "downgrade to monthly (proposed by the assistant)");
-    assert!(store.audit_recent(20).await.unwrap().iter().any(|e| e.action == "llm.assistant" && e.subject == "team"));
+    assert!(
+        store
+            .audit_recent(20)
+            .await
+            .unwrap()
+            .iter()
+            .any(|e| e.action == "llm.assistant" && e.subject == "team")
+    );
 
     // Offline: /ops ask says what to use instead.
     let (p, store, _db) = rig("", &[], |_| {}).await;
-    p.handle(support::ops_command("q2", "founder", "ask what is firing?"), 3000).await.unwrap();
-    assert_eq!(queued(&store).await.into_iter().map(|(_, t)| t).collect::<Vec<_>>(), [ASSISTANT_OFFLINE]);
+    p.handle(
+        support::ops_command("q2", "founder", "ask what is firing?"),
+        3000,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        queued(&store)
+            .await
+            .into_iter()
+            .map(|(_, t)| t)
+            .collect::<Vec<_>>(),
+        [ASSISTANT_OFFLINE]
+    );
 }
 
 #[tokio::test]
 async fn a_mention_in_an_internal_channel_is_answered_in_its_thread() {
-    let fake =
-        FakeOpenAi::start(vec![Step::Tools(vec![("l1", "list_alerts", r#"{"firing_only":true}"#)]), Step::Answer("Nothing is firing.")])
-            .await;
+    let fake = FakeOpenAi::start(vec![
+        Step::Tools(vec![("l1", "list_alerts", r#"{"firing_only":true}"#)]),
+        Step::Answer("Nothing is firing."),
+    ])
+    .await;
     let (p, store, _db) = rig(&fake.base_url, &["assistant"], |_| {}).await;
     let ask = |id: &str, mentioned: bool| {
-        support::console_event(id, "team", "founder", EventKind::MessagePosted { text: "anything firing?".into(), mentioned })
+        support::console_event(
+            id,
+            "team",
+            "founder",
+            EventKind::MessagePosted {
+                text: "anything firing?".into(),
+                mentioned,
+            },
+        )
     };
-    assert!(matches!(p.handle(ask("i1", false), 1000).await.unwrap(), Handled::Ignored(_)), "team chatter is left alone");
+    assert!(
+        matches!(
+            p.handle(ask("i1", false), 1000).await.unwrap(),
+            Handled::Ignored(_)
+        ),
+        "team chatter is left alone"
+    );
     let out = done(&p, ask("i2", true), 1000).await;
     assert_eq!(out.answer.as_deref(), Some("Nothing is firing."));
     assert_eq!(tool_out(&fake, 1, "l1"), "no alert groups");
-    let sent = store.outbox_claim("probe", i64::MAX / 4, 60_000, 10).await.unwrap();
-    assert_eq!((sent[0].msg.channel.as_str(), sent[0].msg.thread.as_deref()), ("team", Some("i2")));
+    let sent = store
+        .outbox_claim("probe", i64::MAX / 4, 60_000, 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        (sent[0].msg.channel.as_str(), sent[0].msg.thread.as_deref()),
+        ("team", Some("i2"))
+    );
 }
 
 fn typed(n: u32, thread: &str, text: &str) -> Event {
@@ -95,7 +197,10 @@ fn typed(n: u32, thread: &str, text: &str) -> Event {
         roles: vec![],
         interaction: None,
         at: 0,
-        kind: EventKind::MessagePosted { text: text.into(), mentioned: false },
+        kind: EventKind::MessagePosted {
+            text: text.into(),
+            mentioned: false,
+        },
     }
 }
 
@@ -115,22 +220,37 @@ async fn a_new_alert_card_gets_an_infra_note_and_its_thread_is_a_conversation() 
     s.ops.allowed_users = vec!["slack:UOPS".into()];
     s.runbooks.insert(
         "restart-api".into(),
-        RunbookSettings { description: "Restart the API".into(), argv: vec!["true".into()], timeout_secs: 5 },
+        RunbookSettings {
+            description: "Restart the API".into(),
+            argv: vec!["true".into()],
+            timeout_secs: 5,
+        },
     );
-    s.alerts.runbooks.insert("Http5xxRatioHigh".into(), "restart-api".into());
+    s.alerts
+        .runbooks
+        .insert("Http5xxRatioHigh".into(), "restart-api".into());
     let a = s.llm.agents.get_mut("assistant").unwrap();
-    (a.base_url, a.model, a.api_key_env) = (fake.base_url.clone(), "gpt-test".into(), "PATH".into());
+    (a.base_url, a.model, a.api_key_env) =
+        (fake.base_url.clone(), "gpt-test".into(), "PATH".into());
     let p = support::pipeline_with(store.clone(), s).await;
     let chat = Arc::new(RecordingChat::new(Platform::Slack));
     let mut platforms: HashMap<Platform, Arc<dyn ChatPlatform>> = HashMap::new();
     platforms.insert(Platform::Slack, chat.clone());
     let sender = Sender::new(store.clone(), platforms, "t");
 
-    let firing = opsdesk::alerts::alertmanager::parse(&fixture("am-0.25-webhook-firing.json")).unwrap();
+    let firing =
+        opsdesk::alerts::alertmanager::parse(&fixture("am-0.25-webhook-firing.json")).unwrap();
     p.on_alert_batch(&firing, None, 0).await.unwrap();
     // The note is written in its own task (an LLM takes seconds; the next batch does not wait).
     for _ in 0..500 {
-        if store.approvals(&[ApprovalState::Pending], 5).await.unwrap().len() == 1 && fake.requests().len() >= 3 {
+        if store
+            .approvals(&[ApprovalState::Pending], 5)
+            .await
+            .unwrap()
+            .len()
+            == 1
+            && fake.requests().len() >= 3
+        {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
@@ -145,20 +265,55 @@ async fn a_new_alert_card_gets_an_infra_note_and_its_thread_is_a_conversation() 
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
     let card = sent[0].clone();
-    let note = sent.iter().find(|m| m.msg.reply.plain().starts_with("🧭")).expect("the infra note");
-    assert_eq!(note.msg.thread.as_deref(), Some(card.id.as_str()), "in the card's thread");
-    assert!(note.msg.reply.plain().contains("➡️ Proposed for sign-off: runbook restart-api"), "{}", note.msg.reply.plain());
-    let system = fake.requests()[0].1["messages"][0]["content"].as_str().unwrap().to_string();
-    assert!(system.contains("Http5xxRatioHigh") && system.contains("Runbook: restart-api"), "the group's context: {system}");
-    let a = store.approvals(&[ApprovalState::Pending], 5).await.unwrap().remove(0);
-    assert_eq!((a.kind.as_str(), a.channel.as_str()), ("runbook", "CALERTS"));
+    let note = sent
+        .iter()
+        .find(|m| m.msg.reply.plain().starts_with("🧭"))
+        .expect("the infra note");
+    assert_eq!(
+        note.msg.thread.as_deref(),
+        Some(card.id.as_str()),
+        "in the card's thread"
+    );
+    assert!(
+        note.msg
+            .reply
+            .plain()
+            .contains("➡️ Proposed for sign-off: runbook restart-api"),
+        "{}",
+        note.msg.reply.plain()
+    );
+    let system = fake.requests()[0].1["messages"][0]["content"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        system.contains("Http5xxRatioHigh") && system.contains("Runbook: restart-api"),
+        "the group's context: {system}"
+    );
+    let a = store
+        .approvals(&[ApprovalState::Pending], 5)
+        .await
+        .unwrap()
+        .remove(0);
+    assert_eq!(
+        (a.kind.as_str(), a.channel.as_str()),
+        ("runbook", "CALERTS")
+    );
 
     // A question in the card's thread: the assistant answers with the group's context.
-    p.handle(typed(1, &card.id, "what changed?"), 120_000).await.unwrap();
+    p.handle(typed(1, &card.id, "what changed?"), 120_000)
+        .await
+        .unwrap();
     while sender.tick(i64::MAX / 4).await.unwrap() > 0 {}
     let last = chat.sent().last().unwrap().clone();
-    assert_eq!(last.msg.reply.plain(), "It has fired for 2 minutes; no related groups.");
+    assert_eq!(
+        last.msg.reply.plain(),
+        "It has fired for 2 minutes; no related groups."
+    );
     assert_eq!(last.msg.thread.as_deref(), Some(card.id.as_str()));
-    let system = fake.requests()[3].1["messages"][0]["content"].as_str().unwrap().to_string();
+    let system = fake.requests()[3].1["messages"][0]["content"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert!(system.contains("Alert group #"), "{system}");
 }

@@ -28,13 +28,23 @@ async fn rig(db: &support::TestDb) -> (Pipeline, Arc<dyn Store>) {
 }
 
 fn click(id: &str, action: &str, value: i64, input: Option<&str>) -> Event {
-    let kind =
-        EventKind::ButtonClicked { action: action.into(), value: value.to_string(), message: "m".into(), input: input.map(String::from) };
+    let kind = EventKind::ButtonClicked {
+        action: action.into(),
+        value: value.to_string(),
+        message: "m".into(),
+        input: input.map(String::from),
+    };
     support::console_event(id, "finance", "founder", kind)
 }
 
 async fn pending(store: &Arc<dyn Store>) -> Vec<Outbound> {
-    store.outbox_claim("probe", i64::MAX / 4, 60_000, 100).await.unwrap().into_iter().map(|i| i.msg).collect()
+    store
+        .outbox_claim("probe", i64::MAX / 4, 60_000, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|i| i.msg)
+        .collect()
 }
 
 #[tokio::test]
@@ -42,57 +52,157 @@ async fn digests_go_out_at_local_time_once_with_a_chart_and_a_sign_off() {
     let db = support::sqlite().await;
     let (p, store) = rig(&db).await;
     let monday = parse_date("2026-11-30").unwrap(); // 08:00 in Paris is 07:00 UTC in winter
-    assert_eq!(p.finance_tick(monday + 7 * H - 60_000).await.unwrap(), 0, "07:59 in Paris: not yet");
-    assert_eq!(p.finance_tick(monday + 7 * H).await.unwrap(), 1, "08:00: the daily digest");
-    assert_eq!(p.finance_tick(monday + 7 * H + 60_000).await.unwrap(), 0, "once");
-    assert_eq!(p.finance_tick(monday + 7 * H + H / 2).await.unwrap(), 1, "08:30 on Monday: the weekly digest");
+    assert_eq!(
+        p.finance_tick(monday + 7 * H - 60_000).await.unwrap(),
+        0,
+        "07:59 in Paris: not yet"
+    );
+    assert_eq!(
+        p.finance_tick(monday + 7 * H).await.unwrap(),
+        1,
+        "08:00: the daily digest"
+    );
+    assert_eq!(
+        p.finance_tick(monday + 7 * H + 60_000).await.unwrap(),
+        0,
+        "once"
+    );
+    assert_eq!(
+        p.finance_tick(monday + 7 * H + H / 2).await.unwrap(),
+        1,
+        "08:30 on Monday: the weekly digest"
+    );
     assert_eq!(p.finance_tick(monday + 9 * H).await.unwrap(), 0);
 
     let sent = pending(&store).await;
-    let cards: Vec<&Outbound> = sent.iter().filter(|o| matches!(o.reply, Reply::Card(_)) && o.reply.plain().starts_with("📊")).collect();
+    let cards: Vec<&Outbound> = sent
+        .iter()
+        .filter(|o| matches!(o.reply, Reply::Card(_)) && o.reply.plain().starts_with("📊"))
+        .collect();
     assert_eq!(cards.len(), 2);
-    assert!(cards.iter().all(|o| o.channel == "finance"), "digests go to the finance channel");
+    assert!(
+        cards.iter().all(|o| o.channel == "finance"),
+        "digests go to the finance channel"
+    );
     let daily = cards[0].reply.plain();
-    assert!(daily.starts_with("📊 Daily finance digest, 2026-11-29"), "{daily}");
+    assert!(
+        daily.starts_with("📊 Daily finance digest, 2026-11-29"),
+        "{daily}"
+    );
     let weekly = cards[1].reply.plain();
-    assert!(weekly.starts_with("📊 Weekly finance digest, 2026-11-23 to 2026-11-29"), "{weekly}");
+    assert!(
+        weekly.starts_with("📊 Weekly finance digest, 2026-11-23 to 2026-11-29"),
+        "{weekly}"
+    );
     // The week of Nov 23–29 (Paris): the dispute opened on the 25th, nothing else moved; MRR as on Nov 30.
-    assert!(weekly.contains("*USD* MRR 325.00 USD (unchanged)") && weekly.contains("disputes 1 (50.00 USD)"), "{weekly}");
-    assert_eq!(cards[1].reply.buttons().iter().map(|b| b.label.as_str()).collect::<Vec<_>>(), ["Sign off", "Flag"]);
-    let chart = sent.iter().find(|o| matches!(o.reply, Reply::File { .. })).expect("the weekly chart");
-    let Reply::File { name, data_b64, title } = &chart.reply else { panic!() };
+    assert!(
+        weekly.contains("*USD* MRR 325.00 USD (unchanged)")
+            && weekly.contains("disputes 1 (50.00 USD)"),
+        "{weekly}"
+    );
+    assert_eq!(
+        cards[1]
+            .reply
+            .buttons()
+            .iter()
+            .map(|b| b.label.as_str())
+            .collect::<Vec<_>>(),
+        ["Sign off", "Flag"]
+    );
+    let chart = sent
+        .iter()
+        .find(|o| matches!(o.reply, Reply::File { .. }))
+        .expect("the weekly chart");
+    let Reply::File {
+        name,
+        data_b64,
+        title,
+    } = &chart.reply
+    else {
+        panic!()
+    };
     assert_eq!(name, "mrr-usd-12-weeks.png");
-    assert!(title.starts_with("MRR (USD), last 12 weeks: 0.00 USD") && title.ends_with("325.00 USD → 325.00 USD"), "{title}");
-    assert!(chart.thread.as_deref().is_some_and(|t| t.starts_with("outbox:")), "in the digest's thread");
+    assert!(
+        title.starts_with("MRR (USD), last 12 weeks: 0.00 USD")
+            && title.ends_with("325.00 USD → 325.00 USD"),
+        "{title}"
+    );
+    assert!(
+        chart
+            .thread
+            .as_deref()
+            .is_some_and(|t| t.starts_with("outbox:")),
+        "in the digest's thread"
+    );
     use base64::Engine;
-    assert!(base64::engine::general_purpose::STANDARD.decode(data_b64).unwrap().starts_with(b"\x89PNG"));
+    assert!(
+        base64::engine::general_purpose::STANDARD
+            .decode(data_b64)
+            .unwrap()
+            .starts_with(b"\x89PNG")
+    );
 
     // Sign off: the card records who signed.
-    let digests = store.approvals(&[ApprovalState::Pending], 10).await.unwrap();
-    let weekly_id = digests.iter().find(|a| a.summary.starts_with("Weekly")).unwrap().id;
-    p.handle(click("c1", "approval.approve", weekly_id, None), monday + 10 * H).await.unwrap();
+    let digests = store
+        .approvals(&[ApprovalState::Pending], 10)
+        .await
+        .unwrap();
+    let weekly_id = digests
+        .iter()
+        .find(|a| a.summary.starts_with("Weekly"))
+        .unwrap()
+        .id;
+    p.handle(
+        click("c1", "approval.approve", weekly_id, None),
+        monday + 10 * H,
+    )
+    .await
+    .unwrap();
     let a = support::finished(&p, weekly_id).await;
-    assert_eq!((a.state, a.approved_by.clone()), (ApprovalState::Executed, vec!["console:founder".to_string()]));
-    let edits: Vec<String> =
-        pending(&store).await.into_iter().filter(|o| matches!(o.op, OutboundOp::Update { .. })).map(|o| o.reply.plain()).collect();
+    assert_eq!(
+        (a.state, a.approved_by.clone()),
+        (ApprovalState::Executed, vec!["console:founder".to_string()])
+    );
+    let edits: Vec<String> = pending(&store)
+        .await
+        .into_iter()
+        .filter(|o| matches!(o.op, OutboundOp::Update { .. }))
+        .map(|o| o.reply.plain())
+        .collect();
     assert!(
         edits
             .iter()
-            .any(|e| e.starts_with("✅ Signed off: Weekly finance digest") && e.contains("Signed off by: console:founder (1 of 1)")),
+            .any(|e| e.starts_with("✅ Signed off: Weekly finance digest")
+                && e.contains("Signed off by: console:founder (1 of 1)")),
         "{edits:?}"
     );
 
     // Flag: the reason goes on the card and into the digest's thread.
-    let daily_id = digests.iter().find(|a| a.summary.starts_with("Daily")).unwrap().id;
-    p.handle(click("c2", "approval.deny", daily_id, Some("cash looks low")), monday + 11 * H).await.unwrap();
+    let daily_id = digests
+        .iter()
+        .find(|a| a.summary.starts_with("Daily"))
+        .unwrap()
+        .id;
+    p.handle(
+        click("c2", "approval.deny", daily_id, Some("cash looks low")),
+        monday + 11 * H,
+    )
+    .await
+    .unwrap();
     let after = pending(&store).await;
     assert!(
-        after.iter().any(|o| o.reply.plain().starts_with("🚩 Flagged: Daily") && o.reply.plain().contains("cash looks low")),
+        after
+            .iter()
+            .any(|o| o.reply.plain().starts_with("🚩 Flagged: Daily")
+                && o.reply.plain().contains("cash looks low")),
         "{after:?}"
     );
-    assert!(
-        after.iter().any(|o| o.thread.as_deref().is_some_and(|t| t.starts_with("outbox:")) && o.reply.plain().contains("cash looks low"))
-    );
+    assert!(after.iter().any(|o| {
+        o.thread
+            .as_deref()
+            .is_some_and(|t| t.starts_with("outbox:"))
+            && o.reply.plain().contains("cash looks low")
+    }));
 }
 
 #[tokio::test]
@@ -102,10 +212,15 @@ async fn ops_finance_reports_this_month_so_far() {
     let ev = Event {
         id: "ops-fin".into(),
         channel: "community".into(),
-        kind: EventKind::CommandInvoked { name: "ops".into(), args: "finance month".into() },
+        kind: EventKind::CommandInvoked {
+            name: "ops".into(),
+            args: "finance month".into(),
+        },
         ..click("x", "", 0, None)
     };
-    p.handle(ev, parse_date("2026-11-30").unwrap() + 12 * H).await.unwrap();
+    p.handle(ev, parse_date("2026-11-30").unwrap() + 12 * H)
+        .await
+        .unwrap();
     let out = pending(&store)
         .await
         .into_iter()
@@ -113,5 +228,8 @@ async fn ops_finance_reports_this_month_so_far() {
         .find(|t| t.contains("Finance 2026-11-01 → 2026-11-30 (end exclusive, Europe/Paris)"))
         .expect("a report");
     // Since Nov 1 00:00 in Paris (Oct 31 23:00 UTC) until now: G's annual plan and the others are in.
-    assert!(out.contains("MRR                325.00 USD  (from 230.00 USD"), "{out}");
+    assert!(
+        out.contains("MRR                325.00 USD  (from 230.00 USD"),
+        "{out}"
+    );
 }

@@ -32,39 +32,113 @@ async fn a_routed_alert_group_lives_as_one_card_on_discord() {
     p.on_alert_batch(&firing, None, now).await.unwrap();
     settle(&fake, &store).await;
     let cards = fake.bot_posts_in(ALERTS);
-    assert_eq!(cards.len(), 1, "routed to the Discord alerts channel by severity");
+    assert_eq!(
+        cards.len(),
+        1,
+        "routed to the Discord alerts channel by severity"
+    );
     let card: u64 = cards[0].response["id"].as_str().unwrap().parse().unwrap();
-    assert!(cards[0].body["embeds"][0]["title"].as_str().unwrap().starts_with("🔥 [WARNING] Http5xxRatioHigh"), "{}", cards[0].body);
+    assert!(
+        cards[0].body["embeds"][0]["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("🔥 [WARNING] Http5xxRatioHigh"),
+        "{}",
+        cards[0].body
+    );
 
     let mut resolved = parse("am-0.25-webhook-resolved.json");
     resolved.group_key = firing.group_key.clone();
-    p.on_alert_batch(&resolved, None, now + 5 * 60_000).await.unwrap();
+    p.on_alert_batch(&resolved, None, now + 5 * 60_000)
+        .await
+        .unwrap();
     settle(&fake, &store).await;
-    let edits = fake.ok("PATCH", &format!("/api/v10/channels/{ALERTS}/messages/{card}"));
-    assert!(edits.last().unwrap().body["embeds"][0]["title"].as_str().unwrap().starts_with("✅ Resolved after 5m"), "{:?}", edits.last());
-    assert_eq!(fake.ok("POST", &format!("/api/v10/channels/{ALERTS}/messages/{card}/threads")).len(), 1, "the card's thread");
-    let history: Vec<String> = fake.bot_posts_in(card).iter().map(|c| c.body["content"].as_str().unwrap_or("").to_string()).collect();
+    let edits = fake.ok(
+        "PATCH",
+        &format!("/api/v10/channels/{ALERTS}/messages/{card}"),
+    );
+    assert!(
+        edits.last().unwrap().body["embeds"][0]["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("✅ Resolved after 5m"),
+        "{:?}",
+        edits.last()
+    );
+    assert_eq!(
+        fake.ok(
+            "POST",
+            &format!("/api/v10/channels/{ALERTS}/messages/{card}/threads")
+        )
+        .len(),
+        1,
+        "the card's thread"
+    );
+    let history: Vec<String> = fake
+        .bot_posts_in(card)
+        .iter()
+        .map(|c| c.body["content"].as_str().unwrap_or("").to_string())
+        .collect();
     assert_eq!(history, ["✅ Resolved after 5m"]);
 
-    p.on_alert_batch(&firing, None, now + 10 * 60_000).await.unwrap();
+    p.on_alert_batch(&firing, None, now + 10 * 60_000)
+        .await
+        .unwrap();
     settle(&fake, &store).await;
     let cards = fake.bot_posts_in(ALERTS);
     assert_eq!(cards.len(), 2, "one new card on re-fire");
     let card2: u64 = cards[1].response["id"].as_str().unwrap().parse().unwrap();
-    let link = format!("https://discord.com/channels/{}/{ALERTS}/{card}", crate::support::discord::GUILD);
-    assert!(cards[1].body.to_string().contains(&link), "the new card links the old one: {}", cards[1].body);
-    let ack = button_ids(&cards[1].body).into_iter().find(|b| b.starts_with("alert.ack")).expect("an Acknowledge button");
+    let link = format!(
+        "https://discord.com/channels/{}/{ALERTS}/{card}",
+        crate::support::discord::GUILD
+    );
+    assert!(
+        cards[1].body.to_string().contains(&link),
+        "the new card links the old one: {}",
+        cards[1].body
+    );
+    let ack = button_ids(&cards[1].body)
+        .into_iter()
+        .find(|b| b.starts_with("alert.ack"))
+        .expect("an Acknowledge button");
 
     fake.click(card2, ADMIN, &[], &ack);
     settle(&fake, &store).await;
-    fake.wait_until("the acknowledgement in the thread", |f| !f.bot_posts_in(card2).is_empty()).await;
+    fake.wait_until("the acknowledgement in the thread", |f| {
+        !f.bot_posts_in(card2).is_empty()
+    })
+    .await;
     fake.post(card2, ADMIN, "resolve");
-    fake.wait_until("the resolution in the thread", |f| f.bot_posts_in(card2).len() >= 2).await;
+    fake.wait_until("the resolution in the thread", |f| {
+        f.bot_posts_in(card2).len() >= 2
+    })
+    .await;
     settle(&fake, &store).await;
-    let thread: Vec<String> = fake.bot_posts_in(card2).iter().map(|c| c.body["content"].as_str().unwrap_or("").to_string()).collect();
-    assert!(thread[0].starts_with("👀 Acknowledged by") && thread[1].starts_with("✅ Resolved by hand by"), "{thread:?}");
-    let last = fake.ok("PATCH", &format!("/api/v10/channels/{ALERTS}/messages/{card2}")).pop().unwrap();
-    assert!(last.body["embeds"][0]["title"].as_str().unwrap().starts_with("✅ Resolved"), "{}", last.body);
+    let thread: Vec<String> = fake
+        .bot_posts_in(card2)
+        .iter()
+        .map(|c| c.body["content"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert!(
+        thread[0].starts_with("👀 Acknowledged by")
+            && thread[1].starts_with("✅ Resolved by hand by"),
+        "{thread:?}"
+    );
+    let last = fake
+        .ok(
+            "PATCH",
+            &format!("/api/v10/channels/{ALERTS}/messages/{card2}"),
+        )
+        .pop()
+        .unwrap();
+    assert!(
+        last.body["embeds"][0]["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("✅ Resolved"),
+        "{}",
+        last.body
+    );
     assert!(fake.violations().is_empty());
     rt.stop().await;
     db.cleanup().await;

@@ -20,7 +20,13 @@ fn monday_0830() -> i64 {
 
 async fn feed(p: &Pipeline) {
     for e in month() {
-        p.on_stripe_event(&opsdesk::finance::stripe::parse_event(e.to_string().as_bytes()).unwrap(), None, 0).await.unwrap();
+        p.on_stripe_event(
+            &opsdesk::finance::stripe::parse_event(e.to_string().as_bytes()).unwrap(),
+            None,
+            0,
+        )
+        .await
+        .unwrap();
     }
 }
 
@@ -34,7 +40,11 @@ fn tune(s: &mut opsdesk::config::Settings) {
 async fn the_weekly_digest_and_its_chart_reach_slack() {
     let r = rig_with(|s| {
         tune(s);
-        s.channels.push(ChannelSettings { platform: Platform::Slack, id: "CFIN".into(), role: ChannelRole::Finance });
+        s.channels.push(ChannelSettings {
+            platform: Platform::Slack,
+            id: "CFIN".into(),
+            role: ChannelRole::Finance,
+        });
     })
     .await;
     feed(&r.rt.pipeline).await;
@@ -46,14 +56,44 @@ async fn the_weekly_digest_and_its_chart_reach_slack() {
         .into_iter()
         .find(|c| c.channel() == "CFIN" && c.body["text"].as_str().unwrap_or("").starts_with("📊"))
         .expect("the digest");
-    assert!(card.body["text"].as_str().unwrap().starts_with("📊 Weekly finance digest, 2026-11-16 to 2026-11-22"), "{}", card.body);
-    assert!(card.body["blocks"].to_string().contains("Sign off") && card.body["blocks"].to_string().contains("Flag"));
+    assert!(
+        card.body["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("📊 Weekly finance digest, 2026-11-16 to 2026-11-22"),
+        "{}",
+        card.body
+    );
+    assert!(
+        card.body["blocks"].to_string().contains("Sign off")
+            && card.body["blocks"].to_string().contains("Flag")
+    );
     let ts = card.response["ts"].as_str().unwrap();
-    let url = r.fake.ok_calls("files.getUploadURLExternal").pop().expect("an upload URL was asked for");
+    let url = r
+        .fake
+        .ok_calls("files.getUploadURLExternal")
+        .pop()
+        .expect("an upload URL was asked for");
     let file = url.response["file_id"].as_str().unwrap().to_string();
-    assert!(r.fake.upload(&file).expect("the bytes were uploaded").starts_with(b"\x89PNG"));
-    let done = r.fake.ok_calls("files.completeUploadExternal").pop().expect("the upload was completed");
-    assert_eq!((done.body["channel_id"].as_str(), done.body["thread_ts"].as_str()), (Some("CFIN"), Some(ts)), "in the digest's thread");
+    assert!(
+        r.fake
+            .upload(&file)
+            .expect("the bytes were uploaded")
+            .starts_with(b"\x89PNG")
+    );
+    let done = r
+        .fake
+        .ok_calls("files.completeUploadExternal")
+        .pop()
+        .expect("the upload was completed");
+    assert_eq!(
+        (
+            done.body["channel_id"].as_str(),
+            done.body["thread_ts"].as_str()
+        ),
+        (Some("CFIN"), Some(ts)),
+        "in the digest's thread"
+    );
 }
 
 #[tokio::test]
@@ -63,18 +103,36 @@ async fn the_weekly_digest_and_its_chart_reach_discord() {
     let store: Arc<dyn Store> = Arc::new(db.store.clone());
     let mut s = discord_settings(&fake);
     tune(&mut s);
-    s.channels.push(ChannelSettings { platform: Platform::Discord, id: FINANCE.to_string(), role: ChannelRole::Finance });
+    s.channels.push(ChannelSettings {
+        platform: Platform::Discord,
+        id: FINANCE.to_string(),
+        role: ChannelRole::Finance,
+    });
     let rt = start_with(&fake, store.clone(), s).await;
     feed(&rt.pipeline).await;
     assert_eq!(rt.pipeline.finance_tick(monday_0830()).await.unwrap(), 1);
     settle(&fake, &store).await;
     let posts = fake.bot_posts_in(FINANCE);
-    let card = posts.iter().find(|c| c.body["embeds"][0]["title"].as_str().unwrap_or("").starts_with("📊 Weekly")).expect("the digest");
+    let card = posts
+        .iter()
+        .find(|c| {
+            c.body["embeds"][0]["title"]
+                .as_str()
+                .unwrap_or("")
+                .starts_with("📊 Weekly")
+        })
+        .expect("the digest");
     let id: u64 = card.response["id"].as_str().unwrap().parse().unwrap();
-    let chart = fake.bot_posts_in(id).pop().expect("the chart in the digest's thread");
+    let chart = fake
+        .bot_posts_in(id)
+        .pop()
+        .expect("the chart in the digest's thread");
     assert_eq!(chart.body["_files"][0]["name"], "mrr-usd-12-weeks.png");
     assert_eq!(chart.body["_files"][0]["png"], true);
-    assert_eq!(chart.response["attachments"][0]["filename"], "mrr-usd-12-weeks.png");
+    assert_eq!(
+        chart.response["attachments"][0]["filename"],
+        "mrr-usd-12-weeks.png"
+    );
     rt.stop().await;
     db.cleanup().await;
 }

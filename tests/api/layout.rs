@@ -17,14 +17,36 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 #[test]
 fn domain_imports_no_platform_db_or_llm_crate() {
     let mut files = vec![];
-    rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src/domain"), &mut files);
+    rust_files(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src/domain"),
+        &mut files,
+    );
     assert!(files.len() >= 6, "domain files found: {files:?}");
-    let forbidden = ["sqlx", "serenity", "slack_morphism", "async_openai", "tantivy", "axum", "reqwest", "minijinja", "figment", "tokio"];
+    let forbidden = [
+        "sqlx",
+        "serenity",
+        "slack_morphism",
+        "async_openai",
+        "tantivy",
+        "axum",
+        "reqwest",
+        "minijinja",
+        "figment",
+        "tokio",
+    ];
     for f in files {
         let text = std::fs::read_to_string(&f).unwrap();
-        for line in text.lines().map(str::trim).filter(|l| l.starts_with("use ") || l.contains("::")) {
+        for line in text
+            .lines()
+            .map(str::trim)
+            .filter(|l| l.starts_with("use ") || l.contains("::"))
+        {
             for c in forbidden {
-                assert!(!line.contains(&format!("{c}::")), "{} imports {c}: {line}", f.display());
+                assert!(
+                    !line.contains(&format!("{c}::")),
+                    "{} imports {c}: {line}",
+                    f.display()
+                );
             }
         }
     }
@@ -39,6 +61,10 @@ fn every_source_file_says_what_it_is_for() {
     }
     for f in files {
         let text = std::fs::read_to_string(&f).unwrap();
-        assert!(text.lines().take(3).any(|l| l.starts_with("//!")), "{} has no //! line", f.display());
+        assert!(
+            text.lines().take(3).any(|l| l.starts_with("//!")),
+            "{} has no //! line",
+            f.display()
+        );
     }
 }

@@ -8,12 +8,20 @@ use super::agents::{customer, done, rig};
 #[tokio::test]
 async fn a_real_model_answers_with_retrieved_citations_or_hands_over() {
     let Ok(url) = std::env::var("OPSDESK_TEST_LLM_URL") else {
-        eprintln!("skipped: set OPSDESK_TEST_LLM_URL (and OPSDESK_TEST_LLM_MODEL) to run the agents against a local model server");
+        eprintln!(
+            "skipped: set OPSDESK_TEST_LLM_URL (and OPSDESK_TEST_LLM_MODEL) to run the agents against a local model server"
+        );
         return;
     };
-    let host = url.parse::<http::Uri>().ok().and_then(|u| u.host().map(String::from)).unwrap_or_default();
+    let host = url
+        .parse::<http::Uri>()
+        .ok()
+        .and_then(|u| u.host().map(String::from))
+        .unwrap_or_default();
     if !["127.0.0.1", "localhost", "[::1]"].contains(&host.as_str()) {
-        eprintln!("skipped: OPSDESK_TEST_LLM_URL must point at this machine (127.0.0.1 or localhost), not {host:?}");
+        eprintln!(
+            "skipped: OPSDESK_TEST_LLM_URL must point at this machine (127.0.0.1 or localhost), not {host:?}"
+        );
         return;
     }
     let model = std::env::var("OPSDESK_TEST_LLM_MODEL").unwrap_or_else(|_| "llama3.2".into());
@@ -24,14 +32,32 @@ async fn a_real_model_answers_with_retrieved_citations_or_hands_over() {
         }
     })
     .await;
-    let out = done(&p, customer("live1", "alice", "How do I reset my password?"), 1000).await;
+    let out = done(
+        &p,
+        customer("live1", "alice", "How do I reset my password?"),
+        1000,
+    )
+    .await;
     match &out.answer {
         Some(a) => {
-            assert!(!a.trim().is_empty() && !out.citations.is_empty(), "an answer cites what it used: {out:?}");
-            assert!(out.citations.iter().all(|c| c.link.starts_with("https://docs.example.com/")), "{out:?}");
+            assert!(
+                !a.trim().is_empty() && !out.citations.is_empty(),
+                "an answer cites what it used: {out:?}"
+            );
+            assert!(
+                out.citations
+                    .iter()
+                    .all(|c| c.link.starts_with("https://docs.example.com/")),
+                "{out:?}"
+            );
         }
         None => assert!(out.escalated, "no answer means a person takes it: {out:?}"),
     }
     let totals = store.llm_totals(0).await.unwrap();
-    assert!(totals.iter().any(|u| u.agent == "tier1" && u.calls >= 1 && u.input_tokens > 0), "usage recorded: {totals:?}");
+    assert!(
+        totals
+            .iter()
+            .any(|u| u.agent == "tier1" && u.calls >= 1 && u.input_tokens > 0),
+        "usage recorded: {totals:?}"
+    );
 }

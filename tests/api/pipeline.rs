@@ -19,7 +19,11 @@ async fn rig(store: Arc<dyn Store>) -> Rig {
     let chat = Arc::new(RecordingChat::new(Platform::Console));
     let mut platforms: HashMap<Platform, Arc<dyn ChatPlatform>> = HashMap::new();
     platforms.insert(Platform::Console, chat.clone());
-    Rig { p, chat, sender: Sender::new(store, platforms, "test") }
+    Rig {
+        p,
+        chat,
+        sender: Sender::new(store, platforms, "test"),
+    }
 }
 
 fn message(id: &str, thread: Option<&str>, user: &str, text: &str) -> Event {
@@ -33,17 +37,35 @@ fn message(id: &str, thread: Option<&str>, user: &str, text: &str) -> Event {
         roles: vec![],
         interaction: None,
         at: 0,
-        kind: EventKind::MessagePosted { text: text.into(), mentioned: false },
+        kind: EventKind::MessagePosted {
+            text: text.into(),
+            mentioned: false,
+        },
     }
 }
 
 fn click(id: &str, user: &str, action: &str, value: &str, card: &str) -> Event {
-    let kind = EventKind::ButtonClicked { action: action.into(), value: value.into(), message: card.into(), input: None };
-    Event { kind, ..message(id, Some("q1"), user, "") }
+    let kind = EventKind::ButtonClicked {
+        action: action.into(),
+        value: value.into(),
+        message: card.into(),
+        input: None,
+    };
+    Event {
+        kind,
+        ..message(id, Some("q1"), user, "")
+    }
 }
 
 fn command(id: &str, platform: Platform, user: &str, args: &str) -> Event {
-    Event { platform, kind: EventKind::CommandInvoked { name: "ops".into(), args: args.into() }, ..message(id, None, user, "") }
+    Event {
+        platform,
+        kind: EventKind::CommandInvoked {
+            name: "ops".into(),
+            args: args.into(),
+        },
+        ..message(id, None, user, "")
+    }
 }
 
 fn done(h: Handled) -> Outcome {
@@ -57,33 +79,96 @@ fn done(h: Handled) -> Outcome {
 async fn question_is_answered_in_thread_and_solved_click_resolves_it() {
     for db in support::backends().await {
         let r = rig(Arc::new(db.store.clone())).await;
-        let o = done(r.p.handle(message("q1", None, "cust", "How do I reset my password?"), 1000).await.unwrap());
+        let o = done(
+            r.p.handle(
+                message("q1", None, "cust", "How do I reset my password?"),
+                1000,
+            )
+            .await
+            .unwrap(),
+        );
         assert_eq!(o.tier.map(|t| t.to_string()).as_deref(), Some("tier1"));
-        assert!(o.answer.as_deref().unwrap().contains("Forgot password"), "{o:?}");
-        assert_eq!(o.citations[0].link, "https://docs.example.com/account-password#reset-your-password");
+        assert!(
+            o.answer.as_deref().unwrap().contains("Forgot password"),
+            "{o:?}"
+        );
+        assert_eq!(
+            o.citations[0].link,
+            "https://docs.example.com/account-password#reset-your-password"
+        );
 
         // The same event delivered again is recognised and produces nothing.
-        assert_eq!(r.p.handle(message("q1", None, "cust", "How do I reset my password?"), 1001).await.unwrap(), Handled::Duplicate);
+        assert_eq!(
+            r.p.handle(
+                message("q1", None, "cust", "How do I reset my password?"),
+                1001
+            )
+            .await
+            .unwrap(),
+            Handled::Duplicate
+        );
         assert_eq!(r.sender.tick(1002).await.unwrap(), 1);
         let sent = r.chat.sent();
         assert_eq!(sent.len(), 1, "exactly one reply");
-        assert_eq!(sent[0].msg.thread.as_deref(), Some("q1"), "answers go in the ticket's thread");
+        assert_eq!(
+            sent[0].msg.thread.as_deref(),
+            Some("q1"),
+            "answers go in the ticket's thread"
+        );
         let buttons = sent[0].msg.reply.buttons().to_vec();
-        assert_eq!(buttons.iter().map(|b| b.label.as_str()).collect::<Vec<_>>(), ["Solved ✅", "Talk to a human"]);
+        assert_eq!(
+            buttons.iter().map(|b| b.label.as_str()).collect::<Vec<_>>(),
+            ["Solved ✅", "Talk to a human"]
+        );
         let ticket = o.ticket.unwrap();
         assert_eq!(buttons[0].value, ticket.to_string());
 
         // Someone else cannot close the customer's ticket.
-        done(r.p.handle(click("c1", "stranger", &buttons[0].action, &buttons[0].value, &sent[0].id), 1100).await.unwrap());
-        done(r.p.handle(click("c2", "cust", &buttons[0].action, &buttons[0].value, &sent[0].id), 1200).await.unwrap());
+        done(
+            r.p.handle(
+                click(
+                    "c1",
+                    "stranger",
+                    &buttons[0].action,
+                    &buttons[0].value,
+                    &sent[0].id,
+                ),
+                1100,
+            )
+            .await
+            .unwrap(),
+        );
+        done(
+            r.p.handle(
+                click(
+                    "c2",
+                    "cust",
+                    &buttons[0].action,
+                    &buttons[0].value,
+                    &sent[0].id,
+                ),
+                1200,
+            )
+            .await
+            .unwrap(),
+        );
         r.sender.tick(1300).await.unwrap();
         let sent = r.chat.sent();
-        assert!(matches!(&sent[1].msg.op, OutboundOp::Ephemeral { user, .. } if user == "stranger"));
+        assert!(
+            matches!(&sent[1].msg.op, OutboundOp::Ephemeral { user, .. } if user == "stranger")
+        );
         assert!(matches!(&sent[2].msg.op, OutboundOp::Update { .. }));
-        assert_eq!(sent[2].target.as_deref(), Some(sent[0].id.as_str()), "the card itself is edited");
+        assert_eq!(
+            sent[2].target.as_deref(),
+            Some(sent[0].id.as_str()),
+            "the card itself is edited"
+        );
         assert!(sent[2].msg.reply.plain().contains("Marked solved by cust"));
         let t = r.p.store.ticket(ticket).await.unwrap().unwrap();
-        assert_eq!((t.state, t.first_response_at, t.resolved_at), (TicketState::Resolved, Some(1000), Some(1200)));
+        assert_eq!(
+            (t.state, t.first_response_at, t.resolved_at),
+            (TicketState::Resolved, Some(1000), Some(1200))
+        );
         db.cleanup().await;
     }
 }
@@ -92,29 +177,81 @@ async fn question_is_answered_in_thread_and_solved_click_resolves_it() {
 async fn refund_demand_escalates_with_a_card_and_the_bot_then_stays_silent() {
     let db = support::sqlite().await;
     let r = rig(Arc::new(db.store.clone())).await;
-    let o = done(r.p.handle(message("m1", None, "cust", "I want my money back, you charged me twice"), 10).await.unwrap());
+    let o = done(
+        r.p.handle(
+            message(
+                "m1",
+                None,
+                "cust",
+                "I want my money back, you charged me twice",
+            ),
+            10,
+        )
+        .await
+        .unwrap(),
+    );
     assert!(o.escalated);
     assert_eq!(o.answer, None);
     r.sender.tick(20).await.unwrap();
     let sent = r.chat.sent();
     assert_eq!(sent.len(), 2);
-    assert_eq!((sent[0].msg.channel.as_str(), sent[0].msg.thread.as_deref()), ("community", Some("m1")));
-    assert!(sent[0].msg.reply.plain().contains("passed this to our team"));
+    assert_eq!(
+        (sent[0].msg.channel.as_str(), sent[0].msg.thread.as_deref()),
+        ("community", Some("m1"))
+    );
+    assert!(
+        sent[0]
+            .msg
+            .reply
+            .plain()
+            .contains("passed this to our team")
+    );
     assert_eq!(sent[1].msg.channel, "escalations");
     let card = sent[1].msg.reply.plain();
-    assert!(card.contains("needs a person") && card.contains("money back") && card.contains("matched"), "{card}");
+    assert!(
+        card.contains("needs a person") && card.contains("money back") && card.contains("matched"),
+        "{card}"
+    );
 
     // A follow-up in the same thread: recorded, but the bot says nothing while a person owns it.
-    let h = r.p.handle(message("m2", Some("m1"), "cust", "how do I reset my password?"), 30).await.unwrap();
+    let h =
+        r.p.handle(
+            message("m2", Some("m1"), "cust", "how do I reset my password?"),
+            30,
+        )
+        .await
+        .unwrap();
     assert_eq!(done(h).outbox, Vec::<i64>::new());
-    assert_eq!(r.p.store.ticket_messages(o.ticket.unwrap()).await.unwrap().iter().filter(|m| m.author_kind == "customer").count(), 2);
+    assert_eq!(
+        r.p.store
+            .ticket_messages(o.ticket.unwrap())
+            .await
+            .unwrap()
+            .iter()
+            .filter(|m| m.author_kind == "customer")
+            .count(),
+        2
+    );
 
-    let list = done(r.p.handle(command("o1", Platform::Console, "founder", "tickets --escalated"), 40).await.unwrap());
+    let list = done(
+        r.p.handle(
+            command("o1", Platform::Console, "founder", "tickets --escalated"),
+            40,
+        )
+        .await
+        .unwrap(),
+    );
     r.sender.tick(50).await.unwrap();
     let reply = r.chat.sent().last().unwrap().msg.reply.plain();
     assert_eq!(list.outbox.len(), 1);
-    assert!(reply.contains(&format!("#{}", o.ticket.unwrap())) && reply.contains("escalated"), "{reply}");
-    assert_eq!(r.p.store.audit_recent(5).await.unwrap()[0].action, "ticket.escalated");
+    assert!(
+        reply.contains(&format!("#{}", o.ticket.unwrap())) && reply.contains("escalated"),
+        "{reply}"
+    );
+    assert_eq!(
+        r.p.store.audit_recent(5).await.unwrap()[0].action,
+        "ticket.escalated"
+    );
 }
 
 #[tokio::test]
@@ -122,15 +259,47 @@ async fn chit_chat_stays_silent_and_opens_no_ticket() {
     let db = support::sqlite().await;
     let r = rig(Arc::new(db.store.clone())).await;
     assert_eq!(
-        r.p.handle(message("g1", None, "cust", "anyone watching the game tonight?"), 1).await.unwrap(),
+        r.p.handle(
+            message("g1", None, "cust", "anyone watching the game tonight?"),
+            1
+        )
+        .await
+        .unwrap(),
         Handled::Ignored("not a support request")
     );
-    assert_eq!(r.p.handle(message("g2", None, "cust", "   \n\t "), 2).await.unwrap(), Handled::Ignored("empty message"));
-    assert!(r.p.store.tickets(&TicketFilter { states: vec![], limit: 10 }).await.unwrap().is_empty());
-    assert!(r.p.store.inbox_unprocessed(10, 10).await.unwrap().is_empty(), "ignored events are marked processed");
+    assert_eq!(
+        r.p.handle(message("g2", None, "cust", "   \n\t "), 2)
+            .await
+            .unwrap(),
+        Handled::Ignored("empty message")
+    );
+    assert!(
+        r.p.store
+            .tickets(&TicketFilter {
+                states: vec![],
+                limit: 10
+            })
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        r.p.store
+            .inbox_unprocessed(10, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "ignored events are marked processed"
+    );
     // Handled in one write, the ignored event is still stored, so its redelivery is recognised.
     let again = message("g1", None, "cust", "anyone watching the game tonight?");
-    assert_eq!(r.p.store.inbox_put(&again.inbox_key(), "console", "{}", 3).await.unwrap(), InboxPut::Duplicate);
+    assert_eq!(
+        r.p.store
+            .inbox_put(&again.inbox_key(), "console", "{}", 3)
+            .await
+            .unwrap(),
+        InboxPut::Duplicate
+    );
     assert_eq!(r.p.handle(again, 3).await.unwrap(), Handled::Duplicate);
     assert_eq!(r.sender.tick(3).await.unwrap(), 0);
 }
@@ -143,10 +312,24 @@ async fn processed_events_are_pruned_after_their_retention() {
     const DAY: i64 = 86_400_000;
     let q = message("r1", None, "cust", "How do I reset my password?");
     done(r.p.handle(q.clone(), DAY).await.unwrap());
-    assert_eq!(r.p.prune_inbox(DAY * 45).await.unwrap(), 0, "45 days of 45 kept");
-    assert_eq!(r.p.handle(q.clone(), DAY * 45).await.unwrap(), Handled::Duplicate);
+    assert_eq!(
+        r.p.prune_inbox(DAY * 45).await.unwrap(),
+        0,
+        "45 days of 45 kept"
+    );
+    assert_eq!(
+        r.p.handle(q.clone(), DAY * 45).await.unwrap(),
+        Handled::Duplicate
+    );
     assert_eq!(r.p.prune_inbox(DAY * 46 + 1).await.unwrap(), 1);
-    assert_eq!(r.p.store.inbox_put(&q.inbox_key(), "console", "{}", DAY * 47).await.unwrap(), InboxPut::New, "forgotten");
+    assert_eq!(
+        r.p.store
+            .inbox_put(&q.inbox_key(), "console", "{}", DAY * 47)
+            .await
+            .unwrap(),
+        InboxPut::New,
+        "forgotten"
+    );
 }
 
 /// Offline, a customer's message is processed and then stored by the one commit that records its
@@ -157,20 +340,38 @@ async fn customer_messages_offline_take_one_write_and_the_rest_two() {
     let r = rig(Arc::new(db.store.clone())).await;
     let q = message("w1", None, "cust", "How do I reset my password?");
     assert!(r.p.in_one_write(&q));
-    let team = Event { channel: "escalations".into(), ..q.clone() };
+    let team = Event {
+        channel: "escalations".into(),
+        ..q.clone()
+    };
     assert!(!r.p.in_one_write(&team), "not a customer channel");
     assert!(!r.p.in_one_write(&click("w2", "cust", "ticket.solved", "1", "m1")));
     let (groups, writes) = db.store.group_commit_stats();
     let o = done(r.p.handle(q.clone(), 10).await.unwrap());
     assert!(o.answer.is_some() && !o.outbox.is_empty());
     let (groups2, writes2) = db.store.group_commit_stats();
-    assert_eq!((groups2 - groups, writes2 - writes), (1, 1), "one transaction holding one write");
-    assert_eq!(r.p.store.inbox_put(&q.inbox_key(), "console", "{}", 11).await.unwrap(), InboxPut::Duplicate);
+    assert_eq!(
+        (groups2 - groups, writes2 - writes),
+        (1, 1),
+        "one transaction holding one write"
+    );
+    assert_eq!(
+        r.p.store
+            .inbox_put(&q.inbox_key(), "console", "{}", 11)
+            .await
+            .unwrap(),
+        InboxPut::Duplicate
+    );
     let mut with_llm = r.p.clone();
     let mut settings = opsdesk::config::Settings::builtin();
     settings.llm.agents.get_mut("tier1").unwrap().base_url = "http://127.0.0.1:9/v1".into();
-    with_llm.llm = Some(Arc::new(opsdesk::llm::openai::OpenAiLlm::new(&settings.llm).unwrap()));
-    assert!(!with_llm.in_one_write(&q), "an LLM's latency is worth storing the event first");
+    with_llm.llm = Some(Arc::new(
+        opsdesk::llm::openai::OpenAiLlm::new(&settings.llm).unwrap(),
+    ));
+    assert!(
+        !with_llm.in_one_write(&q),
+        "an LLM's latency is worth storing the event first"
+    );
 }
 
 #[tokio::test]
@@ -178,7 +379,11 @@ async fn oversized_messages_are_truncated_with_a_notice() {
     let db = support::sqlite().await;
     let r = rig(Arc::new(db.store.clone())).await;
     let long = format!("How do I reset my password? {}", "x".repeat(50_000));
-    let o = done(r.p.handle(message("l1", None, "cust", &long), 1).await.unwrap());
+    let o = done(
+        r.p.handle(message("l1", None, "cust", &long), 1)
+            .await
+            .unwrap(),
+    );
     let stored = &r.p.store.ticket_messages(o.ticket.unwrap()).await.unwrap()[0].text;
     assert!(stored.chars().count() < 40_100, "{}", stored.len());
     assert!(stored.ends_with("[… truncated: the message was longer than 40000 characters]"));
@@ -191,7 +396,15 @@ async fn events_stored_before_a_crash_are_processed_once_on_restart() {
     let r = rig(Arc::new(db.store.clone())).await;
     // The adapter persisted (and acked) the event, then the process died before handling it.
     let ev = message("k1", None, "cust", "How do I invite a teammate?");
-    r.p.store.inbox_put(&ev.inbox_key(), "console", &serde_json::to_string(&ev).unwrap(), 5).await.unwrap();
+    r.p.store
+        .inbox_put(
+            &ev.inbox_key(),
+            "console",
+            &serde_json::to_string(&ev).unwrap(),
+            5,
+        )
+        .await
+        .unwrap();
     assert_eq!(r.p.recover(10, 10).await.unwrap(), 1);
     assert_eq!(r.p.recover(20, 20).await.unwrap(), 0, "processed once");
     r.sender.tick(30).await.unwrap();
@@ -203,14 +416,34 @@ async fn events_stored_before_a_crash_are_processed_once_on_restart() {
 async fn a_rate_limited_or_failing_send_is_retried_not_dropped() {
     let db = support::sqlite().await;
     let r = rig(Arc::new(db.store.clone())).await;
-    r.chat.fail_next.lock().unwrap().extend([SendError::RateLimited { retry_after_ms: 2000 }, SendError::Transient("502".into())]);
-    done(r.p.handle(message("r1", None, "cust", "How do I update my credit card?"), 0).await.unwrap());
+    r.chat.fail_next.lock().unwrap().extend([
+        SendError::RateLimited {
+            retry_after_ms: 2000,
+        },
+        SendError::Transient("502".into()),
+    ]);
+    done(
+        r.p.handle(
+            message("r1", None, "cust", "How do I update my credit card?"),
+            0,
+        )
+        .await
+        .unwrap(),
+    );
     assert_eq!(r.sender.tick(0).await.unwrap(), 1);
-    assert_eq!(r.sender.tick(1999).await.unwrap(), 0, "Retry-After is honoured");
+    assert_eq!(
+        r.sender.tick(1999).await.unwrap(),
+        0,
+        "Retry-After is honoured"
+    );
     assert_eq!(r.sender.tick(2000).await.unwrap(), 1);
     assert!(r.chat.sent().is_empty());
     assert_eq!(r.p.store.outbox_depth().await.unwrap(), 1);
-    assert_eq!(r.sender.tick(2000 + 2000).await.unwrap(), 1, "transient failure backs off and retries");
+    assert_eq!(
+        r.sender.tick(2000 + 2000).await.unwrap(),
+        1,
+        "transient failure backs off and retries"
+    );
     assert_eq!(r.chat.sent().len(), 1);
     assert_eq!(r.p.store.outbox_depth().await.unwrap(), 0);
 }
@@ -219,41 +452,105 @@ async fn a_rate_limited_or_failing_send_is_retried_not_dropped() {
 async fn ops_commands_report_status_and_metrics_and_refuse_strangers() {
     let db = support::sqlite().await;
     let r = rig(Arc::new(db.store.clone())).await;
-    done(r.p.handle(message("a1", None, "cust", "How do I update my credit card?"), 0).await.unwrap());
-    done(r.p.handle(message("a2", None, "cust2", "I want a refund"), 0).await.unwrap());
+    done(
+        r.p.handle(
+            message("a1", None, "cust", "How do I update my credit card?"),
+            0,
+        )
+        .await
+        .unwrap(),
+    );
+    done(
+        r.p.handle(message("a2", None, "cust2", "I want a refund"), 0)
+            .await
+            .unwrap(),
+    );
     r.sender.tick(1).await.unwrap();
     let before = r.chat.sent().len();
     for (id, args) in [("s1", "status"), ("s2", "metrics"), ("s3", "frobnicate")] {
-        done(r.p.handle(command(id, Platform::Console, "founder", args), 10).await.unwrap());
+        done(
+            r.p.handle(command(id, Platform::Console, "founder", args), 10)
+                .await
+                .unwrap(),
+        );
     }
     r.sender.tick(11).await.unwrap();
-    let replies: Vec<String> = r.chat.sent()[before..].iter().map(|s| s.msg.reply.plain()).collect();
+    let replies: Vec<String> = r.chat.sent()[before..]
+        .iter()
+        .map(|s| s.msg.reply.plain())
+        .collect();
     assert!(
-        replies[0].contains("Outbox (undelivered): 0") && replies[0].contains("1 answered") && replies[0].contains("1 escalated"),
+        replies[0].contains("Outbox (undelivered): 0")
+            && replies[0].contains("1 answered")
+            && replies[0].contains("1 escalated"),
         "{}",
         replies[0]
     );
-    assert!(replies[1].contains("tier1") && replies[1].contains("human") && replies[1].contains("2 tickets"), "{}", replies[1]);
+    assert!(
+        replies[1].contains("tier1")
+            && replies[1].contains("human")
+            && replies[1].contains("2 tickets"),
+        "{}",
+        replies[1]
+    );
     assert!(replies[2].contains("frobnicate"), "{}", replies[2]);
 
     // On a chat platform, only listed users may run /ops; the refusal is ephemeral and audited.
-    let o = done(r.p.handle(command("x1", Platform::Slack, "U999", "status"), 20).await.unwrap());
+    let o = done(
+        r.p.handle(command("x1", Platform::Slack, "U999", "status"), 20)
+            .await
+            .unwrap(),
+    );
     assert_eq!(o.outbox.len(), 1);
-    let item = r.p.store.outbox_claim("t", 21, 1000, 10).await.unwrap().pop().unwrap();
+    let item =
+        r.p.store
+            .outbox_claim("t", 21, 1000, 10)
+            .await
+            .unwrap()
+            .pop()
+            .unwrap();
     assert!(matches!(item.msg.op, OutboundOp::Ephemeral { ref user, .. } if user == "U999"));
-    assert!(matches!(item.msg.reply, Reply::Text { ref text } if text.contains("only for the team")));
-    assert_eq!(r.p.store.audit_recent(1).await.unwrap()[0].action, "ops.refused");
+    assert!(
+        matches!(item.msg.reply, Reply::Text { ref text } if text.contains("only for the team"))
+    );
+    assert_eq!(
+        r.p.store.audit_recent(1).await.unwrap()[0].action,
+        "ops.refused"
+    );
 }
 
 #[tokio::test]
 async fn three_unhelpful_answers_escalate_the_fourth_message() {
     let db = support::sqlite().await;
     let r = rig(Arc::new(db.store.clone())).await;
-    let qs = ["How do I reset my password?", "How do I change my email address?", "How do I enable two-factor authentication?"];
+    let qs = [
+        "How do I reset my password?",
+        "How do I change my email address?",
+        "How do I enable two-factor authentication?",
+    ];
     for (i, q) in qs.iter().enumerate() {
-        let o = done(r.p.handle(message(&format!("u{i}"), Some("thread-1"), "cust", q), i as i64).await.unwrap());
+        let o = done(
+            r.p.handle(
+                message(&format!("u{i}"), Some("thread-1"), "cust", q),
+                i as i64,
+            )
+            .await
+            .unwrap(),
+        );
         assert!(o.answer.is_some(), "answer {i}: {o:?}");
     }
-    let o = done(r.p.handle(message("u9", Some("thread-1"), "cust", "How do I sign out of all devices?"), 10).await.unwrap());
+    let o = done(
+        r.p.handle(
+            message(
+                "u9",
+                Some("thread-1"),
+                "cust",
+                "How do I sign out of all devices?",
+            ),
+            10,
+        )
+        .await
+        .unwrap(),
+    );
     assert!(o.escalated, "{o:?}");
 }

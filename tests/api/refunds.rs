@@ -62,46 +62,99 @@ async fn small_refunds_run_at_once_and_large_ones_wait_for_sign_off() {
     s.approvals.approvers = vec!["console:boss".into()];
     let p = support::pipeline_with(store.clone(), s).await;
     for e in month() {
-        p.on_stripe_event(&opsdesk::finance::stripe::parse_event(e.to_string().as_bytes()).unwrap(), None, 0).await.unwrap();
+        p.on_stripe_event(
+            &opsdesk::finance::stripe::parse_event(e.to_string().as_bytes()).unwrap(),
+            None,
+            0,
+        )
+        .await
+        .unwrap();
     }
     let replies = || async {
-        let items = store.outbox_claim("probe", i64::MAX / 4, 60_000, 100).await.unwrap();
-        items.into_iter().map(|i| i.msg.reply.plain()).collect::<Vec<String>>()
+        let items = store
+            .outbox_claim("probe", i64::MAX / 4, 60_000, 100)
+            .await
+            .unwrap();
+        items
+            .into_iter()
+            .map(|i| i.msg.reply.plain())
+            .collect::<Vec<String>>()
     };
 
     replies().await; // the month's failed-payment and dispute notices
 
     p.handle(ops("r1", "refund ch_zzz 5"), 1000).await.unwrap();
-    p.handle(ops("r2", "refund ch_c 40.00"), 1000).await.unwrap();
-    p.handle(ops("r3", "refund ch_c 12,50"), 1000).await.unwrap();
+    p.handle(ops("r2", "refund ch_c 40.00"), 1000)
+        .await
+        .unwrap();
+    p.handle(ops("r3", "refund ch_c 12,50"), 1000)
+        .await
+        .unwrap();
     let out = replies().await;
     assert!(out[0].contains("No charge ch_zzz in the ledger"), "{out:?}");
-    assert!(out[1].contains("has only 30.00 USD left to refund"), "{out:?}");
+    assert!(
+        out[1].contains("has only 30.00 USD left to refund"),
+        "{out:?}"
+    );
     assert!(out[2].contains("is not an amount like 12.50"), "{out:?}");
     assert!(stripe.calls.lock().unwrap().is_empty());
 
     // 25.00 is within the threshold: refunded at once, by the command.
-    p.handle(ops("r4", "refund ch_c 25 customer asked"), 2000).await.unwrap();
+    p.handle(ops("r4", "refund ch_c 25 customer asked"), 2000)
+        .await
+        .unwrap();
     assert_eq!(replies().await, ["✅ Refund re_1 of 25.00 USD: succeeded"]);
     let (auth, key, form) = stripe.calls.lock().unwrap()[0].clone();
     assert_eq!(auth, format!("Bearer {}", std::env::var("PATH").unwrap()));
-    assert_eq!((key.as_str(), form["charge"].as_str(), form["amount"].as_str()), ("opsdesk-command-console:community:r4", "ch_c", "2500"));
+    assert_eq!(
+        (
+            key.as_str(),
+            form["charge"].as_str(),
+            form["amount"].as_str()
+        ),
+        ("opsdesk-command-console:community:r4", "ch_c", "2500")
+    );
 
     // 600.00 of G's annual charge: a sign-off request, and Stripe is called only once it is approved.
-    p.handle(ops("r5", "refund ch_g 600 downgrade to monthly"), 3000).await.unwrap();
-    assert!(replies().await.iter().any(|t| t.contains("Above 50.00 USD: asked for sign-off")));
+    p.handle(ops("r5", "refund ch_g 600 downgrade to monthly"), 3000)
+        .await
+        .unwrap();
+    assert!(
+        replies()
+            .await
+            .iter()
+            .any(|t| t.contains("Above 50.00 USD: asked for sign-off"))
+    );
     assert_eq!(stripe.calls.lock().unwrap().len(), 1);
-    let a = store.approvals(&[ApprovalState::Pending], 10).await.unwrap().remove(0);
-    assert_eq!((a.kind.as_str(), a.summary.as_str()), ("refund", "refund 600.00 USD of charge ch_g"));
+    let a = store
+        .approvals(&[ApprovalState::Pending], 10)
+        .await
+        .unwrap()
+        .remove(0);
+    assert_eq!(
+        (a.kind.as_str(), a.summary.as_str()),
+        ("refund", "refund 600.00 USD of charge ch_g")
+    );
     let mut click = ops("c1", "");
     click.user = "boss".into();
-    click.kind = EventKind::ButtonClicked { action: "approval.approve".into(), value: a.id.to_string(), message: "m".into(), input: None };
+    click.kind = EventKind::ButtonClicked {
+        action: "approval.approve".into(),
+        value: a.id.to_string(),
+        message: "m".into(),
+        input: None,
+    };
     p.handle(click, 4000).await.unwrap();
     let done = support::finished(&p, a.id).await;
     assert_eq!(done.state, ApprovalState::Executed, "{done:?}");
-    assert_eq!(done.result.as_deref(), Some("Refund re_2 of 600.00 USD: succeeded"));
+    assert_eq!(
+        done.result.as_deref(),
+        Some("Refund re_2 of 600.00 USD: succeeded")
+    );
     let calls = stripe.calls.lock().unwrap().clone();
-    assert_eq!((calls.len(), calls[1].1.clone()), (2, format!("opsdesk-approval-{}", a.id)));
+    assert_eq!(
+        (calls.len(), calls[1].1.clone()),
+        (2, format!("opsdesk-approval-{}", a.id))
+    );
     // A second execution (a crash and a retry) would reach Stripe with the same key: one refund.
     let again = opsdesk::exec::run(&p.settings, &done).await;
     assert_eq!(again.result, "Refund re_2 of 600.00 USD: succeeded");

@@ -34,27 +34,59 @@ pub async fn rig_with(tune: impl FnOnce(&mut opsdesk::config::Settings)) -> Rig 
     s.slack.reconnect_secs = 1;
     s.slack.channel_rate_per_sec = 500.0;
     s.slack.channel_burst = 50;
-    let ch = |id: &str, role| ChannelSettings { platform: Platform::Slack, id: id.into(), role };
-    s.channels = vec![ch(COMMUNITY, ChannelRole::Customer), ch("CCOMM2", ChannelRole::Customer), ch(ESCALATIONS, ChannelRole::Escalation)];
+    let ch = |id: &str, role| ChannelSettings {
+        platform: Platform::Slack,
+        id: id.into(),
+        role,
+    };
+    s.channels = vec![
+        ch(COMMUNITY, ChannelRole::Customer),
+        ch("CCOMM2", ChannelRole::Customer),
+        ch(ESCALATIONS, ChannelRole::Escalation),
+    ];
     s.ops.allowed_users = vec!["slack:UADMIN".into(), "slack:group:SOPS".into()];
     s.approvals.approvers = vec!["slack:UBOSS".into()];
-    let runbook = opsdesk::config::RunbookSettings { description: "restart the API".into(), argv: vec!["true".into()], timeout_secs: 5 };
+    let runbook = opsdesk::config::RunbookSettings {
+        description: "restart the API".into(),
+        argv: vec!["true".into()],
+        timeout_secs: 5,
+    };
     s.runbooks.insert("restart-api".into(), runbook);
     tune(&mut s);
     let db = support::sqlite().await;
     let store: Arc<dyn Store> = Arc::new(db.store.clone());
-    let tokens = SlackTokens { app: "xapp-fake".into(), bot: "xoxb-fake".into() };
-    let rt = Runtime::start(s, store.clone(), Connect { console: None, slack: Some(tokens), discord: None, http: None })
-        .await
-        .expect("runtime starts");
-    fake.wait_until("the socket connects", |f| f.connections() >= 1).await;
-    Rig { fake, rt, store, _db: db }
+    let tokens = SlackTokens {
+        app: "xapp-fake".into(),
+        bot: "xoxb-fake".into(),
+    };
+    let rt = Runtime::start(
+        s,
+        store.clone(),
+        Connect {
+            console: None,
+            slack: Some(tokens),
+            discord: None,
+            http: None,
+        },
+    )
+    .await
+    .expect("runtime starts");
+    fake.wait_until("the socket connects", |f| f.connections() >= 1)
+        .await;
+    Rig {
+        fake,
+        rt,
+        store,
+        _db: db,
+    }
 }
 
 impl Rig {
     /// Waits until every pushed envelope is acked, every stored event processed and the outbox empty.
     pub async fn settle(&self) {
-        self.fake.wait_until("all envelopes acked", |f| f.unacked() == 0).await;
+        self.fake
+            .wait_until("all envelopes acked", |f| f.unacked() == 0)
+            .await;
         for _ in 0..600 {
             let unprocessed = self.store.inbox_unprocessed(i64::MAX, 1).await.unwrap();
             if unprocessed.is_empty() && self.store.outbox_depth().await.unwrap() == 0 {
@@ -63,9 +95,18 @@ impl Rig {
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
         let unprocessed = self.store.inbox_unprocessed(i64::MAX, 10).await.unwrap();
-        let failed: Vec<_> = self.fake.calls().into_iter().filter(|c| c.response["ok"] != true).map(|c| (c.method, c.response)).collect();
+        let failed: Vec<_> = self
+            .fake
+            .calls()
+            .into_iter()
+            .filter(|c| c.response["ok"] != true)
+            .map(|c| (c.method, c.response))
+            .collect();
         let rows: Vec<(i64, String, String, i64, i64)> =
-            sqlx::query_as("SELECT id, state, body, not_before, attempts FROM outbox").fetch_all(self._db.store.pool()).await.unwrap();
+            sqlx::query_as("SELECT id, state, body, not_before, attempts FROM outbox")
+                .fetch_all(self._db.store.pool())
+                .await
+                .unwrap();
         eprintln!("outbox: {rows:#?}");
         panic!(
             "the pipeline did not settle: unprocessed {unprocessed:?}, outbox depth {}, failed calls {failed:?}",
@@ -90,42 +131,103 @@ fn button_ids(post: &Value) -> Vec<String> {
         .unwrap()
         .iter()
         .filter(|b| b["type"] == "actions")
-        .flat_map(|b| b["elements"].as_array().unwrap().iter().map(|e| e["action_id"].as_str().unwrap().to_string()))
+        .flat_map(|b| {
+            b["elements"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["action_id"].as_str().unwrap().to_string())
+        })
         .collect()
 }
 
 #[tokio::test]
 async fn a_question_gets_a_threaded_answer_and_solved_edits_the_card() {
     let r = rig().await;
-    assert_eq!(r.fake.ok_calls("auth.test")[0].auth.as_deref(), Some("Bearer xoxb-fake"));
-    assert_eq!(r.fake.ok_calls("apps.connections.open")[0].auth.as_deref(), Some("Bearer xapp-fake"));
+    assert_eq!(
+        r.fake.ok_calls("auth.test")[0].auth.as_deref(),
+        Some("Bearer xoxb-fake")
+    );
+    assert_eq!(
+        r.fake.ok_calls("apps.connections.open")[0].auth.as_deref(),
+        Some("Bearer xapp-fake")
+    );
 
-    r.fake.push("events_api", FakeSlack::message("Ev1", COMMUNITY, "UCUST", "100.000001", None, QUESTION));
+    r.fake.push(
+        "events_api",
+        FakeSlack::message("Ev1", COMMUNITY, "UCUST", "100.000001", None, QUESTION),
+    );
     r.fake
-        .wait_until("an answer in the thread", |f| f.ok_calls("chat.postMessage").iter().any(|c| c.body["thread_ts"] == "100.000001"))
+        .wait_until("an answer in the thread", |f| {
+            f.ok_calls("chat.postMessage")
+                .iter()
+                .any(|c| c.body["thread_ts"] == "100.000001")
+        })
         .await;
     r.settle().await;
     let answers = r.replies_in(COMMUNITY, "100.000001");
     assert_eq!(answers.len(), 1);
-    assert_eq!(button_ids(&answers[0]), vec!["ticket.solved", "ticket.human"]);
+    assert_eq!(
+        button_ids(&answers[0]),
+        vec!["ticket.solved", "ticket.human"]
+    );
     let text = answers[0]["blocks"][0]["text"]["text"].as_str().unwrap();
     assert!(text.contains("From our docs"), "{text}");
-    assert!(answers[0]["blocks"].as_array().unwrap().iter().any(|b| b["type"] == "context" && b.to_string().contains("Source")));
+    assert!(
+        answers[0]["blocks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|b| b["type"] == "context" && b.to_string().contains("Source"))
+    );
     // Offline the message is answered before Slack is acknowledged: there is no wait to show 👀 for.
     assert!(r.fake.ok_calls("reactions.add").is_empty());
 
-    let card_ts = r.fake.ok_calls("chat.postMessage")[0].response["ts"].as_str().unwrap().to_string();
-    let value = answers[0]["blocks"].as_array().unwrap().iter().find(|b| b["type"] == "actions").unwrap()["elements"][0]["value"].clone();
+    let card_ts = r.fake.ok_calls("chat.postMessage")[0].response["ts"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let value = answers[0]["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["type"] == "actions")
+        .unwrap()["elements"][0]["value"]
+        .clone();
     r.fake.push(
         "interactive",
-        FakeSlack::click(COMMUNITY, "UCUST", &card_ts, Some("100.000001"), "ticket.solved", value.as_str().unwrap(), "200.1"),
+        FakeSlack::click(
+            COMMUNITY,
+            "UCUST",
+            &card_ts,
+            Some("100.000001"),
+            "ticket.solved",
+            value.as_str().unwrap(),
+            "200.1",
+        ),
     );
-    r.fake.wait_until("the card is edited", |f| f.ok_calls("chat.update").iter().any(|c| c.body["ts"] == card_ts.as_str())).await;
+    r.fake
+        .wait_until("the card is edited", |f| {
+            f.ok_calls("chat.update")
+                .iter()
+                .any(|c| c.body["ts"] == card_ts.as_str())
+        })
+        .await;
     r.settle().await;
-    let key = ThreadKey { platform: Platform::Slack, channel: COMMUNITY, thread: "100.000001" };
-    assert_eq!(r.store.find_ticket(&key).await.unwrap().unwrap().state, TicketState::Resolved);
+    let key = ThreadKey {
+        platform: Platform::Slack,
+        channel: COMMUNITY,
+        thread: "100.000001",
+    };
+    assert_eq!(
+        r.store.find_ticket(&key).await.unwrap().unwrap().state,
+        TicketState::Resolved
+    );
     let update = &r.fake.ok_calls("chat.update")[0].body;
-    assert!(button_ids(update).is_empty(), "the edited card has no buttons left: {update}");
+    assert!(
+        button_ids(update).is_empty(),
+        "the edited card has no buttons left: {update}"
+    );
     let edited = update.to_string();
     assert!(
         edited.contains("From our docs") && edited.contains("Marked solved by UCUST-name"),
@@ -148,12 +250,28 @@ async fn with_an_llm_the_message_is_acknowledged_first_and_marked_while_worked_o
         a.api_key_env = "PATH".into();
     })
     .await;
-    r.fake.push("events_api", FakeSlack::message("Ev9", COMMUNITY, "UCUST", "100.000009", None, QUESTION));
-    r.fake.wait_until("the answer", |f| f.ok_calls("chat.postMessage").iter().any(|c| c.body["thread_ts"] == "100.000009")).await;
+    r.fake.push(
+        "events_api",
+        FakeSlack::message("Ev9", COMMUNITY, "UCUST", "100.000009", None, QUESTION),
+    );
+    r.fake
+        .wait_until("the answer", |f| {
+            f.ok_calls("chat.postMessage")
+                .iter()
+                .any(|c| c.body["thread_ts"] == "100.000009")
+        })
+        .await;
     r.settle().await;
-    assert_eq!(r.fake.ok_calls("reactions.add")[0].body["timestamp"], "100.000009");
+    assert_eq!(
+        r.fake.ok_calls("reactions.add")[0].body["timestamp"],
+        "100.000009"
+    );
     assert_eq!(r.fake.ok_calls("reactions.remove").len(), 1);
-    assert!(r.replies_in(COMMUNITY, "100.000009")[0].to_string().contains("Forgot password"));
+    assert!(
+        r.replies_in(COMMUNITY, "100.000009")[0]
+            .to_string()
+            .contains("Forgot password")
+    );
     r.rt.stop().await;
 }
 
@@ -161,23 +279,60 @@ async fn with_an_llm_the_message_is_acknowledged_first_and_marked_while_worked_o
 async fn ops_commands_are_ephemeral_and_refused_to_strangers() {
     let r = rig().await;
     r.fake.set_group("SOPS", &["UGROUPIE"]);
-    r.fake.push("slash_commands", FakeSlack::command(COMMUNITY, "UADMIN", "tickets", "trig-1"));
-    r.fake.push("slash_commands", FakeSlack::command(COMMUNITY, "USTRANGER", "tickets", "trig-2"));
-    r.fake.push("slash_commands", FakeSlack::command(COMMUNITY, "UGROUPIE", "status", "trig-3"));
-    r.fake.wait_until("three ephemeral replies", |f| f.ok_calls("chat.postEphemeral").len() == 3).await;
+    r.fake.push(
+        "slash_commands",
+        FakeSlack::command(COMMUNITY, "UADMIN", "tickets", "trig-1"),
+    );
+    r.fake.push(
+        "slash_commands",
+        FakeSlack::command(COMMUNITY, "USTRANGER", "tickets", "trig-2"),
+    );
+    r.fake.push(
+        "slash_commands",
+        FakeSlack::command(COMMUNITY, "UGROUPIE", "status", "trig-3"),
+    );
+    r.fake
+        .wait_until("three ephemeral replies", |f| {
+            f.ok_calls("chat.postEphemeral").len() == 3
+        })
+        .await;
     r.settle().await;
     let by_user: HashMap<String, String> = r
         .fake
         .ok_calls("chat.postEphemeral")
         .into_iter()
-        .map(|c| (c.body["user"].as_str().unwrap().to_string(), c.body["text"].as_str().unwrap_or("").to_string()))
+        .map(|c| {
+            (
+                c.body["user"].as_str().unwrap().to_string(),
+                c.body["text"].as_str().unwrap_or("").to_string(),
+            )
+        })
         .collect();
-    assert!(!by_user["UADMIN"].contains("Sorry"), "{}", by_user["UADMIN"]);
-    assert!(by_user["USTRANGER"].contains("Sorry, /ops is only for"), "{}", by_user["USTRANGER"]);
-    assert!(!by_user["UGROUPIE"].contains("Sorry"), "a member of an allowed user group may: {}", by_user["UGROUPIE"]);
-    assert!(r.fake.ok_calls("chat.postMessage").is_empty(), "command replies are never public");
+    assert!(
+        !by_user["UADMIN"].contains("Sorry"),
+        "{}",
+        by_user["UADMIN"]
+    );
+    assert!(
+        by_user["USTRANGER"].contains("Sorry, /ops is only for"),
+        "{}",
+        by_user["USTRANGER"]
+    );
+    assert!(
+        !by_user["UGROUPIE"].contains("Sorry"),
+        "a member of an allowed user group may: {}",
+        by_user["UGROUPIE"]
+    );
+    assert!(
+        r.fake.ok_calls("chat.postMessage").is_empty(),
+        "command replies are never public"
+    );
     let refused = r.store.audit_recent(10).await.unwrap();
-    assert!(refused.iter().any(|a| a.action == "ops.refused" && a.actor == "slack:USTRANGER"));
+    assert!(
+        refused
+            .iter()
+            .any(|a| a.action == "ops.refused" && a.actor == "slack:USTRANGER")
+    );
     r.rt.stop().await;
 }
 
@@ -188,7 +343,9 @@ async fn a_redelivered_event_is_answered_once() {
     r.fake.push("events_api", ev.clone());
     r.fake.redeliver("events_api", ev.clone(), 1);
     r.fake.redeliver("events_api", ev, 2);
-    r.fake.wait_until("three acks", |f| f.acks().len() >= 3).await;
+    r.fake
+        .wait_until("three acks", |f| f.acks().len() >= 3)
+        .await;
     r.settle().await;
     assert_eq!(r.replies_in(COMMUNITY, "300.000001").len(), 1);
     r.rt.stop().await;
@@ -201,13 +358,32 @@ async fn a_socket_dropped_mid_burst_loses_and_repeats_nothing() {
         if i == 100 {
             r.fake.drop_socket();
         }
-        r.fake.push("events_api", FakeSlack::message(&format!("Ev{i}"), COMMUNITY, "UCUST", &format!("400.{i:06}"), None, QUESTION));
+        r.fake.push(
+            "events_api",
+            FakeSlack::message(
+                &format!("Ev{i}"),
+                COMMUNITY,
+                "UCUST",
+                &format!("400.{i:06}"),
+                None,
+                QUESTION,
+            ),
+        );
     }
-    r.fake.wait_until("a reconnect", |f| f.connections() >= 2).await;
+    r.fake
+        .wait_until("a reconnect", |f| f.connections() >= 2)
+        .await;
     r.settle().await;
-    assert!(r.fake.redelivered() > 0, "the drop cut envelopes off before their ack");
+    assert!(
+        r.fake.redelivered() > 0,
+        "the drop cut envelopes off before their ack"
+    );
     for i in 0..200 {
-        assert_eq!(r.replies_in(COMMUNITY, &format!("400.{i:06}")).len(), 1, "message {i}");
+        assert_eq!(
+            r.replies_in(COMMUNITY, &format!("400.{i:06}")).len(),
+            1,
+            "message {i}"
+        );
     }
     r.rt.stop().await;
 }
@@ -216,8 +392,13 @@ async fn a_socket_dropped_mid_burst_loses_and_repeats_nothing() {
 async fn slack_disconnect_message_reconnects() {
     let r = rig().await;
     r.fake.send_disconnect();
-    r.fake.wait_until("a reconnect", |f| f.connections() >= 2).await;
-    r.fake.push("events_api", FakeSlack::message("Ev9", COMMUNITY, "UCUST", "450.000001", None, QUESTION));
+    r.fake
+        .wait_until("a reconnect", |f| f.connections() >= 2)
+        .await;
+    r.fake.push(
+        "events_api",
+        FakeSlack::message("Ev9", COMMUNITY, "UCUST", "450.000001", None, QUESTION),
+    );
     r.settle().await;
     assert_eq!(r.replies_in(COMMUNITY, "450.000001").len(), 1);
     r.rt.stop().await;
@@ -231,10 +412,19 @@ async fn the_watchdog_reconnects_a_silent_socket() {
     })
     .await;
     r.fake.mute_socket();
-    r.fake.push("events_api", FakeSlack::message("Ev10", COMMUNITY, "UCUST", "460.000001", None, QUESTION));
-    r.fake.wait_until("a reconnect after missed pongs", |f| f.connections() >= 2).await;
+    r.fake.push(
+        "events_api",
+        FakeSlack::message("Ev10", COMMUNITY, "UCUST", "460.000001", None, QUESTION),
+    );
+    r.fake
+        .wait_until("a reconnect after missed pongs", |f| f.connections() >= 2)
+        .await;
     r.settle().await;
-    assert_eq!(r.replies_in(COMMUNITY, "460.000001").len(), 1, "the event pushed while silent arrives on the new socket");
+    assert_eq!(
+        r.replies_in(COMMUNITY, "460.000001").len(),
+        1,
+        "the event pushed while silent arrives on the new socket"
+    );
     r.rt.stop().await;
 }
 
@@ -244,27 +434,61 @@ async fn rate_limits_on_a_fifth_of_calls_lose_nothing_and_are_respected() {
     r.fake.rate_limit_every(5);
     for i in 0..30 {
         let channel = if i % 2 == 0 { COMMUNITY } else { "CCOMM2" };
-        r.fake.push("events_api", FakeSlack::message(&format!("Ev{i}"), channel, "UCUST", &format!("500.{i:06}"), None, QUESTION));
+        r.fake.push(
+            "events_api",
+            FakeSlack::message(
+                &format!("Ev{i}"),
+                channel,
+                "UCUST",
+                &format!("500.{i:06}"),
+                None,
+                QUESTION,
+            ),
+        );
     }
     r.settle().await;
     for i in 0..30 {
         let channel = if i % 2 == 0 { COMMUNITY } else { "CCOMM2" };
-        assert_eq!(r.replies_in(channel, &format!("500.{i:06}")).len(), 1, "message {i}");
+        assert_eq!(
+            r.replies_in(channel, &format!("500.{i:06}")).len(),
+            1,
+            "message {i}"
+        );
     }
-    assert!(r.fake.calls().iter().filter(|c| c.status == 429).count() >= 5, "the fake did rate-limit");
-    assert_eq!(r.fake.violations(), Vec::<String>::new(), "nothing was sent to a channel before its Retry-After");
+    assert!(
+        r.fake.calls().iter().filter(|c| c.status == 429).count() >= 5,
+        "the fake did rate-limit"
+    );
+    assert_eq!(
+        r.fake.violations(),
+        Vec::<String>::new(),
+        "nothing was sent to a channel before its Retry-After"
+    );
     r.rt.stop().await;
 }
 
 #[tokio::test]
 async fn chit_chat_is_ignored_but_a_mention_gets_a_reply_once() {
     let r = rig().await;
-    r.fake.push("events_api", FakeSlack::message("Ev20", COMMUNITY, "UCUST", "600.000001", None, "anyone watching the game tonight?"));
+    r.fake.push(
+        "events_api",
+        FakeSlack::message(
+            "Ev20",
+            COMMUNITY,
+            "UCUST",
+            "600.000001",
+            None,
+            "anyone watching the game tonight?",
+        ),
+    );
     r.settle().await;
     assert!(r.fake.ok_calls("chat.postMessage").is_empty());
     // A mention arrives twice: as a message and as an app_mention. One reply.
     let text = format!("<@{BOT_USER}> anyone watching the game tonight?");
-    r.fake.push("events_api", FakeSlack::message("Ev21", COMMUNITY, "UCUST", "600.000002", None, &text));
+    r.fake.push(
+        "events_api",
+        FakeSlack::message("Ev21", COMMUNITY, "UCUST", "600.000002", None, &text),
+    );
     let mut mention = FakeSlack::message("Ev22", COMMUNITY, "UCUST", "600.000002", None, &text);
     mention["event"]["type"] = "app_mention".into();
     r.fake.push("events_api", mention);
@@ -278,26 +502,43 @@ async fn chit_chat_is_ignored_but_a_mention_gets_a_reply_once() {
     edit["event"]["subtype"] = "message_changed".into();
     r.fake.push("events_api", edit);
     r.settle().await;
-    assert_eq!(r.fake.ok_calls("chat.postMessage").len(), 1 + 1, "the mention's reply and its escalation card only");
+    assert_eq!(
+        r.fake.ok_calls("chat.postMessage").len(),
+        1 + 1,
+        "the mention's reply and its escalation card only"
+    );
     r.rt.stop().await;
 }
 
 /// The manifest asks for exactly the scopes doctor checks, and doctor names what is missing.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn doctor_checks_the_token_scopes_and_socket_mode() {
-    let manifest = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/config/slack-app-manifest.yml")).unwrap();
+    let manifest = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/config/slack-app-manifest.yml"
+    ))
+    .unwrap();
     let granted: Vec<&str> = manifest
         .lines()
         .skip_while(|l| !l.trim_start().starts_with("bot:"))
         .skip(1)
         .take_while(|l| l.trim_start().starts_with("- "))
-        .map(|l| l.trim_start().trim_start_matches("- ").split_whitespace().next().unwrap())
+        .map(|l| {
+            l.trim_start()
+                .trim_start_matches("- ")
+                .split_whitespace()
+                .next()
+                .unwrap()
+        })
         .collect();
     let mut wanted = opsdesk::chat::slack::check::BOT_SCOPES.to_vec();
     let mut listed = granted.clone();
     wanted.sort();
     listed.sort();
-    assert_eq!(listed, wanted, "the manifest and doctor agree on the scopes");
+    assert_eq!(
+        listed, wanted,
+        "the manifest and doctor agree on the scopes"
+    );
 
     let fake = FakeSlack::start().await;
     let run = |fake: &FakeSlack| {
@@ -318,12 +559,21 @@ async fn doctor_checks_the_token_scopes_and_socket_mode() {
     fake.set_scopes(&granted.join(","));
     let o = run(&fake).await.unwrap();
     let out = String::from_utf8_lossy(&o.stdout);
-    assert!(o.status.success(), "{out}\n{}", String::from_utf8_lossy(&o.stderr));
     assert!(
-        out.contains("workspace \"Fake Co\" as bot user UBOT") && out.contains("all granted") && out.contains("Socket Mode available"),
+        o.status.success(),
+        "{out}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        out.contains("workspace \"Fake Co\" as bot user UBOT")
+            && out.contains("all granted")
+            && out.contains("Socket Mode available"),
         "{out}"
     );
-    assert!(!out.contains("xoxb-fake") && !out.contains("xapp-fake"), "no secrets in the output");
+    assert!(
+        !out.contains("xoxb-fake") && !out.contains("xapp-fake"),
+        "no secrets in the output"
+    );
 
     fake.set_scopes("chat:write,commands");
     let o = run(&fake).await.unwrap();
@@ -336,38 +586,93 @@ async fn doctor_checks_the_token_scopes_and_socket_mode() {
 #[tokio::test]
 async fn deny_opens_a_reason_modal_and_the_submission_decides() {
     let r = rig().await;
-    r.fake.push("slash_commands", FakeSlack::command(COMMUNITY, "UADMIN", "runbook restart-api the API is stuck", "trig-10"));
+    r.fake.push(
+        "slash_commands",
+        FakeSlack::command(
+            COMMUNITY,
+            "UADMIN",
+            "runbook restart-api the API is stuck",
+            "trig-10",
+        ),
+    );
     r.fake
-        .wait_until("the sign-off card", |f| f.ok_calls("chat.postMessage").iter().any(|c| c.body.to_string().contains("Sign-off needed")))
+        .wait_until("the sign-off card", |f| {
+            f.ok_calls("chat.postMessage")
+                .iter()
+                .any(|c| c.body.to_string().contains("Sign-off needed"))
+        })
         .await;
     r.settle().await;
-    let card = r.fake.ok_calls("chat.postMessage").into_iter().find(|c| c.body.to_string().contains("Sign-off needed")).unwrap();
+    let card = r
+        .fake
+        .ok_calls("chat.postMessage")
+        .into_iter()
+        .find(|c| c.body.to_string().contains("Sign-off needed"))
+        .unwrap();
     let card_ts = card.response["ts"].as_str().unwrap().to_string();
     let ids = button_ids(&card.body);
     assert_eq!(ids[0], "approval.approve");
-    assert_eq!(ids[1], "approval.deny?Why deny this request?", "the Deny button carries its question");
-    let value = card.body["blocks"].as_array().unwrap().iter().find(|b| b["type"] == "actions").unwrap()["elements"][1]["value"]
+    assert_eq!(
+        ids[1], "approval.deny?Why deny this request?",
+        "the Deny button carries its question"
+    );
+    let value = card.body["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["type"] == "actions")
+        .unwrap()["elements"][1]["value"]
         .as_str()
         .unwrap()
         .to_string();
 
-    r.fake.push("interactive", FakeSlack::click(COMMUNITY, "UBOSS", &card_ts, None, &ids[1], &value, "700.1"));
-    r.fake.wait_until("the modal", |f| !f.ok_calls("views.open").is_empty()).await;
+    r.fake.push(
+        "interactive",
+        FakeSlack::click(COMMUNITY, "UBOSS", &card_ts, None, &ids[1], &value, "700.1"),
+    );
+    r.fake
+        .wait_until("the modal", |f| !f.ok_calls("views.open").is_empty())
+        .await;
     let open = &r.fake.ok_calls("views.open")[0].body;
     assert_eq!(open["trigger_id"], "trig-700.1");
-    assert_eq!(open["view"]["blocks"][0]["label"]["text"], "Why deny this request?");
-    let meta = open["view"]["private_metadata"].as_str().unwrap().to_string();
+    assert_eq!(
+        open["view"]["blocks"][0]["label"]["text"],
+        "Why deny this request?"
+    );
+    let meta = open["view"]["private_metadata"]
+        .as_str()
+        .unwrap()
+        .to_string();
 
-    r.fake.push("interactive", FakeSlack::view_submission("UBOSS", "V42", &meta, "not during the launch"));
-    r.fake.wait_until("the card edited", |f| f.ok_calls("chat.update").iter().any(|c| c.body["ts"] == card_ts.as_str())).await;
+    r.fake.push(
+        "interactive",
+        FakeSlack::view_submission("UBOSS", "V42", &meta, "not during the launch"),
+    );
+    r.fake
+        .wait_until("the card edited", |f| {
+            f.ok_calls("chat.update")
+                .iter()
+                .any(|c| c.body["ts"] == card_ts.as_str())
+        })
+        .await;
     r.settle().await;
-    let edit = r.fake.ok_calls("chat.update").into_iter().find(|c| c.body["ts"] == card_ts.as_str()).unwrap().body.to_string();
-    assert!(edit.contains("Denied") && edit.contains("not during the launch"), "{edit}");
-    let told = r
+    let edit = r
         .fake
-        .ok_calls("chat.postMessage")
+        .ok_calls("chat.update")
         .into_iter()
-        .any(|c| c.body.to_string().contains("was denied by slack:UBOSS: not during the launch"));
+        .find(|c| c.body["ts"] == card_ts.as_str())
+        .unwrap()
+        .body
+        .to_string();
+    assert!(
+        edit.contains("Denied") && edit.contains("not during the launch"),
+        "{edit}"
+    );
+    let told = r.fake.ok_calls("chat.postMessage").into_iter().any(|c| {
+        c.body
+            .to_string()
+            .contains("was denied by slack:UBOSS: not during the launch")
+    });
     assert!(told, "the requester hears why");
     r.rt.stop().await;
 }

@@ -12,27 +12,54 @@ const ALERTS: &str = "CALERTS";
 
 #[tokio::test]
 async fn an_alert_group_lives_as_one_card_with_its_history_in_the_thread() {
-    let r =
-        rig_with(|s| s.channels.push(ChannelSettings { platform: Platform::Slack, id: ALERTS.into(), role: ChannelRole::Alerts })).await;
+    let r = rig_with(|s| {
+        s.channels.push(ChannelSettings {
+            platform: Platform::Slack,
+            id: ALERTS.into(),
+            role: ChannelRole::Alerts,
+        })
+    })
+    .await;
     let p = &r.rt.pipeline;
     let parse = |name: &str| opsdesk::alerts::alertmanager::parse(&fixture(name)).unwrap();
     let firing = parse("am-0.25-webhook-firing.json");
     let now = opsdesk::clock::now() - 15 * 60_000; // in the past: the runtime's sender delivers what is due by the wall clock
     p.on_alert_batch(&firing, None, now).await.unwrap();
     r.settle().await;
-    let posts = |f: &FakeSlack| f.ok_calls("chat.postMessage").into_iter().filter(|c| c.channel() == ALERTS).collect::<Vec<_>>();
+    let posts = |f: &FakeSlack| {
+        f.ok_calls("chat.postMessage")
+            .into_iter()
+            .filter(|c| c.channel() == ALERTS)
+            .collect::<Vec<_>>()
+    };
     let card = posts(&r.fake)[0].clone();
     let card_ts = card.response["ts"].as_str().unwrap().to_string();
-    assert!(card.body["text"].as_str().unwrap().starts_with("🔥 [WARNING] Http5xxRatioHigh"), "{}", card.body);
-    assert!(card.body["blocks"].to_string().contains("alert.silence#2"), "repeated actions get unique ids");
+    assert!(
+        card.body["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("🔥 [WARNING] Http5xxRatioHigh"),
+        "{}",
+        card.body
+    );
+    assert!(
+        card.body["blocks"].to_string().contains("alert.silence#2"),
+        "repeated actions get unique ids"
+    );
 
     // An update with one more alert, then the resolution: the same card edited, lines in its thread.
     let mut more = firing.clone();
-    more.alerts.push(opsdesk::domain::alert::AlertItem { fingerprint: "x".into(), firing: true, summary: "one more".into() });
+    more.alerts.push(opsdesk::domain::alert::AlertItem {
+        fingerprint: "x".into(),
+        firing: true,
+        summary: "one more".into(),
+    });
     p.on_alert_batch(&more, None, now + 60_000).await.unwrap();
     let mut resolved = parse("am-0.25-webhook-resolved.json");
     resolved.group_key = firing.group_key.clone();
-    p.on_alert_batch(&resolved, None, now + 5 * 60_000).await.unwrap();
+    p.on_alert_batch(&resolved, None, now + 5 * 60_000)
+        .await
+        .unwrap();
     r.settle().await;
     let edits: Vec<String> = r
         .fake
@@ -41,34 +68,118 @@ async fn an_alert_group_lives_as_one_card_with_its_history_in_the_thread() {
         .filter(|c| c.body["ts"] == card_ts.as_str())
         .map(|c| c.body["text"].to_string())
         .collect();
-    assert!(edits.last().unwrap().contains("Resolved after 5m"), "{edits:?}");
-    let thread: Vec<String> = r.replies_in(ALERTS, &card_ts).iter().map(|b| b["text"].as_str().unwrap().to_string()).collect();
+    assert!(
+        edits.last().unwrap().contains("Resolved after 5m"),
+        "{edits:?}"
+    );
+    let thread: Vec<String> = r
+        .replies_in(ALERTS, &card_ts)
+        .iter()
+        .map(|b| b["text"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(thread, ["🔥 5 firing, 0 resolved", "✅ Resolved after 5m"]);
-    assert!(thread.iter().all(|t| !t.contains("<@") && !t.contains("<!")), "history mentions nobody");
+    assert!(
+        thread
+            .iter()
+            .all(|t| !t.contains("<@") && !t.contains("<!")),
+        "history mentions nobody"
+    );
 
     // Re-fire: exactly one new top-level card.
-    p.on_alert_batch(&firing, None, now + 10 * 60_000).await.unwrap();
+    p.on_alert_batch(&firing, None, now + 10 * 60_000)
+        .await
+        .unwrap();
     r.settle().await;
     let all = posts(&r.fake);
-    let top: Vec<_> = all.iter().filter(|c| c.body["thread_ts"].is_null()).collect();
+    let top: Vec<_> = all
+        .iter()
+        .filter(|c| c.body["thread_ts"].is_null())
+        .collect();
     assert_eq!(top.len(), 2);
-    assert!(top[1].body["text"].as_str().unwrap().contains("🔥"), "{}", top[1].body);
-    assert!(top[1].body["blocks"].to_string().contains("Firing again 5m after it resolved"), "{}", top[1].body);
+    assert!(
+        top[1].body["text"].as_str().unwrap().contains("🔥"),
+        "{}",
+        top[1].body
+    );
+    assert!(
+        top[1].body["blocks"]
+            .to_string()
+            .contains("Firing again 5m after it resolved"),
+        "{}",
+        top[1].body
+    );
     let card2 = top[1].response["ts"].as_str().unwrap().to_string();
-    let link = format!("https://slack.com/archives/{ALERTS}/p{}", card_ts.replace('.', ""));
-    assert!(top[1].body["blocks"].to_string().contains(&link), "the new card links the old one: {}", top[1].body);
+    let link = format!(
+        "https://slack.com/archives/{ALERTS}/p{}",
+        card_ts.replace('.', "")
+    );
+    assert!(
+        top[1].body["blocks"].to_string().contains(&link),
+        "the new card links the old one: {}",
+        top[1].body
+    );
 
     // A team member clicks Acknowledge, then types `silence 2h` in the thread.
-    let g = r.store.alert_group("alertmanager", &firing.group_key).await.unwrap().unwrap();
-    r.fake.push("interactive", FakeSlack::click(ALERTS, "UADMIN", &card2, None, "alert.ack", &g.id.to_string(), "1700000100.000001"));
+    let g = r
+        .store
+        .alert_group("alertmanager", &firing.group_key)
+        .await
+        .unwrap()
+        .unwrap();
+    r.fake.push(
+        "interactive",
+        FakeSlack::click(
+            ALERTS,
+            "UADMIN",
+            &card2,
+            None,
+            "alert.ack",
+            &g.id.to_string(),
+            "1700000100.000001",
+        ),
+    );
     r.settle().await;
-    r.fake.push("events_api", FakeSlack::message("EvSilence", ALERTS, "UADMIN", "1700000200.000001", Some(&card2), "silence 2h"));
+    r.fake.push(
+        "events_api",
+        FakeSlack::message(
+            "EvSilence",
+            ALERTS,
+            "UADMIN",
+            "1700000200.000001",
+            Some(&card2),
+            "silence 2h",
+        ),
+    );
     r.settle().await;
-    let thread: Vec<String> = r.replies_in(ALERTS, &card2).iter().map(|b| b["text"].as_str().unwrap().to_string()).collect();
-    assert!(thread[0].starts_with("👀 Acknowledged by UADMIN"), "{thread:?}");
-    assert!(thread[1].starts_with("🔕 Silenced by") && thread[1].contains("UADMIN") && thread[1].contains("for 2h"), "{thread:?}");
-    let last_edit = r.fake.ok_calls("chat.update").into_iter().rfind(|c| c.body["ts"] == card2.as_str()).unwrap();
-    assert!(last_edit.body["blocks"].to_string().contains("Unsilence"), "{}", last_edit.body);
+    let thread: Vec<String> = r
+        .replies_in(ALERTS, &card2)
+        .iter()
+        .map(|b| b["text"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        thread[0].starts_with("👀 Acknowledged by UADMIN"),
+        "{thread:?}"
+    );
+    assert!(
+        thread[1].starts_with("🔕 Silenced by")
+            && thread[1].contains("UADMIN")
+            && thread[1].contains("for 2h"),
+        "{thread:?}"
+    );
+    let last_edit = r
+        .fake
+        .ok_calls("chat.update")
+        .into_iter()
+        .rfind(|c| c.body["ts"] == card2.as_str())
+        .unwrap();
+    assert!(
+        last_edit.body["blocks"].to_string().contains("Unsilence"),
+        "{}",
+        last_edit.body
+    );
     let g = r.store.alert_group_by_id(g.id).await.unwrap().unwrap();
-    assert!(g.acked_by.is_some() && g.silenced_until.is_some() && g.silence_id.is_none(), "kept by opsdesk: no Alertmanager configured");
+    assert!(
+        g.acked_by.is_some() && g.silenced_until.is_some() && g.silence_id.is_none(),
+        "kept by opsdesk: no Alertmanager configured"
+    );
 }

@@ -9,26 +9,36 @@ use slack_morphism::prelude::*;
 use std::path::PathBuf;
 
 fn dir(sub: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/slack").join(sub)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/slack")
+        .join(sub)
 }
 
 fn json(sub: &str, name: &str) -> Value {
-    let text = std::fs::read_to_string(dir(sub).join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let text =
+        std::fs::read_to_string(dir(sub).join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
 /// The bolt mention fixtures address the bot as W111 (their `authorizations`); in the plain message
 /// fixtures W111 is the person talking, so there the bot is someone else.
 fn me() -> BotIdentity {
-    BotIdentity { user_id: "W111".into(), bot_id: Some("B111".into()) }
+    BotIdentity {
+        user_id: "W111".into(),
+        bot_id: Some("B111".into()),
+    }
 }
 
 fn other_bot() -> BotIdentity {
-    BotIdentity { user_id: "UBOT".into(), bot_id: Some("BBOT".into()) }
+    BotIdentity {
+        user_id: "UBOT".into(),
+        bot_id: Some("BBOT".into()),
+    }
 }
 
 fn push_as(name: &str, bot: &BotIdentity) -> Option<Event> {
-    let cb: SlackPushEventCallback = serde_json::from_value(json("bolt", name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let cb: SlackPushEventCallback =
+        serde_json::from_value(json("bolt", name)).unwrap_or_else(|e| panic!("{name}: {e}"));
     from_push(&cb, bot, 0)
 }
 
@@ -46,20 +56,36 @@ fn said(ev: &Event) -> (&str, bool) {
 #[test]
 fn people_talking_become_message_events() {
     let ev = push("test_message__message_body.json").expect("a plain message");
-    assert_eq!((ev.channel.as_str(), ev.id.as_str(), ev.user.as_str(), ev.thread.as_deref()), ("C111", "1596183880.004200", "W111", None));
+    assert_eq!(
+        (
+            ev.channel.as_str(),
+            ev.id.as_str(),
+            ev.user.as_str(),
+            ev.thread.as_deref()
+        ),
+        ("C111", "1596183880.004200", "W111", None)
+    );
     assert_eq!(said(&ev), ("Hello World!", false));
-    for name in ["test_message__message_body2.json", "test_message__message_body3.json"] {
+    for name in [
+        "test_message__message_body2.json",
+        "test_message__message_body3.json",
+    ] {
         assert!(push(name).is_some(), "{name}");
     }
-    let shared = push("test_events__message_file_share_body.json").expect("a message with a file is still a message");
+    let shared = push("test_events__message_file_share_body.json")
+        .expect("a message with a file is still a message");
     assert_eq!(said(&shared).0, "Here is your file!");
-    let broadcast = push("test_message_thread_broadcast__event_payload.json").expect("a reply also sent to the channel");
+    let broadcast = push("test_message_thread_broadcast__event_payload.json")
+        .expect("a reply also sent to the channel");
     assert_eq!(broadcast.thread.as_deref(), Some("1633663824.000500"));
 }
 
 #[test]
 fn mentions_are_marked_and_stripped() {
-    for name in ["test_app__app_mention_event_body.json", "test_app_bot_only__app_mention_request_body.json"] {
+    for name in [
+        "test_app__app_mention_event_body.json",
+        "test_app_bot_only__app_mention_request_body.json",
+    ] {
         let ev = push_as(name, &me()).expect(name);
         assert_eq!(said(&ev), ("Hi there!", true), "{name}");
         assert_eq!(ev.id, "1595926230.009600");
@@ -88,9 +114,15 @@ fn bots_edits_deletions_and_other_events_are_ignored() {
 
 #[test]
 fn button_clicks_name_the_card_action_and_value() {
-    for name in ["test_block_actions__body.json", "test_authorize__block_actions_body.json"] {
-        let ev: SlackInteractionEvent = serde_json::from_value(json("bolt", name)).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let SlackInteractionEvent::BlockActions(ba) = ev else { panic!("{name}: not block actions") };
+    for name in [
+        "test_block_actions__body.json",
+        "test_authorize__block_actions_body.json",
+    ] {
+        let ev: SlackInteractionEvent =
+            serde_json::from_value(json("bolt", name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let SlackInteractionEvent::BlockActions(ba) = ev else {
+            panic!("{name}: not block actions")
+        };
         let ev = from_block_actions(&ba, 0).expect(name);
         assert_eq!(ev.channel, "C111");
         match &ev.kind {
@@ -98,31 +130,52 @@ fn button_clicks_name_the_card_action_and_value() {
             other => panic!("{other:?}"),
         }
     }
-    let ev: SlackInteractionEvent = serde_json::from_value(json("bolt", "test_block_actions__body.json")).unwrap();
-    let SlackInteractionEvent::BlockActions(ba) = ev else { unreachable!() };
+    let ev: SlackInteractionEvent =
+        serde_json::from_value(json("bolt", "test_block_actions__body.json")).unwrap();
+    let SlackInteractionEvent::BlockActions(ba) = ev else {
+        unreachable!()
+    };
     let ev = from_block_actions(&ba, 0).unwrap();
     assert_eq!(ev.user, "W111");
     assert_eq!(ev.user_name.as_deref(), Some("primary-owner"));
     assert_eq!(
         ev.kind,
-        EventKind::ButtonClicked { action: "a".into(), value: "click_me_123".into(), message: "111.222".into(), input: None }
+        EventKind::ButtonClicked {
+            action: "a".into(),
+            value: "click_me_123".into(),
+            message: "111.222".into(),
+            input: None
+        }
     );
 }
 
 #[test]
 fn the_url_encoded_slash_command_parses() {
-    let body = std::fs::read(dir("bolt").join("test_slash_command__slash_command_body.urlencoded.txt")).unwrap();
-    let map: serde_json::Map<String, Value> =
-        form_urlencoded::parse(&body).map(|(k, v)| (k.into_owned(), Value::String(v.into_owned()))).collect();
+    let body =
+        std::fs::read(dir("bolt").join("test_slash_command__slash_command_body.urlencoded.txt"))
+            .unwrap();
+    let map: serde_json::Map<String, Value> = form_urlencoded::parse(&body)
+        .map(|(k, v)| (k.into_owned(), Value::String(v.into_owned())))
+        .collect();
     let cmd: SlackCommandEvent = serde_json::from_value(Value::Object(map)).unwrap();
     let ev = from_command(&cmd, 0);
-    assert_eq!(ev.kind, EventKind::CommandInvoked { name: "hello-world".into(), args: "Hi".into() });
-    assert_eq!((ev.channel.as_str(), ev.user.as_str(), ev.id.as_str()), ("C111", "W111", "111.111.xxx"));
+    assert_eq!(
+        ev.kind,
+        EventKind::CommandInvoked {
+            name: "hello-world".into(),
+            args: "Hi".into()
+        }
+    );
+    assert_eq!(
+        (ev.channel.as_str(), ev.user.as_str(), ev.id.as_str()),
+        ("C111", "W111", "111.111.xxx")
+    );
 }
 
 #[test]
 fn view_submissions_deserialize() {
-    let ev: SlackInteractionEvent = serde_json::from_value(json("bolt", "test_view_submission__body.json")).unwrap();
+    let ev: SlackInteractionEvent =
+        serde_json::from_value(json("bolt", "test_view_submission__body.json")).unwrap();
     assert!(matches!(ev, SlackInteractionEvent::ViewSubmission(_)));
 }
 
@@ -136,8 +189,16 @@ fn every_event_shape_sample_deserializes() {
         let name = entry.unwrap().file_name().into_string().unwrap();
         let v = json("shapes", &name);
         let subtype = v["event"]["subtype"].as_str().unwrap_or("").to_string();
-        let cb: SlackPushEventCallback = serde_json::from_value(v).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let ev = from_push(&cb, &BotIdentity { user_id: "UBOT".into(), bot_id: None }, 0);
+        let cb: SlackPushEventCallback =
+            serde_json::from_value(v).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let ev = from_push(
+            &cb,
+            &BotIdentity {
+                user_id: "UBOT".into(),
+                bot_id: None,
+            },
+            0,
+        );
         if !matches!(subtype.as_str(), "" | "file_share" | "thread_broadcast") {
             assert_eq!(ev, None, "{name} (subtype {subtype}) must be ignored");
         }

@@ -5,14 +5,34 @@ use opsdesk::domain::ports::*;
 use opsdesk::domain::{Platform, Reply, Ticket, TicketState, Tier};
 
 pub(crate) fn key<'a>(thread: &'a str) -> ThreadKey<'a> {
-    ThreadKey { platform: Platform::Slack, channel: "C1", thread }
+    ThreadKey {
+        platform: Platform::Slack,
+        channel: "C1",
+        thread,
+    }
 }
 
 /// Opens a ticket the way the pipeline does: a reserved id, inserted by a commit.
-async fn open<S: Store>(s: &S, k: &ThreadKey<'_>, customer: &str, subject: &str, now: i64) -> Ticket {
+async fn open<S: Store>(
+    s: &S,
+    k: &ThreadKey<'_>,
+    customer: &str,
+    subject: &str,
+    now: i64,
+) -> Ticket {
     let t = Ticket::open(s.new_ticket_id().await.unwrap(), k, customer, subject, now);
-    s.commit(Commit { ticket: Some(t), opens_ticket: true, now, ..Default::default() }).await.unwrap();
-    s.find_ticket(k).await.unwrap().expect("the ticket just opened")
+    s.commit(Commit {
+        ticket: Some(t),
+        opens_ticket: true,
+        now,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    s.find_ticket(k)
+        .await
+        .unwrap()
+        .expect("the ticket just opened")
 }
 
 pub(crate) fn post(text: &str) -> Outbound {
@@ -31,19 +51,43 @@ async fn customers_and_tickets_round_trip() {
     for db in support::backends().await {
         let s = &db.store;
         assert_eq!(s.customer(Platform::Slack, "U1").await.unwrap(), None);
-        let c = Customer { platform: Platform::Slack, user_id: "U1".into(), account_id: "acct_9".into(), vip: true };
+        let c = Customer {
+            platform: Platform::Slack,
+            user_id: "U1".into(),
+            account_id: "acct_9".into(),
+            vip: true,
+        };
         s.link_customer(&c, 1).await.unwrap();
         assert_eq!(s.customer(Platform::Slack, "U1").await.unwrap(), Some(c));
 
         assert_eq!(s.find_ticket(&key("t1")).await.unwrap(), None);
         let t = open(s, &key("t1"), "U1", "help", 100).await;
-        assert_eq!((t.state, t.version, t.customer.as_str(), t.opened_at), (TicketState::Open, 0, "U1", 100));
+        assert_eq!(
+            (t.state, t.version, t.customer.as_str(), t.opened_at),
+            (TicketState::Open, 0, "U1", 100)
+        );
         // A second ticket for the same thread (a racing message) loses, and changes nothing.
-        let rival = Ticket::open(s.new_ticket_id().await.unwrap(), &key("t1"), "U1", "other subject", 200);
+        let rival = Ticket::open(
+            s.new_ticket_id().await.unwrap(),
+            &key("t1"),
+            "U1",
+            "other subject",
+            200,
+        );
         assert_ne!(rival.id, t.id);
-        let lost =
-            s.commit(Commit { ticket: Some(rival), opens_ticket: true, outbox: vec![post("x")], now: 200, ..Default::default() }).await;
-        assert!(matches!(&lost, Err(StoreError::Conflict(m)) if m.contains("already has a ticket")), "{lost:?}");
+        let lost = s
+            .commit(Commit {
+                ticket: Some(rival),
+                opens_ticket: true,
+                outbox: vec![post("x")],
+                now: 200,
+                ..Default::default()
+            })
+            .await;
+        assert!(
+            matches!(&lost, Err(StoreError::Conflict(m)) if m.contains("already has a ticket")),
+            "{lost:?}"
+        );
         assert_eq!(s.outbox_depth().await.unwrap(), 0);
         assert_eq!(s.find_ticket(&key("t1")).await.unwrap().unwrap().id, t.id);
         assert_eq!(s.ticket(t.id).await.unwrap().unwrap().subject, "help");
@@ -60,8 +104,19 @@ async fn commit_is_atomic_and_versioned() {
         let mut t = open(s, &key("t2"), "U1", "hi", 1).await;
         let stale = t.clone();
         t.answer(Tier::Tier1, 5).unwrap();
-        let msg = TicketMessage { author_kind: "bot".into(), author: "opsdesk".into(), text: "answer".into(), at: 5 };
-        let audit = AuditEntry { at: 5, actor: "opsdesk".into(), action: "ticket.answered".into(), subject: "t".into(), detail: "".into() };
+        let msg = TicketMessage {
+            author_kind: "bot".into(),
+            author: "opsdesk".into(),
+            text: "answer".into(),
+            at: 5,
+        };
+        let audit = AuditEntry {
+            at: 5,
+            actor: "opsdesk".into(),
+            action: "ticket.answered".into(),
+            subject: "t".into(),
+            detail: "".into(),
+        };
         let ids = s
             .commit(Commit {
                 inbox_key: Some("slack:Ev2".into()),
@@ -82,14 +137,29 @@ async fn commit_is_atomic_and_versioned() {
         assert!(ids[0] < ids[1]);
         let saved = s.ticket(t.id).await.unwrap().unwrap();
         assert_eq!(
-            (saved.state, saved.version, saved.first_response_at, saved.tier),
+            (
+                saved.state,
+                saved.version,
+                saved.first_response_at,
+                saved.tier
+            ),
             (TicketState::Answered, 1, Some(5), Some(Tier::Tier1))
         );
-        assert!(s.inbox_unprocessed(100, 10).await.unwrap().is_empty(), "commit marks the inbox row");
+        assert!(
+            s.inbox_unprocessed(100, 10).await.unwrap().is_empty(),
+            "commit marks the inbox row"
+        );
         assert_eq!(s.ticket_messages(t.id).await.unwrap().len(), 1);
 
         // A commit based on the old version loses, and writes nothing at all.
-        let lost = s.commit(Commit { ticket: Some(stale), outbox: vec![post("c")], now: 6, ..Default::default() }).await;
+        let lost = s
+            .commit(Commit {
+                ticket: Some(stale),
+                outbox: vec![post("c")],
+                now: 6,
+                ..Default::default()
+            })
+            .await;
         assert!(matches!(lost, Err(StoreError::Conflict(_))), "{lost:?}");
         assert_eq!(s.outbox_depth().await.unwrap(), 2);
         assert_eq!(s.audit_recent(10).await.unwrap().len(), 1);
@@ -101,20 +171,47 @@ async fn commit_is_atomic_and_versioned() {
 async fn outbox_leases_retries_and_records_delivery() {
     for db in support::backends().await {
         let s = &db.store;
-        let ids = s.commit(Commit { outbox: vec![post("1"), post("2"), post("3")], now: 100, ..Default::default() }).await.unwrap();
+        let ids = s
+            .commit(Commit {
+                outbox: vec![post("1"), post("2"), post("3")],
+                now: 100,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
         let a = s.outbox_claim("a", 100, 1000, 2).await.unwrap();
-        assert_eq!(a.iter().map(|i| i.id).collect::<Vec<_>>(), ids[..2], "oldest first");
+        assert_eq!(
+            a.iter().map(|i| i.id).collect::<Vec<_>>(),
+            ids[..2],
+            "oldest first"
+        );
         assert_eq!(a[0].attempts, 1);
         assert_eq!(a[0].msg.reply, Reply::text("1"));
         let b = s.outbox_claim("b", 101, 1000, 10).await.unwrap();
-        assert_eq!(b.iter().map(|i| i.id).collect::<Vec<_>>(), [ids[2]], "leased rows are not handed out twice");
+        assert_eq!(
+            b.iter().map(|i| i.id).collect::<Vec<_>>(),
+            [ids[2]],
+            "leased rows are not handed out twice"
+        );
 
         s.outbox_sent(ids[0], Some("ts-1"), 102).await.unwrap();
         assert_eq!(s.outbox_ref(ids[0]).await.unwrap().as_deref(), Some("ts-1"));
-        assert_eq!(s.outbox_ref(ids[1]).await.unwrap(), None, "not delivered yet");
+        assert_eq!(
+            s.outbox_ref(ids[1]).await.unwrap(),
+            None,
+            "not delivered yet"
+        );
         s.outbox_retry(ids[2], 5000, "rate limited").await.unwrap();
-        s.outbox_failed(ids[1], "permanent: channel_not_found").await.unwrap();
-        assert!(s.outbox_claim("c", 4999, 1000, 10).await.unwrap().is_empty(), "retry waits for not_before");
+        s.outbox_failed(ids[1], "permanent: channel_not_found")
+            .await
+            .unwrap();
+        assert!(
+            s.outbox_claim("c", 4999, 1000, 10)
+                .await
+                .unwrap()
+                .is_empty(),
+            "retry waits for not_before"
+        );
         let c = s.outbox_claim("c", 5000, 1000, 10).await.unwrap();
         assert_eq!((c[0].id, c[0].attempts), (ids[2], 2));
         // A crashed sender's lease expires and the row is claimed again.
@@ -135,15 +232,52 @@ async fn listings_counts_and_tier_stats() {
         let mut b = open(s, &key("b"), "U2", "b", 0).await;
         b.escalate(1000).unwrap();
         open(s, &key("c"), "U3", "c", 0).await;
-        s.commit(Commit { ticket: Some(a), now: 1, ..Default::default() }).await.unwrap();
-        s.commit(Commit { ticket: Some(b), now: 1, ..Default::default() }).await.unwrap();
+        s.commit(Commit {
+            ticket: Some(a),
+            now: 1,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+        s.commit(Commit {
+            ticket: Some(b),
+            now: 1,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
 
-        let esc = s.tickets(&TicketFilter { states: vec![TicketState::Escalated, TicketState::Claimed], limit: 10 }).await.unwrap();
-        assert_eq!(esc.iter().map(|t| t.customer.as_str()).collect::<Vec<_>>(), ["U2"]);
-        assert_eq!(s.tickets(&TicketFilter { states: vec![], limit: 10 }).await.unwrap().len(), 3);
+        let esc = s
+            .tickets(&TicketFilter {
+                states: vec![TicketState::Escalated, TicketState::Claimed],
+                limit: 10,
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            esc.iter().map(|t| t.customer.as_str()).collect::<Vec<_>>(),
+            ["U2"]
+        );
+        assert_eq!(
+            s.tickets(&TicketFilter {
+                states: vec![],
+                limit: 10
+            })
+            .await
+            .unwrap()
+            .len(),
+            3
+        );
         let mut counts = s.ticket_counts().await.unwrap();
         counts.sort_by_key(|(st, _)| st.as_str());
-        assert_eq!(counts, vec![(TicketState::Escalated, 1), (TicketState::Open, 1), (TicketState::Resolved, 1)]);
+        assert_eq!(
+            counts,
+            vec![
+                (TicketState::Escalated, 1),
+                (TicketState::Open, 1),
+                (TicketState::Resolved, 1)
+            ]
+        );
 
         let stats = s.tier_stats(0).await.unwrap();
         let t1 = stats.iter().find(|t| t.tier == "tier1").expect("tier1 row");
@@ -151,7 +285,10 @@ async fn listings_counts_and_tier_stats() {
         assert_eq!(t1.avg_first_response_ms, Some(60_000.0));
         assert_eq!(t1.avg_resolve_ms, Some(120_000.0));
         let human = stats.iter().find(|t| t.tier == "human").expect("human row");
-        assert_eq!((human.tickets, human.resolved, human.avg_first_response_ms), (1, 0, None));
+        assert_eq!(
+            (human.tickets, human.resolved, human.avg_first_response_ms),
+            (1, 0, None)
+        );
         db.cleanup().await;
     }
 }
@@ -161,13 +298,24 @@ async fn audit_log_is_append_only() {
     for db in support::backends().await {
         let s = &db.store;
         for i in 0..3 {
-            s.audit(&AuditEntry { at: i, actor: "U1".into(), action: format!("a{i}"), subject: "x".into(), detail: "".into() })
-                .await
-                .unwrap();
+            s.audit(&AuditEntry {
+                at: i,
+                actor: "U1".into(),
+                action: format!("a{i}"),
+                subject: "x".into(),
+                detail: "".into(),
+            })
+            .await
+            .unwrap();
         }
         let recent = s.audit_recent(2).await.unwrap();
-        assert_eq!(recent.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), ["a2", "a1"]);
-        let upd = sqlx::query("UPDATE audit_log SET actor = 'mallory'").execute(s.pool()).await;
+        assert_eq!(
+            recent.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
+            ["a2", "a1"]
+        );
+        let upd = sqlx::query("UPDATE audit_log SET actor = 'mallory'")
+            .execute(s.pool())
+            .await;
         assert!(upd.is_err(), "{}: updates are refused", s.backend());
         let del = sqlx::query("DELETE FROM audit_log").execute(s.pool()).await;
         assert!(del.is_err(), "{}: deletes are refused", s.backend());
@@ -195,7 +343,12 @@ async fn a_commit_failing_midway_leaves_nothing_and_the_store_usable() {
     for db in support::backends().await {
         let s = &db.store;
         s.inbox_put("slack:Ev9", "slack", "{}", 1).await.unwrap();
-        let msg = TicketMessage { author_kind: "bot".into(), author: "x".into(), text: "orphan".into(), at: 1 };
+        let msg = TicketMessage {
+            author_kind: "bot".into(),
+            author: "x".into(),
+            text: "orphan".into(),
+            at: 1,
+        };
         // The message names a ticket that does not exist: its foreign key fails after the outbox row was written.
         let bad = Commit {
             inbox_key: Some("slack:Ev9".into()),
@@ -205,12 +358,32 @@ async fn a_commit_failing_midway_leaves_nothing_and_the_store_usable() {
             ..Default::default()
         };
         assert!(s.commit(bad).await.is_err(), "{}", s.backend());
-        assert_eq!(s.outbox_depth().await.unwrap(), 0, "{}: rolled back", s.backend());
-        assert_eq!(s.inbox_unprocessed(10, 10).await.unwrap().len(), 1, "the event stays unprocessed for a retry");
+        assert_eq!(
+            s.outbox_depth().await.unwrap(),
+            0,
+            "{}: rolled back",
+            s.backend()
+        );
+        assert_eq!(
+            s.inbox_unprocessed(10, 10).await.unwrap().len(),
+            1,
+            "the event stays unprocessed for a retry"
+        );
         for i in 0..6 {
-            s.commit(Commit { outbox: vec![post(&i.to_string())], now: 3, ..Default::default() }).await.unwrap();
+            s.commit(Commit {
+                outbox: vec![post(&i.to_string())],
+                now: 3,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
         }
-        assert_eq!(s.outbox_depth().await.unwrap(), 6, "{}: every pooled connection still works", s.backend());
+        assert_eq!(
+            s.outbox_depth().await.unwrap(),
+            6,
+            "{}: every pooled connection still works",
+            s.backend()
+        );
         db.cleanup().await;
     }
 }
@@ -226,16 +399,43 @@ async fn a_commit_for_an_already_processed_event_changes_nothing() {
         let commit = |text: &str| {
             let mut moved = t.clone();
             moved.answer(Tier::Tier1, 2).unwrap();
-            Commit { inbox_key: Some("slack:C1:Ev5".into()), ticket: Some(moved), outbox: vec![post(text)], now: 2, ..Default::default() }
+            Commit {
+                inbox_key: Some("slack:C1:Ev5".into()),
+                ticket: Some(moved),
+                outbox: vec![post(text)],
+                now: 2,
+                ..Default::default()
+            }
         };
-        assert_eq!(s.commit(commit("first")).await.unwrap().len(), 1, "{}", s.backend());
+        assert_eq!(
+            s.commit(commit("first")).await.unwrap().len(),
+            1,
+            "{}",
+            s.backend()
+        );
         let depth = s.outbox_depth().await.unwrap();
         let second = s.commit(commit("second")).await;
-        assert!(matches!(second, Err(StoreError::AlreadyProcessed(_))), "{}: {second:?}", s.backend());
-        assert_eq!(s.outbox_depth().await.unwrap(), depth, "the loser queued nothing");
+        assert!(
+            matches!(second, Err(StoreError::AlreadyProcessed(_))),
+            "{}: {second:?}",
+            s.backend()
+        );
+        assert_eq!(
+            s.outbox_depth().await.unwrap(),
+            depth,
+            "the loser queued nothing"
+        );
         // Without a ticket, the inbox check alone decides.
-        let bare = Commit { inbox_key: Some("slack:C1:Ev5".into()), outbox: vec![post("third")], now: 3, ..Default::default() };
-        assert!(matches!(s.commit(bare).await, Err(StoreError::AlreadyProcessed(_))));
+        let bare = Commit {
+            inbox_key: Some("slack:C1:Ev5".into()),
+            outbox: vec![post("third")],
+            now: 3,
+            ..Default::default()
+        };
+        assert!(matches!(
+            s.commit(bare).await,
+            Err(StoreError::AlreadyProcessed(_))
+        ));
         assert_eq!(s.outbox_depth().await.unwrap(), depth);
         db.cleanup().await;
     }
@@ -246,12 +446,30 @@ async fn cursors_only_move_forward() {
     for db in support::backends().await {
         let s = &db.store;
         assert_eq!(s.cursor(Platform::Discord, "100").await.unwrap(), None);
-        s.cursor_advance(Platform::Discord, "100", 1_200_000_000_000_000_000).await.unwrap();
-        s.cursor_advance(Platform::Discord, "100", 1_100_000_000_000_000_000).await.unwrap();
-        assert_eq!(s.cursor(Platform::Discord, "100").await.unwrap(), Some(1_200_000_000_000_000_000), "{}", s.backend());
-        s.cursor_advance(Platform::Discord, "100", 1_300_000_000_000_000_000).await.unwrap();
-        assert_eq!(s.cursor(Platform::Discord, "100").await.unwrap(), Some(1_300_000_000_000_000_000));
-        assert_eq!(s.cursor(Platform::Slack, "100").await.unwrap(), None, "per platform");
+        s.cursor_advance(Platform::Discord, "100", 1_200_000_000_000_000_000)
+            .await
+            .unwrap();
+        s.cursor_advance(Platform::Discord, "100", 1_100_000_000_000_000_000)
+            .await
+            .unwrap();
+        assert_eq!(
+            s.cursor(Platform::Discord, "100").await.unwrap(),
+            Some(1_200_000_000_000_000_000),
+            "{}",
+            s.backend()
+        );
+        s.cursor_advance(Platform::Discord, "100", 1_300_000_000_000_000_000)
+            .await
+            .unwrap();
+        assert_eq!(
+            s.cursor(Platform::Discord, "100").await.unwrap(),
+            Some(1_300_000_000_000_000_000)
+        );
+        assert_eq!(
+            s.cursor(Platform::Slack, "100").await.unwrap(),
+            None,
+            "per platform"
+        );
         db.cleanup().await;
     }
 }
@@ -267,17 +485,31 @@ async fn pending_edits_of_one_message_supersede_each_other() {
             platform: Platform::Slack,
             channel: "C1".into(),
             thread: None,
-            op: OutboundOp::Update { target: Target::Outbox(target) },
+            op: OutboundOp::Update {
+                target: Target::Outbox(target),
+            },
             reply: Reply::text(text),
         };
-        let one = |o: Outbound| Commit { outbox: vec![o], now: 1, ..Default::default() };
+        let one = |o: Outbound| Commit {
+            outbox: vec![o],
+            now: 1,
+            ..Default::default()
+        };
         let a = s.commit(one(edit("v1", 7))).await.unwrap()[0];
         let b = s.commit(one(edit("v2", 7))).await.unwrap()[0];
         let other = s.commit(one(edit("x", 8))).await.unwrap()[0];
         assert_eq!(a, b, "{}", db.url);
         assert_ne!(a, other);
         let claimed = s.outbox_claim("probe", 2, 60_000, 10).await.unwrap();
-        assert_eq!(claimed.iter().map(|i| i.msg.reply.plain()).collect::<Vec<_>>(), ["v2", "x"], "{}", db.url);
+        assert_eq!(
+            claimed
+                .iter()
+                .map(|i| i.msg.reply.plain())
+                .collect::<Vec<_>>(),
+            ["v2", "x"],
+            "{}",
+            db.url
+        );
         let c = s.commit(one(edit("v3", 7))).await.unwrap()[0];
         assert!(c > a, "a row being sent is not rewritten ({})", db.url);
         db.cleanup().await;
@@ -299,18 +531,36 @@ async fn llm_usage_adds_to_the_ticket_and_sums_per_agent_and_month() {
             cost_micros: cost,
             outcome: "grounded".into(),
         };
-        let audit =
-            AuditEntry { at: 1, actor: "opsdesk/tier1".into(), action: "llm.tier1".into(), subject: "t".into(), detail: "d".into() };
-        s.llm_usage(&use_("tier1", 1_000, Some(t.id), 40), &audit).await.unwrap();
-        s.llm_usage(&use_("tier1", 5_000, Some(t.id), 60), &audit).await.unwrap();
-        s.llm_usage(&use_("assistant", 5_000, None, 7), &audit).await.unwrap();
+        let audit = AuditEntry {
+            at: 1,
+            actor: "opsdesk/tier1".into(),
+            action: "llm.tier1".into(),
+            subject: "t".into(),
+            detail: "d".into(),
+        };
+        s.llm_usage(&use_("tier1", 1_000, Some(t.id), 40), &audit)
+            .await
+            .unwrap();
+        s.llm_usage(&use_("tier1", 5_000, Some(t.id), 60), &audit)
+            .await
+            .unwrap();
+        s.llm_usage(&use_("assistant", 5_000, None, 7), &audit)
+            .await
+            .unwrap();
         assert_eq!(s.llm_spend("tier1", 0).await.unwrap(), 100);
-        assert_eq!(s.llm_spend("tier1", 2_000).await.unwrap(), 60, "only since the month began");
+        assert_eq!(
+            s.llm_spend("tier1", 2_000).await.unwrap(),
+            60,
+            "only since the month began"
+        );
         assert_eq!(s.llm_spend("tier2", 0).await.unwrap(), 0);
         assert_eq!(s.llm_ticket_tokens("tier1", t.id).await.unwrap(), 240);
         let totals = s.llm_totals(0).await.unwrap();
         assert_eq!(
-            totals.iter().map(|u| (u.agent.as_str(), u.calls, u.cost_micros)).collect::<Vec<_>>(),
+            totals
+                .iter()
+                .map(|u| (u.agent.as_str(), u.calls, u.cost_micros))
+                .collect::<Vec<_>>(),
             [("assistant", 2, 7), ("tier1", 4, 100)]
         );
         assert_eq!(s.audit_recent(10).await.unwrap().len(), 3);
@@ -327,9 +577,18 @@ async fn llm_usage_adds_to_the_ticket_and_sums_per_agent_and_month() {
             reason: opsdesk::domain::tier::TriageReason::Llm("broken".into()),
         });
         t.prompt_version = Some("p-0011aabb".into());
-        s.commit(Commit { ticket: Some(t.clone()), now: 6_000, ..Default::default() }).await.unwrap();
+        s.commit(Commit {
+            ticket: Some(t.clone()),
+            now: 6_000,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
         let back = s.ticket(t.id).await.unwrap().unwrap();
-        assert_eq!((back.triage_offline, back.triage_llm, back.prompt_version), (t.triage_offline, t.triage_llm, t.prompt_version));
+        assert_eq!(
+            (back.triage_offline, back.triage_llm, back.prompt_version),
+            (t.triage_offline, t.triage_llm, t.prompt_version)
+        );
         let stats = s.tier_stats(0).await.unwrap();
         assert_eq!(stats[0].cost_micros, 100);
         db.cleanup().await;

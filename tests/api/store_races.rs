@@ -13,14 +13,24 @@ async fn concurrent_claimers_never_share_a_row() {
     for db in support::backends().await {
         let store: Arc<dyn Store> = Arc::new(db.store.clone());
         let outbox: Vec<Outbound> = (0..60).map(|i| post(&i.to_string())).collect();
-        store.commit(Commit { outbox, now: 1, ..Default::default() }).await.unwrap();
+        store
+            .commit(Commit {
+                outbox,
+                now: 1,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
         let mut tasks = vec![];
         for w in 0..4 {
             let s = store.clone();
             tasks.push(tokio::spawn(async move {
                 let mut mine = vec![];
                 loop {
-                    let got = s.outbox_claim(&format!("w{w}"), 10, 60_000, 3).await.unwrap();
+                    let got = s
+                        .outbox_claim(&format!("w{w}"), 10, 60_000, 3)
+                        .await
+                        .unwrap();
                     if got.is_empty() {
                         return mine;
                     }
@@ -36,7 +46,12 @@ async fn concurrent_claimers_never_share_a_row() {
             all.extend(t.await.unwrap());
         }
         let unique: HashSet<i64> = all.iter().copied().collect();
-        assert_eq!((all.len(), unique.len()), (60, 60), "{}: every row delivered exactly once", store.backend());
+        assert_eq!(
+            (all.len(), unique.len()),
+            (60, 60),
+            "{}: every row delivered exactly once",
+            store.backend()
+        );
         db.cleanup().await;
     }
 }
@@ -48,15 +63,37 @@ async fn concurrent_claimers_never_share_a_row() {
 async fn concurrent_writers_from_two_processes() {
     for db in support::backends().await {
         let first = Arc::new(db.store.clone());
-        let second = Arc::new(opsdesk::store::SqlStore::connect(&db.url, 4, std::time::Duration::from_secs(5)).await.unwrap());
+        let second = Arc::new(
+            opsdesk::store::SqlStore::connect(&db.url, 4, std::time::Duration::from_secs(5))
+                .await
+                .unwrap(),
+        );
         let mut tasks = vec![];
         for i in 0..40 {
-            let s = if i % 2 == 0 { first.clone() } else { second.clone() };
+            let s = if i % 2 == 0 {
+                first.clone()
+            } else {
+                second.clone()
+            };
             tasks.push(tokio::spawn(async move {
                 let (event, thread) = (format!("slack:C1:e{i}"), format!("c{i}"));
-                assert_eq!(s.inbox_put(&event, "slack", "{}", 1).await.unwrap(), InboxPut::New);
-                let t = Ticket::open(s.new_ticket_id().await.unwrap(), &key(&thread), "U1", "help", 1);
-                let m = TicketMessage { author_kind: "customer".into(), author: "U1".into(), text: "help".into(), at: 1 };
+                assert_eq!(
+                    s.inbox_put(&event, "slack", "{}", 1).await.unwrap(),
+                    InboxPut::New
+                );
+                let t = Ticket::open(
+                    s.new_ticket_id().await.unwrap(),
+                    &key(&thread),
+                    "U1",
+                    "help",
+                    1,
+                );
+                let m = TicketMessage {
+                    author_kind: "customer".into(),
+                    author: "U1".into(),
+                    text: "help".into(),
+                    at: 1,
+                };
                 let c = Commit {
                     inbox_key: Some(event),
                     ticket: Some(t.clone()),
@@ -72,18 +109,41 @@ async fn concurrent_writers_from_two_processes() {
         }
         let mut ids = HashSet::new();
         for t in tasks {
-            assert!(ids.insert(t.await.unwrap()), "a ticket id was handed out twice ({})", db.store.backend());
+            assert!(
+                ids.insert(t.await.unwrap()),
+                "a ticket id was handed out twice ({})",
+                db.store.backend()
+            );
         }
         assert_eq!(db.store.outbox_depth().await.unwrap(), 40);
-        assert!(db.store.inbox_unprocessed(100, 100).await.unwrap().is_empty());
+        assert!(
+            db.store
+                .inbox_unprocessed(100, 100)
+                .await
+                .unwrap()
+                .is_empty()
+        );
 
         // One redelivered event handled by eight tasks at once: one reply.
-        first.inbox_put("slack:C1:dup", "slack", "{}", 2).await.unwrap();
+        first
+            .inbox_put("slack:C1:dup", "slack", "{}", 2)
+            .await
+            .unwrap();
         let mut racers = vec![];
         for i in 0..8 {
-            let s = if i % 2 == 0 { first.clone() } else { second.clone() };
+            let s = if i % 2 == 0 {
+                first.clone()
+            } else {
+                second.clone()
+            };
             racers.push(tokio::spawn(async move {
-                s.commit(Commit { inbox_key: Some("slack:C1:dup".into()), outbox: vec![post("once")], now: 2, ..Default::default() }).await
+                s.commit(Commit {
+                    inbox_key: Some("slack:C1:dup".into()),
+                    outbox: vec![post("once")],
+                    now: 2,
+                    ..Default::default()
+                })
+                .await
             }));
         }
         let mut won = 0;
@@ -94,7 +154,12 @@ async fn concurrent_writers_from_two_processes() {
                 Err(e) => panic!("unexpected {e} on {}", db.store.backend()),
             }
         }
-        assert_eq!((won, db.store.outbox_depth().await.unwrap()), (1, 41), "{}", db.store.backend());
+        assert_eq!(
+            (won, db.store.outbox_depth().await.unwrap()),
+            (1, 41),
+            "{}",
+            db.store.backend()
+        );
         drop(second);
         db.cleanup().await;
     }

@@ -22,7 +22,11 @@ pub struct RecordingChat {
 
 impl RecordingChat {
     pub fn new(platform: Platform) -> RecordingChat {
-        RecordingChat { platform, sent: Mutex::new(vec![]), fail_next: Mutex::new(VecDeque::new()) }
+        RecordingChat {
+            platform,
+            sent: Mutex::new(vec![]),
+            fail_next: Mutex::new(VecDeque::new()),
+        }
     }
 
     pub fn sent(&self) -> Vec<Sent> {
@@ -36,13 +40,21 @@ impl ChatPlatform for RecordingChat {
         self.platform
     }
 
-    async fn send(&self, msg: &Outbound, target: Option<&str>) -> Result<Option<String>, SendError> {
+    async fn send(
+        &self,
+        msg: &Outbound,
+        target: Option<&str>,
+    ) -> Result<Option<String>, SendError> {
         if let Some(e) = self.fail_next.lock().unwrap().pop_front() {
             return Err(e);
         }
         let mut sent = self.sent.lock().unwrap();
         let id = format!("msg-{}", sent.len() + 1);
-        sent.push(Sent { msg: msg.clone(), target: target.map(String::from), id: id.clone() });
+        sent.push(Sent {
+            msg: msg.clone(),
+            target: target.map(String::from),
+            id: id.clone(),
+        });
         Ok(Some(id))
     }
 }

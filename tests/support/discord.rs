@@ -125,7 +125,9 @@ pub struct FakeDiscord {
 impl FakeDiscord {
     pub async fn start() -> FakeDiscord {
         let inner = Arc::new(Inner::default());
-        inner.next_id.store(1_300_000_000_000_000_000, Ordering::SeqCst);
+        inner
+            .next_id
+            .store(1_300_000_000_000_000_000, Ordering::SeqCst);
         {
             let mut ch = inner.channels.lock().unwrap();
             ch.insert(TEXT, channel(TEXT, 0, "community", None));
@@ -169,8 +171,17 @@ impl FakeDiscord {
     /// How many messages the bot posted per channel (one pass, nothing cloned: cheap enough to poll).
     pub fn bot_post_counts(&self) -> HashMap<u64, usize> {
         let mut counts = HashMap::new();
-        for c in self.inner.calls.lock().unwrap().iter().filter(|c| c.method == "POST" && c.status < 300) {
-            if let ["", "api", "v10", "channels", id, "messages"] = c.path.split('/').collect::<Vec<_>>().as_slice() {
+        for c in self
+            .inner
+            .calls
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|c| c.method == "POST" && c.status < 300)
+        {
+            if let ["", "api", "v10", "channels", id, "messages"] =
+                c.path.split('/').collect::<Vec<_>>().as_slice()
+            {
                 *counts.entry(id.parse().unwrap_or(0)).or_default() += 1;
             }
         }
@@ -211,8 +222,18 @@ impl FakeDiscord {
     /// A person posts in `channel` (a text channel or a thread); the gateway delivers it if connected.
     pub fn post(&self, channel: u64, user_id: u64, content: &str) -> u64 {
         let id = self.inner.id();
-        let mentions = if content.contains(&format!("<@{BOT_ID}>")) { vec![user(BOT_ID, "opsdesk", true)] } else { vec![] };
-        let mut m = message(id, channel, user(user_id, &format!("user{user_id}"), false), content, mentions);
+        let mentions = if content.contains(&format!("<@{BOT_ID}>")) {
+            vec![user(BOT_ID, "opsdesk", true)]
+        } else {
+            vec![]
+        };
+        let mut m = message(
+            id,
+            channel,
+            user(user_id, &format!("user{user_id}"), false),
+            content,
+            mentions,
+        );
         m["member"] = json!({"roles": [], "joined_at": "2025-01-01T00:00:00.000000+00:00", "deaf": false, "mute": false, "flags": 0});
         self.inner.messages.lock().unwrap().insert(id, m.clone());
         self.inner.dispatch("MESSAGE_CREATE", m);
@@ -226,7 +247,13 @@ impl FakeDiscord {
         self.inner.channels.lock().unwrap().insert(id, t.clone());
         t["newly_created"] = json!(true);
         self.inner.dispatch("THREAD_CREATE", t);
-        let m = message(id, id, user(user_id, &format!("user{user_id}"), false), content, vec![]);
+        let m = message(
+            id,
+            id,
+            user(user_id, &format!("user{user_id}"), false),
+            content,
+            vec![],
+        );
         self.inner.messages.lock().unwrap().insert(id, m.clone());
         self.inner.dispatch("MESSAGE_CREATE", m);
         id
@@ -234,7 +261,14 @@ impl FakeDiscord {
 
     /// A click on a button of message `message_id` (which the bot posted).
     pub fn click(&self, message_id: u64, user_id: u64, roles: &[u64], custom_id: &str) -> u64 {
-        let msg = self.inner.messages.lock().unwrap().get(&message_id).cloned().expect("clicked message exists");
+        let msg = self
+            .inner
+            .messages
+            .lock()
+            .unwrap()
+            .get(&message_id)
+            .cloned()
+            .expect("clicked message exists");
         let id = self.inner.id();
         let d = json!({"id": id.to_string(), "application_id": BOT_ID.to_string(), "type": 3, "token": format!("itok-{id}"), "version": 1,
             "guild_id": GUILD.to_string(), "channel_id": msg["channel_id"], "channel": {"id": msg["channel_id"], "type": 0},
@@ -246,8 +280,22 @@ impl FakeDiscord {
     }
 
     /// A modal submitted from a button on message `message_id`: its text input `answer` holds `answer`.
-    pub fn submit_modal(&self, message_id: u64, user_id: u64, roles: &[u64], custom_id: &str, answer: &str) -> u64 {
-        let msg = self.inner.messages.lock().unwrap().get(&message_id).cloned().expect("the modal's message exists");
+    pub fn submit_modal(
+        &self,
+        message_id: u64,
+        user_id: u64,
+        roles: &[u64],
+        custom_id: &str,
+        answer: &str,
+    ) -> u64 {
+        let msg = self
+            .inner
+            .messages
+            .lock()
+            .unwrap()
+            .get(&message_id)
+            .cloned()
+            .expect("the modal's message exists");
         let id = self.inner.id();
         let d = json!({"id": id.to_string(), "application_id": BOT_ID.to_string(), "type": 5, "token": format!("itok-{id}"), "version": 1,
             "guild_id": GUILD.to_string(), "channel_id": msg["channel_id"], "channel": {"id": msg["channel_id"], "type": 0},
@@ -260,7 +308,14 @@ impl FakeDiscord {
     }
 
     /// `/ops <sub> [options]` invoked in `channel`.
-    pub fn command(&self, channel: u64, user_id: u64, roles: &[u64], sub: &str, options: Value) -> u64 {
+    pub fn command(
+        &self,
+        channel: u64,
+        user_id: u64,
+        roles: &[u64],
+        sub: &str,
+        options: Value,
+    ) -> u64 {
         let id = self.inner.id();
         let d = json!({"id": id.to_string(), "application_id": BOT_ID.to_string(), "type": 2, "token": format!("itok-{id}"), "version": 1,
             "guild_id": GUILD.to_string(), "channel_id": channel.to_string(), "channel": {"id": channel.to_string(), "type": 0},
@@ -289,7 +344,11 @@ impl FakeDiscord {
     /// Waits (at most 30 s, a hang guard) until `cond` holds.
     pub async fn wait_until(&self, what: &str, cond: impl Fn(&FakeDiscord) -> bool) {
         let explain = || {
-            let calls: Vec<_> = self.calls().iter().map(|c| format!("{} {} {} {}", c.method, c.path, c.status, c.body)).collect();
+            let calls: Vec<_> = self
+                .calls()
+                .iter()
+                .map(|c| format!("{} {} {} {}", c.method, c.path, c.status, c.body))
+                .collect();
             let tail = calls.len().saturating_sub(30);
             format!(
                 "connections {} identifies {} resumes {}\nlast calls: {:#?}",

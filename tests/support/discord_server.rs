@@ -17,18 +17,26 @@ use tokio::sync::mpsc;
 pub async fn serve(inner: Arc<Inner>) -> std::net::SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let app = Router::new().route("/gw", any(gateway)).fallback(rest).with_state(inner);
+    let app = Router::new()
+        .route("/gw", any(gateway))
+        .fallback(rest)
+        .with_state(inner);
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     addr
 }
 
 fn query(uri: &Uri, key: &str) -> Option<u64> {
-    form_urlencoded::parse(uri.query().unwrap_or("").as_bytes()).find(|(k, _)| k == key).and_then(|(_, v)| v.parse().ok())
+    form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
+        .find(|(k, _)| k == key)
+        .and_then(|(_, v)| v.parse().ok())
 }
 
 /// A message's channel id as a number.
 fn channel_of(m: &Value) -> u64 {
-    m["channel_id"].as_str().and_then(|s| s.parse().ok()).unwrap_or(0)
+    m["channel_id"]
+        .as_str()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
 }
 
 fn error(status: u16, code: u32, message: &str) -> (u16, Value) {
@@ -46,15 +54,26 @@ fn multipart(content_type: &str, body: &[u8]) -> Option<Value> {
     let mut rest = text;
     while let Some(start) = find(rest, delimiter.as_bytes()) {
         rest = &rest[start + delimiter.len()..];
-        let Some(head_end) = find(rest, b"\r\n\r\n") else { break };
+        let Some(head_end) = find(rest, b"\r\n\r\n") else {
+            break;
+        };
         let head = String::from_utf8_lossy(&rest[..head_end]).to_string();
         let after = &rest[head_end + 4..];
         let end = find(after, delimiter.as_bytes()).unwrap_or(after.len());
         let data = &after[..end.saturating_sub(2)]; // the CRLF before the next delimiter
-        let field = |k: &str| head.split(&format!("{k}=\"")).nth(1).and_then(|v| v.split('"').next()).map(String::from);
+        let field = |k: &str| {
+            head.split(&format!("{k}=\""))
+                .nth(1)
+                .and_then(|v| v.split('"').next())
+                .map(String::from)
+        };
         match (field("name").as_deref(), field("filename")) {
-            (Some("payload_json"), _) => payload = serde_json::from_slice(data).unwrap_or(Value::Null),
-            (Some(_), Some(filename)) => files.push(json!({"name": filename, "size": data.len(), "png": data.starts_with(b"\x89PNG")})),
+            (Some("payload_json"), _) => {
+                payload = serde_json::from_slice(data).unwrap_or(Value::Null)
+            }
+            (Some(_), Some(filename)) => files.push(
+                json!({"name": filename, "size": data.len(), "png": data.starts_with(b"\x89PNG")}),
+            ),
             _ => {}
         }
         rest = after;
@@ -67,8 +86,17 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
 
-async fn rest(State(s): State<Arc<Inner>>, method: Method, uri: Uri, headers: axum::http::HeaderMap, body: Bytes) -> Response {
-    let content_type = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
+async fn rest(
+    State(s): State<Arc<Inner>>,
+    method: Method,
+    uri: Uri,
+    headers: axum::http::HeaderMap,
+    body: Bytes,
+) -> Response {
+    let content_type = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     let body: Value = match content_type.starts_with("multipart/form-data") {
         true => multipart(content_type, &body).unwrap_or(Value::Null),
         false => serde_json::from_slice(&body).unwrap_or(Value::Null),
@@ -78,7 +106,10 @@ async fn rest(State(s): State<Arc<Inner>>, method: Method, uri: Uri, headers: ax
     let num = |i: usize| seg.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
     let now = Instant::now();
     let (status, response) = match (method.as_str(), seg.as_slice()) {
-        ("GET", ["gateway"]) => (200, json!({"url": format!("ws://{}/gw", s.addr.lock().unwrap())})),
+        ("GET", ["gateway"]) => (
+            200,
+            json!({"url": format!("ws://{}/gw", s.addr.lock().unwrap())}),
+        ),
         ("GET", ["gateway", "bot"]) => (
             200,
             json!({"url": format!("ws://{}/gw", s.addr.lock().unwrap()), "shards": 1,
@@ -100,7 +131,14 @@ async fn rest(State(s): State<Arc<Inner>>, method: Method, uri: Uri, headers: ax
         }
         ("GET", ["guilds", _]) => error(404, 10004, "Unknown Guild"),
         ("GET", ["guilds", _, "threads", "active"]) => {
-            let threads: Vec<Value> = s.channels.lock().unwrap().values().filter(|c| c["type"] == 11).cloned().collect();
+            let threads: Vec<Value> = s
+                .channels
+                .lock()
+                .unwrap()
+                .values()
+                .filter(|c| c["type"] == 11)
+                .cloned()
+                .collect();
             (200, json!({"threads": threads, "members": []}))
         }
         ("GET", ["channels", _]) => match s.channels.lock().unwrap().get(&num(1)) {
@@ -108,15 +146,29 @@ async fn rest(State(s): State<Arc<Inner>>, method: Method, uri: Uri, headers: ax
             None => error(404, 10003, "Unknown Channel"),
         },
         ("GET", ["channels", _, "messages"]) => {
-            let (ch, after, limit) = (num(1), query(&uri, "after").unwrap_or(0), query(&uri, "limit").unwrap_or(50) as usize);
+            let (ch, after, limit) = (
+                num(1),
+                query(&uri, "after").unwrap_or(0),
+                query(&uri, "limit").unwrap_or(50) as usize,
+            );
             let msgs = s.messages.lock().unwrap();
-            let mut page: Vec<Value> = msgs.range(after + 1..).map(|(_, m)| m).filter(|m| channel_of(m) == ch).cloned().collect();
+            let mut page: Vec<Value> = msgs
+                .range(after + 1..)
+                .map(|(_, m)| m)
+                .filter(|m| channel_of(m) == ch)
+                .cloned()
+                .collect();
             if query(&uri, "after").is_none() {
                 page.reverse(); // no cursor: the newest first
             }
             page.truncate(limit);
             page.sort_by(|a, b| {
-                b["id"].as_str().unwrap().len().cmp(&a["id"].as_str().unwrap().len()).then(b["id"].as_str().cmp(&a["id"].as_str()))
+                b["id"]
+                    .as_str()
+                    .unwrap()
+                    .len()
+                    .cmp(&a["id"].as_str().unwrap().len())
+                    .then(b["id"].as_str().cmp(&a["id"].as_str()))
             });
             (200, Value::Array(page)) // Discord lists newest first
         }
@@ -128,12 +180,18 @@ async fn rest(State(s): State<Arc<Inner>>, method: Method, uri: Uri, headers: ax
                 if let Some(until) = s.paused.lock().unwrap().get(&ch)
                     && now < *until
                 {
-                    s.violations.lock().unwrap().push(format!("POST to channel {ch} {:?} before Retry-After ended", *until - now));
+                    s.violations.lock().unwrap().push(format!(
+                        "POST to channel {ch} {:?} before Retry-After ended",
+                        *until - now
+                    ));
                 }
                 let n = s.creates.fetch_add(1, Ordering::SeqCst) + 1;
                 let every = s.rate_limit_every.load(Ordering::SeqCst);
                 if every > 0 && n % every == 0 {
-                    s.paused.lock().unwrap().insert(ch, now + Duration::from_secs(1));
+                    s.paused
+                        .lock()
+                        .unwrap()
+                        .insert(ch, now + Duration::from_secs(1));
                     let r = json!({"message": "You are being rate limited.", "retry_after": 1.0, "global": false});
                     s.calls.lock().unwrap().push(Call {
                         method: method.to_string(),
@@ -144,10 +202,21 @@ async fn rest(State(s): State<Arc<Inner>>, method: Method, uri: Uri, headers: ax
                         at: now,
                     });
                     s.changed.notify_waiters();
-                    return (StatusCode::TOO_MANY_REQUESTS, [("retry-after", "1")], axum::Json(r)).into_response();
+                    return (
+                        StatusCode::TOO_MANY_REQUESTS,
+                        [("retry-after", "1")],
+                        axum::Json(r),
+                    )
+                        .into_response();
                 }
                 let id = s.id();
-                let mut m = message(id, ch, user(BOT_ID, "opsdesk", true), body["content"].as_str().unwrap_or(""), vec![]);
+                let mut m = message(
+                    id,
+                    ch,
+                    user(BOT_ID, "opsdesk", true),
+                    body["content"].as_str().unwrap_or(""),
+                    vec![],
+                );
                 m["embeds"] = body.get("embeds").cloned().unwrap_or(json!([]));
                 m["components"] = body.get("components").cloned().unwrap_or(json!([]));
                 let files = body["_files"].as_array().cloned().unwrap_or_default();
@@ -184,10 +253,21 @@ async fn rest(State(s): State<Arc<Inner>>, method: Method, uri: Uri, headers: ax
         ("POST", ["channels", _, "messages", _, "threads"]) => {
             let (ch, mid) = (num(1), num(3));
             match s.channels.lock().unwrap().entry(mid) {
-                std::collections::hash_map::Entry::Occupied(_) => error(400, 160004, "A thread has already been created for this message"),
-                std::collections::hash_map::Entry::Vacant(e) => {
-                    (201, e.insert(channel(mid, 11, body["name"].as_str().unwrap_or("thread"), Some(ch))).clone())
-                }
+                std::collections::hash_map::Entry::Occupied(_) => error(
+                    400,
+                    160004,
+                    "A thread has already been created for this message",
+                ),
+                std::collections::hash_map::Entry::Vacant(e) => (
+                    201,
+                    e.insert(channel(
+                        mid,
+                        11,
+                        body["name"].as_str().unwrap_or("thread"),
+                        Some(ch),
+                    ))
+                    .clone(),
+                ),
             }
         }
         ("PUT", ["applications", _, "guilds", _, "commands"]) => {
@@ -211,14 +291,27 @@ async fn rest(State(s): State<Arc<Inner>>, method: Method, uri: Uri, headers: ax
         ("POST", ["interactions", _, _, "callback"]) => (204, Value::Null),
         ("PATCH", ["webhooks", _, _, "messages", "@original"]) | ("POST", ["webhooks", _, _]) => {
             let id = s.id();
-            let mut m = message(id, 0, user(BOT_ID, "opsdesk", true), body["content"].as_str().unwrap_or(""), vec![]);
+            let mut m = message(
+                id,
+                0,
+                user(BOT_ID, "opsdesk", true),
+                body["content"].as_str().unwrap_or(""),
+                vec![],
+            );
             m["embeds"] = body.get("embeds").cloned().unwrap_or(json!([]));
             m["flags"] = body.get("flags").cloned().unwrap_or(json!(0));
             (200, m)
         }
         _ => error(404, 0, "404: Not Found"),
     };
-    s.calls.lock().unwrap().push(Call { method: method.to_string(), path, body, status, response: response.clone(), at: now });
+    s.calls.lock().unwrap().push(Call {
+        method: method.to_string(),
+        path,
+        body,
+        status,
+        response: response.clone(),
+        at: now,
+    });
     s.changed.notify_waiters();
     match status {
         204 => StatusCode::NO_CONTENT.into_response(),
@@ -235,7 +328,11 @@ async fn run(s: Arc<Inner>, mut socket: WebSocket) {
     s.changed.notify_waiters();
     let (tx, mut rx) = mpsc::unbounded_channel();
     let hello = json!({"op": 10, "d": {"heartbeat_interval": 41250}});
-    if socket.send(Message::Text(hello.to_string().into())).await.is_err() {
+    if socket
+        .send(Message::Text(hello.to_string().into()))
+        .await
+        .is_err()
+    {
         return;
     }
     loop {
@@ -274,7 +371,10 @@ async fn run(s: Arc<Inner>, mut socket: WebSocket) {
 fn identify(s: &Inner, conn: usize, tx: &mpsc::UnboundedSender<Out>) {
     let n = s.identifies.fetch_add(1, Ordering::SeqCst) + 1;
     let sid = format!("sess-{n}");
-    s.sessions.lock().unwrap().insert(sid.clone(), Default::default());
+    s.sessions
+        .lock()
+        .unwrap()
+        .insert(sid.clone(), Default::default());
     *s.current.lock().unwrap() = Some((conn, sid.clone(), tx.clone()));
     *s.last_session.lock().unwrap() = Some(sid.clone());
     let addr = s.addr.lock().unwrap().clone();
@@ -284,7 +384,10 @@ fn identify(s: &Inner, conn: usize, tx: &mpsc::UnboundedSender<Out>) {
 }
 
 fn resume(s: &Inner, conn: usize, tx: &mpsc::UnboundedSender<Out>, d: &Value) {
-    let (sid, seq) = (d["session_id"].as_str().unwrap_or("").to_string(), d["seq"].as_u64().unwrap_or(0));
+    let (sid, seq) = (
+        d["session_id"].as_str().unwrap_or("").to_string(),
+        d["seq"].as_u64().unwrap_or(0),
+    );
     {
         let mut current = s.current.lock().unwrap();
         let sessions = s.sessions.lock().unwrap();

@@ -30,7 +30,11 @@ impl TestDb {
         if let Some((admin, name)) = self.pg {
             self.store.close().await;
             if let Ok(pool) = sqlx::AnyPool::connect(&admin).await {
-                let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))).execute(&pool).await;
+                let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                )))
+                .execute(&pool)
+                .await;
             }
         }
     }
@@ -39,8 +43,15 @@ impl TestDb {
 pub async fn sqlite() -> TestDb {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("t.db").display());
-    let store = SqlStore::connect(&url, 4, Duration::from_secs(5)).await.expect("sqlite store");
-    TestDb { store, url, _dir: Some(dir), pg: None }
+    let store = SqlStore::connect(&url, 4, Duration::from_secs(5))
+        .await
+        .expect("sqlite store");
+    TestDb {
+        store,
+        url,
+        _dir: Some(dir),
+        pg: None,
+    }
 }
 
 static PG_SEQ: AtomicUsize = AtomicUsize::new(0);
@@ -52,14 +63,34 @@ pub async fn postgres() -> Option<TestDb> {
         return None;
     };
     sqlx::any::install_default_drivers();
-    let name = format!("opsdesk_t_{}_{}_{}", std::process::id(), opsdesk::clock::now(), PG_SEQ.fetch_add(1, Ordering::SeqCst));
-    let pool = sqlx::AnyPool::connect(&admin).await.expect("TEST_DATABASE_URL reachable");
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\""))).execute(&pool).await.expect("create test database");
+    let name = format!(
+        "opsdesk_t_{}_{}_{}",
+        std::process::id(),
+        opsdesk::clock::now(),
+        PG_SEQ.fetch_add(1, Ordering::SeqCst)
+    );
+    let pool = sqlx::AnyPool::connect(&admin)
+        .await
+        .expect("TEST_DATABASE_URL reachable");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+        .execute(&pool)
+        .await
+        .expect("create test database");
     pool.close().await;
-    let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).expect("TEST_DATABASE_URL names a database");
+    let base = admin
+        .rsplit_once('/')
+        .map(|(b, _)| b.to_string())
+        .expect("TEST_DATABASE_URL names a database");
     let url = format!("{base}/{name}");
-    let store = SqlStore::connect(&url, 4, Duration::from_secs(5)).await.expect("postgres store");
-    Some(TestDb { store, url, _dir: None, pg: Some((admin, name)) })
+    let store = SqlStore::connect(&url, 4, Duration::from_secs(5))
+        .await
+        .expect("postgres store");
+    Some(TestDb {
+        store,
+        url,
+        _dir: None,
+        pg: Some((admin, name)),
+    })
 }
 
 /// Every backend this run can test: SQLite always, Postgres when configured.
@@ -78,7 +109,12 @@ pub fn settings() -> Settings {
 }
 
 /// An event on the console: `user` in `channel`, of `kind`.
-pub fn console_event(id: &str, channel: &str, user: &str, kind: opsdesk::domain::EventKind) -> opsdesk::domain::Event {
+pub fn console_event(
+    id: &str,
+    channel: &str,
+    user: &str,
+    kind: opsdesk::domain::EventKind,
+) -> opsdesk::domain::Event {
     opsdesk::domain::Event {
         platform: opsdesk::domain::Platform::Console,
         id: id.into(),
@@ -95,16 +131,31 @@ pub fn console_event(id: &str, channel: &str, user: &str, kind: opsdesk::domain:
 
 /// `/ops <args>` typed by `user` on the console.
 pub fn ops_command(id: &str, user: &str, args: &str) -> opsdesk::domain::Event {
-    console_event(id, "community", user, opsdesk::domain::EventKind::CommandInvoked { name: "ops".into(), args: args.into() })
+    console_event(
+        id,
+        "community",
+        user,
+        opsdesk::domain::EventKind::CommandInvoked {
+            name: "ops".into(),
+            args: args.into(),
+        },
+    )
 }
 
 pub async fn pipeline_with(store: Arc<dyn Store>, s: Settings) -> Pipeline {
-    opsdesk::app::pipeline(s, store, vec!["console".into()]).await.expect("pipeline builds")
+    opsdesk::app::pipeline(s, store, vec!["console".into()])
+        .await
+        .expect("pipeline builds")
 }
 
 /// Waits until `cond` holds, re-checking whenever `changed` fires (and every 200 ms); after 30 s — a hang
 /// guard, not a timing assertion — panics with `what` and the diagnosis `explain` gives.
-pub async fn wait_for(what: &str, changed: &tokio::sync::Notify, cond: impl Fn() -> bool, explain: impl Fn() -> String) {
+pub async fn wait_for(
+    what: &str,
+    changed: &tokio::sync::Notify,
+    cond: impl Fn() -> bool,
+    explain: impl Fn() -> String,
+) {
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
     loop {
         let notified = changed.notified();

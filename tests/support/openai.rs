@@ -35,12 +35,19 @@ pub struct FakeOpenAi {
 
 impl FakeOpenAi {
     pub async fn start(script: Vec<Step>) -> FakeOpenAi {
-        let inner = Arc::new(Inner { script: Mutex::new(script.into()), ..Default::default() });
+        let inner = Arc::new(Inner {
+            script: Mutex::new(script.into()),
+            ..Default::default()
+        });
         let app = Router::new()
             .route("/v1/chat/completions", post(complete))
             .route(
                 "/v1/models",
-                axum::routing::get(|| async { axum::Json(json!({"object": "list", "data": [{"id": "gpt-test", "object": "model"}]})) }),
+                axum::routing::get(|| async {
+                    axum::Json(
+                        json!({"object": "list", "data": [{"id": "gpt-test", "object": "model"}]}),
+                    )
+                }),
             )
             .with_state(inner.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -56,24 +63,43 @@ impl FakeOpenAi {
 }
 
 async fn complete(State(s): State<Arc<Inner>>, headers: HeaderMap, body: String) -> Response {
-    let auth = headers.get("authorization").and_then(|v| v.to_str().ok()).map(String::from);
+    let auth = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .map(String::from);
     let body: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
     s.requests.lock().unwrap().push((auth, body.clone()));
-    let step = s.script.lock().unwrap().pop_front().unwrap_or(Step::Answer("(script ran out)"));
+    let step = s
+        .script
+        .lock()
+        .unwrap()
+        .pop_front()
+        .unwrap_or(Step::Answer("(script ran out)"));
     let message = match step {
         Step::Status(code) => {
             let err = json!({"error": {"message": format!("scripted {code}"), "type": "server_error", "param": null, "code": null}});
-            return (StatusCode::from_u16(code).unwrap(), [("retry-after", "0")], axum::Json(err)).into_response();
+            return (
+                StatusCode::from_u16(code).unwrap(),
+                [("retry-after", "0")],
+                axum::Json(err),
+            )
+                .into_response();
         }
         Step::Answer(text) => json!({"role": "assistant", "content": text}),
         Step::Slow(secs, text) => {
             tokio::time::sleep(std::time::Duration::from_secs(secs)).await;
             json!({"role": "assistant", "content": text})
         }
-        Step::Tools(calls) => json!({"role": "assistant", "content": null, "tool_calls": calls.iter().map(|(id, name, args)|
-            json!({"id": id, "type": "function", "function": {"name": name, "arguments": args}})).collect::<Vec<_>>()}),
+        Step::Tools(calls) => {
+            json!({"role": "assistant", "content": null, "tool_calls": calls.iter().map(|(id, name, args)|
+            json!({"id": id, "type": "function", "function": {"name": name, "arguments": args}})).collect::<Vec<_>>()})
+        }
     };
-    let finish = if message["tool_calls"].is_array() { "tool_calls" } else { "stop" };
+    let finish = if message["tool_calls"].is_array() {
+        "tool_calls"
+    } else {
+        "stop"
+    };
     axum::Json(json!({"id": "chatcmpl-1", "object": "chat.completion", "created": 1_700_000_000, "model": body["model"],
         "choices": [{"index": 0, "finish_reason": finish, "message": message}],
         "usage": {"prompt_tokens": 120, "completion_tokens": 30, "total_tokens": 150}}))

@@ -111,7 +111,11 @@ impl FakeSlack {
     }
 
     pub fn set_group(&self, id: &str, members: &[&str]) {
-        self.inner.groups.lock().unwrap().insert(id.into(), members.iter().map(|m| m.to_string()).collect());
+        self.inner
+            .groups
+            .lock()
+            .unwrap()
+            .insert(id.into(), members.iter().map(|m| m.to_string()).collect());
     }
 
     pub fn calls(&self) -> Vec<Call> {
@@ -120,7 +124,10 @@ impl FakeSlack {
 
     /// Successful calls of one method.
     pub fn ok_calls(&self, method: &str) -> Vec<Call> {
-        self.calls().into_iter().filter(|c| c.method == method && c.status == 200).collect()
+        self.calls()
+            .into_iter()
+            .filter(|c| c.method == method && c.status == 200)
+            .collect()
     }
 
     pub fn acks(&self) -> Vec<Value> {
@@ -152,7 +159,13 @@ impl FakeSlack {
         let id = format!("env-{seq}");
         let frame = json!({"envelope_id": id, "type": kind, "accepts_response_payload": kind != "events_api", "payload": payload});
         let mut pending = self.inner.pending.lock().unwrap();
-        let tx = self.inner.socket.lock().unwrap().as_ref().map(|(_, tx)| tx.clone());
+        let tx = self
+            .inner
+            .socket
+            .lock()
+            .unwrap()
+            .as_ref()
+            .map(|(_, tx)| tx.clone());
         let attempts = match tx {
             Some(tx) => {
                 let _ = tx.send(Out::Frame(with_retry(&frame, 0)));
@@ -200,14 +213,28 @@ impl FakeSlack {
 
     /// Waits (at most 30 s, a hang guard) until `cond` holds.
     pub async fn wait_until(&self, what: &str, cond: impl Fn(&FakeSlack) -> bool) {
-        let explain = || format!("calls: {:#?}", self.calls().iter().map(|c| (&c.method, c.status, &c.body)).collect::<Vec<_>>());
+        let explain = || {
+            format!(
+                "calls: {:#?}",
+                self.calls()
+                    .iter()
+                    .map(|c| (&c.method, c.status, &c.body))
+                    .collect::<Vec<_>>()
+            )
+        };
         super::wait_for(what, &self.inner.changed, || cond(self), explain).await
     }
 
     /// A `message` event callback as Slack sends it.
-    pub fn message(event_id: &str, channel: &str, user: &str, ts: &str, thread_ts: Option<&str>, text: &str) -> Value {
-        let mut ev =
-            json!({"type": "message", "channel": channel, "user": user, "text": text, "ts": ts, "event_ts": ts, "channel_type": "channel"});
+    pub fn message(
+        event_id: &str,
+        channel: &str,
+        user: &str,
+        ts: &str,
+        thread_ts: Option<&str>,
+        text: &str,
+    ) -> Value {
+        let mut ev = json!({"type": "message", "channel": channel, "user": user, "text": text, "ts": ts, "event_ts": ts, "channel_type": "channel"});
         if let Some(t) = thread_ts {
             ev["thread_ts"] = json!(t);
         }
@@ -215,7 +242,15 @@ impl FakeSlack {
     }
 
     /// A `block_actions` payload for a click on a button of the bot's message `card_ts`.
-    pub fn click(channel: &str, user: &str, card_ts: &str, thread_ts: Option<&str>, action: &str, value: &str, action_ts: &str) -> Value {
+    pub fn click(
+        channel: &str,
+        user: &str,
+        card_ts: &str,
+        thread_ts: Option<&str>,
+        action: &str,
+        value: &str,
+        action_ts: &str,
+    ) -> Value {
         let mut message = json!({"type": "message", "ts": card_ts, "user": BOT_USER, "bot_id": BOT_ID, "text": "card"});
         if let Some(t) = thread_ts {
             message["thread_ts"] = json!(t);
@@ -227,7 +262,12 @@ impl FakeSlack {
     }
 
     /// A submitted modal (`view_submission`) whose single input `answer`/`text` holds `answer`.
-    pub fn view_submission(user: &str, view_id: &str, private_metadata: &str, answer: &str) -> Value {
+    pub fn view_submission(
+        user: &str,
+        view_id: &str,
+        private_metadata: &str,
+        answer: &str,
+    ) -> Value {
         json!({"type": "view_submission", "team": {"id": "T1", "domain": "fake"}, "user": {"id": user, "username": format!("{user}-name"), "team_id": "T1"},
             "api_app_id": "A1", "trigger_id": format!("trig-{view_id}"),
             "view": {"id": view_id, "team_id": "T1", "type": "modal", "callback_id": "opsdesk.ask", "private_metadata": private_metadata, "hash": "h1",
@@ -257,7 +297,11 @@ async fn serve_socket(s: Arc<Inner>, mut socket: WebSocket) {
     let conn = s.connections.fetch_add(1, Ordering::SeqCst) + 1;
     let (tx, mut rx) = mpsc::unbounded_channel();
     let hello = json!({"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A1"}, "debug_info": {"host": "fake", "approximate_connection_time": 18060}});
-    if socket.send(Message::Text(hello.to_string().into())).await.is_err() {
+    if socket
+        .send(Message::Text(hello.to_string().into()))
+        .await
+        .is_err()
+    {
         return;
     }
     {

@@ -13,12 +13,16 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 fn parse_body(headers: &HeaderMap, body: &Bytes) -> Value {
-    let ct = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
+    let ct = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     if ct.starts_with("application/json") {
         serde_json::from_slice(body).unwrap_or(Value::Null)
     } else {
-        let pairs: serde_json::Map<String, Value> =
-            form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), Value::String(v.into_owned()))).collect();
+        let pairs: serde_json::Map<String, Value> = form_urlencoded::parse(body)
+            .map(|(k, v)| (k.into_owned(), Value::String(v.into_owned())))
+            .collect();
         Value::Object(pairs)
     }
 }
@@ -32,10 +36,15 @@ pub(super) async fn web_api(
 ) -> Response {
     // Slack takes arguments as a JSON body, a form body or (for GET) the query string.
     let body = match uri.query() {
-        Some(q) if body.is_empty() => parse_body(&HeaderMap::new(), &Bytes::copy_from_slice(q.as_bytes())),
+        Some(q) if body.is_empty() => {
+            parse_body(&HeaderMap::new(), &Bytes::copy_from_slice(q.as_bytes()))
+        }
         _ => parse_body(&headers, &body),
     };
-    let auth = headers.get("authorization").and_then(|v| v.to_str().ok()).map(String::from);
+    let auth = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .map(String::from);
     let channel = body["channel"].as_str().unwrap_or("").to_string();
     let now = Instant::now();
     let mut status = 200;
@@ -43,13 +52,19 @@ pub(super) async fn web_api(
         if let Some(until) = s.paused.lock().unwrap().get(&channel)
             && now < *until
         {
-            s.violations.lock().unwrap().push(format!("{method} to {channel} {:?} before Retry-After ended", *until - now));
+            s.violations.lock().unwrap().push(format!(
+                "{method} to {channel} {:?} before Retry-After ended",
+                *until - now
+            ));
         }
         let n = s.chat_calls.fetch_add(1, Ordering::SeqCst) + 1;
         let every = s.rate_limit_every.load(Ordering::SeqCst);
         if every > 0 && n % every == 0 {
             status = 429;
-            s.paused.lock().unwrap().insert(channel.clone(), now + Duration::from_secs(1));
+            s.paused
+                .lock()
+                .unwrap()
+                .insert(channel.clone(), now + Duration::from_secs(1));
         }
     }
     let record = |response: &Value| {
@@ -66,7 +81,12 @@ pub(super) async fn web_api(
     if status == 429 {
         let r = json!({"ok": false, "error": "ratelimited"});
         record(&r);
-        return (StatusCode::TOO_MANY_REQUESTS, [("retry-after", "1")], axum::Json(r)).into_response();
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            [("retry-after", "1")],
+            axum::Json(r),
+        )
+            .into_response();
     }
     let ts = || format!("1700000000.{:06}", s.ts.fetch_add(1, Ordering::SeqCst) + 1);
     if let Some(why) = invalid_blocks(&body) {
@@ -88,8 +108,10 @@ pub(super) async fn web_api(
             let ts = ts();
             json!({"ok": true, "channel": channel, "ts": ts, "message": {"type": "message", "ts": ts, "user": BOT_USER, "bot_id": BOT_ID, "text": body["text"]}})
         }
-        "chat.update" => json!({"ok": true, "channel": channel, "ts": body["ts"], "text": body["text"],
-            "message": {"type": "message", "user": BOT_USER, "bot_id": BOT_ID, "text": body["text"], "edited": {"user": BOT_USER, "ts": ts()}}}),
+        "chat.update" => {
+            json!({"ok": true, "channel": channel, "ts": body["ts"], "text": body["text"],
+            "message": {"type": "message", "user": BOT_USER, "bot_id": BOT_ID, "text": body["text"], "edited": {"user": BOT_USER, "ts": ts()}}})
+        }
         "chat.postEphemeral" => json!({"ok": true, "message_ts": ts()}),
         "reactions.add" | "reactions.remove" => json!({"ok": true}),
         "usergroups.users.list" => {
@@ -102,13 +124,19 @@ pub(super) async fn web_api(
         "views.open" => json!({"ok": true, "view": {"id": "V1", "type": "modal"}}),
         "files.getUploadURLExternal" => {
             let file = format!("F{}", s.ts.fetch_add(1, Ordering::SeqCst) + 1);
-            let host = headers.get("host").and_then(|h| h.to_str().ok()).unwrap_or("");
+            let host = headers
+                .get("host")
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or("");
             json!({"ok": true, "upload_url": format!("http://{host}/upload/{file}"), "file_id": file})
         }
         "files.completeUploadExternal" => {
             let files = body["files"].as_array().cloned().unwrap_or_default();
             let uploads = s.uploads.lock().unwrap();
-            match files.iter().find(|f| !uploads.contains_key(f["id"].as_str().unwrap_or(""))) {
+            match files
+                .iter()
+                .find(|f| !uploads.contains_key(f["id"].as_str().unwrap_or("")))
+            {
                 Some(f) => json!({"ok": false, "error": "file_not_found", "file": f["id"]}),
                 None => {
                     json!({"ok": true, "files": files.iter().map(|f| json!({"id": f["id"], "title": f["title"], "created": 1_700_000_000})).collect::<Vec<_>>()})
@@ -134,14 +162,20 @@ fn invalid_blocks(body: &Value) -> Option<String> {
             if let Some(id) = e["action_id"].as_str()
                 && !seen.insert(id)
             {
-                return Some(format!("action_id {id:?} repeats in block {i} [json-pointer:/blocks/{i}/elements]"));
+                return Some(format!(
+                    "action_id {id:?} repeats in block {i} [json-pointer:/blocks/{i}/elements]"
+                ));
             }
         }
     }
     None
 }
 
-pub(super) async fn upload(State(s): State<Arc<Inner>>, Path(file): Path<String>, body: Bytes) -> Response {
+pub(super) async fn upload(
+    State(s): State<Arc<Inner>>,
+    Path(file): Path<String>,
+    body: Bytes,
+) -> Response {
     s.uploads.lock().unwrap().insert(file, body.to_vec());
     s.changed.notify_waiters();
     axum::Json(json!({"ok": true})).into_response()

@@ -27,16 +27,25 @@ impl DiscordInbound {
             let Ok(gid) = g.parse::<u64>() else { continue };
             match GuildId::new(gid).get_active_threads(&http).await {
                 Ok(active) => {
-                    for t in active.threads.iter().filter(|t| t.parent_id.is_some_and(|p| customer.contains(&p.get()))) {
+                    for t in active
+                        .threads
+                        .iter()
+                        .filter(|t| t.parent_id.is_some_and(|p| customer.contains(&p.get())))
+                    {
                         self.threads.learn(t.id.get(), t.parent_id.map(|p| p.get()));
                         total += self.catch_up(&http, t.id.get(), true).await;
                     }
                 }
-                Err(e) => tracing::warn!(guild = gid, error = %e, "cannot list active threads for the backfill"),
+                Err(e) => {
+                    tracing::warn!(guild = gid, error = %e, "cannot list active threads for the backfill")
+                }
             }
         }
         if total > 0 {
-            tracing::info!(messages = total, "Discord backfill fetched messages missed while away");
+            tracing::info!(
+                messages = total,
+                "Discord backfill fetched messages missed while away"
+            );
         }
     }
 
@@ -44,7 +53,12 @@ impl DiscordInbound {
     /// answered); a thread never seen before is read from its start (it was opened while opsdesk was away).
     async fn catch_up(self: &Arc<Self>, http: &Http, channel: u64, is_thread: bool) -> usize {
         let cid = ChannelId::new(channel);
-        let cursor = match self.pipeline.store.cursor(Platform::Discord, &channel.to_string()).await {
+        let cursor = match self
+            .pipeline
+            .store
+            .cursor(Platform::Discord, &channel.to_string())
+            .await
+        {
             Ok(c) => c,
             Err(e) => {
                 tracing::warn!(channel, error = %e, "backfill cannot read its cursor");
@@ -58,14 +72,26 @@ impl DiscordInbound {
                 if let Ok(latest) = cid.messages(http, GetMessages::new().limit(1)).await
                     && let Some(m) = latest.first()
                 {
-                    let _ = self.pipeline.store.cursor_advance(Platform::Discord, &channel.to_string(), m.id.get() as i64).await;
+                    let _ = self
+                        .pipeline
+                        .store
+                        .cursor_advance(Platform::Discord, &channel.to_string(), m.id.get() as i64)
+                        .await;
                 }
                 return 0;
             }
         };
         let mut seen = 0;
         while seen < self.settings.backfill_limit as usize {
-            let mut page = match cid.messages(http, GetMessages::new().after(MessageId::new(after.max(1))).limit(PAGE)).await {
+            let mut page = match cid
+                .messages(
+                    http,
+                    GetMessages::new()
+                        .after(MessageId::new(after.max(1)))
+                        .limit(PAGE),
+                )
+                .await
+            {
                 Ok(p) => p,
                 Err(e) => {
                     tracing::warn!(channel, error = %e, "backfill cannot read messages");

@@ -11,14 +11,24 @@ pub struct DiscordCheck {
 
 pub async fn check(s: &DiscordSettings, token: &Secret) -> anyhow::Result<DiscordCheck> {
     let http = super::http(s, token);
-    let me = http.get_current_user().await.map_err(|e| anyhow::anyhow!("the bot token was refused: {e}"))?;
+    let me = http
+        .get_current_user()
+        .await
+        .map_err(|e| anyhow::anyhow!("the bot token was refused: {e}"))?;
     let mut guilds = vec![];
     for g in &s.guilds {
         let r = match g.parse::<u64>() {
-            Ok(id) => GuildId::new(id).to_partial_guild(&http).await.map(|g| g.name).map_err(|e| e.to_string()),
+            Ok(id) => GuildId::new(id)
+                .to_partial_guild(&http)
+                .await
+                .map(|g| g.name)
+                .map_err(|e| e.to_string()),
             Err(_) => Err("not a guild id".into()),
         };
         guilds.push((g.clone(), r));
     }
-    Ok(DiscordCheck { bot: format!("{} ({})", me.name, me.id), guilds })
+    Ok(DiscordCheck {
+        bot: format!("{} ({})", me.name, me.id),
+        guilds,
+    })
 }

@@ -7,7 +7,8 @@ use super::modal;
 use super::ops_command::ops_command;
 use async_trait::async_trait;
 use serenity::all::{
-    Context, CreateInteractionResponse, CreateInteractionResponseMessage, EventHandler, GuildChannel, GuildId, Interaction, Message, Ready,
+    Context, CreateInteractionResponse, CreateInteractionResponseMessage, EventHandler,
+    GuildChannel, GuildId, Interaction, Message, Ready,
 };
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -24,7 +25,10 @@ impl EventHandler for Handler {
         for g in &self.0.settings.guilds {
             let Ok(id) = g.parse::<u64>() else { continue };
             // A bulk overwrite: registering the same commands again changes nothing.
-            match GuildId::new(id).set_commands(&ctx.http, vec![ops_command()]).await {
+            match GuildId::new(id)
+                .set_commands(&ctx.http, vec![ops_command()])
+                .await
+            {
                 Ok(_) => tracing::info!(guild = id, "/ops registered"),
                 Err(e) => tracing::error!(guild = id, error = %e, "cannot register /ops"),
             }
@@ -34,7 +38,9 @@ impl EventHandler for Handler {
     }
 
     async fn thread_create(&self, _ctx: Context, thread: GuildChannel) {
-        self.0.threads.learn(thread.id.get(), thread.parent_id.map(|p| p.get()));
+        self.0
+            .threads
+            .learn(thread.id.get(), thread.parent_id.map(|p| p.get()));
     }
 
     async fn message(&self, ctx: Context, msg: Message) {
@@ -47,29 +53,60 @@ impl EventHandler for Handler {
         let now = crate::clock::now();
         let (ev, ack) = match &interaction {
             Interaction::Component(c) => {
-                let place =
-                    self.0.place(&ctx.http, c.channel_id.get()).await.unwrap_or(Place { channel: c.channel_id.to_string(), thread: None });
+                let place = self
+                    .0
+                    .place(&ctx.http, c.channel_id.get())
+                    .await
+                    .unwrap_or(Place {
+                        channel: c.channel_id.to_string(),
+                        thread: None,
+                    });
                 if let Some((action, value)) = modal::asking(&c.data.custom_id) {
                     // Not a decision yet: ask first, with the question the card's button carries.
-                    let question = self.0.question(&place, &c.message.id.to_string(), &action, &value).await;
-                    if let Err(e) =
-                        c.create_response(&ctx.http, CreateInteractionResponse::Modal(modal::modal(&action, &value, &question))).await
+                    let question = self
+                        .0
+                        .question(&place, &c.message.id.to_string(), &action, &value)
+                        .await;
+                    if let Err(e) = c
+                        .create_response(
+                            &ctx.http,
+                            CreateInteractionResponse::Modal(modal::modal(
+                                &action, &value, &question,
+                            )),
+                        )
+                        .await
                     {
                         tracing::warn!(error = %e, "cannot open the question modal");
                     }
                     return;
                 }
-                (inbound::from_component(c, place, now), CreateInteractionResponse::Acknowledge)
+                (
+                    inbound::from_component(c, place, now),
+                    CreateInteractionResponse::Acknowledge,
+                )
             }
             Interaction::Modal(m) => {
-                let place =
-                    self.0.place(&ctx.http, m.channel_id.get()).await.unwrap_or(Place { channel: m.channel_id.to_string(), thread: None });
-                let Some(ev) = modal::from_modal(m, place, now) else { return };
+                let place = self
+                    .0
+                    .place(&ctx.http, m.channel_id.get())
+                    .await
+                    .unwrap_or(Place {
+                        channel: m.channel_id.to_string(),
+                        thread: None,
+                    });
+                let Some(ev) = modal::from_modal(m, place, now) else {
+                    return;
+                };
                 (ev, CreateInteractionResponse::Acknowledge)
             }
             Interaction::Command(c) if c.data.name == "ops" => {
-                let place = Place { channel: c.channel_id.to_string(), thread: None };
-                let ack = CreateInteractionResponse::Defer(CreateInteractionResponseMessage::new().ephemeral(true));
+                let place = Place {
+                    channel: c.channel_id.to_string(),
+                    thread: None,
+                };
+                let ack = CreateInteractionResponse::Defer(
+                    CreateInteractionResponseMessage::new().ephemeral(true),
+                );
                 (inbound::from_command(c, place, now), ack)
             }
             _ => return,
@@ -98,8 +135,12 @@ impl EventHandler for Handler {
             }
             Err(e) => {
                 tracing::error!(error = %e, "Discord interaction not stored");
-                respond(CreateInteractionResponse::Message(CreateInteractionResponseMessage::new().content(NOT_RECORDED).ephemeral(true)))
-                    .await;
+                respond(CreateInteractionResponse::Message(
+                    CreateInteractionResponseMessage::new()
+                        .content(NOT_RECORDED)
+                        .ephemeral(true),
+                ))
+                .await;
             }
         }
     }

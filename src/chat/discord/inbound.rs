@@ -5,7 +5,9 @@
 use super::ops_command::args_of;
 use super::render::parse_custom_id;
 use crate::domain::{Event, EventKind, Millis, Platform};
-use serenity::all::{CommandInteraction, ComponentInteraction, Member, Message, MessageType, User, UserId};
+use serenity::all::{
+    CommandInteraction, ComponentInteraction, Member, Message, MessageType, User, UserId,
+};
 
 /// Where an event happened, in the terms of the configuration: the channel with a role, and the thread.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,16 +21,26 @@ fn display_name(u: &User) -> String {
 }
 
 fn roles(member: Option<&Member>) -> Vec<String> {
-    member.map(|m| m.roles.iter().map(|r| format!("role:{r}")).collect()).unwrap_or_default()
+    member
+        .map(|m| m.roles.iter().map(|r| format!("role:{r}")).collect())
+        .unwrap_or_default()
 }
 
 /// A person's message, or `None` for bots (opsdesk included), system messages and empty ones.
 pub fn from_message(m: &Message, place: Place, me: UserId, now: Millis) -> Option<Event> {
-    if m.author.bot || m.author.id == me || !matches!(m.kind, MessageType::Regular | MessageType::InlineReply) {
+    if m.author.bot
+        || m.author.id == me
+        || !matches!(m.kind, MessageType::Regular | MessageType::InlineReply)
+    {
         return None;
     }
     let mentioned = m.mentions.iter().any(|u| u.id == me);
-    let text = m.content.replace(&format!("<@{me}>"), " ").replace(&format!("<@!{me}>"), " ").trim().to_string();
+    let text = m
+        .content
+        .replace(&format!("<@{me}>"), " ")
+        .replace(&format!("<@!{me}>"), " ")
+        .trim()
+        .to_string();
     Some(Event {
         platform: Platform::Discord,
         id: m.id.to_string(),
@@ -71,12 +83,36 @@ pub fn interaction_event(
 /// A button click.
 pub fn from_component(c: &ComponentInteraction, place: Place, now: Millis) -> Event {
     let (action, value) = parse_custom_id(&c.data.custom_id);
-    let kind = EventKind::ButtonClicked { action, value, message: c.message.id.to_string(), input: None };
-    interaction_event(c.id.to_string(), place, &c.user, c.member.as_ref(), format!("btn:{}", c.token), now, kind)
+    let kind = EventKind::ButtonClicked {
+        action,
+        value,
+        message: c.message.id.to_string(),
+        input: None,
+    };
+    interaction_event(
+        c.id.to_string(),
+        place,
+        &c.user,
+        c.member.as_ref(),
+        format!("btn:{}", c.token),
+        now,
+        kind,
+    )
 }
 
 /// An application command: `/ops tickets escalated:true` → `ops`, `tickets --escalated`.
 pub fn from_command(c: &CommandInteraction, place: Place, now: Millis) -> Event {
-    let kind = EventKind::CommandInvoked { name: c.data.name.clone(), args: args_of(&c.data.options) };
-    interaction_event(c.id.to_string(), place, &c.user, c.member.as_deref(), format!("cmd:{}", c.token), now, kind)
+    let kind = EventKind::CommandInvoked {
+        name: c.data.name.clone(),
+        args: args_of(&c.data.options),
+    };
+    interaction_event(
+        c.id.to_string(),
+        place,
+        &c.user,
+        c.member.as_deref(),
+        format!("cmd:{}", c.token),
+        now,
+        kind,
+    )
 }

@@ -33,7 +33,13 @@ const PARALLEL: usize = 16;
 pub fn http(s: &DiscordSettings, token: &Secret) -> Http {
     crate::telemetry::install_tls_provider();
     let b = HttpBuilder::new(&token.0);
-    if s.api_url.is_empty() { b.build() } else { b.proxy(s.api_url.trim_end_matches('/')).ratelimiter_disabled(true).build() }
+    if s.api_url.is_empty() {
+        b.build()
+    } else {
+        b.proxy(s.api_url.trim_end_matches('/'))
+            .ratelimiter_disabled(true)
+            .build()
+    }
 }
 
 /// The inbound side shared by the gateway handler and the backfill.
@@ -50,23 +56,53 @@ impl DiscordInbound {
     /// Where a channel id sits in the configuration: a channel with a role, or a thread under one.
     async fn place(&self, http: &Http, channel: u64) -> Option<Place> {
         let ch = channel.to_string();
-        if self.pipeline.settings.channel_role(Platform::Discord, &ch).is_some() {
-            return Some(Place { channel: ch, thread: None });
+        if self
+            .pipeline
+            .settings
+            .channel_role(Platform::Discord, &ch)
+            .is_some()
+        {
+            return Some(Place {
+                channel: ch,
+                thread: None,
+            });
         }
         let parent = self.threads.parent(http, channel).await?.to_string();
-        self.pipeline.settings.channel_role(Platform::Discord, &parent).is_some().then_some(Place { channel: parent, thread: Some(ch) })
+        self.pipeline
+            .settings
+            .channel_role(Platform::Discord, &parent)
+            .is_some()
+            .then_some(Place {
+                channel: parent,
+                thread: Some(ch),
+            })
     }
 
     /// The question a card's button asks, from the card as it was posted.
     async fn question(&self, place: &Place, message: &str, action: &str, value: &str) -> String {
-        let card = self.pipeline.store.outbox_delivered(Platform::Discord, &place.channel, message).await.ok().flatten();
-        card.and_then(|o| o.reply.buttons().iter().find(|b| b.action == action && b.value == value).and_then(|b| b.asks.clone()))
-            .unwrap_or_else(|| "Your answer".to_string())
+        let card = self
+            .pipeline
+            .store
+            .outbox_delivered(Platform::Discord, &place.channel, message)
+            .await
+            .ok()
+            .flatten();
+        card.and_then(|o| {
+            o.reply
+                .buttons()
+                .iter()
+                .find(|b| b.action == action && b.value == value)
+                .and_then(|b| b.asks.clone())
+        })
+        .unwrap_or_else(|| "Your answer".to_string())
     }
 
     /// Stores the event; returns whether it still needs processing.
     async fn accept(&self, ev: &Event) -> Result<bool, StoreError> {
-        Ok(matches!(self.pipeline.accept(ev, crate::clock::now()).await?, Accepted::Process))
+        Ok(matches!(
+            self.pipeline.accept(ev, crate::clock::now()).await?,
+            Accepted::Process
+        ))
     }
 
     /// Processes a stored event on its own task.
@@ -74,37 +110,66 @@ impl DiscordInbound {
         let me = self.clone();
         tokio::spawn(async move {
             let key = ev.inbox_key();
-            if !me.in_flight.lock().expect("in-flight set").insert(key.clone()) {
+            if !me
+                .in_flight
+                .lock()
+                .expect("in-flight set")
+                .insert(key.clone())
+            {
                 return;
             }
             let _slot = me.slots.acquire().await;
             match me.pipeline.process(&ev, crate::clock::now()).await {
                 Ok(h) => tracing::debug!(event = %key, outcome = ?h, "Discord event handled"),
-                Err(e) => tracing::warn!(event = %key, error = %e, "Discord event stored but not processed; the inbox sweep retries it"),
+                Err(e) => {
+                    tracing::warn!(event = %key, error = %e, "Discord event stored but not processed; the inbox sweep retries it")
+                }
             }
             me.in_flight.lock().expect("in-flight set").remove(&key);
         });
     }
 
     /// A message from the gateway or the backfill: stored, the channel's cursor moved, then processed.
-    async fn on_message(self: &Arc<Self>, http: &Http, m: &serenity::all::Message) -> Result<(), StoreError> {
+    async fn on_message(
+        self: &Arc<Self>,
+        http: &Http,
+        m: &serenity::all::Message,
+    ) -> Result<(), StoreError> {
         if m.author.bot {
             return Ok(()); // opsdesk's own posts and other bots: not even worth a channel lookup
         }
-        let Some(place) = self.place(http, m.channel_id.get()).await else { return Ok(()) };
+        let Some(place) = self.place(http, m.channel_id.get()).await else {
+            return Ok(());
+        };
         let me = serenity::all::UserId::new(self.me.load(Ordering::Relaxed).max(1));
-        let Some(ev) = inbound::from_message(m, place, me, crate::clock::now()) else { return Ok(()) };
+        let Some(ev) = inbound::from_message(m, place, me, crate::clock::now()) else {
+            return Ok(());
+        };
         if self.pipeline.in_one_write(&ev) {
             // Offline, a customer's message is handled at once and stored by the write that records its
             // outcome; the channel's cursor moves only after it, so a failure is fetched again.
             let h = self.pipeline.handle(ev, crate::clock::now()).await?;
             tracing::debug!(message = %m.id, outcome = ?h, "Discord message handled in one write");
-            self.pipeline.store.cursor_advance(Platform::Discord, &m.channel_id.to_string(), m.id.get() as i64).await?;
+            self.pipeline
+                .store
+                .cursor_advance(
+                    Platform::Discord,
+                    &m.channel_id.to_string(),
+                    m.id.get() as i64,
+                )
+                .await?;
             return Ok(());
         }
         let todo = self.accept(&ev).await?;
         tracing::debug!(message = %m.id, todo, "Discord message stored");
-        self.pipeline.store.cursor_advance(Platform::Discord, &m.channel_id.to_string(), m.id.get() as i64).await?;
+        self.pipeline
+            .store
+            .cursor_advance(
+                Platform::Discord,
+                &m.channel_id.to_string(),
+                m.id.get() as i64,
+            )
+            .await?;
         if todo && matches!(ev.kind, EventKind::MessagePosted { .. }) {
             self.spawn_process(ev);
         }
@@ -122,9 +187,16 @@ pub struct DiscordConnection {
 impl DiscordConnection {
     /// Checks the token (`GET /users/@me`), then connects to the gateway. serenity resumes or
     /// re-identifies by itself; every READY triggers a backfill of what was missed.
-    pub async fn connect(s: &DiscordSettings, token: &Secret, pipeline: Pipeline) -> anyhow::Result<DiscordConnection> {
+    pub async fn connect(
+        s: &DiscordSettings,
+        token: &Secret,
+        pipeline: Pipeline,
+    ) -> anyhow::Result<DiscordConnection> {
         let http = http(s, token);
-        let me = http.get_current_user().await.with_context(|| format!("Discord refused the bot token (check ${})", s.token_env))?;
+        let me = http
+            .get_current_user()
+            .await
+            .with_context(|| format!("Discord refused the bot token (check ${})", s.token_env))?;
         tracing::info!(bot = %me.name, id = %me.id, "Discord token accepted");
         let threads = Arc::new(Threads::default());
         let inbound = Arc::new(DiscordInbound {
@@ -135,7 +207,9 @@ impl DiscordConnection {
             in_flight: Mutex::new(HashSet::new()),
             slots: Semaphore::new(PARALLEL),
         });
-        let intents = GatewayIntents::GUILDS | GatewayIntents::GUILD_MESSAGES | GatewayIntents::MESSAGE_CONTENT;
+        let intents = GatewayIntents::GUILDS
+            | GatewayIntents::GUILD_MESSAGES
+            | GatewayIntents::MESSAGE_CONTENT;
         let mut client = ClientBuilder::new_with_http(http, intents)
             .event_handler(handler::Handler(inbound))
             .await
@@ -143,7 +217,10 @@ impl DiscordConnection {
         if !s.gateway_url.is_empty() {
             *client.ws_url.lock().await = s.gateway_url.clone();
         }
-        let chat = Arc::new(DiscordChat { http: client.http.clone(), threads });
+        let chat = Arc::new(DiscordChat {
+            http: client.http.clone(),
+            threads,
+        });
         let shards = client.shard_manager.clone();
         let task = tokio::spawn(async move {
             if let Err(e) = client.start().await {

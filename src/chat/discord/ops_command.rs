@@ -2,11 +2,20 @@
 //! parse (a subcommand per command, a typed option per flag), and an invocation's options turned back
 //! into that grammar's argument line.
 
-use serenity::all::{CommandDataOption, CommandDataOptionValue, CommandOptionType, CreateCommand, CreateCommandOption};
+use serenity::all::{
+    CommandDataOption, CommandDataOptionValue, CommandOptionType, CreateCommand,
+    CreateCommandOption,
+};
 
 fn describe(s: Option<&clap::builder::StyledStr>, fallback: &str) -> String {
-    let text = s.map(|s| s.to_string()).unwrap_or_else(|| fallback.to_string());
-    let first = text.lines().next().unwrap_or(fallback).trim_end_matches('.');
+    let text = s
+        .map(|s| s.to_string())
+        .unwrap_or_else(|| fallback.to_string());
+    let first = text
+        .lines()
+        .next()
+        .unwrap_or(fallback)
+        .trim_end_matches('.');
     first.chars().take(100).collect()
 }
 
@@ -15,12 +24,22 @@ pub fn ops_command() -> CreateCommand {
     let cli = crate::commands::definition();
     let mut cmd = CreateCommand::new("ops").description("opsdesk founders' commands");
     for sub in cli.get_subcommands() {
-        let mut opt = CreateCommandOption::new(CommandOptionType::SubCommand, sub.get_name(), describe(sub.get_about(), sub.get_name()));
+        let mut opt = CreateCommandOption::new(
+            CommandOptionType::SubCommand,
+            sub.get_name(),
+            describe(sub.get_about(), sub.get_name()),
+        );
         // Positional arguments first: Discord wants required options before optional ones.
-        let mut args: Vec<&clap::Arg> = sub.get_arguments().filter(|a| a.get_id() != "help").collect();
+        let mut args: Vec<&clap::Arg> = sub
+            .get_arguments()
+            .filter(|a| a.get_id() != "help")
+            .collect();
         args.sort_by_key(|a| !(a.is_positional() && a.is_required_set()));
         for arg in args {
-            let name = arg.get_long().map(str::to_string).unwrap_or_else(|| arg.get_id().to_string());
+            let name = arg
+                .get_long()
+                .map(str::to_string)
+                .unwrap_or_else(|| arg.get_id().to_string());
             let long = name.as_str();
             let kind = if matches!(arg.get_action(), clap::ArgAction::SetTrue) {
                 CommandOptionType::Boolean
@@ -29,7 +48,10 @@ pub fn ops_command() -> CreateCommand {
             } else {
                 CommandOptionType::String
             };
-            opt = opt.add_sub_option(CreateCommandOption::new(kind, long, describe(arg.get_help(), long)).required(arg.is_required_set()));
+            opt = opt.add_sub_option(
+                CreateCommandOption::new(kind, long, describe(arg.get_help(), long))
+                    .required(arg.is_required_set()),
+            );
         }
         cmd = cmd.add_option(opt);
     }
@@ -58,12 +80,18 @@ pub fn args_of(options: &[CommandDataOption]) -> String {
             continue;
         };
         parts.push(o.name.clone());
-        let Some(sub) = grammar.find_subcommand(&o.name) else { continue };
+        let Some(sub) = grammar.find_subcommand(&o.name) else {
+            continue;
+        };
         let mut positional: Vec<(usize, String)> = vec![];
         for opt in inner {
-            let arg = sub.get_arguments().find(|a| a.get_long() == Some(opt.name.as_str()) || a.get_id() == opt.name.as_str());
+            let arg = sub.get_arguments().find(|a| {
+                a.get_long() == Some(opt.name.as_str()) || a.get_id() == opt.name.as_str()
+            });
             match (arg, &opt.value) {
-                (Some(a), v) if a.is_positional() => positional.extend(value(v).map(|s| (a.get_index().unwrap_or(0), s))),
+                (Some(a), v) if a.is_positional() => {
+                    positional.extend(value(v).map(|s| (a.get_index().unwrap_or(0), s)))
+                }
                 (_, CommandDataOptionValue::Boolean(true)) => parts.push(format!("--{}", opt.name)),
                 (_, CommandDataOptionValue::Boolean(false)) => {}
                 (_, v) => parts.extend(value(v).map(|s| format!("--{} {s}", opt.name))),
@@ -83,10 +111,27 @@ mod tests {
     fn every_ops_command_becomes_a_typed_subcommand() {
         let json = serde_json::to_value(ops_command()).unwrap();
         assert_eq!(json["name"], "ops");
-        let subs: Vec<&str> = json["options"].as_array().unwrap().iter().map(|o| o["name"].as_str().unwrap()).collect();
+        let subs: Vec<&str> = json["options"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["name"].as_str().unwrap())
+            .collect();
         assert_eq!(
             subs,
-            ["status", "tickets", "metrics", "alerts", "finance", "approvals", "audit", "refund", "runbook", "webhook", "ask"]
+            [
+                "status",
+                "tickets",
+                "metrics",
+                "alerts",
+                "finance",
+                "approvals",
+                "audit",
+                "refund",
+                "runbook",
+                "webhook",
+                "ask"
+            ]
         );
         let tickets = &json["options"][1];
         assert_eq!(tickets["type"], 1);
@@ -94,14 +139,28 @@ mod tests {
             .as_array()
             .unwrap()
             .iter()
-            .map(|o| (o["name"].as_str().unwrap().to_string(), o["type"].as_u64().unwrap()))
+            .map(|o| {
+                (
+                    o["name"].as_str().unwrap().to_string(),
+                    o["type"].as_u64().unwrap(),
+                )
+            })
             .collect();
-        assert_eq!(opts, [("escalated".to_string(), 5), ("all".to_string(), 5), ("limit".to_string(), 4)]);
+        assert_eq!(
+            opts,
+            [
+                ("escalated".to_string(), 5),
+                ("all".to_string(), 5),
+                ("limit".to_string(), 4)
+            ]
+        );
         // Discord's limit: the names and descriptions of a command and its options total at most 8000 characters.
         fn text(v: &serde_json::Value) -> usize {
             v["name"].as_str().map_or(0, str::len)
                 + v["description"].as_str().map_or(0, str::len)
-                + v["options"].as_array().map_or(0, |o| o.iter().map(text).sum())
+                + v["options"]
+                    .as_array()
+                    .map_or(0, |o| o.iter().map(text).sum())
         }
         assert!(text(&json) < 8000);
     }
@@ -117,18 +176,32 @@ mod tests {
             {"name": "runbook", "type": 1, "options": [{"name": "reason", "type": 3, "value": "api is stuck"}, {"name": "name", "type": 3, "value": "restart-api"}]}
         ]))
         .unwrap();
-        assert_eq!(args_of(&opts), "runbook restart-api api is stuck", "positionals as bare values, in order");
+        assert_eq!(
+            args_of(&opts),
+            "runbook restart-api api is stuck",
+            "positionals as bare values, in order"
+        );
     }
 
     #[test]
     fn positional_arguments_become_options_required_first() {
         let json = serde_json::to_value(ops_command()).unwrap();
-        let runbook = json["options"].as_array().unwrap().iter().find(|o| o["name"] == "runbook").unwrap();
+        let runbook = json["options"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["name"] == "runbook")
+            .unwrap();
         let opts: Vec<(&str, bool)> = runbook["options"]
             .as_array()
             .unwrap()
             .iter()
-            .map(|o| (o["name"].as_str().unwrap(), o["required"].as_bool().unwrap()))
+            .map(|o| {
+                (
+                    o["name"].as_str().unwrap(),
+                    o["required"].as_bool().unwrap(),
+                )
+            })
             .collect();
         assert_eq!(opts, [("name", true), ("reason", false)]);
     }

@@ -3,8 +3,8 @@
 
 use crate::domain::{ButtonStyle, Card, Reply};
 use serenity::all::{
-    ButtonStyle as DButtonStyle, CreateActionRow, CreateButton, CreateEmbed, CreateEmbedFooter, CreateInteractionResponseFollowup,
-    CreateMessage, EditInteractionResponse, EditMessage,
+    ButtonStyle as DButtonStyle, CreateActionRow, CreateButton, CreateEmbed, CreateEmbedFooter,
+    CreateInteractionResponseFollowup, CreateMessage, EditInteractionResponse, EditMessage,
 };
 
 /// Discord's limits.
@@ -23,7 +23,11 @@ const ROWS_MAX: usize = 5;
 const COLOUR: u32 = 0x5865F2;
 
 fn cut(s: &str, max: usize) -> String {
-    if s.chars().count() <= max { s.to_string() } else { format!("{}…", s.chars().take(max - 1).collect::<String>()) }
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(max - 1).collect::<String>())
+    }
 }
 
 /// A button's custom id: the action and its target, `ticket.solved|42`.
@@ -40,15 +44,34 @@ pub fn parse_custom_id(id: &str) -> (String, String) {
 }
 
 fn embed(c: &Card) -> CreateEmbed {
-    let mut e = CreateEmbed::new().title(cut(&c.title, TITLE_MAX)).colour(COLOUR);
+    let mut e = CreateEmbed::new()
+        .title(cut(&c.title, TITLE_MAX))
+        .colour(COLOUR);
     if !c.body.is_empty() {
         e = e.description(cut(&c.body, DESCRIPTION_MAX));
     }
-    let mut fields: Vec<(String, String, bool)> =
-        c.fields.iter().map(|f| (cut(&f.name, FIELD_NAME_MAX), cut(&f.value, FIELD_VALUE_MAX), f.value.len() <= 40)).collect();
+    let mut fields: Vec<(String, String, bool)> = c
+        .fields
+        .iter()
+        .map(|f| {
+            (
+                cut(&f.name, FIELD_NAME_MAX),
+                cut(&f.value, FIELD_VALUE_MAX),
+                f.value.len() <= 40,
+            )
+        })
+        .collect();
     if !c.citations.is_empty() {
-        let links: Vec<String> = c.citations.iter().map(|s| format!("[{}]({})", s.title.replace(['[', ']'], ""), s.link)).collect();
-        fields.push(("📖 Source".into(), cut(&links.join("\n"), FIELD_VALUE_MAX), false));
+        let links: Vec<String> = c
+            .citations
+            .iter()
+            .map(|s| format!("[{}]({})", s.title.replace(['[', ']'], ""), s.link))
+            .collect();
+        fields.push((
+            "📖 Source".into(),
+            cut(&links.join("\n"), FIELD_VALUE_MAX),
+            false,
+        ));
     }
     fields.truncate(FIELDS_MAX);
     e = e.fields(fields);
@@ -73,8 +96,14 @@ fn rows(c: &Card) -> Vec<CreateActionRow> {
                             ButtonStyle::Default => DButtonStyle::Secondary,
                         };
                         // A button that asks first is marked; the click opens a modal with the question.
-                        let action = if b.asks.is_some() { format!("{}{}", b.action, super::modal::ASK) } else { b.action.clone() };
-                        CreateButton::new(custom_id(&action, &b.value)).label(cut(&b.label, LABEL_MAX)).style(style)
+                        let action = if b.asks.is_some() {
+                            format!("{}{}", b.action, super::modal::ASK)
+                        } else {
+                            b.action.clone()
+                        };
+                        CreateButton::new(custom_id(&action, &b.value))
+                            .label(cut(&b.label, LABEL_MAX))
+                            .style(style)
                     })
                     .collect(),
             )
@@ -91,23 +120,43 @@ pub struct Rendered {
 
 pub fn render(reply: &Reply) -> Rendered {
     match reply {
-        Reply::Text { text } => Rendered { content: cut(text, CONTENT_MAX), embeds: vec![], rows: vec![] },
-        Reply::Card(c) => Rendered { content: String::new(), embeds: vec![embed(c)], rows: rows(c) },
-        Reply::File { title, .. } => Rendered { content: cut(title, CONTENT_MAX), embeds: vec![], rows: vec![] },
+        Reply::Text { text } => Rendered {
+            content: cut(text, CONTENT_MAX),
+            embeds: vec![],
+            rows: vec![],
+        },
+        Reply::Card(c) => Rendered {
+            content: String::new(),
+            embeds: vec![embed(c)],
+            rows: rows(c),
+        },
+        Reply::File { title, .. } => Rendered {
+            content: cut(title, CONTENT_MAX),
+            embeds: vec![],
+            rows: vec![],
+        },
     }
 }
 
 /// A file reply's bytes (the outbox keeps them in base64); a bad encoding is an error that will not fix itself.
 pub fn file_bytes(data_b64: &str) -> Result<Vec<u8>, String> {
     use base64::Engine;
-    base64::engine::general_purpose::STANDARD.decode(data_b64).map_err(|e| format!("the file's bytes are not base64: {e}"))
+    base64::engine::general_purpose::STANDARD
+        .decode(data_b64)
+        .map_err(|e| format!("the file's bytes are not base64: {e}"))
 }
 
 pub fn create_message(reply: &Reply) -> Result<CreateMessage, String> {
     let r = render(reply);
-    let m = CreateMessage::new().content(r.content).embeds(r.embeds).components(r.rows);
+    let m = CreateMessage::new()
+        .content(r.content)
+        .embeds(r.embeds)
+        .components(r.rows);
     Ok(match reply {
-        Reply::File { name, data_b64, .. } => m.add_file(serenity::all::CreateAttachment::bytes(file_bytes(data_b64)?, name.clone())),
+        Reply::File { name, data_b64, .. } => m.add_file(serenity::all::CreateAttachment::bytes(
+            file_bytes(data_b64)?,
+            name.clone(),
+        )),
         _ => m,
     })
 }
@@ -115,17 +164,27 @@ pub fn create_message(reply: &Reply) -> Result<CreateMessage, String> {
 /// An edit replaces everything: content, embeds and buttons (none left means none shown).
 pub fn edit_message(reply: &Reply) -> EditMessage {
     let r = render(reply);
-    EditMessage::new().content(r.content).embeds(r.embeds).components(r.rows)
+    EditMessage::new()
+        .content(r.content)
+        .embeds(r.embeds)
+        .components(r.rows)
 }
 
 pub fn followup(reply: &Reply) -> CreateInteractionResponseFollowup {
     let r = render(reply);
-    CreateInteractionResponseFollowup::new().content(r.content).embeds(r.embeds).components(r.rows).ephemeral(true)
+    CreateInteractionResponseFollowup::new()
+        .content(r.content)
+        .embeds(r.embeds)
+        .components(r.rows)
+        .ephemeral(true)
 }
 
 pub fn edit_original(reply: &Reply) -> EditInteractionResponse {
     let r = render(reply);
-    EditInteractionResponse::new().content(r.content).embeds(r.embeds).components(r.rows)
+    EditInteractionResponse::new()
+        .content(r.content)
+        .embeds(r.embeds)
+        .components(r.rows)
 }
 
 #[cfg(test)]
@@ -138,15 +197,26 @@ mod tests {
         let card = Card {
             title: "From our docs".into(),
             body: "Use Settings → Billing".into(),
-            fields: vec![Field { name: "Plan".into(), value: "Pro".into() }],
-            citations: vec![Citation { title: "Billing [guide]".into(), link: "https://docs.example.com/billing".into() }],
-            buttons: (0..7).map(|i| Button::new(&format!("B{i}"), "ticket.solved", i.to_string())).collect(),
+            fields: vec![Field {
+                name: "Plan".into(),
+                value: "Pro".into(),
+            }],
+            citations: vec![Citation {
+                title: "Billing [guide]".into(),
+                link: "https://docs.example.com/billing".into(),
+            }],
+            buttons: (0..7)
+                .map(|i| Button::new(&format!("B{i}"), "ticket.solved", i.to_string()))
+                .collect(),
             footer: Some("asked by 42".into()),
         };
         let msg = serde_json::to_value(create_message(&Reply::Card(card)).unwrap()).unwrap();
         let e = &msg["embeds"][0];
         assert_eq!(e["title"], "From our docs");
-        assert_eq!(e["fields"][1]["value"], "[Billing guide](https://docs.example.com/billing)");
+        assert_eq!(
+            e["fields"][1]["value"],
+            "[Billing guide](https://docs.example.com/billing)"
+        );
         assert_eq!(e["footer"]["text"], "asked by 42");
         let rows = msg["components"].as_array().unwrap();
         assert_eq!(rows.len(), 2, "5 buttons per row");
@@ -156,8 +226,14 @@ mod tests {
 
     #[test]
     fn custom_ids_round_trip_and_respect_the_limit() {
-        assert_eq!(parse_custom_id(&custom_id("ticket.human", "42")), ("ticket.human".into(), "42".into()));
-        assert_eq!(custom_id("a", &"x".repeat(500)).chars().count(), CUSTOM_ID_MAX);
+        assert_eq!(
+            parse_custom_id(&custom_id("ticket.human", "42")),
+            ("ticket.human".into(), "42".into())
+        );
+        assert_eq!(
+            custom_id("a", &"x".repeat(500)).chars().count(),
+            CUSTOM_ID_MAX
+        );
         assert_eq!(parse_custom_id("plain"), ("plain".into(), String::new()));
     }
 }

@@ -22,20 +22,28 @@ pub fn classify(e: serenity::Error) -> SendError {
     match e {
         serenity::Error::Http(HttpError::UnsuccessfulRequest(r)) => {
             let status = r.status_code.as_u16();
-            let what = format!("Discord answered HTTP {status} (code {}): {}", r.error.code, r.error.message);
+            let what = format!(
+                "Discord answered HTTP {status} (code {}): {}",
+                r.error.code, r.error.message
+            );
             match status {
-                429 => SendError::RateLimited { retry_after_ms: 1000 },
+                429 => SendError::RateLimited {
+                    retry_after_ms: 1000,
+                },
                 500..=599 | 408 => SendError::Transient(what),
                 _ => SendError::Permanent(what),
             }
         }
-        serenity::Error::Http(HttpError::Request(e)) => SendError::Transient(format!("Discord unreachable: {e}")),
+        serenity::Error::Http(HttpError::Request(e)) => {
+            SendError::Transient(format!("Discord unreachable: {e}"))
+        }
         other => SendError::Permanent(other.to_string()),
     }
 }
 
 fn id(s: &str, what: &str) -> Result<u64, SendError> {
-    s.parse().map_err(|_| SendError::Permanent(format!("{what} {s:?} is not a Discord id")))
+    s.parse()
+        .map_err(|_| SendError::Permanent(format!("{what} {s:?} is not a Discord id")))
 }
 
 impl DiscordChat {
@@ -45,10 +53,18 @@ impl DiscordChat {
         if self.threads.is_thread(thread) {
             return Ok(());
         }
-        let name: String = if title.trim().is_empty() { "Support request".to_string() } else { title.chars().take(90).collect() };
-        match ChannelId::new(channel).create_thread_from_message(&self.http, MessageId::new(thread), CreateThread::new(name)).await {
+        let name: String = if title.trim().is_empty() {
+            "Support request".to_string()
+        } else {
+            title.chars().take(90).collect()
+        };
+        match ChannelId::new(channel)
+            .create_thread_from_message(&self.http, MessageId::new(thread), CreateThread::new(name))
+            .await
+        {
             Ok(_) => {}
-            Err(serenity::Error::Http(HttpError::UnsuccessfulRequest(r))) if THREAD_EXISTS.contains(&r.error.code) => {}
+            Err(serenity::Error::Http(HttpError::UnsuccessfulRequest(r)))
+                if THREAD_EXISTS.contains(&r.error.code) => {}
             Err(e) => return Err(classify(e)),
         }
         self.threads.learn(thread, Some(channel));
@@ -62,41 +78,64 @@ impl ChatPlatform for DiscordChat {
         Platform::Discord
     }
 
-    async fn send(&self, msg: &Outbound, target: Option<&str>) -> Result<Option<String>, SendError> {
+    async fn send(
+        &self,
+        msg: &Outbound,
+        target: Option<&str>,
+    ) -> Result<Option<String>, SendError> {
         let channel = id(&msg.channel, "channel")?;
         let thread = msg.thread.as_deref().map(|t| id(t, "thread")).transpose()?;
         let place = ChannelId::new(thread.unwrap_or(channel));
         match &msg.op {
             OutboundOp::Post => {
                 if let Some(t) = thread {
-                    self.ensure_thread(channel, t, msg.thread_title.as_deref().unwrap_or("")).await?;
+                    self.ensure_thread(channel, t, msg.thread_title.as_deref().unwrap_or(""))
+                        .await?;
                 }
                 let m = place
-                    .send_message(&self.http, render::create_message(&msg.reply).map_err(SendError::Permanent)?)
+                    .send_message(
+                        &self.http,
+                        render::create_message(&msg.reply).map_err(SendError::Permanent)?,
+                    )
                     .await
                     .map_err(classify)?;
                 Ok(Some(m.id.to_string()))
             }
             OutboundOp::Update { .. } => {
-                let target = target.ok_or_else(|| SendError::Permanent("no Discord message to update".into()))?;
+                let target = target
+                    .ok_or_else(|| SendError::Permanent("no Discord message to update".into()))?;
                 let m = place
-                    .edit_message(&self.http, MessageId::new(id(target, "message")?), render::edit_message(&msg.reply))
+                    .edit_message(
+                        &self.http,
+                        MessageId::new(id(target, "message")?),
+                        render::edit_message(&msg.reply),
+                    )
                     .await
                     .map_err(classify)?;
                 Ok(Some(m.id.to_string()))
             }
             OutboundOp::Ephemeral { interaction, .. } => {
-                let handle = interaction
-                    .as_deref()
-                    .ok_or_else(|| SendError::Permanent("Discord answers privately only to an interaction".into()))?;
+                let handle = interaction.as_deref().ok_or_else(|| {
+                    SendError::Permanent("Discord answers privately only to an interaction".into())
+                })?;
                 match handle.split_once(':') {
                     Some(("cmd", token)) => {
-                        render::edit_original(&msg.reply).execute(&self.http, token).await.map_err(classify)?;
+                        render::edit_original(&msg.reply)
+                            .execute(&self.http, token)
+                            .await
+                            .map_err(classify)?;
                     }
                     Some(("btn", token)) => {
-                        render::followup(&msg.reply).execute(&self.http, (None, token)).await.map_err(classify)?;
+                        render::followup(&msg.reply)
+                            .execute(&self.http, (None, token))
+                            .await
+                            .map_err(classify)?;
                     }
-                    _ => return Err(SendError::Permanent(format!("unknown interaction handle {handle:?}"))),
+                    _ => {
+                        return Err(SendError::Permanent(format!(
+                            "unknown interaction handle {handle:?}"
+                        )));
+                    }
                 }
                 Ok(None)
             }

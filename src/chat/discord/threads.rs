@@ -13,11 +13,17 @@ pub struct Threads {
 
 impl Threads {
     pub fn learn(&self, channel: u64, parent: Option<u64>) {
-        self.known.lock().expect("threads map").insert(channel, parent);
+        self.known
+            .lock()
+            .expect("threads map")
+            .insert(channel, parent);
     }
 
     pub fn is_thread(&self, channel: u64) -> bool {
-        matches!(self.known.lock().expect("threads map").get(&channel), Some(Some(_)))
+        matches!(
+            self.known.lock().expect("threads map").get(&channel),
+            Some(Some(_))
+        )
     }
 
     /// The parent of `channel` when it is a thread; asks Discord the first time.
@@ -28,7 +34,12 @@ impl Threads {
         let parent = match ChannelId::new(channel).to_channel(http).await {
             Ok(c) => c
                 .guild()
-                .filter(|g| matches!(g.kind, ChannelType::PublicThread | ChannelType::PrivateThread))
+                .filter(|g| {
+                    matches!(
+                        g.kind,
+                        ChannelType::PublicThread | ChannelType::PrivateThread
+                    )
+                })
                 .and_then(|g| g.parent_id)
                 .map(|p| p.get()),
             Err(e) => {

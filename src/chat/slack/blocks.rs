@@ -14,11 +14,18 @@ const LABEL_MAX: usize = 75;
 
 /// Escapes the three characters Slack's mrkdwn reserves, and turns `**bold**` into Slack's `*bold*`.
 pub fn mrkdwn(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace("**", "*")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace("**", "*")
 }
 
 fn cut(s: &str, max: usize) -> String {
-    if s.chars().count() <= max { s.to_string() } else { format!("{}…", s.chars().take(max - 1).collect::<String>()) }
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(max - 1).collect::<String>())
+    }
 }
 
 /// The Block Kit JSON for a card.
@@ -29,7 +36,9 @@ pub fn card_blocks(c: &Card) -> Value {
         head.push('\n');
         head.push_str(&mrkdwn(&c.body));
     }
-    blocks.push(json!({"type": "section", "text": {"type": "mrkdwn", "text": cut(&head, SECTION_MAX)}}));
+    blocks.push(
+        json!({"type": "section", "text": {"type": "mrkdwn", "text": cut(&head, SECTION_MAX)}}),
+    );
     if !c.fields.is_empty() {
         let fields: Vec<Value> = c
             .fields
@@ -40,7 +49,11 @@ pub fn card_blocks(c: &Card) -> Value {
         blocks.push(json!({"type": "section", "fields": fields}));
     }
     if !c.citations.is_empty() {
-        let links: Vec<String> = c.citations.iter().map(|s| format!("<{}|{}>", s.link, mrkdwn(&s.title).replace('|', "¦"))).collect();
+        let links: Vec<String> = c
+            .citations
+            .iter()
+            .map(|s| format!("<{}|{}>", s.link, mrkdwn(&s.title).replace('|', "¦")))
+            .collect();
         blocks.push(json!({"type": "context", "elements": [{"type": "mrkdwn", "text": format!("📖 Source: {}", links.join(" · "))}]}));
     }
     if let Some(f) = c.footer.as_ref().filter(|f| **f != c.body) {
@@ -55,9 +68,14 @@ pub fn card_blocks(c: &Card) -> Value {
             .map(|(i, b)| {
                 // A button that asks first carries its question in the action id (opened as a modal on click).
                 let action_id: String = match &b.asks {
-                    Some(q) => format!("{}{}{q}", b.action, super::modal::ASK).chars().take(255).collect(),
+                    Some(q) => format!("{}{}{q}", b.action, super::modal::ASK)
+                        .chars()
+                        .take(255)
+                        .collect(),
                     // Slack wants action ids unique within a block (Silence 30m / 1h / 4h share an action).
-                    None if c.buttons[..i].iter().any(|o| o.action == b.action) => format!("{}{DUP}{i}", b.action),
+                    None if c.buttons[..i].iter().any(|o| o.action == b.action) => {
+                        format!("{}{DUP}{i}", b.action)
+                    }
                     None => b.action.clone(),
                 };
                 let mut v = json!({
@@ -95,12 +113,16 @@ pub fn content(reply: &Reply) -> Result<SlackMessageContent, String> {
     match reply {
         Reply::Text { text } => Ok(SlackMessageContent::new().with_text(mrkdwn(text))),
         Reply::Card(c) => {
-            let blocks: Vec<SlackBlock> =
-                serde_json::from_value(card_blocks(c)).map_err(|e| format!("card {:?} is not valid Block Kit: {e}", c.title))?;
-            Ok(SlackMessageContent::new().with_text(cut(&reply.plain(), SECTION_MAX)).with_blocks(blocks))
+            let blocks: Vec<SlackBlock> = serde_json::from_value(card_blocks(c))
+                .map_err(|e| format!("card {:?} is not valid Block Kit: {e}", c.title))?;
+            Ok(SlackMessageContent::new()
+                .with_text(cut(&reply.plain(), SECTION_MAX))
+                .with_blocks(blocks))
         }
         // Files are uploaded (`send::upload`); they cannot be an edit or an ephemeral message.
-        Reply::File { name, .. } => Err(format!("the file {name} can only be posted, not edited or sent privately")),
+        Reply::File { name, .. } => Err(format!(
+            "the file {name} can only be posted, not edited or sent privately"
+        )),
     }
 }
 
@@ -113,8 +135,14 @@ mod tests {
         Card {
             title: "From our docs".into(),
             body: "Use **Settings → Billing** & <save>".into(),
-            fields: vec![Field { name: "Plan".into(), value: "Pro".into() }],
-            citations: vec![Citation { title: "Billing".into(), link: "https://docs.example.com/billing".into() }],
+            fields: vec![Field {
+                name: "Plan".into(),
+                value: "Pro".into(),
+            }],
+            citations: vec![Citation {
+                title: "Billing".into(),
+                link: "https://docs.example.com/billing".into(),
+            }],
             buttons: vec![
                 Button::new("Solved ✅", "ticket.solved", "42").styled(ButtonStyle::Primary),
                 Button::new("Talk to a human", "ticket.human", "42"),
@@ -127,10 +155,20 @@ mod tests {
     fn cards_become_typed_block_kit() {
         let c = content(&Reply::Card(card())).unwrap();
         let blocks = c.blocks.unwrap();
-        assert_eq!(blocks.len(), 5, "section, fields, citation context, footer context, actions");
+        assert_eq!(
+            blocks.len(),
+            5,
+            "section, fields, citation context, footer context, actions"
+        );
         let json = serde_json::to_value(&blocks).unwrap();
-        assert_eq!(json[0]["text"]["text"], "*From our docs*\nUse *Settings → Billing* &amp; &lt;save&gt;");
-        assert_eq!(json[2]["elements"][0]["text"], "📖 Source: <https://docs.example.com/billing|Billing>");
+        assert_eq!(
+            json[0]["text"]["text"],
+            "*From our docs*\nUse *Settings → Billing* &amp; &lt;save&gt;"
+        );
+        assert_eq!(
+            json[2]["elements"][0]["text"],
+            "📖 Source: <https://docs.example.com/billing|Billing>"
+        );
         let buttons = &json[4]["elements"];
         assert_eq!(buttons[0]["action_id"], "ticket.solved");
         assert_eq!(buttons[0]["value"], "42");
@@ -142,7 +180,10 @@ mod tests {
     #[test]
     fn repeated_actions_get_unique_ids_that_read_back_as_the_action() {
         let b = |v: &str| crate::domain::Button::new(v, "alert.silence", v);
-        let c = Card { buttons: vec![b("30m"), b("1h"), b("4h")], ..Default::default() };
+        let c = Card {
+            buttons: vec![b("30m"), b("1h"), b("4h")],
+            ..Default::default()
+        };
         let blocks = card_blocks(&c);
         let ids: Vec<String> = blocks.as_array().unwrap().last().unwrap()["elements"]
             .as_array()
@@ -160,7 +201,10 @@ mod tests {
         let mut c = card();
         c.body = "x".repeat(5000);
         let json = card_blocks(&c);
-        assert_eq!(json[0]["text"]["text"].as_str().unwrap().chars().count(), SECTION_MAX);
+        assert_eq!(
+            json[0]["text"]["text"].as_str().unwrap().chars().count(),
+            SECTION_MAX
+        );
         assert!(content(&Reply::Card(c)).is_ok());
     }
 }

@@ -10,8 +10,15 @@ use serde_json::Value;
 use std::time::Duration;
 
 /// The bot scopes opsdesk needs; the manifest grants exactly these.
-pub const BOT_SCOPES: &[&str] =
-    &["app_mentions:read", "channels:history", "groups:history", "chat:write", "commands", "reactions:write", "usergroups:read"];
+pub const BOT_SCOPES: &[&str] = &[
+    "app_mentions:read",
+    "channels:history",
+    "groups:history",
+    "chat:write",
+    "commands",
+    "reactions:write",
+    "usergroups:read",
+];
 
 #[derive(Debug)]
 pub struct SlackCheck {
@@ -24,17 +31,26 @@ pub struct SlackCheck {
 /// Calls a Web API method with a bearer token; returns the JSON body and the granted scopes header.
 async fn call(api_url: &str, method: &str, token: &str) -> anyhow::Result<(Value, Option<String>)> {
     crate::telemetry::install_tls_provider();
-    let https = hyper_rustls::HttpsConnectorBuilder::new().with_webpki_roots().https_or_http().enable_http1().build();
+    let https = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_webpki_roots()
+        .https_or_http()
+        .enable_http1()
+        .build();
     let client: Client<_, Full<bytes::Bytes>> = Client::builder(TokioExecutor::new()).build(https);
     let req = http::Request::post(format!("{}/{method}", api_url.trim_end_matches('/')))
         .header("authorization", format!("Bearer {token}"))
         .header("content-type", "application/x-www-form-urlencoded")
         .body(Full::new(bytes::Bytes::new()))?;
     let resp = tokio::time::timeout(Duration::from_secs(10), client.request(req)).await??;
-    let scopes = resp.headers().get("x-oauth-scopes").and_then(|v| v.to_str().ok()).map(String::from);
+    let scopes = resp
+        .headers()
+        .get("x-oauth-scopes")
+        .and_then(|v| v.to_str().ok())
+        .map(String::from);
     let status = resp.status();
     let body = resp.into_body().collect().await?.to_bytes();
-    let json: Value = serde_json::from_slice(&body).map_err(|e| anyhow::anyhow!("{method}: HTTP {status}, not JSON: {e}"))?;
+    let json: Value = serde_json::from_slice(&body)
+        .map_err(|e| anyhow::anyhow!("{method}: HTTP {status}, not JSON: {e}"))?;
     if json["ok"] != true {
         anyhow::bail!("{method}: {}", json["error"].as_str().unwrap_or("failed"));
     }
@@ -43,9 +59,21 @@ async fn call(api_url: &str, method: &str, token: &str) -> anyhow::Result<(Value
 
 pub async fn check(s: &SlackSettings, tokens: &SlackTokens) -> anyhow::Result<SlackCheck> {
     let (auth, scopes) = call(&s.api_url, "auth.test", &tokens.bot).await?;
-    let granted: Vec<&str> = scopes.as_deref().unwrap_or("").split(',').map(str::trim).collect();
-    let missing_scopes = BOT_SCOPES.iter().copied().filter(|s| !granted.contains(s)).collect();
-    let socket_mode = call(&s.api_url, "apps.connections.open", &tokens.app).await.map(|_| ()).map_err(|e| e.to_string());
+    let granted: Vec<&str> = scopes
+        .as_deref()
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .collect();
+    let missing_scopes = BOT_SCOPES
+        .iter()
+        .copied()
+        .filter(|s| !granted.contains(s))
+        .collect();
+    let socket_mode = call(&s.api_url, "apps.connections.open", &tokens.app)
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
     Ok(SlackCheck {
         team: auth["team"].as_str().unwrap_or("?").to_string(),
         bot_user: auth["user_id"].as_str().unwrap_or("?").to_string(),

@@ -16,8 +16,15 @@ pub struct Groups {
 
 impl Groups {
     pub fn from_allowed(allowed: &[String]) -> Groups {
-        let ids = allowed.iter().filter_map(|a| a.strip_prefix("slack:group:")).map(str::to_string).collect();
-        Groups { ids, cache: Mutex::new(HashMap::new()) }
+        let ids = allowed
+            .iter()
+            .filter_map(|a| a.strip_prefix("slack:group:"))
+            .map(str::to_string)
+            .collect();
+        Groups {
+            ids,
+            cache: Mutex::new(HashMap::new()),
+        }
     }
 
     /// The configured groups `user` belongs to, as `group:S…` roles.
@@ -27,15 +34,29 @@ impl Groups {
             let mut cache = self.cache.lock().await;
             let stale = cache.get(id).is_none_or(|(at, _)| at.elapsed() > FRESH_FOR);
             if stale {
-                let req = SlackApiUserGroupsUsersListRequest::new(SlackUserGroupId::new(id.clone()));
-                match chat.client.open_session(&chat.token).usergroups_users_list(&req).await {
+                let req =
+                    SlackApiUserGroupsUsersListRequest::new(SlackUserGroupId::new(id.clone()));
+                match chat
+                    .client
+                    .open_session(&chat.token)
+                    .usergroups_users_list(&req)
+                    .await
+                {
                     Ok(r) => {
-                        cache.insert(id.clone(), (Instant::now(), r.users.into_iter().map(|u| u.0).collect()));
+                        cache.insert(
+                            id.clone(),
+                            (Instant::now(), r.users.into_iter().map(|u| u.0).collect()),
+                        );
                     }
-                    Err(e) => tracing::warn!(group = %id, error = %e, "cannot list a Slack user group's members"),
+                    Err(e) => {
+                        tracing::warn!(group = %id, error = %e, "cannot list a Slack user group's members")
+                    }
                 }
             }
-            if cache.get(id).is_some_and(|(_, members)| members.contains(user)) {
+            if cache
+                .get(id)
+                .is_some_and(|(_, members)| members.contains(user))
+            {
                 roles.push(format!("group:{id}"));
             }
         }

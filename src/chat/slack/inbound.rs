@@ -18,14 +18,30 @@ impl BotIdentity {
 }
 
 /// A message in a channel: `id` is its `ts`, `thread` its `thread_ts` when it is a reply.
-fn message(me: &BotIdentity, channel: &str, user: &str, text: &str, origin: &SlackMessageOrigin, mention: bool, now: Millis) -> Event {
+fn message(
+    me: &BotIdentity,
+    channel: &str,
+    user: &str,
+    text: &str,
+    origin: &SlackMessageOrigin,
+    mention: bool,
+    now: Millis,
+) -> Event {
     let tag = me.mention();
     let mentioned = mention || (!me.user_id.is_empty() && text.contains(&tag));
-    let text = if me.user_id.is_empty() { text.trim().to_string() } else { text.replace(&tag, " ").trim().to_string() };
+    let text = if me.user_id.is_empty() {
+        text.trim().to_string()
+    } else {
+        text.replace(&tag, " ").trim().to_string()
+    };
     let ts = origin.ts.0.clone();
     Event {
         platform: Platform::Slack,
-        thread: origin.thread_ts.as_ref().map(|t| t.0.clone()).filter(|t| *t != ts),
+        thread: origin
+            .thread_ts
+            .as_ref()
+            .map(|t| t.0.clone())
+            .filter(|t| *t != ts),
         id: ts,
         channel: channel.to_string(),
         user: user.to_string(),
@@ -43,7 +59,11 @@ pub fn from_push(cb: &SlackPushEventCallback, me: &BotIdentity, now: Millis) -> 
         SlackEventCallbackBody::Message(m) => {
             // Plain messages, replies broadcast to the channel and messages with files are people talking;
             // every other subtype (edits, deletions, joins, bot messages, topic changes …) is not.
-            if !matches!(m.subtype, None | Some(SlackMessageEventType::ThreadBroadcast) | Some(SlackMessageEventType::FileShare)) {
+            if !matches!(
+                m.subtype,
+                None | Some(SlackMessageEventType::ThreadBroadcast)
+                    | Some(SlackMessageEventType::FileShare)
+            ) {
                 return None;
             }
             if m.sender.bot_id.is_some() || m.hidden == Some(true) {
@@ -54,7 +74,11 @@ pub fn from_push(cb: &SlackPushEventCallback, me: &BotIdentity, now: Millis) -> 
                 return None;
             }
             let channel = m.origin.channel.as_ref()?.0.as_str();
-            let text = m.content.as_ref().and_then(|c| c.text.as_deref()).unwrap_or("");
+            let text = m
+                .content
+                .as_ref()
+                .and_then(|c| c.text.as_deref())
+                .unwrap_or("");
             Some(message(me, channel, user, text, &m.origin, false, now))
         }
         SlackEventCallbackBody::AppMention(m) => {
@@ -63,7 +87,15 @@ pub fn from_push(cb: &SlackPushEventCallback, me: &BotIdentity, now: Millis) -> 
                 return None;
             }
             let text = m.content.text.as_deref().unwrap_or("");
-            Some(message(me, &m.channel.0, &m.user.0, text, &m.origin, true, now))
+            Some(message(
+                me,
+                &m.channel.0,
+                &m.user.0,
+                text,
+                &m.origin,
+                true,
+                now,
+            ))
         }
         _ => None,
     }
@@ -72,13 +104,28 @@ pub fn from_push(cb: &SlackPushEventCallback, me: &BotIdentity, now: Millis) -> 
 /// A button click on one of the bot's messages.
 pub fn from_block_actions(ba: &SlackInteractionBlockActionsEvent, now: Millis) -> Option<Event> {
     let action = ba.actions.as_ref()?.first()?;
-    let SlackInteractionActionContainer::Message(container) = &ba.container else { return None };
-    let channel = ba.channel.as_ref().map(|c| c.id.0.clone()).or_else(|| container.channel_id.as_ref().map(|c| c.0.clone()))?;
+    let SlackInteractionActionContainer::Message(container) = &ba.container else {
+        return None;
+    };
+    let channel = ba
+        .channel
+        .as_ref()
+        .map(|c| c.id.0.clone())
+        .or_else(|| container.channel_id.as_ref().map(|c| c.0.clone()))?;
     let user = ba.user.as_ref()?;
     let card = container.message_ts.0.clone();
     // The card's own thread, so replies to the click land beside it.
-    let thread = ba.message.as_ref().and_then(|m| m.origin.thread_ts.as_ref()).map(|t| t.0.clone()).filter(|t| *t != card);
-    let click = action.action_ts.as_ref().map(|t| t.0.clone()).unwrap_or_else(|| ba.trigger_id.0.clone());
+    let thread = ba
+        .message
+        .as_ref()
+        .and_then(|m| m.origin.thread_ts.as_ref())
+        .map(|t| t.0.clone())
+        .filter(|t| *t != card);
+    let click = action
+        .action_ts
+        .as_ref()
+        .map(|t| t.0.clone())
+        .unwrap_or_else(|| ba.trigger_id.0.clone());
     Some(Event {
         platform: Platform::Slack,
         id: format!("{card}/{}/{click}", action.action_id.0),

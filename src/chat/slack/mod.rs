@@ -27,8 +27,14 @@ const PARALLEL: usize = 16;
 /// The Web API client, allowing plain `http://` so tests can point it at a fake Slack on 127.0.0.1.
 pub fn client(api_url: &str) -> Arc<SlackHyperClient> {
     crate::telemetry::install_tls_provider();
-    let https = hyper_rustls::HttpsConnectorBuilder::new().with_webpki_roots().https_or_http().enable_http1().enable_http2().build();
-    let connector = SlackClientHyperConnector::with_connector(https).with_slack_api_url(api_url.trim_end_matches('/'));
+    let https = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_webpki_roots()
+        .https_or_http()
+        .enable_http1()
+        .enable_http2()
+        .build();
+    let connector = SlackClientHyperConnector::with_connector(https)
+        .with_slack_api_url(api_url.trim_end_matches('/'));
     Arc::new(SlackClient::new(connector))
 }
 
@@ -46,14 +52,20 @@ pub struct SlackInbound {
 impl SlackInbound {
     /// Stores the event (the ack follows when this returns Ok) and starts processing it.
     async fn accept(self: &Arc<Self>, mut ev: Event) -> Result<(), StoreError> {
-        let role = self.pipeline.settings.channel_role(Platform::Slack, &ev.channel);
+        let role = self
+            .pipeline
+            .settings
+            .channel_role(Platform::Slack, &ev.channel);
         if let EventKind::MessagePosted { mentioned, .. } = &ev.kind
             && role.is_none()
             && !mentioned
         {
             return Ok(()); // a channel opsdesk has no role in: nothing to keep
         }
-        if matches!(ev.kind, EventKind::CommandInvoked { .. } | EventKind::ButtonClicked { .. }) {
+        if matches!(
+            ev.kind,
+            EventKind::CommandInvoked { .. } | EventKind::ButtonClicked { .. }
+        ) {
             ev.roles = self.groups.of(&self.chat, &ev.user).await;
         }
         let now = crate::clock::now();
@@ -73,20 +85,33 @@ impl SlackInbound {
 
     async fn process(&self, ev: Event, role: Option<ChannelRole>) {
         let key = ev.inbox_key();
-        if !self.in_flight.lock().expect("in-flight set").insert(key.clone()) {
+        if !self
+            .in_flight
+            .lock()
+            .expect("in-flight set")
+            .insert(key.clone())
+        {
             return; // a redelivery of an event this process is already handling
         }
         let _slot = self.slots.acquire().await;
-        let react = !self.reaction.is_empty() && role == Some(ChannelRole::Customer) && matches!(ev.kind, EventKind::MessagePosted { .. });
+        let react = !self.reaction.is_empty()
+            && role == Some(ChannelRole::Customer)
+            && matches!(ev.kind, EventKind::MessagePosted { .. });
         if react {
-            self.chat.react(&ev.channel, &ev.id, &self.reaction, true).await;
+            self.chat
+                .react(&ev.channel, &ev.id, &self.reaction, true)
+                .await;
         }
         match self.pipeline.process(&ev, crate::clock::now()).await {
             Ok(h) => tracing::debug!(event = %key, outcome = ?h, "Slack event handled"),
-            Err(e) => tracing::warn!(event = %key, error = %e, "Slack event stored but not processed; the inbox sweep retries it"),
+            Err(e) => {
+                tracing::warn!(event = %key, error = %e, "Slack event stored but not processed; the inbox sweep retries it")
+            }
         }
         if react {
-            self.chat.react(&ev.channel, &ev.id, &self.reaction, false).await;
+            self.chat
+                .react(&ev.channel, &ev.id, &self.reaction, false)
+                .await;
         }
         self.in_flight.lock().expect("in-flight set").remove(&key);
     }
@@ -101,7 +126,11 @@ pub struct SlackConnection {
 
 impl SlackConnection {
     /// Checks the bot token (`auth.test`), then opens the socket. Reconnects happen by themselves.
-    pub async fn connect(s: &SlackSettings, tokens: &SlackTokens, pipeline: Pipeline) -> anyhow::Result<SlackConnection> {
+    pub async fn connect(
+        s: &SlackSettings,
+        tokens: &SlackTokens,
+        pipeline: Pipeline,
+    ) -> anyhow::Result<SlackConnection> {
         let client = client(&s.api_url);
         let token = SlackApiToken::new(tokens.bot.clone().into());
         let auth = client
@@ -109,9 +138,15 @@ impl SlackConnection {
             .auth_test()
             .await
             .with_context(|| format!("Slack auth.test failed (check ${})", s.bot_token_env))?;
-        let me = BotIdentity { user_id: auth.user_id.0, bot_id: auth.bot_id.map(|b| b.0) };
+        let me = BotIdentity {
+            user_id: auth.user_id.0,
+            bot_id: auth.bot_id.map(|b| b.0),
+        };
         tracing::info!(team = %auth.team, bot_user = %me.user_id, "connected to Slack");
-        let chat = Arc::new(SlackChat { client: client.clone(), token });
+        let chat = Arc::new(SlackChat {
+            client: client.clone(),
+            token,
+        });
         let groups = groups::Groups::from_allowed(&pipeline.settings.ops.allowed_users);
         let inbound = Arc::new(SlackInbound {
             pipeline,
@@ -126,7 +161,11 @@ impl SlackConnection {
             .with_push_events(socket::on_push)
             .with_interaction_events(socket::on_interaction)
             .with_command_events(socket::on_command);
-        let env = Arc::new(SlackClientEventsListenerEnvironment::new(client).with_user_state(inbound).with_error_handler(socket::on_error));
+        let env = Arc::new(
+            SlackClientEventsListenerEnvironment::new(client)
+                .with_user_state(inbound)
+                .with_error_handler(socket::on_error),
+        );
         let cfg = SlackClientSocketModeConfig::new()
             .with_max_connections_count(1)
             .with_reconnect_timeout_in_seconds(s.reconnect_secs)
@@ -137,7 +176,12 @@ impl SlackConnection {
         listener
             .listen_for(&SlackApiToken::new(tokens.app.clone().into()))
             .await
-            .with_context(|| format!("Slack Socket Mode refused to open (check ${})", s.app_token_env))?;
+            .with_context(|| {
+                format!(
+                    "Slack Socket Mode refused to open (check ${})",
+                    s.app_token_env
+                )
+            })?;
         listener.start().await;
         Ok(SlackConnection { chat, me, listener })
     }

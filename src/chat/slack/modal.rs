@@ -25,11 +25,28 @@ pub struct AskMeta {
 pub fn asking(ba: &SlackInteractionBlockActionsEvent) -> Option<(String, AskMeta)> {
     let action = ba.actions.as_ref()?.first()?;
     let (name, question) = action.action_id.0.split_once(ASK)?;
-    let SlackInteractionActionContainer::Message(container) = &ba.container else { return None };
-    let channel = ba.channel.as_ref().map(|c| c.id.0.clone()).or_else(|| container.channel_id.as_ref().map(|c| c.0.clone()))?;
+    let SlackInteractionActionContainer::Message(container) = &ba.container else {
+        return None;
+    };
+    let channel = ba
+        .channel
+        .as_ref()
+        .map(|c| c.id.0.clone())
+        .or_else(|| container.channel_id.as_ref().map(|c| c.0.clone()))?;
     let message = container.message_ts.0.clone();
-    let thread = ba.message.as_ref().and_then(|m| m.origin.thread_ts.as_ref()).map(|t| t.0.clone()).filter(|t| *t != message);
-    let meta = AskMeta { action: name.to_string(), value: action.value.clone().unwrap_or_default(), channel, thread, message };
+    let thread = ba
+        .message
+        .as_ref()
+        .and_then(|m| m.origin.thread_ts.as_ref())
+        .map(|t| t.0.clone())
+        .filter(|t| *t != message);
+    let meta = AskMeta {
+        action: name.to_string(),
+        value: action.value.clone().unwrap_or_default(),
+        channel,
+        thread,
+        message,
+    };
     Some((question.to_string(), meta))
 }
 
@@ -50,8 +67,14 @@ pub fn view(question: &str, meta: &AskMeta) -> Result<SlackView, String> {
 }
 
 /// A submitted question modal as the click it completes.
-pub fn from_view_submission(vs: &SlackInteractionViewSubmissionEvent, _me: &BotIdentity, now: Millis) -> Option<Event> {
-    let SlackView::Modal(modal) = &vs.view.view else { return None };
+pub fn from_view_submission(
+    vs: &SlackInteractionViewSubmissionEvent,
+    _me: &BotIdentity,
+    now: Millis,
+) -> Option<Event> {
+    let SlackView::Modal(modal) = &vs.view.view else {
+        return None;
+    };
     if modal.callback_id.as_ref().map(|c| c.0.as_str()) != Some(CALLBACK_ID) {
         return None;
     }
@@ -60,7 +83,12 @@ pub fn from_view_submission(vs: &SlackInteractionViewSubmissionEvent, _me: &BotI
         s.values
             .iter()
             .find(|(b, _)| b.0 == "answer")
-            .and_then(|(_, by_action)| by_action.iter().find(|(a, _)| a.0 == "text").and_then(|(_, v)| v.value.clone()))
+            .and_then(|(_, by_action)| {
+                by_action
+                    .iter()
+                    .find(|(a, _)| a.0 == "text")
+                    .and_then(|(_, v)| v.value.clone())
+            })
     });
     Some(Event {
         platform: Platform::Slack,

@@ -12,10 +12,19 @@ use std::sync::Arc;
 type Client = Arc<SlackClient<SlackClientHyperHttpsConnector>>;
 
 async fn state(states: &SlackClientEventsUserState) -> Arc<SlackInbound> {
-    states.read().await.get_user_state::<Arc<SlackInbound>>().cloned().expect("the Slack listener is built with its state")
+    states
+        .read()
+        .await
+        .get_user_state::<Arc<SlackInbound>>()
+        .cloned()
+        .expect("the Slack listener is built with its state")
 }
 
-pub async fn on_push(ev: SlackPushEventCallback, _client: Client, states: SlackClientEventsUserState) -> UserCallbackResult<()> {
+pub async fn on_push(
+    ev: SlackPushEventCallback,
+    _client: Client,
+    states: SlackClientEventsUserState,
+) -> UserCallbackResult<()> {
     let me = state(&states).await;
     match inbound::from_push(&ev, &me.me, clock::now()) {
         Some(event) => me.accept(event).await.map_err(Into::into),
@@ -23,7 +32,11 @@ pub async fn on_push(ev: SlackPushEventCallback, _client: Client, states: SlackC
     }
 }
 
-pub async fn on_interaction(ev: SlackInteractionEvent, _client: Client, states: SlackClientEventsUserState) -> UserCallbackResult<()> {
+pub async fn on_interaction(
+    ev: SlackInteractionEvent,
+    _client: Client,
+    states: SlackClientEventsUserState,
+) -> UserCallbackResult<()> {
     let me = state(&states).await;
     match &ev {
         SlackInteractionEvent::BlockActions(ba) => {
@@ -52,10 +65,12 @@ pub async fn on_interaction(ev: SlackInteractionEvent, _client: Client, states: 
                 None => Ok(()),
             }
         }
-        SlackInteractionEvent::ViewSubmission(vs) => match modal::from_view_submission(vs, &me.me, clock::now()) {
-            Some(event) => me.accept(event).await.map_err(Into::into),
-            None => Ok(()),
-        },
+        SlackInteractionEvent::ViewSubmission(vs) => {
+            match modal::from_view_submission(vs, &me.me, clock::now()) {
+                Some(event) => me.accept(event).await.map_err(Into::into),
+                None => Ok(()),
+            }
+        }
         _ => Ok(()),
     }
 }
@@ -72,7 +87,11 @@ pub async fn on_command(
 }
 
 /// A callback failed (the store is down): log it and leave the envelope unacked for redelivery.
-pub fn on_error(err: Box<dyn std::error::Error + Send + Sync>, _client: Client, _states: SlackClientEventsUserState) -> HttpStatusCode {
+pub fn on_error(
+    err: Box<dyn std::error::Error + Send + Sync>,
+    _client: Client,
+    _states: SlackClientEventsUserState,
+) -> HttpStatusCode {
     tracing::error!(error = %err, "Slack event not stored; leaving it unacknowledged so Slack delivers it again");
     HttpStatusCode::SERVICE_UNAVAILABLE
 }
