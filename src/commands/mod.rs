@@ -11,8 +11,6 @@ mod request;
 mod status;
 mod tickets;
 
-pub use refund::parse_amount;
-
 use crate::domain::ports::StoreError;
 use crate::domain::{Millis, Platform, Reply};
 use crate::pipeline::Pipeline;

@@ -6,45 +6,19 @@ use super::CommandCtx;
 use crate::domain::finance::Charge;
 use crate::domain::ports::{AuditEntry, StoreError};
 use crate::domain::{Millis, Reply};
-use crate::finance::report::money;
+use crate::finance::money::{money, parse_amount};
 use crate::pipeline::ApprovalRequest;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// The Stripe charge id (ch_…).
     pub charge: String,
-    /// How much, in the charge's currency: 12.50 (or 1250c in minor units).
-    #[arg(value_parser = parse_amount)]
-    pub amount: i64,
+    /// How much, in the charge's currency: 12.50 (or 1250c in minor units); read with the
+    /// currency's decimals once the charge is known (500 on a JPY charge is ¥500).
+    pub amount: String,
     /// Why (shown to the approvers and kept in the audit log).
     #[arg(trailing_var_arg = true)]
     pub reason: Vec<String>,
-}
-
-/// `12.50` → 1250; `1250c` → 1250; `12` → 1200. Never through floats.
-pub fn parse_amount(s: &str) -> Result<i64, String> {
-    let bad = || format!("{s:?} is not an amount like 12.50 (or 1250c in minor units)");
-    if let Some(minor) = s.strip_suffix('c') {
-        return minor.parse::<i64>().ok().filter(|v| *v > 0).ok_or_else(bad);
-    }
-    let (units, cents) = s.split_once('.').unwrap_or((s, "0"));
-    if cents.len() > 2
-        || units.is_empty()
-        || !units
-            .bytes()
-            .chain(cents.bytes())
-            .all(|b| b.is_ascii_digit())
-    {
-        return Err(bad());
-    }
-    let cents: i64 = format!("{cents:0<2}").parse().map_err(|_| bad())?;
-    let v = units
-        .parse::<i64>()
-        .map_err(|_| bad())?
-        .checked_mul(100)
-        .and_then(|u| u.checked_add(cents))
-        .ok_or_else(bad)?;
-    if v > 0 { Ok(v) } else { Err(bad()) }
 }
 
 async fn charge(ctx: &CommandCtx<'_>, id: &str) -> Result<Option<Charge>, StoreError> {
@@ -65,8 +39,12 @@ pub async fn run(ctx: &CommandCtx<'_>, a: &Args) -> Result<Reply, StoreError> {
             a.charge
         )));
     };
+    let amount = match parse_amount(&a.amount, &c.currency) {
+        Ok(v) => v,
+        Err(why) => return Ok(Reply::text(format!("Not refunded: {why}."))),
+    };
     let left = c.amount - c.amount_refunded;
-    if a.amount > left {
+    if amount > left {
         return Ok(Reply::text(format!(
             "Charge {} has only {} left to refund.",
             c.id,
@@ -75,11 +53,11 @@ pub async fn run(ctx: &CommandCtx<'_>, a: &Args) -> Result<Reply, StoreError> {
     }
     let f = &ctx.pipeline.settings.finance;
     let who = format!("{}:{}", ctx.platform.as_str(), ctx.user);
-    let what = format!("refund {} of charge {}", money(a.amount, &c.currency), c.id);
-    if a.amount > f.refund_approval_above {
+    let what = format!("refund {} of charge {}", money(amount, &c.currency), c.id);
+    if amount > f.refund_approval_above {
         let request = ApprovalRequest {
             kind: "refund".into(),
-            params: serde_json::json!({ "charge": c.id, "amount": a.amount, "currency": c.currency }),
+            params: serde_json::json!({ "charge": c.id, "amount": amount, "currency": c.currency }),
             summary: what,
             reason: a.reason.join(" "),
             platform: ctx.platform,
@@ -103,7 +81,7 @@ pub async fn run(ctx: &CommandCtx<'_>, a: &Args) -> Result<Reply, StoreError> {
     }
     let r = crate::exec::refund::Refund {
         charge: &c.id,
-        amount: a.amount,
+        amount,
         idempotency_key: format!("opsdesk-command-{}", ctx.event),
         requested_by: &who,
     };
@@ -131,20 +109,4 @@ async fn audit(
         detail: result.into(),
     };
     ctx.pipeline.store.audit(&e).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_amount;
-
-    #[test]
-    fn amounts_parse_without_floats() {
-        assert_eq!(parse_amount("12.50"), Ok(1250));
-        assert_eq!(parse_amount("12.5"), Ok(1250));
-        assert_eq!(parse_amount("12"), Ok(1200));
-        assert_eq!(parse_amount("1250c"), Ok(1250));
-        for bad in ["12.505", "-3", "0", "ten", ".5", "1e3"] {
-            assert!(parse_amount(bad).is_err(), "{bad}");
-        }
-    }
 }

@@ -232,15 +232,15 @@ pub enum ConfigError {
 }
 
 impl Settings {
-    /// Loads settings from `dir` (its `default.toml` when present, else the built-in one), the
+    /// Loads settings in layers: the built-in defaults (always the bottom, so a `default.toml`
+    /// copied from an older release still loads), `dir`'s `default.toml` when present, the
     /// environment file named by `OPSDESK_ENV`, and `OPSDESK__…` variables.
     pub fn load(dir: &Path) -> Result<Settings, ConfigError> {
         let on_disk = dir.join("default.toml");
-        let mut fig = if on_disk.is_file() {
-            Figment::from(Toml::file_exact(&on_disk))
-        } else {
-            Figment::from(Toml::string(DEFAULT_TOML))
-        };
+        let mut fig = Figment::from(Toml::string(DEFAULT_TOML));
+        if on_disk.is_file() {
+            fig = fig.merge(Toml::file_exact(&on_disk));
+        }
         if let Ok(env) = std::env::var("OPSDESK_ENV") {
             let path = dir.join(format!("{env}.toml"));
             if !path.is_file() {

@@ -38,6 +38,31 @@ fn env_file_and_variables_override_in_order() {
 }
 
 #[test]
+fn an_older_default_toml_on_disk_layers_over_the_built_in_defaults() {
+    Jail::expect_with(|jail| {
+        jail.create_dir("config")?;
+        // A copy from an older release: it lacks keys added since (e.g. slack.working_reaction).
+        jail.create_file(
+            "config/default.toml",
+            "[slack]\nchannel_rate_per_sec = 0.5\n[triage]\nhuman_threshold = 0.3\n",
+        )?;
+        let s = Settings::load(Path::new("config")).expect("loads over the built-in defaults");
+        assert_eq!(s.triage.human_threshold, 0.3);
+        assert_eq!(s.slack.channel_rate_per_sec, 0.5);
+        assert_eq!(
+            s.slack.working_reaction,
+            Settings::builtin().slack.working_reaction
+        );
+        assert_eq!(s.store.url, "sqlite://opsdesk.db");
+        // An unknown key in it is still an error naming the key.
+        jail.create_file("config/default.toml", "[slack]\nworking_reactoin = \"x\"\n")?;
+        let err = Settings::load(Path::new("config")).unwrap_err().to_string();
+        assert!(err.contains("working_reactoin"), "{err}");
+        Ok(())
+    });
+}
+
+#[test]
 fn unknown_key_is_an_error_naming_key_and_file() {
     Jail::expect_with(|jail| {
         jail.create_dir("config")?;

@@ -453,6 +453,19 @@ pub trait Store:
     /// The backend's name ("SQLite" or "PostgreSQL").
     fn backend(&self) -> &str;
     async fn ping(&self) -> Result<(), StoreError>;
+    /// The work in flight, counted by the database (one round trip, whatever the table sizes).
+    async fn gauges(&self) -> Result<Gauges, StoreError>;
+}
+
+/// What `/metrics` shows of the work in flight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Gauges {
+    /// Outbound messages not yet delivered (pending or being sent).
+    pub outbox_undelivered: i64,
+    /// Inbound events stored but not yet processed.
+    pub inbox_unprocessed: i64,
+    pub approvals_pending: i64,
+    pub alert_groups_firing: i64,
 }
 
 /// Identifies a conversation.

@@ -4,35 +4,7 @@
 use crate::domain::Millis;
 use crate::domain::finance_report::{CurrencyReport, Report};
 
-/// Currencies without minor units (Stripe's list of zero-decimal currencies).
-const ZERO_DECIMAL: [&str; 16] = [
-    "bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv",
-    "xaf", "xof", "xpf",
-];
-
-/// `123456` usd → `1,234.56 USD`; `-500` → `-5.00 USD`.
-pub fn money(minor: i64, currency: &str) -> String {
-    let code = currency.to_uppercase();
-    let sign = if minor < 0 { "-" } else { "" };
-    let m = minor.unsigned_abs();
-    let (major, cents) = if ZERO_DECIMAL.contains(&currency) {
-        (m, None)
-    } else {
-        (m / 100, Some(m % 100))
-    };
-    let digits = major.to_string();
-    let mut grouped = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
-    match cents {
-        Some(c) => format!("{sign}{grouped}.{c:02} {code}"),
-        None => format!("{sign}{grouped} {code}"),
-    }
-}
+pub use super::money::money;
 
 /// Basis points → `2.5 %`.
 pub fn percent(bp: i64) -> String {
@@ -165,10 +137,6 @@ mod tests {
 
     #[test]
     fn money_is_exact_and_grouped_per_currency() {
-        assert_eq!(money(123_456_789, "usd"), "1,234,567.89 USD");
-        assert_eq!(money(-505, "eur"), "-5.05 EUR");
-        assert_eq!(money(1500, "jpy"), "1,500 JPY");
-        assert_eq!(money(0, "usd"), "0.00 USD");
         assert_eq!(percent(250), "2.5 %");
         assert_eq!(parse_date("2026-11-01"), Ok(1_793_491_200_000));
         assert!(parse_date("November").unwrap_err().contains("not a date"));

@@ -5,8 +5,8 @@
 mod hooks;
 pub use hooks::{hook_key, hook_source};
 
+use crate::domain::TicketState;
 use crate::domain::ports::InboxPut;
-use crate::domain::{ApprovalState, TicketState};
 use crate::pipeline::Pipeline;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
@@ -114,32 +114,26 @@ async fn ready(State(h): State<Http>) -> Response {
 async fn metrics(State(h): State<Http>) -> Response {
     let s = &h.pipeline.store;
     let gather = async {
+        let g = s.gauges().await?;
         let mut out = String::new();
-        out.push_str(&format!(
-            "# TYPE opsdesk_outbox_undelivered gauge\nopsdesk_outbox_undelivered {}\n",
-            s.outbox_depth().await?
-        ));
-        let inbox = s
-            .inbox_unprocessed(crate::clock::now(), 10_000)
-            .await?
-            .len();
-        out.push_str(&format!(
-            "# TYPE opsdesk_inbox_unprocessed gauge\nopsdesk_inbox_unprocessed {inbox}\n"
-        ));
+        for (name, v) in [
+            ("opsdesk_outbox_undelivered", g.outbox_undelivered),
+            ("opsdesk_inbox_unprocessed", g.inbox_unprocessed),
+        ] {
+            out.push_str(&format!("# TYPE {name} gauge\n{name} {v}\n"));
+        }
         out.push_str("# TYPE opsdesk_tickets gauge\n");
         let counts = s.ticket_counts().await?;
         for st in TicketState::ALL {
             let n = counts.iter().find(|(c, _)| *c == st).map_or(0, |(_, n)| *n);
             out.push_str(&format!("opsdesk_tickets{{state=\"{st}\"}} {n}\n"));
         }
-        let pending = s.approvals(&[ApprovalState::Pending], 10_000).await?.len();
-        out.push_str(&format!(
-            "# TYPE opsdesk_approvals_pending gauge\nopsdesk_approvals_pending {pending}\n"
-        ));
-        let firing = s.alert_groups(true, 100_000).await?.len();
-        out.push_str(&format!(
-            "# TYPE opsdesk_alert_groups_firing gauge\nopsdesk_alert_groups_firing {firing}\n"
-        ));
+        for (name, v) in [
+            ("opsdesk_approvals_pending", g.approvals_pending),
+            ("opsdesk_alert_groups_firing", g.alert_groups_firing),
+        ] {
+            out.push_str(&format!("# TYPE {name} gauge\n{name} {v}\n"));
+        }
         Ok::<String, crate::domain::ports::StoreError>(out)
     };
     match gather.await {

@@ -54,51 +54,78 @@ fn front_matter(text: &str) -> (Option<String>, Vec<String>, &str) {
     (title, tags, body)
 }
 
+/// A heading found by the markdown parser: its level, text, and the byte range of the whole line(s).
+struct Heading {
+    level: usize,
+    text: String,
+    span: std::ops::Range<usize>,
+}
+
+/// The page's headings, ATX (`## Title`) and setext (`Title\n---`) alike. A `#` line inside a fenced
+/// or indented code block is code, not a heading.
+fn headings(body: &str) -> Vec<Heading> {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let mut out = vec![];
+    let mut open: Option<Heading> = None;
+    for (event, range) in Parser::new(body).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                open = Some(Heading {
+                    level: level as usize,
+                    text: String::new(),
+                    span: range,
+                });
+            }
+            Event::End(TagEnd::Heading(_)) => out.extend(open.take()),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(h) = open.as_mut() {
+                    h.text.push_str(&t);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Splits a page into sections. `page` is the file stem, used for the slug when there is no title.
 pub fn sections(page: &str, text: &str) -> Vec<Section> {
     let (fm_title, tags, body) = front_matter(text);
     let page_slug = slug(page);
     let mut page_title = fm_title.unwrap_or_else(|| page.replace(['-', '_'], " "));
-    let mut out: Vec<Section> = Vec::new();
-    let mut current = Section {
-        id: page_slug.clone(),
-        page_title: String::new(),
-        heading: String::new(),
-        anchor: None,
-        body: String::new(),
-        tags: tags.clone(),
-    };
-    for line in body.lines() {
-        let hashes = line.chars().take_while(|c| *c == '#').count();
-        if hashes > 0 && line[hashes..].starts_with(' ') {
-            let heading = line[hashes..].trim().to_string();
-            if hashes == 1 && out.is_empty() && current.body.trim().is_empty() {
-                page_title = heading; // "# Title" names the page
-                continue;
-            }
-            if !current.body.trim().is_empty() {
-                out.push(current);
-            }
-            let anchor = slug(&heading);
-            current = Section {
-                id: format!("{page_slug}#{anchor}"),
-                page_title: String::new(),
-                heading,
-                anchor: Some(anchor),
-                body: String::new(),
-                tags: tags.clone(),
-            };
-        } else {
-            current.body.push_str(line);
-            current.body.push('\n');
+    let section = |heading: Option<String>, text: &str| {
+        let anchor = heading.as_deref().map(slug);
+        Section {
+            id: anchor
+                .as_ref()
+                .map_or_else(|| page_slug.clone(), |a| format!("{page_slug}#{a}")),
+            page_title: String::new(),
+            heading: heading.unwrap_or_default(),
+            anchor,
+            body: text.trim().to_string(),
+            tags: tags.clone(),
         }
+    };
+    let mut out: Vec<Section> = Vec::new();
+    let (mut heading, mut from) = (None::<String>, 0);
+    for h in headings(body) {
+        let before = &body[from..h.span.start];
+        from = h.span.end;
+        let text = h.text.trim().to_string();
+        if h.level == 1 && out.is_empty() && heading.is_none() && before.trim().is_empty() {
+            page_title = text; // "# Title" names the page
+            continue;
+        }
+        if !before.trim().is_empty() {
+            out.push(section(heading.take(), before));
+        }
+        heading = Some(text);
     }
-    if !current.body.trim().is_empty() {
-        out.push(current);
+    if !body[from..].trim().is_empty() {
+        out.push(section(heading, &body[from..]));
     }
     for s in &mut out {
         s.page_title = page_title.clone();
-        s.body = s.body.trim().to_string();
     }
     out
 }
@@ -142,6 +169,19 @@ mod tests {
         assert_eq!(s[1].page_title, "Passwords and sign-in");
         assert_eq!(s[1].body, "Go to Settings. Click Reset.");
         assert_eq!(s[2].tags, ["account", "security"]);
+    }
+
+    #[test]
+    fn hash_lines_in_code_blocks_are_code_not_headings() {
+        let page = "# Install\n\n## With a script\nRun this:\n\n```sh\n# fetch the binary\ncurl -O x\n## not a heading\n```\n\n    # indented code\n\nDone.\n\nSetext heading\n--------------\nBody.\n";
+        let s = sections("install", page);
+        let ids: Vec<&str> = s.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["install#with-a-script", "install#setext-heading"]);
+        assert_eq!(s[0].page_title, "Install");
+        assert!(s[0].body.contains("# fetch the binary"), "{}", s[0].body);
+        assert!(s[0].body.contains("## not a heading"), "{}", s[0].body);
+        assert!(s[0].body.ends_with("Done."), "{}", s[0].body);
+        assert_eq!(s[1].body, "Body.");
     }
 
     #[test]

@@ -210,7 +210,6 @@ impl AssistantTools {
         let p = match name {
             "propose_refund" => {
                 let id = arg("charge");
-                let amount = crate::commands::parse_amount(&arg("amount"))?;
                 let ledger = self
                     .store
                     .finance_ledger()
@@ -221,6 +220,7 @@ impl AssistantTools {
                     .iter()
                     .find(|c| c.id == id)
                     .ok_or_else(|| format!("no charge {id:?} in the ledger"))?;
+                let amount = crate::finance::money::parse_amount(&arg("amount"), &c.currency)?;
                 let left = c.amount - c.amount_refunded;
                 if amount > left {
                     return Err(format!(

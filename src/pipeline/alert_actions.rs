@@ -212,11 +212,7 @@ impl Pipeline {
                         .await;
                 }
                 if let Some(id) = &g.silence_id
-                    && let Err(why) = self
-                        .alertmanager()
-                        .expect("a silence id means Alertmanager is configured")
-                        .expire(id)
-                        .await
+                    && let Err(why) = self.expire_silence(g.id, id).await
                 {
                     return self
                         .answer(ev, Reply::text(format!("Still silenced: {why}")), now)
@@ -293,6 +289,23 @@ impl Pipeline {
             base_url: a.alertmanager_url.clone(),
             timeout: Duration::from_secs(a.alertmanager_timeout_secs),
         })
+    }
+
+    /// Lifts the group's silence in Alertmanager. A silence made there while a URL was configured
+    /// cannot be lifted once the URL is gone: that is a refusal, never a crash.
+    async fn expire_silence(&self, group: i64, silence: &str) -> Result<(), String> {
+        let Some(am) = self.alertmanager() else {
+            tracing::warn!(
+                group,
+                silence,
+                "unsilence refused: the silence lives in Alertmanager and alerts.alertmanager_url is empty"
+            );
+            return Err(format!(
+                "silence {silence} lives in Alertmanager and alerts.alertmanager_url is empty; \
+                 lift it in Alertmanager or set the URL again"
+            ));
+        };
+        am.expire(silence).await
     }
 
     /// Silences the group until `now + d`: in Alertmanager for its groups when one is configured

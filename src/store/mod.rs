@@ -15,7 +15,7 @@ mod tickets;
 mod usage;
 mod writer;
 
-use crate::domain::ports::{Store, StoreError};
+use crate::domain::ports::{Gauges, Store, StoreError};
 use async_trait::async_trait;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::migrate::Migrator;
@@ -245,6 +245,24 @@ impl Store for SqlStore {
             .await
             .map_err(db_err)?;
         Ok(())
+    }
+
+    async fn gauges(&self) -> Result<Gauges, StoreError> {
+        let (outbox, inbox, approvals, firing): (i64, i64, i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM outbox WHERE state IN ('pending', 'sending')), \
+             (SELECT COUNT(*) FROM inbox WHERE processed_at IS NULL), \
+             (SELECT COUNT(*) FROM approvals WHERE state = 'pending'), \
+             (SELECT COUNT(*) FROM alert_groups WHERE firing = 1)",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(Gauges {
+            outbox_undelivered: outbox,
+            inbox_unprocessed: inbox,
+            approvals_pending: approvals,
+            alert_groups_firing: firing,
+        })
     }
 }
 

@@ -30,6 +30,7 @@ mod slack;
 mod slack_alerts;
 mod slack_fixtures;
 mod store_contract;
+mod store_gauges;
 mod store_inbox;
 mod store_races;
 mod tier1_llm;

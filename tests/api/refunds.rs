@@ -35,7 +35,9 @@ async fn fake_stripe() -> (String, Arc<Stripe>) {
                 let mut answers = st.answers.lock().unwrap();
                 let n = answers.len() + 1;
                 let amount: i64 = form["amount"].parse().unwrap();
-                axum::Json(answers.entry(key).or_insert_with(|| serde_json::json!({"id": format!("re_{n}"), "object": "refund", "amount": amount, "currency": "usd", "status": "succeeded", "charge": form["charge"]})).clone())
+                // The refund is in its charge's currency: the yen charge's is JPY.
+                let currency = if form["charge"] == "ch_y" { "jpy" } else { "usd" };
+                axum::Json(answers.entry(key).or_insert_with(|| serde_json::json!({"id": format!("re_{n}"), "object": "refund", "amount": amount, "currency": currency, "status": "succeeded", "charge": form["charge"]})).clone())
             }),
         )
         .with_state(st.clone());
@@ -158,4 +160,51 @@ async fn small_refunds_run_at_once_and_large_ones_wait_for_sign_off() {
     // A second execution (a crash and a retry) would reach Stripe with the same key: one refund.
     let again = opsdesk::exec::run(&p.settings, &done).await;
     assert_eq!(again.result, "Refund re_2 of 600.00 USD: succeeded");
+}
+
+#[tokio::test]
+async fn a_refund_amount_is_read_in_the_charge_s_currency() {
+    let (url, stripe) = fake_stripe().await;
+    let db = support::sqlite().await;
+    let store: Arc<dyn Store> = Arc::new(db.store.clone());
+    let mut s = support::settings();
+    s.finance.stripe_api_url = url;
+    s.finance.stripe_api_key_env = "PATH".into();
+    s.finance.refund_approval_above = 5000;
+    let p = support::pipeline_with(store.clone(), s).await;
+    // A yen charge: JPY has no minor unit, so 3,000 yen is `amount: 3000`.
+    let yen = serde_json::json!({"id": "evt_ch_y", "object": "event", "type": "charge.succeeded",
+        "created": 1_790_000_000, "livemode": false, "api_version": "2024-06-20", "data": {"object": {
+        "id": "ch_y", "object": "charge", "customer": "cus_y", "amount": 3000, "amount_refunded": 0,
+        "currency": "jpy", "status": "succeeded", "paid": true, "created": 1_790_000_000,
+        "refunds": {"object": "list", "data": []}}}});
+    let e = opsdesk::finance::stripe::parse_event(yen.to_string().as_bytes()).unwrap();
+    p.on_stripe_event(&e, None, 0).await.unwrap();
+    let replies = || async {
+        let items = store
+            .outbox_claim("probe", i64::MAX / 4, 60_000, 100)
+            .await
+            .unwrap();
+        items
+            .into_iter()
+            .map(|i| i.msg.reply.plain())
+            .collect::<Vec<String>>()
+    };
+    replies().await;
+
+    p.handle(ops("y1", "refund ch_y 5.5"), 1000).await.unwrap();
+    p.handle(ops("y2", "refund ch_y 5000"), 1000).await.unwrap();
+    let out = replies().await;
+    assert!(
+        out[0].contains("\"5.5\" has more decimals than JPY has (0)"),
+        "{out:?}"
+    );
+    assert!(out[1].contains("has only 3,000 JPY left"), "{out:?}");
+    assert!(stripe.calls.lock().unwrap().is_empty());
+
+    // 500 on a yen charge is ¥500, not ¥50,000.
+    p.handle(ops("y3", "refund ch_y 500"), 2000).await.unwrap();
+    let out = replies().await;
+    assert_eq!(out, ["✅ Refund re_1 of 500 JPY: succeeded"], "{out:?}");
+    assert_eq!(stripe.calls.lock().unwrap()[0].2["amount"], "500");
 }
