@@ -68,5 +68,6 @@ pub async fn pipeline(
             .map(|l| Arc::new(l) as Arc<dyn crate::domain::ports::Llm>),
         settings: Arc::new(s),
         connected: Arc::new(connected),
+        commands: Arc::new(crate::commands::Ops),
     })
 }

@@ -48,3 +48,14 @@ pub fn get(url: &str) -> Result<http::Request<Full<bytes::Bytes>>, String> {
         .body(Full::default())
         .map_err(|e| format!("bad URL {url:?}: {e}"))
 }
+
+/// The end of a long output, which is where errors are.
+pub fn tail(s: &str, max: usize) -> String {
+    let s = s.trim_end();
+    let n = s.chars().count();
+    if n <= max {
+        s.to_string()
+    } else {
+        format!("…{}", s.chars().skip(n - max).collect::<String>())
+    }
+}

@@ -89,7 +89,7 @@ impl Alertmanager {
         if status != 200 {
             return Err(format!(
                 "Alertmanager refused the silence (HTTP {status}): {}",
-                crate::exec::tail(&text, 300)
+                crate::net::tail(&text, 300)
             ));
         }
         let v: serde_json::Value = serde_json::from_str(&text)
@@ -107,7 +107,7 @@ impl Alertmanager {
             200 | 404 => Ok(()),
             _ => Err(format!(
                 "Alertmanager did not lift silence {id} (HTTP {status}): {}",
-                crate::exec::tail(&text, 300)
+                crate::net::tail(&text, 300)
             )),
         }
     }

@@ -1,8 +1,9 @@
 //! `/ops alerts [--firing] [--since 2h] [-n N]`: every alert group opsdesk holds, newest change first —
 //! including those folded away or never posted, so nothing is lost from view.
 
-use super::{CommandCtx, human_duration};
+use super::CommandCtx;
 use crate::domain::Reply;
+use crate::domain::human_duration;
 use crate::domain::ports::StoreError;
 
 #[derive(clap::Args, Debug)]

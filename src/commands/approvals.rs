@@ -1,6 +1,7 @@
 //! `/ops approvals [--all] [-n N]`: requests waiting for sign-off (or all recent ones), with votes and expiry.
 
-use super::{CommandCtx, human_duration};
+use super::CommandCtx;
+use crate::domain::human_duration;
 use crate::domain::ports::StoreError;
 use crate::domain::{ApprovalState, Reply};
 

@@ -1,8 +1,9 @@
 //! `/ops metrics [--days N]`: per tier, tickets, resolution rate, first-response and resolve times, cost
 //! per ticket and per resolved ticket, CSAT; then each LLM agent's spending this month against its budget.
 
-use super::{CommandCtx, human_duration};
+use super::CommandCtx;
 use crate::domain::Reply;
+use crate::domain::human_duration;
 use crate::domain::ports::StoreError;
 
 #[derive(clap::Args, Debug)]

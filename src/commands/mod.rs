@@ -11,25 +11,10 @@ mod request;
 mod status;
 mod tickets;
 
+use crate::domain::Reply;
 use crate::domain::ports::StoreError;
-use crate::domain::{Millis, Platform, Reply};
-use crate::pipeline::Pipeline;
+pub use crate::pipeline::{CommandCtx, CommandRunner};
 use clap::{Parser, Subcommand};
-
-/// What a command runs with.
-pub struct CommandCtx<'a> {
-    pub pipeline: &'a Pipeline,
-    /// The invoking event's inbox key (an idempotency key for what the command does outside).
-    pub event: &'a str,
-    pub platform: Platform,
-    pub user: &'a str,
-    /// The user's groups/roles as the adapter reported them (`group:S…` on Slack, `role:…` on Discord).
-    pub roles: &'a [String],
-    /// Where the command was typed (a request for sign-off reports back there).
-    pub channel: &'a str,
-    pub thread: Option<&'a str>,
-    pub now: Millis,
-}
 
 #[derive(Parser, Debug)]
 #[command(
@@ -77,24 +62,23 @@ pub fn definition() -> clap::Command {
 /// Whether `user` may run `/ops` on `platform`: the local console always; elsewhere only users listed
 /// in `ops.allowed_users` as `platform:user`, or members of a listed `slack:group:…` / `discord:role:…`.
 pub fn allowed(ctx: &CommandCtx<'_>) -> bool {
-    team_member(&ctx.pipeline.settings, ctx.platform, ctx.user, ctx.roles)
+    ctx.pipeline
+        .settings
+        .team_member(ctx.platform, ctx.user, ctx.roles)
 }
 
-/// Whether someone is on the team (`ops.allowed_users`, by user or group/role): who may use `/ops` and
-/// the escalation card's buttons, and whose replies in a card's thread reach the customer.
-pub fn team_member(
-    s: &crate::config::Settings,
-    platform: Platform,
-    user: &str,
-    roles: &[String],
-) -> bool {
-    let p = platform.as_str();
-    platform == Platform::Console
-        || s.ops.allowed_users.iter().any(|u| {
-            u.strip_prefix(p)
-                .and_then(|rest| rest.strip_prefix(':'))
-                .is_some_and(|who| who == user || roles.iter().any(|r| r == who))
-        })
+/// The `/ops` commands, as the pipeline runs them.
+pub struct Ops;
+
+#[async_trait::async_trait]
+impl CommandRunner for Ops {
+    async fn run(
+        &self,
+        ctx: &CommandCtx<'_>,
+        args: &str,
+    ) -> Result<(Reply, Option<String>), StoreError> {
+        run(ctx, args).await
+    }
 }
 
 /// Runs one `/ops` command line; returns the reply and, for state-changing or refused commands, the
@@ -131,28 +115,9 @@ pub async fn run(ctx: &CommandCtx<'_>, args: &str) -> Result<(Reply, Option<Stri
     Ok((reply, None))
 }
 
-/// `3m`, `2h 5m`, `4d` — ages and durations for people.
-pub fn human_duration(ms: i64) -> String {
-    let s = ms.max(0) / 1000;
-    match s {
-        0..60 => format!("{s}s"),
-        60..3600 => format!("{}m", s / 60),
-        3600..86400 => format!("{}h {}m", s / 3600, (s % 3600) / 60),
-        _ => format!("{}d {}h", s / 86400, (s % 86400) / 3600),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn durations_read_naturally() {
-        assert_eq!(human_duration(42_000), "42s");
-        assert_eq!(human_duration(3 * 60_000), "3m");
-        assert_eq!(human_duration(2 * 3_600_000 + 5 * 60_000), "2h 5m");
-        assert_eq!(human_duration(4 * 86_400_000), "4d 0h");
-    }
 
     #[test]
     fn parses_subcommands_and_rejects_unknown_ones() {

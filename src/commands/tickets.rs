@@ -1,6 +1,7 @@
 //! `/ops tickets [--escalated] [--all] [-n N]`: recent tickets with state, tier, age and first-response SLA.
 
-use super::{CommandCtx, human_duration};
+use super::CommandCtx;
+use crate::domain::human_duration;
 use crate::domain::ports::{StoreError, TicketFilter};
 use crate::domain::sla::sla_state;
 use crate::domain::{Reply, TicketState};

@@ -11,6 +11,7 @@ mod alerts;
 mod approvals;
 mod finance;
 mod llm;
+mod team;
 mod tier2;
 pub use alerts::{AlertRoute, AlertSettings};
 pub use approvals::{ApprovalPolicySettings, ApprovalSettings, RunbookSettings, WebhookSettings};

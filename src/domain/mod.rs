@@ -8,6 +8,7 @@ pub mod desk;
 pub mod event;
 pub mod finance;
 pub mod finance_report;
+pub mod keys;
 pub mod llm_port;
 pub mod ports;
 pub mod reply;
@@ -15,12 +16,14 @@ pub mod sla;
 pub mod support;
 pub mod ticket;
 pub mod tier;
+pub mod time;
 
 pub use approval::{Approval, ApprovalPolicy, ApprovalState};
 pub use event::{ChannelRole, Event, EventKind, Platform};
 pub use reply::{Button, ButtonStyle, Card, Citation, Field, Reply};
 pub use ticket::{Ticket, TicketState};
 pub use tier::{Tier, Triage};
+pub use time::human_duration;
 
 /// Milliseconds since the Unix epoch: the one clock unit the domain and the store share.
 pub type Millis = i64;

@@ -70,13 +70,4 @@ pub async fn run(s: &Settings, a: &Approval) -> Executed {
     }
 }
 
-/// The end of a long output, which is where errors are.
-pub fn tail(s: &str, max: usize) -> String {
-    let s = s.trim_end();
-    let n = s.chars().count();
-    if n <= max {
-        s.to_string()
-    } else {
-        format!("…{}", s.chars().skip(n - max).collect::<String>())
-    }
-}
+pub(crate) use crate::net::tail;

@@ -3,7 +3,7 @@
 //! `/healthz`, `/readyz` and `/metrics` (Prometheus text).
 
 mod hooks;
-pub use hooks::{hook_key, hook_source};
+pub use hooks::hook_key;
 
 use crate::domain::TicketState;
 use crate::domain::ports::InboxPut;
@@ -14,11 +14,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use std::sync::Arc;
-
-/// The inbox key prefix of stored webhooks (the sweep re-processes them like chat events).
-pub const HOOK_PREFIX: &str = "hook:";
-/// Stripe events are keyed by their event id: a redelivery with another signature is still a duplicate.
-pub const STRIPE_PREFIX: &str = "stripe:";
 
 #[derive(Clone)]
 pub(crate) struct Http {

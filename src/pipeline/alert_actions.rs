@@ -6,9 +6,9 @@
 use super::alert_cards::{card, clock, edit, post, thread_of_card};
 use super::{ApprovalRequest, Handled, Outcome, Pipeline};
 use crate::alerts::silences::Alertmanager;
-use crate::commands::{human_duration, team_member};
 use crate::domain::alert::AlertGroup;
 use crate::domain::alert_actions::AlertAction;
+use crate::domain::human_duration;
 use crate::domain::ports::{AlertWrite, AuditEntry, Commit, OutboundOp, StoreError};
 use crate::domain::{Event, EventKind, Millis, Reply};
 use std::time::Duration;
@@ -43,7 +43,7 @@ impl Pipeline {
         let Some(g) = self.card_group(ev, root).await? else {
             return Ok(Handled::Ignored("a thread without an alert card"));
         };
-        if !team_member(&self.settings, ev.platform, &ev.user, &ev.roles) {
+        if !self.settings.team_member(ev.platform, &ev.user, &ev.roles) {
             return Ok(Handled::Ignored("not a team member"));
         }
         match AlertAction::from_text(text) {
@@ -158,7 +158,7 @@ impl Pipeline {
         act: AlertAction,
         now: Millis,
     ) -> Result<Handled, StoreError> {
-        if !team_member(&self.settings, ev.platform, &ev.user, &ev.roles) {
+        if !self.settings.team_member(ev.platform, &ev.user, &ev.roles) {
             return self
                 .answer(
                     ev,

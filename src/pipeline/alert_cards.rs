@@ -2,9 +2,9 @@
 //! buttons for its state), the body a batch gives it (its alerts, related groups, the runbook link),
 //! and the storm card that folds groups over a channel's budget.
 
-use crate::commands::human_duration;
 use crate::domain::alert::{AlertBatch, AlertGroup, CardDetail};
 use crate::domain::alert_actions::{StormStats, buttons};
+use crate::domain::human_duration;
 use crate::domain::ports::{Outbound, OutboundOp, Target};
 use crate::domain::{Card, Citation, Field, Millis, Platform, Reply};
 

@@ -5,9 +5,9 @@
 
 use super::Pipeline;
 use super::alert_cards::{card, detail, edit, post, storm_card, thread_of_card};
-use crate::commands::human_duration;
 use crate::domain::alert::{AlertBatch, AlertGroup, AlertStorm, Change};
 use crate::domain::alert_actions::StormStats;
+use crate::domain::human_duration;
 use crate::domain::ports::{AlertWrite, Commit, StoreError, StormWrite};
 use crate::domain::{Millis, Platform, Reply};
 
@@ -99,9 +99,11 @@ impl Pipeline {
         } else if change == Change::Refired && !g.silenced(now) {
             let (quiet, fired) = (human_duration(quiet_for), human_duration(earlier));
             let earlier_card = match g.card {
-                Some(id) => self.store.outbox_ref(id).await?.and_then(|r| {
-                    crate::chat::permalink(&self.settings, g.platform, &g.channel, &r)
-                }),
+                Some(id) => self
+                    .store
+                    .outbox_ref(id)
+                    .await?
+                    .and_then(|r| self.settings.permalink(g.platform, &g.channel, &r)),
                 None => None,
             };
             let note = format!(

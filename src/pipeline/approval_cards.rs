@@ -1,7 +1,7 @@
 //! How a sign-off request looks: its card for each state (who asked, the policy, the votes, the result),
 //! and a finance digest's card, which is the digest itself with Sign off and Flag.
 
-use crate::commands::human_duration;
+use crate::domain::human_duration;
 use crate::domain::{
     Approval, ApprovalPolicy, ApprovalState, Button, ButtonStyle, Card, Field, Millis,
 };

@@ -4,8 +4,8 @@
 
 use super::approval_cards::{FINANCE_REPORT, card};
 use super::{Handled, Outcome, Pipeline};
-use crate::commands::human_duration;
 use crate::domain::approval::{Tick, Vote, VoteOutcome};
+use crate::domain::human_duration;
 use crate::domain::ports::{
     ApprovalWrite, AuditEntry, Commit, Outbound, OutboundOp, StoreError, Target,
 };

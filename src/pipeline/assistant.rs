@@ -143,7 +143,7 @@ impl Pipeline {
         text: &str,
         now: Millis,
     ) -> Result<Handled, StoreError> {
-        if !crate::commands::team_member(&self.settings, ev.platform, &ev.user, &ev.roles) {
+        if !self.settings.team_member(ev.platform, &ev.user, &ev.roles) {
             return Ok(Handled::Ignored("not a team member"));
         }
         let thread = Some(ev.thread_key().to_string());

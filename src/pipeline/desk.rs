@@ -4,7 +4,6 @@
 //! not a prompt — keeps the bot silent while a person owns it.
 
 use super::{Handled, Outcome, Pipeline};
-use crate::commands::team_member;
 use crate::domain::desk::{self, TeamButton, TeamOutcome};
 use crate::domain::ports::{
     AuditEntry, Commit, KbHit, Outbound, OutboundOp, StoreError, Target, TicketMessage,
@@ -131,7 +130,7 @@ impl Pipeline {
             now,
             ..Default::default()
         };
-        if !team_member(&self.settings, ev.platform, &ev.user, &ev.roles) {
+        if !self.settings.team_member(ev.platform, &ev.user, &ev.roles) {
             c.outbox.push(Self::refuse(
                 ev,
                 "Only the team (ops.allowed_users) can act on escalated tickets.",
@@ -232,7 +231,7 @@ impl Pipeline {
         let Some((mut t, card)) = self.card_ticket(ev, root).await? else {
             return Ok(Handled::Ignored("a thread without a ticket card"));
         };
-        if !team_member(&self.settings, ev.platform, &ev.user, &ev.roles) {
+        if !self.settings.team_member(ev.platform, &ev.user, &ev.roles) {
             return Ok(Handled::Ignored("not a team member"));
         }
         let who = ev.user_name.clone().unwrap_or_else(|| Self::member(ev));

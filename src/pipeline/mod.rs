@@ -13,6 +13,8 @@ mod approval_cards;
 mod approvals;
 pub use approvals::{ApprovalRequest, action_hash};
 mod clicks;
+mod command;
+pub use command::{CommandCtx, CommandRunner};
 mod desk;
 mod digests;
 pub use digests::SCHEDULE_PREFIX;
@@ -22,12 +24,10 @@ mod support;
 mod tier2;
 mod triage;
 
-use crate::commands::{self, CommandCtx};
 use crate::config::Settings;
 use crate::domain::ChannelRole;
 use crate::domain::ports::{
-    AuditEntry, Commit, InboxPut, KnowledgeBase, Outbound, OutboundOp, Store, StoreError,
-    UnstoredEvent,
+    Commit, InboxPut, KnowledgeBase, Outbound, OutboundOp, Store, StoreError, UnstoredEvent,
 };
 use crate::domain::{Citation, Event, EventKind, Millis, Reply, Tier};
 use crate::prompts::Templates;
@@ -94,6 +94,8 @@ pub struct Pipeline {
     pub connected: Arc<Vec<String>>,
     /// The LLM behind the agents that have an endpoint (`None`: everything offline).
     pub llm: Option<Arc<dyn crate::domain::ports::Llm>>,
+    /// What runs `/ops …` (the `commands` module, wired in at start-up).
+    pub commands: Arc<dyn CommandRunner>,
 }
 
 const CONFLICT_RETRIES: usize = 5;
@@ -296,7 +298,7 @@ impl Pipeline {
                 }
                 continue;
             }
-            if key.starts_with(crate::http::STRIPE_PREFIX) {
+            if key.starts_with(crate::domain::keys::STRIPE_PREFIX) {
                 // A stored Stripe event (verified when it was accepted).
                 let result = match crate::finance::stripe::parse_event(payload.as_bytes()) {
                     Ok(e) => self
@@ -311,7 +313,7 @@ impl Pipeline {
                 }
                 continue;
             }
-            if let Some((source, resource)) = crate::http::hook_source(&key) {
+            if let Some((source, resource)) = crate::domain::keys::hook_source(&key) {
                 // A stored alert webhook (validated when it was accepted).
                 let result = match crate::alerts::parse(source, resource, payload.as_bytes()) {
                     Ok(batch) => self
@@ -352,53 +354,5 @@ impl Pipeline {
             self.outbox_ready.notify_one();
         }
         Ok(ids)
-    }
-
-    async fn on_command(
-        &self,
-        ev: &Event,
-        name: &str,
-        args: &str,
-        now: Millis,
-    ) -> Result<Handled, StoreError> {
-        if name != "ops" {
-            return Ok(Handled::Ignored("unknown command"));
-        }
-        let event = ev.inbox_key();
-        let ctx = CommandCtx {
-            pipeline: self,
-            event: &event,
-            platform: ev.platform,
-            user: &ev.user,
-            roles: &ev.roles,
-            channel: &ev.channel,
-            thread: ev.thread.as_deref(),
-            now,
-        };
-        let (reply, audit) = commands::run(&ctx, args).await?;
-        let out = private(ev, reply);
-        let audit = audit
-            .map(|action| AuditEntry {
-                at: now,
-                actor: format!("{}:{}", ev.platform.as_str(), ev.user),
-                action,
-                subject: "/ops".into(),
-                detail: args.to_string(),
-            })
-            .into_iter()
-            .collect();
-        let ids = self
-            .commit(Commit {
-                inbox_key: Some(ev.inbox_key()),
-                outbox: vec![out],
-                audit,
-                now,
-                ..Default::default()
-            })
-            .await?;
-        Ok(Handled::Done(Outcome {
-            outbox: ids,
-            ..Outcome::empty()
-        }))
     }
 }

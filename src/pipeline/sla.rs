@@ -2,7 +2,7 @@
 //! when most of their target has passed, and a breach notice when all of it has — each once.
 
 use super::Pipeline;
-use crate::commands::human_duration;
+use crate::domain::human_duration;
 use crate::domain::ports::{AuditEntry, Commit, Outbound, OutboundOp, StoreError, TicketFilter};
 use crate::domain::sla::{SlaStep, sla_step};
 use crate::domain::{ChannelRole, Millis, Reply, TicketState};
