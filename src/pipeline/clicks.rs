@@ -127,18 +127,14 @@ impl Pipeline {
                     .customer(ticket.platform, &ticket.customer)
                     .await?;
                 let reason = support::EscalationReason::CustomerAsked.describe();
-                c.outbox.extend(
-                    self.escalation_card(
-                        &ticket,
-                        &subject,
-                        &reason,
-                        None,
-                        &triage,
-                        account.as_ref(),
-                        now,
-                    )
-                    .await?,
-                );
+                let e = super::escalation::Escalation {
+                    reason: &reason,
+                    best: None,
+                    triage: &triage,
+                    account: account.as_ref(),
+                };
+                c.outbox
+                    .extend(self.escalation_card(&ticket, &subject, &e, now).await?);
                 c.audit.push(AuditEntry {
                     at: now,
                     actor: ev.user.clone(),

@@ -17,10 +17,12 @@ mod command;
 pub use command::{CommandCtx, CommandRunner};
 mod desk;
 mod digests;
+mod escalation;
 pub use digests::SCHEDULE_PREFIX;
 mod finance;
 mod sla;
 mod support;
+mod tier1;
 mod tier2;
 mod triage;
 

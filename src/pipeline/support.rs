@@ -1,18 +1,18 @@
 //! Customer messages: triage, knowledge-base grounding, the desk's decision, and the replies it implies.
 
-use super::desk::{SUGGESTED, desk_buttons};
+use super::escalation::Escalation;
 use super::{Handled, Outcome, Pipeline};
 use crate::domain::ports::{
-    AuditEntry, Commit, Customer, KbHit, Outbound, OutboundOp, StoreError, ThreadKey,
-    TicketMessage, UnstoredEvent,
+    AuditEntry, Commit, KbHit, Outbound, OutboundOp, StoreError, ThreadKey, TicketMessage,
+    UnstoredEvent,
 };
-use crate::domain::support::{self, Action, CustomerButton, Incoming, Policy};
+use crate::domain::support::{self, Action, CustomerButton, EscalationReason, Incoming, Policy};
 use crate::domain::{
-    Button, ButtonStyle, Card, ChannelRole, Citation, Event, Field, Millis, Reply, Ticket,
-    TicketState, Tier,
+    Button, ButtonStyle, Card, ChannelRole, Citation, Event, Millis, Reply, Ticket, Tier, Triage,
 };
 use crate::kb::markdown::extract;
-use crate::llm::summary::{self, Summary};
+use crate::llm::tier1::Grounded;
+use crate::llm::tier2::IssueDraft;
 use minijinja::context;
 
 /// Cuts a message to `max` characters; returns the customer's words (what is triaged and searched)
@@ -33,7 +33,43 @@ fn stored_text(text: &str, truncated: bool, max: usize) -> String {
     }
 }
 
+/// One customer message as the desk handles it.
+struct Msg<'a> {
+    ev: &'a Event,
+    /// The customer's words, cut to `support.max_message_chars`.
+    text: &'a str,
+    truncated: bool,
+    key: ThreadKey<'a>,
+    mentioned: bool,
+    /// A retry after a conflict: the thread's ticket may exist even for a top-level message.
+    retry: bool,
+    now: Millis,
+}
+
+/// What retrieval and the agents found to answer with.
+struct Found {
+    /// The best knowledge-base section at or above `kb.min_score`.
+    best: Option<KbHit>,
+    /// The agent's grounded answer, when one was asked.
+    llm: Option<Grounded>,
+    /// An agent decided (its `None` means "not grounded"); otherwise the offline path did.
+    asked: bool,
+    drafts: Vec<IssueDraft>,
+}
+
+impl Found {
+    fn grounded(&self) -> bool {
+        if self.asked {
+            self.llm.is_some()
+        } else {
+            self.best.is_some()
+        }
+    }
+}
+
 impl Pipeline {
+    /// A message in a configured channel: the customer desk, or the team's conversations (escalation
+    /// threads, alert threads, mentions in internal channels).
     pub(super) async fn on_message(
         &self,
         ev: &Event,
@@ -59,8 +95,8 @@ impl Pipeline {
             }
             _ => return Ok(Handled::Ignored("not a customer channel")),
         }
-        let s = &self.settings;
-        let (text, truncated) = truncate(raw.trim(), s.support.max_message_chars);
+        let max = self.settings.support.max_message_chars;
+        let (text, truncated) = truncate(raw.trim(), max);
         if truncated {
             tracing::warn!(event = %ev.inbox_key(), chars = raw.chars().count(), "message truncated");
         }
@@ -69,444 +105,270 @@ impl Pipeline {
             channel: &ev.channel,
             thread: ev.thread_key(),
         };
-        let judged = self.judge(text, &key, now).await?;
+        let m = Msg {
+            ev,
+            text,
+            truncated,
+            key,
+            mentioned,
+            retry,
+            now,
+        };
+        self.on_customer(&m, unstored).await
+    }
+
+    async fn on_customer(
+        &self,
+        m: &Msg<'_>,
+        unstored: Option<&UnstoredEvent>,
+    ) -> Result<Handled, StoreError> {
+        let s = &self.settings;
+        let judged = self.judge(m.text, &m.key, m.now).await?;
         let triage = judged.decided.clone();
-        // A top-level message starts its own thread, which has no ticket yet; if one appeared (a race, or
-        // a message stored by an older version), opening another is a conflict and the retry finds it.
-        let existing = if ev.thread.is_some() || retry {
-            self.store.find_ticket(&key).await?
-        } else {
-            None
+        let Some((mut ticket, opens)) = self.ticket_for(m, &triage).await? else {
+            self.record_judged(&judged, None, m.now).await?;
+            return Ok(Handled::Ignored("not a support request"));
         };
-        let (mut ticket, mut opens) = match existing {
-            Some(t) => (t, false),
-            // Chit-chat opens no ticket; in an existing ticket's thread it is kept with the conversation.
-            None if triage.tier == Tier::None && !mentioned => {
-                self.record_judged(&judged, None, now).await?;
-                return Ok(Handled::Ignored("not a support request"));
-            }
-            None => {
-                let subject: String = text.chars().take(80).collect();
-                (
-                    Ticket::open(
-                        self.store.new_ticket_id().await?,
-                        &key,
-                        &ev.user,
-                        &subject,
-                        now,
-                    ),
-                    true,
-                )
-            }
-        };
-        if opens && self.llm.is_some() {
-            // Model usage is charged to its ticket as it is bought, so a ticket an agent may work on is
-            // stored first (the model's latency dwarfs this extra write).
-            self.commit(Commit {
-                ticket: Some(ticket.clone()),
-                opens_ticket: true,
-                now,
-                ..Default::default()
-            })
-            .await?;
-            opens = false;
-        }
-        self.record_judged(&judged, Some(ticket.id), now).await?;
+        self.record_judged(&judged, Some(ticket.id), m.now).await?;
         ticket.triage_offline = Some(judged.offline.clone());
         if judged.llm.is_some() {
             ticket.triage_llm = judged.llm.clone();
         }
-        let account = self.store.customer(ev.platform, &ev.user).await?;
-        let vip = account.as_ref().is_some_and(|c| c.vip);
-        let wants_kb = matches!(triage.tier, Tier::Tier1 | Tier::Tier2) || mentioned;
-        let best = if wants_kb {
-            self.kb
-                .search(text, 3)
-                .into_iter()
-                .next()
-                .filter(|h| h.score >= s.kb.min_score)
-        } else {
-            None
-        };
-        // A ticket a person owns gets no bot answer, so the model is not asked either.
-        let (llm_answer, llm_asked, drafts) = match triage.tier {
-            _ if ticket.state.human_owned() => (None, false, vec![]),
-            Tier::Tier1 => {
-                let (a, asked) = self
-                    .tier1_answer(text, account.as_ref(), &ticket, now)
-                    .await?;
-                (a, asked, vec![])
-            }
-            Tier::Tier2 => self.tier2_answer(text, &ticket, now).await?,
-            _ => (None, false, vec![]),
-        };
-        let grounded = if llm_asked {
-            llm_answer.is_some()
-        } else {
-            best.is_some()
-        };
+        let account = self.store.customer(m.ev.platform, &m.ev.user).await?;
+        let found = self
+            .find_answer(m, &triage, &ticket, account.as_ref())
+            .await?;
         let incoming = Incoming {
-            text,
-            mentioned,
-            vip,
+            text: m.text,
+            mentioned: m.mentioned,
+            vip: account.as_ref().is_some_and(|c| c.vip),
             triage: &triage,
-            grounded,
+            grounded: found.grounded(),
         };
-        let action = support::on_customer_message(
-            &mut ticket,
-            &incoming,
-            &Policy {
-                unhelpful_turns: s.support.unhelpful_turns,
-            },
-            now,
-        );
+        let policy = Policy {
+            unhelpful_turns: s.support.unhelpful_turns,
+        };
+        let action = support::on_customer_message(&mut ticket, &incoming, &policy, m.now);
         if !matches!(action, Action::Silent(_)) {
             ticket.prompt_version = Some(self.templates.version().to_string());
         }
-
         let mut c = Commit {
-            inbox_key: Some(ev.inbox_key()),
+            inbox_key: Some(m.ev.inbox_key()),
             unstored: unstored.cloned(),
             opens_ticket: opens,
-            now,
+            now: m.now,
             ..Default::default()
         };
-        c.messages.push((
-            ticket.id,
-            TicketMessage {
-                author_kind: "customer".into(),
-                author: ev.user.clone(),
-                text: stored_text(text, truncated, s.support.max_message_chars),
-                at: now,
-            },
-        ));
+        let text = stored_text(m.text, m.truncated, s.support.max_message_chars);
+        c.messages
+            .push((ticket.id, message("customer", &m.ev.user, text, m.now)));
         let mut out = Outcome {
             tier: Some(triage.tier),
             confidence: Some(triage.confidence),
             ticket: Some(ticket.id),
             ..Outcome::empty()
         };
-        let thread = Some(ev.thread_key().to_string());
         match &action {
             Action::Silent(_) => {}
             Action::Answer(tier) => {
-                let (body, citations) = match &llm_answer {
-                    // The model's answer, checked to cite only sections it was given.
-                    Some(g) => (
-                        g.text.clone(),
-                        g.cited
-                            .iter()
-                            .map(|h| Citation {
-                                title: h.title.clone(),
-                                link: h.link.clone(),
-                            })
-                            .collect(),
-                    ),
-                    None => {
-                        let hit = best.as_ref().expect("answers are grounded");
-                        let ctx = context! { extract => extract(&hit.text, s.kb.answer_chars), title => &hit.title, truncated };
-                        (
-                            self.templates.render("answer.md", ctx),
-                            vec![Citation {
-                                title: hit.title.clone(),
-                                link: hit.link.clone(),
-                            }],
-                        )
-                    }
-                };
-                let card = Card {
-                    title: if *tier == Tier::Tier2 && llm_answer.is_some() {
-                        "What we found".into()
-                    } else {
-                        "From our docs".into()
-                    },
-                    body: body.clone(),
-                    citations: citations.clone(),
-                    buttons: vec![
-                        Button::new("Solved ✅", CustomerButton::SOLVED, ticket.id.to_string())
-                            .styled(ButtonStyle::Primary),
-                        Button::new(
-                            "Talk to a human",
-                            CustomerButton::HUMAN,
-                            ticket.id.to_string(),
-                        ),
-                    ],
-                    ..Default::default()
-                };
-                c.messages.push((
-                    ticket.id,
-                    TicketMessage {
-                        author_kind: "bot".into(),
-                        author: format!("opsdesk/{tier}"),
-                        text: body.clone(),
-                        at: now,
-                    },
-                ));
-                c.outbox.push(Outbound {
-                    thread_title: Some(ticket.subject.clone()),
-                    platform: ev.platform,
-                    channel: ev.channel.clone(),
-                    thread,
-                    op: OutboundOp::Post,
-                    reply: Reply::Card(card),
-                });
-                out.answer = Some(body);
-                out.citations = citations;
+                self.answer_customer(m, &ticket, *tier, &found, &mut c, &mut out)
             }
             Action::Escalate(reason) => {
-                let notice = self.templates.render(
-                    "escalated.md",
-                    context! { reason => reason.describe(), ticket => ticket.id },
-                );
-                c.messages.push((
-                    ticket.id,
-                    TicketMessage {
-                        author_kind: "bot".into(),
-                        author: "opsdesk".into(),
-                        text: notice.clone(),
-                        at: now,
-                    },
-                ));
-                c.outbox.push(Outbound {
-                    thread_title: Some(ticket.subject.clone()),
-                    platform: ev.platform,
-                    channel: ev.channel.clone(),
-                    thread,
-                    op: OutboundOp::Post,
-                    reply: Reply::text(notice),
-                });
-                let card = self
-                    .escalation_card(
-                        &ticket,
-                        text,
-                        &reason.describe(),
-                        best.as_ref(),
-                        &triage,
-                        account.as_ref(),
-                        now,
-                    )
-                    .await?;
-                c.outbox.extend(card);
-                c.audit.push(AuditEntry {
-                    at: now,
-                    actor: "opsdesk".into(),
-                    action: "ticket.escalated".into(),
-                    subject: format!("ticket #{}", ticket.id),
-                    detail: reason.describe(),
-                });
+                let e = Escalation {
+                    reason: &reason.describe(),
+                    best: found.best.as_ref(),
+                    triage: &triage,
+                    account: account.as_ref(),
+                };
+                self.hand_to_person(m, &ticket, reason, &e, &mut c).await?;
                 out.escalated = true;
             }
         }
         c.ticket = Some(ticket.clone());
         out.outbox = self.commit(c).await?;
-        self.file_drafts(&ticket, drafts, now).await?;
+        self.file_drafts(&ticket, found.drafts, m.now).await?;
         Ok(Handled::Done(out))
     }
 
-    /// Tier 1 through the LLM when one is configured: `(answer, asked)`; `asked` is false when the
-    /// offline path decides (no LLM or no budget, another tier, or the LLM unreachable — which is logged).
-    async fn tier1_answer(
+    /// The thread's ticket, or a new one (`true`: the commit inserts it); `None` for chit-chat that has
+    /// no ticket to belong to.
+    async fn ticket_for(
         &self,
-        text: &str,
-        account: Option<&Customer>,
-        ticket: &Ticket,
-        now: Millis,
-    ) -> Result<(Option<crate::llm::tier1::Grounded>, bool), StoreError> {
-        let s = &self.settings;
-        let Some(agent) = self.agent("tier1", now).await? else {
-            return Ok((None, false));
-        };
-        let hits: Vec<KbHit> = self
-            .kb
-            .search(text, 5)
-            .into_iter()
-            .filter(|h| h.score >= s.kb.min_score / 2.0)
-            .collect();
-        let sections: Vec<_> = hits
-            .iter()
-            .map(|h| context! { id => &h.id, title => &h.title, text => extract(&h.text, 1200) })
-            .collect();
-        let system = self.templates.render("tier1.md", context! { sections });
-        let tools = crate::llm::tier1::AccountTools {
-            customer: account.map(|c| c.account_id.clone()),
-            ledger: self.store.finance_ledger().await?,
-        };
-        let question = self.memory(ticket, text).await?;
-        match crate::llm::tier1::answer(
-            agent.llm.as_ref(),
-            system,
-            &question,
-            &hits,
-            &tools,
-            s.llm.max_rounds,
-        )
-        .await
+        m: &Msg<'_>,
+        triage: &Triage,
+    ) -> Result<Option<(Ticket, bool)>, StoreError> {
+        // A top-level message starts its own thread, which has no ticket yet; if one appeared (a race, or
+        // a message stored by an older version), opening another is a conflict and the retry finds it.
+        if (m.ev.thread.is_some() || m.retry)
+            && let Some(t) = self.store.find_ticket(&m.key).await?
         {
-            Ok((answer, usage)) => {
-                let outcome = if answer.is_some() {
-                    "grounded"
-                } else {
-                    "not grounded"
-                };
-                self.record_llm(
-                    "tier1",
-                    &agent.settings,
-                    usage,
-                    outcome,
-                    Some(ticket.id),
-                    now,
-                )
-                .await?;
-                Ok((answer, true))
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "the LLM is unavailable: tier 1 answers offline");
-                Ok((None, false))
-            }
+            return Ok(Some((t, false)));
         }
+        // Chit-chat opens no ticket; in an existing ticket's thread it is kept with the conversation.
+        if triage.tier == Tier::None && !m.mentioned {
+            return Ok(None);
+        }
+        let subject: String = m.text.chars().take(80).collect();
+        let id = self.store.new_ticket_id().await?;
+        let ticket = Ticket::open(id, &m.key, &m.ev.user, &subject, m.now);
+        if self.llm.is_none() {
+            return Ok(Some((ticket, true)));
+        }
+        // Model usage is charged to its ticket as it is bought, so a ticket an agent may work on is
+        // stored first (the model's latency dwarfs this extra write).
+        self.commit(Commit {
+            ticket: Some(ticket.clone()),
+            opens_ticket: true,
+            now: m.now,
+            ..Default::default()
+        })
+        .await?;
+        Ok(Some((ticket, false)))
     }
 
-    /// The ticket's conversation from our own store (earlier turns, newest kept) within the memory
-    /// budget, ending with the message being answered.
-    pub(super) async fn memory(&self, t: &Ticket, text: &str) -> Result<String, StoreError> {
-        let budget = self.settings.llm.memory_tokens * 4;
-        let earlier = summary::history(
-            &self.store.ticket_messages(t.id).await?,
-            budget.saturating_sub(text.len()),
-        );
-        Ok(if earlier.is_empty() {
-            text.to_string()
+    /// The knowledge base's best section, and the tier's agent's answer when one is configured. A
+    /// ticket a person owns gets no bot answer, so the model is not asked either.
+    async fn find_answer(
+        &self,
+        m: &Msg<'_>,
+        triage: &Triage,
+        ticket: &Ticket,
+        account: Option<&crate::domain::ports::Customer>,
+    ) -> Result<Found, StoreError> {
+        let wants_kb = matches!(triage.tier, Tier::Tier1 | Tier::Tier2) || m.mentioned;
+        let best = if wants_kb {
+            let min = self.settings.kb.min_score;
+            self.kb
+                .search(m.text, 3)
+                .into_iter()
+                .next()
+                .filter(|h| h.score >= min)
         } else {
-            format!("Earlier in this conversation:\n{earlier}\n\nThe customer now asks:\n{text}")
+            None
+        };
+        let (llm, asked, drafts) = match triage.tier {
+            _ if ticket.state.human_owned() => (None, false, vec![]),
+            Tier::Tier1 => {
+                let (a, asked) = self.tier1_answer(m.text, account, ticket, m.now).await?;
+                (a, asked, vec![])
+            }
+            Tier::Tier2 => self.tier2_answer(m.text, ticket, m.now).await?,
+            _ => (None, false, vec![]),
+        };
+        Ok(Found {
+            best,
+            llm,
+            asked,
+            drafts,
         })
     }
 
-    /// The summary agent's view of an escalated ticket, when one is configured and answers usefully.
-    async fn escalation_summary(
+    /// The answer card in the customer's thread: the agent's cited answer, or the best section's
+    /// extract with its link; Solved / Talk to a human.
+    fn answer_customer(
         &self,
+        m: &Msg<'_>,
         t: &Ticket,
-        text: &str,
-        reason: &str,
-        now: Millis,
-    ) -> Result<Option<Summary>, StoreError> {
-        let s = &self.settings;
-        let Some(agent) = self.agent("summary", now).await? else {
-            return Ok(None);
-        };
-        let mut conversation = summary::history(
-            &self.store.ticket_messages(t.id).await?,
-            summary::HISTORY_CHARS,
-        );
-        if !conversation.ends_with(text) {
-            conversation.push_str(&format!("\ncustomer ({}): {text}", t.customer));
-        }
-        let system = self.templates.render("summary.md", context! { reason });
-        match summary::summarise(agent.llm.as_ref(), system, conversation, s.llm.max_rounds).await {
-            Ok((found, usage)) => {
-                let outcome = if found.is_some() {
-                    "summary"
-                } else {
-                    "no usable summary"
+        tier: Tier,
+        found: &Found,
+        c: &mut Commit,
+        out: &mut Outcome,
+    ) {
+        let (body, citations) = match &found.llm {
+            // The model's answer, checked to cite only sections it was given.
+            Some(g) => (g.text.clone(), g.cited.iter().map(citation).collect()),
+            None => {
+                let hit = found
+                    .best
+                    .as_ref()
+                    .expect("the desk answers only when grounded");
+                let chars = self.settings.kb.answer_chars;
+                let ctx = context! {
+                    extract => extract(&hit.text, chars),
+                    title => &hit.title,
+                    truncated => m.truncated,
                 };
-                self.record_llm("summary", &agent.settings, usage, outcome, Some(t.id), now)
-                    .await?;
-                Ok(found)
+                (self.templates.render("answer.md", ctx), vec![citation(hit)])
             }
-            Err(e) => {
-                tracing::warn!(error = %e, "the LLM is unavailable: the escalation card uses its offline template");
-                Ok(None)
-            }
-        }
-    }
-
-    /// The card people see in the escalation channel of the ticket's platform (with the summary agent's
-    /// reading of the conversation when one is configured).
-    #[allow(clippy::too_many_arguments)]
-    pub(super) async fn escalation_card(
-        &self,
-        t: &Ticket,
-        text: &str,
-        reason: &str,
-        best: Option<&KbHit>,
-        triage: &crate::domain::Triage,
-        account: Option<&Customer>,
-        now: Millis,
-    ) -> Result<Option<Outbound>, StoreError> {
-        // The team's escalation channel on the customer's platform, or on any platform (customers on
-        // Discord, team on Slack).
-        let place = match self
-            .settings
-            .channel_with_role(t.platform, ChannelRole::Escalation)
-        {
-            Some(c) => Some((t.platform, c.to_string())),
-            None => self
-                .settings
-                .channels
-                .iter()
-                .find(|c| c.role == ChannelRole::Escalation)
-                .map(|c| (c.platform, c.id.clone())),
         };
-        let Some((platform, channel)) = place else {
-            return Ok(None);
-        };
-        let summary = self.escalation_summary(t, text, reason, now).await?;
-        let quoted: String = text.chars().take(600).collect();
-        let tried = match best {
-            Some(h) => format!("knowledge base: {} (score {:.1})", h.title, h.score),
-            None => "knowledge base: no section scored high enough".into(),
-        };
+        let id = t.id.to_string();
         let card = Card {
-            title: format!("Ticket #{} needs a person", t.id),
-            body: format!("> {}", quoted.replace('\n', "\n> ")),
-            fields: vec![
-                Field { name: "Customer".into(), value: format!("{} ({} #{})", t.customer, t.platform.as_str(), t.channel) },
-                Field {
-                    name: "Account".into(),
-                    value: match account {
-                        Some(a) => format!("{}{}", a.account_id, if a.vip { " · VIP" } else { "" }),
-                        None => "not linked to an account".into(),
-                    },
-                },
-                Field { name: "Priority".into(), value: t.priority.clone().unwrap_or_else(|| "normal".into()) },
-                Field { name: "Why".into(), value: reason.into() },
-                Field { name: "Triage".into(), value: format!("{} ({:.2})", triage.tier, triage.confidence) },
-                Field { name: "Tried".into(), value: tried },
-                Field {
-                    name: SUGGESTED.into(),
-                    value: summary.as_ref().map_or_else(|| self.suggested_reply(best), |s| s.suggested_reply.clone()),
-                },
+            title: if tier == Tier::Tier2 && found.llm.is_some() {
+                "What we found".into()
+            } else {
+                "From our docs".into()
+            },
+            body: body.clone(),
+            citations: citations.clone(),
+            buttons: vec![
+                Button::new("Solved ✅", CustomerButton::SOLVED, id.clone())
+                    .styled(ButtonStyle::Primary),
+                Button::new("Talk to a human", CustomerButton::HUMAN, id),
             ],
-            buttons: desk_buttons(t.id, TicketState::Escalated),
-            footer: Some(
-                "Reply in this thread to answer the customer (you take the ticket); the bot stays silent while a person owns it.".into(),
-            ),
             ..Default::default()
         };
-        let mut card = card;
-        if let Some(s) = &summary {
-            card.fields.insert(
-                0,
-                Field {
-                    name: "Wants".into(),
-                    value: s.wants.clone(),
-                },
-            );
-            card.fields.insert(
-                1,
-                Field {
-                    name: "Checked".into(),
-                    value: s.checked.clone(),
-                },
-            );
-        }
-        Ok(Some(Outbound {
-            thread_title: None,
-            platform,
-            channel,
-            thread: None,
-            op: OutboundOp::Post,
-            reply: Reply::Card(card),
-        }))
+        let author = format!("opsdesk/{tier}");
+        c.messages
+            .push((t.id, message("bot", &author, body.clone(), m.now)));
+        c.outbox.push(in_thread(m.ev, t, Reply::Card(card)));
+        out.answer = Some(body);
+        out.citations = citations;
+    }
+
+    /// Tells the customer a person will answer, and posts the escalation card for the team.
+    async fn hand_to_person(
+        &self,
+        m: &Msg<'_>,
+        t: &Ticket,
+        reason: &EscalationReason,
+        e: &Escalation<'_>,
+        c: &mut Commit,
+    ) -> Result<(), StoreError> {
+        let notice = self.templates.render(
+            "escalated.md",
+            context! { reason => reason.describe(), ticket => t.id },
+        );
+        c.messages
+            .push((t.id, message("bot", "opsdesk", notice.clone(), m.now)));
+        c.outbox.push(in_thread(m.ev, t, Reply::text(notice)));
+        c.outbox
+            .extend(self.escalation_card(t, m.text, e, m.now).await?);
+        c.audit.push(AuditEntry {
+            at: m.now,
+            actor: "opsdesk".into(),
+            action: "ticket.escalated".into(),
+            subject: format!("ticket #{}", t.id),
+            detail: reason.describe(),
+        });
+        Ok(())
+    }
+}
+
+fn citation(h: &KbHit) -> Citation {
+    Citation {
+        title: h.title.clone(),
+        link: h.link.clone(),
+    }
+}
+
+fn message(kind: &str, author: &str, text: String, at: Millis) -> TicketMessage {
+    TicketMessage {
+        author_kind: kind.into(),
+        author: author.into(),
+        text,
+        at,
+    }
+}
+
+/// A post in the customer's thread (which the first answer creates on Discord, named after the ticket).
+fn in_thread(ev: &Event, t: &Ticket, reply: Reply) -> Outbound {
+    Outbound {
+        thread_title: Some(t.subject.clone()),
+        platform: ev.platform,
+        channel: ev.channel.clone(),
+        thread: Some(ev.thread_key().to_string()),
+        op: OutboundOp::Post,
+        reply,
     }
 }
 
