@@ -17,7 +17,7 @@ pub const SILENCES: [(&str, Millis); 4] = [
 /// The longest silence opsdesk creates: a silence never lasts forever.
 pub const MAX_SILENCE: Millis = 7 * 86_400_000;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AlertAction {
     Ack,
     Silence(Millis),
@@ -27,6 +27,17 @@ pub enum AlertAction {
 }
 
 impl AlertAction {
+    /// The stable name the audit log records (`alert.<name>`) and people type.
+    pub fn name(self) -> &'static str {
+        match self {
+            AlertAction::Ack => "ack",
+            AlertAction::Silence(_) => "silence",
+            AlertAction::Unsilence => "unsilence",
+            AlertAction::Resolve => "resolve",
+            AlertAction::Runbook => "runbook",
+        }
+    }
+
     /// A button's action and value (`alert.silence` + `12:1h`) → the group id and the action.
     pub fn from_button(action: &str, value: &str) -> Option<(i64, AlertAction)> {
         let (id, arg) = value
@@ -183,6 +194,23 @@ mod tests {
     use super::*;
     use crate::domain::Platform;
     use crate::domain::alert::{AlertBatch, AlertItem};
+
+    #[test]
+    fn each_action_has_a_stable_name_that_parses_back() {
+        for a in [
+            AlertAction::Ack,
+            AlertAction::Silence(60_000),
+            AlertAction::Unsilence,
+            AlertAction::Resolve,
+            AlertAction::Runbook,
+        ] {
+            let typed = match a {
+                AlertAction::Silence(_) => format!("{} 1m", a.name()),
+                _ => a.name().to_string(),
+            };
+            assert_eq!(AlertAction::from_text(&typed), Ok(Some(a)), "{typed}");
+        }
+    }
 
     #[test]
     fn typed_commands_and_button_values_parse_the_same_actions() {

@@ -144,6 +144,49 @@ pub enum VoteOutcome {
     Denied,
 }
 
+impl VoteOutcome {
+    /// The audit log's action for this outcome (stable names, written out).
+    pub fn audit_action(&self) -> &'static str {
+        match self {
+            VoteOutcome::NotAnApprover | VoteOutcome::OwnRequest => "approval.refused",
+            VoteOutcome::AlreadyVoted => "approval.repeated",
+            VoteOutcome::AlreadyDecided { .. } => "approval.late",
+            VoteOutcome::Expired => "approval.expired",
+            VoteOutcome::Counted { .. } => "approval.approved_partly",
+            VoteOutcome::Approved => "approval.approved",
+            VoteOutcome::Denied => "approval.denied",
+        }
+    }
+
+    /// Whether the click changed the request (its row is written and its card edited).
+    pub fn changes_request(&self) -> bool {
+        matches!(
+            self,
+            VoteOutcome::Expired
+                | VoteOutcome::Counted { .. }
+                | VoteOutcome::Approved
+                | VoteOutcome::Denied
+        )
+    }
+
+    /// The audit entry's detail.
+    pub fn describe(&self) -> String {
+        match self {
+            VoteOutcome::NotAnApprover => "not an approver".into(),
+            VoteOutcome::OwnRequest => "own request".into(),
+            VoteOutcome::Expired => "expired".into(),
+            VoteOutcome::AlreadyDecided { state, by } => match by {
+                Some(by) => format!("already {} by {by}", state.as_str()),
+                None => format!("already {}", state.as_str()),
+            },
+            VoteOutcome::AlreadyVoted => "already voted".into(),
+            VoteOutcome::Counted { have, need } => format!("counted: {have} of {need}"),
+            VoteOutcome::Approved => "approved".into(),
+            VoteOutcome::Denied => "denied".into(),
+        }
+    }
+}
+
 /// What the clock did to a pending request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tick {

@@ -159,81 +159,19 @@ impl Pipeline {
         now: Millis,
     ) -> Result<Handled, StoreError> {
         if !self.settings.team_member(ev.platform, &ev.user, &ev.roles) {
-            return self
-                .answer(
-                    ev,
-                    Reply::text("Only the ops team can act on alerts (see ops.allowed_users)."),
-                    now,
-                )
-                .await;
+            let why = "Only the ops team can act on alerts (see ops.allowed_users).";
+            return self.answer(ev, Reply::text(why), now).await;
+        }
+        if act == AlertAction::Runbook {
+            return self.ask_runbook(ev, &g, now).await;
         }
         let who = ev
             .user_name
             .clone()
             .unwrap_or_else(|| format!("{}:{}", ev.platform.as_str(), ev.user));
-        let line = match act {
-            AlertAction::Ack if !g.firing => {
-                return self
-                    .answer(
-                        ev,
-                        Reply::text("It is not firing; nothing to acknowledge."),
-                        now,
-                    )
-                    .await;
-            }
-            AlertAction::Ack => match &g.acked_by {
-                Some(by) => {
-                    return self
-                        .answer(
-                            ev,
-                            Reply::text(format!("Already acknowledged by {by}.")),
-                            now,
-                        )
-                        .await;
-                }
-                None => {
-                    g.acked_by = Some(who.clone());
-                    g.acked_at = Some(now);
-                    format!("👀 Acknowledged by {who}")
-                }
-            },
-            AlertAction::Silence(d) => match self.silence(&mut g, d, &who, now).await {
-                Ok(line) => line,
-                Err(why) => {
-                    return self
-                        .answer(ev, Reply::text(format!("Not silenced: {why}")), now)
-                        .await;
-                }
-            },
-            AlertAction::Unsilence => {
-                if !g.silenced(now) {
-                    return self
-                        .answer(ev, Reply::text("It is not silenced."), now)
-                        .await;
-                }
-                if let Some(id) = &g.silence_id
-                    && let Err(why) = self.expire_silence(g.id, id).await
-                {
-                    return self
-                        .answer(ev, Reply::text(format!("Still silenced: {why}")), now)
-                        .await;
-                }
-                g.silenced_until = None;
-                g.silence_id = None;
-                format!("🔔 Silence lifted by {who}")
-            }
-            AlertAction::Resolve => {
-                if !g.resolve_by_hand(now) {
-                    return self
-                        .answer(ev, Reply::text("It is already resolved."), now)
-                        .await;
-                }
-                format!(
-                    "✅ Resolved by hand by {who} after {}",
-                    human_duration(g.duration(now))
-                )
-            }
-            AlertAction::Runbook => return self.ask_runbook(ev, &g, now).await,
+        let line = match self.change_group(&mut g, act, &who, now).await {
+            Ok(line) => line,
+            Err(why) => return self.answer(ev, Reply::text(why), now).await,
         };
         let mut c = Commit {
             inbox_key: Some(ev.inbox_key()),
@@ -241,12 +179,8 @@ impl Pipeline {
             ..Default::default()
         };
         if let Some(id) = g.card {
-            c.outbox.push(edit(
-                g.platform,
-                &g.channel,
-                id,
-                card(&g, self.has_runbook(&g), now),
-            ));
+            let current = card(&g, self.has_runbook(&g), now);
+            c.outbox.push(edit(g.platform, &g.channel, id, current));
             c.outbox.push(post(
                 g.platform,
                 &g.channel,
@@ -260,14 +194,7 @@ impl Pipeline {
         c.audit.push(AuditEntry {
             at: now,
             actor: format!("{}:{}", ev.platform.as_str(), ev.user),
-            action: format!(
-                "alert.{}",
-                format!("{act:?}")
-                    .to_lowercase()
-                    .split('(')
-                    .next()
-                    .unwrap_or("")
-            ),
+            action: format!("alert.{}", act.name()),
             subject: format!("alert group #{}", g.id),
             detail: line,
         });
@@ -281,6 +208,54 @@ impl Pipeline {
             outbox: ids,
             ..Outcome::empty()
         }))
+    }
+
+    /// Applies the action to the group: the line for its thread, or why nothing changed.
+    async fn change_group(
+        &self,
+        g: &mut AlertGroup,
+        act: AlertAction,
+        who: &str,
+        now: Millis,
+    ) -> Result<String, String> {
+        match act {
+            AlertAction::Ack if !g.firing => {
+                Err("It is not firing; nothing to acknowledge.".into())
+            }
+            AlertAction::Ack => match &g.acked_by {
+                Some(by) => Err(format!("Already acknowledged by {by}.")),
+                None => {
+                    g.acked_by = Some(who.to_string());
+                    g.acked_at = Some(now);
+                    Ok(format!("👀 Acknowledged by {who}"))
+                }
+            },
+            AlertAction::Silence(d) => self
+                .silence(g, d, who, now)
+                .await
+                .map_err(|why| format!("Not silenced: {why}")),
+            AlertAction::Unsilence => {
+                if !g.silenced(now) {
+                    return Err("It is not silenced.".into());
+                }
+                if let Some(id) = &g.silence_id {
+                    self.expire_silence(g.id, id)
+                        .await
+                        .map_err(|why| format!("Still silenced: {why}"))?;
+                }
+                g.silenced_until = None;
+                g.silence_id = None;
+                Ok(format!("🔔 Silence lifted by {who}"))
+            }
+            AlertAction::Resolve if !g.resolve_by_hand(now) => {
+                Err("It is already resolved.".into())
+            }
+            AlertAction::Resolve => Ok(format!(
+                "✅ Resolved by hand by {who} after {}",
+                human_duration(g.duration(now))
+            )),
+            AlertAction::Runbook => Err("Run runbook asks for sign-off.".into()),
+        }
     }
 
     fn alertmanager(&self) -> Option<Alertmanager> {

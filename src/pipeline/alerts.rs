@@ -14,6 +14,15 @@ use crate::domain::{Millis, Platform, Reply};
 /// The storm budget's window.
 const MINUTE: Millis = 60_000;
 
+/// What a group was before a batch changed it.
+#[derive(Debug, Clone, Copy, Default)]
+struct Before {
+    /// Since it resolved (0 if it had not).
+    quiet_for: Millis,
+    /// How long it had fired.
+    fired_for: Millis,
+}
+
 impl Pipeline {
     /// Applies one batch; retried on a concurrent change to the same group.
     pub async fn on_alert_batch(
@@ -54,32 +63,7 @@ impl Pipeline {
         inbox_key: Option<String>,
         now: Millis,
     ) -> Result<Vec<i64>, StoreError> {
-        let (mut quiet_for, mut earlier) = (0, 0);
-        let (mut g, change) = match self.store.alert_group(&b.source, &b.group_key).await? {
-            Some(mut g) => {
-                quiet_for = g.resolved_at.map_or(0, |r| now - r);
-                earlier = g.duration(now);
-                let change = g.apply(b, now);
-                (g, change)
-            }
-            None => {
-                let s = &self.settings;
-                let (platform, channel) = s
-                    .alerts
-                    .route(s, &b.source, &b.labels)
-                    .unwrap_or((Platform::Console, String::new()));
-                let g = AlertGroup::new(b, platform, &channel, now);
-                match self.store.alert_group_create(&g).await? {
-                    Some(id) => (AlertGroup { id, ..g }, Change::New),
-                    None => {
-                        return Err(StoreError::Conflict(format!(
-                            "alert group {} was created concurrently",
-                            b.group_key
-                        )));
-                    }
-                }
-            }
-        };
+        let (mut g, change, before) = self.group_of(b, now).await?;
         g.detail = detail(&g, b, None, &[]);
         let mut c = Commit {
             inbox_key,
@@ -97,60 +81,9 @@ impl Pipeline {
         } else if change == Change::New || (never_shown && g.firing) {
             self.surface(&mut c, &mut w, &mut g, b, None, now).await?;
         } else if change == Change::Refired && !g.silenced(now) {
-            let (quiet, fired) = (human_duration(quiet_for), human_duration(earlier));
-            let earlier_card = match g.card {
-                Some(id) => self
-                    .store
-                    .outbox_ref(id)
-                    .await?
-                    .and_then(|r| self.settings.permalink(g.platform, &g.channel, &r)),
-                None => None,
-            };
-            let note = format!(
-                "🔁 Firing again {quiet} after it resolved; it had fired for {fired} ({}).",
-                if earlier_card.is_some() {
-                    "earlier card linked below"
-                } else {
-                    "see the earlier card above"
-                }
-            );
-            self.surface(&mut c, &mut w, &mut g, b, Some(note), now)
-                .await?;
-            if let Some(link) = earlier_card {
-                g.detail.links.push(crate::domain::Citation {
-                    title: "Earlier card".into(),
-                    link,
-                });
-                if let Some(i) = w.card_index {
-                    c.outbox[i].reply = card(&g, self.has_runbook(&g), now);
-                }
-            }
+            self.refire(&mut c, &mut w, &mut g, b, before, now).await?;
         } else if let Some(id) = g.card {
-            c.outbox.push(edit(
-                g.platform,
-                &g.channel,
-                id,
-                card(&g, self.has_runbook(&g), now),
-            ));
-            // While silenced the card stays current but its thread stays quiet.
-            if !g.silenced(now) {
-                let line = match change {
-                    Change::Resolved => {
-                        format!("✅ Resolved after {}", human_duration(g.duration(now)))
-                    }
-                    _ => format!(
-                        "🔥 {} firing, {} resolved",
-                        g.firing_count, g.resolved_count
-                    ),
-                };
-                c.outbox.push(post(
-                    g.platform,
-                    &g.channel,
-                    Some(thread_of_card(id)),
-                    &g.title,
-                    Reply::text(line),
-                ));
-            }
+            self.card_changed(&mut c, &g, id, change, now);
         } else if let Some(storm) = g.storm {
             let stats = self.store.alert_storm_stats(storm, g.id).await?.with(&g);
             let started = self
@@ -159,30 +92,126 @@ impl Pipeline {
                 .await?
                 .filter(|s| s.card == storm)
                 .map_or(g.first_seen, |s| s.started);
-            c.outbox.push(edit(
-                g.platform,
-                &g.channel,
-                storm,
-                storm_card(&stats, started, now),
-            ));
+            let storm_card = storm_card(&stats, started, now);
+            c.outbox
+                .push(edit(g.platform, &g.channel, storm, storm_card));
         }
         let new_card = w.card_index.filter(|_| g.firing);
         w.group = g.clone();
         c.alert = Some(w);
         let ids = self.commit(c).await?;
-        // The infra note follows the card without holding up the next batch (an LLM takes seconds).
-        if let Some(card) = new_card.and_then(|i| ids.get(i).copied())
-            && self.llm.is_some()
-            && self.settings.llm.agent("assistant").is_some()
-        {
-            let p = self.clone();
-            tokio::spawn(async move {
-                if let Err(e) = p.infra_note(&g, card, now).await {
-                    tracing::warn!(group = g.id, error = %e, "the infra note was not written");
-                }
-            });
+        if let Some(card) = new_card.and_then(|i| ids.get(i).copied()) {
+            self.spawn_infra_note(g, card, now);
         }
         Ok(ids)
+    }
+
+    /// The batch's group, changed by it, with what it was before (how long it had been quiet and how
+    /// long it had fired); a group seen for the first time is created in the channel its route picks.
+    async fn group_of(
+        &self,
+        b: &AlertBatch,
+        now: Millis,
+    ) -> Result<(AlertGroup, Change, Before), StoreError> {
+        if let Some(mut g) = self.store.alert_group(&b.source, &b.group_key).await? {
+            let before = Before {
+                quiet_for: g.resolved_at.map_or(0, |r| now - r),
+                fired_for: g.duration(now),
+            };
+            let change = g.apply(b, now);
+            return Ok((g, change, before));
+        }
+        let s = &self.settings;
+        let (platform, channel) = s
+            .alerts
+            .route(s, &b.source, &b.labels)
+            .unwrap_or((Platform::Console, String::new()));
+        let g = AlertGroup::new(b, platform, &channel, now);
+        match self.store.alert_group_create(&g).await? {
+            Some(id) => Ok((AlertGroup { id, ..g }, Change::New, Before::default())),
+            None => Err(StoreError::Conflict(format!(
+                "alert group {} was created concurrently",
+                b.group_key
+            ))),
+        }
+    }
+
+    /// A group firing again after it resolved: a new card that says so and links the earlier one.
+    async fn refire(
+        &self,
+        c: &mut Commit,
+        w: &mut AlertWrite,
+        g: &mut AlertGroup,
+        b: &AlertBatch,
+        before: Before,
+        now: Millis,
+    ) -> Result<(), StoreError> {
+        let earlier_card = match g.card {
+            Some(id) => self
+                .store
+                .outbox_ref(id)
+                .await?
+                .and_then(|r| self.settings.permalink(g.platform, &g.channel, &r)),
+            None => None,
+        };
+        let note = format!(
+            "🔁 Firing again {} after it resolved; it had fired for {} ({}).",
+            human_duration(before.quiet_for),
+            human_duration(before.fired_for),
+            if earlier_card.is_some() {
+                "earlier card linked below"
+            } else {
+                "see the earlier card above"
+            }
+        );
+        self.surface(c, w, g, b, Some(note), now).await?;
+        if let Some(link) = earlier_card {
+            g.detail.links.push(crate::domain::Citation {
+                title: "Earlier card".into(),
+                link,
+            });
+            if let Some(i) = w.card_index {
+                c.outbox[i].reply = card(g, self.has_runbook(g), now);
+            }
+        }
+        Ok(())
+    }
+
+    /// A carded group changed: the card is edited, and a line goes to its thread unless silenced
+    /// (while silenced the card stays current but its thread stays quiet).
+    fn card_changed(&self, c: &mut Commit, g: &AlertGroup, id: i64, change: Change, now: Millis) {
+        let current = card(g, self.has_runbook(g), now);
+        c.outbox.push(edit(g.platform, &g.channel, id, current));
+        if g.silenced(now) {
+            return;
+        }
+        let line = match change {
+            Change::Resolved => format!("✅ Resolved after {}", human_duration(g.duration(now))),
+            _ => format!(
+                "🔥 {} firing, {} resolved",
+                g.firing_count, g.resolved_count
+            ),
+        };
+        c.outbox.push(post(
+            g.platform,
+            &g.channel,
+            Some(thread_of_card(id)),
+            &g.title,
+            Reply::text(line),
+        ));
+    }
+
+    /// The infra note follows a new card without holding up the next batch (an LLM takes seconds).
+    fn spawn_infra_note(&self, g: AlertGroup, card: i64, now: Millis) {
+        if self.llm.is_none() || self.settings.llm.agent("assistant").is_none() {
+            return;
+        }
+        let p = self.clone();
+        tokio::spawn(async move {
+            if let Err(e) = p.infra_note(&g, card, now).await {
+                tracing::warn!(group = g.id, error = %e, "the infra note was not written");
+            }
+        });
     }
 
     /// Shows a group that needs a new card: its own card within the channel's budget, else folded into

@@ -1,11 +1,47 @@
 //! Button clicks: a customer's "Solved ✅" / "Talk to a human" on an answer card.
 
+use super::escalation::Escalation;
 use super::{Handled, Outcome, Pipeline};
 use crate::domain::ports::{
     AuditEntry, Commit, Outbound, OutboundOp, StoreError, Target, TicketMessage,
 };
-use crate::domain::support::{self, ClickOutcome, CustomerButton};
-use crate::domain::{Card, Event, Millis, Reply};
+use crate::domain::support::{self, ClickOutcome, CustomerButton, EscalationReason};
+use crate::domain::tier::TriageReason;
+use crate::domain::{Card, Event, Millis, Reply, Ticket, Tier, Triage};
+
+/// The answer card as it was posted, buttons removed and the outcome underneath; a generic card when
+/// the original is unknown (posted by an older version, or by another platform's replica).
+fn card_edit(
+    ev: &Event,
+    message: &str,
+    original: Option<&Card>,
+    ticket: i64,
+    footer: &str,
+) -> Outbound {
+    let card = match original {
+        Some(c) => Card {
+            buttons: vec![],
+            footer: Some(footer.into()),
+            ..c.clone()
+        },
+        None => Card {
+            title: format!("Ticket #{ticket}"),
+            body: footer.into(),
+            footer: Some(footer.into()),
+            ..Default::default()
+        },
+    };
+    Outbound {
+        thread_title: None,
+        platform: ev.platform,
+        channel: ev.channel.clone(),
+        thread: ev.thread.clone(),
+        op: OutboundOp::Update {
+            target: Target::Message(message.to_string()),
+        },
+        reply: Reply::Card(card),
+    }
+}
 
 impl Pipeline {
     pub(super) async fn on_click(
@@ -30,10 +66,7 @@ impl Pipeline {
             now,
             ..Default::default()
         };
-        let reply_to = |text: String| super::private(ev, Reply::text(text));
         let result = support::on_customer_click(&mut ticket, button, &ev.user, now);
-        // The card as it was posted, buttons removed and the outcome underneath; a generic card when the
-        // original is unknown (posted by an older version, or by another platform's replica).
         let original = match self
             .store
             .outbox_delivered(ev.platform, &ev.channel, message)
@@ -45,103 +78,24 @@ impl Pipeline {
             }) => Some(c),
             _ => None,
         };
-        let card_edit = |footer: String| {
-            let card = match &original {
-                Some(c) => Card {
-                    buttons: vec![],
-                    footer: Some(footer),
-                    ..c.clone()
-                },
-                None => Card {
-                    title: format!("Ticket #{}", ticket.id),
-                    body: footer.clone(),
-                    footer: Some(footer),
-                    ..Default::default()
-                },
-            };
-            Outbound {
-                thread_title: None,
-                platform: ev.platform,
-                channel: ev.channel.clone(),
-                thread: ev.thread.clone(),
-                op: OutboundOp::Update {
-                    target: Target::Message(message.to_string()),
-                },
-                reply: Reply::Card(card),
-            }
-        };
+        let edit = |footer: &str| card_edit(ev, message, original.as_ref(), ticket.id, footer);
         match result {
-            ClickOutcome::NotYours => c.outbox.push(reply_to(
-                "Only the person who asked can use these buttons.".into(),
+            ClickOutcome::NotYours => c.outbox.push(super::private(
+                ev,
+                Reply::text("Only the person who asked can use these buttons."),
             )),
-            ClickOutcome::AlreadyDone(state) => c.outbox.push(reply_to(format!(
-                "Ticket #{} is already {state}.",
-                ticket.id
-            ))),
+            ClickOutcome::AlreadyDone(state) => c.outbox.push(super::private(
+                ev,
+                Reply::text(format!("Ticket #{} is already {state}.", ticket.id)),
+            )),
             ClickOutcome::Resolved => {
-                c.outbox.push(card_edit(format!(
-                    "✅ Marked solved by {}",
-                    ev.user_name.as_deref().unwrap_or(&ev.user)
-                )));
-                c.outbox.push(self.rating_request(&ticket));
-                c.messages.push((
-                    ticket.id,
-                    TicketMessage {
-                        author_kind: "customer".into(),
-                        author: ev.user.clone(),
-                        text: "[clicked Solved]".into(),
-                        at: now,
-                    },
-                ));
-                c.audit.push(AuditEntry {
-                    at: now,
-                    actor: ev.user.clone(),
-                    action: "ticket.resolved".into(),
-                    subject: format!("ticket #{}", ticket.id),
-                    detail: "customer clicked Solved".into(),
-                });
+                let who = ev.user_name.as_deref().unwrap_or(&ev.user);
+                c.outbox.push(edit(&format!("✅ Marked solved by {who}")));
+                self.solved(ev, &ticket, &mut c);
             }
             ClickOutcome::Escalated => {
-                let notice = self.templates.render(
-                    "escalated.md",
-                    minijinja::context! { reason => "customer asked", ticket => ticket.id },
-                );
-                c.outbox
-                    .push(card_edit("🙋 A person will take it from here".into()));
-                c.outbox.push(Outbound {
-                    thread_title: None,
-                    platform: ev.platform,
-                    channel: ev.channel.clone(),
-                    thread: ev.thread.clone(),
-                    op: OutboundOp::Post,
-                    reply: Reply::text(notice),
-                });
-                let subject = ticket.subject.clone();
-                let triage = crate::domain::Triage {
-                    tier: crate::domain::Tier::Human,
-                    confidence: 1.0,
-                    reason: crate::domain::tier::TriageReason::Rule("asked for a human".into()),
-                };
-                let account = self
-                    .store
-                    .customer(ticket.platform, &ticket.customer)
-                    .await?;
-                let reason = support::EscalationReason::CustomerAsked.describe();
-                let e = super::escalation::Escalation {
-                    reason: &reason,
-                    best: None,
-                    triage: &triage,
-                    account: account.as_ref(),
-                };
-                c.outbox
-                    .extend(self.escalation_card(&ticket, &subject, &e, now).await?);
-                c.audit.push(AuditEntry {
-                    at: now,
-                    actor: ev.user.clone(),
-                    action: "ticket.escalated".into(),
-                    subject: format!("ticket #{}", ticket.id),
-                    detail: "customer clicked Talk to a human".into(),
-                });
+                c.outbox.push(edit("🙋 A person will take it from here"));
+                self.asked_for_a_person(ev, &ticket, &mut c).await?;
             }
         }
         let escalated = matches!(result, ClickOutcome::Escalated);
@@ -155,5 +109,75 @@ impl Pipeline {
             outbox: ids,
             ..Outcome::empty()
         }))
+    }
+
+    /// "Solved ✅": the customer is asked to rate it, and the click is kept with the conversation.
+    fn solved(&self, ev: &Event, ticket: &Ticket, c: &mut Commit) {
+        c.outbox.push(self.rating_request(ticket));
+        c.messages.push((
+            ticket.id,
+            TicketMessage {
+                author_kind: "customer".into(),
+                author: ev.user.clone(),
+                text: "[clicked Solved]".into(),
+                at: c.now,
+            },
+        ));
+        c.audit.push(AuditEntry {
+            at: c.now,
+            actor: ev.user.clone(),
+            action: "ticket.resolved".into(),
+            subject: format!("ticket #{}", ticket.id),
+            detail: "customer clicked Solved".into(),
+        });
+    }
+
+    /// "Talk to a human": the customer is told a person will answer, and the team gets the card.
+    async fn asked_for_a_person(
+        &self,
+        ev: &Event,
+        ticket: &Ticket,
+        c: &mut Commit,
+    ) -> Result<(), StoreError> {
+        let notice = self.templates.render(
+            "escalated.md",
+            minijinja::context! { reason => "customer asked", ticket => ticket.id },
+        );
+        c.outbox.push(Outbound {
+            thread_title: None,
+            platform: ev.platform,
+            channel: ev.channel.clone(),
+            thread: ev.thread.clone(),
+            op: OutboundOp::Post,
+            reply: Reply::text(notice),
+        });
+        let triage = Triage {
+            tier: Tier::Human,
+            confidence: 1.0,
+            reason: TriageReason::Rule("asked for a human".into()),
+        };
+        let account = self
+            .store
+            .customer(ticket.platform, &ticket.customer)
+            .await?;
+        let reason = EscalationReason::CustomerAsked.describe();
+        let e = Escalation {
+            reason: &reason,
+            best: None,
+            triage: &triage,
+            account: account.as_ref(),
+        };
+        c.outbox.extend(
+            self.escalation_card(ticket, &ticket.subject, &e, c.now)
+                .await?,
+        );
+        c.audit.push(AuditEntry {
+            at: c.now,
+            actor: ev.user.clone(),
+            action: "ticket.escalated".into(),
+            subject: format!("ticket #{}", ticket.id),
+            detail: "customer clicked Talk to a human".into(),
+        });
+        Ok(())
     }
 }

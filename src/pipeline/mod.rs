@@ -10,6 +10,8 @@ pub use alert_cards::thread_of_card;
 pub use assistant::{Asker, OFFLINE as ASSISTANT_OFFLINE};
 mod alerts;
 mod approval_cards;
+mod approval_runs;
+mod approval_votes;
 mod approvals;
 pub use approvals::{ApprovalRequest, action_hash};
 mod clicks;
