@@ -1,6 +1,6 @@
 //! `opsdesk doctor`: what is configured and whether it works — config, database, knowledge base,
-//! triage model, prompts, each LLM agent's endpoint, the GitHub repository for tier 2's issues, Slack (token, scopes, Socket Mode) and Discord
-//! (token, guilds) when their tokens are set.
+//! triage model, prompts, each LLM agent's endpoint, the GitHub repository for tier 2's issues, Slack
+//! (token, scopes, Socket Mode) and Discord (token, guilds) when their tokens are set.
 
 use crate::config::{Settings, redact_url};
 use crate::domain::ports::Store;
@@ -16,7 +16,20 @@ pub async fn run(s: &Settings) -> anyhow::Result<()> {
         "config",
         "loaded (built-in defaults, config files and OPSDESK__ variables)",
     );
-    all &= match crate::app::open_store(s, &s.store.url).await {
+    all &= database(s).await;
+    all &= knowledge_base(s);
+    all &= triage_model(s);
+    all &= prompts(s);
+    all &= llm_agents(s).await;
+    all &= github(s).await;
+    all &= slack(s).await;
+    all &= discord(s).await;
+    anyhow::ensure!(all, "some checks failed");
+    Ok(())
+}
+
+async fn database(s: &Settings) -> bool {
+    match crate::app::open_store(s, &s.store.url).await {
         Ok(store) => match store.ping().await {
             Ok(()) => line(
                 true,
@@ -26,16 +39,22 @@ pub async fn run(s: &Settings) -> anyhow::Result<()> {
             Err(e) => line(false, "database", &e.to_string()),
         },
         Err(e) => line(false, "database", &format!("{e:#}")),
-    };
-    all &= match crate::kb::Kb::load(&s.kb.path, &s.kb.base_url) {
+    }
+}
+
+fn knowledge_base(s: &Settings) -> bool {
+    match crate::kb::Kb::load(&s.kb.path, &s.kb.base_url) {
         Ok(kb) => line(
             true,
             "knowledge base",
             &format!("{} sections from {}", kb.len(), s.kb.path.display()),
         ),
         Err(e) => line(false, "knowledge base", &e.to_string()),
-    };
-    all &= match crate::app::load_model(&s.triage, None) {
+    }
+}
+
+fn triage_model(s: &Settings) -> bool {
+    match crate::app::load_model(&s.triage, None) {
         Ok(m) => {
             let name = if s.triage.model.is_empty() {
                 "built-in"
@@ -63,8 +82,11 @@ pub async fn run(s: &Settings) -> anyhow::Result<()> {
             )
         }
         Err(e) => line(false, "triage model", &format!("{e:#}")),
-    };
-    all &= match crate::prompts::Templates::load(Some(&s.prompts.path)) {
+    }
+}
+
+fn prompts(s: &Settings) -> bool {
+    match crate::prompts::Templates::load(Some(&s.prompts.path)) {
         Ok(_) => line(
             true,
             "prompts",
@@ -74,7 +96,12 @@ pub async fn run(s: &Settings) -> anyhow::Result<()> {
             ),
         ),
         Err(e) => line(false, "prompts", &e),
-    };
+    }
+}
+
+/// Each agent with an endpoint: does it serve its model?
+async fn llm_agents(s: &Settings) -> bool {
+    let mut all = true;
     let timeout = std::time::Duration::from_secs(s.llm.timeout_secs.min(10));
     for (name, a) in &s.llm.agents {
         all &= match s.llm.agent(name) {
@@ -89,7 +116,11 @@ pub async fn run(s: &Settings) -> anyhow::Result<()> {
             },
         };
     }
-    all &= if s.github.repo.is_empty() {
+    all
+}
+
+async fn github(s: &Settings) -> bool {
+    if s.github.repo.is_empty() {
         line(
             true,
             "github",
@@ -100,8 +131,12 @@ pub async fn run(s: &Settings) -> anyhow::Result<()> {
             Ok(found) => line(true, "github", &found),
             Err(e) => line(false, "github", &e),
         }
-    };
-    all &= match s.slack.tokens_from_env() {
+    }
+}
+
+/// The bot token, its scopes against the manifest's, and Socket Mode.
+async fn slack(s: &Settings) -> bool {
+    match s.slack.tokens_from_env() {
         None => line(
             true,
             "slack",
@@ -144,8 +179,12 @@ pub async fn run(s: &Settings) -> anyhow::Result<()> {
                 }
             }
         },
-    };
-    all &= match s.discord.token_from_env() {
+    }
+}
+
+/// The bot token and each configured guild.
+async fn discord(s: &Settings) -> bool {
+    match s.discord.token_from_env() {
         None => line(
             true,
             "discord",
@@ -179,7 +218,5 @@ pub async fn run(s: &Settings) -> anyhow::Result<()> {
                 ok
             }
         },
-    };
-    anyhow::ensure!(all, "some checks failed");
-    Ok(())
+    }
 }

@@ -3,7 +3,7 @@
 //! An answer is used only if it cites at least one retrieved section and nothing else; otherwise the
 //! caller treats the question as not grounded (the ticket goes to a person).
 
-use super::tools::{ToolBox, Usage, run_tools};
+use super::tools::{ToolBox, Usage, args, run_tools, spec};
 use crate::domain::finance::Ledger;
 use crate::domain::ports::{KbHit, Llm, LlmError, LlmMessage, ToolSpec};
 use crate::finance::report::money;
@@ -100,31 +100,33 @@ impl AccountTools {
 #[async_trait]
 impl ToolBox for AccountTools {
     fn specs(&self) -> Vec<ToolSpec> {
-        let any = serde_json::json!({"type": "object", "properties": {"customer": {"type": "string", "description": "ignored: always the asker"}}});
-        [
-            ("get_account", "The asker's account: name and id."),
-            (
+        vec![
+            spec::<AccountArgs>("get_account", "The asker's account: name and id."),
+            spec::<AccountArgs>(
                 "get_subscription",
                 "The asker's subscription: plan, price, status, cancellation.",
             ),
-            (
+            spec::<AccountArgs>(
                 "get_invoices",
                 "The asker's invoices: status, amount due and paid.",
             ),
         ]
-        .into_iter()
-        .map(|(n, d)| ToolSpec {
-            name: n.into(),
-            description: d.into(),
-            parameters: any.clone(),
-        })
-        .collect()
     }
 
     async fn call(&self, name: &str, arguments: &str) -> String {
-        let args: serde_json::Value = serde_json::from_str(arguments).unwrap_or_default();
-        self.read(name, args.get("customer").and_then(|c| c.as_str()))
+        match args::<AccountArgs>(name, arguments) {
+            Ok(a) => self.read(name, a.customer.as_deref()),
+            Err(e) => format!("error: {e}"),
+        }
     }
+}
+
+/// The account tools' arguments: nothing the model says chooses whose data is read.
+#[derive(Debug, Default, serde::Deserialize, schemars::JsonSchema)]
+#[serde(default)]
+struct AccountArgs {
+    /// Ignored: always the asker.
+    customer: Option<String>,
 }
 
 /// `[kb:ID]` markers in `text`.

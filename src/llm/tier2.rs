@@ -3,13 +3,15 @@
 //! name), `recent_alerts` (the alert store), `search_known_issues` (knowledge-base pages tagged
 //! known-issue) and `draft_github_issue` (kept as a draft: a person signs it off before it is filed).
 
-use super::tools::ToolBox;
+use super::tools::{NoArgs, ToolBox, args, spec};
 use crate::config::Tier2Settings;
 use crate::domain::alert::AlertGroup;
 use crate::domain::ports::{KnowledgeBase, ToolSpec};
 use crate::kb::markdown::extract;
 use async_trait::async_trait;
-use serde_json::{Value, json};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::Value;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -214,64 +216,100 @@ fn urlencode(s: &str) -> String {
 #[async_trait]
 impl ToolBox for Tier2Tools {
     fn specs(&self) -> Vec<ToolSpec> {
-        let text = |d: &str| json!({"type": "object", "properties": {"query": {"type": "string", "description": d}}, "required": ["query"]});
         let mut specs = vec![
-            ToolSpec {
-                name: "search_logs".into(),
-                description: "Search the service's logs; returns the newest matching lines.".into(),
-                parameters: text("words every line must contain, e.g. 'export error'"),
-            },
-            ToolSpec {
-                name: "check_health".into(),
-                description: "Call the configured health endpoints (all, or one by name).".into(),
-                parameters: json!({"type": "object", "properties": {"name": {"type": "string"}}}),
-            },
-            ToolSpec {
-                name: "recent_alerts".into(),
-                description: "Infrastructure alerts seen recently, firing first.".into(),
-                parameters: json!({"type": "object", "properties": {}}),
-            },
-            ToolSpec {
-                name: "search_known_issues".into(),
-                description: "Known issues and their workarounds from the documentation.".into(),
-                parameters: text("what is broken"),
-            },
+            spec::<LogQuery>(
+                "search_logs",
+                "Search the service's logs; returns the newest matching lines.",
+            ),
+            spec::<HealthArgs>(
+                "check_health",
+                "Call the configured health endpoints (all, or one by name).",
+            ),
+            spec::<NoArgs>(
+                "recent_alerts",
+                "Infrastructure alerts seen recently, firing first.",
+            ),
+            spec::<IssueQuery>(
+                "search_known_issues",
+                "Known issues and their workarounds from the documentation.",
+            ),
         ];
         if self.github {
-            specs.push(ToolSpec {
-                name: "draft_github_issue".into(),
-                description: "Draft a bug report for the engineering team; a person approves it before it is filed.".into(),
-                parameters: json!({"type": "object", "properties": {"title": {"type": "string"}, "body": {"type": "string"}}, "required": ["title", "body"]}),
-            });
+            specs.push(spec::<IssueDraftArgs>(
+                "draft_github_issue",
+                "Draft a bug report for the engineering team; a person approves it before it is filed.",
+            ));
         }
         specs
     }
 
     async fn call(&self, name: &str, arguments: &str) -> String {
-        let args: Value = serde_json::from_str(arguments).unwrap_or_default();
-        let arg = |k: &str| {
-            args.get(k)
-                .and_then(|v| v.as_str())
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-        };
-        match name {
-            "search_logs" => self.search_logs(arg("query").unwrap_or("")).await,
-            "check_health" => self.check_health(arg("name")).await,
-            "recent_alerts" => self.recent_alerts(),
-            "search_known_issues" => self.search_known_issues(arg("query").unwrap_or("")),
-            "draft_github_issue" if self.github => match (arg("title"), arg("body")) {
-                (Some(t), Some(b)) => {
-                    let draft = IssueDraft {
-                        title: t.chars().take(200).collect(),
-                        body: b.chars().take(8000).collect(),
-                    };
-                    self.drafts.lock().expect("drafts lock").push(draft);
-                    "drafted: a person will review it and file it".into()
-                }
-                _ => "a title and a body are required".into(),
-            },
-            other => format!("no tool named {other}"),
+        match self.dispatch(name, arguments).await {
+            Ok(text) => text,
+            Err(e) => format!("error: {e}"),
         }
     }
+}
+
+impl Tier2Tools {
+    async fn dispatch(&self, name: &str, raw: &str) -> Result<String, String> {
+        Ok(match name {
+            "search_logs" => {
+                let a: LogQuery = args(name, raw)?;
+                self.search_logs(a.query.trim()).await
+            }
+            "check_health" => {
+                let a: HealthArgs = args(name, raw)?;
+                let only = a.name.as_deref().map(str::trim).filter(|n| !n.is_empty());
+                self.check_health(only).await
+            }
+            "recent_alerts" => self.recent_alerts(),
+            "search_known_issues" => {
+                let a: IssueQuery = args(name, raw)?;
+                self.search_known_issues(a.query.trim())
+            }
+            "draft_github_issue" if self.github => {
+                let a: IssueDraftArgs = args(name, raw)?;
+                let (title, body) = (a.title.trim(), a.body.trim());
+                if title.is_empty() || body.is_empty() {
+                    return Err("a title and a body are required".into());
+                }
+                let draft = IssueDraft {
+                    title: title.chars().take(200).collect(),
+                    body: body.chars().take(8000).collect(),
+                };
+                self.drafts
+                    .lock()
+                    .map_err(|_| "the drafts were lost to a crashed task".to_string())?
+                    .push(draft);
+                "drafted: a person will review it and file it".into()
+            }
+            other => return Err(format!("no tool named {other}")),
+        })
+    }
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+struct LogQuery {
+    /// Words every line must contain, e.g. 'export error'.
+    query: String,
+}
+
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(default)]
+struct HealthArgs {
+    /// One configured endpoint by name (default: all).
+    name: Option<String>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+struct IssueQuery {
+    /// What is broken.
+    query: String,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+struct IssueDraftArgs {
+    title: String,
+    body: String,
 }
