@@ -157,60 +157,15 @@ impl Sender {
         let n = items.len();
         let skip = superseded(&items);
         for item in items {
-            let key = (item.msg.platform, item.msg.channel.clone());
             let Some(platform) = self.platforms.get(&item.msg.platform) else {
                 // Not connected in this process: leave it for a replica that is, or for later.
-                self.store
-                    .outbox_defer(
-                        item.id,
-                        now + 30_000,
-                        &format!("{} is not connected", item.msg.platform.as_str()),
-                    )
-                    .await?;
+                let why = format!("{} is not connected", item.msg.platform.as_str());
+                self.store.outbox_defer(item.id, now + 30_000, &why).await?;
                 continue;
             };
-            let target = match &item.msg.op {
-                OutboundOp::Update {
-                    target: Target::Outbox(id),
-                } => match self.store.outbox_ref(*id).await? {
-                    Some(r) => Some(r),
-                    None => {
-                        // The card it edits is not delivered yet: keep the order, try again shortly.
-                        self.store
-                            .outbox_defer(item.id, now + 500, "waiting for the original message")
-                            .await?;
-                        continue;
-                    }
-                },
-                OutboundOp::Update {
-                    target: Target::Message(m),
-                } => Some(m.clone()),
-                _ => None,
+            let Some((item, target)) = self.resolve(item, now).await? else {
+                continue;
             };
-            // A thread named by the outbox row of its first message (an alert card's history): resolved
-            // to the platform's id once that message is delivered.
-            let mut item = item;
-            if let Some(card) = item
-                .msg
-                .thread
-                .as_deref()
-                .and_then(|t| t.strip_prefix("outbox:"))
-                .and_then(|n| n.parse::<i64>().ok())
-            {
-                match self.store.outbox_ref(card).await? {
-                    Some(r) => item.msg.thread = Some(r),
-                    None => {
-                        self.store
-                            .outbox_defer(
-                                item.id,
-                                now + 500,
-                                "waiting for the thread's first message",
-                            )
-                            .await?;
-                        continue;
-                    }
-                }
-            }
             if skip.contains(&item.id) {
                 tracing::debug!(id = item.id, "card update coalesced into a later one");
                 self.store
@@ -218,45 +173,102 @@ impl Sender {
                     .await?;
                 continue;
             }
-            let wait = self.wait_ms(&key, now);
-            if wait > 0 {
-                self.store
-                    .outbox_defer(item.id, now + wait, "paced: channel rate limit")
-                    .await?;
-                continue;
-            }
-            tracing::debug!(id = item.id, channel = %key.1, "delivering");
-            let sent =
-                tokio::time::timeout(SEND_TIMEOUT, platform.send(&item.msg, target.as_deref()))
-                    .await
-                    .unwrap_or_else(|_| {
-                        Err(SendError::Transient(format!(
-                            "no answer within {SEND_TIMEOUT:?}"
-                        )))
-                    });
-            match sent {
-                Ok(r) => self.store.outbox_sent(item.id, r.as_deref(), now).await?,
-                Err(SendError::RateLimited { retry_after_ms }) => {
-                    let until = now + retry_after_ms as i64;
-                    tracing::info!(id = item.id, channel = %key.1, retry_after_ms, "rate limited by the platform");
-                    self.paused.lock().expect("paused map").insert(key, until);
+            self.deliver(platform.as_ref(), &item, target.as_deref(), now)
+                .await?;
+        }
+        Ok(n)
+    }
+
+    /// The platform ids a row refers to by outbox row (the message an edit targets, the thread an
+    /// alert card's history goes to); `None` when one is not delivered yet (the row is deferred, so
+    /// the order holds).
+    async fn resolve(
+        &self,
+        mut item: OutboxItem,
+        now: i64,
+    ) -> Result<Option<(OutboxItem, Option<String>)>, StoreError> {
+        let target = match &item.msg.op {
+            OutboundOp::Update {
+                target: Target::Outbox(id),
+            } => match self.store.outbox_ref(*id).await? {
+                Some(r) => Some(r),
+                None => {
                     self.store
-                        .outbox_defer(item.id, until, "rate limited")
-                        .await?
+                        .outbox_defer(item.id, now + 500, "waiting for the original message")
+                        .await?;
+                    return Ok(None);
                 }
-                Err(SendError::Transient(e)) if item.attempts < MAX_ATTEMPTS => {
-                    tracing::warn!(id = item.id, attempt = item.attempts, error = %e, "delivery failed; will retry");
-                    self.store
-                        .outbox_retry(item.id, now + backoff_ms(item.attempts), &e)
-                        .await?
-                }
-                Err(e) => {
-                    tracing::error!(id = item.id, error = %e, "delivery failed for good");
-                    self.store.outbox_failed(item.id, &e.to_string()).await?
+            },
+            OutboundOp::Update {
+                target: Target::Message(m),
+            } => Some(m.clone()),
+            _ => None,
+        };
+        let card = item
+            .msg
+            .thread
+            .as_deref()
+            .and_then(|t| t.strip_prefix("outbox:"))
+            .and_then(|n| n.parse::<i64>().ok());
+        if let Some(card) = card {
+            match self.store.outbox_ref(card).await? {
+                Some(r) => item.msg.thread = Some(r),
+                None => {
+                    let why = "waiting for the thread's first message";
+                    self.store.outbox_defer(item.id, now + 500, why).await?;
+                    return Ok(None);
                 }
             }
         }
-        Ok(n)
+        Ok(Some((item, target)))
+    }
+
+    /// Sends one row within its channel's pace and records the result: delivered, paused by a 429,
+    /// retried with backoff, or failed for good.
+    async fn deliver(
+        &self,
+        platform: &dyn ChatPlatform,
+        item: &OutboxItem,
+        target: Option<&str>,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let key = (item.msg.platform, item.msg.channel.clone());
+        let wait = self.wait_ms(&key, now);
+        if wait > 0 {
+            return self
+                .store
+                .outbox_defer(item.id, now + wait, "paced: channel rate limit")
+                .await;
+        }
+        tracing::debug!(id = item.id, channel = %key.1, "delivering");
+        let sent = tokio::time::timeout(SEND_TIMEOUT, platform.send(&item.msg, target))
+            .await
+            .unwrap_or_else(|_| {
+                Err(SendError::Transient(format!(
+                    "no answer within {SEND_TIMEOUT:?}"
+                )))
+            });
+        match sent {
+            Ok(r) => self.store.outbox_sent(item.id, r.as_deref(), now).await,
+            Err(SendError::RateLimited { retry_after_ms }) => {
+                let until = now + retry_after_ms as i64;
+                tracing::info!(id = item.id, channel = %key.1, retry_after_ms, "rate limited by the platform");
+                self.paused.lock().expect("paused map").insert(key, until);
+                self.store
+                    .outbox_defer(item.id, until, "rate limited")
+                    .await
+            }
+            Err(SendError::Transient(e)) if item.attempts < MAX_ATTEMPTS => {
+                tracing::warn!(id = item.id, attempt = item.attempts, error = %e, "delivery failed; will retry");
+                self.store
+                    .outbox_retry(item.id, now + backoff_ms(item.attempts), &e)
+                    .await
+            }
+            Err(e) => {
+                tracing::error!(id = item.id, error = %e, "delivery failed for good");
+                self.store.outbox_failed(item.id, &e.to_string()).await
+            }
+        }
     }
 
     /// Runs until `shutdown` turns true: wakes on `ready` or every `poll`.

@@ -29,7 +29,7 @@ fn need(v: &Value, path: &[&str]) -> Result<String, String> {
 /// Checks `Sentry-Hook-Signature`: the hex HMAC-SHA256 of the body under the client secret.
 pub fn verify(secret: &[u8], body: &[u8], signature: &str) -> bool {
     use hmac::{Hmac, KeyInit, Mac};
-    let Some(want) = hex(signature.trim()) else {
+    let Ok(want) = hex::decode(signature.trim()) else {
         return false;
     };
     let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
@@ -37,14 +37,14 @@ pub fn verify(secret: &[u8], body: &[u8], signature: &str) -> bool {
     mac.verify_slice(&want).is_ok()
 }
 
-fn hex(s: &str) -> Option<Vec<u8>> {
-    if !s.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
-        .collect()
+/// What one resource's body says, before it becomes a batch.
+struct Parsed {
+    group_key: String,
+    title: String,
+    severity: Option<String>,
+    firing: bool,
+    link: Option<String>,
+    summary: String,
 }
 
 /// Parses a body for `resource`; the error names the missing field or the unknown value.
@@ -54,78 +54,11 @@ pub fn parse(resource: &str, body: &[u8]) -> Result<AlertBatch, String> {
     let action = need(&v, &["action"])?;
     let data = v.get("data").ok_or("missing field `data`")?;
     let mut labels = BTreeMap::new();
-    let (group_key, title, severity, firing, link, summary) = match resource {
-        "issue" => {
-            let id = need(data, &["issue", "id"])?;
-            let firing = !matches!(action.as_str(), "resolved" | "ignored" | "archived");
-            if let Some(p) = text(data, &["issue", "project", "slug"]) {
-                labels.insert("project".into(), p);
-            }
-            let title = need(data, &["issue", "title"])?;
-            let short = text(data, &["issue", "shortId"]).unwrap_or_else(|| id.clone());
-            let link =
-                text(data, &["issue", "permalink"]).or_else(|| text(data, &["issue", "web_url"]));
-            (
-                format!("issue:{id}"),
-                title,
-                text(data, &["issue", "level"]),
-                firing,
-                link,
-                format!("{short} {action}"),
-            )
-        }
-        "event_alert" | "error" => {
-            let obj = if resource == "error" {
-                "error"
-            } else {
-                "event"
-            };
-            let id = need(data, &[obj, "issue_id"])?;
-            let title = need(data, &[obj, "title"])?;
-            let title = match text(data, &["triggered_rule"]) {
-                Some(rule) => format!("{rule}: {title}"),
-                None => title,
-            };
-            if let Some(env) = text(data, &[obj, "environment"]) {
-                labels.insert("environment".into(), env);
-            }
-            let link = text(data, &[obj, "web_url"]);
-            let culprit = text(data, &[obj, "culprit"]).unwrap_or_default();
-            (
-                format!("issue:{id}"),
-                title,
-                text(data, &[obj, "level"]),
-                true,
-                link,
-                format!("{action}: {culprit}"),
-            )
-        }
-        "metric_alert" => {
-            let id = need(data, &["metric_alert", "id"])?;
-            let firing = match action.as_str() {
-                "critical" | "warning" => true,
-                "resolved" => false,
-                other => {
-                    return Err(format!(
-                        "metric_alert action must be critical, warning or resolved, not {other:?}"
-                    ));
-                }
-            };
-            let title = text(data, &["metric_alert", "alert_rule", "name"])
-                .or_else(|| text(data, &["description_title"]));
-            let summary = text(data, &["description_text"])
-                .unwrap_or_default()
-                .replace("\\n", " ");
-            let severity = if firing { Some(action.clone()) } else { None };
-            (
-                format!("metric_alert:{id}"),
-                title.ok_or("missing field `metric_alert.alert_rule.name`")?,
-                severity,
-                firing,
-                text(data, &["web_url"]),
-                summary,
-            )
-        }
+    let p = match resource {
+        "issue" => issue(data, &action, &mut labels)?,
+        "event_alert" => event(data, "event", &action, &mut labels)?,
+        "error" => event(data, "error", &action, &mut labels)?,
+        "metric_alert" => metric_alert(data, &action)?,
         other => {
             return Err(format!(
                 "Sentry-Hook-Resource {other:?} is not one of {}",
@@ -133,23 +66,97 @@ pub fn parse(resource: &str, body: &[u8]) -> Result<AlertBatch, String> {
             ));
         }
     };
-    let severity = severity.unwrap_or_else(|| "error".into());
+    let severity = p.severity.unwrap_or_else(|| "error".into());
     labels.insert("severity".into(), severity.clone());
-    labels.insert("alertname".into(), title.clone());
+    labels.insert("alertname".into(), p.title.clone());
     Ok(AlertBatch {
         source: "sentry".into(),
         alerts: vec![AlertItem {
-            fingerprint: group_key.clone(),
-            firing,
-            summary,
+            fingerprint: p.group_key.clone(),
+            firing: p.firing,
+            summary: p.summary,
         }],
-        group_key,
-        title,
+        group_key: p.group_key,
+        title: p.title,
         severity,
-        firing,
+        firing: p.firing,
         runbook_url: None,
-        link,
+        link: p.link,
         labels,
+    })
+}
+
+/// An issue changed state: it fires until resolved, ignored or archived.
+fn issue(
+    data: &Value,
+    action: &str,
+    labels: &mut BTreeMap<String, String>,
+) -> Result<Parsed, String> {
+    let id = need(data, &["issue", "id"])?;
+    if let Some(p) = text(data, &["issue", "project", "slug"]) {
+        labels.insert("project".into(), p);
+    }
+    let short = text(data, &["issue", "shortId"]).unwrap_or_else(|| id.clone());
+    Ok(Parsed {
+        title: need(data, &["issue", "title"])?,
+        severity: text(data, &["issue", "level"]),
+        firing: !matches!(action, "resolved" | "ignored" | "archived"),
+        link: text(data, &["issue", "permalink"]).or_else(|| text(data, &["issue", "web_url"])),
+        summary: format!("{short} {action}"),
+        group_key: format!("issue:{id}"),
+    })
+}
+
+/// An issue alert rule fired (`event`) or an error was created (`error`): the issue's group fires.
+fn event(
+    data: &Value,
+    obj: &str,
+    action: &str,
+    labels: &mut BTreeMap<String, String>,
+) -> Result<Parsed, String> {
+    let id = need(data, &[obj, "issue_id"])?;
+    let title = need(data, &[obj, "title"])?;
+    if let Some(env) = text(data, &[obj, "environment"]) {
+        labels.insert("environment".into(), env);
+    }
+    let culprit = text(data, &[obj, "culprit"]).unwrap_or_default();
+    Ok(Parsed {
+        title: match text(data, &["triggered_rule"]) {
+            Some(rule) => format!("{rule}: {title}"),
+            None => title,
+        },
+        severity: text(data, &[obj, "level"]),
+        firing: true,
+        link: text(data, &[obj, "web_url"]),
+        summary: format!("{action}: {culprit}"),
+        group_key: format!("issue:{id}"),
+    })
+}
+
+/// A metric alert is critical, warning or resolved.
+fn metric_alert(data: &Value, action: &str) -> Result<Parsed, String> {
+    let id = need(data, &["metric_alert", "id"])?;
+    let firing = match action {
+        "critical" | "warning" => true,
+        "resolved" => false,
+        other => {
+            return Err(format!(
+                "metric_alert action must be critical, warning or resolved, not {other:?}"
+            ));
+        }
+    };
+    let title = text(data, &["metric_alert", "alert_rule", "name"])
+        .or_else(|| text(data, &["description_title"]))
+        .ok_or("missing field `metric_alert.alert_rule.name`")?;
+    Ok(Parsed {
+        group_key: format!("metric_alert:{id}"),
+        title,
+        severity: firing.then(|| action.to_string()),
+        firing,
+        link: text(data, &["web_url"]),
+        summary: text(data, &["description_text"])
+            .unwrap_or_default()
+            .replace("\\n", " "),
     })
 }
 

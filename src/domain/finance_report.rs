@@ -4,7 +4,7 @@
 //! deferred revenue of annual plans (straight-line by day). docs/finance.md defines each one. Pure.
 
 use super::Millis;
-use super::finance::{Ledger, SubVersion};
+use super::finance::{Invoice, Ledger, SubVersion};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -91,80 +91,14 @@ fn cur<'a>(out: &'a mut BTreeMap<String, CurrencyReport>, c: &str) -> &'a mut Cu
     })
 }
 
+/// Every figure of `[from, to)` per currency (docs/finance.md defines each).
 pub fn report(l: &Ledger, from: Millis, to: Millis) -> Report {
-    let start = mrr_by_customer(&l.subscriptions, from);
-    let end = mrr_by_customer(&l.subscriptions, to);
     let mut out: BTreeMap<String, CurrencyReport> = BTreeMap::new();
-    // Customers who paid before the period: their return is a reactivation, not new business.
-    let paid_before: BTreeSet<(String, String)> = l
-        .subscriptions
-        .iter()
-        .filter(|v| v.at < from && v.mrr(v.at) > 0)
-        .map(|v| (v.currency.clone(), v.customer.clone()))
-        .collect();
-    let keys: BTreeSet<&(String, String)> = start.keys().chain(end.keys()).collect();
-    for k in keys {
-        let (a, b) = (
-            start.get(k).copied().unwrap_or(0),
-            end.get(k).copied().unwrap_or(0),
-        );
-        let r = cur(&mut out, &k.0);
-        r.mrr_start += a;
-        r.mrr += b;
-        r.customers_start += (a > 0) as i64;
-        r.customers += (b > 0) as i64;
-        match (a > 0, b > 0) {
-            (false, true) if paid_before.contains(k) => r.reactivation_mrr += b,
-            (false, true) => r.new_mrr += b,
-            (true, false) => {
-                r.churned_mrr += a;
-                r.churned_customers += 1;
-            }
-            (true, true) if b > a => r.expansion_mrr += b - a,
-            (true, true) => r.contraction_mrr += a - b,
-            (false, false) => {}
-        }
+    mrr_movements(l, from, to, &mut out);
+    for i in &l.invoices {
+        invoice_figures(i, from, to, cur(&mut out, &i.currency));
     }
     let within = |t: Millis| t >= from && t < to;
-    for i in &l.invoices {
-        let paid_by = |t: Millis| i.paid_at.is_some_and(|p| p < t);
-        let r = cur(&mut out, &i.currency);
-        if i.failed_at.is_some_and(|f| f < to)
-            && !paid_by(to)
-            && !matches!(i.status.as_str(), "void" | "uncollectible")
-        {
-            r.failed_outstanding += 1;
-            r.failed_outstanding_amount += i.amount_due - i.amount_paid;
-        }
-        if i.failed_at.is_some() && i.paid_at.is_some_and(within) {
-            r.recovered += 1;
-            r.recovered_amount += i.amount_paid;
-        }
-        if paid_by(to) {
-            for line in i
-                .lines
-                .iter()
-                .filter(|x| x.period_end - x.period_start > 31 * DAY)
-            {
-                let total = days_within(
-                    line.period_start,
-                    line.period_end,
-                    i64::MIN / 2,
-                    i64::MAX / 2,
-                )
-                .max(1);
-                let share = |days: i64| (line.amount as i128 * days as i128 / total as i128) as i64;
-                r.recognised_annual +=
-                    share(days_within(line.period_start, line.period_end, from, to));
-                r.deferred_annual += share(days_within(
-                    line.period_start,
-                    line.period_end,
-                    to,
-                    i64::MAX / 2,
-                ));
-            }
-        }
-    }
     for x in l
         .refunds
         .iter()
@@ -202,6 +136,85 @@ pub fn report(l: &Ledger, from: Millis, to: Millis) -> Report {
         from,
         to,
         currencies,
+    }
+}
+
+/// MRR at both ends of the period per customer, and what moved it: new, reactivation, expansion,
+/// contraction, churn.
+fn mrr_movements(l: &Ledger, from: Millis, to: Millis, out: &mut BTreeMap<String, CurrencyReport>) {
+    let start = mrr_by_customer(&l.subscriptions, from);
+    let end = mrr_by_customer(&l.subscriptions, to);
+    // Customers who paid before the period: their return is a reactivation, not new business.
+    let paid_before: BTreeSet<(String, String)> = l
+        .subscriptions
+        .iter()
+        .filter(|v| v.at < from && v.mrr(v.at) > 0)
+        .map(|v| (v.currency.clone(), v.customer.clone()))
+        .collect();
+    let keys: BTreeSet<&(String, String)> = start.keys().chain(end.keys()).collect();
+    for k in keys {
+        let (a, b) = (
+            start.get(k).copied().unwrap_or(0),
+            end.get(k).copied().unwrap_or(0),
+        );
+        let r = cur(out, &k.0);
+        r.mrr_start += a;
+        r.mrr += b;
+        r.customers_start += (a > 0) as i64;
+        r.customers += (b > 0) as i64;
+        match (a > 0, b > 0) {
+            (false, true) if paid_before.contains(k) => r.reactivation_mrr += b,
+            (false, true) => r.new_mrr += b,
+            (true, false) => {
+                r.churned_mrr += a;
+                r.churned_customers += 1;
+            }
+            (true, true) if b > a => r.expansion_mrr += b - a,
+            (true, true) => r.contraction_mrr += a - b,
+            (false, false) => {}
+        }
+    }
+}
+
+/// One invoice's share of the figures: failed and still due at the period's end, recovered within
+/// it, and its annual lines' revenue recognised within it and deferred past it.
+fn invoice_figures(i: &Invoice, from: Millis, to: Millis, r: &mut CurrencyReport) {
+    let within = |t: Millis| t >= from && t < to;
+    let paid_by = |t: Millis| i.paid_at.is_some_and(|p| p < t);
+    if i.failed_at.is_some_and(|f| f < to)
+        && !paid_by(to)
+        && !matches!(i.status.as_str(), "void" | "uncollectible")
+    {
+        r.failed_outstanding += 1;
+        r.failed_outstanding_amount += i.amount_due - i.amount_paid;
+    }
+    if i.failed_at.is_some() && i.paid_at.is_some_and(within) {
+        r.recovered += 1;
+        r.recovered_amount += i.amount_paid;
+    }
+    if !paid_by(to) {
+        return;
+    }
+    for line in i
+        .lines
+        .iter()
+        .filter(|x| x.period_end - x.period_start > 31 * DAY)
+    {
+        let total = days_within(
+            line.period_start,
+            line.period_end,
+            i64::MIN / 2,
+            i64::MAX / 2,
+        )
+        .max(1);
+        let share = |days: i64| (line.amount as i128 * days as i128 / total as i128) as i64;
+        r.recognised_annual += share(days_within(line.period_start, line.period_end, from, to));
+        r.deferred_annual += share(days_within(
+            line.period_start,
+            line.period_end,
+            to,
+            i64::MAX / 2,
+        ));
     }
 }
 
