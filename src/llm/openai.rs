@@ -146,6 +146,84 @@ fn message(m: &crate::domain::ports::LlmMessage) -> Result<ChatCompletionRequest
     })
 }
 
+/// The chat completion request for `req` under agent settings `a`: messages, tools, and the JSON
+/// schema of a structured answer.
+fn request(a: &AgentSettings, req: &LlmRequest) -> Result<CreateChatCompletionRequest, LlmError> {
+    let messages = req
+        .messages
+        .iter()
+        .map(message)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(LlmError)?;
+    let mut b = CreateChatCompletionRequestArgs::default();
+    b.model(a.model.clone())
+        .messages(messages)
+        .temperature(a.temperature)
+        .max_completion_tokens(a.max_tokens);
+    if !req.tools.is_empty() {
+        let tools: Vec<ChatCompletionTools> = req
+            .tools
+            .iter()
+            .map(|t| {
+                ChatCompletionTools::Function(ChatCompletionTool {
+                    function: FunctionObject {
+                        name: t.name.clone(),
+                        description: Some(t.description.clone()),
+                        parameters: Some(t.parameters.clone()),
+                        strict: None,
+                    },
+                })
+            })
+            .collect();
+        b.tools(tools);
+    }
+    if let Some(schema) = &req.schema {
+        b.response_format(ResponseFormat::JsonSchema {
+            json_schema: ResponseFormatJsonSchema {
+                description: None,
+                name: format!("{}_answer", req.agent),
+                schema: schema.clone(),
+                strict: Some(true),
+            },
+        });
+    }
+    b.build().map_err(|e| LlmError(format!("bad request: {e}")))
+}
+
+/// The first choice's text and function calls, and the tokens the server counted.
+fn response(resp: CreateChatCompletionResponse) -> Result<LlmResponse, LlmError> {
+    let usage = resp.usage.as_ref();
+    let (input, output) = (
+        usage.map_or(0, |u| u.prompt_tokens),
+        usage.map_or(0, |u| u.completion_tokens),
+    );
+    let choice = resp
+        .choices
+        .into_iter()
+        .next()
+        .ok_or_else(|| LlmError("the answer has no choices".into()))?;
+    let tool_calls: Vec<ToolCall> = choice
+        .message
+        .tool_calls
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|c| match c {
+            ChatCompletionMessageToolCalls::Function(f) => Some(ToolCall {
+                id: f.id,
+                name: f.function.name,
+                arguments: f.function.arguments,
+            }),
+            _ => None,
+        })
+        .collect();
+    Ok(LlmResponse {
+        content: choice.message.content.unwrap_or_default(),
+        tool_calls,
+        input_tokens: input,
+        output_tokens: output,
+    })
+}
+
 #[async_trait]
 impl Llm for OpenAiLlm {
     async fn chat(&self, req: LlmRequest) -> Result<LlmResponse, LlmError> {
@@ -155,48 +233,9 @@ impl Llm for OpenAiLlm {
                 req.agent
             ))
         })?;
-        let messages = req
-            .messages
-            .iter()
-            .map(message)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(LlmError)?;
-        let mut b = CreateChatCompletionRequestArgs::default();
-        b.model(a.model.clone())
-            .messages(messages)
-            .temperature(a.temperature)
-            .max_completion_tokens(a.max_tokens);
-        if !req.tools.is_empty() {
-            let tools: Vec<ChatCompletionTools> = req
-                .tools
-                .iter()
-                .map(|t| {
-                    ChatCompletionTools::Function(ChatCompletionTool {
-                        function: FunctionObject {
-                            name: t.name.clone(),
-                            description: Some(t.description.clone()),
-                            parameters: Some(t.parameters.clone()),
-                            strict: None,
-                        },
-                    })
-                })
-                .collect();
-            b.tools(tools);
-        }
-        if let Some(schema) = &req.schema {
-            b.response_format(ResponseFormat::JsonSchema {
-                json_schema: ResponseFormatJsonSchema {
-                    description: None,
-                    name: format!("{}_answer", req.agent),
-                    schema: schema.clone(),
-                    strict: Some(true),
-                },
-            });
-        }
-        let request = b
-            .build()
-            .map_err(|e| LlmError(format!("bad request: {e}")))?;
-        let resp = match tokio::time::timeout(self.timeout, client.chat().create(request)).await {
+        let request = request(a, &req)?;
+        let started = std::time::Instant::now();
+        let answer = match tokio::time::timeout(self.timeout, client.chat().create(request)).await {
             Err(_) => {
                 return Err(LlmError(format!(
                     "{} did not answer within {:?}",
@@ -204,32 +243,9 @@ impl Llm for OpenAiLlm {
                 )));
             }
             Ok(Err(e)) => return Err(LlmError(format!("{}: {e}", a.base_url))),
-            Ok(Ok(r)) => r,
+            Ok(Ok(r)) => response(r)?,
         };
-        let choice = resp
-            .choices
-            .into_iter()
-            .next()
-            .ok_or_else(|| LlmError("the answer has no choices".into()))?;
-        let tool_calls: Vec<ToolCall> = choice
-            .message
-            .tool_calls
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|c| match c {
-                ChatCompletionMessageToolCalls::Function(f) => Some(ToolCall {
-                    id: f.id,
-                    name: f.function.name,
-                    arguments: f.function.arguments,
-                }),
-                _ => None,
-            })
-            .collect();
-        let usage = resp.usage.as_ref();
-        let (input, output) = (
-            usage.map_or(0, |u| u.prompt_tokens),
-            usage.map_or(0, |u| u.completion_tokens),
-        );
+        let (input, output) = (answer.input_tokens, answer.output_tokens);
         // Per call; per ticket, agent and month they add up in `llm_usage`.
         tracing::info!(
             agent = %req.agent,
@@ -237,14 +253,10 @@ impl Llm for OpenAiLlm {
             prompt_tokens = input,
             completion_tokens = output,
             cost_micro_usd = a.cost_micro_usd(input, output),
-            tool_calls = tool_calls.len(),
+            tool_calls = answer.tool_calls.len(),
+            duration_ms = started.elapsed().as_millis() as u64,
             "llm call"
         );
-        Ok(LlmResponse {
-            content: choice.message.content.unwrap_or_default(),
-            tool_calls,
-            input_tokens: input,
-            output_tokens: output,
-        })
+        Ok(answer)
     }
 }

@@ -23,57 +23,7 @@ pub fn card(a: &Approval, policy: &ApprovalPolicy, now: Millis) -> Card {
         ApprovalState::Denied => format!("❌ Denied: {}", a.summary),
         ApprovalState::Expired => format!("⌛ Expired: {}", a.summary),
     };
-    let mut fields = vec![
-        Field {
-            name: "Action".into(),
-            value: format!("{} {}", a.kind, a.params),
-        },
-        Field {
-            name: "Requested by".into(),
-            value: a.requested_by.clone(),
-        },
-        Field {
-            name: "Policy".into(),
-            value: policy.describe(),
-        },
-        Field {
-            name: "Approvals".into(),
-            value: if a.approved_by.is_empty() {
-                format!("0 of {}", a.quorum)
-            } else {
-                format!(
-                    "{} of {} ({})",
-                    a.approved_by.len(),
-                    a.quorum,
-                    a.approved_by.join(", ")
-                )
-            },
-        },
-    ];
-    match a.state {
-        ApprovalState::Pending => fields.push(Field {
-            name: "Expires".into(),
-            value: format!("in {}", human_duration(a.expires_at - now)),
-        }),
-        ApprovalState::Denied => fields.push(Field {
-            name: "Denied by".into(),
-            value: format!(
-                "{}{}",
-                a.decided_by.as_deref().unwrap_or("?"),
-                a.deny_reason
-                    .as_deref()
-                    .map(|r| format!(": {r}"))
-                    .unwrap_or_default()
-            ),
-        }),
-        _ => {}
-    }
-    if let Some(r) = &a.result {
-        fields.push(Field {
-            name: "Result".into(),
-            value: format!("```\n{r}\n```"),
-        });
-    }
+    let fields = fields(a, policy, now);
     let buttons = if a.state == ApprovalState::Pending {
         vec![
             Button::new("Approve", "approval.approve", a.id.to_string())
@@ -104,6 +54,51 @@ pub fn card(a: &Approval, policy: &ApprovalPolicy, now: Millis) -> Card {
         buttons,
         footer,
     }
+}
+
+/// The request's facts: the exact action, who asked, the policy, the votes, and by state the expiry,
+/// who denied and why, or the executor's result.
+fn fields(a: &Approval, policy: &ApprovalPolicy, now: Millis) -> Vec<Field> {
+    let field = |name: &str, value: String| Field {
+        name: name.into(),
+        value,
+    };
+    let approvals = if a.approved_by.is_empty() {
+        format!("0 of {}", a.quorum)
+    } else {
+        format!(
+            "{} of {} ({})",
+            a.approved_by.len(),
+            a.quorum,
+            a.approved_by.join(", ")
+        )
+    };
+    let mut fields = vec![
+        field("Action", format!("{} {}", a.kind, a.params)),
+        field("Requested by", a.requested_by.clone()),
+        field("Policy", policy.describe()),
+        field("Approvals", approvals),
+    ];
+    match a.state {
+        ApprovalState::Pending => fields.push(field(
+            "Expires",
+            format!("in {}", human_duration(a.expires_at - now)),
+        )),
+        ApprovalState::Denied => {
+            let why = a
+                .deny_reason
+                .as_deref()
+                .map(|r| format!(": {r}"))
+                .unwrap_or_default();
+            let by = a.decided_by.as_deref().unwrap_or("?");
+            fields.push(field("Denied by", format!("{by}{why}")));
+        }
+        _ => {}
+    }
+    if let Some(r) = &a.result {
+        fields.push(field("Result", format!("```\n{r}\n```")));
+    }
+    fields
 }
 
 /// A digest awaiting sign-off: its figures, who signed (or flagged it, and why), Sign off and Flag.

@@ -153,50 +153,7 @@ impl Pipeline {
         };
         let who = ev.user_name.clone().unwrap_or_else(|| Self::member(ev));
         let outcome = desk::on_team_click(&mut t, button, &Self::member(ev), now);
-        let note = match &outcome {
-            TeamOutcome::Claimed => format!("🙋 Claimed by {who}"),
-            TeamOutcome::Reply => {
-                let text = card
-                    .fields
-                    .iter()
-                    .find(|f| f.name == SUGGESTED)
-                    .map(|f| f.value.clone())
-                    .unwrap_or_default();
-                c.outbox.push(Self::to_customer(
-                    &t,
-                    Reply::text(format!("💬 {who} (support team): {text}")),
-                ));
-                c.messages.push((
-                    t.id,
-                    TicketMessage {
-                        author_kind: "human".into(),
-                        author: Self::member(ev),
-                        text,
-                        at: now,
-                    },
-                ));
-                format!("💬 Suggested reply sent by {who}")
-            }
-            TeamOutcome::Resolved => {
-                c.outbox.push(self.rating_request(&t));
-                format!("✅ Resolved by {who}")
-            }
-            TeamOutcome::HandedBack => format!("🤖 Handed back to the bot by {who}"),
-            TeamOutcome::ClaimedBy(owner) => {
-                c.outbox.push(Self::refuse(
-                    ev,
-                    &format!("Ticket #{} is already claimed by {owner}.", t.id),
-                ));
-                String::new()
-            }
-            TeamOutcome::AlreadyDone(state) => {
-                c.outbox.push(Self::refuse(
-                    ev,
-                    &format!("Ticket #{} is already {state}.", t.id),
-                ));
-                String::new()
-            }
-        };
+        let note = self.team_outcome(ev, &t, &card, &outcome, &who, &mut c);
         if !note.is_empty() {
             c.outbox
                 .push(Self::card_after(ev, message, &card, &t, note.clone()));
@@ -215,6 +172,58 @@ impl Pipeline {
             outbox: ids,
             ..Outcome::empty()
         }))
+    }
+
+    /// What a team member's click did: the card's note (empty when refused) and the messages it sends.
+    fn team_outcome(
+        &self,
+        ev: &Event,
+        t: &Ticket,
+        card: &Card,
+        outcome: &TeamOutcome,
+        who: &str,
+        c: &mut Commit,
+    ) -> String {
+        match outcome {
+            TeamOutcome::Claimed => format!("🙋 Claimed by {who}"),
+            TeamOutcome::Reply => {
+                let text = card
+                    .fields
+                    .iter()
+                    .find(|f| f.name == SUGGESTED)
+                    .map(|f| f.value.clone())
+                    .unwrap_or_default();
+                c.outbox.push(Self::to_customer(
+                    t,
+                    Reply::text(format!("💬 {who} (support team): {text}")),
+                ));
+                c.messages.push((
+                    t.id,
+                    TicketMessage {
+                        author_kind: "human".into(),
+                        author: Self::member(ev),
+                        text,
+                        at: c.now,
+                    },
+                ));
+                format!("💬 Suggested reply sent by {who}")
+            }
+            TeamOutcome::Resolved => {
+                c.outbox.push(self.rating_request(t));
+                format!("✅ Resolved by {who}")
+            }
+            TeamOutcome::HandedBack => format!("🤖 Handed back to the bot by {who}"),
+            TeamOutcome::ClaimedBy(owner) => {
+                let why = format!("Ticket #{} is already claimed by {owner}.", t.id);
+                c.outbox.push(Self::refuse(ev, &why));
+                String::new()
+            }
+            TeamOutcome::AlreadyDone(state) => {
+                let why = format!("Ticket #{} is already {state}.", t.id);
+                c.outbox.push(Self::refuse(ev, &why));
+                String::new()
+            }
+        }
     }
 
     /// A message in an escalation card's thread: from a team member it goes to the customer, and its

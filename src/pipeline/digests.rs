@@ -103,40 +103,55 @@ impl Pipeline {
             && let (Some(card), Some(main)) = (a.card, cur.currencies.iter().max_by_key(|r| r.mrr))
         {
             let points = weekly_mrr(&ledger, &main.currency, to, 12);
-            match crate::finance::chart::mrr_png(&points) {
-                Ok(png) => {
-                    use base64::Engine;
-                    let reply = Reply::File {
-                        name: format!("mrr-{}-12-weeks.png", main.currency),
-                        title: format!(
-                            "MRR ({}), last 12 weeks: {}",
-                            main.currency.to_uppercase(),
-                            points
-                                .iter()
-                                .map(|p| crate::finance::report::money(p.1, &main.currency))
-                                .collect::<Vec<_>>()
-                                .join(" → ")
-                        ),
-                        data_b64: base64::engine::general_purpose::STANDARD.encode(png),
-                    };
-                    let post = Outbound {
-                        thread_title: Some(title),
-                        platform: place.platform,
-                        channel: place.id.clone(),
-                        thread: Some(thread_of_card(card)),
-                        op: OutboundOp::Post,
-                        reply,
-                    };
-                    self.commit(Commit {
-                        outbox: vec![post],
-                        now,
-                        ..Default::default()
-                    })
-                    .await?;
-                }
-                Err(e) => tracing::warn!(error = %e, "the MRR chart could not be drawn"),
+            if let Some(chart) = self.chart_post(&points, &main.currency, &title, place, card) {
+                self.commit(Commit {
+                    outbox: vec![chart],
+                    now,
+                    ..Default::default()
+                })
+                .await?;
             }
         }
         Ok(true)
+    }
+
+    /// The weekly digest's MRR chart, posted in the digest card's thread (none if it cannot be drawn).
+    fn chart_post(
+        &self,
+        points: &[(Millis, i64)],
+        currency: &str,
+        title: &str,
+        place: &crate::config::ChannelSettings,
+        card: i64,
+    ) -> Option<Outbound> {
+        use base64::Engine;
+        let png = match crate::finance::chart::mrr_png(points) {
+            Ok(png) => png,
+            Err(e) => {
+                tracing::warn!(error = %e, "the MRR chart could not be drawn");
+                return None;
+            }
+        };
+        let figures: Vec<String> = points
+            .iter()
+            .map(|p| crate::finance::report::money(p.1, currency))
+            .collect();
+        let reply = Reply::File {
+            name: format!("mrr-{currency}-12-weeks.png"),
+            title: format!(
+                "MRR ({}), last 12 weeks: {}",
+                currency.to_uppercase(),
+                figures.join(" → ")
+            ),
+            data_b64: base64::engine::general_purpose::STANDARD.encode(png),
+        };
+        Some(Outbound {
+            thread_title: Some(title.to_string()),
+            platform: place.platform,
+            channel: place.id.clone(),
+            thread: Some(thread_of_card(card)),
+            op: OutboundOp::Post,
+            reply,
+        })
     }
 }

@@ -50,54 +50,87 @@ impl EventHandler for Handler {
     }
 
     async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
+        let Some((ev, ack)) = self.interaction_event(&ctx, &interaction).await else {
+            return;
+        };
+        match self.0.accept(&ev).await {
+            Ok(todo) => {
+                respond(&ctx, &interaction, ack).await;
+                if todo {
+                    self.0.spawn_process(ev);
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "Discord interaction not stored");
+                let sorry = CreateInteractionResponseMessage::new()
+                    .content(NOT_RECORDED)
+                    .ephemeral(true);
+                respond(
+                    &ctx,
+                    &interaction,
+                    CreateInteractionResponse::Message(sorry),
+                )
+                .await;
+            }
+        }
+    }
+}
+
+/// Answers an interaction; a failure is logged (Discord shows the person that it failed).
+async fn respond(ctx: &Context, interaction: &Interaction, r: CreateInteractionResponse) {
+    let result = match interaction {
+        Interaction::Component(c) => c.create_response(&ctx.http, r).await,
+        Interaction::Command(c) => c.create_response(&ctx.http, r).await,
+        Interaction::Modal(m) => m.create_response(&ctx.http, r).await,
+        _ => Ok(()),
+    };
+    if let Err(e) = result {
+        tracing::warn!(error = %e, "cannot answer a Discord interaction");
+    }
+}
+
+impl Handler {
+    /// Where an interaction happened (its thread resolved), or its channel as given.
+    async fn place_of(&self, ctx: &Context, channel: u64) -> Place {
+        self.0.place(&ctx.http, channel).await.unwrap_or(Place {
+            channel: channel.to_string(),
+            thread: None,
+        })
+    }
+
+    /// The interaction as an event and the acknowledgement it gets once stored; `None` when it is
+    /// not one of ours, or when a button first asks a question (the modal is opened here).
+    async fn interaction_event(
+        &self,
+        ctx: &Context,
+        interaction: &Interaction,
+    ) -> Option<(crate::domain::Event, CreateInteractionResponse)> {
         let now = crate::clock::now();
-        let (ev, ack) = match &interaction {
+        match interaction {
             Interaction::Component(c) => {
-                let place = self
-                    .0
-                    .place(&ctx.http, c.channel_id.get())
-                    .await
-                    .unwrap_or(Place {
-                        channel: c.channel_id.to_string(),
-                        thread: None,
-                    });
+                let place = self.place_of(ctx, c.channel_id.get()).await;
                 if let Some((action, value)) = modal::asking(&c.data.custom_id) {
                     // Not a decision yet: ask first, with the question the card's button carries.
                     let question = self
                         .0
                         .question(&place, &c.message.id.to_string(), &action, &value)
                         .await;
+                    let ask = modal::modal(&action, &value, &question);
                     if let Err(e) = c
-                        .create_response(
-                            &ctx.http,
-                            CreateInteractionResponse::Modal(modal::modal(
-                                &action, &value, &question,
-                            )),
-                        )
+                        .create_response(&ctx.http, CreateInteractionResponse::Modal(ask))
                         .await
                     {
                         tracing::warn!(error = %e, "cannot open the question modal");
                     }
-                    return;
+                    return None;
                 }
-                (
-                    inbound::from_component(c, place, now),
-                    CreateInteractionResponse::Acknowledge,
-                )
+                let ev = inbound::from_component(c, place, now);
+                Some((ev, CreateInteractionResponse::Acknowledge))
             }
             Interaction::Modal(m) => {
-                let place = self
-                    .0
-                    .place(&ctx.http, m.channel_id.get())
-                    .await
-                    .unwrap_or(Place {
-                        channel: m.channel_id.to_string(),
-                        thread: None,
-                    });
-                let Some(ev) = modal::from_modal(m, place, now) else {
-                    return;
-                };
-                (ev, CreateInteractionResponse::Acknowledge)
+                let place = self.place_of(ctx, m.channel_id.get()).await;
+                let ev = modal::from_modal(m, place, now)?;
+                Some((ev, CreateInteractionResponse::Acknowledge))
             }
             Interaction::Command(c) if c.data.name == "ops" => {
                 let place = Place {
@@ -107,41 +140,9 @@ impl EventHandler for Handler {
                 let ack = CreateInteractionResponse::Defer(
                     CreateInteractionResponseMessage::new().ephemeral(true),
                 );
-                (inbound::from_command(c, place, now), ack)
+                Some((inbound::from_command(c, place, now), ack))
             }
-            _ => return,
-        };
-        let respond = |r: CreateInteractionResponse| {
-            let http = ctx.http.clone();
-            let interaction = interaction.clone();
-            async move {
-                let result = match &interaction {
-                    Interaction::Component(c) => c.create_response(&http, r).await,
-                    Interaction::Command(c) => c.create_response(&http, r).await,
-                    Interaction::Modal(m) => m.create_response(&http, r).await,
-                    _ => Ok(()),
-                };
-                if let Err(e) = result {
-                    tracing::warn!(error = %e, "cannot answer a Discord interaction");
-                }
-            }
-        };
-        match self.0.accept(&ev).await {
-            Ok(todo) => {
-                respond(ack).await;
-                if todo {
-                    self.0.spawn_process(ev);
-                }
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "Discord interaction not stored");
-                respond(CreateInteractionResponse::Message(
-                    CreateInteractionResponseMessage::new()
-                        .content(NOT_RECORDED)
-                        .ephemeral(true),
-                ))
-                .await;
-            }
+            _ => None,
         }
     }
 }
