@@ -1,42 +1,65 @@
-//! One outbound HTTP(S) call with a timeout (hyper + rustls, no proxy magic): what the executors and the
-//! agents' tools use to reach GitHub, health endpoints and log APIs. Errors are short sentences.
+//! Outbound HTTP(S) through one shared client (hyper + rustls, no proxy magic), each call with a
+//! timeout: what the executors, Alertmanager's silences and the agents' tools use. Errors are short
+//! sentences that name the other end.
 
 use http_body_util::{BodyExt, Full};
+use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
+use std::sync::OnceLock;
 use std::time::Duration;
 
-/// Sends `req` and reads the whole answer: `(status, body)`, or why there is none.
+type Https = Client<HttpsConnector<HttpConnector>, Full<bytes::Bytes>>;
+
+/// The process's one outbound client: its connection pool is shared by every caller (executors,
+/// Alertmanager, GitHub, the agents' tools), so repeated calls to one host reuse connections.
+fn client() -> &'static Https {
+    static CLIENT: OnceLock<Https> = OnceLock::new();
+    CLIENT.get_or_init(|| {
+        crate::telemetry::install_tls_provider();
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_webpki_roots()
+            .https_or_http()
+            .enable_http1()
+            .build();
+        Client::builder(TokioExecutor::new()).build(https)
+    })
+}
+
+/// Sends `req` and reads the whole answer: `(status, body)`, or why there is none, naming the host.
 pub async fn call(
     req: http::Request<Full<bytes::Bytes>>,
     timeout: Duration,
 ) -> Result<(http::StatusCode, String), String> {
-    crate::telemetry::install_tls_provider();
-    let https = hyper_rustls::HttpsConnectorBuilder::new()
-        .with_webpki_roots()
-        .https_or_http()
-        .enable_http1()
-        .build();
-    let client: Client<_, Full<bytes::Bytes>> = Client::builder(TokioExecutor::new()).build(https);
     let host = req.uri().host().unwrap_or("the server").to_string();
+    call_to(&host, req, timeout).await
+}
+
+/// [`call`], with errors that name the other end as `what` ("Stripe", "Alertmanager at …").
+pub async fn call_to(
+    what: &str,
+    req: http::Request<Full<bytes::Bytes>>,
+    timeout: Duration,
+) -> Result<(http::StatusCode, String), String> {
     let work = async {
-        let resp = client
+        let resp = client()
             .request(req)
             .await
-            .map_err(|e| format!("could not reach {host}: {e}"))?;
+            .map_err(|e| format!("could not reach {what}: {e}"))?;
         let status = resp.status();
         let body = resp
             .into_body()
             .collect()
             .await
-            .map_err(|e| format!("{host} broke off its answer: {e}"))?
+            .map_err(|e| format!("{what} broke off its answer: {e}"))?
             .to_bytes();
         Ok((status, String::from_utf8_lossy(&body).into_owned()))
     };
     match tokio::time::timeout(timeout, work).await {
         Ok(r) => r,
         Err(_) => Err(format!(
-            "{host} did not answer within {} s",
+            "{what} did not answer within {} s",
             timeout.as_secs_f32()
         )),
     }

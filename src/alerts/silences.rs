@@ -2,9 +2,7 @@
 //! bounded time and records its id; Unsilence expires it. Errors say what Alertmanager answered.
 
 use crate::domain::Millis;
-use http_body_util::{BodyExt, Full};
-use hyper_util::client::legacy::Client;
-use hyper_util::rt::TokioExecutor;
+use http_body_util::Full;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -26,14 +24,6 @@ impl Alertmanager {
         path: &str,
         body: Option<String>,
     ) -> Result<(u16, String), String> {
-        crate::telemetry::install_tls_provider();
-        let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_webpki_roots()
-            .https_or_http()
-            .enable_http1()
-            .build();
-        let client: Client<_, Full<bytes::Bytes>> =
-            Client::builder(TokioExecutor::new()).build(https);
         let url = format!("{}/api/v2{path}", self.base_url.trim_end_matches('/'));
         let req = http::Request::builder()
             .method(method)
@@ -41,29 +31,9 @@ impl Alertmanager {
             .header("content-type", "application/json")
             .body(Full::new(bytes::Bytes::from(body.unwrap_or_default())))
             .map_err(|e| format!("bad Alertmanager URL {url:?}: {e}"))?;
-        let resp = match tokio::time::timeout(self.timeout, client.request(req)).await {
-            Err(_) => {
-                return Err(format!(
-                    "Alertmanager did not answer within {} s",
-                    self.timeout.as_secs()
-                ));
-            }
-            Ok(Err(e)) => {
-                return Err(format!(
-                    "could not reach Alertmanager at {}: {e}",
-                    self.base_url
-                ));
-            }
-            Ok(Ok(r)) => r,
-        };
-        let status = resp.status().as_u16();
-        let text = resp
-            .into_body()
-            .collect()
-            .await
-            .map(|b| String::from_utf8_lossy(&b.to_bytes()).into_owned())
-            .unwrap_or_default();
-        Ok((status, text))
+        let what = format!("Alertmanager at {}", self.base_url);
+        let (status, text) = crate::net::call_to(&what, req, self.timeout).await?;
+        Ok((status.as_u16(), text))
     }
 
     /// Creates a silence matching `labels` exactly from `now` to `until`; returns its id.

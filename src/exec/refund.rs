@@ -3,9 +3,7 @@
 
 use super::{Executed, tail};
 use crate::config::FinanceSettings;
-use http_body_util::{BodyExt, Full};
-use hyper_util::client::legacy::Client;
-use hyper_util::rt::TokioExecutor;
+use http_body_util::Full;
 use std::time::Duration;
 
 /// What to refund.
@@ -33,13 +31,6 @@ pub async fn run(f: &FinanceSettings, r: &Refund<'_>) -> Executed {
         .append_pair("reason", "requested_by_customer")
         .append_pair("metadata[requested_by]", r.requested_by)
         .finish();
-    crate::telemetry::install_tls_provider();
-    let https = hyper_rustls::HttpsConnectorBuilder::new()
-        .with_webpki_roots()
-        .https_or_http()
-        .enable_http1()
-        .build();
-    let client: Client<_, Full<bytes::Bytes>> = Client::builder(TokioExecutor::new()).build(https);
     let url = format!("{}/v1/refunds", f.stripe_api_url.trim_end_matches('/'));
     let req = match http::Request::post(&url)
         .header("authorization", format!("Bearer {key}"))
@@ -55,33 +46,16 @@ pub async fn run(f: &FinanceSettings, r: &Refund<'_>) -> Executed {
             };
         }
     };
-    let resp = match tokio::time::timeout(
-        Duration::from_secs(f.stripe_timeout_secs),
-        client.request(req),
-    )
-    .await
-    {
-        Err(_) => {
+    let timeout = Duration::from_secs(f.stripe_timeout_secs);
+    let (status, text) = match crate::net::call_to("Stripe", req, timeout).await {
+        Ok(answer) => answer,
+        Err(why) => {
             return Executed {
                 ok: false,
-                result: format!("Stripe did not answer within {} s", f.stripe_timeout_secs),
+                result: why,
             };
         }
-        Ok(Err(e)) => {
-            return Executed {
-                ok: false,
-                result: format!("could not reach Stripe: {e}"),
-            };
-        }
-        Ok(Ok(resp)) => resp,
     };
-    let status = resp.status();
-    let text = resp
-        .into_body()
-        .collect()
-        .await
-        .map(|b| String::from_utf8_lossy(&b.to_bytes()).into_owned())
-        .unwrap_or_default();
     let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
     if status.is_success() {
         let amount = crate::finance::report::money(

@@ -5,9 +5,7 @@ use super::{Executed, tail};
 use crate::config::WebhookSettings;
 use crate::domain::Approval;
 use hmac::{Hmac, KeyInit, Mac};
-use http_body_util::{BodyExt, Full};
-use hyper_util::client::legacy::Client;
-use hyper_util::rt::TokioExecutor;
+use http_body_util::Full;
 use sha2::Sha256;
 use std::time::Duration;
 
@@ -15,11 +13,7 @@ use std::time::Duration;
 pub fn signature(secret: &[u8], body: &[u8]) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
     mac.update(body);
-    let bytes = mac.finalize().into_bytes();
-    format!(
-        "sha256={}",
-        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
-    )
+    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
 }
 
 pub async fn run(w: &WebhookSettings, a: &Approval) -> Executed {
@@ -34,13 +28,6 @@ pub async fn run(w: &WebhookSettings, a: &Approval) -> Executed {
         "summary": a.summary, "reason": a.reason, "requested_by": a.requested_by, "approved_by": a.approved_by,
     })
     .to_string();
-    crate::telemetry::install_tls_provider();
-    let https = hyper_rustls::HttpsConnectorBuilder::new()
-        .with_webpki_roots()
-        .https_or_http()
-        .enable_http1()
-        .build();
-    let client: Client<_, Full<bytes::Bytes>> = Client::builder(TokioExecutor::new()).build(https);
     let req = match http::Request::post(&w.url)
         .header("content-type", "application/json")
         .header(
@@ -57,23 +44,13 @@ pub async fn run(w: &WebhookSettings, a: &Approval) -> Executed {
             };
         }
     };
-    match tokio::time::timeout(Duration::from_secs(w.timeout_secs), client.request(req)).await {
-        Err(_) => Executed {
+    let timeout = Duration::from_secs(w.timeout_secs);
+    match crate::net::call_to("the webhook", req, timeout).await {
+        Err(why) => Executed {
             ok: false,
-            result: format!("no answer within {} s", w.timeout_secs),
+            result: why,
         },
-        Ok(Err(e)) => Executed {
-            ok: false,
-            result: format!("could not reach the webhook: {e}"),
-        },
-        Ok(Ok(resp)) => {
-            let status = resp.status();
-            let text = resp
-                .into_body()
-                .collect()
-                .await
-                .map(|b| String::from_utf8_lossy(&b.to_bytes()).into_owned())
-                .unwrap_or_default();
+        Ok((status, text)) => {
             let excerpt = tail(&text, 500);
             Executed {
                 ok: status.is_success(),

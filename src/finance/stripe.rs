@@ -174,52 +174,9 @@ pub fn records(e: &Event) -> Result<Vec<Record>, String> {
                 && e.kind != "product.deleted",
             at,
         }],
-        "price" | "plan" => {
-            let recurring = o.get("recurring").filter(|r| r.is_object());
-            vec![Record::Price(Price {
-                id: need(o, "id", "price")?,
-                product: text(o, "product").unwrap_or_default(),
-                currency: currency(o),
-                unit_amount: int(o, "unit_amount")
-                    .or_else(|| int(o, "amount"))
-                    .unwrap_or(0),
-                interval: recurring
-                    .and_then(|r| text(r, "interval"))
-                    .or_else(|| text(o, "interval")),
-                interval_count: recurring
-                    .and_then(|r| int(r, "interval_count"))
-                    .or_else(|| int(o, "interval_count"))
-                    .unwrap_or(1),
-                active: o.get("active").and_then(Value::as_bool).unwrap_or(true)
-                    && !e.kind.ends_with(".deleted"),
-                at,
-            })]
-        }
+        "price" | "plan" => vec![Record::Price(price(o, &e.kind, at)?)],
         "invoice" => vec![Record::Invoice(invoice(o, &e.kind, at)?)],
-        "charge" => {
-            let charge = Charge {
-                id: need(o, "id", "charge")?,
-                customer: text(o, "customer"),
-                invoice: text(o, "invoice"),
-                amount: int(o, "amount").unwrap_or(0),
-                amount_refunded: int(o, "amount_refunded").unwrap_or(0),
-                currency: currency(o),
-                status: text(o, "status").unwrap_or_default(),
-                created: ms(o, "created").unwrap_or(at),
-                at,
-            };
-            let refunds = o
-                .get("refunds")
-                .and_then(|r| r.get("data"))
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default();
-            let mut out = vec![Record::Charge(charge)];
-            for r in &refunds {
-                out.push(Record::Refund(refund(r, at)?));
-            }
-            out
-        }
+        "charge" => charge(o, at)?,
         "refund" => vec![Record::Refund(refund(o, at)?)],
         "dispute" => vec![Record::Dispute(Dispute {
             id: need(o, "id", "dispute")?,
@@ -233,6 +190,53 @@ pub fn records(e: &Event) -> Result<Vec<Record>, String> {
         })],
         _ => vec![],
     })
+}
+
+/// A price, or a legacy plan (amount and interval at the top level).
+fn price(o: &Value, kind: &str, at: Millis) -> Result<Price, String> {
+    let recurring = o.get("recurring").filter(|r| r.is_object());
+    Ok(Price {
+        id: need(o, "id", "price")?,
+        product: text(o, "product").unwrap_or_default(),
+        currency: currency(o),
+        unit_amount: int(o, "unit_amount")
+            .or_else(|| int(o, "amount"))
+            .unwrap_or(0),
+        interval: recurring
+            .and_then(|r| text(r, "interval"))
+            .or_else(|| text(o, "interval")),
+        interval_count: recurring
+            .and_then(|r| int(r, "interval_count"))
+            .or_else(|| int(o, "interval_count"))
+            .unwrap_or(1),
+        active: o.get("active").and_then(Value::as_bool).unwrap_or(true)
+            && !kind.ends_with(".deleted"),
+        at,
+    })
+}
+
+/// A charge, and the refunds its `refunds` list carries.
+fn charge(o: &Value, at: Millis) -> Result<Vec<Record>, String> {
+    let charge = Charge {
+        id: need(o, "id", "charge")?,
+        customer: text(o, "customer"),
+        invoice: text(o, "invoice"),
+        amount: int(o, "amount").unwrap_or(0),
+        amount_refunded: int(o, "amount_refunded").unwrap_or(0),
+        currency: currency(o),
+        status: text(o, "status").unwrap_or_default(),
+        created: ms(o, "created").unwrap_or(at),
+        at,
+    };
+    let mut out = vec![Record::Charge(charge)];
+    let refunds = o
+        .get("refunds")
+        .and_then(|r| r.get("data"))
+        .and_then(Value::as_array);
+    for r in refunds.into_iter().flatten() {
+        out.push(Record::Refund(refund(r, at)?));
+    }
+    Ok(out)
 }
 
 fn refund(o: &Value, at: Millis) -> Result<Refund, String> {
