@@ -4,6 +4,7 @@
 
 use super::*;
 use figment::Jail;
+use std::path::Path;
 
 #[test]
 fn builtin_defaults_load_and_name_the_console_channels() {

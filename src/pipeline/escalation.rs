@@ -106,7 +106,7 @@ impl Pipeline {
 
     /// The team's escalation channel on the customer's platform, or on any platform (customers on
     /// Discord, team on Slack).
-    fn escalation_place(&self, t: &Ticket) -> Option<(crate::domain::Platform, String)> {
+    pub(super) fn escalation_place(&self, t: &Ticket) -> Option<(crate::domain::Platform, String)> {
         match self
             .settings
             .channel_with_role(t.platform, ChannelRole::Escalation)

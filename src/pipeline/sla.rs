@@ -5,7 +5,7 @@ use super::Pipeline;
 use crate::domain::human_duration;
 use crate::domain::ports::{AuditEntry, Commit, Outbound, OutboundOp, StoreError, TicketFilter};
 use crate::domain::sla::{SlaStep, sla_step};
-use crate::domain::{ChannelRole, Millis, Reply, TicketState};
+use crate::domain::{Millis, Reply, Ticket, TicketState};
 
 impl Pipeline {
     /// Sends the SLA notices due at `now`; returns how many.
@@ -23,51 +23,16 @@ impl Pipeline {
             let Some(step) = sla_step(&mut t, &policy, now) else {
                 continue;
             };
-            let (platform, channel) = match self
-                .settings
-                .channel_with_role(t.platform, ChannelRole::Escalation)
-            {
-                Some(c) => (t.platform, c.to_string()),
-                None => match self
-                    .settings
-                    .channels
-                    .iter()
-                    .find(|c| c.role == ChannelRole::Escalation)
-                {
-                    Some(c) => (c.platform, c.id.clone()),
-                    None => continue, // nowhere to say it; the state shows in /ops tickets
-                },
+            let Some((platform, channel)) = self.escalation_place(&t) else {
+                continue; // nowhere to say it; the state shows in /ops tickets
             };
-            let priority = t.priority.clone().unwrap_or_else(|| "normal".into());
-            let owner = t
-                .claimed_by
-                .as_deref()
-                .map(|o| format!(", claimed by {o}"))
-                .unwrap_or_default();
-            let text = match step {
-                SlaStep::Remind { left_ms } => format!(
-                    "⏰ Ticket #{} ({priority}{owner}) needs a first answer within {}: \"{}\"",
-                    t.id,
-                    human_duration(left_ms),
-                    t.subject
-                ),
-                SlaStep::Breach { target_ms } => format!(
-                    "🚨 Ticket #{} ({priority}{owner}) has waited longer than its {} first-response target: \"{}\"",
-                    t.id,
-                    human_duration(target_ms),
-                    t.subject
-                ),
-            };
+            let (text, action) = notice(&t, step);
             let audit = AuditEntry {
                 at: now,
                 actor: "opsdesk".into(),
-                action: if matches!(step, SlaStep::Breach { .. }) {
-                    "sla.breached".into()
-                } else {
-                    "sla.reminder".into()
-                },
+                action: action.into(),
                 subject: format!("ticket #{}", t.id),
-                detail: priority,
+                detail: t.priority.clone().unwrap_or_else(|| "normal".into()),
             };
             let out = Outbound {
                 thread_title: None,
@@ -93,5 +58,36 @@ impl Pipeline {
             n += 1;
         }
         Ok(n)
+    }
+}
+
+/// The escalation channel's line for an SLA step, and its audit action.
+fn notice(t: &Ticket, step: SlaStep) -> (String, &'static str) {
+    let priority = t.priority.as_deref().unwrap_or("normal");
+    let owner = t
+        .claimed_by
+        .as_deref()
+        .map(|o| format!(", claimed by {o}"))
+        .unwrap_or_default();
+    match step {
+        SlaStep::Remind { left_ms } => (
+            format!(
+                "⏰ Ticket #{} ({priority}{owner}) needs a first answer within {}: \"{}\"",
+                t.id,
+                human_duration(left_ms),
+                t.subject
+            ),
+            "sla.reminder",
+        ),
+        SlaStep::Breach { target_ms } => (
+            format!(
+                "🚨 Ticket #{} ({priority}{owner}) has waited longer than its {} first-response \
+                 target: \"{}\"",
+                t.id,
+                human_duration(target_ms),
+                t.subject
+            ),
+            "sla.breached",
+        ),
     }
 }

@@ -51,25 +51,7 @@ impl Pipeline {
         .await
         {
             Ok((answer, usage)) => {
-                let known: Vec<KbHit> = self
-                    .kb
-                    .search(text, 10)
-                    .into_iter()
-                    .filter(|h| h.tags.iter().any(|t| t == "known-issue"))
-                    .collect();
-                let answer = answer
-                    .filter(|a| a.trim() != "ESCALATE" && !a.trim().is_empty())
-                    .and_then(|a| {
-                        // Citations are optional here, but any it makes must be a known issue it could have seen.
-                        if citations(&a).is_empty() {
-                            Some(Grounded {
-                                text: a.trim().to_string(),
-                                cited: vec![],
-                            })
-                        } else {
-                            ground(&a, &known)
-                        }
-                    });
+                let answer = answer.and_then(|a| self.tier2_grounded(text, &a));
                 let outcome = if answer.is_some() {
                     "answered"
                 } else {
@@ -92,6 +74,28 @@ impl Pipeline {
                 Ok((None, false, vec![]))
             }
         }
+    }
+
+    /// The agent's answer as the customer may see it: not `ESCALATE` or empty, and citing only known
+    /// issues it could have seen (citations are optional here).
+    fn tier2_grounded(&self, question: &str, answer: &str) -> Option<Grounded> {
+        let a = answer.trim();
+        if a == "ESCALATE" || a.is_empty() {
+            return None;
+        }
+        if citations(a).is_empty() {
+            return Some(Grounded {
+                text: a.to_string(),
+                cited: vec![],
+            });
+        }
+        let known: Vec<KbHit> = self
+            .kb
+            .search(question, 10)
+            .into_iter()
+            .filter(|h| h.tags.iter().any(|t| t == "known-issue"))
+            .collect();
+        ground(answer, &known)
     }
 
     /// Files each draft as a `github_issue` sign-off request in the team's internal channel.
