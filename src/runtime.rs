@@ -57,18 +57,7 @@ impl Runtime {
             names.push("discord".to_string());
         }
         let pipeline = crate::app::pipeline(settings.clone(), store.clone(), names).await?;
-        let now = crate::clock::now();
-        let interrupted = pipeline.approvals_recover(now).await?;
-        if interrupted > 0 {
-            tracing::warn!(
-                interrupted,
-                "approved actions were cut off by a stop; marked failed, not run again"
-            );
-        }
-        let recovered = pipeline.recover(now, now).await?;
-        if recovered > 0 {
-            tracing::info!(recovered, "re-processed events left from an earlier run");
-        }
+        recover(&pipeline).await?;
         let mut platforms: HashMap<Platform, Arc<dyn ChatPlatform>> = HashMap::new();
         if let Some(c) = connect.console {
             platforms.insert(Platform::Console, c);
@@ -198,4 +187,22 @@ async fn sweep(pipeline: Pipeline, mut stop: watch::Receiver<bool>) {
             Err(e) => tracing::warn!(error = %e, "inbox sweep failed"),
         }
     }
+}
+
+/// What an earlier run left: approved actions cut off (marked failed, never run twice) and events
+/// stored but not processed (processed now).
+async fn recover(pipeline: &crate::pipeline::Pipeline) -> anyhow::Result<()> {
+    let now = crate::clock::now();
+    let interrupted = pipeline.approvals_recover(now).await?;
+    if interrupted > 0 {
+        tracing::warn!(
+            interrupted,
+            "approved actions were cut off by a stop; marked failed, not run again"
+        );
+    }
+    let recovered = pipeline.recover(now, now).await?;
+    if recovered > 0 {
+        tracing::info!(recovered, "re-processed events left from an earlier run");
+    }
+    Ok(())
 }

@@ -15,53 +15,11 @@ const OUTBOX: i64 = 2;
 
 /// Appends the commit's statements to `s`; every returned row is `(tag, value)`.
 pub(super) fn commit_script(s: &mut Script, c: &Commit) -> Result<(), StoreError> {
-    if let Some(key) = &c.inbox_key {
-        let (now, key) = (s.param(c.now), s.param(key.as_str()));
-        match &c.unstored {
-            Some(e) => {
-                let (source, payload, received) = (s.param(e.source.as_str()), s.param(e.payload.as_str()), s.param(c.now));
-                s.push(&format!(
-                    "INSERT INTO inbox (key, source, payload, received_at, processed_at) VALUES ({key}, {source}, {payload}, {received}, {now}) \
-                     ON CONFLICT (key) DO UPDATE SET processed_at = excluded.processed_at WHERE inbox.processed_at IS NULL \
-                     RETURNING {INBOX}, 0;\n"
-                ))
-            }
-            None => {
-                s.push(&format!("UPDATE inbox SET processed_at = {now} WHERE key = {key} AND processed_at IS NULL RETURNING {INBOX}, 0;\n"))
-            }
-        }
-    }
+    inbox_statement(s, c);
     if let Some(t) = &c.ticket {
         write_ticket(s, t, c.opens_ticket, &format!("{TICKET}, id"));
     }
-    if !c.messages.is_empty() {
-        let rows: Vec<String> = c
-            .messages
-            .iter()
-            .map(|(id, m)| {
-                s.row(vec![
-                    Val::from(*id),
-                    m.author_kind.as_str().into(),
-                    m.author.as_str().into(),
-                    m.text.as_str().into(),
-                    m.at.into(),
-                ])
-            })
-            .collect();
-        let insert =
-            "INSERT INTO ticket_messages (ticket_id, author_kind, author, text, created_at)";
-        if c.ticket.is_some() {
-            // Right after the ticket write, and only if it wrote: when opening the ticket lost a race
-            // (or the event was a redelivery of one that opened it), the script must reach its end
-            // for the caller to see the missing tag and roll back, not stop at a foreign-key error.
-            s.push(&format!(
-                "{insert} SELECT * FROM (VALUES {}) WHERE changes() = 1;\n",
-                rows.join(", ")
-            ));
-        } else {
-            s.push(&format!("{insert} VALUES {};\n", rows.join(", ")));
-        }
-    }
+    messages_statement(s, c);
     // One statement per outbox row, so the returned ids come back in order.
     for o in &c.outbox {
         let body = serde_json::to_string(o).map_err(|e| StoreError::Other(e.to_string()))?;
@@ -96,6 +54,58 @@ pub(super) fn commit_script(s: &mut Script, c: &Commit) -> Result<(), StoreError
         ));
     }
     Ok(())
+}
+
+/// The inbox event stored processed, or marked processed, only if it was not (tag `INBOX`).
+fn inbox_statement(s: &mut Script, c: &Commit) {
+    if let Some(key) = &c.inbox_key {
+        let (now, key) = (s.param(c.now), s.param(key.as_str()));
+        match &c.unstored {
+            Some(e) => {
+                let (source, payload, received) = (s.param(e.source.as_str()), s.param(e.payload.as_str()), s.param(c.now));
+                s.push(&format!(
+                    "INSERT INTO inbox (key, source, payload, received_at, processed_at) VALUES ({key}, {source}, {payload}, {received}, {now}) \
+                     ON CONFLICT (key) DO UPDATE SET processed_at = excluded.processed_at WHERE inbox.processed_at IS NULL \
+                     RETURNING {INBOX}, 0;\n"
+                ))
+            }
+            None => {
+                s.push(&format!("UPDATE inbox SET processed_at = {now} WHERE key = {key} AND processed_at IS NULL RETURNING {INBOX}, 0;\n"))
+            }
+        }
+    }
+}
+
+/// The conversation's new turns, inserted only if the ticket write wrote (when there is one).
+fn messages_statement(s: &mut Script, c: &Commit) {
+    if !c.messages.is_empty() {
+        let rows: Vec<String> = c
+            .messages
+            .iter()
+            .map(|(id, m)| {
+                s.row(vec![
+                    Val::from(*id),
+                    m.author_kind.as_str().into(),
+                    m.author.as_str().into(),
+                    m.text.as_str().into(),
+                    m.at.into(),
+                ])
+            })
+            .collect();
+        let insert =
+            "INSERT INTO ticket_messages (ticket_id, author_kind, author, text, created_at)";
+        if c.ticket.is_some() {
+            // Right after the ticket write, and only if it wrote: when opening the ticket lost a race
+            // (or the event was a redelivery of one that opened it), the script must reach its end
+            // for the caller to see the missing tag and roll back, not stop at a foreign-key error.
+            s.push(&format!(
+                "{insert} SELECT * FROM (VALUES {}) WHERE changes() = 1;\n",
+                rows.join(", ")
+            ));
+        } else {
+            s.push(&format!("{insert} VALUES {};\n", rows.join(", ")));
+        }
+    }
 }
 
 /// Reads the script's rows: the outbox ids, or the check that failed.

@@ -84,6 +84,27 @@ pub(crate) fn db_err(e: sqlx::Error) -> StoreError {
     }
 }
 
+/// The backend a URL names, and the URL to open (a SQLite file is created when missing).
+fn backend_of(url: &str) -> Result<(Backend, String), StoreError> {
+    let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Backend::Postgres
+    } else if url.starts_with("sqlite:") {
+        Backend::Sqlite
+    } else {
+        return Err(StoreError::Other(format!(
+            "store.url must start with sqlite: or postgres://, got {:?}",
+            crate::config::redact_url(url)
+        )));
+    };
+    let url = match backend {
+        Backend::Sqlite if !url.contains("mode=") && !url.contains(":memory:") => {
+            format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' })
+        }
+        _ => url.to_string(),
+    };
+    Ok((backend, url))
+}
+
 impl SqlStore {
     /// Connects (creating a SQLite file when needed) and runs the migrations.
     pub async fn connect(
@@ -92,22 +113,7 @@ impl SqlStore {
         busy_timeout: Duration,
     ) -> Result<SqlStore, StoreError> {
         install_default_drivers();
-        let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Backend::Postgres
-        } else if url.starts_with("sqlite:") {
-            Backend::Sqlite
-        } else {
-            return Err(StoreError::Other(format!(
-                "store.url must start with sqlite: or postgres://, got {:?}",
-                crate::config::redact_url(url)
-            )));
-        };
-        let url = match backend {
-            Backend::Sqlite if !url.contains("mode=") && !url.contains(":memory:") => {
-                format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' })
-            }
-            _ => url.to_string(),
-        };
+        let (backend, url) = backend_of(url)?;
         let busy_ms = busy_timeout.as_millis();
         let pool_size = if url.contains(":memory:") {
             1

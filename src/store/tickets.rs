@@ -277,11 +277,11 @@ pub(super) const MARK_INBOX: &str =
 pub(super) const STORE_INBOX: &str = "INSERT INTO inbox (key, source, payload, received_at, processed_at) VALUES ($1, $2, $3, $4, $4) \
      ON CONFLICT (key) DO UPDATE SET processed_at = excluded.processed_at WHERE inbox.processed_at IS NULL";
 
-/// One transaction, one statement per row: the portable path (Postgres).
-async fn commit_tx(pool: &sqlx::AnyPool, c: &Commit) -> Result<Vec<i64>, StoreError> {
-    let mut tx = pool.begin().await.map_err(db_err)?;
-    // First, so two replicas handling one redelivered event serialise on the inbox row: the loser
-    // finds it processed and changes nothing.
+/// Stores the commit's event processed, or marks it; `AlreadyProcessed` when another commit did.
+async fn mark_inbox(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    c: &Commit,
+) -> Result<(), StoreError> {
     if let Some(key) = &c.inbox_key {
         let marked = match &c.unstored {
             Some(e) => {
@@ -290,14 +290,14 @@ async fn commit_tx(pool: &sqlx::AnyPool, c: &Commit) -> Result<Vec<i64>, StoreEr
                     .bind(&e.source)
                     .bind(&e.payload)
                     .bind(c.now)
-                    .execute(&mut *tx)
+                    .execute(&mut **tx)
                     .await
             }
             None => {
                 sqlx::query(MARK_INBOX)
                     .bind(c.now)
                     .bind(key)
-                    .execute(&mut *tx)
+                    .execute(&mut **tx)
                     .await
             }
         }
@@ -306,6 +306,50 @@ async fn commit_tx(pool: &sqlx::AnyPool, c: &Commit) -> Result<Vec<i64>, StoreEr
             return Err(StoreError::AlreadyProcessed(key.clone()));
         }
     }
+    Ok(())
+}
+
+/// The approval, storm and alert group rows whose cards are this commit's outbox rows `ids`.
+async fn write_cards(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    c: &Commit,
+    ids: &[i64],
+) -> Result<(), StoreError> {
+    match &c.approval {
+        Some(ApprovalWrite::Insert(a)) => {
+            let mut a = a.clone();
+            a.card = a.card.or(ids.first().copied());
+            super::approvals::insert(tx, &a).await?;
+        }
+        Some(ApprovalWrite::Update(a)) => super::approvals::update(tx, a).await?,
+        None => {}
+    }
+    if let Some(w) = &c.storm {
+        let mut st = w.storm.clone();
+        if let Some(i) = w.card_index {
+            st.card = ids[i];
+        }
+        super::alerts::put_storm(tx, &st).await?;
+    }
+    if let Some(w) = &c.alert {
+        let mut g = w.group.clone();
+        if let Some(i) = w.card_index {
+            g.card = Some(ids[i]);
+        }
+        if let Some(i) = w.storm_index {
+            g.storm = Some(ids[i]);
+        }
+        super::alerts::update(tx, &g).await?;
+    }
+    Ok(())
+}
+
+/// One transaction, one statement per row: the portable path (Postgres).
+async fn commit_tx(pool: &sqlx::AnyPool, c: &Commit) -> Result<Vec<i64>, StoreError> {
+    let mut tx = pool.begin().await.map_err(db_err)?;
+    // First, so two replicas handling one redelivered event serialise on the inbox row: the loser
+    // finds it processed and changes nothing.
+    mark_inbox(&mut tx, c).await?;
     if let Some(t) = &c.ticket {
         let mut s = Script::default();
         write_ticket(&mut s, t, c.opens_ticket, "id");
@@ -322,32 +366,7 @@ async fn commit_tx(pool: &sqlx::AnyPool, c: &Commit) -> Result<Vec<i64>, StoreEr
     for o in &c.outbox {
         ids.push(super::outbox::insert(&mut tx, o, c.now).await?);
     }
-    match &c.approval {
-        Some(ApprovalWrite::Insert(a)) => {
-            let mut a = a.clone();
-            a.card = a.card.or(ids.first().copied());
-            super::approvals::insert(&mut tx, &a).await?;
-        }
-        Some(ApprovalWrite::Update(a)) => super::approvals::update(&mut tx, a).await?,
-        None => {}
-    }
-    if let Some(w) = &c.storm {
-        let mut st = w.storm.clone();
-        if let Some(i) = w.card_index {
-            st.card = ids[i];
-        }
-        super::alerts::put_storm(&mut tx, &st).await?;
-    }
-    if let Some(w) = &c.alert {
-        let mut g = w.group.clone();
-        if let Some(i) = w.card_index {
-            g.card = Some(ids[i]);
-        }
-        if let Some(i) = w.storm_index {
-            g.storm = Some(ids[i]);
-        }
-        super::alerts::update(&mut tx, &g).await?;
-    }
+    write_cards(&mut tx, c, &ids).await?;
     for (ticket_id, m) in &c.messages {
         sqlx::query("INSERT INTO ticket_messages (ticket_id, author_kind, author, text, created_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(ticket_id)
