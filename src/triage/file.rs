@@ -50,6 +50,53 @@ struct EmbeddingsRef {
     weight: f32,
 }
 
+/// Checks a file's format, labels and array lengths against each other; returns its labels.
+fn check(f: &mut ModelFile) -> Result<Vec<Label>, String> {
+    let v4 = f.format == FORMAT_EMBEDDINGS;
+    if v4 != f.embeddings.is_some() {
+        return Err(format!(
+            "a {} file has \"embeddings\" exactly when its format is {FORMAT_EMBEDDINGS}",
+            f.format
+        ));
+    }
+    if !v4 && (f.format == FORMAT_HIDDEN) == f.networks.is_empty() {
+        return Err(format!(
+            "a {} file has \"networks\" exactly when its format is {FORMAT_HIDDEN}",
+            f.format
+        ));
+    }
+    let labels = match (f.format.as_str(), f.labels.take()) {
+        (FORMAT | FORMAT_HIDDEN | FORMAT_EMBEDDINGS, Some(labels)) => labels,
+        (FORMAT_V1, None) => f
+            .classes
+            .iter()
+            .map(|t| Label {
+                name: t.as_str().into(),
+                tier: *t,
+            })
+            .collect(),
+        (FORMAT | FORMAT_HIDDEN | FORMAT_EMBEDDINGS, None) => {
+            return Err("missing \"labels\"".into());
+        }
+        (other, _) => return Err(format!("format is {other:?}")),
+    };
+    let k = labels.len();
+    let n = f.features.len() + f.embeddings.as_ref().map_or(0, |e| e.dim);
+    let linear_ok = !f.networks.is_empty() || (f.weights.len() == n * k && f.bias.len() == k);
+    let nets_ok = f.networks.iter().all(|net| {
+        let h = &net.hidden;
+        h.weights.len() == n * h.size
+            && h.bias.len() == h.size
+            && net.weights.len() == h.size * k
+            && net.bias.len() == k
+    });
+    let unused = !f.networks.is_empty() && (!f.weights.is_empty() || !f.bias.is_empty());
+    if k == 0 || f.idf.len() != f.features.len() || !linear_ok || !nets_ok || unused {
+        return Err("array lengths do not match".into());
+    }
+    Ok(labels)
+}
+
 impl Model {
     pub fn to_json(&self) -> String {
         let format = match (&self.dense, self.networks.is_empty()) {
@@ -102,49 +149,8 @@ impl Model {
             path: path.into(),
             reason,
         };
-        let f: ModelFile = serde_json::from_str(json).map_err(|e| invalid(e.to_string()))?;
-        let v4 = f.format == FORMAT_EMBEDDINGS;
-        if v4 != f.embeddings.is_some() {
-            return Err(invalid(format!(
-                "a {} file has \"embeddings\" exactly when its format is {FORMAT_EMBEDDINGS}",
-                f.format
-            )));
-        }
-        if !v4 && (f.format == FORMAT_HIDDEN) == f.networks.is_empty() {
-            return Err(invalid(format!(
-                "a {} file has \"networks\" exactly when its format is {FORMAT_HIDDEN}",
-                f.format
-            )));
-        }
-        let labels = match (f.format.as_str(), f.labels) {
-            (FORMAT | FORMAT_HIDDEN | FORMAT_EMBEDDINGS, Some(labels)) => labels,
-            (FORMAT_V1, None) => f
-                .classes
-                .iter()
-                .map(|t| Label {
-                    name: t.as_str().into(),
-                    tier: *t,
-                })
-                .collect(),
-            (FORMAT | FORMAT_HIDDEN | FORMAT_EMBEDDINGS, None) => {
-                return Err(invalid("missing \"labels\"".into()));
-            }
-            (other, _) => return Err(invalid(format!("format is {other:?}"))),
-        };
-        let k = labels.len();
-        let n = f.features.len() + f.embeddings.as_ref().map_or(0, |e| e.dim);
-        let linear_ok = !f.networks.is_empty() || (f.weights.len() == n * k && f.bias.len() == k);
-        let nets_ok = f.networks.iter().all(|net| {
-            let h = &net.hidden;
-            h.weights.len() == n * h.size
-                && h.bias.len() == h.size
-                && net.weights.len() == h.size * k
-                && net.bias.len() == k
-        });
-        let unused = !f.networks.is_empty() && (!f.weights.is_empty() || !f.bias.is_empty());
-        if k == 0 || f.idf.len() != f.features.len() || !linear_ok || !nets_ok || unused {
-            return Err(invalid("array lengths do not match".into()));
-        }
+        let mut f: ModelFile = serde_json::from_str(json).map_err(|e| invalid(e.to_string()))?;
+        let labels = check(&mut f).map_err(invalid)?;
         let dense = match f.embeddings {
             Some(r) => Some(Dense {
                 embeddings: Arc::new(load_embeddings(&r, embeddings, path)?),

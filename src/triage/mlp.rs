@@ -106,6 +106,110 @@ impl Adam {
     }
 }
 
+/// One network being trained: its layers, their Adam state and the per-example buffers.
+struct Trainer {
+    hidden: Hidden,
+    w2: Vec<f32>,
+    b2: Vec<f32>,
+    a1: Adam,
+    ab1: Adam,
+    a2: Adam,
+    ab2: Adam,
+    h: Vec<f32>,
+    dh: Vec<f32>,
+    out: Vec<f32>,
+    k: usize,
+}
+
+impl Trainer {
+    /// Glorot-initialised layers from `rng`.
+    fn new(features: usize, n: usize, k: usize, rng: &mut u64) -> Trainer {
+        let glorot = |fan_in: usize, fan_out: usize, len: usize, rng: &mut u64| -> Vec<f32> {
+            let bound = (6.0 / (fan_in + fan_out) as f32).sqrt();
+            (0..len)
+                .map(|_| (uniform(rng) * 2.0 - 1.0) * bound)
+                .collect()
+        };
+        let hidden = Hidden {
+            size: n,
+            weights: glorot(features, n, features * n, rng),
+            bias: glorot(features, n, n, rng),
+        };
+        let w2 = glorot(n, k, n * k, rng);
+        let b2 = glorot(n, k, k, rng);
+        Trainer {
+            hidden,
+            w2,
+            b2,
+            a1: Adam::new(features * n),
+            ab1: Adam::new(n),
+            a2: Adam::new(n * k),
+            ab2: Adam::new(k),
+            h: vec![0f32; n],
+            dh: vec![0f32; n],
+            out: vec![0f32; k],
+            k,
+        }
+    }
+
+    /// Forward through both layers, then the gradients of example `x` with label `y` accumulated.
+    fn example(&mut self, x: &[(u32, f32)], y: usize) {
+        let (n, k) = (self.hidden.size, self.k);
+        let (h, dh, out, w2) = (&mut self.h, &mut self.dh, &mut self.out, &self.w2);
+        h.copy_from_slice(&self.hidden.bias);
+        self.hidden.accumulate(x, h);
+        h.iter_mut().for_each(|v| *v = v.max(0.0));
+        out.copy_from_slice(&self.b2);
+        for (j, &hj) in h.iter().enumerate().filter(|(_, v)| **v > 0.0) {
+            out.iter_mut()
+                .zip(&w2[j * k..j * k + k])
+                .for_each(|(o, w)| *o += w * hj);
+        }
+        softmax_in_place(out);
+        out[y] -= 1.0;
+        self.ab2
+            .grad
+            .iter_mut()
+            .zip(out.iter())
+            .for_each(|(g, d)| *g += d);
+        // Back through the output layer to the units that fired (a ReLU passes nothing else).
+        for j in 0..n {
+            dh[j] = 0.0;
+            if h[j] > 0.0 {
+                dh[j] = w2[j * k..j * k + k]
+                    .iter()
+                    .zip(out.iter())
+                    .map(|(w, d)| w * d)
+                    .sum();
+                self.a2.grad[j * k..j * k + k]
+                    .iter_mut()
+                    .zip(out.iter())
+                    .for_each(|(g, d)| *g += h[j] * d);
+            }
+        }
+        self.ab1
+            .grad
+            .iter_mut()
+            .zip(dh.iter())
+            .for_each(|(g, d)| *g += d);
+        for &(f, v) in x {
+            self.a1.grad[f as usize * n..f as usize * n + n]
+                .iter_mut()
+                .zip(dh.iter())
+                .for_each(|(g, d)| *g += v * d);
+        }
+    }
+
+    /// One Adam step (the `t`-th) over a batch of `m` examples.
+    fn step(&mut self, t: i32, m: f32, p: &MlpParams) {
+        let lr_t = p.learning_rate * (1.0 - 0.999f32.powi(t)).sqrt() / (1.0 - 0.9f32.powi(t));
+        self.a1.step(&mut self.hidden.weights, m, p.alpha, lr_t);
+        self.ab1.step(&mut self.hidden.bias, m, 0.0, lr_t);
+        self.a2.step(&mut self.w2, m, p.alpha, lr_t);
+        self.ab2.step(&mut self.b2, m, 0.0, lr_t);
+    }
+}
+
 /// Trains one network on sparse inputs `xs` with label indices `ys` (`k` labels).
 pub fn train(
     xs: &[Vec<(u32, f32)>],
@@ -114,83 +218,24 @@ pub fn train(
     k: usize,
     p: &MlpParams,
 ) -> Net {
-    let n = p.hidden;
     let mut rng = p.seed.max(1);
-    let glorot = |fan_in: usize, fan_out: usize, len: usize, rng: &mut u64| -> Vec<f32> {
-        let bound = (6.0 / (fan_in + fan_out) as f32).sqrt();
-        (0..len)
-            .map(|_| (uniform(rng) * 2.0 - 1.0) * bound)
-            .collect()
-    };
-    let mut hidden = Hidden {
-        size: n,
-        weights: glorot(features, n, features * n, &mut rng),
-        bias: glorot(features, n, n, &mut rng),
-    };
-    let mut w2 = glorot(n, k, n * k, &mut rng);
-    let mut b2 = glorot(n, k, k, &mut rng);
-    let (mut a1, mut ab1, mut a2, mut ab2) = (
-        Adam::new(features * n),
-        Adam::new(n),
-        Adam::new(n * k),
-        Adam::new(k),
-    );
+    let mut tr = Trainer::new(features, p.hidden, k, &mut rng);
     let mut order: Vec<usize> = (0..xs.len()).collect();
-    let (mut h, mut dh, mut out) = (vec![0f32; n], vec![0f32; n], vec![0f32; k]);
     let mut t = 0i32;
     for _ in 0..p.epochs {
         shuffle(&mut order, &mut rng);
         for batch in order.chunks(p.batch.max(1)) {
             for &i in batch {
-                let x = &xs[i];
-                h.copy_from_slice(&hidden.bias);
-                hidden.accumulate(x, &mut h);
-                h.iter_mut().for_each(|v| *v = v.max(0.0));
-                out.copy_from_slice(&b2);
-                for (j, &hj) in h.iter().enumerate().filter(|(_, v)| **v > 0.0) {
-                    out.iter_mut()
-                        .zip(&w2[j * k..j * k + k])
-                        .for_each(|(o, w)| *o += w * hj);
-                }
-                softmax_in_place(&mut out);
-                out[ys[i]] -= 1.0;
-                ab2.grad.iter_mut().zip(&out).for_each(|(g, d)| *g += d);
-                // Back through the output layer to the units that fired (a ReLU passes nothing else).
-                for j in 0..n {
-                    dh[j] = 0.0;
-                    if h[j] > 0.0 {
-                        dh[j] = w2[j * k..j * k + k]
-                            .iter()
-                            .zip(&out)
-                            .map(|(w, d)| w * d)
-                            .sum();
-                        a2.grad[j * k..j * k + k]
-                            .iter_mut()
-                            .zip(&out)
-                            .for_each(|(g, d)| *g += h[j] * d);
-                    }
-                }
-                ab1.grad.iter_mut().zip(&dh).for_each(|(g, d)| *g += d);
-                for &(f, v) in x {
-                    a1.grad[f as usize * n..f as usize * n + n]
-                        .iter_mut()
-                        .zip(&dh)
-                        .for_each(|(g, d)| *g += v * d);
-                }
+                tr.example(&xs[i], ys[i]);
             }
             t += 1;
-            let lr_t = p.learning_rate * (1.0 - 0.999f32.powi(t)).sqrt() / (1.0 - 0.9f32.powi(t));
-            let m = batch.len() as f32;
-            a1.step(&mut hidden.weights, m, p.alpha, lr_t);
-            ab1.step(&mut hidden.bias, m, 0.0, lr_t);
-            a2.step(&mut w2, m, p.alpha, lr_t);
-            ab2.step(&mut b2, m, 0.0, lr_t);
+            tr.step(t, batch.len() as f32, p);
         }
     }
     Net {
-        hidden,
-        weights: w2,
-        bias: b2,
+        hidden: tr.hidden,
+        weights: tr.w2,
+        bias: tr.b2,
     }
 }
 
