@@ -2,6 +2,8 @@
 //! alerts/s, sequential and with 8 concurrent senders; the latency of a status change with 10,000 open
 //! groups; and the chat calls a 10,000-alert storm in 1,000 groups costs, against Alertmanager's own
 //! Slack receiver (one message per group notification). Prints a table; the README quotes it.
+// A benchmark harness: a failed unwrap aborts the run, as a failed test would.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 use common::pct;

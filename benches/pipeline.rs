@@ -1,6 +1,8 @@
 //! `cargo bench`: the customer pipeline (message in → reply persisted in the outbox) on SQLite with no
 //! LLM — throughput and p50/p99 latency, sequential and with concurrent senders — plus triage and
 //! knowledge-base search per call. Prints a table; the README quotes it.
+// A benchmark harness: a failed unwrap aborts the run, as a failed test would.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 use common::event;

@@ -4,6 +4,8 @@
 //! the same instructions and tools. Tier 2: prompt + completion tokens per ticket for a three-round
 //! troubleshooting loop (logs, health, alerts, then known issues, then the answer). Requests are read off
 //! the fake OpenAI server, so the counts are of the real request bodies. Prints a table; the README quotes it.
+// A benchmark harness: a failed unwrap aborts the run, as a failed test would.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 use common::event;

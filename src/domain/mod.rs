@@ -13,6 +13,7 @@ pub mod llm_port;
 pub mod ports;
 pub mod reply;
 pub mod sla;
+pub mod store_port;
 pub mod support;
 pub mod ticket;
 pub mod tier;

@@ -1,5 +1,8 @@
 //! Integration tests: one binary (faster to link), one module per area.
 
+// Test code, helpers and fakes included: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
+
 #[path = "../support/mod.rs"]
 mod support;
 
