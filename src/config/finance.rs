@@ -45,7 +45,7 @@ impl FinanceSettings {
             ("finance.weekly_cron", &self.weekly_cron),
         ] {
             if !c.is_empty()
-                && let Err(e) = croner::Cron::new(c).parse()
+                && let Err(e) = c.parse::<croner::Cron>()
             {
                 return Err(format!(
                     "{k}: {c:?} is not a cron expression (minute hour day month weekday): {e}"

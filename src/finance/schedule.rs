@@ -11,7 +11,7 @@ pub fn due(cron: &str, tz: Tz, now: Millis, grace: Millis) -> Option<Millis> {
     if cron.is_empty() {
         return None;
     }
-    let c = croner::Cron::new(cron).parse().ok()?;
+    let c = cron.parse::<croner::Cron>().ok()?;
     let start = tz.timestamp_millis_opt(now - grace).single()?;
     let next = c.find_next_occurrence(&start, false).ok()?;
     let at = next.timestamp_millis();
