@@ -5,7 +5,7 @@
 use crate::support::{self, chat::RecordingChat};
 use opsdesk::config::{RunbookSettings, Settings};
 use opsdesk::domain::ports::*;
-use opsdesk::domain::{Approval, ApprovalState, Event, EventKind, Platform, Reply};
+use opsdesk::domain::{Approval, ApprovalState, Event, EventKind, Platform};
 use opsdesk::pipeline::{Handled, Pipeline};
 use opsdesk::sender::Sender;
 use std::collections::HashMap;
@@ -13,18 +13,18 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-static SEQ: AtomicUsize = AtomicUsize::new(0);
-const HOUR: i64 = 3_600_000;
+pub(crate) static SEQ: AtomicUsize = AtomicUsize::new(0);
+pub(crate) const HOUR: i64 = 3_600_000;
 
-struct Rig {
-    p: Pipeline,
-    chat: Arc<RecordingChat>,
-    sender: Sender,
-    ran: std::path::PathBuf,
-    _dir: tempfile::TempDir,
+pub(crate) struct Rig {
+    pub(crate) p: Pipeline,
+    pub(crate) chat: Arc<RecordingChat>,
+    pub(crate) sender: Sender,
+    pub(crate) ran: std::path::PathBuf,
+    pub(crate) _dir: tempfile::TempDir,
 }
 
-fn settings(dir: &Path, quorum: u32) -> Settings {
+pub(crate) fn settings(dir: &Path, quorum: u32) -> Settings {
     let mut s = support::settings();
     s.approvals.approvers = vec![
         "slack:UBOSS".into(),
@@ -56,7 +56,7 @@ fn settings(dir: &Path, quorum: u32) -> Settings {
     s
 }
 
-async fn rig(store: Arc<dyn Store>, quorum: u32) -> Rig {
+pub(crate) async fn rig(store: Arc<dyn Store>, quorum: u32) -> Rig {
     let dir = tempfile::tempdir().unwrap();
     let s = settings(dir.path(), quorum);
     let p = support::pipeline_with(store.clone(), s).await;
@@ -72,7 +72,7 @@ async fn rig(store: Arc<dyn Store>, quorum: u32) -> Rig {
     }
 }
 
-fn event(user: &str, roles: &[&str], kind: EventKind) -> Event {
+pub(crate) fn event(user: &str, roles: &[&str], kind: EventKind) -> Event {
     Event {
         platform: Platform::Slack,
         id: format!("ev{}", SEQ.fetch_add(1, Ordering::SeqCst)),
@@ -87,7 +87,7 @@ fn event(user: &str, roles: &[&str], kind: EventKind) -> Event {
     }
 }
 
-fn ops(user: &str, args: &str) -> Event {
+pub(crate) fn ops(user: &str, args: &str) -> Event {
     event(
         user,
         &[],
@@ -98,7 +98,13 @@ fn ops(user: &str, args: &str) -> Event {
     )
 }
 
-fn click(user: &str, roles: &[&str], action: &str, id: i64, input: Option<&str>) -> Event {
+pub(crate) fn click(
+    user: &str,
+    roles: &[&str],
+    action: &str,
+    id: i64,
+    input: Option<&str>,
+) -> Event {
     event(
         user,
         roles,
@@ -112,7 +118,7 @@ fn click(user: &str, roles: &[&str], action: &str, id: i64, input: Option<&str>)
 }
 
 impl Rig {
-    async fn request(&self, runbook: &str, now: i64) -> Approval {
+    pub(crate) async fn request(&self, runbook: &str, now: i64) -> Approval {
         assert!(matches!(
             self.p
                 .handle(
@@ -133,13 +139,13 @@ impl Rig {
             .expect("a pending request")
     }
 
-    async fn approval(&self, id: i64) -> Approval {
+    pub(crate) async fn approval(&self, id: i64) -> Approval {
         self.p.store.approval(id).await.unwrap().unwrap()
     }
 
     /// Delivers the outbox; returns the texts of everything sent so far (cards as plain text). Runs
     /// record their results at the wall clock's time, so delivery looks far ahead of the test's clock.
-    async fn delivered(&self, _now: i64) -> Vec<(String, String)> {
+    pub(crate) async fn delivered(&self, _now: i64) -> Vec<(String, String)> {
         while self.sender.tick(i64::MAX / 4).await.unwrap() > 0 {}
         self.chat
             .sent()
@@ -157,11 +163,11 @@ impl Rig {
 
     /// Waits until the approved action has finished running (the click spawned it; a direct call may
     /// have lost the race to start it).
-    async fn finished(&self, id: i64) -> Approval {
+    pub(crate) async fn finished(&self, id: i64) -> Approval {
         support::finished(&self.p, id).await
     }
 
-    fn runs(&self) -> usize {
+    pub(crate) fn runs(&self) -> usize {
         std::fs::read_to_string(&self.ran)
             .map(|s| s.lines().count())
             .unwrap_or(0)
@@ -169,7 +175,7 @@ impl Rig {
 }
 
 /// The card as it stands: its last edit, or the card as first posted.
-fn last_card(sent: &[(String, String)]) -> String {
+pub(crate) fn last_card(sent: &[(String, String)]) -> String {
     sent.iter()
         .rev()
         .find(|(op, _)| op == "edit")
@@ -178,7 +184,7 @@ fn last_card(sent: &[(String, String)]) -> String {
         .unwrap_or_default()
 }
 
-fn privately(sent: &[(String, String)], user: &str) -> Vec<String> {
+pub(crate) fn privately(sent: &[(String, String)], user: &str) -> Vec<String> {
     sent.iter()
         .filter(|(op, _)| *op == format!("private:{user}"))
         .map(|(_, t)| t.clone())
@@ -376,181 +382,5 @@ async fn deny_takes_a_reason_back_to_the_requester() {
         deny_button.asks.as_deref(),
         Some("Why deny this request?"),
         "Deny asks for a reason (a modal on Slack and Discord)"
-    );
-}
-
-#[tokio::test]
-async fn the_clock_warns_then_expires_and_a_late_click_is_refused() {
-    let db = support::sqlite().await;
-    let r = rig(Arc::new(db.store.clone()), 1).await;
-    let a = r.request("restart-api", 0).await;
-    assert_eq!(
-        r.p.approvals_tick(HOUR).await.unwrap(),
-        0,
-        "nothing due an hour in"
-    );
-    assert_eq!(
-        r.p.approvals_tick(90 * 60_000).await.unwrap(),
-        1,
-        "the warning, 30 minutes before"
-    );
-    let sent = r.delivered(90 * 60_000).await;
-    assert!(last_card(&sent).contains("⏳ Expires in 30m"), "{sent:?}");
-    assert!(
-        sent.iter()
-            .any(|(op, t)| op == "post" && t.contains("expires in 30m without sign-off"))
-    );
-    assert_eq!(
-        r.p.approvals_tick(100 * 60_000).await.unwrap(),
-        0,
-        "warned once"
-    );
-    assert_eq!(r.p.approvals_tick(2 * HOUR).await.unwrap(), 1);
-    let sent = r.delivered(2 * HOUR).await;
-    assert!(last_card(&sent).starts_with("⌛ Expired"), "{sent:?}");
-    r.p.handle(
-        click("UCTO", &[], "approval.approve", a.id, None),
-        2 * HOUR + 1,
-    )
-    .await
-    .unwrap();
-    let sent = r.delivered(2 * HOUR + 1).await;
-    assert!(
-        privately(&sent, "UCTO")[0].contains("already expired"),
-        "{sent:?}"
-    );
-    assert_eq!(
-        (r.approval(a.id).await.state, r.runs()),
-        (ApprovalState::Expired, 0)
-    );
-}
-
-#[tokio::test]
-async fn a_failing_runbook_marks_the_card_failed_with_its_output() {
-    let db = support::sqlite().await;
-    let r = rig(Arc::new(db.store.clone()), 1).await;
-    let a = r.request("purge-cache", 0).await;
-    r.p.handle(click("UCTO", &[], "approval.approve", a.id, None), 10)
-        .await
-        .unwrap();
-    r.finished(a.id).await;
-    let card = last_card(&r.delivered(10).await);
-    assert!(
-        card.starts_with("⚠️ Failed: runbook purge-cache")
-            && card.contains("exit 2")
-            && card.contains("cache: permission denied"),
-        "{card}"
-    );
-    assert_eq!(r.approval(a.id).await.state, ApprovalState::Failed);
-}
-
-#[tokio::test]
-async fn the_same_request_twice_is_one_request_and_ops_lists_and_audits_it() {
-    let db = support::sqlite().await;
-    let r = rig(Arc::new(db.store.clone()), 1).await;
-    let a = r.request("restart-api", 0).await;
-    r.p.handle(ops("UDEV2", "runbook restart-api again please"), 1)
-        .await
-        .unwrap();
-    r.p.handle(ops("UDEV", "runbook nope"), 2).await.unwrap();
-    r.p.handle(ops("UDEV", "approvals"), 3).await.unwrap();
-    r.p.handle(ops("UDEV", "audit 5"), 4).await.unwrap();
-    let sent = r.delivered(4).await;
-    let dev2 = privately(&sent, "UDEV2");
-    assert!(
-        dev2[0].contains(&format!("already waiting for sign-off: request #{}", a.id)),
-        "{dev2:?}"
-    );
-    let dev = privately(&sent, "UDEV");
-    assert!(
-        dev[1].contains("No runbook named \"nope\". Known: purge-cache, restart-api."),
-        "{dev:?}"
-    );
-    assert!(
-        dev[2].contains(&format!("#{}", a.id))
-            && dev[2].contains("pending")
-            && dev[2].contains("0/1"),
-        "{dev:?}"
-    );
-    assert!(dev[3].contains("approval.requested"), "{dev:?}");
-    assert_eq!(r.p.store.approvals(&[], 10).await.unwrap().len(), 1);
-    let _ = Reply::text("");
-}
-
-/// An approved webhook is POSTed once, with a body the receiver can verify by its HMAC signature.
-#[tokio::test]
-async fn an_approved_webhook_is_posted_once_and_signed() {
-    use axum::{Router, body::Bytes, http::HeaderMap, routing::post};
-    let got: Arc<std::sync::Mutex<Vec<(String, String)>>> = Arc::default();
-    let seen = got.clone();
-    let app = Router::new().route(
-        "/hook",
-        post(move |headers: HeaderMap, body: Bytes| {
-            let seen = seen.clone();
-            async move {
-                let sig = headers
-                    .get("x-opsdesk-signature")
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("")
-                    .to_string();
-                seen.lock()
-                    .unwrap()
-                    .push((sig, String::from_utf8_lossy(&body).into_owned()));
-                "deploy queued"
-            }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-
-    let db = support::sqlite().await;
-    let dir = tempfile::tempdir().unwrap();
-    let mut s = settings(dir.path(), 1);
-    // Any variable that is set serves as the secret; PATH always is, and setting one here would race
-    // the other tests reading the environment.
-    let hook = opsdesk::config::WebhookSettings {
-        description: "deploy main".into(),
-        url: format!("http://{addr}/hook"),
-        secret_env: "PATH".into(),
-        timeout_secs: 5,
-    };
-    s.webhooks.insert("deploy".into(), hook);
-    let store: Arc<dyn Store> = Arc::new(db.store.clone());
-    let p = support::pipeline_with(store, s).await;
-    p.handle(ops("UDEV", "webhook deploy ship the fix"), 0)
-        .await
-        .unwrap();
-    let a = p
-        .store
-        .approvals(&[ApprovalState::Pending], 1)
-        .await
-        .unwrap()
-        .remove(0);
-    p.handle(click("UCTO", &[], "approval.approve", a.id, None), 1)
-        .await
-        .unwrap();
-    let done = support::finished(&p, a.id).await;
-    assert_eq!(done.state, ApprovalState::Executed, "{:?}", done.result);
-    assert!(
-        done.result.as_deref().unwrap().contains("HTTP 200")
-            && done.result.as_deref().unwrap().contains("deploy queued")
-    );
-    let calls = got.lock().unwrap().clone();
-    assert_eq!(calls.len(), 1, "posted once");
-    let (sig, body) = &calls[0];
-    let secret = std::env::var("PATH").unwrap();
-    assert_eq!(
-        *sig,
-        opsdesk::exec::webhook::signature(secret.as_bytes(), body.as_bytes())
-    );
-    let body: serde_json::Value = serde_json::from_str(body).unwrap();
-    assert_eq!(
-        (
-            body["kind"].as_str(),
-            body["params"]["name"].as_str(),
-            body["approved_by"][0].as_str()
-        ),
-        (Some("webhook"), Some("deploy"), Some("slack:UCTO"))
     );
 }

@@ -6,7 +6,7 @@
 
 use super::agents::{customer, done, queued, rig};
 use super::alerts::{fixture, settings as alert_settings};
-use super::finance::month;
+use super::finance_month::month;
 use crate::support::{
     self,
     chat::RecordingChat,

@@ -14,14 +14,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 static SEQ: AtomicUsize = AtomicUsize::new(0);
 
-struct Rig {
-    p: Pipeline,
-    slack: Arc<RecordingChat>,
-    discord: Arc<RecordingChat>,
-    sender: Sender,
+pub(crate) struct Rig {
+    pub(crate) p: Pipeline,
+    pub(crate) slack: Arc<RecordingChat>,
+    pub(crate) discord: Arc<RecordingChat>,
+    pub(crate) sender: Sender,
 }
 
-async fn rig(store: Arc<dyn Store>) -> Rig {
+pub(crate) async fn rig(store: Arc<dyn Store>) -> Rig {
     let mut s = support::settings();
     s.channels = vec![
         ChannelSettings {
@@ -52,7 +52,7 @@ async fn rig(store: Arc<dyn Store>) -> Rig {
     }
 }
 
-fn event(
+pub(crate) fn event(
     platform: Platform,
     channel: &str,
     thread: Option<&str>,
@@ -73,7 +73,7 @@ fn event(
     }
 }
 
-fn customer(id: &str, thread: Option<&str>, text: &str) -> Event {
+pub(crate) fn customer(id: &str, thread: Option<&str>, text: &str) -> Event {
     Event {
         id: id.into(),
         ..event(
@@ -89,7 +89,7 @@ fn customer(id: &str, thread: Option<&str>, text: &str) -> Event {
     }
 }
 
-fn click(
+pub(crate) fn click(
     platform: Platform,
     channel: &str,
     user: &str,
@@ -112,7 +112,7 @@ fn click(
 }
 
 impl Rig {
-    async fn deliver(&self) {
+    pub(crate) async fn deliver(&self) {
         while self.sender.tick(i64::MAX / 4).await.unwrap() > 0 {}
     }
 }
@@ -389,119 +389,4 @@ async fn handing_back_lets_the_bot_answer_again_and_suggested_replies_are_sent_a
         answer.starts_with("From our docs"),
         "the bot answers again: {answer}"
     );
-}
-
-/// Clock values are explicit: escalation at 0, the high-priority target is 60 minutes (reminder at 45).
-#[tokio::test]
-async fn the_first_response_sla_reminds_then_announces_the_breach_and_tickets_show_it() {
-    const MIN: i64 = 60_000;
-    let db = support::sqlite().await;
-    let r = rig(Arc::new(db.store.clone())).await;
-    r.p.handle(
-        customer("m1", None, "I want my money back, you charged me twice"),
-        0,
-    )
-    .await
-    .unwrap();
-    let key = ThreadKey {
-        platform: Platform::Discord,
-        channel: "D1",
-        thread: "m1",
-    };
-    let t = r.p.store.find_ticket(&key).await.unwrap().unwrap();
-    assert_eq!(
-        (t.priority.as_deref(), t.escalated_at),
-        (Some("high"), Some(0))
-    );
-    assert_eq!(r.p.sla_tick(44 * MIN).await.unwrap(), 0);
-    assert_eq!(r.p.sla_tick(45 * MIN).await.unwrap(), 1, "the reminder");
-    assert_eq!(r.p.sla_tick(50 * MIN).await.unwrap(), 0, "once");
-    assert_eq!(r.p.sla_tick(60 * MIN).await.unwrap(), 1, "the breach");
-    assert_eq!(r.p.sla_tick(90 * MIN).await.unwrap(), 0, "once");
-    r.deliver().await;
-    let notices: Vec<String> = r
-        .slack
-        .sent()
-        .iter()
-        .filter(|s| s.msg.channel == "SESC" && s.msg.reply.buttons().is_empty())
-        .map(|s| s.msg.reply.plain())
-        .collect();
-    assert!(
-        notices[0].starts_with(&format!(
-            "⏰ Ticket #{} (high) needs a first answer within 15m",
-            t.id
-        )),
-        "{notices:?}"
-    );
-    assert!(
-        notices[1].starts_with(&format!(
-            "🚨 Ticket #{} (high) has waited longer than its 1h 0m first-response target",
-            t.id
-        )),
-        "{notices:?}"
-    );
-
-    let ops = event(
-        Platform::Slack,
-        "SESC",
-        None,
-        "UANA",
-        EventKind::CommandInvoked {
-            name: "ops".into(),
-            args: "tickets --escalated".into(),
-        },
-    );
-    r.p.handle(ops, 90 * MIN).await.unwrap();
-    r.deliver().await;
-    let table = r.slack.sent().last().unwrap().msg.reply.plain();
-    assert!(
-        table.contains("SLA") && table.contains("breached"),
-        "{table}"
-    );
-
-    // A quick answer meets it: no notices, and the list says so.
-    r.p.handle(
-        customer("m9", None, "I need to talk to a human about a legal matter"),
-        100 * MIN,
-    )
-    .await
-    .unwrap();
-    r.deliver().await;
-    let card = r
-        .slack
-        .sent()
-        .into_iter()
-        .rev()
-        .find(|s| s.msg.reply.plain().contains("needs a person"))
-        .unwrap();
-    let reply = event(
-        Platform::Slack,
-        "SESC",
-        Some(&card.id),
-        "UANA",
-        EventKind::MessagePosted {
-            text: "On it.".into(),
-            mentioned: false,
-        },
-    );
-    r.p.handle(reply, 105 * MIN).await.unwrap();
-    assert_eq!(
-        r.p.sla_tick(200 * MIN).await.unwrap(),
-        0,
-        "answered in time: nothing to announce"
-    );
-    let ops = event(
-        Platform::Slack,
-        "SESC",
-        None,
-        "UANA",
-        EventKind::CommandInvoked {
-            name: "ops".into(),
-            args: "tickets --escalated".into(),
-        },
-    );
-    r.p.handle(ops, 200 * MIN).await.unwrap();
-    r.deliver().await;
-    let table = r.slack.sent().last().unwrap().msg.reply.plain();
-    assert!(table.contains(" met "), "{table}");
 }

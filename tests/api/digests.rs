@@ -2,7 +2,7 @@
 //! ticks; the weekly one carries its MRR chart (a PNG) in the digest's thread; Sign off records the
 //! signer on the card; Flag asks why and opens a thread; `/ops finance` reports any period on demand.
 
-use super::finance::month;
+use super::finance_month::month;
 use crate::support;
 use opsdesk::domain::ports::*;
 use opsdesk::domain::{ApprovalState, Event, EventKind, Reply};

@@ -3,7 +3,7 @@
 //! (Slack's getUploadURLExternal → upload → completeUploadExternal; a Discord attachment).
 
 use super::discord::{settings as discord_settings, settle, start_with};
-use super::finance::month;
+use super::finance_month::month;
 use super::slack::rig_with;
 use crate::support::{self, discord::FINANCE, discord::FakeDiscord};
 use opsdesk::config::ChannelSettings;

@@ -2,19 +2,19 @@
 
 use crate::support::{self, chat::RecordingChat};
 use opsdesk::domain::ports::*;
-use opsdesk::domain::{Event, EventKind, Platform, Reply, TicketState};
+use opsdesk::domain::{Event, EventKind, Platform, TicketState};
 use opsdesk::pipeline::{Handled, Outcome, Pipeline};
 use opsdesk::sender::Sender;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-struct Rig {
-    p: Pipeline,
-    chat: Arc<RecordingChat>,
-    sender: Sender,
+pub(crate) struct Rig {
+    pub(crate) p: Pipeline,
+    pub(crate) chat: Arc<RecordingChat>,
+    pub(crate) sender: Sender,
 }
 
-async fn rig(store: Arc<dyn Store>) -> Rig {
+pub(crate) async fn rig(store: Arc<dyn Store>) -> Rig {
     let p = support::pipeline_with(store.clone(), support::settings()).await;
     let chat = Arc::new(RecordingChat::new(Platform::Console));
     let mut platforms: HashMap<Platform, Arc<dyn ChatPlatform>> = HashMap::new();
@@ -26,7 +26,7 @@ async fn rig(store: Arc<dyn Store>) -> Rig {
     }
 }
 
-fn message(id: &str, thread: Option<&str>, user: &str, text: &str) -> Event {
+pub(crate) fn message(id: &str, thread: Option<&str>, user: &str, text: &str) -> Event {
     Event {
         platform: Platform::Console,
         id: id.into(),
@@ -44,7 +44,7 @@ fn message(id: &str, thread: Option<&str>, user: &str, text: &str) -> Event {
     }
 }
 
-fn click(id: &str, user: &str, action: &str, value: &str, card: &str) -> Event {
+pub(crate) fn click(id: &str, user: &str, action: &str, value: &str, card: &str) -> Event {
     let kind = EventKind::ButtonClicked {
         action: action.into(),
         value: value.into(),
@@ -57,7 +57,7 @@ fn click(id: &str, user: &str, action: &str, value: &str, card: &str) -> Event {
     }
 }
 
-fn command(id: &str, platform: Platform, user: &str, args: &str) -> Event {
+pub(crate) fn command(id: &str, platform: Platform, user: &str, args: &str) -> Event {
     Event {
         platform,
         kind: EventKind::CommandInvoked {
@@ -68,7 +68,7 @@ fn command(id: &str, platform: Platform, user: &str, args: &str) -> Event {
     }
 }
 
-fn done(h: Handled) -> Outcome {
+pub(crate) fn done(h: Handled) -> Outcome {
     match h {
         Handled::Done(o) => o,
         other => panic!("expected a handled event, got {other:?}"),
@@ -304,76 +304,6 @@ async fn chit_chat_stays_silent_and_opens_no_ticket() {
     assert_eq!(r.sender.tick(3).await.unwrap(), 0);
 }
 
-/// Processed events are kept for `store.inbox_retention_days`, so a redelivery within it is refused.
-#[tokio::test]
-async fn processed_events_are_pruned_after_their_retention() {
-    let db = support::sqlite().await;
-    let r = rig(Arc::new(db.store.clone())).await;
-    const DAY: i64 = 86_400_000;
-    let q = message("r1", None, "cust", "How do I reset my password?");
-    done(r.p.handle(q.clone(), DAY).await.unwrap());
-    assert_eq!(
-        r.p.prune_inbox(DAY * 45).await.unwrap(),
-        0,
-        "45 days of 45 kept"
-    );
-    assert_eq!(
-        r.p.handle(q.clone(), DAY * 45).await.unwrap(),
-        Handled::Duplicate
-    );
-    assert_eq!(r.p.prune_inbox(DAY * 46 + 1).await.unwrap(), 1);
-    assert_eq!(
-        r.p.store
-            .inbox_put(&q.inbox_key(), "console", "{}", DAY * 47)
-            .await
-            .unwrap(),
-        InboxPut::New,
-        "forgotten"
-    );
-}
-
-/// Offline, a customer's message is processed and then stored by the one commit that records its
-/// outcome; anything else (or any message when an LLM is configured) is stored before processing.
-#[tokio::test]
-async fn customer_messages_offline_take_one_write_and_the_rest_two() {
-    let db = support::sqlite().await;
-    let r = rig(Arc::new(db.store.clone())).await;
-    let q = message("w1", None, "cust", "How do I reset my password?");
-    assert!(r.p.in_one_write(&q));
-    let team = Event {
-        channel: "escalations".into(),
-        ..q.clone()
-    };
-    assert!(!r.p.in_one_write(&team), "not a customer channel");
-    assert!(!r.p.in_one_write(&click("w2", "cust", "ticket.solved", "1", "m1")));
-    let (groups, writes) = db.store.group_commit_stats();
-    let o = done(r.p.handle(q.clone(), 10).await.unwrap());
-    assert!(o.answer.is_some() && !o.outbox.is_empty());
-    let (groups2, writes2) = db.store.group_commit_stats();
-    assert_eq!(
-        (groups2 - groups, writes2 - writes),
-        (1, 1),
-        "one transaction holding one write"
-    );
-    assert_eq!(
-        r.p.store
-            .inbox_put(&q.inbox_key(), "console", "{}", 11)
-            .await
-            .unwrap(),
-        InboxPut::Duplicate
-    );
-    let mut with_llm = r.p.clone();
-    let mut settings = opsdesk::config::Settings::builtin();
-    settings.llm.agents.get_mut("tier1").unwrap().base_url = "http://127.0.0.1:9/v1".into();
-    with_llm.llm = Some(Arc::new(
-        opsdesk::llm::openai::OpenAiLlm::new(&settings.llm).unwrap(),
-    ));
-    assert!(
-        !with_llm.in_one_write(&q),
-        "an LLM's latency is worth storing the event first"
-    );
-}
-
 #[tokio::test]
 async fn oversized_messages_are_truncated_with_a_notice() {
     let db = support::sqlite().await;
@@ -388,135 +318,6 @@ async fn oversized_messages_are_truncated_with_a_notice() {
     assert!(stored.chars().count() < 40_100, "{}", stored.len());
     assert!(stored.ends_with("[… truncated: the message was longer than 40000 characters]"));
     assert!(o.answer.unwrap().starts_with("(Your message was very long"));
-}
-
-#[tokio::test]
-async fn events_stored_before_a_crash_are_processed_once_on_restart() {
-    let db = support::sqlite().await;
-    let r = rig(Arc::new(db.store.clone())).await;
-    // The adapter persisted (and acked) the event, then the process died before handling it.
-    let ev = message("k1", None, "cust", "How do I invite a teammate?");
-    r.p.store
-        .inbox_put(
-            &ev.inbox_key(),
-            "console",
-            &serde_json::to_string(&ev).unwrap(),
-            5,
-        )
-        .await
-        .unwrap();
-    assert_eq!(r.p.recover(10, 10).await.unwrap(), 1);
-    assert_eq!(r.p.recover(20, 20).await.unwrap(), 0, "processed once");
-    r.sender.tick(30).await.unwrap();
-    assert_eq!(r.chat.sent().len(), 1);
-    assert!(r.chat.sent()[0].msg.reply.plain().contains("Invite"));
-}
-
-#[tokio::test]
-async fn a_rate_limited_or_failing_send_is_retried_not_dropped() {
-    let db = support::sqlite().await;
-    let r = rig(Arc::new(db.store.clone())).await;
-    r.chat.fail_next.lock().unwrap().extend([
-        SendError::RateLimited {
-            retry_after_ms: 2000,
-        },
-        SendError::Transient("502".into()),
-    ]);
-    done(
-        r.p.handle(
-            message("r1", None, "cust", "How do I update my credit card?"),
-            0,
-        )
-        .await
-        .unwrap(),
-    );
-    assert_eq!(r.sender.tick(0).await.unwrap(), 1);
-    assert_eq!(
-        r.sender.tick(1999).await.unwrap(),
-        0,
-        "Retry-After is honoured"
-    );
-    assert_eq!(r.sender.tick(2000).await.unwrap(), 1);
-    assert!(r.chat.sent().is_empty());
-    assert_eq!(r.p.store.outbox_depth().await.unwrap(), 1);
-    assert_eq!(
-        r.sender.tick(2000 + 2000).await.unwrap(),
-        1,
-        "transient failure backs off and retries"
-    );
-    assert_eq!(r.chat.sent().len(), 1);
-    assert_eq!(r.p.store.outbox_depth().await.unwrap(), 0);
-}
-
-#[tokio::test]
-async fn ops_commands_report_status_and_metrics_and_refuse_strangers() {
-    let db = support::sqlite().await;
-    let r = rig(Arc::new(db.store.clone())).await;
-    done(
-        r.p.handle(
-            message("a1", None, "cust", "How do I update my credit card?"),
-            0,
-        )
-        .await
-        .unwrap(),
-    );
-    done(
-        r.p.handle(message("a2", None, "cust2", "I want a refund"), 0)
-            .await
-            .unwrap(),
-    );
-    r.sender.tick(1).await.unwrap();
-    let before = r.chat.sent().len();
-    for (id, args) in [("s1", "status"), ("s2", "metrics"), ("s3", "frobnicate")] {
-        done(
-            r.p.handle(command(id, Platform::Console, "founder", args), 10)
-                .await
-                .unwrap(),
-        );
-    }
-    r.sender.tick(11).await.unwrap();
-    let replies: Vec<String> = r.chat.sent()[before..]
-        .iter()
-        .map(|s| s.msg.reply.plain())
-        .collect();
-    assert!(
-        replies[0].contains("Outbox (undelivered): 0")
-            && replies[0].contains("1 answered")
-            && replies[0].contains("1 escalated"),
-        "{}",
-        replies[0]
-    );
-    assert!(
-        replies[1].contains("tier1")
-            && replies[1].contains("human")
-            && replies[1].contains("2 tickets"),
-        "{}",
-        replies[1]
-    );
-    assert!(replies[2].contains("frobnicate"), "{}", replies[2]);
-
-    // On a chat platform, only listed users may run /ops; the refusal is ephemeral and audited.
-    let o = done(
-        r.p.handle(command("x1", Platform::Slack, "U999", "status"), 20)
-            .await
-            .unwrap(),
-    );
-    assert_eq!(o.outbox.len(), 1);
-    let item =
-        r.p.store
-            .outbox_claim("t", 21, 1000, 10)
-            .await
-            .unwrap()
-            .pop()
-            .unwrap();
-    assert!(matches!(item.msg.op, OutboundOp::Ephemeral { ref user, .. } if user == "U999"));
-    assert!(
-        matches!(item.msg.reply, Reply::Text { ref text } if text.contains("only for the team"))
-    );
-    assert_eq!(
-        r.p.store.audit_recent(1).await.unwrap()[0].action,
-        "ops.refused"
-    );
 }
 
 #[tokio::test]

@@ -2,7 +2,7 @@
 //! whose executor calls Stripe's refund API (a fake Stripe on 127.0.0.1) with an idempotency key, so a
 //! repeated execution refunds once. Charges the ledger does not know, or over-refunds, are refused.
 
-use super::finance::month;
+use super::finance_month::month;
 use crate::support;
 use axum::extract::State;
 use axum::http::HeaderMap;

@@ -3,7 +3,7 @@
 //! not given, is not posted (the ticket goes to a person); a prompt injection asking for another
 //! customer's invoices gets a refusal from the tool; an unreachable LLM falls back to the offline answer.
 
-use super::finance::month;
+use super::finance_month::month;
 use crate::support::{
     self,
     openai::{FakeOpenAi, Step},

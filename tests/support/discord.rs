@@ -3,6 +3,8 @@
 //! IDENTIFY → READY, heartbeats, RESUME with replay, INVALID_SESSION, dispatches with sequence numbers).
 //! It keeps the messages it has seen, so REST reads (the backfill) see what the gateway sent.
 
+#[path = "discord_gateway.rs"]
+mod gateway;
 #[path = "discord_server.rs"]
 mod server;
 

@@ -1,0 +1,124 @@
+//! The first-response SLA on explicit clock values: a reminder, then the breach notice, each once,
+//! and `/ops tickets` showing it.
+
+use crate::support;
+use opsdesk::domain::ports::*;
+use opsdesk::domain::{EventKind, Platform};
+use std::sync::Arc;
+
+use super::desk::*;
+
+/// Clock values are explicit: escalation at 0, the high-priority target is 60 minutes (reminder at 45).
+#[tokio::test]
+async fn the_first_response_sla_reminds_then_announces_the_breach_and_tickets_show_it() {
+    const MIN: i64 = 60_000;
+    let db = support::sqlite().await;
+    let r = rig(Arc::new(db.store.clone())).await;
+    r.p.handle(
+        customer("m1", None, "I want my money back, you charged me twice"),
+        0,
+    )
+    .await
+    .unwrap();
+    let key = ThreadKey {
+        platform: Platform::Discord,
+        channel: "D1",
+        thread: "m1",
+    };
+    let t = r.p.store.find_ticket(&key).await.unwrap().unwrap();
+    assert_eq!(
+        (t.priority.as_deref(), t.escalated_at),
+        (Some("high"), Some(0))
+    );
+    assert_eq!(r.p.sla_tick(44 * MIN).await.unwrap(), 0);
+    assert_eq!(r.p.sla_tick(45 * MIN).await.unwrap(), 1, "the reminder");
+    assert_eq!(r.p.sla_tick(50 * MIN).await.unwrap(), 0, "once");
+    assert_eq!(r.p.sla_tick(60 * MIN).await.unwrap(), 1, "the breach");
+    assert_eq!(r.p.sla_tick(90 * MIN).await.unwrap(), 0, "once");
+    r.deliver().await;
+    let notices: Vec<String> = r
+        .slack
+        .sent()
+        .iter()
+        .filter(|s| s.msg.channel == "SESC" && s.msg.reply.buttons().is_empty())
+        .map(|s| s.msg.reply.plain())
+        .collect();
+    assert!(
+        notices[0].starts_with(&format!(
+            "⏰ Ticket #{} (high) needs a first answer within 15m",
+            t.id
+        )),
+        "{notices:?}"
+    );
+    assert!(
+        notices[1].starts_with(&format!(
+            "🚨 Ticket #{} (high) has waited longer than its 1h 0m first-response target",
+            t.id
+        )),
+        "{notices:?}"
+    );
+
+    let ops = event(
+        Platform::Slack,
+        "SESC",
+        None,
+        "UANA",
+        EventKind::CommandInvoked {
+            name: "ops".into(),
+            args: "tickets --escalated".into(),
+        },
+    );
+    r.p.handle(ops, 90 * MIN).await.unwrap();
+    r.deliver().await;
+    let table = r.slack.sent().last().unwrap().msg.reply.plain();
+    assert!(
+        table.contains("SLA") && table.contains("breached"),
+        "{table}"
+    );
+
+    // A quick answer meets it: no notices, and the list says so.
+    r.p.handle(
+        customer("m9", None, "I need to talk to a human about a legal matter"),
+        100 * MIN,
+    )
+    .await
+    .unwrap();
+    r.deliver().await;
+    let card = r
+        .slack
+        .sent()
+        .into_iter()
+        .rev()
+        .find(|s| s.msg.reply.plain().contains("needs a person"))
+        .unwrap();
+    let reply = event(
+        Platform::Slack,
+        "SESC",
+        Some(&card.id),
+        "UANA",
+        EventKind::MessagePosted {
+            text: "On it.".into(),
+            mentioned: false,
+        },
+    );
+    r.p.handle(reply, 105 * MIN).await.unwrap();
+    assert_eq!(
+        r.p.sla_tick(200 * MIN).await.unwrap(),
+        0,
+        "answered in time: nothing to announce"
+    );
+    let ops = event(
+        Platform::Slack,
+        "SESC",
+        None,
+        "UANA",
+        EventKind::CommandInvoked {
+            name: "ops".into(),
+            args: "tickets --escalated".into(),
+        },
+    );
+    r.p.handle(ops, 200 * MIN).await.unwrap();
+    r.deliver().await;
+    let table = r.slack.sent().last().unwrap().msg.reply.plain();
+    assert!(table.contains(" met "), "{table}");
+}

@@ -1,0 +1,98 @@
+//! Discord's delivery guarantees end to end against the fake Discord: a resumable close mid-burst,
+//! messages posted while stopped backfilled, an invalid session, and 429s on a fifth of posts.
+
+use crate::support;
+use crate::support::discord::{FakeDiscord, TEXT};
+use opsdesk::domain::ports::Store;
+use std::sync::Arc;
+
+use super::discord::*;
+
+#[tokio::test]
+async fn a_resumable_close_mid_burst_loses_and_repeats_nothing() {
+    let r = rig().await;
+    let mut ids = vec![];
+    for i in 0..200 {
+        if i == 100 {
+            r.fake.close_resumable();
+        }
+        ids.push(r.fake.post(TEXT, CUSTOMER, QUESTION));
+    }
+    r.fake.wait_until("a RESUME", |f| f.resumes() >= 1).await;
+    r.fake
+        .wait_until("200 answers", |f| f.all_answered(&ids))
+        .await;
+    settle(&r.fake, &r.store).await;
+    let counts = r.fake.bot_post_counts();
+    for m in &ids {
+        assert_eq!(counts[m], 1, "message {m}");
+    }
+    assert_eq!(r.fake.identifies(), 1, "resumed, not re-identified");
+    r.rt.stop().await;
+}
+
+#[tokio::test]
+async fn messages_posted_while_stopped_are_backfilled_and_answered_once() {
+    let fake = FakeDiscord::start().await;
+    let db = support::sqlite().await;
+    let store: Arc<dyn Store> = Arc::new(db.store.clone());
+    let rt = start(&fake, store.clone()).await;
+    let first = fake.post(TEXT, CUSTOMER, QUESTION);
+    fake.wait_until("the first answer", |f| !f.bot_posts_in(first).is_empty())
+        .await;
+    settle(&fake, &store).await;
+    rt.stop().await;
+
+    let missed: Vec<u64> = (0..20)
+        .map(|_| fake.post(TEXT, CUSTOMER, QUESTION))
+        .collect();
+    let rt = start(&fake, store.clone()).await;
+    fake.wait_until("20 backfilled answers", |f| f.all_answered(&missed))
+        .await;
+    settle(&fake, &store).await;
+    let counts = fake.bot_post_counts();
+    for m in missed.iter().chain([&first]) {
+        assert_eq!(counts[m], 1, "message {m}");
+    }
+    rt.stop().await;
+}
+
+#[tokio::test]
+async fn an_invalid_session_reidentifies_and_the_gap_is_backfilled() {
+    let r = rig().await;
+    let seen = r.fake.post(TEXT, CUSTOMER, QUESTION);
+    r.fake
+        .wait_until("an answer", |f| !f.bot_posts_in(seen).is_empty())
+        .await;
+    r.fake.invalidate_session();
+    r.fake
+        .wait_until("a new IDENTIFY", |f| f.identifies() >= 2)
+        .await;
+    let after = r.fake.post(TEXT, CUSTOMER, QUESTION);
+    r.fake
+        .wait_until("answers", |f| !f.bot_posts_in(after).is_empty())
+        .await;
+    settle(&r.fake, &r.store).await;
+    assert_eq!(r.fake.bot_posts_in(seen).len(), 1);
+    r.rt.stop().await;
+}
+
+#[tokio::test]
+async fn rate_limits_on_a_fifth_of_posts_lose_nothing_and_are_respected() {
+    let r = rig().await;
+    r.fake.rate_limit_every(5);
+    let ids: Vec<u64> = (0..20)
+        .map(|_| r.fake.post(TEXT, CUSTOMER, QUESTION))
+        .collect();
+    r.fake
+        .wait_until("20 answers", |f| f.all_answered(&ids))
+        .await;
+    settle(&r.fake, &r.store).await;
+    let counts = r.fake.bot_post_counts();
+    for m in &ids {
+        assert_eq!(counts[m], 1, "message {m}");
+    }
+    assert!(r.fake.calls().iter().filter(|c| c.status == 429).count() >= 3);
+    assert_eq!(r.fake.violations(), Vec::<String>::new());
+    r.rt.stop().await;
+}

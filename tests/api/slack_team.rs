@@ -1,0 +1,236 @@
+//! The team's side of Slack end to end: `/ops` answered privately and refused to strangers, sign-
+//! off's Deny asking for a reason in a modal, and `doctor` checking the token, scopes and Socket
+//! Mode.
+
+use std::collections::HashMap;
+
+use super::slack::{COMMUNITY, button_ids, rig};
+use crate::support::slack::FakeSlack;
+
+#[tokio::test]
+async fn ops_commands_are_ephemeral_and_refused_to_strangers() {
+    let r = rig().await;
+    r.fake.set_group("SOPS", &["UGROUPIE"]);
+    r.fake.push(
+        "slash_commands",
+        FakeSlack::command(COMMUNITY, "UADMIN", "tickets", "trig-1"),
+    );
+    r.fake.push(
+        "slash_commands",
+        FakeSlack::command(COMMUNITY, "USTRANGER", "tickets", "trig-2"),
+    );
+    r.fake.push(
+        "slash_commands",
+        FakeSlack::command(COMMUNITY, "UGROUPIE", "status", "trig-3"),
+    );
+    r.fake
+        .wait_until("three ephemeral replies", |f| {
+            f.ok_calls("chat.postEphemeral").len() == 3
+        })
+        .await;
+    r.settle().await;
+    let by_user: HashMap<String, String> = r
+        .fake
+        .ok_calls("chat.postEphemeral")
+        .into_iter()
+        .map(|c| {
+            (
+                c.body["user"].as_str().unwrap().to_string(),
+                c.body["text"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        !by_user["UADMIN"].contains("Sorry"),
+        "{}",
+        by_user["UADMIN"]
+    );
+    assert!(
+        by_user["USTRANGER"].contains("Sorry, /ops is only for"),
+        "{}",
+        by_user["USTRANGER"]
+    );
+    assert!(
+        !by_user["UGROUPIE"].contains("Sorry"),
+        "a member of an allowed user group may: {}",
+        by_user["UGROUPIE"]
+    );
+    assert!(
+        r.fake.ok_calls("chat.postMessage").is_empty(),
+        "command replies are never public"
+    );
+    let refused = r.store.audit_recent(10).await.unwrap();
+    assert!(
+        refused
+            .iter()
+            .any(|a| a.action == "ops.refused" && a.actor == "slack:USTRANGER")
+    );
+    r.rt.stop().await;
+}
+
+/// The manifest asks for exactly the scopes doctor checks, and doctor names what is missing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn doctor_checks_the_token_scopes_and_socket_mode() {
+    let manifest = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/config/slack-app-manifest.yml"
+    ))
+    .unwrap();
+    let granted: Vec<&str> = manifest
+        .lines()
+        .skip_while(|l| !l.trim_start().starts_with("bot:"))
+        .skip(1)
+        .take_while(|l| l.trim_start().starts_with("- "))
+        .map(|l| {
+            l.trim_start()
+                .trim_start_matches("- ")
+                .split_whitespace()
+                .next()
+                .unwrap()
+        })
+        .collect();
+    let mut wanted = opsdesk::chat::slack::check::BOT_SCOPES.to_vec();
+    let mut listed = granted.clone();
+    wanted.sort();
+    listed.sort();
+    assert_eq!(
+        listed, wanted,
+        "the manifest and doctor agree on the scopes"
+    );
+
+    let fake = FakeSlack::start().await;
+    let run = |fake: &FakeSlack| {
+        let api = fake.api_url();
+        tokio::task::spawn_blocking(move || {
+            std::process::Command::new(env!("CARGO_BIN_EXE_opsdesk"))
+                .arg("doctor")
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .env_remove("DATABASE_URL")
+                .env("OPSDESK__STORE__URL", "sqlite::memory:")
+                .env("OPSDESK__SLACK__API_URL", api)
+                .env("SLACK_APP_TOKEN", "xapp-fake")
+                .env("SLACK_BOT_TOKEN", "xoxb-fake")
+                .output()
+                .unwrap()
+        })
+    };
+    fake.set_scopes(&granted.join(","));
+    let o = run(&fake).await.unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "{out}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        out.contains("workspace \"Fake Co\" as bot user UBOT")
+            && out.contains("all granted")
+            && out.contains("Socket Mode available"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("xoxb-fake") && !out.contains("xapp-fake"),
+        "no secrets in the output"
+    );
+
+    fake.set_scopes("chat:write,commands");
+    let o = run(&fake).await.unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(!o.status.success());
+    assert!(out.contains("missing app_mentions:read, channels:history, groups:history, reactions:write, usergroups:read"), "{out}");
+}
+
+/// Deny asks why in a modal (`views.open`); the submitted view is the decision, with its reason.
+#[tokio::test]
+async fn deny_opens_a_reason_modal_and_the_submission_decides() {
+    let r = rig().await;
+    r.fake.push(
+        "slash_commands",
+        FakeSlack::command(
+            COMMUNITY,
+            "UADMIN",
+            "runbook restart-api the API is stuck",
+            "trig-10",
+        ),
+    );
+    r.fake
+        .wait_until("the sign-off card", |f| {
+            f.ok_calls("chat.postMessage")
+                .iter()
+                .any(|c| c.body.to_string().contains("Sign-off needed"))
+        })
+        .await;
+    r.settle().await;
+    let card = r
+        .fake
+        .ok_calls("chat.postMessage")
+        .into_iter()
+        .find(|c| c.body.to_string().contains("Sign-off needed"))
+        .unwrap();
+    let card_ts = card.response["ts"].as_str().unwrap().to_string();
+    let ids = button_ids(&card.body);
+    assert_eq!(ids[0], "approval.approve");
+    assert_eq!(
+        ids[1], "approval.deny?Why deny this request?",
+        "the Deny button carries its question"
+    );
+    let value = card.body["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["type"] == "actions")
+        .unwrap()["elements"][1]["value"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    r.fake.push(
+        "interactive",
+        FakeSlack::click(COMMUNITY, "UBOSS", &card_ts, None, &ids[1], &value, "700.1"),
+    );
+    r.fake
+        .wait_until("the modal", |f| !f.ok_calls("views.open").is_empty())
+        .await;
+    let open = &r.fake.ok_calls("views.open")[0].body;
+    assert_eq!(open["trigger_id"], "trig-700.1");
+    assert_eq!(
+        open["view"]["blocks"][0]["label"]["text"],
+        "Why deny this request?"
+    );
+    let meta = open["view"]["private_metadata"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    r.fake.push(
+        "interactive",
+        FakeSlack::view_submission("UBOSS", "V42", &meta, "not during the launch"),
+    );
+    r.fake
+        .wait_until("the card edited", |f| {
+            f.ok_calls("chat.update")
+                .iter()
+                .any(|c| c.body["ts"] == card_ts.as_str())
+        })
+        .await;
+    r.settle().await;
+    let edit = r
+        .fake
+        .ok_calls("chat.update")
+        .into_iter()
+        .find(|c| c.body["ts"] == card_ts.as_str())
+        .unwrap()
+        .body
+        .to_string();
+    assert!(
+        edit.contains("Denied") && edit.contains("not during the launch"),
+        "{edit}"
+    );
+    let told = r.fake.ok_calls("chat.postMessage").into_iter().any(|c| {
+        c.body
+            .to_string()
+            .contains("was denied by slack:UBOSS: not during the launch")
+    });
+    assert!(told, "the requester hears why");
+    r.rt.stop().await;
+}
