@@ -17,7 +17,7 @@ pub use alerts::{AlertRoute, AlertSettings};
 pub use approvals::{ApprovalPolicySettings, ApprovalSettings, RunbookSettings, WebhookSettings};
 pub use finance::FinanceSettings;
 pub use llm::{AgentSettings, LlmSettings};
-pub use platforms::{DiscordSettings, Secret, SlackSettings, SlackTokens};
+pub use platforms::{DiscordSettings, Secret, SlackSettings, SlackTokens, secret};
 pub use tier2::{GithubSettings, HealthCheck, LogUrl, Tier2Settings};
 
 /// The documented defaults, compiled in so opsdesk runs with zero configuration anywhere.

@@ -1,6 +1,7 @@
 //! Chat platform settings: Slack (tokens from the environment, pacing, Socket Mode's watchdog) and
 //! Discord (token, guilds, pacing). Tokens are held so that `Debug` never prints them.
 
+use secrecy::SecretString;
 use serde::Deserialize;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -20,25 +21,18 @@ pub struct SlackSettings {
 impl SlackSettings {
     /// Both tokens from the environment, when both are set.
     pub fn tokens_from_env(&self) -> Option<SlackTokens> {
-        let get = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
         Some(SlackTokens {
-            app: get(&self.app_token_env)?,
-            bot: get(&self.bot_token_env)?,
+            app: secret(&self.app_token_env)?,
+            bot: secret(&self.bot_token_env)?,
         })
     }
 }
 
-/// Slack's two secrets. `Debug` never prints them.
-#[derive(Clone)]
+/// Slack's two secrets (`Debug` prints them redacted).
+#[derive(Clone, Debug)]
 pub struct SlackTokens {
-    pub app: String,
-    pub bot: String,
-}
-
-impl std::fmt::Debug for SlackTokens {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("SlackTokens(***)")
-    }
+    pub app: SecretString,
+    pub bot: SecretString,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -57,21 +51,20 @@ pub struct DiscordSettings {
 impl DiscordSettings {
     /// The bot token from the environment, when set.
     pub fn token_from_env(&self) -> Option<Secret> {
-        std::env::var(&self.token_env)
-            .ok()
-            .filter(|v| !v.trim().is_empty())
-            .map(Secret)
+        secret(&self.token_env)
     }
 }
 
-/// A secret string. `Debug` never prints it.
-#[derive(Clone)]
-pub struct Secret(pub String);
+/// A token, signing secret or API key: `Debug` prints it redacted, and reading it takes an explicit
+/// `expose_secret()`.
+pub type Secret = SecretString;
 
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Secret(***)")
-    }
+/// The secret in environment variable `var`; unset or blank is `None`.
+pub fn secret(var: &str) -> Option<SecretString> {
+    std::env::var(var)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .map(SecretString::from)
 }
 
 /// Discord ids written as strings or as numbers (`guilds = [500]` in TOML or the environment).

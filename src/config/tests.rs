@@ -133,3 +133,20 @@ fn database_url_env_wins_and_is_redacted_in_debug() {
         Ok(())
     });
 }
+
+#[test]
+fn secrets_come_from_the_environment_and_never_print() {
+    use secrecy::ExposeSecret;
+    Jail::expect_with(|jail| {
+        jail.set_env("SLACK_BOT_TOKEN", "xoxb-very-secret");
+        jail.set_env("SLACK_APP_TOKEN", "xapp-very-secret");
+        jail.set_env("BLANK_TOKEN", "  ");
+        let s = Settings::builtin();
+        let tokens = s.slack.tokens_from_env().expect("both tokens set");
+        assert_eq!(tokens.bot.expose_secret(), "xoxb-very-secret");
+        let shown = format!("{tokens:?}");
+        assert!(!shown.contains("very-secret"), "{shown}");
+        assert!(secret("BLANK_TOKEN").is_none() && secret("NO_SUCH_VAR_SET").is_none());
+        Ok(())
+    });
+}

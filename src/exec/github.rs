@@ -4,20 +4,21 @@
 
 use super::{Executed, tail};
 use crate::config::GithubSettings;
+use secrecy::{ExposeSecret, SecretString};
 use std::time::Duration;
 
 fn request(
     g: &GithubSettings,
     method: http::Method,
     path: &str,
-    token: &str,
+    token: &SecretString,
     body: Option<String>,
 ) -> Result<http::Request<http_body_util::Full<bytes::Bytes>>, String> {
     let url = format!("{}{path}", g.api_url.trim_end_matches('/'));
     http::Request::builder()
         .method(method)
         .uri(&url)
-        .header("authorization", format!("Bearer {token}"))
+        .header("authorization", format!("Bearer {}", token.expose_secret()))
         .header("accept", "application/vnd.github+json")
         .header("x-github-api-version", "2022-11-28")
         .header("user-agent", "opsdesk")
@@ -30,9 +31,7 @@ fn request(
 
 /// For `opsdesk doctor`: whether the token can see the repository and it takes issues.
 pub async fn check(g: &GithubSettings) -> Result<String, String> {
-    let token = std::env::var(&g.token_env)
-        .ok()
-        .filter(|t| !t.is_empty())
+    let token = crate::config::secret(&g.token_env)
         .ok_or_else(|| format!("${} is not set", g.token_env))?;
     let req = request(
         g,
@@ -61,7 +60,7 @@ pub async fn run(g: &GithubSettings, id: i64, title: &str, body: &str) -> Execut
     if g.repo.is_empty() {
         return fail("no GitHub repository is configured (github.repo)".into());
     }
-    let Some(token) = std::env::var(&g.token_env).ok().filter(|t| !t.is_empty()) else {
+    let Some(token) = crate::config::secret(&g.token_env) else {
         return fail(format!("the GitHub token ${} is not set", g.token_env));
     };
     let timeout = Duration::from_secs(g.timeout_secs);

@@ -4,6 +4,7 @@
 use super::{Executed, tail};
 use crate::config::FinanceSettings;
 use http_body_util::Full;
+use secrecy::ExposeSecret;
 use std::time::Duration;
 
 /// What to refund.
@@ -16,10 +17,7 @@ pub struct Refund<'a> {
 }
 
 pub async fn run(f: &FinanceSettings, r: &Refund<'_>) -> Executed {
-    let Some(key) = std::env::var(&f.stripe_api_key_env)
-        .ok()
-        .filter(|k| !k.is_empty())
-    else {
+    let Some(key) = crate::config::secret(&f.stripe_api_key_env) else {
         return Executed {
             ok: false,
             result: format!("Stripe's secret key ${} is not set", f.stripe_api_key_env),
@@ -33,7 +31,7 @@ pub async fn run(f: &FinanceSettings, r: &Refund<'_>) -> Executed {
         .finish();
     let url = format!("{}/v1/refunds", f.stripe_api_url.trim_end_matches('/'));
     let req = match http::Request::post(&url)
-        .header("authorization", format!("Bearer {key}"))
+        .header("authorization", format!("Bearer {}", key.expose_secret()))
         .header("content-type", "application/x-www-form-urlencoded")
         .header("idempotency-key", &r.idempotency_key)
         .body(Full::new(bytes::Bytes::from(body)))

@@ -6,6 +6,7 @@ use crate::config::WebhookSettings;
 use crate::domain::Approval;
 use hmac::{Hmac, KeyInit, Mac};
 use http_body_util::Full;
+use secrecy::ExposeSecret;
 use sha2::Sha256;
 use std::time::Duration;
 
@@ -17,7 +18,7 @@ pub fn signature(secret: &[u8], body: &[u8]) -> String {
 }
 
 pub async fn run(w: &WebhookSettings, a: &Approval) -> Executed {
-    let Some(secret) = std::env::var(&w.secret_env).ok().filter(|s| !s.is_empty()) else {
+    let Some(secret) = crate::config::secret(&w.secret_env) else {
         return Executed {
             ok: false,
             result: format!("the signing secret ${} is not set", w.secret_env),
@@ -32,7 +33,7 @@ pub async fn run(w: &WebhookSettings, a: &Approval) -> Executed {
         .header("content-type", "application/json")
         .header(
             "x-opsdesk-signature",
-            signature(secret.as_bytes(), body.as_bytes()),
+            signature(secret.expose_secret().as_bytes(), body.as_bytes()),
         )
         .body(Full::new(bytes::Bytes::from(body)))
     {

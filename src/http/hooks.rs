@@ -8,6 +8,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use secrecy::ExposeSecret;
 use sha2::{Digest, Sha256};
 
 pub(super) async fn alertmanager(
@@ -41,7 +42,8 @@ async fn bearer_hook(h: Http, source: &str, headers: HeaderMap, body: Bytes) -> 
         .get("authorization")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "));
-    if !presented.is_some_and(|p| constant_time_eq(p.as_bytes(), token.as_bytes())) {
+    if !presented.is_some_and(|p| constant_time_eq(p.as_bytes(), token.expose_secret().as_bytes()))
+    {
         return refuse(StatusCode::UNAUTHORIZED, "missing or wrong bearer token");
     }
     accept(h, source, None, body).await
@@ -67,7 +69,7 @@ pub(super) async fn sentry(State(h): State<Http>, headers: HeaderMap, body: Byte
     let Some(sig) = header("sentry-hook-signature") else {
         return refuse(StatusCode::UNAUTHORIZED, "missing Sentry-Hook-Signature");
     };
-    if !crate::alerts::sentry::verify(secret.as_bytes(), &body, &sig) {
+    if !crate::alerts::sentry::verify(secret.expose_secret().as_bytes(), &body, &sig) {
         return refuse(
             StatusCode::UNAUTHORIZED,
             "Sentry-Hook-Signature does not match the body (wrong client secret?)",
@@ -106,7 +108,7 @@ pub(super) async fn stripe(State(h): State<Http>, headers: HeaderMap, body: Byte
     if let Err(e) = crate::finance::stripe::verify(
         sig,
         &body,
-        secret.as_bytes(),
+        secret.expose_secret().as_bytes(),
         now / 1000,
         f.signature_tolerance_secs,
     ) {

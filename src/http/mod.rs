@@ -13,37 +13,39 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use secrecy::SecretString;
 use std::sync::Arc;
 
 #[derive(Clone)]
 pub(crate) struct Http {
     pipeline: Pipeline,
     /// The alert webhooks' bearer token; `None` refuses them all.
-    token: Option<Arc<String>>,
+    token: Option<Arc<SecretString>>,
     token_env: String,
     /// Sentry's client secret; `None` refuses Sentry's webhooks.
-    sentry_secret: Option<Arc<String>>,
+    sentry_secret: Option<Arc<SecretString>>,
     sentry_env: String,
     /// Stripe's endpoint signing secret; `None` refuses Stripe's webhooks.
-    stripe_secret: Option<Arc<String>>,
+    stripe_secret: Option<Arc<SecretString>>,
 }
 
 /// The secrets the hooks check, read from the environment by the caller.
-#[derive(Clone, Default)]
+/// `Debug` prints them redacted.
+#[derive(Clone, Debug, Default)]
 pub struct HookSecrets {
-    pub token: Option<String>,
-    pub sentry: Option<String>,
-    pub stripe: Option<String>,
+    pub token: Option<SecretString>,
+    pub sentry: Option<SecretString>,
+    pub stripe: Option<SecretString>,
 }
 
 impl HookSecrets {
     /// From the variables `[alerts]` names; empty counts as unset.
     pub fn from_env(s: &crate::config::Settings) -> HookSecrets {
-        let var = |n: &str| std::env::var(n).ok().filter(|v| !v.is_empty());
+        use crate::config::secret;
         HookSecrets {
-            token: var(&s.alerts.token_env),
-            sentry: var(&s.alerts.sentry_secret_env),
-            stripe: var(&s.finance.stripe_secret_env),
+            token: secret(&s.alerts.token_env),
+            sentry: secret(&s.alerts.sentry_secret_env),
+            stripe: secret(&s.finance.stripe_secret_env),
         }
     }
 }

@@ -8,6 +8,7 @@ use async_openai::config::OpenAIConfig;
 use async_openai::types::chat::*;
 use async_openai::{Client, types::chat::ChatCompletionTools};
 use async_trait::async_trait;
+use secrecy::ExposeSecret;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -25,10 +26,11 @@ impl OpenAiLlm {
             .iter()
             .filter(|(_, a)| !a.base_url.is_empty())
             .map(|(name, a)| {
-                let key = std::env::var(&a.api_key_env).unwrap_or_default();
+                // Always set: an unset variable must not fall back to OPENAI_API_KEY.
+                let key = crate::config::secret(&a.api_key_env);
                 let config = OpenAIConfig::new()
                     .with_api_base(a.base_url.trim_end_matches('/'))
-                    .with_api_key(key);
+                    .with_api_key(key.as_ref().map_or("", |k| k.expose_secret()));
                 (name.clone(), (Client::with_config(config), a.clone()))
             })
             .collect();
@@ -58,10 +60,8 @@ pub async fn check(a: &AgentSettings, timeout: Duration) -> Result<String, Strin
             .build(https);
     let url = format!("{}/models", a.base_url.trim_end_matches('/'));
     let mut req = http::Request::get(&url);
-    if let Ok(key) = std::env::var(&a.api_key_env)
-        && !key.is_empty()
-    {
-        req = req.header("authorization", format!("Bearer {key}"));
+    if let Some(key) = crate::config::secret(&a.api_key_env) {
+        req = req.header("authorization", format!("Bearer {}", key.expose_secret()));
     }
     let req = req
         .body(Empty::new())

@@ -73,7 +73,7 @@ pub async fn serve(p: Pipeline, token: Option<&str>) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let secrets = opsdesk::http::HookSecrets {
-        token: token.map(String::from),
+        token: token.map(Into::into),
         sentry: Some(SENTRY_SECRET.into()),
         stripe: Some(STRIPE_SECRET.into()),
     };

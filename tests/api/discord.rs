@@ -59,7 +59,7 @@ pub async fn start_with(fake: &FakeDiscord, store: Arc<dyn Store>, s: Settings) 
     let connect = Connect {
         console: None,
         slack: None,
-        discord: Some(Secret("fake-token".into())),
+        discord: Some(Secret::from("fake-token")),
         http: None,
     };
     let rt = Runtime::start(s, store, connect)

@@ -17,6 +17,7 @@ use crate::domain::{Event, EventKind, Platform};
 use crate::pipeline::{Accepted, Pipeline};
 use anyhow::Context;
 use inbound::Place;
+use secrecy::ExposeSecret;
 use send::DiscordChat;
 use serenity::all::{ClientBuilder, GatewayIntents, Http, HttpBuilder, ShardManager};
 use std::collections::HashSet;
@@ -32,7 +33,7 @@ const PARALLEL: usize = 16;
 /// because it ignores the proxy. opsdesk's outbox paces and retries instead.
 pub fn http(s: &DiscordSettings, token: &Secret) -> Http {
     crate::telemetry::install_tls_provider();
-    let b = HttpBuilder::new(&token.0);
+    let b = HttpBuilder::new(token.expose_secret());
     if s.api_url.is_empty() {
         b.build()
     } else {

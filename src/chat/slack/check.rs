@@ -6,6 +6,7 @@ use crate::config::{SlackSettings, SlackTokens};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
+use secrecy::ExposeSecret;
 use serde_json::Value;
 use std::time::Duration;
 
@@ -58,7 +59,7 @@ async fn call(api_url: &str, method: &str, token: &str) -> anyhow::Result<(Value
 }
 
 pub async fn check(s: &SlackSettings, tokens: &SlackTokens) -> anyhow::Result<SlackCheck> {
-    let (auth, scopes) = call(&s.api_url, "auth.test", &tokens.bot).await?;
+    let (auth, scopes) = call(&s.api_url, "auth.test", tokens.bot.expose_secret()).await?;
     let granted: Vec<&str> = scopes
         .as_deref()
         .unwrap_or("")
@@ -70,10 +71,14 @@ pub async fn check(s: &SlackSettings, tokens: &SlackTokens) -> anyhow::Result<Sl
         .copied()
         .filter(|s| !granted.contains(s))
         .collect();
-    let socket_mode = call(&s.api_url, "apps.connections.open", &tokens.app)
-        .await
-        .map(|_| ())
-        .map_err(|e| e.to_string());
+    let socket_mode = call(
+        &s.api_url,
+        "apps.connections.open",
+        tokens.app.expose_secret(),
+    )
+    .await
+    .map(|_| ())
+    .map_err(|e| e.to_string());
     Ok(SlackCheck {
         team: auth["team"].as_str().unwrap_or("?").to_string(),
         bot_user: auth["user_id"].as_str().unwrap_or("?").to_string(),

@@ -15,6 +15,7 @@ use crate::domain::{ChannelRole, Event, EventKind, Platform};
 use crate::pipeline::{Accepted, Pipeline};
 use anyhow::Context;
 pub use inbound::BotIdentity;
+use secrecy::ExposeSecret;
 use send::{SlackChat, SlackHyperClient};
 use slack_morphism::prelude::*;
 use std::collections::HashSet;
@@ -132,7 +133,7 @@ impl SlackConnection {
         pipeline: Pipeline,
     ) -> anyhow::Result<SlackConnection> {
         let client = client(&s.api_url);
-        let token = SlackApiToken::new(tokens.bot.clone().into());
+        let token = SlackApiToken::new(tokens.bot.expose_secret().into());
         let auth = client
             .open_session(&token)
             .auth_test()
@@ -174,7 +175,7 @@ impl SlackConnection {
             .with_ping_failure_threshold_times(s.ping_failures);
         let listener = SlackClientSocketModeListener::new(&cfg, env, callbacks);
         listener
-            .listen_for(&SlackApiToken::new(tokens.app.clone().into()))
+            .listen_for(&SlackApiToken::new(tokens.app.expose_secret().into()))
             .await
             .with_context(|| {
                 format!(
