@@ -6,9 +6,8 @@ use crate::support;
 use super::alert_actions::*;
 use super::alerts::{fixture, settings};
 
-#[tokio::test]
-async fn an_alertmanager_that_refuses_leaves_the_group_unsilenced_and_says_why() {
-    let d = Desk::new("http://127.0.0.1:9").await; // nothing listens on the discard port
+/// A firing Alertmanager group with its card delivered: the card and the group.
+async fn carded_group(d: &Desk) -> (support::chat::Sent, opsdesk::domain::alert::AlertGroup) {
     let firing =
         opsdesk::alerts::alertmanager::parse(&fixture("am-0.25-webhook-firing.json")).unwrap();
     d.p.on_alert_batch(&firing, None, 0).await.unwrap();
@@ -19,6 +18,13 @@ async fn an_alertmanager_that_refuses_leaves_the_group_unsilenced_and_says_why()
         .await
         .unwrap()
         .unwrap();
+    (card, g)
+}
+
+#[tokio::test]
+async fn an_alertmanager_that_refuses_leaves_the_group_unsilenced_and_says_why() {
+    let d = Desk::new("http://127.0.0.1:9").await; // nothing listens on the discard port
+    let (card, g) = carded_group(&d).await;
     d.p.handle(
         click(
             1,
@@ -52,16 +58,7 @@ async fn an_alertmanager_that_refuses_leaves_the_group_unsilenced_and_says_why()
 async fn unsilence_after_the_alertmanager_url_is_removed_is_refused_not_a_crash() {
     let (am, _calls) = fake_alertmanager().await;
     let d = Desk::new(&am).await;
-    let firing =
-        opsdesk::alerts::alertmanager::parse(&fixture("am-0.25-webhook-firing.json")).unwrap();
-    d.p.on_alert_batch(&firing, None, 0).await.unwrap();
-    let card = d.deliver().await[0].clone();
-    let g = d
-        .store
-        .alert_group("alertmanager", &firing.group_key)
-        .await
-        .unwrap()
-        .unwrap();
+    let (card, g) = carded_group(&d).await;
     let id = g.id.to_string();
     d.p.handle(
         click(1, "UOPS", "alert.silence", &format!("{id}:1h"), &card.id),

@@ -47,6 +47,29 @@ async fn fake_stripe() -> (String, Arc<Stripe>) {
     (url, st)
 }
 
+/// A desk whose refunds go to the fake Stripe at `url`; sign-off above 50.00, by `console:boss`.
+async fn desk(url: &str) -> (support::TestDb, Arc<dyn Store>, opsdesk::pipeline::Pipeline) {
+    let db = support::sqlite().await;
+    let store: Arc<dyn Store> = Arc::new(db.store.clone());
+    let mut s = support::settings();
+    s.finance.stripe_api_url = url.into();
+    // Any variable that is set serves as the key (setting one here would race other tests).
+    s.finance.stripe_api_key_env = "PATH".into();
+    s.finance.refund_approval_above = 5000;
+    s.approvals.approvers = vec!["console:boss".into()];
+    let p = support::pipeline_with(store.clone(), s).await;
+    (db, store, p)
+}
+
+/// What the outbox holds now, as text (claimed, so each reply is seen once).
+async fn replies(store: &Arc<dyn Store>) -> Vec<String> {
+    let items = store
+        .outbox_claim("probe", i64::MAX / 4, 60_000, 100)
+        .await
+        .unwrap();
+    items.into_iter().map(|i| i.msg.reply.plain()).collect()
+}
+
 fn ops(id: &str, args: &str) -> Event {
     support::ops_command(id, "founder", args)
 }
@@ -54,15 +77,7 @@ fn ops(id: &str, args: &str) -> Event {
 #[tokio::test]
 async fn small_refunds_run_at_once_and_large_ones_wait_for_sign_off() {
     let (url, stripe) = fake_stripe().await;
-    let db = support::sqlite().await;
-    let store: Arc<dyn Store> = Arc::new(db.store.clone());
-    let mut s = support::settings();
-    s.finance.stripe_api_url = url;
-    // Any variable that is set serves as the key (setting one here would race other tests).
-    s.finance.stripe_api_key_env = "PATH".into();
-    s.finance.refund_approval_above = 5000;
-    s.approvals.approvers = vec!["console:boss".into()];
-    let p = support::pipeline_with(store.clone(), s).await;
+    let (_db, store, p) = desk(&url).await;
     for e in month() {
         p.on_stripe_event(
             &opsdesk::finance::stripe::parse_event(e.to_string().as_bytes()).unwrap(),
@@ -72,16 +87,7 @@ async fn small_refunds_run_at_once_and_large_ones_wait_for_sign_off() {
         .await
         .unwrap();
     }
-    let replies = || async {
-        let items = store
-            .outbox_claim("probe", i64::MAX / 4, 60_000, 100)
-            .await
-            .unwrap();
-        items
-            .into_iter()
-            .map(|i| i.msg.reply.plain())
-            .collect::<Vec<String>>()
-    };
+    let replies = || replies(&store);
 
     replies().await; // the month's failed-payment and dispute notices
 
@@ -165,13 +171,7 @@ async fn small_refunds_run_at_once_and_large_ones_wait_for_sign_off() {
 #[tokio::test]
 async fn a_refund_amount_is_read_in_the_charge_s_currency() {
     let (url, stripe) = fake_stripe().await;
-    let db = support::sqlite().await;
-    let store: Arc<dyn Store> = Arc::new(db.store.clone());
-    let mut s = support::settings();
-    s.finance.stripe_api_url = url;
-    s.finance.stripe_api_key_env = "PATH".into();
-    s.finance.refund_approval_above = 5000;
-    let p = support::pipeline_with(store.clone(), s).await;
+    let (_db, store, p) = desk(&url).await;
     // A yen charge: JPY has no minor unit, so 3,000 yen is `amount: 3000`.
     let yen = serde_json::json!({"id": "evt_ch_y", "object": "event", "type": "charge.succeeded",
         "created": 1_790_000_000, "livemode": false, "api_version": "2024-06-20", "data": {"object": {
@@ -180,16 +180,7 @@ async fn a_refund_amount_is_read_in_the_charge_s_currency() {
         "refunds": {"object": "list", "data": []}}}});
     let e = opsdesk::finance::stripe::parse_event(yen.to_string().as_bytes()).unwrap();
     p.on_stripe_event(&e, None, 0).await.unwrap();
-    let replies = || async {
-        let items = store
-            .outbox_claim("probe", i64::MAX / 4, 60_000, 100)
-            .await
-            .unwrap();
-        items
-            .into_iter()
-            .map(|i| i.msg.reply.plain())
-            .collect::<Vec<String>>()
-    };
+    let replies = || replies(&store);
     replies().await;
 
     p.handle(ops("y1", "refund ch_y 5.5"), 1000).await.unwrap();
