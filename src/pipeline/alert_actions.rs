@@ -78,14 +78,7 @@ impl Pipeline {
         if matches!(ev.kind, EventKind::MessagePosted { .. }) {
             out.op = OutboundOp::Post;
         }
-        let ids = self
-            .commit(Commit {
-                inbox_key: Some(ev.inbox_key()),
-                outbox: vec![out],
-                now,
-                ..Default::default()
-            })
-            .await?;
+        let ids = self.reply_to(ev, out, vec![], now).await?;
         Ok(Handled::Done(Outcome {
             outbox: ids,
             ..Outcome::empty()

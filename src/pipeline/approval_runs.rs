@@ -4,7 +4,7 @@
 use super::Pipeline;
 use crate::domain::approval::Tick;
 use crate::domain::human_duration;
-use crate::domain::ports::{ApprovalWrite, Commit, StoreError};
+use crate::domain::ports::StoreError;
 use crate::domain::{ApprovalState, Millis};
 
 impl Pipeline {
@@ -17,12 +17,7 @@ impl Pipeline {
         if !a.start(now) {
             return Ok(());
         }
-        let mut c = Commit {
-            approval: Some(ApprovalWrite::Update(a.clone())),
-            now,
-            ..Default::default()
-        };
-        c.outbox.extend(self.card_edit(&a, now));
+        let mut c = self.approval_change(&a, now);
         c.audit.push(Self::audit(
             &a,
             "opsdesk",
@@ -38,12 +33,7 @@ impl Pipeline {
         let done = crate::exec::run(&self.settings, &a).await;
         let now = crate::clock::now();
         a.finish(done.ok, done.result.clone(), now);
-        let mut c = Commit {
-            approval: Some(ApprovalWrite::Update(a.clone())),
-            now,
-            ..Default::default()
-        };
-        c.outbox.extend(self.card_edit(&a, now));
+        let mut c = self.approval_change(&a, now);
         let verdict = if done.ok { "✅ done" } else { "⚠️ failed" };
         c.outbox.push(Self::tell_requester(
             &a,
@@ -75,12 +65,7 @@ impl Pipeline {
         let mut n = 0;
         for mut a in self.store.approvals_due(now).await? {
             let Some(tick) = a.tick(now) else { continue };
-            let mut c = Commit {
-                approval: Some(ApprovalWrite::Update(a.clone())),
-                now,
-                ..Default::default()
-            };
-            c.outbox.extend(self.card_edit(&a, now));
+            let mut c = self.approval_change(&a, now);
             match tick {
                 Tick::Warn => c.outbox.push(Self::tell_requester(
                     &a,
@@ -138,12 +123,7 @@ impl Pipeline {
                     .into(),
                 now,
             );
-            let mut c = Commit {
-                approval: Some(ApprovalWrite::Update(a.clone())),
-                now,
-                ..Default::default()
-            };
-            c.outbox.extend(self.card_edit(&a, now));
+            let mut c = self.approval_change(&a, now);
             c.audit.push(Self::audit(
                 &a,
                 "opsdesk",

@@ -62,6 +62,16 @@ impl Pipeline {
         }
     }
 
+    /// A commit that writes the changed request and edits its card.
+    pub(super) fn approval_change(&self, a: &Approval, now: Millis) -> Commit {
+        Commit {
+            approval: Some(ApprovalWrite::Update(a.clone())),
+            outbox: self.card_edit(a, now).into_iter().collect(),
+            now,
+            ..Default::default()
+        }
+    }
+
     /// The card's edit after a change.
     pub(super) fn card_edit(&self, a: &Approval, now: Millis) -> Option<Outbound> {
         let target = a.card?;

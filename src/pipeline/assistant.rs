@@ -165,14 +165,7 @@ impl Pipeline {
             op: OutboundOp::Post,
             reply: Reply::text(answer.clone()),
         };
-        let ids = self
-            .commit(Commit {
-                inbox_key: Some(ev.inbox_key()),
-                outbox: vec![out],
-                now,
-                ..Default::default()
-            })
-            .await?;
+        let ids = self.reply_to(ev, out, vec![], now).await?;
         Ok(Handled::Done(Outcome {
             answer: Some(answer),
             outbox: ids,

@@ -2,7 +2,7 @@
 //! a [`CommandCtx`], then commits the private reply, the inbox mark and any audit entry in one write.
 
 use super::{Handled, Outcome, Pipeline, private};
-use crate::domain::ports::{AuditEntry, Commit, StoreError};
+use crate::domain::ports::{AuditEntry, StoreError};
 use crate::domain::{Event, Millis, Platform, Reply};
 use async_trait::async_trait;
 
@@ -66,15 +66,7 @@ impl Pipeline {
             })
             .into_iter()
             .collect();
-        let ids = self
-            .commit(Commit {
-                inbox_key: Some(ev.inbox_key()),
-                outbox: vec![out],
-                audit,
-                now,
-                ..Default::default()
-            })
-            .await?;
+        let ids = self.reply_to(ev, out, audit, now).await?;
         Ok(Handled::Done(Outcome {
             outbox: ids,
             ..Outcome::empty()

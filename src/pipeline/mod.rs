@@ -31,7 +31,8 @@ mod triage;
 use crate::config::Settings;
 use crate::domain::ChannelRole;
 use crate::domain::ports::{
-    Commit, InboxPut, KnowledgeBase, Outbound, OutboundOp, Store, StoreError, UnstoredEvent,
+    AuditEntry, Commit, InboxPut, KnowledgeBase, Outbound, OutboundOp, Store, StoreError,
+    UnstoredEvent,
 };
 use crate::domain::{Citation, Event, EventKind, Millis, Reply, Tier};
 use crate::prompts::Templates;
@@ -120,6 +121,25 @@ pub(crate) fn private(ev: &Event, reply: Reply) -> Outbound {
 }
 
 impl Pipeline {
+    /// Answers an event with `out` (and `audit`) in the commit that marks it processed; the rows'
+    /// outbox ids.
+    pub(crate) async fn reply_to(
+        &self,
+        ev: &Event,
+        out: Outbound,
+        audit: Vec<AuditEntry>,
+        now: Millis,
+    ) -> Result<Vec<i64>, StoreError> {
+        self.commit(Commit {
+            inbox_key: Some(ev.inbox_key()),
+            outbox: vec![out],
+            audit,
+            now,
+            ..Default::default()
+        })
+        .await
+    }
+
     /// Persists the event (deduplicating on its key), then processes it. An event [`Self::in_one_write`]
     /// is processed first and stored by the commit that records its outcome.
     pub async fn handle(&self, ev: Event, now: Millis) -> Result<Handled, StoreError> {
