@@ -38,7 +38,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Cmd::Run { http } => cli::run::run(settings, http.clone()).await,
         Cmd::Ask { text, json } => cli::ask::run(settings, text, *json).await,
         Cmd::Triage(a) => cli::triage::run(&settings, a),
-        Cmd::Kb { cmd } => cli::kb::run(&settings, cmd),
+        Cmd::Kb { cmd } => cli::kb::run(&settings, cmd).await,
         Cmd::Finance { cmd } => cli::finance::run(&settings, cmd).await,
         Cmd::Migrate => {
             let store = opsdesk::app::open_store(&settings, &settings.store.url).await?;

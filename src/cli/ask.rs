@@ -2,8 +2,9 @@
 //! in-memory database so trying things never touches your real tickets.
 
 use crate::config::Settings;
+use crate::domain::Tier;
 use crate::domain::{Event, EventKind, Platform};
-use crate::pipeline::Handled;
+use crate::pipeline::{Handled, Outcome};
 use serde_json::json;
 use std::sync::Arc;
 
@@ -30,19 +31,16 @@ pub async fn run(s: Settings, text: &str, as_json: bool) -> anyhow::Result<()> {
     };
     let outcome = match p.handle(ev, now).await? {
         Handled::Done(o) => o,
-        Handled::Ignored(why) => anyhow::bail!("nothing to answer: {why}"),
+        // Not a support request: no ticket and no reply, which is an answer too.
+        Handled::Ignored(_) => Outcome {
+            tier: Some(Tier::None),
+            ..Outcome::default()
+        },
         Handled::Duplicate => anyhow::bail!("duplicate event"),
     };
     let tier = outcome.tier.map(|t| t.to_string());
     if as_json {
-        let v = json!({
-            "tier": tier,
-            "confidence": outcome.confidence,
-            "answer": outcome.answer,
-            "citations": outcome.citations,
-            "escalated": outcome.escalated,
-        });
-        println!("{v}");
+        println!("{}", to_json(&outcome));
         return Ok(());
     }
     println!(
@@ -60,5 +58,20 @@ pub async fn run(s: Settings, text: &str, as_json: bool) -> anyhow::Result<()> {
     for c in &outcome.citations {
         println!("source: {} <{}>", c.title, c.link);
     }
+    for c in &outcome.suggestions {
+        println!("may help (not an answer): {} <{}>", c.title, c.link);
+    }
     Ok(())
+}
+
+/// The outcome as `ask --json` prints it.
+pub fn to_json(o: &Outcome) -> serde_json::Value {
+    json!({
+        "tier": o.tier.map(|t| t.to_string()),
+        "confidence": o.confidence,
+        "answer": o.answer,
+        "citations": o.citations,
+        "suggestions": o.suggestions,
+        "escalated": o.escalated,
+    })
 }

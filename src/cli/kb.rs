@@ -1,4 +1,5 @@
-//! `opsdesk kb search "<query>"`: what the knowledge base returns, with scores.
+//! `opsdesk kb search "<query>"`: what the knowledge base returns, with scores; `opsdesk kb eval`:
+//! how well the desk answers labelled questions (see `kb_eval`).
 
 use crate::config::Settings;
 use crate::domain::ports::KnowledgeBase;
@@ -14,14 +15,51 @@ pub enum KbCmd {
         /// How many sections to show.
         #[arg(short = 'n', long, default_value_t = 5)]
         limit: usize,
+        /// One JSON object per section instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Score the desk's answers on labelled messages (JSONL: text, kind, answer_sections).
+    Eval {
+        #[arg(long, value_name = "FILE")]
+        data: std::path::PathBuf,
+        /// One JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Also score other values of kb.min_coverage and kb.min_margin.
+        #[arg(long)]
+        sweep: bool,
+        /// List every miss with what was quoted.
+        #[arg(long)]
+        verbose: bool,
     },
 }
 
-pub fn run(s: &Settings, cmd: &KbCmd) -> anyhow::Result<()> {
-    let KbCmd::Search { query, limit } = cmd;
+pub async fn run(s: &Settings, cmd: &KbCmd) -> anyhow::Result<()> {
+    match cmd {
+        KbCmd::Search { query, limit, json } => search(s, query, *limit, *json),
+        KbCmd::Eval {
+            data,
+            json,
+            sweep,
+            verbose,
+        } => eval(s, data, *json, *sweep, *verbose).await,
+    }
+}
+
+fn search(s: &Settings, query: &str, limit: usize, json: bool) -> anyhow::Result<()> {
     let kb = Kb::load(&s.kb.path, &s.kb.base_url)?;
-    let hits = kb.search(query, *limit);
+    let hits = kb.search(query, limit);
     let mut out = std::io::stdout().lock();
+    if json {
+        for h in &hits {
+            let v = serde_json::json!({
+                "id": h.id, "title": h.title, "link": h.link, "score": h.score, "coverage": h.coverage, "text": h.text,
+            });
+            writeln!(out, "{v}")?;
+        }
+        return Ok(());
+    }
     if hits.is_empty() {
         writeln!(out, "no matching section")?;
     }
@@ -32,6 +70,70 @@ pub fn run(s: &Settings, cmd: &KbCmd) -> anyhow::Result<()> {
             "below threshold"
         };
         writeln!(out, "{:>6.2}  {}  <{}>  [{mark}]", h.score, h.title, h.link)?;
+    }
+    Ok(())
+}
+
+/// The values `--sweep` tries: kb.min_coverage × kb.min_margin.
+const COVERAGES: [f64; 6] = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7];
+const MARGINS: [f64; 4] = [0.0, 0.1, 0.2, 0.3];
+
+async fn eval(
+    s: &Settings,
+    data: &std::path::Path,
+    json: bool,
+    sweep: bool,
+    verbose: bool,
+) -> anyhow::Result<()> {
+    use super::kb_report::{describe, misses, report};
+    let lines = super::kb_eval::read(data)?;
+    let scored = super::kb_eval::score(s, &lines).await?;
+    let r = report(&scored);
+    let mut points = vec![];
+    if sweep {
+        for c in COVERAGES {
+            for m in MARGINS {
+                let mut t = s.clone();
+                t.kb.min_coverage = c as f32;
+                t.kb.min_margin = m as f32;
+                let r = report(&super::kb_eval::score(&t, &lines).await?);
+                points.push((c, m, r));
+            }
+        }
+    }
+    let mut out = std::io::stdout().lock();
+    if json {
+        let sweep: Vec<_> = points
+            .iter()
+            .map(|(c, m, r)| serde_json::json!({"min_coverage": c, "min_margin": m, "report": r}))
+            .collect();
+        let misses = if verbose { misses(&scored) } else { vec![] };
+        let v = serde_json::json!({"report": r, "sweep": sweep, "misses": misses});
+        writeln!(out, "{v}")?;
+        return Ok(());
+    }
+    writeln!(out, "{}", describe(&r))?;
+    if sweep {
+        writeln!(
+            out,
+            "\nmin_coverage min_margin  precision coverage false-answers human-recall helped"
+        )?;
+        for (c, m, r) in &points {
+            writeln!(
+                out,
+                "{c:>12.2} {m:>10.2}  {:>9.3} {:>8.3} {:>13.3} {:>12} {:>6.3}",
+                r.precision,
+                r.coverage,
+                r.false_answer_rate,
+                super::kb_report::recall(r.human_recall),
+                r.helped
+            )?;
+        }
+    }
+    if verbose {
+        for m in misses(&scored) {
+            writeln!(out, "{m}")?;
+        }
     }
     Ok(())
 }

@@ -4,6 +4,8 @@ pub mod ask;
 pub mod doctor;
 pub mod finance;
 pub mod kb;
+pub mod kb_eval;
+pub mod kb_report;
 pub mod run;
 pub mod triage;
 

@@ -88,7 +88,24 @@ pub struct KbSettings {
     pub path: PathBuf,
     pub base_url: String,
     pub min_score: f32,
+    pub min_coverage: f32,
+    pub min_margin: f32,
+    pub candidate_coverage: f32,
+    pub candidates: usize,
     pub answer_chars: usize,
+}
+
+impl KbSettings {
+    /// The bar a section must clear to be quoted as the answer.
+    pub fn bar(&self) -> crate::domain::answer::AnswerBar {
+        crate::domain::answer::AnswerBar {
+            min_score: self.min_score,
+            min_coverage: self.min_coverage,
+            min_margin: self.min_margin,
+            candidate_coverage: self.candidate_coverage,
+            candidates: self.candidates,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -78,7 +78,10 @@ pub struct KbHit {
     pub link: String,
     pub text: String,
     pub tags: Vec<String>,
+    /// BM25 relevance (tantivy); comparable only within one knowledge base.
     pub score: f32,
+    /// The share of the question's content words (weighted by rarity) the section contains, 0–1.
+    pub coverage: f32,
 }
 
 pub trait KnowledgeBase: Send + Sync {

@@ -27,7 +27,9 @@ impl SlaPolicy {
 pub fn priority_for(reason: &EscalationReason) -> &'static str {
     match reason {
         EscalationReason::Vip => "urgent",
-        EscalationReason::Triage(_) | EscalationReason::Frustrated => "high",
+        EscalationReason::Triage(_) | EscalationReason::Frustrated | EscalationReason::Incident => {
+            "high"
+        }
         _ => "normal",
     }
 }

@@ -82,6 +82,8 @@ pub enum EscalationReason {
     Triage(String),
     Vip,
     NotGrounded,
+    /// Something is broken and no grounded answer exists: a person investigates.
+    Incident,
     Unhelpful(i64),
     CustomerAsked,
     Frustrated,
@@ -93,6 +95,9 @@ impl EscalationReason {
             EscalationReason::Triage(why) => format!("triaged as human ({why})"),
             EscalationReason::Vip => "VIP customer".into(),
             EscalationReason::NotGrounded => "no knowledge-base section answers it".into(),
+            EscalationReason::Incident => {
+                "reports something broken; nothing known answers it".into()
+            }
             EscalationReason::Unhelpful(n) => format!("{n} bot answers did not solve it"),
             EscalationReason::CustomerAsked => "the customer asked for a person".into(),
             EscalationReason::Frustrated => "the customer sounds frustrated".into(),
@@ -159,6 +164,8 @@ pub fn on_customer_message(
         Some(EscalationReason::Frustrated)
     } else if ticket.bot_turns >= policy.unhelpful_turns {
         Some(EscalationReason::Unhelpful(ticket.bot_turns))
+    } else if !msg.grounded && tier == Tier::Tier2 {
+        Some(EscalationReason::Incident)
     } else if !msg.grounded {
         Some(EscalationReason::NotGrounded)
     } else {

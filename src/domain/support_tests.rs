@@ -46,12 +46,20 @@ fn grounded_tier1_is_answered() {
 #[test]
 fn ungrounded_question_escalates_instead_of_inventing() {
     let mut t = ticket(TicketState::Open);
-    let tr = triage(Tier::Tier2);
+    let tr = triage(Tier::Tier1);
     assert_eq!(
         on_customer_message(&mut t, &msg(&tr, false), &POLICY, 5),
         Action::Escalate(EscalationReason::NotGrounded)
     );
     assert_eq!(t.state, TicketState::Escalated);
+    // A problem report nothing answers is an incident for a person, at high priority.
+    let mut t = ticket(TicketState::Open);
+    let tr = triage(Tier::Tier2);
+    assert_eq!(
+        on_customer_message(&mut t, &msg(&tr, false), &POLICY, 5),
+        Action::Escalate(EscalationReason::Incident)
+    );
+    assert_eq!(t.priority.as_deref(), Some("high"));
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! tantivy (BM25, English stemming and stop words). Search returns sections with ids, titles and links.
 
 pub mod markdown;
+pub mod terms;
 
 use crate::domain::ports::{KbHit, KnowledgeBase};
 use std::path::Path;
@@ -9,9 +10,6 @@ use tantivy::collector::TopDocs;
 use tantivy::query::QueryParser;
 use tantivy::schema::{
     IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
-};
-use tantivy::tokenizer::{
-    Language, LowerCaser, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer,
 };
 use tantivy::{Index, IndexReader, TantivyDocument, doc};
 
@@ -44,6 +42,9 @@ pub struct Kb {
     fields: Fields,
     parser: QueryParser,
     sections: usize,
+    terms: terms::Terms,
+    /// Section id → its position in `terms`.
+    order: std::collections::HashMap<String, usize>,
 }
 
 const ANALYZER: &str = "en_kb";
@@ -89,15 +90,7 @@ impl Kb {
             tags: sb.add_text_field("tags", STRING | STORED),
         };
         let index = Index::create_in_ram(sb.build());
-        let analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(LowerCaser)
-            .filter(
-                StopWordFilter::new(Language::English)
-                    .expect("English stop words ship with tantivy"),
-            )
-            .filter(Stemmer::new(Language::English))
-            .build();
-        index.tokenizers().register(ANALYZER, analyzer);
+        index.tokenizers().register(ANALYZER, terms::analyzer());
         let mut writer = index.writer_with_num_threads(1, 15_000_000)?;
         let base = base_url.trim_end_matches('/');
         for s in sections {
@@ -121,12 +114,22 @@ impl Kb {
         let reader = index.reader()?;
         let mut parser = QueryParser::for_index(&index, vec![fields.title, fields.body]);
         parser.set_field_boost(fields.title, 2.0);
+        let texts: Vec<String> = sections
+            .iter()
+            .map(|s| format!("{}\n{}\n{}", s.page_title, s.heading, s.body))
+            .collect();
         Ok(Kb {
             index,
             reader,
             fields,
             parser,
             sections: sections.len(),
+            terms: terms::Terms::new(texts.iter().map(String::as_str)),
+            order: sections
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.id.clone(), i))
+                .collect(),
         })
     }
 
@@ -177,15 +180,24 @@ impl KnowledgeBase for Kb {
             .collect();
         let (q, _) = self.parser.parse_query_lenient(&cleaned);
         let searcher = self.reader.searcher();
-        let Ok(top) = searcher.search(&q, &TopDocs::with_limit(limit.max(1)).order_by_score())
-        else {
+        // BM25 finds the candidates; how much of the question each covers reorders them.
+        let pool = (limit * 4).max(20);
+        let Ok(top) = searcher.search(&q, &TopDocs::with_limit(pool).order_by_score()) else {
             return vec![];
         };
-        top.into_iter()
+        let words = self.terms.query(query);
+        let mut hits = top
+            .into_iter()
             .filter_map(|(score, addr)| {
                 let d: TantivyDocument = searcher.doc(addr).ok()?;
+                let id = Kb::text(&d, self.fields.id);
+                let coverage = self
+                    .order
+                    .get(&id)
+                    .map_or(0.0, |i| self.terms.coverage(&words, *i));
                 Some(KbHit {
-                    id: Kb::text(&d, self.fields.id),
+                    id,
+                    coverage,
                     title: Kb::text(&d, self.fields.title),
                     link: Kb::text(&d, self.fields.link),
                     text: Kb::text(&d, self.fields.body),
@@ -196,8 +208,18 @@ impl KnowledgeBase for Kb {
                     score,
                 })
             })
-            .collect()
+            .collect::<Vec<KbHit>>();
+        rerank(&mut hits);
+        hits.truncate(limit);
+        hits
     }
+}
+
+/// Orders hits by BM25 weighted by coverage: a section that shares one frequent word with a long
+/// question falls behind one that covers what the question is about.
+fn rerank(hits: &mut [KbHit]) {
+    let key = |h: &KbHit| h.score * (h.coverage + 0.05);
+    hits.sort_by(|a, b| key(b).total_cmp(&key(a)));
 }
 
 impl std::fmt::Debug for Kb {

@@ -194,6 +194,7 @@ mod tests {
             text: "x".into(),
             tags: vec![],
             score: 1.0,
+            coverage: 1.0,
         }
     }
 

@@ -81,7 +81,7 @@ impl Pipeline {
         let ids = self.reply_to(ev, out, vec![], now).await?;
         Ok(Handled::Done(Outcome {
             outbox: ids,
-            ..Outcome::empty()
+            ..Outcome::default()
         }))
     }
 
@@ -199,7 +199,7 @@ impl Pipeline {
         let ids = self.commit(c).await?;
         Ok(Handled::Done(Outcome {
             outbox: ids,
-            ..Outcome::empty()
+            ..Outcome::default()
         }))
     }
 

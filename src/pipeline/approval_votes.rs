@@ -54,7 +54,7 @@ impl Pipeline {
         }
         Ok(Handled::Done(Outcome {
             outbox: ids,
-            ..Outcome::empty()
+            ..Outcome::default()
         }))
     }
 }

@@ -169,7 +169,7 @@ impl Pipeline {
         Ok(Handled::Done(Outcome {
             answer: Some(answer),
             outbox: ids,
-            ..Outcome::empty()
+            ..Outcome::default()
         }))
     }
 

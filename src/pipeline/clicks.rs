@@ -107,7 +107,7 @@ impl Pipeline {
             ticket: Some(ticket.id),
             escalated,
             outbox: ids,
-            ..Outcome::empty()
+            ..Outcome::default()
         }))
     }
 
@@ -163,7 +163,8 @@ impl Pipeline {
         let reason = EscalationReason::CustomerAsked.describe();
         let e = Escalation {
             reason: &reason,
-            best: None,
+            candidates: &[],
+            checked: None,
             triage: &triage,
             account: account.as_ref(),
         };

@@ -69,7 +69,7 @@ impl Pipeline {
         let ids = self.reply_to(ev, out, audit, now).await?;
         Ok(Handled::Done(Outcome {
             outbox: ids,
-            ..Outcome::empty()
+            ..Outcome::default()
         }))
     }
 }

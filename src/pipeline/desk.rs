@@ -145,7 +145,7 @@ impl Pipeline {
             let ids = self.commit(c).await?;
             return Ok(Handled::Done(Outcome {
                 outbox: ids,
-                ..Outcome::empty()
+                ..Outcome::default()
             }));
         }
         let Some((mut t, card)) = self.card_ticket(ev, message).await? else {
@@ -170,7 +170,7 @@ impl Pipeline {
         Ok(Handled::Done(Outcome {
             ticket: Some(t.id),
             outbox: ids,
-            ..Outcome::empty()
+            ..Outcome::default()
         }))
     }
 
@@ -285,7 +285,7 @@ impl Pipeline {
         Ok(Handled::Done(Outcome {
             ticket: Some(t.id),
             outbox: ids,
-            ..Outcome::empty()
+            ..Outcome::default()
         }))
     }
 
@@ -342,7 +342,7 @@ impl Pipeline {
         Ok(Handled::Done(Outcome {
             ticket: Some(t.id),
             outbox: ids,
-            ..Outcome::empty()
+            ..Outcome::default()
         }))
     }
 

@@ -11,7 +11,10 @@ use minijinja::context;
 /// What the card says about the ticket beyond its text.
 pub(super) struct Escalation<'a> {
     pub reason: &'a str,
-    pub best: Option<&'a KbHit>,
+    /// Related knowledge-base sections (none of them the answer), best first.
+    pub candidates: &'a [KbHit],
+    /// For a problem report handled offline: the alerts and known issues checked.
+    pub checked: Option<&'a super::tier2::Checked>,
     pub triage: &'a Triage,
     pub account: Option<&'a Customer>,
 }
@@ -69,7 +72,7 @@ impl Pipeline {
         };
         let summary = self.escalation_summary(t, text, e.reason, now).await?;
         let suggested = summary.as_ref().map_or_else(
-            || self.suggested_reply(e.best),
+            || self.suggested_reply(e.candidates.first()),
             |s| s.suggested_reply.clone(),
         );
         let mut card = Card {
@@ -135,10 +138,19 @@ fn fields(t: &Ticket, e: &Escalation<'_>, suggested: String) -> Vec<Field> {
         Some(a) => format!("{}{}", a.account_id, if a.vip { " · VIP" } else { "" }),
         None => "not linked to an account".into(),
     };
-    let tried = match e.best {
-        Some(h) => format!("knowledge base: {} (score {:.1})", h.title, h.score),
-        None => "knowledge base: no section scored high enough".into(),
+    let mut tried = if e.candidates.is_empty() {
+        "knowledge base: no related section".to_string()
+    } else {
+        let pages: Vec<String> = e
+            .candidates
+            .iter()
+            .map(|h| format!("{} <{}>", h.title, h.link))
+            .collect();
+        format!("knowledge base, none sure to answer: {}", pages.join(" · "))
     };
+    if let Some(c) = e.checked {
+        tried = format!("{}; {tried}", c.describe());
+    }
     vec![
         field(
             "Customer",

@@ -22,6 +22,7 @@ mod digests;
 mod escalation;
 pub use digests::SCHEDULE_PREFIX;
 mod finance;
+mod grounding;
 mod sla;
 mod support;
 mod tier1;
@@ -42,29 +43,18 @@ use std::sync::Arc;
 use tokio::sync::Notify;
 
 /// What handling one event amounted to.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Outcome {
     pub tier: Option<Tier>,
     pub confidence: Option<f64>,
     pub answer: Option<String>,
+    /// What was presented as the answer (nothing else).
     pub citations: Vec<Citation>,
+    /// Related pages offered as "may help" when a person takes over; never the answer.
+    pub suggestions: Vec<Citation>,
     pub escalated: bool,
     pub ticket: Option<i64>,
     pub outbox: Vec<i64>,
-}
-
-impl Outcome {
-    fn empty() -> Outcome {
-        Outcome {
-            tier: None,
-            confidence: None,
-            answer: None,
-            citations: vec![],
-            escalated: false,
-            ticket: None,
-            outbox: vec![],
-        }
-    }
 }
 
 /// What [`Pipeline::accept`] decided.

@@ -1,6 +1,7 @@
 //! Customer messages: triage, knowledge-base grounding, the desk's decision, and the replies it implies.
 
 use super::escalation::Escalation;
+use super::grounding::Found;
 use super::{Handled, Outcome, Pipeline};
 use crate::domain::ports::{
     AuditEntry, Commit, KbHit, Outbound, OutboundOp, StoreError, ThreadKey, TicketMessage,
@@ -11,8 +12,6 @@ use crate::domain::{
     Button, ButtonStyle, Card, ChannelRole, Citation, Event, Millis, Reply, Ticket, Tier, Triage,
 };
 use crate::kb::markdown::extract;
-use crate::llm::tier1::Grounded;
-use crate::llm::tier2::IssueDraft;
 use minijinja::context;
 
 /// Cuts a message to `max` characters; returns the customer's words (what is triaged and searched)
@@ -34,37 +33,16 @@ fn stored_text(text: &str, truncated: bool, max: usize) -> String {
 }
 
 /// One customer message as the desk handles it.
-struct Msg<'a> {
-    ev: &'a Event,
+pub(super) struct Msg<'a> {
+    pub ev: &'a Event,
     /// The customer's words, cut to `support.max_message_chars`.
-    text: &'a str,
-    truncated: bool,
-    key: ThreadKey<'a>,
-    mentioned: bool,
+    pub text: &'a str,
+    pub truncated: bool,
+    pub key: ThreadKey<'a>,
+    pub mentioned: bool,
     /// A retry after a conflict: the thread's ticket may exist even for a top-level message.
-    retry: bool,
-    now: Millis,
-}
-
-/// What retrieval and the agents found to answer with.
-struct Found {
-    /// The best knowledge-base section at or above `kb.min_score`.
-    best: Option<KbHit>,
-    /// The agent's grounded answer, when one was asked.
-    llm: Option<Grounded>,
-    /// An agent decided (its `None` means "not grounded"); otherwise the offline path did.
-    asked: bool,
-    drafts: Vec<IssueDraft>,
-}
-
-impl Found {
-    fn grounded(&self) -> bool {
-        if self.asked {
-            self.llm.is_some()
-        } else {
-            self.best.is_some()
-        }
-    }
+    pub retry: bool,
+    pub now: Millis,
 }
 
 impl Pipeline {
@@ -166,7 +144,7 @@ impl Pipeline {
             tier: Some(triage.tier),
             confidence: Some(triage.confidence),
             ticket: Some(ticket.id),
-            ..Outcome::empty()
+            ..Outcome::default()
         };
         match &action {
             Action::Silent(_) => {}
@@ -176,12 +154,16 @@ impl Pipeline {
             Action::Escalate(reason) => {
                 let e = Escalation {
                     reason: &reason.describe(),
-                    best: found.best.as_ref(),
+                    candidates: &found.candidates,
+                    checked: found.checked.as_ref(),
                     triage: &triage,
                     account: account.as_ref(),
                 };
                 self.hand_to_person(m, &ticket, reason, &e, &mut c).await?;
                 out.escalated = true;
+                if found.checked.is_none() {
+                    out.suggestions = found.candidates.iter().map(citation).collect();
+                }
             }
         }
         c.ticket = Some(ticket.clone());
@@ -224,43 +206,6 @@ impl Pipeline {
         })
         .await?;
         Ok(Some((ticket, false)))
-    }
-
-    /// The knowledge base's best section, and the tier's agent's answer when one is configured. A
-    /// ticket a person owns gets no bot answer, so the model is not asked either.
-    async fn find_answer(
-        &self,
-        m: &Msg<'_>,
-        triage: &Triage,
-        ticket: &Ticket,
-        account: Option<&crate::domain::ports::Customer>,
-    ) -> Result<Found, StoreError> {
-        let wants_kb = matches!(triage.tier, Tier::Tier1 | Tier::Tier2) || m.mentioned;
-        let best = if wants_kb {
-            let min = self.settings.kb.min_score;
-            self.kb
-                .search(m.text, 3)
-                .into_iter()
-                .next()
-                .filter(|h| h.score >= min)
-        } else {
-            None
-        };
-        let (llm, asked, drafts) = match triage.tier {
-            _ if ticket.state.human_owned() => (None, false, vec![]),
-            Tier::Tier1 => {
-                let (a, asked) = self.tier1_answer(m.text, account, ticket, m.now).await?;
-                (a, asked, vec![])
-            }
-            Tier::Tier2 => self.tier2_answer(m.text, ticket, m.now).await?,
-            _ => (None, false, vec![]),
-        };
-        Ok(Found {
-            best,
-            llm,
-            asked,
-            drafts,
-        })
     }
 
     /// The answer card in the customer's thread: the agent's cited answer, or the best section's
@@ -324,9 +269,28 @@ impl Pipeline {
         e: &Escalation<'_>,
         c: &mut Commit,
     ) -> Result<(), StoreError> {
+        let pages: Vec<_> = e
+            .candidates
+            .iter()
+            .map(|h| context! { title => &h.title, link => &h.link })
+            .collect();
+        let known: Vec<_> = e
+            .checked
+            .map(|c| {
+                c.known
+                    .iter()
+                    .map(|h| context! { title => &h.title, link => &h.link })
+            })
+            .into_iter()
+            .flatten()
+            .collect();
         let notice = self.templates.render(
             "escalated.md",
-            context! { reason => reason.describe(), ticket => t.id },
+            context! {
+                reason => reason.describe(), ticket => t.id, pages,
+                incident => e.checked.is_some(), known,
+                firing => e.checked.is_some_and(|c| !c.alerts.is_empty()),
+            },
         );
         c.messages
             .push((t.id, message("bot", "opsdesk", notice.clone(), m.now)));

@@ -8,7 +8,91 @@ use crate::domain::{Millis, Ticket};
 use crate::llm::tier1::{Grounded, citations, ground};
 use crate::llm::tier2::{IssueDraft, Tier2Tools};
 
+/// What the offline desk checked for a problem report.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Checked {
+    /// Firing alert groups that name a word of the report (service, symptom).
+    pub alerts: Vec<String>,
+    /// Known-issue pages about it.
+    pub known: Vec<KbHit>,
+}
+
+impl Checked {
+    /// One line for the team's card.
+    pub fn describe(&self) -> String {
+        let alerts = if self.alerts.is_empty() {
+            "no matching alert firing".to_string()
+        } else {
+            format!("firing: {}", self.alerts.join(", "))
+        };
+        let known = match self.known.first() {
+            Some(h) => format!("known issue: {}", h.title),
+            None => "no known issue matches".into(),
+        };
+        format!("{alerts}; {known}")
+    }
+}
+
+/// Words too common in alert names and problem reports to tie one to the other.
+const COMMON: &[&str] = &[
+    "the", "and", "for", "you", "your", "are", "not", "with", "from", "this", "that", "high",
+    "low", "rate", "ratio", "too", "all", "any", "our", "has", "have", "can", "cannot", "now",
+    "since",
+];
+
+/// The lower-cased words of `text` (camelCase split: `Http5xxRatioHigh` → http5xx, ratio, high), of at
+/// least three characters, common ones left out.
+fn words(text: &str) -> std::collections::HashSet<String> {
+    let mut out = std::collections::HashSet::new();
+    for w in text.split(|c: char| !c.is_alphanumeric()) {
+        let mut cur = String::new();
+        let mut after_lower = false;
+        for ch in w.chars() {
+            if ch.is_uppercase() && after_lower {
+                out.insert(std::mem::take(&mut cur));
+            }
+            after_lower = ch.is_lowercase() || ch.is_numeric();
+            cur.extend(ch.to_lowercase());
+        }
+        out.insert(cur);
+    }
+    out.retain(|w| w.chars().count() >= 3 && !COMMON.contains(&w.as_str()));
+    out
+}
+
 impl Pipeline {
+    /// For a problem report with no agent: firing alerts whose title or service labels share a word
+    /// with the report, and known-issue pages that relate to it.
+    pub(super) async fn incident_check(&self, text: &str) -> Result<Checked, StoreError> {
+        let said = words(text);
+        let alerts = self
+            .store
+            .alert_groups(false, 50)
+            .await?
+            .into_iter()
+            .filter(|g| g.firing)
+            .filter(|g| {
+                let mut named = words(&g.title);
+                for key in ["service", "job", "app", "component", "alertname"] {
+                    named.extend(g.labels.get(key).map(|v| words(v)).unwrap_or_default());
+                }
+                !named.is_disjoint(&said)
+            })
+            .map(|g| g.title)
+            .take(3)
+            .collect();
+        let bar = self.settings.kb.bar();
+        let known = self
+            .kb
+            .search(text, 10)
+            .into_iter()
+            .filter(|h| h.tags.iter().any(|t| t == "known-issue"))
+            .filter(|h| h.score >= bar.min_score && h.coverage >= bar.candidate_coverage)
+            .take(2)
+            .collect();
+        Ok(Checked { alerts, known })
+    }
+
     /// `(answer, asked, drafts)`; `asked` is false when the offline path decides (no LLM or budget, or
     /// the LLM unreachable — which is logged). No answer = the ticket goes to a person.
     pub(super) async fn tier2_answer(
@@ -136,5 +220,20 @@ impl Pipeline {
             let _new_or_pending = self.request_approval(r, now).await?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::words;
+
+    #[test]
+    fn alert_names_split_into_words_a_report_can_share() {
+        let mut w: Vec<String> = words("Http5xxRatioHigh on checkout-api")
+            .into_iter()
+            .collect();
+        w.sort();
+        assert_eq!(w, ["api", "checkout", "http5xx"]);
+        assert!(words("the API is down").contains("api"));
     }
 }

@@ -273,3 +273,52 @@ fn finance_report_prints_text_or_json_and_names_a_bad_date() {
         stderr(&o)
     );
 }
+
+#[test]
+fn ask_json_prints_an_object_for_chatter_too() {
+    let o = opsdesk(&["ask", "thanks, that worked!", "--json"], &[], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(v["tier"], "none", "{v}");
+    assert!(v["answer"].is_null());
+    assert_eq!(v["escalated"], false);
+    assert_eq!(v["citations"], serde_json::json!([]));
+    assert_eq!(v["suggestions"], serde_json::json!([]));
+}
+
+#[test]
+fn kb_eval_scores_labelled_questions_and_names_a_bad_line() {
+    let data = "tests/fixtures/kb/own-questions.jsonl";
+    let o = opsdesk(
+        &["kb", "eval", "--data", data, "--json", "--sweep"],
+        &[],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    let r = &v["report"];
+    assert_eq!(r["lines"], 28, "{v}");
+    // The shipped bar: a quote is right, nothing the docs cannot answer is quoted, people get people.
+    assert!(r["answered"].as_u64().unwrap() >= 1, "{r}");
+    assert_eq!(r["precision"], 1.0, "{r}");
+    assert_eq!(r["false_answer_rate"], 0.0, "{r}");
+    assert_eq!(r["human_recall"], 1.0, "{r}");
+    // A looser bar answers more, and the sweep shows what it costs.
+    let loose = &v["sweep"][0];
+    assert_eq!(loose["min_coverage"], 0.2);
+    assert!(
+        loose["report"]["answered"].as_u64() >= r["answered"].as_u64(),
+        "{v}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.jsonl");
+    std::fs::write(
+        &bad,
+        "{\"text\": \"hi\", \"kind\": \"answerable\"}\n{\"text\": \"x\", \"kind\": \"maybe\"}\n",
+    )
+    .unwrap();
+    let o = opsdesk(&["kb", "eval", "--data", bad.to_str().unwrap()], &[], None);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("line 2"), "{}", stderr(&o));
+}

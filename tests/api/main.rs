@@ -30,6 +30,7 @@ mod finance;
 mod finance_chat;
 mod finance_fixtures;
 mod finance_month;
+mod kb_answers;
 mod layout;
 mod llm;
 mod llm_live;

@@ -326,7 +326,7 @@ async fn three_unhelpful_answers_escalate_the_fourth_message() {
     let r = rig(Arc::new(db.store.clone())).await;
     let qs = [
         "How do I reset my password?",
-        "How do I change my email address?",
+        "How do I download our invoices?",
         "How do I enable two-factor authentication?",
     ];
     for (i, q) in qs.iter().enumerate() {

@@ -1,0 +1,134 @@
+//! The figures `opsdesk kb eval` reports from scored lines, and how they are printed.
+
+use super::kb_eval::{Kind, Scored};
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub lines: usize,
+    /// Lines that got a quote.
+    pub answered: usize,
+    /// Of the quotes, the share that answer the question.
+    pub precision: f64,
+    /// Of the answerable lines, the share that got a right quote.
+    pub coverage: f64,
+    /// Of the unanswerable and incident lines, the share that got a quote anyway.
+    pub false_answer_rate: f64,
+    /// Of the human lines, the share handed to a person (`None` without human lines).
+    pub human_recall: Option<f64>,
+    /// Of the answerable lines, the share whose right section was quoted or offered as "may help".
+    pub helped: f64,
+}
+
+fn share(n: usize, of: usize) -> f64 {
+    if of == 0 { 0.0 } else { n as f64 / of as f64 }
+}
+
+pub fn report(scored: &[Scored]) -> Report {
+    let count = |f: &dyn Fn(&Scored) -> bool| scored.iter().filter(|s| f(s)).count();
+    let answered = count(&|s| !s.quoted.is_empty());
+    let right = count(&|s| s.right);
+    let answerable = count(&|s| s.kind == Kind::Answerable);
+    let negative = count(&|s| matches!(s.kind, Kind::Unanswerable | Kind::Incident));
+    let false_answers =
+        count(&|s| matches!(s.kind, Kind::Unanswerable | Kind::Incident) && !s.quoted.is_empty());
+    let human = count(&|s| s.kind == Kind::Human);
+    let human_escalated = count(&|s| s.kind == Kind::Human && s.escalated);
+    let helped = count(&|s| s.right || s.suggested_right);
+    Report {
+        lines: scored.len(),
+        answered,
+        precision: share(right, answered),
+        coverage: share(right, answerable),
+        false_answer_rate: share(false_answers, negative),
+        human_recall: (human > 0).then(|| share(human_escalated, human)),
+        helped: share(helped, answerable),
+    }
+}
+
+/// Human recall as printed: three decimals, or `-` when no line is for a person.
+pub fn recall(r: Option<f64>) -> String {
+    r.map_or_else(|| "    -".into(), |r| format!("{r:.3}"))
+}
+
+/// The report as text.
+pub fn describe(r: &Report) -> String {
+    format!(
+        "{} lines, {} answered with a quote\n\
+         answer precision   {:.3}  (quotes that answer the question)\n\
+         coverage           {:.3}  (answerable questions with a right quote)\n\
+         false-answer rate  {:.3}  (unanswerable or incident messages that got a quote)\n\
+         human recall       {}  (messages for a person handed to one)\n\
+         helped             {:.3}  (answerable: right section quoted or offered as may-help)",
+        r.lines,
+        r.answered,
+        r.precision,
+        r.coverage,
+        r.false_answer_rate,
+        recall(r.human_recall),
+        r.helped
+    )
+}
+
+/// One line per miss: a wrong or false quote, an answerable question with none, a human line kept.
+pub fn misses(scored: &[Scored]) -> Vec<String> {
+    scored
+        .iter()
+        .filter_map(|s| {
+            let what = match s.kind {
+                Kind::Answerable if s.right => return None,
+                Kind::Answerable if s.quoted.is_empty() => "no quote".to_string(),
+                Kind::Human if s.escalated => return None,
+                Kind::Human => "not handed to a person".to_string(),
+                _ if s.quoted.is_empty() => return None,
+                _ => "quoted".to_string(),
+            };
+            let tier = s.tier.as_deref().unwrap_or("-");
+            let quoted = s.quoted.join(", ");
+            let text: String = s.text.chars().take(100).collect();
+            Some(format!("[{:?} → {tier}] {what} {quoted}: {text}", s.kind))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(kind: Kind, quoted: &[&str], right: bool, escalated: bool) -> Scored {
+        Scored {
+            text: "q".into(),
+            kind,
+            tier: Some("tier1".into()),
+            quoted: quoted.iter().map(|s| s.to_string()).collect(),
+            suggested: vec![],
+            escalated,
+            right,
+            suggested_right: false,
+        }
+    }
+
+    #[test]
+    fn figures_count_quotes_false_answers_and_people() {
+        let scored = [
+            line(Kind::Answerable, &["a#x"], true, false),
+            line(Kind::Answerable, &["b#y"], false, false),
+            line(Kind::Answerable, &[], false, true),
+            line(Kind::Unanswerable, &["c#z"], false, false),
+            line(Kind::Incident, &[], false, true),
+            line(Kind::Human, &[], false, true),
+            line(Kind::Human, &[], false, false),
+        ];
+        let r = report(&scored);
+        assert_eq!(r.answered, 3);
+        assert!((r.precision - 1.0 / 3.0).abs() < 1e-9);
+        assert!((r.coverage - 1.0 / 3.0).abs() < 1e-9);
+        assert_eq!(r.false_answer_rate, 0.5);
+        assert_eq!(r.human_recall, Some(0.5));
+        let m = misses(&scored);
+        assert_eq!(m.len(), 4, "{m:?}");
+        assert!(m[0].contains("quoted b#y") || m[0].contains("b#y"), "{m:?}");
+        assert_eq!(report(&scored[..1]).human_recall, None);
+        assert_eq!(recall(None).trim(), "-");
+    }
+}

@@ -1,0 +1,124 @@
+//! Whether a knowledge-base section is *the* answer to a question. A wrong quote is worse than none,
+//! so a section is presented as the answer only when several signals agree: its relevance score, how
+//! far it is ahead of the next section, and how much of the question's content it covers. Sections
+//! that fall short but still relate are candidates: shown to the team, offered as "pages that may help".
+
+use super::ports::KbHit;
+
+/// The bar a section must clear to be quoted (`kb.*` in config/default.toml).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnswerBar {
+    /// Least relevance score (BM25) for an answer or a candidate.
+    pub min_score: f32,
+    /// Least share of the question's content words (weighted by rarity) the answer must contain.
+    pub min_coverage: f32,
+    /// Least lead of the answer over the next section: `(best - next) / best`.
+    pub min_margin: f32,
+    /// Least coverage for a candidate.
+    pub candidate_coverage: f32,
+    /// How many candidates at most.
+    pub candidates: usize,
+}
+
+/// What retrieval found for a question.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Grounding {
+    /// The section presented as the answer, when one clears the bar.
+    pub answer: Option<KbHit>,
+    /// Related sections that are not the answer (the answer excluded), best first.
+    pub candidates: Vec<KbHit>,
+}
+
+/// Judges `hits` (best first, as the knowledge base ranks them; a lone hit leads by its whole score).
+pub fn judge(hits: Vec<KbHit>, bar: &AnswerBar) -> Grounding {
+    // The best section's lead over every other one on relevance alone: negative when the
+    // knowledge base's order (which weighs coverage too) disagrees with relevance.
+    let margin = match hits.split_first() {
+        None => 0.0,
+        Some((a, rest)) if a.score > 0.0 => {
+            let next = rest.iter().map(|h| h.score).fold(0.0, f32::max);
+            (a.score - next) / a.score
+        }
+        Some(_) => 0.0,
+    };
+    let mut hits = hits.into_iter();
+    let mut answer = None;
+    let mut candidates = vec![];
+    if let Some(best) = hits.next() {
+        if best.score >= bar.min_score
+            && best.coverage >= bar.min_coverage
+            && margin >= bar.min_margin
+        {
+            answer = Some(best);
+        } else {
+            candidates.push(best);
+        }
+    }
+    candidates.extend(hits);
+    candidates.retain(|h| h.score >= bar.min_score && h.coverage >= bar.candidate_coverage);
+    candidates.truncate(bar.candidates);
+    Grounding { answer, candidates }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hit(id: &str, score: f32, coverage: f32) -> KbHit {
+        KbHit {
+            id: id.into(),
+            title: id.into(),
+            link: format!("https://docs/{id}"),
+            text: String::new(),
+            tags: vec![],
+            score,
+            coverage,
+        }
+    }
+
+    fn bar() -> AnswerBar {
+        AnswerBar {
+            min_score: 6.0,
+            min_coverage: 0.4,
+            min_margin: 0.2,
+            candidate_coverage: 0.2,
+            candidates: 2,
+        }
+    }
+
+    #[test]
+    fn a_section_ahead_that_covers_the_question_is_the_answer() {
+        let g = judge(vec![hit("a", 20.0, 0.6), hit("b", 10.0, 0.3)], &bar());
+        assert_eq!(g.answer.map(|h| h.id), Some("a".into()));
+        assert_eq!(g.candidates.len(), 1);
+    }
+
+    #[test]
+    fn each_signal_alone_can_withhold_the_answer() {
+        // One shared common word scores high but covers little of the question.
+        let g = judge(vec![hit("a", 25.0, 0.2), hit("b", 5.0, 0.1)], &bar());
+        assert!(g.answer.is_none());
+        assert_eq!(g.candidates.len(), 1);
+        // Two sections neck and neck: neither is clearly the answer.
+        let g = judge(vec![hit("a", 20.0, 0.6), hit("b", 19.0, 0.6)], &bar());
+        assert!(g.answer.is_none());
+        assert_eq!(g.candidates.len(), 2);
+        // A weak match.
+        let g = judge(vec![hit("a", 4.0, 0.9)], &bar());
+        assert_eq!(g, Grounding::default());
+    }
+
+    #[test]
+    fn candidates_are_capped_and_unrelated_sections_dropped() {
+        let hits = vec![
+            hit("a", 20.0, 0.3),
+            hit("b", 18.0, 0.3),
+            hit("c", 17.0, 0.3),
+            hit("d", 16.0, 0.05),
+        ];
+        let g = judge(hits, &bar());
+        let ids: Vec<String> = g.candidates.into_iter().map(|h| h.id).collect();
+        assert_eq!(ids, ["a", "b"]);
+        assert_eq!(judge(vec![], &bar()), Grounding::default());
+    }
+}

@@ -1,0 +1,124 @@
+//! Answers customers can trust, end to end: a question the docs answer gets its section quoted; one
+//! they do not answer gets no quote (a person follows up, with pages that may help); a problem report
+//! gets an acknowledgement and a card for the team, never a how-to quote, and says so when a matching
+//! alert is firing.
+
+use crate::alerts::fixture;
+use crate::pipeline::{done, message, rig};
+use crate::support;
+use std::sync::Arc;
+
+#[tokio::test]
+async fn a_question_the_docs_do_not_answer_gets_no_quote() {
+    let db = support::sqlite().await;
+    let r = rig(Arc::new(db.store.clone())).await;
+    let o = done(
+        r.p.handle(
+            message(
+                "u1",
+                None,
+                "cust",
+                "is there a dark mode? my eyes hurt at night",
+            ),
+            1_000,
+        )
+        .await
+        .unwrap(),
+    );
+    assert!(o.answer.is_none() && o.citations.is_empty(), "{o:?}");
+    assert!(o.escalated, "{o:?}");
+    while r.sender.tick(10_000).await.unwrap() > 0 {}
+    let sent = r.chat.sent();
+    let notice = sent
+        .iter()
+        .find(|m| m.msg.reply.plain().contains("A person will reply"))
+        .expect("the customer is told a person follows up");
+    assert!(
+        !notice
+            .msg
+            .reply
+            .plain()
+            .contains("Here is what our docs say")
+    );
+    assert!(
+        sent.iter()
+            .any(|m| m.msg.reply.plain().contains("needs a person")),
+        "the team gets the card: {sent:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_clear_how_to_question_is_answered_with_its_section() {
+    let db = support::sqlite().await;
+    let r = rig(Arc::new(db.store.clone())).await;
+    let o = done(
+        r.p.handle(
+            message("a1", None, "cust", "How do I reset my password?"),
+            1_000,
+        )
+        .await
+        .unwrap(),
+    );
+    let cited: Vec<&str> = o.citations.iter().map(|c| c.link.as_str()).collect();
+    assert_eq!(
+        cited,
+        ["https://docs.example.com/account-password#reset-your-password"],
+        "{o:?}"
+    );
+    assert!(o.suggestions.is_empty() && !o.escalated);
+}
+
+#[tokio::test]
+async fn an_incident_gets_an_acknowledgement_and_a_card_instead_of_a_quote() {
+    let db = support::sqlite().await;
+    let r = rig(Arc::new(db.store.clone())).await;
+    let report = "your api keeps returning 500 errors on /v1/invoices since this morning, is checkout broken?";
+    let o = done(
+        r.p.handle(message("i1", None, "cust", report), 1_000)
+            .await
+            .unwrap(),
+    );
+    assert_eq!(o.tier, Some(opsdesk::domain::Tier::Tier2), "{o:?}");
+    assert!(o.answer.is_none() && o.citations.is_empty(), "{o:?}");
+    assert!(o.escalated);
+    while r.sender.tick(10_000).await.unwrap() > 0 {}
+    let sent = r.chat.sent();
+    let ack = sent
+        .iter()
+        .map(|m| m.msg.reply.plain())
+        .find(|t| t.starts_with("Thanks for reporting this"))
+        .expect("the customer is acknowledged");
+    assert!(!ack.contains("we're aware"), "no alert is firing: {ack}");
+    let card = sent
+        .iter()
+        .map(|m| m.msg.reply.plain())
+        .find(|t| t.contains("needs a person"))
+        .expect("the team gets a card");
+    assert!(card.contains("no matching alert firing"), "{card}");
+
+    // With a matching alert firing, the customer hears that the team is on it.
+    let mut firing =
+        opsdesk::alerts::alertmanager::parse(&fixture("am-0.25-webhook-firing.json")).unwrap();
+    firing.title = "CheckoutApi5xxHigh".into();
+    r.p.on_alert_batch(&firing, None, 2_000).await.unwrap();
+    let o = done(
+        r.p.handle(message("i2", None, "cust2", report), 3_000)
+            .await
+            .unwrap(),
+    );
+    assert!(o.citations.is_empty() && o.escalated, "{o:?}");
+    while r.sender.tick(10_000).await.unwrap() > 0 {}
+    let sent = r.chat.sent();
+    let ack = sent
+        .iter()
+        .map(|m| m.msg.reply.plain())
+        .rfind(|t| t.starts_with("Thanks for reporting this"))
+        .unwrap();
+    assert!(ack.contains("we're aware, and the team is on it"), "{ack}");
+    let card = sent
+        .iter()
+        .map(|m| m.msg.reply.plain())
+        .rfind(|t| t.contains("needs a person"))
+        .unwrap();
+    assert!(card.contains("firing: CheckoutApi5xxHigh"), "{card}");
+}
