@@ -41,6 +41,7 @@ pub fn triager(s: &Settings, model: Model) -> Triager {
         TriageRules {
             confidence_threshold: t.confidence_threshold,
             human_threshold: t.human_threshold,
+            none_threshold: t.none_threshold,
             human_phrases: t.human_phrases.clone(),
         },
     )

@@ -46,6 +46,9 @@ pub enum Action {
         /// Seeds the shuffling of the examples (and a hidden layer's starting weights).
         #[arg(long, default_value_t = TrainParams::default().seed)]
         seed: u64,
+        /// Keep only word and character n-grams seen in at least this many training messages.
+        #[arg(long, default_value_t = TrainParams::default().min_df)]
+        min_df: u32,
         /// What to learn: `tier`, `intent` (each line's "intent", summed into its tier when
         /// classifying), or `auto` (intents when every line has one).
         #[arg(long, default_value = "auto")]
@@ -100,6 +103,7 @@ pub fn run(s: &Settings, a: &Args) -> anyhow::Result<()> {
             hidden,
             ensemble,
             seed,
+            min_df,
             embeddings,
             embedding_weight,
         }) => {
@@ -118,6 +122,7 @@ pub fn run(s: &Settings, a: &Args) -> anyhow::Result<()> {
                 hidden: *hidden,
                 ensemble: *ensemble,
                 seed: *seed,
+                min_df: *min_df,
                 embeddings,
                 embedding_weight: *embedding_weight,
                 ..TrainParams::default()

@@ -54,6 +54,7 @@ impl Settings {
                 self.triage.confidence_threshold,
             ),
             ("triage.human_threshold", self.triage.human_threshold),
+            ("triage.none_threshold", self.triage.none_threshold),
         ] {
             if !(0.0..=1.0).contains(&v) {
                 return bad(k, "must be between 0 and 1");

@@ -79,6 +79,7 @@ pub struct TriageSettings {
     pub embeddings: String,
     pub confidence_threshold: f64,
     pub human_threshold: f64,
+    pub none_threshold: f64,
     pub human_phrases: Vec<String>,
 }
 

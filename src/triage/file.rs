@@ -39,6 +39,12 @@ struct ModelFile {
     /// v1, v2, v4: row-major, `weights[input * labels.len() + k]`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     weights: Vec<f32>,
+    /// Instead of `weights` (a linear model): each input's row quantised to signed bytes, base64.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    weights_q8: Option<String>,
+    /// With `weights_q8`: each input row's scale (its bytes times this are its weights).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    scales: Vec<f32>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     bias: Vec<f32>,
 }
@@ -104,6 +110,12 @@ impl Model {
             (None, true) => FORMAT,
             (None, false) => FORMAT_HIDDEN,
         };
+        let (weights_q8, scales) = if self.weights.is_empty() {
+            (None, vec![])
+        } else {
+            let (q, s) = quantise(&self.weights, self.labels.len());
+            (Some(q), s)
+        };
         let file = ModelFile {
             format: format.into(),
             classes: self.classes.clone(),
@@ -128,7 +140,9 @@ impl Model {
                     bias: n.bias.clone(),
                 })
                 .collect(),
-            weights: self.weights.iter().map(|v| round(*v)).collect(),
+            weights: vec![],
+            weights_q8,
+            scales,
             bias: self.bias.clone(),
         };
         serde_json::to_string(&file).expect("model serialises")
@@ -150,6 +164,9 @@ impl Model {
             reason,
         };
         let mut f: ModelFile = serde_json::from_str(json).map_err(|e| invalid(e.to_string()))?;
+        if let Some(q) = f.weights_q8.take() {
+            f.weights = dequantise(&q, &f.scales).map_err(invalid)?;
+        }
         let labels = check(&mut f).map_err(invalid)?;
         let dense = match f.embeddings {
             Some(r) => Some(Dense {
@@ -219,6 +236,47 @@ fn load_embeddings(
         )));
     }
     Ok(e)
+}
+
+/// Each row of `k` weights as signed bytes and the row's scale (`max |w| / 127`): a linear model over
+/// tens of thousands of n-grams and a hundred intents fits in a few megabytes, and the rounding is far
+/// below the model's noise.
+fn quantise(weights: &[f32], k: usize) -> (String, Vec<f32>) {
+    use base64::Engine;
+    let mut bytes = Vec::with_capacity(weights.len());
+    let mut scales = vec![];
+    for row in weights.chunks(k.max(1)) {
+        let scale = row.iter().fold(0f32, |m, w| m.max(w.abs())) / 127.0;
+        scales.push(scale);
+        bytes.extend(row.iter().map(|w| {
+            let q = if scale > 0.0 {
+                (w / scale).round()
+            } else {
+                0.0
+            };
+            q.clamp(-127.0, 127.0) as i8 as u8
+        }));
+    }
+    (
+        base64::engine::general_purpose::STANDARD.encode(bytes),
+        scales,
+    )
+}
+
+fn dequantise(q: &str, scales: &[f32]) -> Result<Vec<f32>, String> {
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(q)
+        .map_err(|e| format!("\"weights_q8\" is not base64: {e}"))?;
+    if scales.is_empty() || bytes.len() % scales.len() != 0 {
+        return Err("\"weights_q8\" does not match \"scales\"".into());
+    }
+    let k = bytes.len() / scales.len();
+    Ok(bytes
+        .chunks(k)
+        .zip(scales)
+        .flat_map(|(row, s)| row.iter().map(move |b| *b as i8 as f32 * s))
+        .collect())
 }
 
 /// Keeps the model file small: 4 significant decimals are far below the model's noise.

@@ -10,7 +10,8 @@ use std::collections::BTreeMap;
 /// Which labels `triage train` learns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum LabelMode {
-    /// Intents when every example has an `"intent"`, the tiers otherwise.
+    /// Intents when any example has an `"intent"` (one without counts as its tier's own intent, so
+    /// labelled intent data mixes with tier-only data), the tiers otherwise.
     #[default]
     Auto,
     /// The tiers only; `"intent"` fields are ignored.
@@ -57,14 +58,16 @@ pub fn resolve(examples: &[Example], mode: LabelMode) -> Result<(Vec<Label>, Vec
             }
             true
         }
-        LabelMode::Auto => examples.iter().all(|e| e.intent.is_some()),
+        LabelMode::Auto => examples.iter().any(|e| e.intent.is_some()),
     };
     // Label name → (tier, first line seen with it).
     let mut seen: BTreeMap<String, (Tier, usize)> = BTreeMap::new();
     let mut names = Vec::with_capacity(examples.len());
     for (e, tier) in examples.iter().zip(&tiers) {
         let name = if use_intents {
-            e.intent.clone().unwrap_or_default()
+            e.intent
+                .clone()
+                .unwrap_or_else(|| tier.as_str().to_string())
         } else {
             tier.as_str().to_string()
         };
@@ -106,7 +109,7 @@ mod tests {
     }
 
     #[test]
-    fn auto_uses_intents_only_when_every_line_has_one() {
+    fn auto_uses_intents_when_any_line_has_one() {
         let full = [
             ex(1, Tier::Human, Some("refund")),
             ex(2, Tier::Tier1, Some("plans")),
@@ -121,8 +124,15 @@ mod tests {
             [("plans", Tier::Tier1), ("refund", Tier::Human)]
         );
         assert_eq!(idx, [1, 0, 1]);
+        // A line without an intent is its tier's own intent, so intent data mixes with tier data.
         let partial = [ex(1, Tier::Human, Some("refund")), ex(2, Tier::Tier1, None)];
         let (labels, _) = resolve(&partial, LabelMode::Auto).unwrap();
+        assert_eq!(
+            labels.iter().map(|l| l.name.as_str()).collect::<Vec<_>>(),
+            ["refund", "tier1"]
+        );
+        let none = [ex(1, Tier::Human, None), ex(2, Tier::Tier1, None)];
+        let (labels, _) = resolve(&none, LabelMode::Auto).unwrap();
         assert_eq!(
             labels.iter().map(|l| l.name.as_str()).collect::<Vec<_>>(),
             ["human", "tier1"]

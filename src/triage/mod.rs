@@ -28,6 +28,8 @@ pub struct TriageRules {
     pub human_threshold: f64,
     /// Lower-cased phrases that always mean a person handles the message.
     pub human_phrases: Vec<String>,
+    /// Least P(none) for calling a message chatter; below it the likeliest support tier is taken.
+    pub none_threshold: f64,
 }
 
 pub struct Triager {
@@ -84,6 +86,15 @@ impl Triager {
             .zip(probs.iter().map(|p| *p as f64))
             .collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+        if ranked.len() > 1 && ranked[0].0 == Tier::None && ranked[0].1 < self.rules.none_threshold
+        {
+            // Not clearly chatter: support first, the support tiers' odds among themselves.
+            let (_, p_none) = ranked.remove(0);
+            let rest = (1.0 - p_none).max(f64::EPSILON);
+            for (_, p) in &mut ranked {
+                *p /= rest;
+            }
+        }
         let p_human = ranked
             .iter()
             .find(|(t, _)| *t == Tier::Human)
@@ -97,8 +108,14 @@ impl Triager {
             };
         }
         if conf < self.rules.confidence_threshold && ranked.len() > 1 {
-            // Unsure between the top two: take the one with more human involvement.
-            let safer = top.max(ranked[1].0);
+            // Unsure between the top two: take the one with more involvement, short of a person
+            // (a person is `human_threshold`'s call, or the desk's when nothing grounded answers).
+            let second = ranked[1].0;
+            let safer = if second == Tier::Human {
+                top
+            } else {
+                top.max(second)
+            };
             return Triage {
                 tier: safer,
                 confidence: conf,
@@ -122,6 +139,7 @@ mod tests {
             confidence_threshold: 0.5,
             human_threshold: 0.6,
             human_phrases: vec!["money back".into(), "lawyer".into()],
+            none_threshold: 0.5,
         }
     }
 
