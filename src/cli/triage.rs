@@ -125,7 +125,6 @@ pub fn run(s: &Settings, a: &Args) -> anyhow::Result<()> {
                 min_df: *min_df,
                 embeddings,
                 embedding_weight: *embedding_weight,
-                ..TrainParams::default()
             };
             let m =
                 Model::train(&examples, &params).with_context(|| format!("{}", data.display()))?;
