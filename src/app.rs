@@ -42,6 +42,7 @@ pub fn triager(s: &Settings, model: Model) -> Triager {
             confidence_threshold: t.confidence_threshold,
             human_threshold: t.human_threshold,
             none_threshold: t.none_threshold,
+            support_phrases: t.support_phrases.clone(),
             human_phrases: t.human_phrases.clone(),
         },
     )

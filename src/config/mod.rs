@@ -80,6 +80,7 @@ pub struct TriageSettings {
     pub confidence_threshold: f64,
     pub human_threshold: f64,
     pub none_threshold: f64,
+    pub support_phrases: Vec<String>,
     pub human_phrases: Vec<String>,
 }
 

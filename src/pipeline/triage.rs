@@ -3,6 +3,7 @@
 //! opinion through structured output, and that opinion decides. Both are kept with the ticket.
 
 use super::Pipeline;
+use crate::domain::Tier;
 use crate::domain::ports::{StoreError, ThreadKey};
 use crate::domain::tier::TriageReason;
 use crate::domain::{Millis, Triage};
@@ -60,7 +61,16 @@ impl Pipeline {
                     },
                 ));
                 if let Some(o) = opinion {
-                    j.decided = o.clone();
+                    // The model may move a message between tiers, never into silence on its own:
+                    // ignoring a customer needs the classifier to lean that way too.
+                    if o.tier == Tier::None && j.offline.tier != Tier::None {
+                        tracing::warn!(
+                            offline = %j.offline.tier,
+                            "the LLM called a message chatter that the classifier calls support: the classifier's tier stands"
+                        );
+                    } else {
+                        j.decided = o.clone();
+                    }
                     j.llm = Some(o);
                 }
             }

@@ -30,26 +30,30 @@ pub struct TriageRules {
     pub human_phrases: Vec<String>,
     /// Least P(none) for calling a message chatter; below it the likeliest support tier is taken.
     pub none_threshold: f64,
+    /// Lower-cased phrases that make a message a support request whatever the model says.
+    pub support_phrases: Vec<String>,
 }
 
 pub struct Triager {
     model: Model,
     rules: TriageRules,
     phrases: Vec<Vec<String>>,
+    support: Vec<Vec<String>>,
 }
 
 impl Triager {
     pub fn new(model: Model, rules: TriageRules) -> Triager {
-        let phrases = rules
-            .human_phrases
-            .iter()
-            .map(|p| features::words(p))
-            .filter(|p| !p.is_empty())
-            .collect();
+        let split = |list: &[String]| -> Vec<Vec<String>> {
+            list.iter()
+                .map(|p| features::words(p))
+                .filter(|p| !p.is_empty())
+                .collect()
+        };
         Triager {
+            phrases: split(&rules.human_phrases),
+            support: split(&rules.support_phrases),
             model,
             rules,
-            phrases,
         }
     }
 
@@ -63,10 +67,21 @@ impl Triager {
 
     /// The first configured phrase that occurs, as whole words, in the text.
     fn rule_match(&self, words: &[String]) -> Option<String> {
-        self.phrases
+        first_phrase(&self.phrases, words)
+    }
+
+    /// Whether the message must be treated as support: a support phrase, or mostly words the model
+    /// never saw (another language, jargon) so that its `none` would be a guess.
+    fn surely_support(&self, words: &[String]) -> bool {
+        if first_phrase(&self.support, words).is_some() {
+            return true;
+        }
+        let lettered: Vec<&String> = words
             .iter()
-            .find(|p| words.windows(p.len()).any(|w| w == p.as_slice()))
-            .map(|p| p.join(" "))
+            .filter(|w| w.chars().any(char::is_alphabetic))
+            .collect();
+        let known = lettered.iter().filter(|w| self.model.knows_word(w)).count();
+        !lettered.is_empty() && known * 2 < lettered.len()
     }
 
     pub fn triage(&self, text: &str) -> Triage {
@@ -77,6 +92,7 @@ impl Triager {
                 reason: TriageReason::Rule(p),
             };
         }
+        let words = features::words(text);
         let probs = self.model.predict(text);
         let mut ranked: Vec<(Tier, f64)> = self
             .model
@@ -86,19 +102,23 @@ impl Triager {
             .zip(probs.iter().map(|p| *p as f64))
             .collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
-        if ranked.len() > 1 && ranked[0].0 == Tier::None && ranked[0].1 < self.rules.none_threshold
-        {
-            // Not clearly chatter: support first, the support tiers' odds among themselves.
-            let (_, p_none) = ranked.remove(0);
-            let rest = (1.0 - p_none).max(f64::EPSILON);
-            for (_, p) in &mut ranked {
-                *p /= rest;
-            }
-        }
         let p_human = ranked
             .iter()
             .find(|(t, _)| *t == Tier::Human)
             .map_or(0.0, |(_, p)| *p);
+        if ranked.len() > 2
+            && ranked[0].0 == Tier::None
+            && (ranked[0].1 < self.rules.none_threshold || self.surely_support(&words))
+        {
+            // Not clearly chatter: support first. A person stays `human_threshold`'s call on the
+            // model's own odds; otherwise the likelier of tier 1 and tier 2, their odds renormalised.
+            let keep_human = p_human >= self.rules.human_threshold;
+            ranked.retain(|(t, _)| *t != Tier::None && (keep_human || *t != Tier::Human));
+            let rest: f64 = ranked.iter().map(|(_, p)| p).sum::<f64>().max(f64::EPSILON);
+            for (_, p) in &mut ranked {
+                *p /= rest;
+            }
+        }
         let (top, conf) = ranked[0];
         if top != Tier::Human && p_human >= self.rules.human_threshold {
             return Triage {
@@ -130,6 +150,14 @@ impl Triager {
     }
 }
 
+/// The first of `phrases` that occurs in `words` as consecutive whole words.
+fn first_phrase(phrases: &[Vec<String>], words: &[String]) -> Option<String> {
+    phrases
+        .iter()
+        .find(|p| words.windows(p.len()).any(|w| w == p.as_slice()))
+        .map(|p| p.join(" "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,6 +168,7 @@ mod tests {
             human_threshold: 0.6,
             human_phrases: vec!["money back".into(), "lawyer".into()],
             none_threshold: 0.5,
+            support_phrases: vec!["help".into(), "down".into()],
         }
     }
 
@@ -155,6 +184,20 @@ mod tests {
             t.triage("my lawyers-are-great spreadsheet").reason,
             TriageReason::Rule("lawyer".into())
         );
+    }
+
+    #[test]
+    fn a_customer_is_never_taken_for_chatter_when_unsure() {
+        let t = Triager::new(Triager::default_model(), rules());
+        for text in [
+            "Help",
+            "Website\nexperiencing website downtime starting from last night. Site is down",
+            "¿Cómo cambio mi contraseña? No puedo entrar",
+        ] {
+            assert_ne!(t.triage(text).tier, Tier::None, "{text}");
+        }
+        assert_eq!(t.triage("set a 4 minute timer").tier, Tier::None);
+        assert_eq!(t.triage("🎉🎉").tier, Tier::None);
     }
 
     #[test]

@@ -291,6 +291,11 @@ impl Model {
         self.labels.len()
     }
 
+    /// Whether the model has a feature for the lower-cased word `w`.
+    pub fn knows_word(&self, w: &str) -> bool {
+        self.vocab.index.contains_key(&format!("w:{w}"))
+    }
+
     pub fn feature_count(&self) -> usize {
         self.features.len()
     }
