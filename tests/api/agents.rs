@@ -142,6 +142,40 @@ async fn an_unsure_classifier_asks_the_triage_agent_and_both_opinions_are_kept()
 }
 
 #[tokio::test]
+async fn the_triage_agent_cannot_silence_a_message_the_classifier_calls_support() {
+    let fake = FakeOpenAi::start(vec![Step::Answer(
+        r#"{"tier":"none","confidence":0.0,"reason":"small talk"}"#,
+    )])
+    .await;
+    let (p, store, _db) = rig(&fake.base_url, &["triage"], |s| s.llm.triage_below = 1.0).await;
+    let out = done(
+        &p,
+        customer("s1", "dana", "something is off with my account"),
+        1000,
+    )
+    .await;
+    assert_eq!(fake.requests().len(), 1, "the agent was asked");
+    assert!(
+        matches!(out.tier, Some(t) if t != Tier::None),
+        "the classifier's support tier stands: {out:?}"
+    );
+    assert!(
+        out.escalated || out.answer.is_some(),
+        "the customer hears back: {out:?}"
+    );
+    let t = store
+        .ticket(out.ticket.expect("a ticket"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        t.triage_llm.map(|o| o.tier),
+        Some(Tier::None),
+        "the overridden opinion is kept on the ticket"
+    );
+}
+
+#[tokio::test]
 async fn a_spent_monthly_budget_switches_the_agent_offline_and_tells_the_team_once() {
     const ANSWER: &str =
         "Click \"Forgot password?\" on the sign-in page [kb:account-password#reset-your-password].";

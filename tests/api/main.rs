@@ -52,4 +52,5 @@ mod store_races;
 mod store_records;
 mod tier1_llm;
 mod tier2_llm;
+mod triage_real;
 mod wordllama;
