@@ -6,6 +6,7 @@ use super::features::Vocab;
 use super::labels::Label;
 use super::mlp::{Hidden, Net};
 use super::model::{Dense, Model, ModelError};
+use super::quant::{dequantise, quantise};
 use crate::domain::Tier;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -236,47 +237,6 @@ fn load_embeddings(
         )));
     }
     Ok(e)
-}
-
-/// Each row of `k` weights as signed bytes and the row's scale (`max |w| / 127`): a linear model over
-/// tens of thousands of n-grams and a hundred intents fits in a few megabytes, and the rounding is far
-/// below the model's noise.
-fn quantise(weights: &[f32], k: usize) -> (String, Vec<f32>) {
-    use base64::Engine;
-    let mut bytes = Vec::with_capacity(weights.len());
-    let mut scales = vec![];
-    for row in weights.chunks(k.max(1)) {
-        let scale = row.iter().fold(0f32, |m, w| m.max(w.abs())) / 127.0;
-        scales.push(scale);
-        bytes.extend(row.iter().map(|w| {
-            let q = if scale > 0.0 {
-                (w / scale).round()
-            } else {
-                0.0
-            };
-            q.clamp(-127.0, 127.0) as i8 as u8
-        }));
-    }
-    (
-        base64::engine::general_purpose::STANDARD.encode(bytes),
-        scales,
-    )
-}
-
-fn dequantise(q: &str, scales: &[f32]) -> Result<Vec<f32>, String> {
-    use base64::Engine;
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(q)
-        .map_err(|e| format!("\"weights_q8\" is not base64: {e}"))?;
-    if scales.is_empty() || bytes.len() % scales.len() != 0 {
-        return Err("\"weights_q8\" does not match \"scales\"".into());
-    }
-    let k = bytes.len() / scales.len();
-    Ok(bytes
-        .chunks(k)
-        .zip(scales)
-        .flat_map(|(row, s)| row.iter().map(move |b| *b as i8 as f32 * s))
-        .collect())
 }
 
 /// Keeps the model file small: 4 significant decimals are far below the model's noise.

@@ -10,6 +10,7 @@ pub mod labels;
 mod maths;
 pub mod mlp;
 pub mod model;
+mod quant;
 
 use crate::domain::tier::TriageReason;
 use crate::domain::{Tier, Triage};

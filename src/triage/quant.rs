@@ -1,0 +1,60 @@
+//! A linear model's weights as signed bytes, one scale per input row, base64 in the model file.
+
+/// Each row of `k` weights as signed bytes and the row's scale (`max |w| / 127`): a linear model over
+/// tens of thousands of n-grams and a hundred intents fits in a few megabytes, and the rounding is far
+/// below the model's noise.
+pub(super) fn quantise(weights: &[f32], k: usize) -> (String, Vec<f32>) {
+    use base64::Engine;
+    let mut bytes = Vec::with_capacity(weights.len());
+    let mut scales = vec![];
+    for row in weights.chunks(k.max(1)) {
+        let scale = row.iter().fold(0f32, |m, w| m.max(w.abs())) / 127.0;
+        scales.push(scale);
+        bytes.extend(row.iter().map(|w| {
+            let q = if scale > 0.0 {
+                (w / scale).round()
+            } else {
+                0.0
+            };
+            q.clamp(-127.0, 127.0) as i8 as u8
+        }));
+    }
+    (
+        base64::engine::general_purpose::STANDARD.encode(bytes),
+        scales,
+    )
+}
+
+pub(super) fn dequantise(q: &str, scales: &[f32]) -> Result<Vec<f32>, String> {
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(q)
+        .map_err(|e| format!("\"weights_q8\" is not base64: {e}"))?;
+    if scales.is_empty() || bytes.len() % scales.len() != 0 {
+        return Err("\"weights_q8\" does not match \"scales\"".into());
+    }
+    let k = bytes.len() / scales.len();
+    Ok(bytes
+        .chunks(k)
+        .zip(scales)
+        .flat_map(|(row, s)| row.iter().map(move |b| *b as i8 as f32 * s))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_round_trip_within_half_a_step() {
+        let w = [0.5, -1.27, 0.0, 0.0, 0.0, 0.0, 2.54, 0.01, -0.02];
+        let (q, scales) = quantise(&w, 3);
+        assert_eq!(scales.len(), 3);
+        let back = dequantise(&q, &scales).unwrap();
+        for ((a, b), s) in w.iter().zip(&back).zip(scales.iter().flat_map(|s| [s; 3])) {
+            assert!((a - b).abs() <= s / 2.0 + 1e-7, "{a} vs {b}");
+        }
+        assert!(dequantise("!!", &scales).unwrap_err().contains("base64"));
+        assert!(dequantise(&q, &[1.0, 1.0, 1.0, 1.0]).is_err());
+    }
+}
