@@ -3,7 +3,7 @@
 
 use crate::config::{Settings, TriageSettings, redact_url};
 use crate::domain::ports::Store;
-use crate::kb::Kb;
+use crate::kb::{Kb, KbError};
 use crate::pipeline::Pipeline;
 use crate::prompts::Templates;
 use crate::store::SqlStore;
@@ -54,7 +54,14 @@ pub async fn pipeline(
     store: Arc<dyn Store>,
     connected: Vec<String>,
 ) -> anyhow::Result<Pipeline> {
-    let kb = Kb::load(&s.kb.path, &s.kb.base_url).context("cannot load the knowledge base")?;
+    let kb = match Kb::load(&s.kb.path, &s.kb.base_url) {
+        Ok(kb) => kb,
+        Err(e @ (KbError::Missing(_) | KbError::Empty(_))) => {
+            tracing::warn!(error = %e, "no knowledge base: every question goes to a person");
+            Kb::empty(&s.kb.base_url)
+        }
+        Err(e) => return Err(anyhow::Error::new(e).context("cannot load the knowledge base")),
+    };
     tracing::info!(sections = kb.len(), path = %s.kb.path.display(), "knowledge base indexed");
     let model = load_model(&s.triage, None).context("cannot load the triage model")?;
     let templates = Templates::load(Some(&s.prompts.path))

@@ -44,12 +44,26 @@ async fn database(s: &Settings) -> bool {
 
 fn knowledge_base(s: &Settings) -> bool {
     match crate::kb::Kb::load(&s.kb.path, &s.kb.base_url) {
-        Ok(kb) => line(
+        Ok(kb) if kb.skipped.is_empty() => line(
             true,
             "knowledge base",
             &format!("{} sections from {}", kb.len(), s.kb.path.display()),
         ),
-        Err(e) => line(false, "knowledge base", &e.to_string()),
+        Ok(kb) => line(
+            false,
+            "knowledge base",
+            &format!(
+                "{} sections from {}; skipped {}",
+                kb.len(),
+                s.kb.path.display(),
+                kb.skipped.join("; ")
+            ),
+        ),
+        Err(e) => line(
+            false,
+            "knowledge base",
+            &format!("{e}: opsdesk runs, and every question goes to a person"),
+        ),
     }
 }
 

@@ -45,12 +45,20 @@ pub struct Kb {
     terms: terms::Terms,
     /// Section id → its position in `terms`.
     order: std::collections::HashMap<String, usize>,
+    /// Pages left out, each with why (unreadable, not UTF-8).
+    pub skipped: Vec<String>,
 }
 
 const ANALYZER: &str = "en_kb";
 
 impl Kb {
-    /// Indexes every `*.md` page under `dir` (recursively).
+    /// A knowledge base with no sections: every question goes to a person.
+    pub fn empty(base_url: &str) -> Kb {
+        Kb::from_sections(&[], base_url).expect("an empty in-memory index builds")
+    }
+
+    /// Indexes every `*.md` page under `dir` (recursively). A page that cannot be read (or is not
+    /// UTF-8) is skipped with a warning naming it; the others are indexed.
     pub fn load(dir: &Path, base_url: &str) -> Result<Kb, KbError> {
         if !dir.is_dir() {
             return Err(KbError::Missing(dir.display().to_string()));
@@ -62,15 +70,27 @@ impl Kb {
             return Err(KbError::Empty(dir.display().to_string()));
         }
         let mut docs = Vec::new();
+        let mut skipped = vec![];
         for p in &pages {
-            let text = std::fs::read_to_string(p).map_err(|source| KbError::Read {
-                path: p.display().to_string(),
-                source,
-            })?;
+            let text = match std::fs::read_to_string(p) {
+                Ok(t) => t,
+                Err(e) => {
+                    let why = if e.kind() == std::io::ErrorKind::InvalidData {
+                        "not UTF-8".to_string()
+                    } else {
+                        e.to_string()
+                    };
+                    tracing::warn!(path = %p.display(), reason = %why, "knowledge-base page skipped");
+                    skipped.push(format!("{}: {why}", p.display()));
+                    continue;
+                }
+            };
             let stem = p.file_stem().and_then(|s| s.to_str()).unwrap_or("page");
             docs.extend(markdown::sections(stem, &text));
         }
-        Kb::from_sections(&docs, base_url)
+        let mut kb = Kb::from_sections(&docs, base_url)?;
+        kb.skipped = skipped;
+        Ok(kb)
     }
 
     pub fn from_sections(sections: &[markdown::Section], base_url: &str) -> Result<Kb, KbError> {
@@ -130,6 +150,7 @@ impl Kb {
                 .enumerate()
                 .map(|(i, s)| (s.id.clone(), i))
                 .collect(),
+            skipped: vec![],
         })
     }
 

@@ -119,17 +119,33 @@ fn kb_search_lists_sections_with_scores() {
 }
 
 #[test]
-fn missing_kb_folder_and_model_file_are_clear_startup_errors() {
+fn a_missing_kb_folder_is_said_and_every_question_escalates_a_missing_model_is_an_error() {
     let o = opsdesk(
-        &["ask", "hello there, how do I export?"],
+        &["ask", "hello there, how do I export?", "--json"],
         &[("OPSDESK__KB__PATH", "/nonexistent/kb")],
         None,
     );
-    assert_eq!(o.status.code(), Some(1));
+    assert!(o.status.success(), "{}", stderr(&o));
     assert!(
         stderr(&o).contains("knowledge base folder /nonexistent/kb does not exist"),
         "{}",
         stderr(&o)
+    );
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(
+        (&v["escalated"], &v["answer"]),
+        (&serde_json::json!(true), &serde_json::Value::Null),
+        "{v}"
+    );
+    let o = opsdesk(
+        &["doctor"],
+        &[("OPSDESK__KB__PATH", "/nonexistent/kb")],
+        None,
+    );
+    assert!(
+        stdout(&o).contains("every question goes to a person"),
+        "{}",
+        stdout(&o)
     );
     let o = opsdesk(
         &["ask", "how do I export?"],
@@ -321,4 +337,34 @@ fn kb_eval_scores_labelled_questions_and_names_a_bad_line() {
     let o = opsdesk(&["kb", "eval", "--data", bad.to_str().unwrap()], &[], None);
     assert!(!o.status.success());
     assert!(stderr(&o).contains("line 2"), "{}", stderr(&o));
+}
+
+#[test]
+fn an_unreadable_page_is_named_and_the_others_are_indexed() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("passwords.md"),
+        "# Passwords\n\n## Reset your password\nClick Forgot password on the sign-in page.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("latin1.md"),
+        b"# Caf\xe9\n\n## Men\xfa\nUn caf\xe9.\n",
+    )
+    .unwrap();
+    let kb = dir.path().to_str().unwrap();
+    let o = opsdesk(
+        &["kb", "search", "reset password"],
+        &[("OPSDESK__KB__PATH", kb)],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("Reset your password"), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("latin1.md") && stderr(&o).contains("not UTF-8"),
+        "{}",
+        stderr(&o)
+    );
+    let o = opsdesk(&["doctor"], &[("OPSDESK__KB__PATH", kb)], None);
+    assert!(stdout(&o).contains("skipped"), "{}", stdout(&o));
 }
