@@ -1,4 +1,5 @@
-//! Evaluation of a triager on labelled data: accuracy, per-tier precision/recall/support, confusion.
+//! Evaluation of a triager on labelled data: accuracy, per-tier precision/recall/support, confusion,
+//! and the shares that matter on real traffic (chatter kept silent, customers ignored, people paged).
 
 use crate::domain::Tier;
 use serde::Serialize;
@@ -18,6 +19,25 @@ pub struct Report {
     pub accuracy: f64,
     pub per_tier: BTreeMap<String, TierScore>,
     pub confusion: BTreeMap<String, BTreeMap<String, usize>>,
+    /// Of the `none` messages, the share called `none` (kept silent).
+    pub none_kept_silent: Option<f64>,
+    /// Of the support messages (any other tier), the share called `none` (a customer ignored).
+    pub support_called_none: Option<f64>,
+    /// Of the messages that are not for a person, the share sent to one.
+    pub sent_to_person: Option<f64>,
+    /// Of the tier-1 and tier-2 messages, the share given their own tier.
+    pub tier1_tier2_agreement: Option<f64>,
+}
+
+/// The share of `pairs` matching `of` that also match `hit`; `None` when none match `of`.
+fn share(
+    pairs: &[(Tier, Tier)],
+    of: impl Fn(Tier) -> bool,
+    hit: impl Fn(Tier, Tier) -> bool,
+) -> Option<f64> {
+    let base: Vec<&(Tier, Tier)> = pairs.iter().filter(|(t, _)| of(*t)).collect();
+    (!base.is_empty())
+        .then(|| base.iter().filter(|(t, p)| hit(*t, *p)).count() as f64 / base.len() as f64)
 }
 
 pub fn evaluate(pairs: &[(Tier, Tier)]) -> Report {
@@ -61,6 +81,14 @@ pub fn evaluate(pairs: &[(Tier, Tier)]) -> Report {
         },
         per_tier,
         confusion,
+        none_kept_silent: share(pairs, |t| t == Tier::None, |_, p| p == Tier::None),
+        support_called_none: share(pairs, |t| t != Tier::None, |_, p| p == Tier::None),
+        sent_to_person: share(pairs, |t| t != Tier::Human, |_, p| p == Tier::Human),
+        tier1_tier2_agreement: share(
+            pairs,
+            |t| matches!(t, Tier::Tier1 | Tier::Tier2),
+            |t, p| t == p,
+        ),
     }
 }
 
@@ -71,6 +99,20 @@ impl Report {
             "examples: {}\naccuracy: {:.4}\n\ntier     precision  recall  support\n",
             self.n, self.accuracy
         );
+        let shares = [
+            ("off-topic kept silent", self.none_kept_silent),
+            ("support called none", self.support_called_none),
+            ("non-human sent to a person", self.sent_to_person),
+            ("tier1/tier2 agreement", self.tier1_tier2_agreement),
+        ];
+        for (what, v) in shares {
+            if let Some(v) = v {
+                s.insert_str(
+                    s.find("\ntier ").unwrap_or(s.len()),
+                    &format!("{what}: {v:.4}\n"),
+                );
+            }
+        }
         for (t, sc) in &self.per_tier {
             s.push_str(&format!(
                 "{t:<8} {:>9.4} {:>7.4} {:>8}\n",
@@ -125,5 +167,17 @@ mod tests {
         assert_eq!(r.confusion["tier2"]["tier1"], 1);
         assert!(!r.per_tier.contains_key("none"));
         assert!(r.render().contains("accuracy: 0.5000"));
+        assert_eq!(r.none_kept_silent, Option::None);
+        assert_eq!(r.support_called_none, Some(0.0));
+        assert_eq!(r.sent_to_person, Some(1.0 / 3.0));
+        assert_eq!(r.tier1_tier2_agreement, Some(1.0 / 3.0));
+        let r = evaluate(&[(None, None), (None, Tier1), (Tier1, None), (Tier2, Tier2)]);
+        assert_eq!(r.none_kept_silent, Some(0.5));
+        assert_eq!(r.support_called_none, Some(0.5));
+        assert!(
+            r.render().contains("off-topic kept silent: 0.5000"),
+            "{}",
+            r.render()
+        );
     }
 }
