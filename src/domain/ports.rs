@@ -84,6 +84,13 @@ pub struct KbHit {
     pub coverage: f32,
 }
 
+impl KbHit {
+    /// A page tagged `known-issue`: a problem the team knows about, with its workaround.
+    pub fn is_known_issue(&self) -> bool {
+        self.tags.iter().any(|t| t == "known-issue")
+    }
+}
+
 pub trait KnowledgeBase: Send + Sync {
     fn search(&self, query: &str, limit: usize) -> Vec<KbHit>;
 }

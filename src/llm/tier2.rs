@@ -197,7 +197,7 @@ impl Tier2Tools {
             .kb
             .search(query, 10)
             .into_iter()
-            .filter(|h| h.tags.iter().any(|t| t == "known-issue"))
+            .filter(crate::domain::ports::KbHit::is_known_issue)
             .take(3)
             .map(|h| format!("[kb:{}] {}: {}", h.id, h.title, extract(&h.text, 400)))
             .collect();

@@ -86,7 +86,7 @@ impl Pipeline {
             .kb
             .search(text, 10)
             .into_iter()
-            .filter(|h| h.tags.iter().any(|t| t == "known-issue"))
+            .filter(KbHit::is_known_issue)
             .filter(|h| h.score >= bar.min_score && h.coverage >= bar.candidate_coverage)
             .take(2)
             .collect();
@@ -177,7 +177,7 @@ impl Pipeline {
             .kb
             .search(question, 10)
             .into_iter()
-            .filter(|h| h.tags.iter().any(|t| t == "known-issue"))
+            .filter(KbHit::is_known_issue)
             .collect();
         ground(answer, &known)
     }
