@@ -48,20 +48,37 @@ pub fn triager(s: &Settings, model: Model) -> Triager {
     )
 }
 
+/// The knowledge base of `kb.path`, ranked by meaning too with the word vectors of `kb.embeddings`.
+/// A missing or empty folder gives an empty one (every question goes to a person), and vectors that
+/// cannot be loaded leave BM25 alone; both are said in the log.
+pub fn knowledge_base(k: &crate::config::KbSettings) -> anyhow::Result<Kb> {
+    let kb = match Kb::load(&k.path, &k.base_url) {
+        Ok(kb) => kb,
+        Err(e @ (KbError::Missing(_) | KbError::Empty(_))) => {
+            tracing::warn!(error = %e, "no knowledge base: every question goes to a person");
+            Kb::empty(&k.base_url)
+        }
+        Err(e) => return Err(anyhow::Error::new(e).context("cannot load the knowledge base")),
+    };
+    if k.embeddings.as_os_str().is_empty() {
+        return Ok(kb);
+    }
+    match crate::vectors::Embeddings::load(&k.embeddings) {
+        Ok(emb) => Ok(kb.with_vectors(Arc::new(emb))),
+        Err(e) => {
+            tracing::warn!(error = %e, "knowledge base without word vectors: ranked by BM25 alone");
+            Ok(kb)
+        }
+    }
+}
+
 /// Builds the pipeline over `store` (the configured database, or an in-memory one for `ask`).
 pub async fn pipeline(
     s: Settings,
     store: Arc<dyn Store>,
     connected: Vec<String>,
 ) -> anyhow::Result<Pipeline> {
-    let kb = match Kb::load(&s.kb.path, &s.kb.base_url) {
-        Ok(kb) => kb,
-        Err(e @ (KbError::Missing(_) | KbError::Empty(_))) => {
-            tracing::warn!(error = %e, "no knowledge base: every question goes to a person");
-            Kb::empty(&s.kb.base_url)
-        }
-        Err(e) => return Err(anyhow::Error::new(e).context("cannot load the knowledge base")),
-    };
+    let kb = knowledge_base(&s.kb)?;
     tracing::info!(sections = kb.len(), path = %s.kb.path.display(), "knowledge base indexed");
     let model = load_model(&s.triage, None).context("cannot load the triage model")?;
     let templates = Templates::load(Some(&s.prompts.path))

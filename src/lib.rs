@@ -55,3 +55,4 @@ pub mod sender;
 pub mod store;
 pub mod telemetry;
 pub mod triage;
+pub mod vectors;

@@ -18,6 +18,7 @@ pub async fn run(s: &Settings) -> anyhow::Result<()> {
     );
     all &= database(s).await;
     all &= knowledge_base(s);
+    all &= word_vectors(s);
     all &= triage_model(s);
     all &= prompts(s);
     all &= llm_agents(s).await;
@@ -63,6 +64,30 @@ fn knowledge_base(s: &Settings) -> bool {
             false,
             "knowledge base",
             &format!("{e}: opsdesk runs, and every question goes to a person"),
+        ),
+    }
+}
+
+/// The word vectors the knowledge base ranks by meaning with; none configured is fine.
+fn word_vectors(s: &Settings) -> bool {
+    let dir = &s.kb.embeddings;
+    if dir.as_os_str().is_empty() {
+        return line(
+            true,
+            "word vectors",
+            "none (kb.embeddings): sections ranked by BM25 alone",
+        );
+    }
+    match crate::vectors::Embeddings::load(dir) {
+        Ok(e) => line(
+            true,
+            "word vectors",
+            &format!("{} dimensions from {}", e.dim(), dir.display()),
+        ),
+        Err(e) => line(
+            false,
+            "word vectors",
+            &format!("{e}: sections are ranked by BM25 alone"),
         ),
     }
 }

@@ -3,7 +3,6 @@
 
 use crate::config::Settings;
 use crate::domain::ports::KnowledgeBase;
-use crate::kb::Kb;
 use clap::Subcommand;
 use std::io::Write;
 
@@ -26,7 +25,7 @@ pub enum KbCmd {
         /// One JSON object instead of text.
         #[arg(long)]
         json: bool,
-        /// Also score other values of kb.min_coverage and kb.min_margin.
+        /// Also score other values of kb.min_coverage, kb.min_margin and kb.min_similarity_margin.
         #[arg(long)]
         sweep: bool,
         /// List every miss with what was quoted.
@@ -48,13 +47,15 @@ pub async fn run(s: &Settings, cmd: &KbCmd) -> anyhow::Result<()> {
 }
 
 fn search(s: &Settings, query: &str, limit: usize, json: bool) -> anyhow::Result<()> {
-    let kb = Kb::load(&s.kb.path, &s.kb.base_url)?;
+    let kb = crate::app::knowledge_base(&s.kb)?;
     let hits = kb.search(query, limit);
     let mut out = std::io::stdout().lock();
     if json {
         for h in &hits {
             let v = serde_json::json!({
-                "id": h.id, "title": h.title, "link": h.link, "score": h.score, "coverage": h.coverage, "text": h.text,
+                "id": h.id, "title": h.title, "link": h.link, "score": h.score, "coverage": h.coverage,
+                "similarity": h.similarity, "lexical_rank": h.lexical_rank,
+                "semantic_rank": h.semantic_rank, "text": h.text,
             });
             writeln!(out, "{v}")?;
         }
@@ -74,9 +75,11 @@ fn search(s: &Settings, query: &str, limit: usize, json: bool) -> anyhow::Result
     Ok(())
 }
 
-/// The values `--sweep` tries: kb.min_coverage × kb.min_margin.
-const COVERAGES: [f64; 6] = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7];
+/// The values `--sweep` tries: kb.min_coverage × kb.min_margin × kb.min_similarity_margin (1.0:
+/// a lead on meaning never suffices).
+const COVERAGES: [f64; 5] = [0.2, 0.3, 0.4, 0.5, 0.6];
 const MARGINS: [f64; 4] = [0.0, 0.1, 0.2, 0.3];
+const SIMILARITY_MARGINS: [f64; 4] = [0.05, 0.1, 0.15, 1.0];
 
 async fn eval(
     s: &Settings,
@@ -93,11 +96,14 @@ async fn eval(
     if sweep {
         for c in COVERAGES {
             for m in MARGINS {
-                let mut t = s.clone();
-                t.kb.min_coverage = c as f32;
-                t.kb.min_margin = m as f32;
-                let r = report(&super::kb_eval::score(&t, &lines).await?);
-                points.push((c, m, r));
+                for sm in SIMILARITY_MARGINS {
+                    let mut t = s.clone();
+                    t.kb.min_coverage = c as f32;
+                    t.kb.min_margin = m as f32;
+                    t.kb.min_similarity_margin = sm as f32;
+                    let r = report(&super::kb_eval::score(&t, &lines).await?);
+                    points.push((c, m, sm, r));
+                }
             }
         }
     }
@@ -105,7 +111,11 @@ async fn eval(
     if json {
         let sweep: Vec<_> = points
             .iter()
-            .map(|(c, m, r)| serde_json::json!({"min_coverage": c, "min_margin": m, "report": r}))
+            .map(|(c, m, sm, r)| {
+                serde_json::json!({
+                    "min_coverage": c, "min_margin": m, "min_similarity_margin": sm, "report": r,
+                })
+            })
             .collect();
         let misses = if verbose { misses(&scored) } else { vec![] };
         let v = serde_json::json!({"report": r, "sweep": sweep, "misses": misses});
@@ -116,12 +126,13 @@ async fn eval(
     if sweep {
         writeln!(
             out,
-            "\nmin_coverage min_margin  precision coverage false-answers human-recall helped"
+            "\nmin_coverage min_margin min_similarity_margin  precision coverage \
+             false-answers human-recall helped"
         )?;
-        for (c, m, r) in &points {
+        for (c, m, sm, r) in &points {
             writeln!(
                 out,
-                "{c:>12.2} {m:>10.2}  {:>9.3} {:>8.3} {:>13.3} {:>12} {:>6.3}",
+                "{c:>12.2} {m:>10.2} {sm:>21.2}  {:>9.3} {:>8.3} {:>13.3} {:>12} {:>6.3}",
                 r.precision,
                 r.coverage,
                 r.false_answer_rate,

@@ -1,9 +1,9 @@
 //! `opsdesk triage [--model PATH]` (JSONL in → JSONL out), `triage train` and `triage eval`.
 
 use crate::config::Settings;
-use crate::triage::embed::Embeddings;
 use crate::triage::model::DEFAULT_EMBEDDING_WEIGHT;
 use crate::triage::{LabelMode, Model, TrainParams, data, eval};
+use crate::vectors::Embeddings;
 use anyhow::Context;
 use clap::{Args as ClapArgs, Subcommand};
 use std::io::{BufRead, BufReader, Write};

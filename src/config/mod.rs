@@ -89,10 +89,14 @@ pub struct TriageSettings {
 pub struct KbSettings {
     pub path: PathBuf,
     pub base_url: String,
+    /// Folder of the word vectors sections are also ranked with; empty = BM25 alone.
+    pub embeddings: PathBuf,
     pub min_score: f32,
     pub min_coverage: f32,
     pub min_margin: f32,
+    pub min_similarity_margin: f32,
     pub candidate_coverage: f32,
+    pub candidate_similarity: f32,
     pub candidates: usize,
     pub answer_chars: usize,
 }
@@ -104,7 +108,9 @@ impl KbSettings {
             min_score: self.min_score,
             min_coverage: self.min_coverage,
             min_margin: self.min_margin,
+            min_similarity_margin: self.min_similarity_margin,
             candidate_coverage: self.candidate_coverage,
+            candidate_similarity: self.candidate_similarity,
             candidates: self.candidates,
         }
     }

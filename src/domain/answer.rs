@@ -1,6 +1,7 @@
 //! Whether a knowledge-base section is *the* answer to a question. A wrong quote is worse than none,
 //! so a section is presented as the answer only when several signals agree: its relevance score, how
-//! far it is ahead of the next section, and how much of the question's content it covers. Sections
+//! much of the question's content it covers, and how far it is ahead of the next section, on shared
+//! words (BM25) or on meaning (word-vector similarity). Sections
 //! that fall short but still relate are candidates: shown to the team, offered as "pages that may help".
 
 use super::ports::KbHit;
@@ -12,10 +13,14 @@ pub struct AnswerBar {
     pub min_score: f32,
     /// Least share of the question's content words (weighted by rarity) the answer must contain.
     pub min_coverage: f32,
-    /// Least lead of the answer over the next section: `(best - next) / best`.
+    /// Least lead of the answer over the next section on relevance: `(best - next) / best`.
     pub min_margin: f32,
+    /// Or least lead on similarity of meaning: `best - next` cosine (with word vectors only).
+    pub min_similarity_margin: f32,
     /// Least coverage for a candidate.
     pub candidate_coverage: f32,
+    /// Or least similarity of meaning for a candidate (with word vectors only).
+    pub candidate_similarity: f32,
     /// How many candidates at most.
     pub candidates: usize,
 }
@@ -41,21 +46,31 @@ pub fn judge(hits: Vec<KbHit>, bar: &AnswerBar) -> Grounding {
         }
         Some(_) => 0.0,
     };
+    // Its lead on meaning, when the knowledge base has word vectors.
+    let similarity_margin = match hits.split_first() {
+        Some((a, rest)) if a.semantic_rank.is_some() => {
+            a.similarity - rest.iter().map(|h| h.similarity).fold(0.0, f32::max)
+        }
+        _ => 0.0,
+    };
+    let leads = margin >= bar.min_margin || similarity_margin >= bar.min_similarity_margin;
     let mut hits = hits.into_iter();
     let mut answer = None;
     let mut candidates = vec![];
     if let Some(best) = hits.next() {
-        if best.score >= bar.min_score
-            && best.coverage >= bar.min_coverage
-            && margin >= bar.min_margin
-        {
+        if best.score >= bar.min_score && best.coverage >= bar.min_coverage && leads {
             answer = Some(best);
         } else {
             candidates.push(best);
         }
     }
     candidates.extend(hits);
-    candidates.retain(|h| h.score >= bar.min_score && h.coverage >= bar.candidate_coverage);
+    // A page that may help need not be the answer: sharing enough of the question's words, or being
+    // close enough in meaning, makes it worth a look.
+    candidates.retain(|h| {
+        h.coverage >= bar.candidate_coverage
+            || (h.semantic_rank.is_some() && h.similarity >= bar.candidate_similarity)
+    });
     candidates.truncate(bar.candidates);
     Grounding { answer, candidates }
 }
@@ -73,6 +88,9 @@ mod tests {
             tags: vec![],
             score,
             coverage,
+            similarity: 0.0,
+            lexical_rank: 0,
+            semantic_rank: None,
         }
     }
 
@@ -81,7 +99,9 @@ mod tests {
             min_score: 6.0,
             min_coverage: 0.4,
             min_margin: 0.2,
+            min_similarity_margin: 0.1,
             candidate_coverage: 0.2,
+            candidate_similarity: 0.4,
             candidates: 2,
         }
     }
@@ -103,9 +123,28 @@ mod tests {
         let g = judge(vec![hit("a", 20.0, 0.6), hit("b", 19.0, 0.6)], &bar());
         assert!(g.answer.is_none());
         assert_eq!(g.candidates.len(), 2);
-        // A weak match.
+        // A weak match: no answer, but a page that may help.
         let g = judge(vec![hit("a", 4.0, 0.9)], &bar());
-        assert_eq!(g, Grounding::default());
+        assert!(g.answer.is_none());
+        assert_eq!(g.candidates.len(), 1);
+    }
+
+    #[test]
+    fn a_lead_on_meaning_stands_in_for_a_lead_on_words() {
+        let near = |id: &str, similarity: f32, rank: u32| KbHit {
+            similarity,
+            semantic_rank: Some(rank),
+            ..hit(id, 20.0, 0.6)
+        };
+        // Neck and neck on BM25, but the first is clearly closer in meaning.
+        let g = judge(vec![near("a", 0.62, 0), near("b", 0.41, 1)], &bar());
+        assert_eq!(g.answer.map(|h| h.id), Some("a".into()));
+        // Close on both: no answer.
+        let g = judge(vec![near("a", 0.62, 0), near("b", 0.58, 1)], &bar());
+        assert!(g.answer.is_none());
+        // Without word vectors a similarity of 0 everywhere is no lead.
+        let g = judge(vec![hit("a", 20.0, 0.6), hit("b", 19.0, 0.6)], &bar());
+        assert!(g.answer.is_none());
     }
 
     #[test]

@@ -82,6 +82,12 @@ pub struct KbHit {
     pub score: f32,
     /// The share of the question's content words (weighted by rarity) the section contains, 0–1.
     pub coverage: f32,
+    /// Cosine similarity of the section's and the question's word vectors; 0 without vectors.
+    pub similarity: f32,
+    /// Place in the lexical ranking (BM25 × coverage), 0 first; `u32::MAX` when outside it.
+    pub lexical_rank: u32,
+    /// Place in the ranking by similarity, 0 first; `None` without word vectors.
+    pub semantic_rank: Option<u32>,
 }
 
 impl KbHit {

@@ -2,16 +2,15 @@
 //! tantivy (BM25, English stemming and stop words). Search returns sections with ids, titles and links.
 
 pub mod markdown;
+mod search;
+pub mod semantic;
 pub mod terms;
 
-use crate::domain::ports::{KbHit, KnowledgeBase};
 use std::path::Path;
-use tantivy::collector::TopDocs;
+use std::sync::Arc;
 use tantivy::query::QueryParser;
-use tantivy::schema::{
-    IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
-};
-use tantivy::{Index, IndexReader, TantivyDocument, doc};
+use tantivy::schema::{IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions};
+use tantivy::{Index, IndexReader, doc};
 
 #[derive(Debug, thiserror::Error)]
 pub enum KbError {
@@ -28,23 +27,25 @@ pub enum KbError {
     Index(#[from] tantivy::TantivyError),
 }
 
-struct Fields {
-    id: tantivy::schema::Field,
-    title: tantivy::schema::Field,
-    body: tantivy::schema::Field,
-    link: tantivy::schema::Field,
-    tags: tantivy::schema::Field,
+/// What a hit shows of a section.
+struct Doc {
+    id: String,
+    title: String,
+    link: String,
+    body: String,
+    tags: Vec<String>,
 }
 
 pub struct Kb {
     index: Index,
     reader: IndexReader,
-    fields: Fields,
+    /// The stored field holding a section's position in `docs`.
+    position: tantivy::schema::Field,
     parser: QueryParser,
-    sections: usize,
+    docs: Vec<Doc>,
     terms: terms::Terms,
-    /// Section id → its position in `terms`.
-    order: std::collections::HashMap<String, usize>,
+    /// Each section's word vectors (`kb.embeddings`), when configured.
+    vectors: Option<semantic::SectionVectors>,
     /// Pages left out, each with why (unreadable, not UTF-8).
     pub skipped: Vec<String>,
 }
@@ -95,78 +96,90 @@ impl Kb {
 
     pub fn from_sections(sections: &[markdown::Section], base_url: &str) -> Result<Kb, KbError> {
         let mut sb = Schema::builder();
-        let text = TextOptions::default()
-            .set_indexing_options(
-                TextFieldIndexing::default()
-                    .set_tokenizer(ANALYZER)
-                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-            )
-            .set_stored();
-        let fields = Fields {
-            id: sb.add_text_field("id", STRING | STORED),
-            title: sb.add_text_field("title", text.clone()),
-            body: sb.add_text_field("body", text),
-            link: sb.add_text_field("link", STORED),
-            tags: sb.add_text_field("tags", STRING | STORED),
-        };
+        let text = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(ANALYZER)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
+        let position = sb.add_u64_field("position", STORED);
+        let title_f = sb.add_text_field("title", text.clone());
+        let body_f = sb.add_text_field("body", text);
         let index = Index::create_in_ram(sb.build());
         index.tokenizers().register(ANALYZER, terms::analyzer());
         let mut writer = index.writer_with_num_threads(1, 15_000_000)?;
-        let base = base_url.trim_end_matches('/');
-        for s in sections {
-            let page = s.id.split('#').next().unwrap_or(&s.id);
-            let link = match &s.anchor {
-                Some(a) => format!("{base}/{page}#{a}"),
-                None => format!("{base}/{page}"),
-            };
-            let title = if s.heading.is_empty() {
-                s.page_title.clone()
-            } else {
-                format!("{} › {}", s.page_title, s.heading)
-            };
-            let mut d = doc!(fields.id => s.id.clone(), fields.title => title, fields.body => s.body.clone(), fields.link => link);
-            for t in &s.tags {
-                d.add_text(fields.tags, t);
-            }
-            writer.add_document(d)?;
+        let docs: Vec<Doc> = sections.iter().map(|s| Doc::new(s, base_url)).collect();
+        for (i, d) in docs.iter().enumerate() {
+            writer.add_document(doc!(
+                position => i as u64,
+                title_f => d.title.clone(),
+                body_f => d.body.clone(),
+            ))?;
         }
         writer.commit()?;
         let reader = index.reader()?;
-        let mut parser = QueryParser::for_index(&index, vec![fields.title, fields.body]);
-        parser.set_field_boost(fields.title, 2.0);
-        let texts: Vec<String> = sections
-            .iter()
-            .map(|s| format!("{}\n{}\n{}", s.page_title, s.heading, s.body))
-            .collect();
+        let mut parser = QueryParser::for_index(&index, vec![title_f, body_f]);
+        parser.set_field_boost(title_f, 2.0);
+        let full: Vec<String> = sections.iter().map(section_text).collect();
         Ok(Kb {
             index,
             reader,
-            fields,
+            position,
             parser,
-            sections: sections.len(),
-            terms: terms::Terms::new(texts.iter().map(String::as_str)),
-            order: sections
-                .iter()
-                .enumerate()
-                .map(|(i, s)| (s.id.clone(), i))
-                .collect(),
+            docs,
+            terms: terms::Terms::new(full.iter().map(String::as_str)),
+            vectors: None,
             skipped: vec![],
         })
     }
 
+    /// Ranks sections by meaning too, with these word vectors (see `semantic`).
+    pub fn with_vectors(mut self, emb: Arc<crate::vectors::Embeddings>) -> Kb {
+        let texts: Vec<String> = self
+            .docs
+            .iter()
+            .map(|d| format!("{}\n{}", d.title, d.body))
+            .collect();
+        self.vectors = Some(semantic::SectionVectors::new(
+            emb,
+            texts.iter().map(String::as_str),
+        ));
+        self
+    }
+
     pub fn len(&self) -> usize {
-        self.sections
+        self.docs.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.sections == 0
+        self.docs.is_empty()
     }
+}
 
-    fn text(doc: &TantivyDocument, f: tantivy::schema::Field) -> String {
-        doc.get_first(f)
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_string()
+/// What coverage reads of a section: its page title, heading and body.
+fn section_text(s: &markdown::Section) -> String {
+    format!("{}\n{}\n{}", s.page_title, s.heading, s.body)
+}
+
+impl Doc {
+    fn new(s: &markdown::Section, base_url: &str) -> Doc {
+        let base = base_url.trim_end_matches('/');
+        let page = s.id.split('#').next().unwrap_or(&s.id);
+        let link = match &s.anchor {
+            Some(a) => format!("{base}/{page}#{a}"),
+            None => format!("{base}/{page}"),
+        };
+        let title = if s.heading.is_empty() {
+            s.page_title.clone()
+        } else {
+            format!("{} › {}", s.page_title, s.heading)
+        };
+        Doc {
+            id: s.id.clone(),
+            title,
+            link,
+            body: s.body.clone(),
+            tags: s.tags.clone(),
+        }
     }
 }
 
@@ -186,69 +199,12 @@ fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<(), KbError>
     Ok(())
 }
 
-impl KnowledgeBase for Kb {
-    fn search(&self, query: &str, limit: usize) -> Vec<KbHit> {
-        // User text is not query syntax: strip operators, then parse leniently (OR of terms).
-        let cleaned: String = query
-            .chars()
-            .map(|c| {
-                if c.is_alphanumeric() || c == '\'' {
-                    c
-                } else {
-                    ' '
-                }
-            })
-            .collect();
-        let (q, _) = self.parser.parse_query_lenient(&cleaned);
-        let searcher = self.reader.searcher();
-        // BM25 finds the candidates; how much of the question each covers reorders them.
-        let pool = (limit * 4).max(20);
-        let Ok(top) = searcher.search(&q, &TopDocs::with_limit(pool).order_by_score()) else {
-            return vec![];
-        };
-        let words = self.terms.query(query);
-        let mut hits = top
-            .into_iter()
-            .filter_map(|(score, addr)| {
-                let d: TantivyDocument = searcher.doc(addr).ok()?;
-                let id = Kb::text(&d, self.fields.id);
-                let coverage = self
-                    .order
-                    .get(&id)
-                    .map_or(0.0, |i| self.terms.coverage(&words, *i));
-                Some(KbHit {
-                    id,
-                    coverage,
-                    title: Kb::text(&d, self.fields.title),
-                    link: Kb::text(&d, self.fields.link),
-                    text: Kb::text(&d, self.fields.body),
-                    tags: d
-                        .get_all(self.fields.tags)
-                        .filter_map(|v| v.as_str().map(String::from))
-                        .collect(),
-                    score,
-                })
-            })
-            .collect::<Vec<KbHit>>();
-        rerank(&mut hits);
-        hits.truncate(limit);
-        hits
-    }
-}
-
-/// Orders hits by BM25 weighted by coverage: a section that shares one frequent word with a long
-/// question falls behind one that covers what the question is about.
-fn rerank(hits: &mut [KbHit]) {
-    let key = |h: &KbHit| h.score * (h.coverage + 0.05);
-    hits.sort_by(|a, b| key(b).total_cmp(&key(a)));
-}
-
 impl std::fmt::Debug for Kb {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
             "Kb({} sections, {} segments)",
-            self.sections,
+            self.docs.len(),
             self.index
                 .searchable_segment_ids()
                 .map(|s| s.len())

@@ -195,6 +195,9 @@ mod tests {
             tags: vec![],
             score: 1.0,
             coverage: 1.0,
+            similarity: 0.0,
+            lexical_rank: 0,
+            semantic_rank: None,
         }
     }
 

@@ -1,13 +1,13 @@
 //! The triage model's file: one JSON document (`opsdesk-triage-v1` … `v4`), its checks on load, and
 //! the pretrained word embeddings a v4 model names by fingerprint and finds in `triage.embeddings`.
 
-use super::embed::Embeddings;
 use super::features::Vocab;
 use super::labels::Label;
 use super::mlp::{Hidden, Net};
 use super::model::{Dense, Model, ModelError};
 use super::quant::{dequantise, quantise};
 use crate::domain::Tier;
+use crate::vectors::Embeddings;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::sync::Arc;
@@ -248,8 +248,8 @@ fn round(v: f32) -> f32 {
 mod tests {
     use super::*;
     use crate::triage::data::Example;
-    use crate::triage::embed::fixture_dir;
     use crate::triage::model::TrainParams;
+    use crate::vectors::fixture_dir;
 
     /// Refunds, log-ins and breakage, said with one word each; the fixture's embeddings also know a
     /// synonym of each that training never sees.

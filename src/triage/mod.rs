@@ -2,7 +2,6 @@
 //! with a confidence. The shipped default model is compiled in, so it loads in milliseconds anywhere.
 
 pub mod data;
-pub mod embed;
 pub mod eval;
 pub mod features;
 mod file;

@@ -7,12 +7,12 @@
 //! `file.rs`.
 
 use super::data::Example;
-use super::embed::Embeddings;
 use super::features::Vocab;
 use super::labels::{self, Label, LabelMode};
 use super::maths::{shuffle, softmax_into};
 use super::mlp::{self, MlpParams, Net};
 use crate::domain::Tier;
+use crate::vectors::Embeddings;
 use std::sync::Arc;
 
 /// How much the embedding block weighs against the two unit-length n-gram blocks (chosen on the

@@ -220,6 +220,24 @@ fn doctor_reports_the_database_and_knowledge_base() {
     let out = stdout(&o);
     assert!(out.contains("ok   database       SQLite"), "{out}");
     assert!(out.contains("ok   knowledge base"), "{out}");
+    assert!(
+        out.contains("ok   word vectors   256 dimensions from config/vectors/wordllama"),
+        "{out}"
+    );
+    let o = opsdesk(
+        &["doctor"],
+        &[
+            ("OPSDESK__STORE__URL", &url),
+            ("OPSDESK__KB__EMBEDDINGS", "/nonexistent/vectors"),
+        ],
+        None,
+    );
+    let out = stdout(&o);
+    assert!(
+        out.contains("FAIL word vectors   word embeddings in /nonexistent/vectors: cannot read")
+            && out.contains("ranked by BM25 alone"),
+        "{out}"
+    );
     let o = opsdesk(
         &["doctor"],
         &[("OPSDESK__STORE__URL", "postgres://nobody@127.0.0.1:1/none")],

@@ -122,3 +122,25 @@ async fn an_incident_gets_an_acknowledgement_and_a_card_instead_of_a_quote() {
         .unwrap();
     assert!(card.contains("firing: CheckoutApi5xxHigh"), "{card}");
 }
+
+/// The shipped word vectors find the section a customer describes in other words; without them
+/// (a folder that cannot be loaded) the knowledge base still answers, by shared words alone.
+#[test]
+fn word_vectors_find_the_section_a_question_describes_in_other_words() {
+    use opsdesk::domain::ports::KnowledgeBase;
+    let mut s = support::settings();
+    let kb = opsdesk::app::knowledge_base(&s.kb).unwrap();
+    let q = "is paying for a whole year up front any cheaper?";
+    let best = &kb.search(q, 3)[0];
+    assert_eq!(best.id, "billing-plans#discounts", "{best:?}");
+    assert_eq!(best.semantic_rank, Some(0), "{best:?}");
+    assert!(best.similarity > 0.3, "{best:?}");
+    s.kb.embeddings = "/nonexistent/vectors".into();
+    let words_only = opsdesk::app::knowledge_base(&s.kb).unwrap();
+    let hits = words_only.search(q, 3);
+    assert!(hits.iter().all(|h| h.semantic_rank.is_none()), "{hits:?}");
+    assert_ne!(
+        hits[0].id, "billing-plans#discounts",
+        "BM25 alone misses it"
+    );
+}

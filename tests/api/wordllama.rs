@@ -3,7 +3,7 @@
 //! table and the Llama tokenizer load, and tokens and vectors match what Python's `tokenizers` and
 //! numpy compute for the same files (values noted when this test was written).
 
-use opsdesk::triage::embed::Embeddings;
+use opsdesk::vectors::Embeddings;
 
 fn embeddings() -> Option<Embeddings> {
     let Ok(dir) = std::env::var("OPSDESK_TEST_EMBEDDINGS") else {

@@ -1,7 +1,7 @@
-//! Optional pretrained word embeddings (`triage.embeddings`): a static token table in a
-//! `.safetensors` file and its Hugging Face `tokenizer.json`, as WordLlama and Model2Vec ship them.
-//! A message's vector is the mean of its tokens' rows, L2-normalised; the triage model appends it to
-//! its n-gram features, which lets it match words it never saw in training to ones it did.
+//! Static word vectors: a token table in a `.safetensors` file and its Hugging Face `tokenizer.json`,
+//! as WordLlama and Model2Vec ship them. A text's vector is the mean of its tokens' rows,
+//! L2-normalised. The knowledge base ranks sections by their similarity to a question with them
+//! (`kb.embeddings`); a triage model may append them to its n-gram features (`triage.embeddings`).
 
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -131,10 +131,17 @@ impl Embeddings {
 
     /// The mean of the text's token vectors, L2-normalised; all zeros for a text with no tokens.
     pub fn embed(&self, text: &str) -> Vec<f32> {
+        self.weighted(&self.tokens(text), |_| 1.0)
+    }
+
+    /// The sum of the tokens' vectors, each scaled by `weight(token)`, L2-normalised; all zeros
+    /// when nothing weighs.
+    pub fn weighted(&self, tokens: &[u32], weight: impl Fn(u32) -> f32) -> Vec<f32> {
         let mut v = vec![0f32; self.dim];
-        for id in self.tokens(text) {
+        for &id in tokens {
+            let w = weight(id);
             let row = &self.table[id as usize * self.dim..(id as usize + 1) * self.dim];
-            v.iter_mut().zip(row).for_each(|(a, b)| *a += b);
+            v.iter_mut().zip(row).for_each(|(a, b)| *a += w * b);
         }
         let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
         if norm > 0.0 {
@@ -144,16 +151,20 @@ impl Embeddings {
     }
 }
 
-/// The file's one 2-D tensor as f32 (it may be stored as f16, bf16 or f32).
+/// The file's token table as f32: one 2-D tensor in f32, f16 or bf16, or an int8 one with a 1-D f32
+/// tensor of one scale per row (row = int8 × scale), as config/vectors/build.py writes it.
 fn read_table(bytes: &[u8]) -> Result<(Vec<f32>, usize, usize), String> {
     use safetensors::{Dtype, SafeTensors};
     let st = SafeTensors::deserialize(bytes).map_err(|e| format!("not a safetensors file: {e}"))?;
-    let tensors = st.tensors();
-    let (name, t) = match tensors.as_slice() {
-        [one] => one,
+    let mut tensors = st.tensors();
+    tensors.sort_by_key(|(_, t)| std::cmp::Reverse(t.shape().len()));
+    let (name, t, scale) = match tensors.as_slice() {
+        [(name, t)] => (name, t, None),
+        [(name, t), (_, s)] if t.dtype() == Dtype::I8 && s.shape().len() == 1 => (name, t, Some(s)),
         other => {
             return Err(format!(
-                "expected one tensor (the token table), found {}",
+                "expected one tensor (the token table), or an int8 table and its row scales; \
+                 found {}",
                 other.len()
             ));
         }
@@ -165,22 +176,38 @@ fn read_table(bytes: &[u8]) -> Result<(Vec<f32>, usize, usize), String> {
         ));
     };
     let d = t.data();
-    let table: Vec<f32> = match t.dtype() {
-        Dtype::F32 => d
+    let table: Vec<f32> = match (t.dtype(), scale) {
+        (Dtype::F32, None) => d
             .chunks_exact(4)
             .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
             .collect(),
-        Dtype::F16 => d
+        (Dtype::F16, None) => d
             .chunks_exact(2)
             .map(|c| half::f16::from_le_bytes([c[0], c[1]]).to_f32())
             .collect(),
-        Dtype::BF16 => d
+        (Dtype::BF16, None) => d
             .chunks_exact(2)
             .map(|c| half::bf16::from_le_bytes([c[0], c[1]]).to_f32())
             .collect(),
-        other => {
+        (Dtype::I8, Some(s)) if s.dtype() == Dtype::F32 && s.shape() == [rows] => {
+            let scales: Vec<f32> = s
+                .data()
+                .chunks_exact(4)
+                .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                .collect();
+            d.iter()
+                .enumerate()
+                .map(|(i, b)| *b as i8 as f32 * scales[i / dim.max(1)])
+                .collect()
+        }
+        (Dtype::I8, _) => {
             return Err(format!(
-                "tensor {name:?} holds {other:?}; f32, f16 or bf16 expected"
+                "tensor {name:?} holds int8 without a [{rows}] f32 tensor of row scales"
+            ));
+        }
+        (other, _) => {
+            return Err(format!(
+                "tensor {name:?} holds {other:?}; f32, f16, bf16 or int8 expected"
             ));
         }
     };
@@ -200,130 +227,5 @@ pub(crate) fn fixture_dir() -> PathBuf {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use safetensors::tensor::{Dtype, TensorView};
-
-    /// A folder holding the fixture's tokenizer and `tables` as safetensors files.
-    fn folder(tables: &[(&str, Vec<u8>)]) -> tempfile::TempDir {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::copy(
-            fixture_dir().join("tokenizer.json"),
-            dir.path().join("tokenizer.json"),
-        )
-        .unwrap();
-        for (name, bytes) in tables {
-            std::fs::write(dir.path().join(name), bytes).unwrap();
-        }
-        dir
-    }
-
-    fn f32_table(shapes: &[(&str, Vec<usize>)]) -> Vec<u8> {
-        let data: Vec<Vec<u8>> = shapes
-            .iter()
-            .map(|(_, s)| vec![0u8; s.iter().product::<usize>() * 4])
-            .collect();
-        let views = shapes
-            .iter()
-            .zip(&data)
-            .map(|((n, s), d)| (*n, TensorView::new(Dtype::F32, s.clone(), d).unwrap()));
-        safetensors::serialize(views, None).unwrap()
-    }
-
-    #[test]
-    fn the_mean_token_vector_leaves_special_tokens_out_and_is_unit_length() {
-        let e = Embeddings::load(&fixture_dir()).unwrap();
-        assert_eq!(e.dim(), 4);
-        assert_eq!(e.fingerprint().len(), 16);
-        // Lower-cased by the tokenizer's normaliser; the unknown word is `<unk>`, a special token.
-        assert_eq!(
-            e.tokens("I want a REFUND, zebra"),
-            e.tokens("i want a refund")
-        );
-        let v = e.embed("refund my money");
-        assert!(
-            (v.iter().map(|x| x * x).sum::<f32>() - 1.0).abs() < 1e-5,
-            "{v:?}"
-        );
-        let top = v
-            .iter()
-            .enumerate()
-            .max_by(|a, b| a.1.total_cmp(b.1))
-            .unwrap()
-            .0;
-        assert_eq!(top, 0, "refund lies along the first axis: {v:?}");
-        assert_eq!(e.embed(""), vec![0.0; 4]);
-        assert_eq!(
-            e.embed("zebra <s>"),
-            vec![0.0; 4],
-            "special tokens carry nothing"
-        );
-    }
-
-    #[test]
-    fn a_folder_that_does_not_hold_one_table_and_one_tokenizer_is_a_named_error() {
-        let err = |dir: &Path| Embeddings::load(dir).unwrap_err().to_string();
-        let e = err(Path::new("/nonexistent/emb"));
-        assert!(
-            e.starts_with("word embeddings in /nonexistent/emb: cannot read the folder"),
-            "{e}"
-        );
-        let none = folder(&[]);
-        assert!(
-            err(none.path()).ends_with("no .safetensors file"),
-            "{}",
-            err(none.path())
-        );
-        let two = folder(&[
-            ("a.safetensors", f32_table(&[("t", vec![30, 4])])),
-            ("b.safetensors", vec![]),
-        ]);
-        assert!(
-            err(two.path()).contains("2 files could be the .safetensors file"),
-            "{}",
-            err(two.path())
-        );
-        let no_tok = tempfile::tempdir().unwrap();
-        std::fs::write(
-            no_tok.path().join("t.safetensors"),
-            f32_table(&[("t", vec![30, 4])]),
-        )
-        .unwrap();
-        assert!(
-            err(no_tok.path()).ends_with("no tokenizer (*tokenizer*.json)"),
-            "{}",
-            err(no_tok.path())
-        );
-    }
-
-    #[test]
-    fn a_table_that_does_not_fit_the_tokenizer_is_a_named_error() {
-        let cases: Vec<(Vec<u8>, &str)> = vec![
-            (b"not a table".to_vec(), "not a safetensors file"),
-            (
-                f32_table(&[("a", vec![30, 4]), ("b", vec![30, 4])]),
-                "expected one tensor (the token table), found 2",
-            ),
-            (
-                f32_table(&[("t", vec![120])]),
-                "tensor \"t\" has shape [120], not [tokens, dimensions]",
-            ),
-            (
-                f32_table(&[("t", vec![5, 4])]),
-                "the tokenizer has 26 tokens but the table only 5 rows",
-            ),
-        ];
-        for (bytes, want) in cases {
-            let dir = folder(&[("t.safetensors", bytes)]);
-            let e = Embeddings::load(dir.path()).unwrap_err().to_string();
-            assert!(e.contains(want), "{e} lacks {want:?}");
-        }
-        let ok = folder(&[("t.safetensors", f32_table(&[("t", vec![26, 3])]))]);
-        let e = Embeddings::load(ok.path()).unwrap();
-        assert_eq!(e.dim(), 3);
-        assert_ne!(
-            e.fingerprint(),
-            Embeddings::load(&fixture_dir()).unwrap().fingerprint()
-        );
-    }
-}
+#[path = "vectors_tests.rs"]
+mod tests;
