@@ -1,23 +1,18 @@
-//! The real pretrained word embeddings (WordLlama, fetched from PyPI by
-//! `config/triage/fetch-wordllama.sh`; `.ci/run` sets `OPSDESK_TEST_EMBEDDINGS` to them): the f16
-//! table and the Llama tokenizer load, and tokens and vectors match what Python's `tokenizers` and
-//! numpy compute for the same files (values noted when this test was written).
+//! The shipped word vectors (WordLlama, int8 by `config/vectors/build.py`): the table and the
+//! Llama tokenizer load, and tokens and vectors match what Python's `tokenizers` and numpy compute
+//! for WordLlama's original f16 files (values noted when this test was written), within what
+//! int8 rounding moves them.
 
 use opsdesk::vectors::Embeddings;
 
-fn embeddings() -> Option<Embeddings> {
-    let Ok(dir) = std::env::var("OPSDESK_TEST_EMBEDDINGS") else {
-        eprintln!(
-            "skipped: OPSDESK_TEST_EMBEDDINGS is not set (config/triage/fetch-wordllama.sh fetches them)"
-        );
-        return None;
-    };
-    Some(Embeddings::load(std::path::Path::new(&dir)).expect("the WordLlama folder loads"))
+fn embeddings() -> Embeddings {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config/vectors/wordllama");
+    Embeddings::load(&dir).expect("the shipped WordLlama folder loads")
 }
 
 #[test]
 fn wordllama_tokens_and_vectors_match_the_reference_implementation() {
-    let Some(e) = embeddings() else { return };
+    let e = embeddings();
     assert_eq!(e.dim(), 256);
     // Python: Tokenizer.from_file(...).encode(text, add_special_tokens=False).ids
     assert_eq!(
@@ -34,7 +29,7 @@ fn wordllama_tokens_and_vectors_match_the_reference_implementation() {
     // numpy: the mean of those rows (f16 → f32), divided by its norm.
     let v = e.embed("How do I reverse a transaction?");
     for (got, want) in v.iter().zip([0.05219f32, 0.06285, -0.17766, 0.00392]) {
-        assert!((got - want).abs() < 1e-4, "{:?}", &v[..4]);
+        assert!((got - want).abs() < 2e-3, "{:?}", &v[..4]);
     }
     assert!((v.iter().map(|x| x * x).sum::<f32>() - 1.0).abs() < 1e-4);
 }
