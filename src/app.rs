@@ -44,6 +44,11 @@ pub fn triager(s: &Settings, model: Model) -> Triager {
             none_threshold: t.none_threshold,
             support_phrases: t.support_phrases.clone(),
             human_phrases: t.human_phrases.clone(),
+            spam: crate::triage::spam::SpamRules {
+                phrases: t.spam_phrases.clone(),
+                links: t.spam_links,
+                mentions: t.spam_mentions,
+            },
         },
     )
 }

@@ -32,7 +32,7 @@ pub async fn run(s: Settings, text: &str, as_json: bool) -> anyhow::Result<()> {
     let outcome = match p.handle(ev, now).await? {
         Handled::Done(o) => o,
         // Not a support request: no ticket and no reply, which is an answer too.
-        Handled::Ignored(_) => Outcome {
+        Handled::Ignored(_) | Handled::Spam(_) => Outcome {
             tier: Some(Tier::None),
             ..Outcome::default()
         },

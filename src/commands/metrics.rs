@@ -1,5 +1,6 @@
 //! `/ops metrics [--days N]`: per tier, tickets, resolution rate, first-response and resolve times, cost
-//! per ticket and per resolved ticket, CSAT; then each LLM agent's spending this month against its budget.
+//! per ticket and per resolved ticket, CSAT; messages ignored as spam; then each LLM agent's spending this
+//! month against its budget.
 
 use super::CommandCtx;
 use crate::domain::Reply;
@@ -16,9 +17,15 @@ pub struct Args {
 pub async fn run(ctx: &CommandCtx<'_>, a: &Args) -> Result<Reply, StoreError> {
     let since = ctx.now - a.days.max(1) * 86_400_000;
     let stats = ctx.pipeline.store.tier_stats(since).await?;
+    let spam = ctx
+        .pipeline
+        .store
+        .audit_count(crate::pipeline::SPAM_AUDIT, since)
+        .await?;
+    let spam_line = format!("Spam ignored (no ticket, no reply): {spam}");
     if stats.is_empty() {
         return Ok(Reply::text(format!(
-            "No tickets in the last {} days.",
+            "No tickets in the last {} days.\n{spam_line}",
             a.days
         )));
     }
@@ -57,6 +64,8 @@ pub async fn run(ctx: &CommandCtx<'_>, a: &Args) -> Result<Reply, StoreError> {
                 .map_or("-".to_string(), |c| format!("{c:.1}/5 ({})", t.ratings)),
         ));
     }
+    s.push_str(&spam_line);
+    s.push('\n');
     let (month_start, month) = crate::pipeline::month_of(ctx.now);
     let spent = ctx.pipeline.store.llm_totals(month_start).await?;
     if !spent.is_empty() {

@@ -82,6 +82,9 @@ pub struct TriageSettings {
     pub none_threshold: f64,
     pub support_phrases: Vec<String>,
     pub human_phrases: Vec<String>,
+    pub spam_phrases: Vec<String>,
+    pub spam_links: usize,
+    pub spam_mentions: usize,
 }
 
 #[derive(Debug, Clone, Deserialize)]

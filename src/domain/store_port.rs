@@ -351,6 +351,8 @@ pub trait UsageStore: Send + Sync {
 pub trait AuditStore: Send + Sync {
     async fn audit(&self, e: &AuditEntry) -> Result<(), StoreError>;
     async fn audit_recent(&self, n: i64) -> Result<Vec<AuditEntry>, StoreError>;
+    /// How many entries of `action` were written at or after `since`.
+    async fn audit_count(&self, action: &str, since: Millis) -> Result<i64, StoreError>;
 }
 
 /// The whole store, one object over SQLite or Postgres.

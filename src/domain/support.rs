@@ -159,6 +159,7 @@ pub fn on_customer_message(
             super::tier::TriageReason::Model => format!("confidence {:.2}", msg.triage.confidence),
             super::tier::TriageReason::LowConfidence => "classifier unsure".into(),
             super::tier::TriageReason::Llm(why) => format!("the LLM: {why}"),
+            super::tier::TriageReason::Spam(why) => format!("spam: {why}"),
         }))
     } else if frustrated(msg.text) {
         Some(EscalationReason::Frustrated)

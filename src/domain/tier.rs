@@ -58,6 +58,8 @@ pub enum TriageReason {
     LowConfidence,
     /// The classifier was unsure and the LLM decided, for this reason.
     Llm(String),
+    /// Spam or promotion (what gave it away): no ticket, no reply, counted.
+    Spam(String),
 }
 
 /// The outcome of triaging one message.

@@ -72,8 +72,14 @@ pub enum Handled {
     Duplicate,
     /// Nothing to do, and why.
     Ignored(&'static str),
+    /// Spam or promotion, and what gave it away: stored with an audit entry (`spam_ignored`, which
+    /// `/ops metrics` counts), then reported as `Ignored("spam")`.
+    Spam(String),
     Done(Outcome),
 }
+
+/// The audit action of a message ignored as spam.
+pub const SPAM_AUDIT: &str = "spam_ignored";
 
 /// Everything the pipeline needs, built once at start-up.
 #[derive(Clone)]
@@ -250,6 +256,7 @@ impl Pipeline {
                 Err(StoreError::Conflict(_)) if attempt < CONFLICT_RETRIES => attempt += 1,
                 // Another task or replica handled the same event first.
                 Err(StoreError::AlreadyProcessed(_)) => return Ok(Handled::Duplicate),
+                Ok(Handled::Spam(why)) => return self.store_spam(ev, unstored, why, now).await,
                 Ok(Handled::Ignored(why)) => {
                     match unstored {
                         // Stored already processed, so that a redelivery is still recognised.

@@ -103,6 +103,9 @@ impl Pipeline {
         let s = &self.settings;
         let judged = self.judge(m.text, &m.key, m.now).await?;
         let triage = judged.decided.clone();
+        if let crate::domain::tier::TriageReason::Spam(why) = &triage.reason {
+            return Ok(Handled::Spam(why.clone()));
+        }
         let Some((mut ticket, opens)) = self.ticket_for(m, &triage).await? else {
             self.record_judged(&judged, None, m.now).await?;
             return Ok(Handled::Ignored("not a support request"));

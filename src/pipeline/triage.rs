@@ -2,11 +2,11 @@
 //! phrase matched); otherwise the triage agent, when configured and within budget, gives a second
 //! opinion through structured output, and that opinion decides. Both are kept with the ticket.
 
-use super::Pipeline;
+use super::{Handled, Pipeline};
 use crate::domain::Tier;
-use crate::domain::ports::{StoreError, ThreadKey};
+use crate::domain::ports::{AuditEntry, Commit, StoreError, ThreadKey, UnstoredEvent};
 use crate::domain::tier::TriageReason;
-use crate::domain::{Millis, Triage};
+use crate::domain::{Event, Millis, Triage};
 use crate::llm::Usage;
 
 /// Both opinions, the one that decides, and the LLM usage to record once the ticket is known.
@@ -94,6 +94,40 @@ impl Pipeline {
                     .await
             }
             None => Ok(()),
+        }
+    }
+
+    /// Stores a spam message processed, with its audit entry ([`super::SPAM_AUDIT`]) in the same
+    /// write, and logs what gave it away; no ticket, no reply.
+    pub(super) async fn store_spam(
+        &self,
+        ev: &Event,
+        unstored: Option<&UnstoredEvent>,
+        why: String,
+        now: Millis,
+    ) -> Result<Handled, StoreError> {
+        tracing::info!(
+            platform = ?ev.platform, channel = %ev.channel, user = %ev.user, signal = %why,
+            "spam: no ticket, no reply"
+        );
+        let audit = AuditEntry {
+            at: now,
+            actor: ev.user.clone(),
+            action: super::SPAM_AUDIT.into(),
+            subject: ev.inbox_key(),
+            detail: why,
+        };
+        let c = Commit {
+            inbox_key: Some(ev.inbox_key()),
+            unstored: unstored.cloned(),
+            audit: vec![audit],
+            now,
+            ..Default::default()
+        };
+        match self.commit(c).await {
+            Ok(_) => Ok(Handled::Ignored("spam")),
+            Err(StoreError::AlreadyProcessed(_)) => Ok(Handled::Duplicate),
+            Err(e) => Err(e),
         }
     }
 }

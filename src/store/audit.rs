@@ -37,4 +37,15 @@ impl AuditStore for SqlStore {
         .map_err(db_err)?;
         Ok(rows.into_iter().map(Into::into).collect())
     }
+
+    async fn audit_count(&self, action: &str, since: i64) -> Result<i64, StoreError> {
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE action = $1 AND at >= $2")
+                .bind(action)
+                .bind(since)
+                .fetch_one(self.pool())
+                .await
+                .map_err(db_err)?;
+        Ok(n)
+    }
 }

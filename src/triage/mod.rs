@@ -10,6 +10,7 @@ mod maths;
 pub mod mlp;
 pub mod model;
 mod quant;
+pub mod spam;
 
 use crate::domain::tier::TriageReason;
 use crate::domain::{Tier, Triage};
@@ -32,6 +33,8 @@ pub struct TriageRules {
     pub none_threshold: f64,
     /// Lower-cased phrases that make a message a support request whatever the model says.
     pub support_phrases: Vec<String>,
+    /// What makes a message spam (`none`, logged and counted) whatever the model says.
+    pub spam: spam::SpamRules,
 }
 
 pub struct Triager {
@@ -39,6 +42,7 @@ pub struct Triager {
     rules: TriageRules,
     phrases: Vec<Vec<String>>,
     support: Vec<Vec<String>>,
+    spam: Vec<Vec<String>>,
 }
 
 impl Triager {
@@ -52,6 +56,7 @@ impl Triager {
         Triager {
             phrases: split(&rules.human_phrases),
             support: split(&rules.support_phrases),
+            spam: split(&rules.spam.phrases),
             model,
             rules,
         }
@@ -85,14 +90,22 @@ impl Triager {
     }
 
     pub fn triage(&self, text: &str) -> Triage {
-        if let Some(p) = self.rule_match(&features::words(text)) {
+        let words = features::words(text);
+        let support = first_phrase(&self.support, &words).is_some();
+        if let Some(why) = spam::signal(text, &self.rules.spam, &self.spam, support) {
+            return Triage {
+                tier: Tier::None,
+                confidence: 1.0,
+                reason: TriageReason::Spam(why),
+            };
+        }
+        if let Some(p) = self.rule_match(&words) {
             return Triage {
                 tier: Tier::Human,
                 confidence: 1.0,
                 reason: TriageReason::Rule(p),
             };
         }
-        let words = features::words(text);
         let probs = self.model.predict(text);
         let mut ranked: Vec<(Tier, f64)> = self
             .model
@@ -169,7 +182,31 @@ mod tests {
             human_phrases: vec!["money back".into(), "lawyer".into()],
             none_threshold: 0.5,
             support_phrases: vec!["help".into(), "down".into()],
+            spam: spam::SpamRules {
+                phrases: vec!["buy followers".into()],
+                links: 3,
+                mentions: 5,
+            },
         }
+    }
+
+    #[test]
+    fn spam_is_none_before_any_other_rule_and_says_why() {
+        let t = Triager::new(Triager::default_model(), rules());
+        let r = t.triage("need a lawyer? buy followers instead");
+        assert_eq!(
+            (r.tier, r.reason),
+            (
+                Tier::None,
+                TriageReason::Spam("promotion: \"buy followers\"".into())
+            )
+        );
+        // A promotional phrase wins even over support words.
+        assert_eq!(
+            t.triage("help, buy followers today, our site is down").tier,
+            Tier::None
+        );
+        assert_ne!(t.triage("help, the site is down").tier, Tier::None);
     }
 
     #[test]

@@ -54,3 +54,67 @@ async fn help_becomes_a_ticket_and_spam_and_chatter_stay_silent() {
         "nothing is said to the spammer"
     );
 }
+
+/// Spam and promotion never open a ticket or get a reply, whatever the model thinks of the words;
+/// each is stored processed with an audit entry saying what gave it away, and `/ops metrics` counts
+/// them. A customer who pings everyone with links in an outage is still a customer.
+#[tokio::test]
+async fn spam_is_silent_audited_and_counted_in_metrics() {
+    for db in support::backends().await {
+        let r = rig(Arc::new(db.store.clone())).await;
+        let spam = [
+            "Need more reach? Buy followers today, 10k for $5",
+            "best deals https://a-deals.example https://b-deals.example/x http://c-deals.example",
+            "<@U1> <@U2> <@U3> <@U4> <@U5> look at this",
+            "@everyone new drop, mint now https://mint.example",
+        ];
+        for (i, text) in spam.iter().enumerate() {
+            let h =
+                r.p.handle(message(&format!("sp{i}"), None, "spammer", text), 1_000)
+                    .await
+                    .unwrap();
+            assert_eq!(h, Handled::Ignored("spam"), "{text}");
+            // A redelivery is recognised, and not counted twice.
+            let again =
+                r.p.handle(message(&format!("sp{i}"), None, "spammer", text), 1_001)
+                    .await
+                    .unwrap();
+            assert_eq!(again, Handled::Duplicate, "{text}");
+        }
+        let outage = "@everyone the dashboard is down, https://app.mine.example and \
+                      https://api.mine.example both time out";
+        let o = done(
+            r.p.handle(message("c1", None, "cust", outage), 2_000)
+                .await
+                .unwrap(),
+        );
+        assert!(o.ticket.is_some(), "{o:?}");
+        let audit = r.p.store.audit_recent(20).await.unwrap();
+        let flagged: Vec<&str> = audit
+            .iter()
+            .filter(|e| e.action == "spam_ignored")
+            .map(|e| e.detail.as_str())
+            .collect();
+        assert_eq!(flagged.len(), 4, "{audit:?}");
+        assert!(
+            flagged.contains(&"promotion: \"buy followers\""),
+            "{flagged:?}"
+        );
+        r.p.handle(support::ops_command("m1", "founder", "metrics"), 3_000)
+            .await
+            .unwrap();
+        while r.sender.tick(10_000).await.unwrap() > 0 {}
+        let sent: Vec<String> = r.chat.sent().iter().map(|m| m.msg.reply.plain()).collect();
+        assert!(
+            sent.iter()
+                .any(|t| t.contains("Spam ignored (no ticket, no reply): 4")),
+            "{sent:?}"
+        );
+        assert!(
+            sent.iter()
+                .all(|t| !t.contains("followers") && !t.contains("mint")),
+            "nothing is said to a spammer: {sent:?}"
+        );
+        db.cleanup().await;
+    }
+}
