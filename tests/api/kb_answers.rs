@@ -144,3 +144,57 @@ fn word_vectors_find_the_section_a_question_describes_in_other_words() {
         "BM25 alone misses it"
     );
 }
+
+/// A 2 MB page is indexed in sections, and the answer quoted from it is an extract no longer than
+/// `kb.answer_chars`, even from a section of hundreds of kilobytes.
+#[tokio::test]
+async fn a_two_megabyte_page_is_indexed_in_sections_and_quoted_in_short() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut page = String::from("# Devices\n\n");
+    for k in 0..180 {
+        page.push_str(&format!("## Pair a sensor of model X{k}\n\n"));
+        for _ in 0..60 {
+            page.push_str(&format!(
+                "Hold the X{k} button for three seconds until the light blinks, then choose \
+                 Add device in the app and wait for the X{k} to appear in the list. "
+            ));
+        }
+        page.push_str("\n\n");
+    }
+    page.push_str("## Replace the battery\n\n");
+    while page.len() < 2_000_000 {
+        page.push_str(
+            "Open the back cover with a coin, take out the old CR2032 battery and put in a new \
+             one with the plus side up; the sensor reconnects by itself within a minute. ",
+        );
+    }
+    std::fs::write(dir.path().join("devices.md"), &page).unwrap();
+    let db = support::sqlite().await;
+    let mut s = support::settings();
+    s.kb.path = dir.path().into();
+    let p = support::pipeline_with(Arc::new(db.store.clone()), s.clone()).await;
+    let hits =
+        p.kb.search("how do I change the CR2032 battery of my sensor?", 3);
+    assert_eq!(hits[0].id, "devices#replace-the-battery", "{hits:?}");
+    assert!(hits[0].text.len() > 100_000, "the whole section is indexed");
+    let o = done(
+        p.handle(
+            message(
+                "b1",
+                None,
+                "cust",
+                "how do I replace the CR2032 battery in the sensor?",
+            ),
+            1_000,
+        )
+        .await
+        .unwrap(),
+    );
+    let answer = o.answer.clone().expect("the battery section is the answer");
+    assert!(
+        answer.chars().count() <= s.kb.answer_chars,
+        "{} chars: {answer}",
+        answer.chars().count()
+    );
+    assert_eq!(o.citations.len(), 1, "{o:?}");
+}
