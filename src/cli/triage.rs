@@ -69,6 +69,9 @@ pub enum Action {
         model: Option<PathBuf>,
         #[arg(long)]
         json: bool,
+        /// Also score other values of triage.human_threshold and triage.none_threshold.
+        #[arg(long)]
+        sweep: bool,
     },
 }
 
@@ -151,7 +154,12 @@ pub fn run(s: &Settings, a: &Args) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Some(Action::Eval { data, model, json }) => {
+        Some(Action::Eval {
+            data,
+            model,
+            json,
+            sweep,
+        }) => {
             let triager =
                 crate::app::triager(s, model_for(s, model.as_ref().or(a.model.as_ref()))?);
             let examples = read_labelled(data)?;
@@ -160,11 +168,23 @@ pub fn run(s: &Settings, a: &Args) -> anyhow::Result<()> {
                 .filter_map(|e| Some((e.tier?, triager.triage(&e.text).tier)))
                 .collect();
             let report = eval::evaluate(&pairs);
+            let points = if *sweep {
+                super::triage_sweep::sweep(&triager, &examples)
+            } else {
+                vec![]
+            };
             let mut out = std::io::stdout().lock();
             if *json {
-                writeln!(out, "{}", serde_json::to_string(&report)?)?;
+                let mut v = serde_json::to_value(&report)?;
+                if *sweep {
+                    v["sweep"] = serde_json::to_value(&points)?;
+                }
+                writeln!(out, "{v}")?;
             } else {
                 out.write_all(report.render().as_bytes())?;
+                if *sweep {
+                    super::triage_sweep::render(&points, &mut out)?;
+                }
             }
             Ok(())
         }

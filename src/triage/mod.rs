@@ -38,7 +38,7 @@ pub struct TriageRules {
 }
 
 pub struct Triager {
-    model: Model,
+    model: std::sync::Arc<Model>,
     rules: TriageRules,
     phrases: Vec<Vec<String>>,
     support: Vec<Vec<String>>,
@@ -47,6 +47,19 @@ pub struct Triager {
 
 impl Triager {
     pub fn new(model: Model, rules: TriageRules) -> Triager {
+        Triager::shared(std::sync::Arc::new(model), rules)
+    }
+
+    /// The same model under other rules (`triage eval --sweep`).
+    pub fn with_rules(&self, rules: TriageRules) -> Triager {
+        Triager::shared(self.model.clone(), rules)
+    }
+
+    pub fn rules(&self) -> &TriageRules {
+        &self.rules
+    }
+
+    fn shared(model: std::sync::Arc<Model>, rules: TriageRules) -> Triager {
         let split = |list: &[String]| -> Vec<Vec<String>> {
             list.iter()
                 .map(|p| features::words(p))
@@ -90,6 +103,11 @@ impl Triager {
     }
 
     pub fn triage(&self, text: &str) -> Triage {
+        self.decide(text, &self.model.predict(text))
+    }
+
+    /// The decision for `text` given the model's class probabilities for it (`Model::predict`).
+    pub fn decide(&self, text: &str, probs: &[f32]) -> Triage {
         let words = features::words(text);
         let support = first_phrase(&self.support, &words).is_some();
         if let Some(why) = spam::signal(text, &self.rules.spam, &self.spam, support) {
@@ -106,7 +124,6 @@ impl Triager {
                 reason: TriageReason::Rule(p),
             };
         }
-        let probs = self.model.predict(text);
         let mut ranked: Vec<(Tier, f64)> = self
             .model
             .classes

@@ -1,0 +1,55 @@
+//! `opsdesk triage eval --sweep`: the real-traffic shares for other thresholds, from one run of the
+//! model, as a table and in `--json`.
+
+use crate::cli::{opsdesk, stderr, stdout};
+
+#[test]
+fn triage_eval_sweep_shows_the_trade_off_between_silence_and_deafness() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("mine.jsonl");
+    std::fs::write(
+        &data,
+        [
+            r#"{"text": "set an alarm for 7 tomorrow", "tier": "none"}"#,
+            r#"{"text": "play some jazz in the kitchen", "tier": "none"}"#,
+            r#"{"text": "how do I export my dashboard to csv?", "tier": "tier1"}"#,
+            r#"{"text": "the api returns 500 on every call since this morning", "tier": "tier2"}"#,
+            r#"{"text": "I want my money back for last month", "tier": "human"}"#,
+        ]
+        .join("\n"),
+    )
+    .unwrap();
+    let d = data.to_str().unwrap();
+    let o = opsdesk(&["triage", "eval", "--data", d, "--sweep"], &[], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("human_threshold none_threshold"), "{out}");
+    assert!(out.contains("           0.35           0.60"), "{out}");
+    let o = opsdesk(
+        &["triage", "eval", "--data", d, "--sweep", "--json"],
+        &[],
+        None,
+    );
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    let points = v["sweep"].as_array().unwrap();
+    assert_eq!(points.len(), 30, "{v}");
+    // The shipped thresholds' point is the plain report.
+    let shipped = points
+        .iter()
+        .find(|p| p["human_threshold"] == 0.35 && p["none_threshold"] == 0.6)
+        .unwrap();
+    assert_eq!(shipped["report"]["accuracy"], v["accuracy"], "{v}");
+    // The lower the bar for a person, the more messages go to one.
+    let paged = |h: f64| {
+        points
+            .iter()
+            .filter(|p| p["human_threshold"] == h)
+            .map(|p| p["report"]["sent_to_person"].as_f64().unwrap())
+            .fold(0.0, f64::max)
+    };
+    assert!(paged(0.05) >= paged(0.7), "{v}");
+    // Without --sweep the report has no sweep.
+    let o = opsdesk(&["triage", "eval", "--data", d, "--json"], &[], None);
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert!(v.get("sweep").is_none(), "{v}");
+}
