@@ -90,6 +90,9 @@ fn read_labelled(path: &PathBuf) -> anyhow::Result<Vec<data::Example>> {
         "{} holds no usable labelled lines",
         path.display()
     );
+    for c in data::conflicts(&ok) {
+        eprintln!("{}: warning: {c}, under two tiers", path.display());
+    }
     Ok(ok)
 }
 

@@ -87,6 +87,35 @@ pub fn read_labelled(r: impl BufRead) -> std::io::Result<Labelled> {
     Ok((ok, bad))
 }
 
+/// Lines whose texts are the same (case and spacing aside) but whose tiers differ: one of each pair
+/// is mislabelled, and training on both teaches nothing. Each as "line A (tier) and line B (tier)".
+pub fn conflicts(examples: &[Example]) -> Vec<String> {
+    let key = |t: &str| {
+        t.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    let mut first: std::collections::HashMap<String, &Example> = Default::default();
+    let mut out = vec![];
+    for e in examples {
+        let Some(tier) = e.tier else { continue };
+        match first.get(&key(&e.text)) {
+            Some(f) if f.tier != Some(tier) => out.push(format!(
+                "line {} ({}) and line {} ({tier}) hold the same text",
+                f.line,
+                f.tier.map_or("-".to_string(), |t| t.to_string()),
+                e.line
+            )),
+            Some(_) => {}
+            None => {
+                first.insert(key(&e.text), e);
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,5 +148,21 @@ mod tests {
         .unwrap()
         .unwrap();
         assert_eq!((e.line, e.intent), (3, None));
+    }
+
+    #[test]
+    fn the_same_text_under_two_tiers_is_named_by_its_lines() {
+        let lines = [
+            r#"{"text": "I want a refund", "tier": "human"}"#,
+            r#"{"text": "how do I export?", "tier": "tier1"}"#,
+            r#"{"text": "i want  a REFUND", "tier": "tier1"}"#,
+            r#"{"text": "how do I export?", "tier": "tier1"}"#,
+        ]
+        .join("\n");
+        let (ok, _) = read_labelled(lines.as_bytes()).unwrap();
+        assert_eq!(
+            conflicts(&ok),
+            ["line 1 (human) and line 3 (tier1) hold the same text"]
+        );
     }
 }

@@ -358,3 +358,24 @@ fn a_model_trained_with_word_embeddings_needs_them_configured_to_classify() {
         stderr(&o)
     );
 }
+
+#[test]
+fn the_same_text_under_two_tiers_is_warned_about_by_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("d.jsonl");
+    std::fs::write(
+        &data,
+        "{\"text\": \"cancel my plan\", \"tier\": \"tier1\"}\n\
+         {\"text\": \"play music\", \"tier\": \"none\"}\n\
+         {\"text\": \"Cancel my plan\", \"tier\": \"human\"}\n",
+    )
+    .unwrap();
+    let d = data.to_str().unwrap();
+    let o = opsdesk(&["triage", "eval", "--data", d], &[], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("warning: line 1 (tier1) and line 3 (human) hold the same text"),
+        "{}",
+        stderr(&o)
+    );
+}
