@@ -37,7 +37,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     match &cli.cmd {
         Cmd::Run { http } => cli::run::run(settings, http.clone()).await,
         Cmd::Ask { text, json } => cli::ask::run(settings, text, *json).await,
-        Cmd::Triage(a) => cli::triage::run(&settings, a),
+        Cmd::Triage(a) => cli::triage::run(&settings, a).await,
         Cmd::Kb { cmd } => cli::kb::run(&settings, cmd).await,
         Cmd::Finance { cmd } => cli::finance::run(&settings, cmd).await,
         Cmd::Migrate => {

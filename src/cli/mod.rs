@@ -8,6 +8,7 @@ pub mod kb_eval;
 pub mod kb_report;
 pub mod run;
 pub mod triage;
+mod triage_export;
 mod triage_sweep;
 
 use clap::{Parser, Subcommand};

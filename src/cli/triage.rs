@@ -73,6 +73,12 @@ pub enum Action {
         #[arg(long)]
         sweep: bool,
     },
+    /// Write resolved tickets as labelled JSONL {"text", "tier"} (the tier each ended with) to stdout.
+    Export {
+        /// Only tickets resolved within this long: 30d, 90d, 12h.
+        #[arg(long)]
+        since: Option<String>,
+    },
 }
 
 fn model_for(s: &Settings, path: Option<&PathBuf>) -> anyhow::Result<Model> {
@@ -96,9 +102,18 @@ fn read_labelled(path: &PathBuf) -> anyhow::Result<Vec<data::Example>> {
     Ok(ok)
 }
 
-pub fn run(s: &Settings, a: &Args) -> anyhow::Result<()> {
+pub async fn run(s: &Settings, a: &Args) -> anyhow::Result<()> {
     match &a.action {
         None => classify_stdin(s, a.model.as_ref()),
+        Some(Action::Export { since }) => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let now = crate::clock::now();
+            let (written, skipped) =
+                super::triage_export::run(s, since.as_deref(), now, &mut out).await?;
+            out.flush()?;
+            eprintln!("{written} tickets written; {skipped} resolved without a tier to learn");
+            Ok(())
+        }
         Some(Action::Train {
             data,
             out,

@@ -5,6 +5,7 @@ use super::CommandCtx;
 use crate::domain::Reply;
 use crate::domain::human_duration;
 use crate::domain::ports::StoreError;
+use crate::domain::time::parse_duration;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -17,26 +18,6 @@ pub struct Args {
     /// How many to show.
     #[arg(short = 'n', long, default_value_t = 30)]
     pub limit: i64,
-}
-
-/// `45s`, `30m`, `2h`, `1d` → milliseconds.
-pub fn parse_duration(s: &str) -> Result<i64, String> {
-    let (n, unit) = s.trim().split_at(
-        s.trim()
-            .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(s.trim().len()),
-    );
-    let n: i64 = n
-        .parse()
-        .map_err(|_| format!("{s:?} is not a duration like 30m, 2h or 1d"))?;
-    let ms = match unit {
-        "s" => 1_000,
-        "m" => 60_000,
-        "h" => 3_600_000,
-        "d" => 86_400_000,
-        _ => return Err(format!("{s:?} is not a duration like 30m, 2h or 1d")),
-    };
-    Ok(n * ms)
 }
 
 pub async fn run(ctx: &CommandCtx<'_>, a: &Args) -> Result<Reply, StoreError> {
@@ -66,21 +47,4 @@ pub async fn run(ctx: &CommandCtx<'_>, a: &Args) -> Result<Reply, StoreError> {
         ));
     }
     Ok(Reply::text(format!("```\n{}```", s)))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_duration;
-
-    #[test]
-    fn durations_parse_with_their_unit() {
-        assert_eq!(parse_duration("30m"), Ok(1_800_000));
-        assert_eq!(parse_duration("2h"), Ok(7_200_000));
-        assert!(
-            parse_duration("2 weeks")
-                .unwrap_err()
-                .contains("not a duration")
-        );
-        assert!(parse_duration("h").is_err());
-    }
 }

@@ -97,6 +97,22 @@ pub struct Ticket {
 }
 
 impl Ticket {
+    /// The tier a resolved ticket teaches triage (`opsdesk triage export`): a person's when one
+    /// handled it (escalated, claimed or answered by a person), otherwise the tier the bot answered
+    /// it as; nothing for a ticket still open or one the bot resolved with no support tier.
+    pub fn learned_tier(&self) -> Option<Tier> {
+        if self.state != TicketState::Resolved {
+            return None;
+        }
+        if self.escalated_at.is_some()
+            || self.claimed_by.is_some()
+            || self.human_response_at.is_some()
+        {
+            return Some(Tier::Human);
+        }
+        self.tier.filter(|t| matches!(t, Tier::Tier1 | Tier::Tier2))
+    }
+
     /// A new ticket for a thread (not stored until a commit with `opens_ticket` inserts it).
     pub fn open(
         id: i64,
@@ -268,6 +284,18 @@ pub(crate) mod tests {
             state,
             ..Ticket::open(1, &key, "u", "s", 0)
         }
+    }
+
+    #[test]
+    fn a_resolved_ticket_teaches_the_tier_it_ended_with() {
+        let mut t = ticket(TicketState::Resolved);
+        assert_eq!(t.learned_tier(), None, "no tier known");
+        t.tier = Some(Tier::Tier2);
+        assert_eq!(t.learned_tier(), Some(Tier::Tier2));
+        t.claimed_by = Some("ana".into());
+        assert_eq!(t.learned_tier(), Some(Tier::Human));
+        t.state = TicketState::Claimed;
+        assert_eq!(t.learned_tier(), None, "not resolved yet");
     }
 
     #[test]
