@@ -6,6 +6,8 @@ pub struct Section {
     /// `page-slug#section-slug` (just `page-slug` for the text before the first heading).
     pub id: String,
     pub page_title: String,
+    /// The headings above this one, outermost first (the page's `#` title aside).
+    pub parents: Vec<String>,
     pub heading: String,
     pub anchor: Option<String>,
     pub body: String,
@@ -93,13 +95,14 @@ pub fn sections(page: &str, text: &str) -> Vec<Section> {
     let (fm_title, tags, body) = front_matter(text);
     let page_slug = slug(page);
     let mut page_title = fm_title.unwrap_or_else(|| page.replace(['-', '_'], " "));
-    let section = |heading: Option<String>, text: &str| {
+    let section = |heading: Option<String>, parents: Vec<String>, text: &str| {
         let anchor = heading.as_deref().map(slug);
         Section {
             id: anchor
                 .as_ref()
                 .map_or_else(|| page_slug.clone(), |a| format!("{page_slug}#{a}")),
             page_title: String::new(),
+            parents,
             heading: heading.unwrap_or_default(),
             anchor,
             body: text.trim().to_string(),
@@ -108,6 +111,9 @@ pub fn sections(page: &str, text: &str) -> Vec<Section> {
     };
     let mut out: Vec<Section> = Vec::new();
     let (mut heading, mut from) = (None::<String>, 0);
+    // The open headings above the current one: (level, text).
+    let mut stack: Vec<(usize, String)> = vec![];
+    let mut parents: Vec<String> = vec![];
     for h in headings(body) {
         let before = &body[from..h.span.start];
         from = h.span.end;
@@ -117,12 +123,15 @@ pub fn sections(page: &str, text: &str) -> Vec<Section> {
             continue;
         }
         if !before.trim().is_empty() {
-            out.push(section(heading.take(), before));
+            out.push(section(heading.take(), parents.clone(), before));
         }
+        stack.retain(|(level, _)| *level < h.level);
+        parents = stack.iter().map(|(_, t)| t.clone()).collect();
+        stack.push((h.level, text.clone()));
         heading = Some(text);
     }
     if !body[from..].trim().is_empty() {
-        out.push(section(heading, &body[from..]));
+        out.push(section(heading, parents, &body[from..]));
     }
     for s in &mut out {
         s.page_title = page_title.clone();
@@ -182,6 +191,29 @@ mod tests {
         assert!(s[0].body.contains("## not a heading"), "{}", s[0].body);
         assert!(s[0].body.ends_with("Done."), "{}", s[0].body);
         assert_eq!(s[1].body, "Body.");
+    }
+
+    #[test]
+    fn sections_carry_the_headings_above_them() {
+        let page = "# Proxies\n\n## Reverse proxy\n\n### Nginx\nUse proxy_pass.\n\n### Caddy\nUse \
+                    reverse_proxy.\n\n## Ports\nChange the port.\n";
+        let s = sections("proxies", page);
+        let paths: Vec<(Vec<String>, &str)> = s
+            .iter()
+            .map(|s| (s.parents.clone(), s.heading.as_str()))
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                (vec!["Reverse proxy".to_string()], "Nginx"),
+                (vec!["Reverse proxy".to_string()], "Caddy"),
+                (vec![], "Ports"),
+            ]
+        );
+        let kb = crate::kb::Kb::from_sections(&s, "https://d").unwrap();
+        use crate::domain::ports::KnowledgeBase;
+        let hit = &kb.search("nginx proxy_pass", 1)[0];
+        assert_eq!(hit.title, "Proxies › Reverse proxy › Nginx");
     }
 
     #[test]

@@ -157,7 +157,13 @@ impl Kb {
 
 /// What coverage reads of a section: its page title, heading and body.
 fn section_text(s: &markdown::Section) -> String {
-    format!("{}\n{}\n{}", s.page_title, s.heading, s.body)
+    format!(
+        "{}\n{}\n{}\n{}",
+        s.page_title,
+        s.parents.join("\n"),
+        s.heading,
+        s.body
+    )
 }
 
 impl Doc {
@@ -168,11 +174,12 @@ impl Doc {
             Some(a) => format!("{base}/{page}#{a}"),
             None => format!("{base}/{page}"),
         };
-        let title = if s.heading.is_empty() {
-            s.page_title.clone()
-        } else {
-            format!("{} › {}", s.page_title, s.heading)
-        };
+        let title = std::iter::once(&s.page_title)
+            .chain(&s.parents)
+            .chain(Some(&s.heading).filter(|h| !h.is_empty()))
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(" › ");
         Doc {
             id: s.id.clone(),
             title,
