@@ -105,15 +105,7 @@ fn read_labelled(path: &PathBuf) -> anyhow::Result<Vec<data::Example>> {
 pub async fn run(s: &Settings, a: &Args) -> anyhow::Result<()> {
     match &a.action {
         None => classify_stdin(s, a.model.as_ref()),
-        Some(Action::Export { since }) => {
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            let now = crate::clock::now();
-            let (written, skipped) =
-                super::triage_export::run(s, since.as_deref(), now, &mut out).await?;
-            out.flush()?;
-            eprintln!("{written} tickets written; {skipped} resolved without a tier to learn");
-            Ok(())
-        }
+        Some(Action::Export { since }) => export(s, since.as_deref()).await,
         Some(Action::Train {
             data,
             out,
@@ -177,36 +169,54 @@ pub async fn run(s: &Settings, a: &Args) -> anyhow::Result<()> {
             model,
             json,
             sweep,
-        }) => {
-            let triager =
-                crate::app::triager(s, model_for(s, model.as_ref().or(a.model.as_ref()))?);
-            let examples = read_labelled(data)?;
-            let pairs: Vec<_> = examples
-                .iter()
-                .filter_map(|e| Some((e.tier?, triager.triage(&e.text).tier)))
-                .collect();
-            let report = eval::evaluate(&pairs);
-            let points = if *sweep {
-                super::triage_sweep::sweep(&triager, &examples)
-            } else {
-                vec![]
-            };
-            let mut out = std::io::stdout().lock();
-            if *json {
-                let mut v = serde_json::to_value(&report)?;
-                if *sweep {
-                    v["sweep"] = serde_json::to_value(&points)?;
-                }
-                writeln!(out, "{v}")?;
-            } else {
-                out.write_all(report.render().as_bytes())?;
-                if *sweep {
-                    super::triage_sweep::render(&points, &mut out)?;
-                }
-            }
-            Ok(())
+        }) => evaluate(s, model.as_ref().or(a.model.as_ref()), data, *json, *sweep),
+    }
+}
+
+/// `triage eval`: the report, and with `sweep` the shares at other thresholds.
+fn evaluate(
+    s: &Settings,
+    model: Option<&PathBuf>,
+    data: &PathBuf,
+    json: bool,
+    sweep: bool,
+) -> anyhow::Result<()> {
+    let triager = crate::app::triager(s, model_for(s, model)?);
+    let examples = read_labelled(data)?;
+    let pairs: Vec<_> = examples
+        .iter()
+        .filter_map(|e| Some((e.tier?, triager.triage(&e.text).tier)))
+        .collect();
+    let report = eval::evaluate(&pairs);
+    let points = if sweep {
+        super::triage_sweep::sweep(&triager, &examples)
+    } else {
+        vec![]
+    };
+    let mut out = std::io::stdout().lock();
+    if json {
+        let mut v = serde_json::to_value(&report)?;
+        if sweep {
+            v["sweep"] = serde_json::to_value(&points)?;
+        }
+        writeln!(out, "{v}")?;
+    } else {
+        out.write_all(report.render().as_bytes())?;
+        if sweep {
+            super::triage_sweep::render(&points, &mut out)?;
         }
     }
+    Ok(())
+}
+
+/// `triage export`: resolved tickets as labelled lines on stdout, the count on stderr.
+async fn export(s: &Settings, since: Option<&str>) -> anyhow::Result<()> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let (written, skipped) =
+        super::triage_export::run(s, since, crate::clock::now(), &mut out).await?;
+    out.flush()?;
+    eprintln!("{written} tickets written; {skipped} resolved without a tier to learn");
+    Ok(())
 }
 
 fn classify_stdin(s: &Settings, model: Option<&PathBuf>) -> anyhow::Result<()> {
