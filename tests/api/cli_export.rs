@@ -83,18 +83,7 @@ async fn resolved_tickets_export_as_labelled_lines_that_train_reads() {
     let data = dir.path().join("mine.jsonl");
     std::fs::write(&data, stdout(&o)).unwrap();
     let model = dir.path().join("m.json");
-    let o = opsdesk(
-        &[
-            "triage",
-            "train",
-            "--data",
-            data.to_str().unwrap(),
-            "--out",
-            model.to_str().unwrap(),
-        ],
-        &[],
-        None,
-    );
+    let o = crate::cli_train::train(&data, &model);
     assert!(o.status.success(), "{}", stderr(&o));
     let o = opsdesk(&["triage", "export", "--since", "soon"], &env, None);
     assert!(!o.status.success());

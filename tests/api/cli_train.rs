@@ -19,18 +19,7 @@ fn train_then_eval_reports_the_documented_json() {
     rows.push_str("{\"text\":\"bad\",\"tier\":\"vip\"}\n");
     std::fs::write(&data, rows).unwrap();
     let model = dir.path().join("m.json");
-    let o = opsdesk(
-        &[
-            "triage",
-            "train",
-            "--data",
-            data.to_str().unwrap(),
-            "--out",
-            model.to_str().unwrap(),
-        ],
-        &[],
-        None,
-    );
+    let o = train(&data, &model);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
         stderr(&o).contains("line 31: unknown tier \"vip\""),
@@ -378,4 +367,20 @@ fn the_same_text_under_two_tiers_is_warned_about_by_line() {
         "{}",
         stderr(&o)
     );
+}
+
+/// `opsdesk triage train --data DATA --out MODEL`, default flags.
+pub(crate) fn train(data: &std::path::Path, model: &std::path::Path) -> std::process::Output {
+    opsdesk(
+        &[
+            "triage",
+            "train",
+            "--data",
+            data.to_str().unwrap(),
+            "--out",
+            model.to_str().unwrap(),
+        ],
+        &[],
+        None,
+    )
 }
