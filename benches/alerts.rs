@@ -151,6 +151,7 @@ fn batch(g: usize, firing: bool, n: usize) -> AlertBatch {
         runbook_url: None,
         link: None,
         labels: [("alertname".to_string(), format!("Group{g}"))].into(),
+        ended_at: None,
     }
 }
 

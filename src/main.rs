@@ -35,7 +35,21 @@ async fn main() -> ExitCode {
 async fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = Settings::load(&cli.config)?;
     match &cli.cmd {
-        Cmd::Run { http } => cli::run::run(settings, http.clone()).await,
+        Cmd::Run {
+            http,
+            console,
+            no_console,
+        } => {
+            let console = match (*console, *no_console) {
+                (true, _) => Some(true),
+                (_, true) => Some(false),
+                _ => None,
+            };
+            cli::run::run(settings, http.clone(), console).await?;
+            // The console's stdin reader may still be parked in a blocking read that a runtime
+            // shutdown would wait for: everything is stopped and flushed, so leave now.
+            std::process::exit(0)
+        }
         Cmd::Ask { text, json } => cli::ask::run(settings, text, *json).await,
         Cmd::Triage(a) => cli::triage::run(&settings, a).await,
         Cmd::Kb { cmd } => cli::kb::run(&settings, cmd).await,

@@ -144,8 +144,8 @@ impl Runtime {
     }
 }
 
-/// Sign-off warnings, expiries and approved actions waiting to run, and first-response SLA notices,
-/// every few seconds.
+/// Sign-off warnings, expiries and approved actions waiting to run, first-response SLA notices, finance
+/// digests and stale storm cards, every few seconds.
 async fn approvals_clock(pipeline: Pipeline, mut stop: watch::Receiver<bool>) {
     loop {
         tokio::select! {
@@ -160,6 +160,9 @@ async fn approvals_clock(pipeline: Pipeline, mut stop: watch::Receiver<bool>) {
         }
         if let Err(e) = pipeline.finance_tick(crate::clock::now()).await {
             tracing::warn!(error = %e, "finance digest clock failed");
+        }
+        if let Err(e) = pipeline.storm_tick(crate::clock::now()).await {
+            tracing::warn!(error = %e, "alert storm clock failed");
         }
     }
 }

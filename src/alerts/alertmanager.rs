@@ -35,6 +35,21 @@ struct Alert {
     annotations: BTreeMap<String, String>,
     #[serde(default)]
     fingerprint: Option<String>,
+    /// RFC 3339; `0001-01-01T00:00:00Z` while the alert fires.
+    #[serde(default)]
+    ends_at: Option<String>,
+}
+
+/// The latest `endsAt` of the batch's resolved alerts, when they carry real times.
+fn ended_at(alerts: &[Alert]) -> Option<crate::domain::Millis> {
+    alerts
+        .iter()
+        .filter(|a| a.status.as_deref() != Some("firing"))
+        .filter_map(|a| a.ends_at.as_deref())
+        .filter_map(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.timestamp_millis())
+        .filter(|ms| *ms > 0)
+        .max()
 }
 
 /// Parses an Alertmanager webhook body; the error says where the JSON or its shape is wrong.
@@ -97,14 +112,17 @@ fn parse_as(body: &[u8], source: &str, what: &str) -> Result<AlertBatch, String>
         .collect();
     let mut labels = p.group_labels.clone();
     labels.extend(p.common_labels.clone());
+    let keyed: Vec<(&str, &str)> = p
+        .group_labels
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     Ok(AlertBatch {
+        title: crate::domain::alert::keyed_title(&alertname, &keyed, summary.as_deref()),
+        ended_at: if firing { None } else { ended_at(&p.alerts) },
         labels,
         source: source.into(),
         group_key,
-        title: match summary {
-            Some(s) => format!("{alertname}: {s}"),
-            None => alertname,
-        },
         severity: label("severity").unwrap_or_else(|| "unknown".into()),
         firing,
         alerts,
@@ -124,6 +142,22 @@ fn parse_as(body: &[u8], source: &str, what: &str) -> Result<AlertBatch, String>
 #[cfg(test)]
 mod tests {
     use super::parse;
+
+    #[test]
+    fn a_resolved_batch_carries_its_latest_end_time_and_a_keyed_title() {
+        let body = br#"{"version":"4","status":"resolved","groupKey":"{}:{alertname=\"Lat\", service=\"checkout\"}",
+            "groupLabels":{"alertname":"Lat","service":"checkout"},"commonLabels":{"alertname":"Lat","service":"checkout"},
+            "commonAnnotations":{},"alerts":[
+              {"status":"resolved","labels":{"instance":"a"},"annotations":{},"startsAt":"2026-11-01T10:00:00Z","endsAt":"2026-11-01T10:01:30Z","fingerprint":"a"},
+              {"status":"resolved","labels":{"instance":"b"},"annotations":{},"startsAt":"2026-11-01T10:00:00Z","endsAt":"2026-11-01T10:00:45Z","fingerprint":"b"}]}"#;
+        let b = parse(body).unwrap();
+        assert_eq!(b.title, "Lat (service=checkout)");
+        assert_eq!(b.ended_at, Some(1_793_527_290_000), "2026-11-01T10:01:30Z");
+        let firing = String::from_utf8_lossy(body)
+            .replace("\"resolved\"", "\"firing\"")
+            .replace("2026-11-01T10:01:30Z", "0001-01-01T00:00:00Z");
+        assert_eq!(parse(firing.as_bytes()).unwrap().ended_at, None);
+    }
 
     #[test]
     fn errors_name_the_problem() {

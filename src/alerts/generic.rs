@@ -109,6 +109,7 @@ pub fn parse(body: &[u8]) -> Result<AlertBatch, String> {
         runbook_url: p.runbook_url,
         link: p.link,
         labels,
+        ended_at: None,
     })
 }
 

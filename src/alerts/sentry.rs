@@ -83,6 +83,7 @@ pub fn parse(resource: &str, body: &[u8]) -> Result<AlertBatch, String> {
         runbook_url: None,
         link: p.link,
         labels,
+        ended_at: None,
     })
 }
 

@@ -30,11 +30,17 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Cmd {
-    /// Start everything configured; with no Slack/Discord tokens, a terminal console.
+    /// Start everything configured; in a terminal with no Slack/Discord tokens, a console too.
     Run {
         /// Serve webhooks, /healthz, /readyz and /metrics here (default: http.addr, 127.0.0.1:8080).
         #[arg(long, value_name = "ADDR")]
         http: Option<String>,
+        /// The terminal console even when stdin is not a terminal (a script typing into it).
+        #[arg(long, conflicts_with = "no_console")]
+        console: bool,
+        /// No console even in a terminal: run as a service.
+        #[arg(long)]
+        no_console: bool,
     },
     /// Run one message through the customer pipeline.
     Ask {

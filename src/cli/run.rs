@@ -1,17 +1,21 @@
-//! `opsdesk run`: the store, the pipeline, the outbox sender and the configured platforms — Slack and
-//! Discord when their tokens are in the environment, else the terminal console — until Ctrl-C/SIGTERM (or, for the
-//! console, end of input or `/quit`).
+//! `opsdesk run`: the store, the pipeline, the outbox sender, the webhooks and the configured platforms
+//! (Slack and Discord when their tokens are in the environment) until SIGTERM or SIGINT; then it stops
+//! taking work and delivers what is queued for up to `http.shutdown_grace_secs`. It runs as a service
+//! unless a console is asked for (`--console`), or stdin is a terminal and no platform is configured;
+//! the console ends at end of input or `/quit` too.
 
 use crate::chat::console::{Console, HELP};
 use crate::config::Settings;
 use crate::domain::ports::Store;
 use crate::runtime::{Connect, Runtime};
 use anyhow::Context;
+use std::io::IsTerminal;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::BufReader;
 
-pub async fn run(s: Settings, http: Option<String>) -> anyhow::Result<()> {
+/// `console`: `Some` when asked for (`--console` / `--no-console`), `None` to decide by the terminal.
+pub async fn run(s: Settings, http: Option<String>, console: Option<bool>) -> anyhow::Result<()> {
     let addr = http.unwrap_or_else(|| s.http.addr.clone());
     let listener = tokio::net::TcpListener::bind(&addr)
         .await
@@ -26,8 +30,15 @@ pub async fn run(s: Settings, http: Option<String>) -> anyhow::Result<()> {
     if discord.is_none() {
         tracing::info!(token = %s.discord.token_env, "Discord is off: its token variable is not set");
     }
-    let console = (slack.is_none() && discord.is_none())
-        .then(|| Arc::new(Console::new(Box::new(std::io::stdout()))));
+    let wanted = console
+        .unwrap_or_else(|| slack.is_none() && discord.is_none() && std::io::stdin().is_terminal());
+    if !wanted && slack.is_none() && discord.is_none() {
+        tracing::info!(
+            "no chat platform and no terminal: running as a service (webhooks, schedules); --console for the console"
+        );
+    }
+    let grace = Duration::from_secs(s.http.shutdown_grace_secs);
+    let console = wanted.then(|| Arc::new(Console::new(Box::new(std::io::stdout()))));
     let rt = Runtime::start(
         s,
         store,
@@ -53,7 +64,11 @@ pub async fn run(s: Settings, http: Option<String>) -> anyhow::Result<()> {
         }
     }
     // Let the sender deliver what the last events produced (bounded: the rows stay queued otherwise).
-    rt.drain(Duration::from_secs(3)).await?;
+    tracing::info!(
+        grace_secs = grace.as_secs(),
+        "stopping: delivering what is queued"
+    );
+    rt.drain(grace).await?;
     rt.stop().await;
     Ok(())
 }

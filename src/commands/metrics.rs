@@ -5,7 +5,7 @@
 use super::CommandCtx;
 use crate::domain::Reply;
 use crate::domain::human_duration;
-use crate::domain::ports::StoreError;
+use crate::domain::ports::{LlmUsage, StoreError, TierStats};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -22,17 +22,25 @@ pub async fn run(ctx: &CommandCtx<'_>, a: &Args) -> Result<Reply, StoreError> {
         .store
         .audit_count(crate::pipeline::SPAM_AUDIT, since)
         .await?;
-    let spam_line = format!("Spam ignored (no ticket, no reply): {spam}");
-    if stats.is_empty() {
-        return Ok(Reply::text(format!(
-            "No tickets in the last {} days.\n{spam_line}",
-            a.days
-        )));
+    let mut s = if stats.is_empty() {
+        format!("No tickets in the last {} days.\n", a.days)
+    } else {
+        tiers(&stats, a.days)
+    };
+    s.push_str(&format!("Spam ignored (no ticket, no reply): {spam}\n"));
+    // Agents spend without tickets too (the assistant, infra notes): their spending always shows.
+    let (month_start, month) = crate::pipeline::month_of(ctx.now);
+    let spent = ctx.pipeline.store.llm_totals(month_start).await?;
+    if !spent.is_empty() {
+        s.push_str(&llm_table(ctx, &spent, &month));
     }
+    Ok(Reply::text(s.trim_end().to_string()))
+}
+
+fn tiers(stats: &[TierStats], days: i64) -> String {
     let total: i64 = stats.iter().map(|s| s.tickets).sum();
     let mut s = format!(
-        "Last {} days, {total} tickets\ntier    tickets  share  resolved  first reply  to resolve  cost/ticket  cost/resolved  CSAT\n",
-        a.days
+        "Last {days} days, {total} tickets\ntier    tickets  share  resolved  first reply  to resolve  cost/ticket  cost/resolved  CSAT\n",
     );
     let usd = |micros: i64, n: i64| {
         if n == 0 {
@@ -41,15 +49,15 @@ pub async fn run(ctx: &CommandCtx<'_>, a: &Args) -> Result<Reply, StoreError> {
             format!("${:.4}", micros as f64 / 1e6 / n as f64)
         }
     };
-    for t in &stats {
-        let pct = |n: i64, d: i64| {
-            if d == 0 {
-                0.0
-            } else {
-                100.0 * n as f64 / d as f64
-            }
-        };
-        let dur = |v: Option<f64>| v.map_or("-".to_string(), |ms| human_duration(ms as i64));
+    let pct = |n: i64, d: i64| {
+        if d == 0 {
+            0.0
+        } else {
+            100.0 * n as f64 / d as f64
+        }
+    };
+    let dur = |v: Option<f64>| v.map_or("-".to_string(), |ms| human_duration(ms as i64));
+    for t in stats {
         s.push_str(&format!(
             "{:<7} {:>7} {:>5.0}% {:>8.0}% {:>12} {:>11} {:>12} {:>14}  {}\n",
             t.tier,
@@ -64,40 +72,38 @@ pub async fn run(ctx: &CommandCtx<'_>, a: &Args) -> Result<Reply, StoreError> {
                 .map_or("-".to_string(), |c| format!("{c:.1}/5 ({})", t.ratings)),
         ));
     }
-    s.push_str(&spam_line);
-    s.push('\n');
-    let (month_start, month) = crate::pipeline::month_of(ctx.now);
-    let spent = ctx.pipeline.store.llm_totals(month_start).await?;
-    if !spent.is_empty() {
+    s
+}
+
+fn llm_table(ctx: &CommandCtx<'_>, spent: &[LlmUsage], month: &str) -> String {
+    let mut s = format!(
+        "\nLLM in {month}\nagent      calls  prompt tok  completion tok      cost  budget\n"
+    );
+    for u in spent {
+        let budget = ctx
+            .pipeline
+            .settings
+            .llm
+            .agents
+            .get(&u.agent)
+            .map_or(0, |a| a.monthly_budget_micro_usd);
+        let cap = if budget == 0 {
+            "no cap".to_string()
+        } else {
+            format!(
+                "{:.0}% of ${:.2}",
+                100.0 * u.cost_micros as f64 / budget as f64,
+                budget as f64 / 1e6
+            )
+        };
         s.push_str(&format!(
-            "\nLLM in {month}\nagent      calls  prompt tok  completion tok      cost  budget\n"
+            "{:<9} {:>6} {:>11} {:>15} {:>9}  {cap}\n",
+            u.agent,
+            u.calls,
+            u.input_tokens,
+            u.output_tokens,
+            format!("${:.4}", u.cost_micros as f64 / 1e6),
         ));
-        for u in &spent {
-            let budget = ctx
-                .pipeline
-                .settings
-                .llm
-                .agents
-                .get(&u.agent)
-                .map_or(0, |a| a.monthly_budget_micro_usd);
-            s.push_str(&format!(
-                "{:<9} {:>6} {:>11} {:>15} {:>9}  {}\n",
-                u.agent,
-                u.calls,
-                u.input_tokens,
-                u.output_tokens,
-                format!("${:.4}", u.cost_micros as f64 / 1e6),
-                if budget == 0 {
-                    "no cap".to_string()
-                } else {
-                    format!(
-                        "{:.0}% of ${:.2}",
-                        100.0 * u.cost_micros as f64 / budget as f64,
-                        budget as f64 / 1e6
-                    )
-                }
-            ));
-        }
     }
-    Ok(Reply::text(s.trim_end().to_string()))
+    s
 }

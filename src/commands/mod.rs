@@ -5,11 +5,13 @@ mod approvals;
 mod ask;
 mod audit;
 mod finance;
+mod link;
 mod metrics;
 mod refund;
 mod request;
 mod status;
 mod tickets;
+mod unlink;
 
 use crate::domain::Reply;
 use crate::domain::ports::StoreError;
@@ -52,6 +54,10 @@ enum OpsCmd {
     Webhook(request::Args),
     /// Ask the assistant about tickets, alerts and finance (needs an LLM).
     Ask(ask::Args),
+    /// Answer a chat user's questions from a Stripe customer's account.
+    Link(link::Args),
+    /// Stop answering a chat user from any account.
+    Unlink(unlink::Args),
 }
 
 /// The `/ops` grammar, for platforms that register commands with their options (Discord).
@@ -111,6 +117,8 @@ pub async fn run(ctx: &CommandCtx<'_>, args: &str) -> Result<(Reply, Option<Stri
         OpsCmd::Runbook(a) => request::run(ctx, "runbook", &a).await?,
         OpsCmd::Webhook(a) => request::run(ctx, "webhook", &a).await?,
         OpsCmd::Ask(a) => ask::run(ctx, &a).await?,
+        OpsCmd::Link(a) => link::run(ctx, &a).await?,
+        OpsCmd::Unlink(a) => unlink::run(ctx, &a).await?,
     };
     Ok((reply, None))
 }

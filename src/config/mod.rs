@@ -158,6 +158,18 @@ pub struct OpsSettings {
 pub struct HttpSettings {
     pub addr: String,
     pub max_body_bytes: usize,
+    /// Stripe's and Sentry's bodies (read before their signature can be checked) may be this large.
+    pub max_signed_body_bytes: usize,
+    /// At most this many signed bodies are read at once (a 503 past it; the sender retries).
+    pub max_signed_reads: usize,
+    /// A body must arrive within this long (408 otherwise).
+    pub body_timeout_secs: u64,
+    /// Request headers must arrive within this long (the connection is closed otherwise).
+    pub header_timeout_secs: u64,
+    /// Open connections at most; further ones wait in the listen backlog.
+    pub max_connections: usize,
+    /// On SIGTERM/SIGINT, how long queued messages may still be delivered before the process exits.
+    pub shutdown_grace_secs: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -27,17 +27,53 @@ pub struct AlertBatch {
     /// The labels every alert of the batch shares (routes match them; silences are made of them).
     #[serde(default)]
     pub labels: BTreeMap<String, String>,
+    /// When the source says the alerts stopped (Alertmanager's `endsAt` of a resolved batch): a
+    /// resolution is dated by it rather than by when the webhook arrived.
+    #[serde(default)]
+    pub ended_at: Option<Millis>,
+}
+
+/// A card title a person can act on: the alert's name, the labels its group is keyed by (so 40 groups
+/// of one alert read apart), and the summary when there is one.
+pub fn keyed_title(name: &str, keyed: &[(&str, &str)], summary: Option<&str>) -> String {
+    let keys: Vec<String> = keyed
+        .iter()
+        .filter(|(k, v)| *k != "alertname" && !v.is_empty())
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    let mut t = name.to_string();
+    if !keys.is_empty() {
+        t.push_str(&format!(" ({})", keys.join(", ")));
+    }
+    if let Some(s) = summary.filter(|s| !s.trim().is_empty()) {
+        t.push_str(&format!(": {s}"));
+    }
+    t
 }
 
 impl AlertBatch {
     /// Regroups by the values of `keys` (configured per source) instead of the source's own key.
+    /// The title names the new keys' values too.
     pub fn regroup(&mut self, keys: &[String]) {
-        if !keys.is_empty() {
-            let parts: Vec<String> = keys
-                .iter()
-                .map(|k| format!("{k}={}", self.labels.get(k).map_or("", String::as_str)))
-                .collect();
-            self.group_key = format!("labels:{}", parts.join(","));
+        if keys.is_empty() {
+            return;
+        }
+        let values: Vec<(&str, &str)> = keys
+            .iter()
+            .map(|k| (k.as_str(), self.labels.get(k).map_or("", String::as_str)))
+            .collect();
+        let parts: Vec<String> = values.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        self.group_key = format!("labels:{}", parts.join(","));
+        if let Some(name) = self.labels.get("alertname")
+            && let Some(rest) = self.title.strip_prefix(name.as_str())
+        {
+            // `name`, `name (k=v…)`, `name: summary` or `name (k=v…): summary`, as `keyed_title` wrote it.
+            let rest = match rest.strip_prefix(" (") {
+                Some(r) => r.split_once(')').map_or("", |(_, after)| after),
+                None => rest,
+            };
+            let summary = rest.strip_prefix(": ");
+            self.title = keyed_title(name, &values, summary);
         }
     }
 }
@@ -95,6 +131,10 @@ pub struct AlertStorm {
     pub card: i64,
     pub started: Millis,
     pub last_fold: Millis,
+    /// The card's counts as last put on it (title and body), to tell when it is stale.
+    pub shown: String,
+    /// How many held-back groups the list in the card's thread last named.
+    pub listed: i64,
 }
 
 impl AlertStorm {
@@ -167,7 +207,9 @@ impl AlertGroup {
         self.take(b, now);
         match (was_firing, self.firing) {
             (true, false) => {
-                self.resolved_at = Some(now);
+                // The source's own end time when it gives one that makes sense; else arrival.
+                let ended = b.ended_at.filter(|e| *e >= self.first_seen && *e <= now);
+                self.resolved_at = Some(ended.unwrap_or(now));
                 Change::Resolved
             }
             (false, true) => {
@@ -233,6 +275,7 @@ mod tests {
             runbook_url: None,
             link: None,
             labels: BTreeMap::new(),
+            ended_at: None,
         }
     }
 
@@ -263,5 +306,45 @@ mod tests {
         assert!(b.group_key.starts_with("{}"));
         b.regroup(&["service".into(), "team".into()]);
         assert_eq!(b.group_key, "labels:service=api,team=");
+    }
+
+    #[test]
+    fn titles_name_the_labels_their_group_is_keyed_by() {
+        let t = keyed_title(
+            "HighRequestLatency",
+            &[("alertname", "HighRequestLatency"), ("service", "checkout")],
+            Some("p99 over 2s"),
+        );
+        assert_eq!(t, "HighRequestLatency (service=checkout): p99 over 2s");
+        assert_eq!(keyed_title("Down", &[("alertname", "Down")], None), "Down");
+        let mut b = batch(true, &[true]);
+        b.labels.insert("alertname".into(), "X".into());
+        b.labels.insert("service".into(), "api".into());
+        b.title = "X: latency high".into();
+        b.regroup(&["alertname".into(), "service".into()]);
+        assert_eq!(b.title, "X (service=api): latency high");
+        b.labels.insert("service".into(), "web".into());
+        b.regroup(&["service".into()]);
+        assert_eq!(
+            b.title, "X (service=web): latency high",
+            "keys replaced, not stacked"
+        );
+    }
+
+    #[test]
+    fn a_resolution_is_dated_by_the_source_s_end_time() {
+        let mut g = AlertGroup::new(&batch(true, &[true]), Platform::Slack, "C1", 0);
+        let mut done = batch(false, &[false]);
+        done.ended_at = Some(90_000);
+        assert_eq!(g.apply(&done, 300_000), Change::Resolved);
+        assert_eq!(
+            g.duration(400_000),
+            90_000,
+            "fired 1m30s, not until delivery"
+        );
+        let mut g = AlertGroup::new(&batch(true, &[true]), Platform::Slack, "C1", 50_000);
+        done.ended_at = Some(10_000); // before it was first seen here: arrival counts
+        g.apply(&done, 300_000);
+        assert_eq!(g.duration(400_000), 250_000);
     }
 }

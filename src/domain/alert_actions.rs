@@ -184,7 +184,10 @@ impl StormStats {
                 g.id, g.severity, g.title, g.firing_count
             )
         }));
-        lines.push("Every group is listed by `/ops alerts`.".into());
+        lines.push(
+            "Every group held back is in the list in this card's thread; `/ops alerts` pages through all groups."
+                .into(),
+        );
         (title, lines.join("\n"))
     }
 }
@@ -263,6 +266,7 @@ mod tests {
             runbook_url: None,
             link: None,
             labels: Default::default(),
+            ended_at: None,
         };
         AlertGroup {
             id,

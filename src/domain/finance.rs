@@ -274,6 +274,8 @@ fn stage(r: &Record) -> i64 {
 pub struct Ledger {
     /// Customer id → name (or email), for the digests.
     pub customers: Vec<(String, String)>,
+    /// Customer id → e-mail address, to suggest links to chat users with the same address.
+    pub customer_emails: Vec<(String, String)>,
     /// Product id → name.
     pub products: Vec<(String, String)>,
     pub prices: Vec<Price>,

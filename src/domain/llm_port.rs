@@ -60,6 +60,8 @@ pub struct LlmResponse {
     pub tool_calls: Vec<ToolCall>,
     pub input_tokens: u32,
     pub output_tokens: u32,
+    /// The answer stopped at the token limit (`finish_reason` `length`): it is not whole.
+    pub cut_off: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -3,6 +3,7 @@
 
 pub mod alert;
 pub mod alert_actions;
+pub mod alert_port;
 pub mod answer;
 pub mod approval;
 pub mod desk;

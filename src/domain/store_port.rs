@@ -1,6 +1,7 @@
 //! The store's port: its traits (inbox, tickets, outbox, approvals, alerts, finance, usage, audit),
 //! the atomic [`Commit`] every desk decision is written with, and the errors it reports.
 
+pub use super::alert_port::{AlertStore, AlertWrite, StormWrite};
 use super::ports::Outbound;
 use super::{Approval, ApprovalState, Millis, Platform, Ticket, TicketState};
 use async_trait::async_trait;
@@ -88,23 +89,6 @@ pub struct UnstoredEvent {
 }
 
 #[derive(Debug, Clone)]
-pub struct AlertWrite {
-    /// Version-checked: two batches for one group cannot both win.
-    pub group: super::alert::AlertGroup,
-    /// The group's new card is this commit's outbox row at this index.
-    pub card_index: Option<usize>,
-    /// The storm card it folds into is this commit's outbox row at this index.
-    pub storm_index: Option<usize>,
-}
-
-#[derive(Debug, Clone)]
-pub struct StormWrite {
-    pub storm: super::alert::AlertStorm,
-    /// A new storm card: this commit's outbox row at this index.
-    pub card_index: Option<usize>,
-}
-
-#[derive(Debug, Clone)]
 pub enum ApprovalWrite {
     Insert(Approval),
     Update(Approval),
@@ -186,6 +170,16 @@ pub trait TicketStore: Send + Sync {
         user_id: &str,
     ) -> Result<Option<Customer>, StoreError>;
     async fn link_customer(&self, c: &Customer, now: Millis) -> Result<(), StoreError>;
+    /// Links a chat user to a Stripe customer (`Some`) or removes the link (`None`), with its audit
+    /// entry, in one write; whether anything changed.
+    async fn set_customer_link(
+        &self,
+        platform: Platform,
+        user_id: &str,
+        account: Option<&str>,
+        audit: &AuditEntry,
+        now: Millis,
+    ) -> Result<bool, StoreError>;
     /// The ticket for a thread, if one was opened.
     async fn find_ticket(&self, key: &ThreadKey<'_>) -> Result<Option<Ticket>, StoreError>;
     /// An id for a ticket about to be opened (by a [`Commit`] with `opens_ticket`); never handed out twice.
@@ -251,56 +245,6 @@ pub trait ApprovalStore: Send + Sync {
     ) -> Result<Vec<Approval>, StoreError>;
     /// Pending requests whose warning or expiry time has come.
     async fn approvals_due(&self, now: Millis) -> Result<Vec<Approval>, StoreError>;
-}
-
-/// Alert groups (created here, changed through [`Commit::alert`]).
-#[async_trait]
-pub trait AlertStore: Send + Sync {
-    async fn alert_group(
-        &self,
-        source: &str,
-        key: &str,
-    ) -> Result<Option<super::alert::AlertGroup>, StoreError>;
-    /// Creates a group (before the commit that posts its card, so the card can name it); `None` if
-    /// another batch created it first.
-    async fn alert_group_create(
-        &self,
-        g: &super::alert::AlertGroup,
-    ) -> Result<Option<i64>, StoreError>;
-    async fn alert_group_by_id(
-        &self,
-        id: i64,
-    ) -> Result<Option<super::alert::AlertGroup>, StoreError>;
-    /// The group whose current card is the delivered message `platform_ref`.
-    async fn alert_group_by_card_ref(
-        &self,
-        platform: Platform,
-        platform_ref: &str,
-    ) -> Result<Option<super::alert::AlertGroup>, StoreError>;
-    /// Newest change first.
-    async fn alert_groups(
-        &self,
-        firing_only: bool,
-        limit: i64,
-    ) -> Result<Vec<super::alert::AlertGroup>, StoreError>;
-    /// How many cards were posted in a channel since `since` (the storm budget).
-    async fn alert_cards_since(
-        &self,
-        platform: Platform,
-        channel: &str,
-        since: Millis,
-    ) -> Result<i64, StoreError>;
-    async fn alert_storm(
-        &self,
-        platform: Platform,
-        channel: &str,
-    ) -> Result<Option<super::alert::AlertStorm>, StoreError>;
-    /// What a storm card counts, leaving out group `except` (the one being changed).
-    async fn alert_storm_stats(
-        &self,
-        storm_card: i64,
-        except: i64,
-    ) -> Result<super::alert_actions::StormStats, StoreError>;
 }
 
 /// The finance ledger.

@@ -19,6 +19,8 @@ pub struct Incoming<'a> {
     pub triage: &'a Triage,
     /// Whether the knowledge base holds a section that clears the score threshold for this message.
     pub grounded: bool,
+    /// An LLM agent decided `grounded` (its answer), not the offline answer bar.
+    pub agent_asked: bool,
 }
 
 /// Configured phrases (in `triage.human_phrases`) that are an explicit ask for a person.
@@ -82,6 +84,8 @@ pub enum EscalationReason {
     Triage(String),
     Vip,
     NotGrounded,
+    /// The LLM agent escalated, or its answer cited no section it was given.
+    AgentNotGrounded,
     /// Something is broken and no grounded answer exists: a person investigates.
     Incident,
     Unhelpful(i64),
@@ -94,7 +98,12 @@ impl EscalationReason {
         match self {
             EscalationReason::Triage(why) => format!("triaged as human ({why})"),
             EscalationReason::Vip => "VIP customer".into(),
-            EscalationReason::NotGrounded => "no knowledge-base section answers it".into(),
+            EscalationReason::NotGrounded => {
+                "no knowledge-base section answers it clearly enough to quote".into()
+            }
+            EscalationReason::AgentNotGrounded => {
+                "the LLM agent escalated it, or its answer cited no section it was given".into()
+            }
             EscalationReason::Incident => {
                 "reports something broken; nothing known answers it".into()
             }
@@ -167,6 +176,8 @@ pub fn on_customer_message(
         Some(EscalationReason::Unhelpful(ticket.bot_turns))
     } else if !msg.grounded && tier == Tier::Tier2 {
         Some(EscalationReason::Incident)
+    } else if !msg.grounded && msg.agent_asked {
+        Some(EscalationReason::AgentNotGrounded)
     } else if !msg.grounded {
         Some(EscalationReason::NotGrounded)
     } else {

@@ -26,6 +26,7 @@ fn msg<'a>(t: &'a Triage, grounded: bool) -> Incoming<'a> {
         vip: false,
         triage: t,
         grounded,
+        agent_asked: false,
     }
 }
 
@@ -52,6 +53,17 @@ fn ungrounded_question_escalates_instead_of_inventing() {
         Action::Escalate(EscalationReason::NotGrounded)
     );
     assert_eq!(t.state, TicketState::Escalated);
+    // When the LLM agent decided, the card says so rather than blaming the knowledge base.
+    let mut t = ticket(TicketState::Open);
+    let asked = Incoming {
+        agent_asked: true,
+        ..msg(&tr, false)
+    };
+    let Action::Escalate(why) = on_customer_message(&mut t, &asked, &POLICY, 5) else {
+        panic!("escalates")
+    };
+    assert_eq!(why, EscalationReason::AgentNotGrounded);
+    assert!(why.describe().contains("LLM agent"), "{}", why.describe());
     // A problem report nothing answers is an incident for a person, at high priority.
     let mut t = ticket(TicketState::Open);
     let tr = triage(Tier::Tier2);

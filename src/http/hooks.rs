@@ -4,7 +4,7 @@
 
 use super::{Http, refuse, store_then};
 use crate::domain::keys;
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -14,21 +14,22 @@ use sha2::{Digest, Sha256};
 pub(super) async fn alertmanager(
     State(h): State<Http>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Response {
     bearer_hook(h, "alertmanager", headers, body).await
 }
 
-pub(super) async fn grafana(State(h): State<Http>, headers: HeaderMap, body: Bytes) -> Response {
+pub(super) async fn grafana(State(h): State<Http>, headers: HeaderMap, body: Body) -> Response {
     bearer_hook(h, "grafana", headers, body).await
 }
 
-pub(super) async fn generic(State(h): State<Http>, headers: HeaderMap, body: Bytes) -> Response {
+pub(super) async fn generic(State(h): State<Http>, headers: HeaderMap, body: Body) -> Response {
     bearer_hook(h, "generic", headers, body).await
 }
 
-/// Alertmanager, Grafana and generic senders present the bearer token.
-async fn bearer_hook(h: Http, source: &str, headers: HeaderMap, body: Bytes) -> Response {
+/// Alertmanager, Grafana and generic senders present the bearer token: checked before a byte of the
+/// body is read.
+async fn bearer_hook(h: Http, source: &str, headers: HeaderMap, body: Body) -> Response {
     let Some(token) = &h.token else {
         return refuse(
             StatusCode::UNAUTHORIZED,
@@ -41,16 +42,26 @@ async fn bearer_hook(h: Http, source: &str, headers: HeaderMap, body: Bytes) -> 
     let presented = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
+        .and_then(bearer);
     if !presented.is_some_and(|p| constant_time_eq(p.as_bytes(), token.expose_secret().as_bytes()))
     {
         return refuse(StatusCode::UNAUTHORIZED, "missing or wrong bearer token");
     }
-    accept(h, source, None, body).await
+    let limit = h.pipeline.settings.http.max_body_bytes;
+    match super::body::read(&h, &headers, body, limit).await {
+        Ok(body) => accept(h, source, None, body).await,
+        Err(refused) => refused,
+    }
+}
+
+/// The credentials of an `Authorization: Bearer …` header (the scheme's case does not matter).
+fn bearer(v: &str) -> Option<&str> {
+    let (scheme, rest) = v.trim().split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| rest.trim())
 }
 
 /// Sentry signs the body with the integration's client secret (`Sentry-Hook-Signature`, hex HMAC-SHA256).
-pub(super) async fn sentry(State(h): State<Http>, headers: HeaderMap, body: Bytes) -> Response {
+pub(super) async fn sentry(State(h): State<Http>, headers: HeaderMap, body: Body) -> Response {
     let Some(secret) = &h.sentry_secret else {
         return refuse(
             StatusCode::UNAUTHORIZED,
@@ -68,6 +79,10 @@ pub(super) async fn sentry(State(h): State<Http>, headers: HeaderMap, body: Byte
     };
     let Some(sig) = header("sentry-hook-signature") else {
         return refuse(StatusCode::UNAUTHORIZED, "missing Sentry-Hook-Signature");
+    };
+    let body = match super::body::read_signed(&h, &headers, body).await {
+        Ok(b) => b,
+        Err(refused) => return refused,
     };
     if !crate::alerts::sentry::verify(secret.expose_secret().as_bytes(), &body, &sig) {
         return refuse(
@@ -90,7 +105,7 @@ pub(super) async fn sentry(State(h): State<Http>, headers: HeaderMap, body: Byte
 }
 
 /// Stripe: the signature is checked, the event stored under its id, then applied to the ledger.
-pub(super) async fn stripe(State(h): State<Http>, headers: HeaderMap, body: Bytes) -> Response {
+pub(super) async fn stripe(State(h): State<Http>, headers: HeaderMap, body: Body) -> Response {
     let f = &h.pipeline.settings.finance;
     let Some(secret) = &h.stripe_secret else {
         return refuse(
@@ -104,6 +119,13 @@ pub(super) async fn stripe(State(h): State<Http>, headers: HeaderMap, body: Byte
     let sig = headers
         .get("stripe-signature")
         .and_then(|v| v.to_str().ok());
+    if sig.is_none() {
+        return refuse(StatusCode::UNAUTHORIZED, "missing Stripe-Signature header");
+    }
+    let body = match super::body::read_signed(&h, &headers, body).await {
+        Ok(b) => b,
+        Err(refused) => return refused,
+    };
     let now = crate::clock::now();
     if let Err(e) = crate::finance::stripe::verify(
         sig,
@@ -173,6 +195,9 @@ mod tests {
             Some(("sentry", Some("issue")))
         );
         assert!(k.ends_with(":44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"));
+        assert_eq!(super::bearer("bearer  tok "), Some("tok"));
+        assert_eq!(super::bearer("BEARER tok"), Some("tok"));
+        assert_eq!(super::bearer("Basic tok"), None);
         assert!(
             super::constant_time_eq(b"abc", b"abc")
                 && !super::constant_time_eq(b"abc", b"abd")

@@ -2,14 +2,17 @@
 //! before they are acknowledged, so a sender that sees an error retries and nothing is lost), and
 //! `/healthz`, `/readyz` and `/metrics` (Prometheus text).
 
+mod body;
 mod hooks;
+mod serve;
 pub use hooks::hook_key;
+pub use serve::{Limits, serve_hardened};
 
 use crate::domain::TicketState;
 use crate::domain::ports::InboxPut;
 use crate::pipeline::Pipeline;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -27,6 +30,8 @@ pub(crate) struct Http {
     sentry_env: String,
     /// Stripe's endpoint signing secret; `None` refuses Stripe's webhooks.
     stripe_secret: Option<Arc<SecretString>>,
+    /// Bodies read before they can be authenticated (signed hooks), at most this many at once.
+    signed_reads: Arc<tokio::sync::Semaphore>,
 }
 
 /// The secrets the hooks check, read from the environment by the caller.
@@ -51,7 +56,7 @@ impl HookSecrets {
 }
 
 pub fn router(pipeline: Pipeline, secrets: HookSecrets) -> Router {
-    let limit = pipeline.settings.http.max_body_bytes;
+    let signed_reads = pipeline.settings.http.max_signed_reads.max(1);
     let token_env = pipeline.settings.alerts.token_env.clone();
     let sentry_env = pipeline.settings.alerts.sentry_secret_env.clone();
     let state = Http {
@@ -61,6 +66,7 @@ pub fn router(pipeline: Pipeline, secrets: HookSecrets) -> Router {
         sentry_secret: secrets.sentry.map(Arc::new),
         sentry_env,
         stripe_secret: secrets.stripe.map(Arc::new),
+        signed_reads: Arc::new(tokio::sync::Semaphore::new(signed_reads)),
     };
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
@@ -71,40 +77,36 @@ pub fn router(pipeline: Pipeline, secrets: HookSecrets) -> Router {
         .route("/hooks/sentry", post(hooks::sentry))
         .route("/hooks/generic", post(hooks::generic))
         .route("/hooks/stripe", post(hooks::stripe))
-        .layer(DefaultBodyLimit::max(limit))
         .with_state(state)
 }
 
-/// Serves until `stop` fires.
+/// Serves until `stop` fires, within the limits `[http]` sets.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     pipeline: Pipeline,
     secrets: HookSecrets,
-    mut stop: tokio::sync::watch::Receiver<bool>,
+    stop: tokio::sync::watch::Receiver<bool>,
 ) {
-    let app = router(pipeline, secrets);
-    let shutdown = async move {
-        let _ = stop.changed().await;
+    let h = &pipeline.settings.http;
+    let limits = Limits {
+        max_connections: h.max_connections,
+        header_timeout: std::time::Duration::from_secs(h.header_timeout_secs.max(1)),
     };
-    if let Err(e) = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
-    {
-        tracing::error!(error = %e, "the HTTP server stopped");
-    }
+    serve_hardened(listener, router(pipeline, secrets), limits, stop).await
 }
 
 pub(crate) fn refuse(status: StatusCode, why: impl Into<String>) -> Response {
     (status, format!("{}\n", why.into())).into_response()
 }
 
+/// Ready or not; why not goes to the log, not to whoever asks.
 async fn ready(State(h): State<Http>) -> Response {
     match h.pipeline.store.ping().await {
         Ok(()) => "ready".into_response(),
-        Err(e) => refuse(
-            StatusCode::SERVICE_UNAVAILABLE,
-            format!("database unreachable: {e}"),
-        ),
+        Err(e) => {
+            tracing::warn!(error = %e, "not ready: the database is unreachable");
+            refuse(StatusCode::SERVICE_UNAVAILABLE, "not ready")
+        }
     }
 }
 

@@ -11,4 +11,4 @@ pub mod tools;
 pub mod triage;
 
 pub use openai::OpenAiLlm;
-pub use tools::{ToolBox, Usage, run_tools, run_tools_within};
+pub use tools::{RunError, ToolBox, Usage, run_tools, run_tools_within};

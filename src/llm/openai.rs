@@ -91,6 +91,13 @@ pub async fn check(a: &AgentSettings, timeout: Duration) -> Result<String, Strin
         .unwrap_or_default();
     if models.is_empty() || models.contains(&a.model.as_str()) {
         Ok(format!("{} at {} answers", a.model, a.base_url))
+    } else if let [only] = models.as_slice() {
+        // llama.cpp's server lists the one model it loaded (often as its .gguf path) and answers
+        // completions under any name: accept it, and say what the name would be.
+        Ok(format!(
+            "{} serves one model, {only:?}, and answers {:?} with it (set the agent's model = {only:?} to name it exactly)",
+            a.base_url, a.model
+        ))
     } else {
         Err(format!(
             "{} does not serve {:?} (it has: {})",
@@ -217,6 +224,7 @@ fn response(resp: CreateChatCompletionResponse) -> Result<LlmResponse, LlmError>
         })
         .collect();
     Ok(LlmResponse {
+        cut_off: choice.finish_reason == Some(FinishReason::Length),
         content: choice.message.content.unwrap_or_default(),
         tool_calls,
         input_tokens: input,

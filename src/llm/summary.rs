@@ -2,8 +2,8 @@
 //! budget), what the customer wants, what was checked, and a suggested reply — as one JSON object. Any
 //! other answer, or an unreachable model, leaves the card to its offline template.
 
-use super::tools::{ToolBox, Usage, run_tools};
-use crate::domain::ports::{Llm, LlmError, LlmMessage, TicketMessage, ToolSpec};
+use super::tools::{RunError, ToolBox, Usage, run_tools};
+use crate::domain::ports::{Llm, LlmMessage, TicketMessage, ToolSpec};
 use async_trait::async_trait;
 use serde::Deserialize;
 
@@ -59,7 +59,7 @@ pub async fn summarise(
     system: String,
     conversation: String,
     max_rounds: u32,
-) -> Result<(Option<Summary>, Usage), LlmError> {
+) -> Result<(Option<Summary>, Usage), RunError> {
     let messages = vec![
         LlmMessage::new("system", system),
         LlmMessage::new("user", conversation),

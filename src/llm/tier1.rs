@@ -3,9 +3,9 @@
 //! An answer is used only if it cites at least one retrieved section and nothing else; otherwise the
 //! caller treats the question as not grounded (the ticket goes to a person).
 
-use super::tools::{ToolBox, Usage, args, run_tools, spec};
+use super::tools::{RunError, ToolBox, Usage, args, run_tools, spec};
 use crate::domain::finance::Ledger;
-use crate::domain::ports::{KbHit, Llm, LlmError, LlmMessage, ToolSpec};
+use crate::domain::ports::{KbHit, Llm, LlmMessage, ToolSpec};
 use crate::finance::report::money;
 use async_trait::async_trait;
 
@@ -173,7 +173,7 @@ pub async fn answer(
     hits: &[KbHit],
     tools: &AccountTools,
     max_rounds: u32,
-) -> Result<(Option<Grounded>, Usage), LlmError> {
+) -> Result<(Option<Grounded>, Usage), RunError> {
     let messages = vec![
         LlmMessage::new("system", system),
         LlmMessage::new("user", question),

@@ -51,6 +51,42 @@ pub struct Usage {
     pub calls: u32,
 }
 
+/// A run that failed after `usage.calls` answered calls: their tokens count all the same.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{error}")]
+pub struct RunError {
+    pub error: LlmError,
+    pub usage: Usage,
+}
+
+/// What the model is told when its answer was cut off or leaked its chat template.
+const SHORTER: &str = "Your last answer was cut off before its end. Answer again, complete, in \
+at most 120 words.";
+
+/// Chat-template tokens that reach the text when a server formats a model's turn wrongly
+/// (`<|im_end|>`, `<|eot_id|>`, `<end_of_turn>`, `[/INST]` …): what follows is not an answer.
+pub fn leaks_template(text: &str) -> bool {
+    let special = text.match_indices("<|").any(|(i, _)| {
+        let rest = &text[i + 2..];
+        rest.find("|>").is_some_and(|end| {
+            end > 0
+                && rest[..end]
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        })
+    });
+    special
+        || [
+            "<end_of_turn>",
+            "<start_of_turn>",
+            "[/INST]",
+            "[INST]",
+            "</s>",
+        ]
+        .iter()
+        .any(|t| text.contains(t))
+}
+
 /// Runs the conversation to a final answer; `Ok(None)` when the rounds ran out without one.
 pub async fn run_tools(
     llm: &dyn Llm,
@@ -58,11 +94,13 @@ pub async fn run_tools(
     messages: Vec<LlmMessage>,
     tools: &dyn ToolBox,
     max_rounds: u32,
-) -> Result<(Option<String>, Usage), LlmError> {
+) -> Result<(Option<String>, Usage), RunError> {
     run_tools_within(llm, agent, messages, tools, max_rounds, u64::MAX).await
 }
 
 /// [`run_tools`] that also stops (with no answer) once `max_tokens` prompt + completion tokens are used.
+/// An answer cut off at the token limit or leaking the chat template is never returned: the model is
+/// asked once for a shorter one, and `Ok(None)` (a person takes over) if that fails too.
 pub async fn run_tools_within(
     llm: &dyn Llm,
     agent: &str,
@@ -70,25 +108,42 @@ pub async fn run_tools_within(
     tools: &dyn ToolBox,
     max_rounds: u32,
     max_tokens: u64,
-) -> Result<(Option<String>, Usage), LlmError> {
+) -> Result<(Option<String>, Usage), RunError> {
     let mut usage = Usage::default();
+    let mut retried = false;
     for _ in 0..max_rounds {
         if usage.input_tokens + usage.output_tokens >= max_tokens {
             break;
         }
-        let r = llm
-            .chat(LlmRequest {
-                agent: agent.into(),
-                messages: messages.clone(),
-                tools: tools.specs(),
-                schema: None,
-            })
-            .await?;
+        let request = LlmRequest {
+            agent: agent.into(),
+            messages: messages.clone(),
+            tools: tools.specs(),
+            schema: None,
+        };
+        let r = match llm.chat(request).await {
+            Ok(r) => r,
+            Err(error) => return Err(RunError { error, usage }),
+        };
         usage.input_tokens += r.input_tokens as u64;
         usage.output_tokens += r.output_tokens as u64;
         usage.calls += 1;
         if r.tool_calls.is_empty() {
-            return Ok((Some(r.content), usage));
+            if !r.cut_off && !leaks_template(&r.content) {
+                return Ok((Some(r.content), usage));
+            }
+            tracing::warn!(
+                agent,
+                cut_off = r.cut_off,
+                retried,
+                "the model's answer is not whole"
+            );
+            if retried {
+                break;
+            }
+            retried = true;
+            messages.push(LlmMessage::new("user", SHORTER));
+            continue;
         }
         messages.push(LlmMessage {
             role: "assistant".into(),
@@ -150,5 +205,24 @@ mod tests {
         let e = args::<Lookup>("lookup", r#"{"query": 7}"#).unwrap_err();
         assert!(e.contains("invalid type"), "{e}");
         assert!(args::<NoArgs>("none", "").is_ok());
+    }
+
+    #[test]
+    fn chat_template_tokens_are_told_from_text() {
+        for leak in [
+            "Reset it from Settings.<|im_end|>\nuser: thanks",
+            "Done <|eot_id|>",
+            "ok<end_of_turn>",
+            "[INST] next question",
+        ] {
+            assert!(leaks_template(leak), "{leak}");
+        }
+        for fine in [
+            "Use <b>bold</b> or a | b |> c",
+            "Run `a <| b`, then `x |> y`.",
+            "Plans: <Team> costs more",
+        ] {
+            assert!(!leaks_template(fine), "{fine}");
+        }
     }
 }

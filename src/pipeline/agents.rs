@@ -7,7 +7,7 @@ use crate::domain::ports::{
     AuditEntry, Commit, InboxPut, Llm, LlmUsage, Outbound, OutboundOp, StoreError,
 };
 use crate::domain::{ChannelRole, Millis, Platform, Reply};
-use crate::llm::Usage;
+use crate::llm::{RunError, Usage};
 use chrono::{Datelike, TimeZone, Utc};
 use std::sync::Arc;
 
@@ -154,6 +154,22 @@ impl Pipeline {
             detail,
         };
         self.store.llm_usage(&u, &e).await
+    }
+
+    /// The calls a failed run had answered before it failed: what the server counted is spent.
+    pub(super) async fn record_failed_llm(
+        &self,
+        name: &str,
+        agent: &AgentSettings,
+        failed: &RunError,
+        ticket: Option<i64>,
+        now: Millis,
+    ) -> Result<(), StoreError> {
+        if failed.usage.calls == 0 {
+            return Ok(());
+        }
+        self.record_llm(name, agent, failed.usage, "failed", ticket, now)
+            .await
     }
 }
 

@@ -73,7 +73,12 @@ impl Pipeline {
     }
 
     /// A reply to whoever acted: only them for a click, the thread for a typed message.
-    async fn answer(&self, ev: &Event, reply: Reply, now: Millis) -> Result<Handled, StoreError> {
+    pub(super) async fn answer(
+        &self,
+        ev: &Event,
+        reply: Reply,
+        now: Millis,
+    ) -> Result<Handled, StoreError> {
         let mut out = super::private(ev, reply);
         if matches!(ev.kind, EventKind::MessagePosted { .. }) {
             out.op = OutboundOp::Post;
@@ -195,6 +200,7 @@ impl Pipeline {
             group: g,
             card_index: None,
             storm_index: None,
+            card_budget: None,
         });
         let ids = self.commit(c).await?;
         Ok(Handled::Done(Outcome {

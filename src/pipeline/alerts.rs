@@ -4,11 +4,10 @@
 //! new cards per minute, new groups fold into one storm card instead. The raw webhook was stored first.
 
 use super::Pipeline;
-use super::alert_cards::{card, detail, edit, post, storm_card, thread_of_card};
-use crate::domain::alert::{AlertBatch, AlertGroup, AlertStorm, Change};
-use crate::domain::alert_actions::StormStats;
+use super::alert_cards::{card, detail, edit, post, thread_of_card};
+use crate::domain::alert::{AlertBatch, AlertGroup, Change};
 use crate::domain::human_duration;
-use crate::domain::ports::{AlertWrite, Commit, StoreError, StormWrite};
+use crate::domain::ports::{AlertWrite, Commit, StoreError};
 use crate::domain::{Millis, Platform, Reply};
 
 /// The storm budget's window.
@@ -39,7 +38,7 @@ impl Pipeline {
                 .get(&b.source)
                 .map_or(&[][..], Vec::as_slice),
         );
-        for _ in 0..5 {
+        for _ in 0..8 {
             match self.apply_alert_batch(&b, inbox_key.clone(), now).await {
                 Err(StoreError::Conflict(_)) => continue,
                 Err(StoreError::AlreadyProcessed(_)) => return Ok(vec![]), // another task handled this webhook
@@ -74,6 +73,7 @@ impl Pipeline {
             group: g.clone(),
             card_index: None,
             storm_index: None,
+            card_budget: None,
         };
         let never_shown = g.card.is_none() && g.storm.is_none();
         if g.channel.is_empty() {
@@ -85,16 +85,7 @@ impl Pipeline {
         } else if let Some(id) = g.card {
             self.card_changed(&mut c, &g, id, change, now);
         } else if let Some(storm) = g.storm {
-            let stats = self.store.alert_storm_stats(storm, g.id).await?.with(&g);
-            let started = self
-                .store
-                .alert_storm(g.platform, &g.channel)
-                .await?
-                .filter(|s| s.card == storm)
-                .map_or(g.first_seen, |s| s.started);
-            let storm_card = storm_card(&stats, started, now);
-            c.outbox
-                .push(edit(g.platform, &g.channel, storm, storm_card));
+            self.storm_changed(&mut c, &g, storm, now).await?;
         }
         let new_card = w.card_index.filter(|_| g.firing);
         w.group = g.clone();
@@ -237,6 +228,7 @@ impl Pipeline {
             g.storm = None;
             g.detail = detail(g, b, note, &related);
             w.card_index = Some(c.outbox.len());
+            w.card_budget = Some(budget);
             c.outbox.push(post(
                 g.platform,
                 &g.channel,
@@ -248,53 +240,7 @@ impl Pipeline {
         }
         g.card = None;
         g.carded_at = None;
-        match self
-            .store
-            .alert_storm(g.platform, &g.channel)
-            .await?
-            .filter(|s| s.active(now))
-        {
-            Some(st) => {
-                g.storm = Some(st.card);
-                let stats = self.store.alert_storm_stats(st.card, g.id).await?.with(g);
-                c.outbox.push(edit(
-                    g.platform,
-                    &g.channel,
-                    st.card,
-                    storm_card(&stats, st.started, now),
-                ));
-                c.storm = Some(StormWrite {
-                    storm: AlertStorm {
-                        last_fold: now,
-                        ..st
-                    },
-                    card_index: None,
-                });
-            }
-            None => {
-                let title = "Alert storm".to_string();
-                w.storm_index = Some(c.outbox.len());
-                c.outbox.push(post(
-                    g.platform,
-                    &g.channel,
-                    None,
-                    &title,
-                    storm_card(&StormStats::default().with(g), now, now),
-                ));
-                let storm = AlertStorm {
-                    platform: g.platform,
-                    channel: g.channel.clone(),
-                    card: 0,
-                    started: now,
-                    last_fold: now,
-                };
-                c.storm = Some(StormWrite {
-                    storm,
-                    card_index: w.storm_index,
-                });
-            }
-        }
-        Ok(())
+        self.fold_into_storm(c, w, g, now).await
     }
 
     /// Other groups firing now that share a service, team, job or instance with this one (among the 100

@@ -59,6 +59,8 @@ impl Pipeline {
             Ok(r) => r,
             Err(e) => {
                 tracing::warn!(error = %e, "the LLM is unavailable: the assistant cannot answer");
+                self.record_failed_llm("assistant", &agent.settings, &e, None, now)
+                    .await?;
                 return Ok(None);
             }
         };

@@ -53,6 +53,8 @@ impl Pipeline {
             }
             Err(e) => {
                 tracing::warn!(error = %e, "the LLM is unavailable: the escalation card uses its offline template");
+                self.record_failed_llm("summary", &agent.settings, &e, Some(t.id), now)
+                    .await?;
                 Ok(None)
             }
         }

@@ -5,6 +5,7 @@ mod agents;
 pub use agents::month_of;
 mod alert_actions;
 mod alert_cards;
+mod alert_storms;
 mod assistant;
 pub use alert_cards::thread_of_card;
 pub use assistant::{Asker, OFFLINE as ASSISTANT_OFFLINE};
@@ -13,6 +14,8 @@ mod approval_cards;
 mod approval_runs;
 mod approval_votes;
 mod approvals;
+mod ignored;
+mod links;
 pub use approvals::{ApprovalRequest, action_hash};
 mod clicks;
 mod command;
@@ -226,6 +229,14 @@ impl Pipeline {
                     self.on_approval_click(ev, action, value, input.as_deref(), now)
                         .await
                 }
+                EventKind::ButtonClicked {
+                    action,
+                    value,
+                    message,
+                    ..
+                } if action.starts_with("link.") => {
+                    self.on_link_click(ev, action, value, message, now).await
+                }
                 EventKind::ButtonClicked { action, value, .. } if action.starts_with("alert.") => {
                     self.on_alert_click(ev, action, value, now).await
                 }
@@ -258,24 +269,7 @@ impl Pipeline {
                 Err(StoreError::AlreadyProcessed(_)) => return Ok(Handled::Duplicate),
                 Ok(Handled::Spam(why)) => return self.store_spam(ev, unstored, why, now).await,
                 Ok(Handled::Ignored(why)) => {
-                    match unstored {
-                        // Stored already processed, so that a redelivery is still recognised.
-                        Some(e) => match self
-                            .commit(Commit {
-                                inbox_key: Some(ev.inbox_key()),
-                                unstored: Some(e.clone()),
-                                now,
-                                ..Default::default()
-                            })
-                            .await
-                        {
-                            Ok(_) => {}
-                            Err(StoreError::AlreadyProcessed(_)) => return Ok(Handled::Duplicate),
-                            Err(e) => return Err(e),
-                        },
-                        None => self.store.inbox_mark(&ev.inbox_key(), now, None).await?,
-                    }
-                    return Ok(Handled::Ignored(why));
+                    return self.store_ignored(ev, unstored, why, now).await;
                 }
                 other => return other,
             }

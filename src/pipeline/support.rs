@@ -125,6 +125,7 @@ impl Pipeline {
             vip: account.as_ref().is_some_and(|c| c.vip),
             triage: &triage,
             grounded: found.grounded(),
+            agent_asked: found.asked,
         };
         let policy = Policy {
             unhelpful_turns: s.support.unhelpful_turns,

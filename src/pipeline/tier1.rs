@@ -67,6 +67,8 @@ impl Pipeline {
             }
             Err(e) => {
                 tracing::warn!(error = %e, "the LLM is unavailable: tier 1 answers offline");
+                self.record_failed_llm("tier1", &agent.settings, &e, Some(ticket.id), now)
+                    .await?;
                 Ok((None, false))
             }
         }

@@ -155,6 +155,8 @@ impl Pipeline {
             }
             Err(e) => {
                 tracing::warn!(error = %e, "the LLM is unavailable: tier 2 goes the offline way");
+                self.record_failed_llm("tier2", &agent.settings, &e, Some(ticket.id), now)
+                    .await?;
                 Ok((None, false, vec![]))
             }
         }

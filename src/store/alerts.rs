@@ -213,20 +213,85 @@ pub(super) async fn update(conn: &mut AnyConnection, g: &AlertGroup) -> Result<(
     Ok(())
 }
 
-/// Starts a channel's storm or records a fold into it.
-pub(super) async fn put_storm(conn: &mut AnyConnection, st: &AlertStorm) -> Result<(), StoreError> {
+/// Starts a channel's storm (`new`), or records a fold into it or a fresh look at its counts. A new
+/// storm replaces only one that is over, and a fold lands only on the storm it read: so concurrent
+/// batches (and replicas) start one storm card per channel, and the losers fold into it on retry.
+pub(super) async fn put_storm(
+    conn: &mut AnyConnection,
+    st: &AlertStorm,
+    new: bool,
+    now: Millis,
+) -> Result<(), StoreError> {
+    let q = if new {
+        sqlx::query(
+            "INSERT INTO alert_storms (platform, channel, card, started, last_fold, shown, listed) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             ON CONFLICT (platform, channel) DO UPDATE SET card = excluded.card, started = excluded.started, \
+             last_fold = excluded.last_fold, shown = excluded.shown, listed = excluded.listed WHERE alert_storms.last_fold < $8",
+        )
+        .bind(st.platform.as_str())
+        .bind(&st.channel)
+        .bind(st.card)
+        .bind(st.started)
+        .bind(st.last_fold)
+        .bind(&st.shown)
+        .bind(st.listed)
+        .bind(now - AlertStorm::QUIET)
+    } else {
+        sqlx::query(
+            "UPDATE alert_storms SET last_fold = $1, shown = $2, listed = $3 WHERE platform = $4 AND channel = $5 AND card = $6",
+        )
+        .bind(st.last_fold)
+        .bind(&st.shown)
+        .bind(st.listed)
+        .bind(st.platform.as_str())
+        .bind(&st.channel)
+        .bind(st.card)
+    };
+    if q.execute(conn).await.map_err(db_err)?.rows_affected() == 0 {
+        return Err(StoreError::Conflict(format!(
+            "the storm card of {} {} changed concurrently",
+            st.platform.as_str(),
+            st.channel
+        )));
+    }
+    Ok(())
+}
+
+/// Takes one of the channel's new cards this minute, or fails with a conflict (the batch is retried
+/// and folds into the storm). The upsert holds the channel's row until the commit ends, so the count
+/// that follows sees every earlier new card in the channel.
+pub(super) async fn take_card(
+    conn: &mut AnyConnection,
+    g: &AlertGroup,
+    per_minute: i64,
+    now: Millis,
+) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO alert_storms (platform, channel, card, started, last_fold) VALUES ($1, $2, $3, $4, $5) \
-         ON CONFLICT (platform, channel) DO UPDATE SET card = excluded.card, started = excluded.started, last_fold = excluded.last_fold",
+        "INSERT INTO alert_channels (platform, channel, cards) VALUES ($1, $2, 1) \
+         ON CONFLICT (platform, channel) DO UPDATE SET cards = alert_channels.cards + 1",
     )
-    .bind(st.platform.as_str())
-    .bind(&st.channel)
-    .bind(st.card)
-    .bind(st.started)
-    .bind(st.last_fold)
-    .execute(conn)
+    .bind(g.platform.as_str())
+    .bind(&g.channel)
+    .execute(&mut *conn)
     .await
     .map_err(db_err)?;
+    let used: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM alert_groups WHERE platform = $1 AND channel = $2 AND carded_at >= $3 AND id <> $4",
+    )
+    .bind(g.platform.as_str())
+    .bind(&g.channel)
+    .bind(now - 60_000)
+    .bind(g.id)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    if used >= per_minute {
+        return Err(StoreError::Conflict(format!(
+            "{} {} has used its {per_minute} new cards this minute",
+            g.platform.as_str(),
+            g.channel
+        )));
+    }
     Ok(())
 }
 
@@ -319,20 +384,61 @@ impl AlertStore for SqlStore {
         platform: Platform,
         channel: &str,
     ) -> Result<Option<AlertStorm>, StoreError> {
-        let row: Option<(i64, i64, i64)> =
-            sqlx::query_as("SELECT card, started, last_fold FROM alert_storms WHERE platform = $1 AND channel = $2")
+        let row: Option<(i64, i64, i64, String, i64)> =
+            sqlx::query_as("SELECT card, started, last_fold, shown, listed FROM alert_storms WHERE platform = $1 AND channel = $2")
                 .bind(platform.as_str())
                 .bind(channel)
                 .fetch_optional(self.pool())
                 .await
                 .map_err(db_err)?;
-        Ok(row.map(|(card, started, last_fold)| AlertStorm {
-            platform,
-            channel: channel.to_string(),
-            card,
-            started,
-            last_fold,
-        }))
+        Ok(
+            row.map(|(card, started, last_fold, shown, listed)| AlertStorm {
+                platform,
+                channel: channel.to_string(),
+                card,
+                started,
+                last_fold,
+                shown,
+                listed,
+            }),
+        )
+    }
+
+    async fn alert_storms_since(&self, since: Millis) -> Result<Vec<AlertStorm>, StoreError> {
+        let rows: Vec<(String, String, i64, i64, i64, String, i64)> = sqlx::query_as(
+            "SELECT platform, channel, card, started, last_fold, shown, listed FROM alert_storms WHERE last_fold >= $1",
+        )
+        .bind(since)
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_err)?;
+        rows.into_iter()
+            .map(
+                |(platform, channel, card, started, last_fold, shown, listed)| {
+                    Ok(AlertStorm {
+                        platform: Platform::parse(&platform).ok_or_else(|| {
+                            StoreError::Other(format!(
+                                "a storm has an unknown platform {platform:?}"
+                            ))
+                        })?,
+                        channel,
+                        card,
+                        started,
+                        last_fold,
+                        shown,
+                        listed,
+                    })
+                },
+            )
+            .collect()
+    }
+
+    async fn alert_storm_groups(&self, storm_card: i64) -> Result<Vec<AlertGroup>, StoreError> {
+        self.groups_where(
+            "WHERE storm = $1 AND card IS NULL ORDER BY firing DESC, firing_count DESC, id",
+            |q| q.bind(storm_card),
+        )
+        .await
     }
 
     async fn alert_storm_stats(

@@ -122,6 +122,9 @@ impl FinanceStore for SqlStore {
                     ..
                 } => {
                     if !deleted {
+                        if let Some(e) = &email {
+                            l.customer_emails.push((id.clone(), e.clone()));
+                        }
                         l.customers.push((id, name.or(email).unwrap_or_default()));
                     }
                 }

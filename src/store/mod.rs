@@ -5,6 +5,7 @@ mod alerts;
 mod approvals;
 mod audit;
 mod commit_sqlite;
+mod customers;
 mod finance;
 mod group;
 mod inbox;
@@ -71,6 +72,11 @@ pub(crate) fn db_err(e: sqlx::Error) -> StoreError {
         sqlx::Error::RowNotFound => StoreError::NotFound("row".into()),
         sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
             StoreError::Unavailable(e.to_string())
+        }
+        // Postgres chose this transaction to break a deadlock, or could not serialise it: nothing
+        // was written, and running it again is the remedy (callers retry conflicts).
+        sqlx::Error::Database(d) if matches!(d.code().as_deref(), Some("40P01" | "40001")) => {
+            StoreError::Conflict(format!("{} (retry)", d.message()))
         }
         sqlx::Error::Database(d)
             if d.message().contains("locked") || d.message().contains("busy") =>

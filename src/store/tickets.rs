@@ -6,7 +6,7 @@ use super::rows::{TICKET_COLUMNS, TicketRow};
 use super::script::{Script, Val};
 use super::{Backend, SqlStore, db_err};
 use crate::domain::ports::{
-    ApprovalWrite, Commit, Customer, OutboundOp, StoreError, ThreadKey, TicketFilter,
+    ApprovalWrite, AuditEntry, Commit, Customer, OutboundOp, StoreError, ThreadKey, TicketFilter,
     TicketMessage, TicketStore, TierStats,
 };
 use crate::domain::{Millis, Platform, Ticket, TicketState};
@@ -50,6 +50,18 @@ impl TicketStore for SqlStore {
         .await
         .map_err(db_err)?;
         Ok(())
+    }
+
+    async fn set_customer_link(
+        &self,
+        platform: Platform,
+        user_id: &str,
+        account: Option<&str>,
+        audit: &AuditEntry,
+        now: Millis,
+    ) -> Result<bool, StoreError> {
+        self.write_customer_link(platform, user_id, account, audit, now)
+            .await
     }
 
     async fn find_ticket(&self, key: &ThreadKey<'_>) -> Result<Option<Ticket>, StoreError> {
@@ -329,9 +341,12 @@ async fn write_cards(
         if let Some(i) = w.card_index {
             st.card = ids[i];
         }
-        super::alerts::put_storm(tx, &st).await?;
+        super::alerts::put_storm(tx, &st, w.card_index.is_some(), c.now).await?;
     }
     if let Some(w) = &c.alert {
+        if let (Some(_), Some(budget)) = (w.card_index, w.card_budget) {
+            super::alerts::take_card(tx, &w.group, budget, c.now).await?;
+        }
         let mut g = w.group.clone();
         if let Some(i) = w.card_index {
             g.card = Some(ids[i]);

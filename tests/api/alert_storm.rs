@@ -11,11 +11,11 @@ use opsdesk::sender::{Sender, quota};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-const GROUPS: usize = 1_000;
-const ALERTS: usize = 10_000;
+pub(crate) const GROUPS: usize = 1_000;
+pub(crate) const ALERTS: usize = 10_000;
 
 /// Group `g`'s `n`-th notification: Alertmanager resends the whole group, now with `n + 1` alerts firing.
-fn batch(g: usize, n: usize) -> AlertBatch {
+pub(crate) fn batch(g: usize, n: usize) -> AlertBatch {
     let severity = ["critical", "warning", "info"][g % 3];
     AlertBatch {
         source: "alertmanager".into(),
@@ -37,6 +37,7 @@ fn batch(g: usize, n: usize) -> AlertBatch {
             ("severity".to_string(), severity.to_string()),
         ]
         .into(),
+        ended_at: None,
     }
 }
 

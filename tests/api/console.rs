@@ -8,7 +8,7 @@ fn console(env: &[(&str, &str)], script: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("console.db").display());
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_opsdesk"));
-    cmd.args(["run", "--http", "127.0.0.1:0"])
+    cmd.args(["run", "--console", "--http", "127.0.0.1:0"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("OPSDESK__STORE__URL", &url)
         .env_remove("DATABASE_URL");
@@ -88,4 +88,57 @@ fn console_asks_for_the_reason_when_a_request_is_denied() {
         "{out}"
     );
     assert!(out.contains("denied") && out.contains("0/1"), "{out}");
+}
+
+/// With stdin closed (systemd, `docker run` without `-i`) and no chat tokens, `opsdesk run` is a
+/// service: it keeps serving until SIGTERM, then stops cleanly with exit status 0.
+#[test]
+fn without_a_terminal_run_is_a_service_until_sigterm() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("svc.db").display());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_opsdesk"))
+        .args(["run", "--http", &addr])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("OPSDESK__STORE__URL", &url)
+        .env_remove("DATABASE_URL")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The log says when it is up; no polling.
+    let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut log = String::new();
+    while !log.contains("opsdesk is running") {
+        assert!(
+            std::io::BufRead::read_line(&mut err, &mut log).unwrap() > 0,
+            "{log}"
+        );
+    }
+    let mut s = std::net::TcpStream::connect(&addr).unwrap();
+    s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut body = String::new();
+    s.read_to_string(&mut body).unwrap();
+    assert!(body.contains("200 OK"), "{body}");
+    assert!(child.try_wait().unwrap().is_none(), "still running");
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    err.read_to_string(&mut log).unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "exit 0 on SIGTERM: {log}");
+    assert!(
+        log.contains("running as a service") && log.contains("stopping"),
+        "{log}"
+    );
 }

@@ -147,6 +147,10 @@ async fn a_question_gets_a_thread_with_the_answer_and_a_click_edits_the_card() {
     );
     assert_eq!(registered.len(), 1, "/ops registered at start-up");
     assert_eq!(registered[0].body[0]["name"], "ops");
+    assert_eq!(
+        registered[0].body[0]["default_member_permissions"], "8",
+        "only administrators see /ops until the server opens it to a role"
+    );
 
     let m = r.fake.post(TEXT, CUSTOMER, QUESTION);
     r.fake

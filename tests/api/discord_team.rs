@@ -191,3 +191,74 @@ async fn deny_opens_a_reason_modal_and_the_submission_decides() {
     }));
     r.rt.stop().await;
 }
+
+/// A team member allowed by role (not by id) answers a customer from the escalation card's thread:
+/// MESSAGE_CREATE's `member.roles` count as they do on buttons and `/ops`, and the customer sees the
+/// member's name.
+#[tokio::test]
+async fn a_member_allowed_by_role_answers_from_the_card_thread() {
+    let r = rig().await;
+    let m = r.fake.post(
+        TEXT,
+        super::discord::CUSTOMER,
+        "I was charged twice this month and I want a refund",
+    );
+    r.fake
+        .wait_until("the escalation card", |f| {
+            !f.bot_posts_in(ESCALATIONS).is_empty()
+        })
+        .await;
+    settle(&r.fake, &r.store).await;
+    let card = r.fake.bot_posts_in(ESCALATIONS).remove(0);
+    let card_id: u64 = card.response["id"].as_str().unwrap().parse().unwrap();
+    let before = r.fake.bot_posts_in(m).len();
+    r.fake.start_thread(ESCALATIONS, card_id, "refund");
+    r.fake.post_as(
+        card_id,
+        4004,
+        &[OPS_ROLE],
+        "Refunded the second charge, sorry!",
+    );
+    r.fake
+        .wait_until("the reply relayed to the customer", |f| {
+            f.bot_posts_in(m).len() > before
+        })
+        .await;
+    let relayed = r.fake.bot_posts_in(m).pop().unwrap().body.to_string();
+    assert!(
+        relayed.contains("💬 user4004 (support team): Refunded the second charge, sorry!"),
+        "{relayed}"
+    );
+    r.rt.stop().await;
+}
+
+/// A click on a button whose ticket is gone is answered privately: it no longer does anything.
+#[tokio::test]
+async fn a_stale_button_tells_the_clicker_it_is_no_longer_valid() {
+    let r = rig().await;
+    let m = r.fake.post(TEXT, super::discord::CUSTOMER, "hello");
+    r.fake
+        .click(m, super::discord::CUSTOMER, &[], "ticket.solved|987654");
+    r.fake
+        .wait_until("a private follow-up", |f| {
+            f.calls().iter().any(|c| {
+                c.status < 300
+                    && c.body
+                        .to_string()
+                        .contains("This button is no longer valid")
+            })
+        })
+        .await;
+    let said = r
+        .fake
+        .calls()
+        .into_iter()
+        .find(|c| {
+            c.body
+                .to_string()
+                .contains("This button is no longer valid")
+        })
+        .unwrap();
+    assert_eq!(said.body["flags"], 64, "ephemeral: {:?}", said.body);
+    r.rt.stop().await;
+}

@@ -141,7 +141,8 @@ async fn errors_surface_after_the_clients_retries_and_rounds_are_bounded() {
     )
     .await
     .unwrap_err();
-    assert!(err.0.contains(&fake.base_url), "{err}");
+    assert!(err.error.0.contains(&fake.base_url), "{err}");
+    assert_eq!(err.usage.calls, 0, "nothing was answered");
 
     let err = run_tools(
         &llm("http://127.0.0.1:9/v1"),
@@ -152,7 +153,7 @@ async fn errors_surface_after_the_clients_retries_and_rounds_are_bounded() {
     )
     .await
     .unwrap_err();
-    assert!(err.0.starts_with("http://127.0.0.1:9/v1"), "{err}");
+    assert!(err.error.0.starts_with("http://127.0.0.1:9/v1"), "{err}");
 
     let tools = || Step::Tools(vec![("c", "get_invoices", "{}")]);
     let fake = FakeOpenAi::start(vec![tools(), tools(), tools()]).await;
@@ -199,7 +200,7 @@ async fn a_429_is_retried_and_a_slow_answer_times_out() {
     let err = run_tools(&llm, "tier1", ask("hi"), &Invoices { own: "cus_me" }, 2)
         .await
         .unwrap_err();
-    assert!(err.0.contains("did not answer within 5s"), "{err}");
+    assert!(err.error.0.contains("did not answer within 5s"), "{err}");
     assert_eq!(fake.requests().len(), 3);
 }
 
@@ -246,8 +247,22 @@ async fn doctor_checks_each_configured_agents_endpoint_and_model() {
     .await
     .unwrap();
     assert!(
+        out.contains(&format!("ok   llm tier1      {} serves one model, \"gpt-test\", and answers \"llama-9000\" with it (set the agent's model = \"gpt-test\" to name it exactly)", fake.base_url)),
+        "a single-model server (llama.cpp) answers any name: {out}"
+    );
+    fake.set_models(&["gpt-test", "gpt-large"]);
+    let base = fake.base_url.clone();
+    let out = tokio::task::spawn_blocking(move || {
+        run(vec![
+            ("OPSDESK__LLM__AGENTS__TIER1__BASE_URL", base),
+            ("OPSDESK__LLM__AGENTS__TIER1__MODEL", "llama-9000".into()),
+        ])
+    })
+    .await
+    .unwrap();
+    assert!(
         out.contains("FAIL llm tier1")
-            && out.contains("does not serve \"llama-9000\" (it has: gpt-test)"),
+            && out.contains("does not serve \"llama-9000\" (it has: gpt-test, gpt-large)"),
         "{out}"
     );
 }

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::slack::{COMMUNITY, button_ids, rig};
+use super::slack::{COMMUNITY, ESCALATIONS, button_ids, rig};
 use crate::support::slack::FakeSlack;
 
 #[tokio::test]
@@ -137,7 +137,7 @@ async fn doctor_checks_the_token_scopes_and_socket_mode() {
     let o = run(&fake).await.unwrap();
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(!o.status.success());
-    assert!(out.contains("missing app_mentions:read, channels:history, groups:history, reactions:write, usergroups:read"), "{out}");
+    assert!(out.contains("missing app_mentions:read, channels:history, groups:history, reactions:write, usergroups:read, users:read, users:read.email"), "{out}");
 }
 
 /// Deny asks why in a modal (`views.open`); the submitted view is the decision, with its reason.
@@ -232,5 +232,184 @@ async fn deny_opens_a_reason_modal_and_the_submission_decides() {
             .contains("was denied by slack:UBOSS: not during the launch")
     });
     assert!(told, "the requester hears why");
+    r.rt.stop().await;
+}
+
+/// A team member allowed through a Slack user group answers a customer from the escalation card's
+/// thread; the customer sees the member's display name (`users.info`), not a user id.
+#[tokio::test]
+async fn a_group_member_answers_from_the_card_thread_under_their_name() {
+    let r = rig().await;
+    r.fake.set_group("SOPS", &["UCAROL"]);
+    r.fake
+        .add_user("UCAROL", "Carol", "Carol Smith", "carol@example.com");
+    let asked = "I was charged twice this month and I want a refund";
+    r.fake.push(
+        "events_api",
+        FakeSlack::message("Ev1", COMMUNITY, "UCUST", "1700000100.000100", None, asked),
+    );
+    r.fake
+        .wait_until("the escalation card", |f| {
+            f.ok_calls("chat.postMessage")
+                .iter()
+                .any(|c| c.channel() == ESCALATIONS)
+        })
+        .await;
+    r.settle().await;
+    let card = r
+        .fake
+        .ok_calls("chat.postMessage")
+        .into_iter()
+        .find(|c| c.channel() == ESCALATIONS)
+        .unwrap();
+    let card_ts = card.response["ts"].as_str().unwrap().to_string();
+    let text = "Refunded the second charge, sorry!";
+    let reply = FakeSlack::message(
+        "Ev2",
+        ESCALATIONS,
+        "UCAROL",
+        "1700000200.000100",
+        Some(&card_ts),
+        text,
+    );
+    r.fake.push("events_api", reply);
+    r.fake
+        .wait_until("the reply relayed", |f| {
+            f.ok_calls("chat.postMessage")
+                .iter()
+                .any(|c| c.body["text"].to_string().contains(text))
+        })
+        .await;
+    r.settle().await;
+    let relayed = r
+        .replies_in(COMMUNITY, "1700000100.000100")
+        .into_iter()
+        .map(|b| b["text"].as_str().unwrap_or("").to_string())
+        .find(|t| t.contains(text))
+        .expect("relayed in the customer's thread");
+    assert_eq!(relayed, format!("💬 Carol (support team): {text}"));
+    r.rt.stop().await;
+}
+
+/// A click on a stale or unknown button is acknowledged and the clicker is told, privately, that it no
+/// longer does anything.
+#[tokio::test]
+async fn a_stale_button_tells_the_clicker_it_is_no_longer_valid() {
+    let r = rig().await;
+    for (i, (action, value)) in [("ticket.solved", "987654"), ("frobnicate", "1")]
+        .into_iter()
+        .enumerate()
+    {
+        let ts = format!("80{i}.1");
+        r.fake.push(
+            "interactive",
+            FakeSlack::click(
+                COMMUNITY,
+                "UCUST",
+                "1700000000.000001",
+                None,
+                action,
+                value,
+                &ts,
+            ),
+        );
+    }
+    r.fake
+        .wait_until("two private replies", |f| {
+            f.ok_calls("chat.postEphemeral").len() == 2
+        })
+        .await;
+    r.settle().await;
+    for c in r.fake.ok_calls("chat.postEphemeral") {
+        assert_eq!(c.body["user"], "UCUST");
+        let text = c.body.to_string();
+        assert!(text.contains("This button is no longer valid"), "{text}");
+    }
+    r.rt.stop().await;
+}
+
+/// A customer whose Slack profile e-mail is a Stripe customer's: the team is asked on a card, and only
+/// a team member's click links them (nothing is linked before).
+#[tokio::test]
+async fn a_matching_email_suggests_a_link_that_a_team_members_click_confirms() {
+    let r = rig().await;
+    let cus = serde_json::json!({"id": "evt_cus_f", "object": "event", "type": "customer.created", "created": 1_790_000_000,
+        "livemode": false, "api_version": "2024-06-20",
+        "data": {"object": {"id": "cus_f", "object": "customer", "email": "Fay@Example.com", "name": "Fay Ltd"}}});
+    let ev = opsdesk::finance::stripe::parse_event(cus.to_string().as_bytes()).unwrap();
+    let p = crate::support::pipeline_with(r.store.clone(), crate::support::settings()).await;
+    p.on_stripe_event(&ev, None, 0).await.unwrap();
+    r.fake
+        .add_user("UFAY", "Fay", "Fay Jones", "fay@example.com");
+    r.fake.push(
+        "events_api",
+        FakeSlack::message(
+            "Ev9",
+            COMMUNITY,
+            "UFAY",
+            "1700000300.000100",
+            None,
+            "How do I see my invoices?",
+        ),
+    );
+    r.fake
+        .wait_until("the link card", |f| {
+            f.ok_calls("chat.postMessage")
+                .iter()
+                .any(|c| c.body.to_string().contains("Same person?"))
+        })
+        .await;
+    r.settle().await;
+    let store = r.store.clone();
+    assert!(
+        store
+            .customer(opsdesk::domain::Platform::Slack, "UFAY")
+            .await
+            .unwrap()
+            .is_none(),
+        "nothing is linked before a person confirms"
+    );
+    let card = r
+        .fake
+        .ok_calls("chat.postMessage")
+        .into_iter()
+        .find(|c| c.body.to_string().contains("Same person?"))
+        .unwrap();
+    assert_eq!(card.channel(), ESCALATIONS);
+    let ts = card.response["ts"].as_str().unwrap().to_string();
+    let ids = button_ids(&card.body);
+    assert_eq!(ids[0], "link.confirm");
+    let value = card.body["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["type"] == "actions")
+        .flat_map(|b| b["elements"].as_array().unwrap().clone())
+        .next()
+        .unwrap()["value"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    r.fake.push(
+        "interactive",
+        FakeSlack::click(ESCALATIONS, "UADMIN", &ts, None, &ids[0], &value, "900.1"),
+    );
+    r.fake
+        .wait_until("the card edited", |f| !f.ok_calls("chat.update").is_empty())
+        .await;
+    r.settle().await;
+    let linked = store
+        .customer(opsdesk::domain::Platform::Slack, "UFAY")
+        .await
+        .unwrap();
+    assert_eq!(linked.map(|c| c.account_id).as_deref(), Some("cus_f"));
+    let edit = r
+        .fake
+        .ok_calls("chat.update")
+        .pop()
+        .unwrap()
+        .body
+        .to_string();
+    assert!(edit.contains("Linked by slack:UADMIN"), "{edit}");
     r.rt.stop().await;
 }

@@ -228,3 +228,66 @@ async fn the_escalation_card_carries_the_summary_agents_reading_of_the_conversat
         "{text}"
     );
 }
+
+/// An answer cut off at `max_tokens` or leaking the chat template never reaches the customer: the
+/// model is asked once for a shorter one, and a person takes the ticket when that fails too.
+#[tokio::test]
+async fn a_cut_off_or_template_leaking_answer_is_never_posted() {
+    opsdesk::telemetry::install_tls_provider();
+    let whole =
+        "Click \"Forgot password?\" on the sign-in page [kb:account-password#reset-your-password].";
+    let fake = FakeOpenAi::start(vec![
+        Step::CutOff("Click \"Forgot password?\" on the sign-in page and then wait for the"),
+        Step::Answer(whole),
+        Step::Answer("Use Forgot password [kb:account-password#reset-your-password].<|im_end|>\nuser: thanks"),
+        Step::CutOff("Use Forgot password on the"),
+    ])
+    .await;
+    let (p, store, _db) = rig(&fake.base_url).await;
+    let Handled::Done(out) = p.handle(ask("c1", QUESTION), 1000).await.unwrap() else {
+        panic!()
+    };
+    assert_eq!(
+        out.answer.as_deref(),
+        Some("Click \"Forgot password?\" on the sign-in page.")
+    );
+    let retry = fake.requests()[1].1["messages"].to_string();
+    assert!(
+        retry.contains("cut off") && retry.contains("120 words"),
+        "{retry}"
+    );
+
+    let Handled::Done(out) = p.handle(ask("c2", QUESTION), 2000).await.unwrap() else {
+        panic!()
+    };
+    assert!(out.escalated && out.answer.is_none(), "{out:?}");
+    let audit = store.audit_recent(10).await.unwrap();
+    assert!(
+        audit
+            .iter()
+            .any(|e| e.action == "llm.tier1" && e.detail.starts_with("2 call(s)")),
+        "both calls of each answer are counted: {audit:?}"
+    );
+}
+
+/// Round 1 was answered (its tokens spent), round 2 failed: round 1 is still recorded.
+#[tokio::test]
+async fn tokens_of_answered_rounds_are_recorded_when_a_later_round_fails() {
+    opsdesk::telemetry::install_tls_provider();
+    let mut script = vec![Step::Tools(vec![("call_1", "get_invoices", "{}")])];
+    script.extend((0..8).map(|_| Step::Status(500)));
+    let fake = FakeOpenAi::start(script).await;
+    let (p, store, _db) = rig(&fake.base_url).await;
+    p.handle(ask("f1", "How do I see my invoices?"), 1000)
+        .await
+        .unwrap();
+    let audit = store.audit_recent(10).await.unwrap();
+    let call = audit
+        .iter()
+        .find(|e| e.action == "llm.tier1")
+        .expect("the answered round is recorded");
+    assert_eq!(
+        call.detail,
+        "1 call(s), 120 prompt + 30 completion tokens, 36 micro-USD, failed"
+    );
+}

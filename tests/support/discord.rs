@@ -223,6 +223,11 @@ impl FakeDiscord {
 
     /// A person posts in `channel` (a text channel or a thread); the gateway delivers it if connected.
     pub fn post(&self, channel: u64, user_id: u64, content: &str) -> u64 {
+        self.post_as(channel, user_id, &[], content)
+    }
+
+    /// As `post`, by a guild member holding `roles` (MESSAGE_CREATE carries `member.roles`).
+    pub fn post_as(&self, channel: u64, user_id: u64, roles: &[u64], content: &str) -> u64 {
         let id = self.inner.id();
         let mentions = if content.contains(&format!("<@{BOT_ID}>")) {
             vec![user(BOT_ID, "opsdesk", true)]
@@ -236,10 +241,23 @@ impl FakeDiscord {
             content,
             mentions,
         );
-        m["member"] = json!({"roles": [], "joined_at": "2025-01-01T00:00:00.000000+00:00", "deaf": false, "mute": false, "flags": 0});
+        let roles: Vec<String> = roles.iter().map(u64::to_string).collect();
+        m["member"] = json!({"roles": roles, "joined_at": "2025-01-01T00:00:00.000000+00:00", "deaf": false, "mute": false, "flags": 0});
         self.inner.messages.lock().unwrap().insert(id, m.clone());
         self.inner.dispatch("MESSAGE_CREATE", m);
         id
+    }
+
+    /// A person starts a thread on message `message` in `parent` (Discord gives it the message's id).
+    pub fn start_thread(&self, parent: u64, message: u64, name: &str) {
+        let mut t = channel(message, 11, name, Some(parent));
+        self.inner
+            .channels
+            .lock()
+            .unwrap()
+            .insert(message, t.clone());
+        t["newly_created"] = json!(true);
+        self.inner.dispatch("THREAD_CREATE", t);
     }
 
     /// A new post in a forum channel: a thread whose starter message has the thread's id.

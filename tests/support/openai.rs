@@ -1,5 +1,5 @@
 //! A fake OpenAI-compatible server on 127.0.0.1: `POST /v1/chat/completions` answers from a script
-//! (a final answer, tool calls, a slow answer, or an HTTP error such as 429 or 500), and records every request body and
+//! (a final answer, one cut off at `max_tokens`, tool calls, a slow answer, or an HTTP error such as 429 or 500), and records every request body and
 //! its Authorization header; `GET /v1/models` lists `gpt-test`.
 
 use axum::Router;
@@ -14,6 +14,8 @@ use std::sync::{Arc, Mutex};
 /// One scripted answer.
 pub enum Step {
     Answer(&'static str),
+    /// An answer that stopped at `max_tokens` (`finish_reason` `length`).
+    CutOff(&'static str),
     /// (call id, tool name, arguments JSON).
     Tools(Vec<(&'static str, &'static str, &'static str)>),
     Status(u16),
@@ -23,6 +25,8 @@ pub enum Step {
 
 #[derive(Default)]
 struct Inner {
+    /// What `GET /v1/models` lists (`gpt-test` unless a test sets it).
+    models: Mutex<Vec<String>>,
     script: Mutex<VecDeque<Step>>,
     requests: Mutex<Vec<(Option<String>, Value)>>,
 }
@@ -37,18 +41,12 @@ impl FakeOpenAi {
     pub async fn start(script: Vec<Step>) -> FakeOpenAi {
         let inner = Arc::new(Inner {
             script: Mutex::new(script.into()),
+            models: Mutex::new(vec!["gpt-test".into()]),
             ..Default::default()
         });
         let app = Router::new()
             .route("/v1/chat/completions", post(complete))
-            .route(
-                "/v1/models",
-                axum::routing::get(|| async {
-                    axum::Json(
-                        json!({"object": "list", "data": [{"id": "gpt-test", "object": "model"}]}),
-                    )
-                }),
-            )
+            .route("/v1/models", axum::routing::get(models))
             .with_state(inner.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base_url = format!("http://{}/v1", listener.local_addr().unwrap());
@@ -56,10 +54,26 @@ impl FakeOpenAi {
         FakeOpenAi { base_url, inner }
     }
 
+    /// The models `GET /v1/models` lists from now on.
+    pub fn set_models(&self, ids: &[&str]) {
+        *self.inner.models.lock().unwrap() = ids.iter().map(|m| m.to_string()).collect();
+    }
+
     /// (Authorization header, body) of each request, in order.
     pub fn requests(&self) -> Vec<(Option<String>, Value)> {
         self.inner.requests.lock().unwrap().clone()
     }
+}
+
+async fn models(State(s): State<Arc<Inner>>) -> axum::Json<Value> {
+    let data: Vec<Value> = s
+        .models
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|id| json!({"id": id, "object": "model", "created": 1_700_000_000, "owned_by": "llamacpp"}))
+        .collect();
+    axum::Json(json!({"object": "list", "data": data}))
 }
 
 async fn complete(State(s): State<Arc<Inner>>, headers: HeaderMap, body: String) -> Response {
@@ -75,6 +89,7 @@ async fn complete(State(s): State<Arc<Inner>>, headers: HeaderMap, body: String)
         .unwrap()
         .pop_front()
         .unwrap_or(Step::Answer("(script ran out)"));
+    let cut_off = matches!(step, Step::CutOff(_));
     let message = match step {
         Step::Status(code) => {
             let err = json!({"error": {"message": format!("scripted {code}"), "type": "server_error", "param": null, "code": null}});
@@ -85,7 +100,7 @@ async fn complete(State(s): State<Arc<Inner>>, headers: HeaderMap, body: String)
             )
                 .into_response();
         }
-        Step::Answer(text) => json!({"role": "assistant", "content": text}),
+        Step::Answer(text) | Step::CutOff(text) => json!({"role": "assistant", "content": text}),
         Step::Slow(secs, text) => {
             tokio::time::sleep(std::time::Duration::from_secs(secs)).await;
             json!({"role": "assistant", "content": text})
@@ -97,6 +112,8 @@ async fn complete(State(s): State<Arc<Inner>>, headers: HeaderMap, body: String)
     };
     let finish = if message["tool_calls"].is_array() {
         "tool_calls"
+    } else if cut_off {
+        "length"
     } else {
         "stop"
     };

@@ -63,6 +63,8 @@ pub(crate) struct Inner {
     pub(crate) paused: Mutex<HashMap<String, Instant>>,
     pub(crate) violations: Mutex<Vec<String>>,
     pub(crate) groups: Mutex<HashMap<String, Vec<String>>>,
+    /// `users.info` answers by user id (unknown ids: `user_not_found`).
+    pub(crate) users: Mutex<HashMap<String, Value>>,
     pub(crate) scopes: Mutex<String>,
     pub(crate) muted: Mutex<Vec<mpsc::UnboundedSender<Out>>>,
     /// Bytes received at the upload URLs, by file id.
@@ -80,7 +82,7 @@ impl FakeSlack {
     pub async fn start() -> FakeSlack {
         let inner = Arc::new(Inner::default());
         *inner.scopes.lock().unwrap() =
-            "chat:write,channels:history,groups:history,app_mentions:read,commands,reactions:write,usergroups:read".into();
+            "chat:write,channels:history,groups:history,app_mentions:read,commands,reactions:write,usergroups:read,users:read,users:read.email".into();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let app = Router::new()
@@ -116,6 +118,15 @@ impl FakeSlack {
             .lock()
             .unwrap()
             .insert(id.into(), members.iter().map(|m| m.to_string()).collect());
+    }
+
+    /// A workspace member as `users.info` describes one (docs.slack.dev/reference/methods/users.info).
+    pub fn add_user(&self, id: &str, display_name: &str, real_name: &str, email: &str) {
+        let u = serde_json::json!({"id": id, "team_id": "T1", "name": real_name.to_lowercase().replace(' ', "."),
+            "deleted": false, "real_name": real_name, "tz": "Europe/London", "is_admin": false, "is_bot": false,
+            "profile": {"display_name": display_name, "display_name_normalized": display_name, "real_name": real_name,
+                "real_name_normalized": real_name, "email": email, "team": "T1"}});
+        self.inner.users.lock().unwrap().insert(id.into(), u);
     }
 
     pub fn calls(&self) -> Vec<Call> {

@@ -121,6 +121,13 @@ pub(super) async fn web_api(
                 None => json!({"ok": false, "error": "no_such_subteam"}),
             }
         }
+        "users.info" => {
+            let id = body["user"].as_str().unwrap_or("");
+            match s.users.lock().unwrap().get(id) {
+                Some(u) => json!({"ok": true, "user": u}),
+                None => json!({"ok": false, "error": "user_not_found"}),
+            }
+        }
         "views.open" => json!({"ok": true, "view": {"id": "V1", "type": "modal"}}),
         "files.getUploadURLExternal" => {
             let file = format!("F{}", s.ts.fetch_add(1, Ordering::SeqCst) + 1);

@@ -6,7 +6,7 @@ use super::ops_command::args_of;
 use super::render::parse_custom_id;
 use crate::domain::{Event, EventKind, Millis, Platform};
 use serenity::all::{
-    CommandInteraction, ComponentInteraction, Member, Message, MessageType, User, UserId,
+    CommandInteraction, ComponentInteraction, Member, Message, MessageType, RoleId, User, UserId,
 };
 
 /// Where an event happened, in the terms of the configuration: the channel with a role, and the thread.
@@ -21,9 +21,11 @@ fn display_name(u: &User) -> String {
 }
 
 fn roles(member: Option<&Member>) -> Vec<String> {
-    member
-        .map(|m| m.roles.iter().map(|r| format!("role:{r}")).collect())
-        .unwrap_or_default()
+    member.map(|m| role_names(&m.roles)).unwrap_or_default()
+}
+
+fn role_names(roles: &[RoleId]) -> Vec<String> {
+    roles.iter().map(|r| format!("role:{r}")).collect()
 }
 
 /// A person's message, or `None` for bots (opsdesk included), system messages and empty ones.
@@ -47,8 +49,19 @@ pub fn from_message(m: &Message, place: Place, me: UserId, now: Millis) -> Optio
         channel: place.channel,
         thread: place.thread,
         user: m.author.id.to_string(),
-        user_name: Some(display_name(&m.author)),
-        roles: vec![],
+        user_name: Some(
+            m.member
+                .as_ref()
+                .and_then(|pm| pm.nick.clone())
+                .unwrap_or_else(|| display_name(&m.author)),
+        ),
+        // MESSAGE_CREATE in a guild carries the author's member with its roles: a team member allowed
+        // by role counts as one in a card's thread just as on a button or `/ops`.
+        roles: m
+            .member
+            .as_ref()
+            .map(|pm| role_names(&pm.roles))
+            .unwrap_or_default(),
         interaction: None,
         at: now,
         kind: EventKind::MessagePosted { text, mentioned },
@@ -72,7 +85,11 @@ pub fn interaction_event(
         channel: place.channel,
         thread: place.thread,
         user: user.id.to_string(),
-        user_name: Some(display_name(user)),
+        user_name: Some(
+            member
+                .and_then(|m| m.nick.clone())
+                .unwrap_or_else(|| display_name(user)),
+        ),
         roles: roles(member),
         interaction: Some(handle),
         at: now,

@@ -4,7 +4,7 @@
 
 use serenity::all::{
     CommandDataOption, CommandDataOptionValue, CommandOptionType, CreateCommand,
-    CreateCommandOption,
+    CreateCommandOption, Permissions,
 };
 
 fn describe(s: Option<&clap::builder::StyledStr>, fallback: &str) -> String {
@@ -22,7 +22,11 @@ fn describe(s: Option<&clap::builder::StyledStr>, fallback: &str) -> String {
 /// The `/ops` command with one subcommand per `/ops` command and one option per flag.
 pub fn ops_command() -> CreateCommand {
     let cli = crate::commands::definition();
-    let mut cmd = CreateCommand::new("ops").description("opsdesk founders' commands");
+    // Only administrators see `/ops` until a server opens it to a role (Server Settings →
+    // Integrations → opsdesk); opsdesk still checks every use against `ops.allowed_users`.
+    let mut cmd = CreateCommand::new("ops")
+        .description("opsdesk founders' commands")
+        .default_member_permissions(Permissions::ADMINISTRATOR);
     for sub in cli.get_subcommands() {
         let mut opt = CreateCommandOption::new(
             CommandOptionType::SubCommand,
@@ -130,7 +134,9 @@ mod tests {
                 "refund",
                 "runbook",
                 "webhook",
-                "ask"
+                "ask",
+                "link",
+                "unlink"
             ]
         );
         let tickets = &json["options"][1];

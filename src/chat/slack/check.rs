@@ -19,6 +19,8 @@ pub const BOT_SCOPES: &[&str] = &[
     "commands",
     "reactions:write",
     "usergroups:read",
+    "users:read",
+    "users:read.email",
 ];
 
 #[derive(Debug)]

@@ -6,6 +6,7 @@ pub mod check;
 mod groups;
 pub mod inbound;
 pub mod modal;
+mod names;
 pub mod send;
 mod socket;
 
@@ -45,6 +46,9 @@ pub struct SlackInbound {
     me: BotIdentity,
     chat: Arc<SlackChat>,
     groups: groups::Groups,
+    names: names::Names,
+    /// Customers whose profile this process already compared with Stripe's customers.
+    checked: Mutex<HashSet<String>>,
     in_flight: Mutex<HashSet<String>>,
     slots: Semaphore,
     reaction: String,
@@ -63,11 +67,18 @@ impl SlackInbound {
         {
             return Ok(()); // a channel opsdesk has no role in: nothing to keep
         }
-        if matches!(
-            ev.kind,
-            EventKind::CommandInvoked { .. } | EventKind::ButtonClicked { .. }
-        ) {
+        let is_message = matches!(ev.kind, EventKind::MessagePosted { .. });
+        if !is_message || role != Some(ChannelRole::Customer) {
+            // The team's side (cards' threads, internal channels, commands, clicks): who is allowed by
+            // group, and the name a relayed reply goes out under. A community channel's messages are
+            // acknowledged without a lookup.
             ev.roles = self.groups.of(&self.chat, &ev.user).await;
+            if let Some(name) = self.names.of(&self.chat, &ev.user).await {
+                ev.user_name = Some(name);
+            }
+        }
+        if is_message && role == Some(ChannelRole::Customer) {
+            self.offer_link(&ev.user);
         }
         let now = crate::clock::now();
         if self.pipeline.in_one_write(&ev) {
@@ -82,6 +93,34 @@ impl SlackInbound {
             tokio::spawn(async move { me.process(ev, role).await });
         }
         Ok(())
+    }
+
+    /// Once per customer and process, off the acknowledgement's path: when their Slack profile's
+    /// e-mail matches a Stripe customer's, the team is asked whether to link them.
+    fn offer_link(self: &Arc<Self>, user: &str) {
+        if !self
+            .checked
+            .lock()
+            .expect("checked set")
+            .insert(user.to_string())
+        {
+            return;
+        }
+        let (me, user) = (self.clone(), user.to_string());
+        tokio::spawn(async move {
+            let Some(p) = me.names.person(&me.chat, &user).await else {
+                return;
+            };
+            let Some(email) = p.email else { return };
+            let now = crate::clock::now();
+            let offered = me
+                .pipeline
+                .suggest_link(Platform::Slack, &user, &p.name, &email, now)
+                .await;
+            if let Err(e) = offered {
+                tracing::warn!(error = %e, "a link suggestion was not stored");
+            }
+        });
     }
 
     async fn process(&self, ev: Event, role: Option<ChannelRole>) {
@@ -154,6 +193,8 @@ impl SlackConnection {
             me: me.clone(),
             chat: chat.clone(),
             groups,
+            names: names::Names::default(),
+            checked: Mutex::new(HashSet::new()),
             in_flight: Mutex::new(HashSet::new()),
             slots: Semaphore::new(PARALLEL),
             reaction: s.working_reaction.clone(),
