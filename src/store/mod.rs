@@ -1,6 +1,7 @@
 //! The store: one implementation of the domain's store ports over sqlx's `Any` driver, so the same
 //! runtime-checked queries run on SQLite (default, a WAL file) and Postgres (scale-out).
 
+mod alert_writes;
 mod alerts;
 mod approvals;
 mod audit;

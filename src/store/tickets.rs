@@ -1,13 +1,14 @@
 //! Tickets, their messages and customers; `commit` applies one handled event atomically.
 
+use super::alert_writes::write_cards;
 use super::audit::insert_audit;
 use super::group::{Done, Job};
 use super::rows::{TICKET_COLUMNS, TicketRow};
 use super::script::{Script, Val};
 use super::{Backend, SqlStore, db_err};
 use crate::domain::ports::{
-    ApprovalWrite, AuditEntry, Commit, Customer, OutboundOp, StoreError, ThreadKey, TicketFilter,
-    TicketMessage, TicketStore, TierStats,
+    AuditEntry, Commit, Customer, OutboundOp, StoreError, ThreadKey, TicketFilter, TicketMessage,
+    TicketStore, TierStats,
 };
 use crate::domain::{Millis, Platform, Ticket, TicketState};
 use async_trait::async_trait;
@@ -317,44 +318,6 @@ async fn mark_inbox(
         if marked.rows_affected() == 0 {
             return Err(StoreError::AlreadyProcessed(key.clone()));
         }
-    }
-    Ok(())
-}
-
-/// The approval, storm and alert group rows whose cards are this commit's outbox rows `ids`.
-async fn write_cards(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    c: &Commit,
-    ids: &[i64],
-) -> Result<(), StoreError> {
-    match &c.approval {
-        Some(ApprovalWrite::Insert(a)) => {
-            let mut a = a.clone();
-            a.card = a.card.or(ids.first().copied());
-            super::approvals::insert(tx, &a).await?;
-        }
-        Some(ApprovalWrite::Update(a)) => super::approvals::update(tx, a).await?,
-        None => {}
-    }
-    if let Some(w) = &c.storm {
-        let mut st = w.storm.clone();
-        if let Some(i) = w.card_index {
-            st.card = ids[i];
-        }
-        super::alerts::put_storm(tx, &st, w.card_index.is_some(), c.now).await?;
-    }
-    if let Some(w) = &c.alert {
-        if let (Some(_), Some(budget)) = (w.card_index, w.card_budget) {
-            super::alerts::take_card(tx, &w.group, budget, c.now).await?;
-        }
-        let mut g = w.group.clone();
-        if let Some(i) = w.card_index {
-            g.card = Some(ids[i]);
-        }
-        if let Some(i) = w.storm_index {
-            g.storm = Some(ids[i]);
-        }
-        super::alerts::update(tx, &g).await?;
     }
     Ok(())
 }

@@ -46,6 +46,7 @@ mod sender;
 mod slack;
 mod slack_alerts;
 mod slack_fixtures;
+mod slack_links;
 mod slack_socket;
 mod slack_team;
 mod store_contract;
