@@ -5,6 +5,7 @@
 use super::SlackInbound;
 use super::{inbound, modal};
 use crate::clock;
+use slack_morphism::errors::{SlackClientError, SlackClientProtocolError};
 use slack_morphism::listener::HttpStatusCode;
 use slack_morphism::prelude::*;
 use std::sync::Arc;
@@ -86,12 +87,60 @@ pub async fn on_command(
     Ok(SlackCommandEventResponse::new(SlackMessageContent::new()))
 }
 
-/// A callback failed (the store is down): log it and leave the envelope unacked for redelivery.
+/// A frame Slack sent that cannot be parsed, described by its type and size (never its content):
+/// `None` for any other error.
+pub(super) fn unparsable_frame(err: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let protocol = match err.downcast_ref::<SlackClientError>() {
+        Some(SlackClientError::ProtocolError(p)) => p,
+        _ => err.downcast_ref::<SlackClientProtocolError>()?,
+    };
+    let body = protocol.json_body.as_deref().unwrap_or("");
+    let kind = serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| v["type"].as_str().map(str::to_string))
+        .unwrap_or_else(|| "unknown".into());
+    Some(format!(
+        "type {kind:?}, {} bytes: {}",
+        body.len(),
+        protocol.json_error
+    ))
+}
+
+/// A callback failed: a frame that cannot be parsed is logged as such (slack-morphism acknowledges it,
+/// since it would never parse better); anything else means the event was not stored, and the envelope
+/// is left unacknowledged so that Slack delivers it again.
 pub fn on_error(
     err: Box<dyn std::error::Error + Send + Sync>,
     _client: Client,
     _states: SlackClientEventsUserState,
 ) -> HttpStatusCode {
+    if let Some(frame) = unparsable_frame(err.as_ref()) {
+        tracing::warn!(frame = %frame, "Slack sent a Socket Mode frame that cannot be parsed; skipped");
+        return HttpStatusCode::OK;
+    }
     tracing::error!(error = %err, "Slack event not stored; leaving it unacknowledged so Slack delivers it again");
     HttpStatusCode::SERVICE_UNAVAILABLE
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unparsable_frame_is_named_by_type_and_size_not_content() {
+        let body = r#"{"type":"events_api","envelope_id":"e1","payload":{"event":{"text":"secret@example.com"}}}"#;
+        let json_error = serde_json::from_str::<u8>("x").unwrap_err();
+        let err: Box<dyn std::error::Error + Send + Sync> =
+            Box::new(SlackClientError::ProtocolError(
+                SlackClientProtocolError::new(json_error).with_json_body(body.to_string()),
+            ));
+        let said = unparsable_frame(err.as_ref()).unwrap();
+        assert!(
+            said.starts_with(&format!("type \"events_api\", {} bytes: ", body.len())),
+            "{said}"
+        );
+        assert!(!said.contains("secret"), "{said}");
+        let other: Box<dyn std::error::Error + Send + Sync> = "database down".into();
+        assert_eq!(unparsable_frame(other.as_ref()), None);
+    }
 }
