@@ -112,6 +112,31 @@ fn backend_of(url: &str) -> Result<(Backend, String), StoreError> {
     Ok((backend, url))
 }
 
+/// The SQLite file a URL names (`sqlite://path?…` or `sqlite:path`), unless in memory.
+fn sqlite_path(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    (!path.is_empty() && !path.contains(":memory:")).then_some(path)
+}
+
+/// Creates a missing SQLite file readable by its owner only (tickets, customers and the ledger live
+/// there); SQLite gives its WAL and shared-memory files the same mode.
+fn create_private(url: &str) -> Result<(), StoreError> {
+    let Some(path) = sqlite_path(url) else {
+        return Ok(());
+    };
+    let mut open = std::fs::OpenOptions::new();
+    open.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut open, 0o600);
+    // An existing file keeps its mode; a missing folder and the like are reported by sqlx's own
+    // open, with the URL.
+    let _ = open.open(path);
+    Ok(())
+}
+
 impl SqlStore {
     /// Connects (creating a SQLite file when needed) and runs the migrations.
     pub async fn connect(
@@ -121,6 +146,9 @@ impl SqlStore {
     ) -> Result<SqlStore, StoreError> {
         install_default_drivers();
         let (backend, url) = backend_of(url)?;
+        if backend == Backend::Sqlite {
+            create_private(&url)?;
+        }
         let busy_ms = busy_timeout.as_millis();
         let pool_size = if url.contains(":memory:") {
             1
@@ -295,6 +323,31 @@ pub(crate) async fn temp_sqlite(pool_size: u32) -> (SqlStore, tempfile::TempDir)
 
 #[cfg(test)]
 mod tests {
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn a_new_sqlite_file_and_its_wal_are_readable_by_the_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("private.db");
+        let url = format!("sqlite://{}", file.display());
+        let s = super::SqlStore::connect(&url, 2, std::time::Duration::from_secs(5))
+            .await
+            .unwrap();
+        sqlx::query("CREATE TABLE t (x INTEGER)")
+            .execute(s.pool())
+            .await
+            .unwrap();
+        for f in [file.clone(), dir.path().join("private.db-wal")] {
+            let mode = std::fs::metadata(&f).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{}", f.display());
+        }
+        assert_eq!(super::sqlite_path("sqlite::memory:"), None);
+        assert_eq!(
+            super::sqlite_path("sqlite://a/b.db?mode=rwc"),
+            Some("a/b.db")
+        );
+    }
+
     #[tokio::test]
     async fn sqlite_connections_use_wal_without_fsync_per_commit() {
         let (s, _dir) = super::temp_sqlite(2).await;
