@@ -6,8 +6,50 @@ use crate::config::{Settings, redact_url};
 use crate::domain::ports::Store;
 
 fn line(ok: bool, what: &str, detail: &str) -> bool {
-    println!("{} {what:<14} {detail}", if ok { "ok  " } else { "FAIL" });
+    use std::io::Write;
+    let said = writeln!(
+        std::io::stdout(),
+        "{} {what:<14} {detail}",
+        if ok { "ok  " } else { "FAIL" }
+    );
+    if said.is_err() {
+        // `opsdesk doctor | head -1`: the reader has what it wanted.
+        std::process::exit(0);
+    }
     ok
+}
+
+/// Which secrets are set in the environment (their names only, never a value).
+fn secrets(s: &Settings) -> bool {
+    let mut names: Vec<&str> = vec![
+        &s.alerts.token_env,
+        &s.alerts.sentry_secret_env,
+        &s.finance.stripe_secret_env,
+        &s.finance.stripe_api_key_env,
+        &s.slack.app_token_env,
+        &s.slack.bot_token_env,
+        &s.discord.token_env,
+        &s.github.token_env,
+    ];
+    names.extend(s.llm.agents.values().map(|a| a.api_key_env.as_str()));
+    names.retain(|n| !n.is_empty());
+    names.sort_unstable();
+    names.dedup();
+    let (set, unset): (Vec<&str>, Vec<&str>) = names
+        .into_iter()
+        .partition(|n| crate::config::secret(n).is_some());
+    let list = |v: &[&str]| {
+        if v.is_empty() {
+            "none".to_string()
+        } else {
+            v.join(", ")
+        }
+    };
+    line(
+        true,
+        "secrets",
+        &format!("set: {}; not set: {}", list(&set), list(&unset)),
+    )
 }
 
 pub async fn run(s: &Settings) -> anyhow::Result<()> {
@@ -16,6 +58,7 @@ pub async fn run(s: &Settings) -> anyhow::Result<()> {
         "config",
         "loaded (built-in defaults, config files and OPSDESK__ variables)",
     );
+    all &= secrets(s);
     all &= database(s).await;
     all &= knowledge_base(s);
     all &= word_vectors(s);

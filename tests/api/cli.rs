@@ -211,14 +211,48 @@ async fn a_locked_database_is_a_clear_error_not_a_panic() {
     sqlx::query("ROLLBACK").execute(&mut *conn).await.unwrap();
 }
 
+/// `opsdesk doctor | head -1`: a reader that stops early is not a crash.
+#[test]
+fn doctor_survives_a_closed_pipe() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_opsdesk"))
+        .arg("doctor")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("OPSDESK__STORE__URL", "sqlite::memory:")
+        .env_remove("DATABASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !err.contains("panicked") && o.status.code() != Some(101),
+        "{err}"
+    );
+}
+
 #[test]
 fn doctor_reports_the_database_and_knowledge_base() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("d.db").display());
-    let o = opsdesk(&["doctor"], &[("OPSDESK__STORE__URL", &url)], None);
+    let o = opsdesk(
+        &["doctor"],
+        &[
+            ("OPSDESK__STORE__URL", &url),
+            ("OPSDESK_ALERTS_TOKEN", "tok-value-1"),
+        ],
+        None,
+    );
     assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
     let out = stdout(&o);
     assert!(out.contains("ok   database       SQLite"), "{out}");
+    let secrets = out.lines().find(|l| l.contains("secrets")).unwrap();
+    assert!(
+        secrets.contains("set: OPSDESK_ALERTS_TOKEN;") && secrets.contains("OPSDESK_STRIPE_SECRET"),
+        "{secrets}"
+    );
+    assert!(!out.contains("tok-value-1"), "never a value: {out}");
     assert!(out.contains("ok   knowledge base"), "{out}");
     assert!(
         out.contains("ok   word vectors   256 dimensions from config/vectors/wordllama"),
