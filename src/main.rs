@@ -13,8 +13,12 @@ async fn main() -> ExitCode {
         cli.cmd,
         Cmd::Ask { .. } | Cmd::Triage(_) | Cmd::Kb { .. } | Cmd::Finance { .. }
     );
-    opsdesk::telemetry::init(if quiet { "warn" } else { "opsdesk=info,warn" });
-    match run(cli).await {
+    let settings = Settings::load(&cli.config);
+    let json = settings
+        .as_ref()
+        .is_ok_and(|s| s.log.format == opsdesk::config::LogFormat::Json);
+    opsdesk::telemetry::init(if quiet { "warn" } else { "opsdesk=info,warn" }, json);
+    match run(cli, settings).await {
         Ok(()) => ExitCode::SUCCESS,
         // `opsdesk triage eval | head`: the reader has all it wanted; that is not a failure.
         Err(e)
@@ -32,8 +36,11 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run(cli: Cli) -> anyhow::Result<()> {
-    let settings = Settings::load(&cli.config)?;
+async fn run(
+    cli: Cli,
+    settings: Result<Settings, opsdesk::config::ConfigError>,
+) -> anyhow::Result<()> {
+    let settings = settings?;
     match &cli.cmd {
         Cmd::Run {
             http,

@@ -49,7 +49,26 @@ pub struct Settings {
     pub prompts: PromptSettings,
     pub console: ConsoleSettings,
     #[serde(default)]
+    pub log: LogSettings,
+    #[serde(default)]
     pub channels: Vec<ChannelSettings>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogSettings {
+    pub format: LogFormat,
+}
+
+/// How log lines are written to stderr.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// One line per event for people (coloured only on a terminal, never with `NO_COLOR`).
+    #[default]
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
 }
 
 #[derive(Clone, Deserialize)]

@@ -90,10 +90,9 @@ fn console_asks_for_the_reason_when_a_request_is_denied() {
     assert!(out.contains("denied") && out.contains("0/1"), "{out}");
 }
 
-/// With stdin closed (systemd, `docker run` without `-i`) and no chat tokens, `opsdesk run` is a
-/// service: it keeps serving until SIGTERM, then stops cleanly with exit status 0.
-#[test]
-fn without_a_terminal_run_is_a_service_until_sigterm() {
+/// Runs `opsdesk run` with stdin closed until it says it is up, checks `/healthz`, sends SIGTERM and
+/// returns what it logged and whether it exited 0.
+fn service_log(env: &[(&str, &str)]) -> (String, bool) {
     use std::io::Read;
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("svc.db").display());
@@ -103,11 +102,16 @@ fn without_a_terminal_run_is_a_service_until_sigterm() {
         .unwrap()
         .port();
     let addr = format!("127.0.0.1:{port}");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_opsdesk"))
-        .args(["run", "--http", &addr])
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_opsdesk"));
+    cmd.args(["run", "--http", &addr])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("OPSDESK__STORE__URL", &url)
         .env_remove("DATABASE_URL")
+        .env_remove("RUST_LOG");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -135,10 +139,38 @@ fn without_a_terminal_run_is_a_service_until_sigterm() {
         .unwrap();
     assert!(killed.success());
     err.read_to_string(&mut log).unwrap();
-    let status = child.wait().unwrap();
-    assert!(status.success(), "exit 0 on SIGTERM: {log}");
+    (log, child.wait().unwrap().success())
+}
+
+/// With stdin closed (systemd, `docker run` without `-i`) and no chat tokens, `opsdesk run` is a
+/// service: it keeps serving until SIGTERM, then stops cleanly with exit status 0. Its log, written
+/// to a pipe, has no colour codes.
+#[test]
+fn without_a_terminal_run_is_a_service_until_sigterm() {
+    let (log, ok) = service_log(&[]);
+    assert!(ok, "exit 0 on SIGTERM: {log}");
     assert!(
         log.contains("running as a service") && log.contains("stopping"),
         "{log}"
     );
+    assert!(
+        !log.contains('\x1b'),
+        "no colour codes off a terminal: {log:?}"
+    );
+}
+
+/// `log.format = "json"`: one JSON object per line.
+#[test]
+fn json_logs_are_one_object_per_line() {
+    let (log, ok) = service_log(&[("OPSDESK__LOG__FORMAT", "json")]);
+    assert!(ok, "{log}");
+    for line in log.lines() {
+        let v: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        assert!(
+            v["level"].is_string() && v["fields"]["message"].is_string(),
+            "{line}"
+        );
+    }
+    assert!(log.contains("running as a service"), "{log}");
 }

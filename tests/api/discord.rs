@@ -52,7 +52,7 @@ pub(crate) async fn start(fake: &FakeDiscord, store: Arc<dyn Store>) -> Runtime 
 
 pub async fn start_with(fake: &FakeDiscord, store: Arc<dyn Store>, s: Settings) -> Runtime {
     if std::env::var("TEST_LOG").is_ok() {
-        opsdesk::telemetry::init("warn");
+        opsdesk::telemetry::init("warn", false);
     }
     opsdesk::telemetry::install_tls_provider();
     let identifies = fake.identifies();
