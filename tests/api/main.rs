@@ -17,6 +17,7 @@ mod approval_runs;
 mod approvals;
 mod assistant;
 mod cli;
+mod cli_doctor;
 mod cli_export;
 mod cli_sweep;
 mod cli_train;
