@@ -27,11 +27,24 @@ fn client() -> &'static Https {
     })
 }
 
+/// Why a call has no answer; each names the other end.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum NetError {
+    #[error("bad URL {url:?}: {reason}")]
+    BadUrl { url: String, reason: String },
+    #[error("could not reach {what}: {reason}")]
+    Unreachable { what: String, reason: String },
+    #[error("{what} broke off its answer: {reason}")]
+    BrokeOff { what: String, reason: String },
+    #[error("{what} did not answer within {secs} s")]
+    Timeout { what: String, secs: f32 },
+}
+
 /// Sends `req` and reads the whole answer: `(status, body)`, or why there is none, naming the host.
 pub async fn call(
     req: http::Request<Full<bytes::Bytes>>,
     timeout: Duration,
-) -> Result<(http::StatusCode, String), String> {
+) -> Result<(http::StatusCode, String), NetError> {
     let host = req.uri().host().unwrap_or("the server").to_string();
     call_to(&host, req, timeout).await
 }
@@ -41,35 +54,44 @@ pub async fn call_to(
     what: &str,
     req: http::Request<Full<bytes::Bytes>>,
     timeout: Duration,
-) -> Result<(http::StatusCode, String), String> {
+) -> Result<(http::StatusCode, String), NetError> {
     let work = async {
         let resp = client()
             .request(req)
             .await
-            .map_err(|e| format!("could not reach {what}: {e}"))?;
+            .map_err(|e| NetError::Unreachable {
+                what: what.into(),
+                reason: e.to_string(),
+            })?;
         let status = resp.status();
         let body = resp
             .into_body()
             .collect()
             .await
-            .map_err(|e| format!("{what} broke off its answer: {e}"))?
+            .map_err(|e| NetError::BrokeOff {
+                what: what.into(),
+                reason: e.to_string(),
+            })?
             .to_bytes();
         Ok((status, String::from_utf8_lossy(&body).into_owned()))
     };
     match tokio::time::timeout(timeout, work).await {
         Ok(r) => r,
-        Err(_) => Err(format!(
-            "{what} did not answer within {} s",
-            timeout.as_secs_f32()
-        )),
+        Err(_) => Err(NetError::Timeout {
+            what: what.into(),
+            secs: timeout.as_secs_f32(),
+        }),
     }
 }
 
 /// A GET request with no body.
-pub fn get(url: &str) -> Result<http::Request<Full<bytes::Bytes>>, String> {
+pub fn get(url: &str) -> Result<http::Request<Full<bytes::Bytes>>, NetError> {
     http::Request::get(url)
         .body(Full::default())
-        .map_err(|e| format!("bad URL {url:?}: {e}"))
+        .map_err(|e| NetError::BadUrl {
+            url: url.into(),
+            reason: e.to_string(),
+        })
 }
 
 /// The end of a long output, which is where errors are.

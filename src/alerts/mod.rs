@@ -8,13 +8,31 @@ pub mod silences;
 
 use crate::domain::alert::AlertBatch;
 
+/// Why a webhook body is not an alert batch: what the sender is told (HTTP 400) and what a stored
+/// body that cannot be re-read is marked with.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PayloadError {
+    #[error("no alert source named {0:?}")]
+    UnknownSource(String),
+    #[error("missing header Sentry-Hook-Resource")]
+    NoSentryResource,
+    /// The body, read as the source's format, is wrong: the reason names the field or the value.
+    #[error("{0}")]
+    Invalid(String),
+}
+
 /// Parses a body from `source` (`resource` is Sentry's `Sentry-Hook-Resource`).
-pub fn parse(source: &str, resource: Option<&str>, body: &[u8]) -> Result<AlertBatch, String> {
-    match source {
+pub fn parse(
+    source: &str,
+    resource: Option<&str>,
+    body: &[u8],
+) -> Result<AlertBatch, PayloadError> {
+    let parsed = match source {
         "alertmanager" => alertmanager::parse(body),
         "grafana" => alertmanager::parse_grafana(body),
-        "sentry" => sentry::parse(resource.ok_or("missing header Sentry-Hook-Resource")?, body),
+        "sentry" => sentry::parse(resource.ok_or(PayloadError::NoSentryResource)?, body),
         "generic" => generic::parse(body),
-        other => Err(format!("no alert source named {other:?}")),
-    }
+        other => return Err(PayloadError::UnknownSource(other.into())),
+    };
+    parsed.map_err(PayloadError::Invalid)
 }

@@ -2,9 +2,32 @@
 //! bounded time and records its id; Unsilence expires it. Errors say what Alertmanager answered.
 
 use crate::domain::Millis;
+use crate::net::NetError;
 use http_body_util::Full;
 use std::collections::BTreeMap;
 use std::time::Duration;
+
+/// Why Alertmanager did not silence or lift a silence.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SilenceError {
+    #[error("the group has no labels to silence by")]
+    NoLabels,
+    #[error(transparent)]
+    Net(#[from] NetError),
+    #[error("Alertmanager {what} (HTTP {status}): {body}")]
+    Refused {
+        what: String,
+        status: u16,
+        body: String,
+    },
+    #[error("Alertmanager's answer {0}")]
+    BadAnswer(String),
+    #[error(
+        "silence {0} lives in Alertmanager and alerts.alertmanager_url is empty; \
+         lift it in Alertmanager or set the URL again"
+    )]
+    NoUrl(String),
+}
 
 pub struct Alertmanager {
     pub base_url: String,
@@ -23,14 +46,17 @@ impl Alertmanager {
         method: &str,
         path: &str,
         body: Option<String>,
-    ) -> Result<(u16, String), String> {
+    ) -> Result<(u16, String), SilenceError> {
         let url = format!("{}/api/v2{path}", self.base_url.trim_end_matches('/'));
         let req = http::Request::builder()
             .method(method)
             .uri(&url)
             .header("content-type", "application/json")
             .body(Full::new(bytes::Bytes::from(body.unwrap_or_default())))
-            .map_err(|e| format!("bad Alertmanager URL {url:?}: {e}"))?;
+            .map_err(|e| NetError::BadUrl {
+                url: url.clone(),
+                reason: e.to_string(),
+            })?;
         let what = format!("Alertmanager at {}", self.base_url);
         let (status, text) = crate::net::call_to(&what, req, self.timeout).await?;
         Ok((status.as_u16(), text))
@@ -44,9 +70,9 @@ impl Alertmanager {
         until: Millis,
         by: &str,
         comment: &str,
-    ) -> Result<String, String> {
+    ) -> Result<String, SilenceError> {
         if labels.is_empty() {
-            return Err("the group has no labels to silence by".into());
+            return Err(SilenceError::NoLabels);
         }
         let matchers: Vec<_> =
             labels.iter().map(|(k, v)| serde_json::json!({"name": k, "value": v, "isRegex": false, "isEqual": true})).collect();
@@ -57,28 +83,30 @@ impl Alertmanager {
             .call("POST", "/silences", Some(body.to_string()))
             .await?;
         if status != 200 {
-            return Err(format!(
-                "Alertmanager refused the silence (HTTP {status}): {}",
-                crate::net::tail(&text, 300)
-            ));
+            return Err(SilenceError::Refused {
+                what: "refused the silence".into(),
+                status,
+                body: crate::net::tail(&text, 300),
+            });
         }
         let v: serde_json::Value = serde_json::from_str(&text)
-            .map_err(|e| format!("Alertmanager's answer is not JSON: {e}"))?;
+            .map_err(|e| SilenceError::BadAnswer(format!("is not JSON: {e}")))?;
         v.get("silenceID")
             .and_then(|i| i.as_str())
             .map(String::from)
-            .ok_or_else(|| "Alertmanager's answer has no silenceID".into())
+            .ok_or_else(|| SilenceError::BadAnswer("has no silenceID".into()))
     }
 
     /// Expires a silence; one that is already gone counts as lifted.
-    pub async fn expire(&self, id: &str) -> Result<(), String> {
+    pub async fn expire(&self, id: &str) -> Result<(), SilenceError> {
         let (status, text) = self.call("DELETE", &format!("/silence/{id}"), None).await?;
         match status {
             200 | 404 => Ok(()),
-            _ => Err(format!(
-                "Alertmanager did not lift silence {id} (HTTP {status}): {}",
-                crate::net::tail(&text, 300)
-            )),
+            _ => Err(SilenceError::Refused {
+                what: format!("did not lift silence {id}"),
+                status,
+                body: crate::net::tail(&text, 300),
+            }),
         }
     }
 }

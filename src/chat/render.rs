@@ -45,6 +45,7 @@ pub fn text(reply: &Reply, first_choice: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::support::CustomerButton;
     use crate::domain::{Card, Citation};
 
     #[test]
@@ -57,8 +58,8 @@ mod tests {
                 link: "https://d/p#r".into(),
             }],
             buttons: vec![
-                Button::new("Solved ✅", "ticket.solved", "1"),
-                Button::new("Talk to a human", "ticket.human", "1"),
+                Button::new("Solved ✅", CustomerButton::Solved, "1"),
+                Button::new("Talk to a human", CustomerButton::Human, "1"),
             ],
             ..Default::default()
         });

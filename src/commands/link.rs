@@ -3,6 +3,7 @@
 //! tools see no account at all.
 
 use super::CommandCtx;
+use crate::domain::AuditAction;
 use crate::domain::ports::{AuditEntry, StoreError};
 use crate::domain::{Platform, Reply};
 
@@ -41,7 +42,7 @@ pub async fn run(ctx: &CommandCtx<'_>, a: &Args) -> Result<Reply, StoreError> {
     let audit = AuditEntry {
         at: ctx.now,
         actor: format!("{}:{}", ctx.platform.as_str(), ctx.user),
-        action: "customer.link".into(),
+        action: AuditAction::CustomerLink,
         subject: a.who.clone(),
         detail: a.customer.clone(),
     };

@@ -3,6 +3,7 @@
 //! month against its budget.
 
 use super::CommandCtx;
+use crate::domain::AuditAction;
 use crate::domain::Reply;
 use crate::domain::human_duration;
 use crate::domain::ports::{LlmUsage, StoreError, TierStats};
@@ -20,7 +21,7 @@ pub async fn run(ctx: &CommandCtx<'_>, a: &Args) -> Result<Reply, StoreError> {
     let spam = ctx
         .pipeline
         .store
-        .audit_count(crate::pipeline::SPAM_AUDIT, since)
+        .audit_count(&AuditAction::SpamIgnored, since)
         .await?;
     let mut s = if stats.is_empty() {
         format!("No tickets in the last {} days.\n", a.days)

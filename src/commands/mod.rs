@@ -13,8 +13,8 @@ mod status;
 mod tickets;
 mod unlink;
 
-use crate::domain::Reply;
 use crate::domain::ports::StoreError;
+use crate::domain::{ApprovalKind, AuditAction, Reply};
 pub use crate::pipeline::{CommandCtx, CommandRunner};
 use clap::{Parser, Subcommand};
 
@@ -82,18 +82,21 @@ impl CommandRunner for Ops {
         &self,
         ctx: &CommandCtx<'_>,
         args: &str,
-    ) -> Result<(Reply, Option<String>), StoreError> {
+    ) -> Result<(Reply, Option<AuditAction>), StoreError> {
         run(ctx, args).await
     }
 }
 
 /// Runs one `/ops` command line; returns the reply and, for state-changing or refused commands, the
 /// audit action to record.
-pub async fn run(ctx: &CommandCtx<'_>, args: &str) -> Result<(Reply, Option<String>), StoreError> {
+pub async fn run(
+    ctx: &CommandCtx<'_>,
+    args: &str,
+) -> Result<(Reply, Option<AuditAction>), StoreError> {
     if !allowed(ctx) {
         return Ok((
             Reply::text("Sorry, /ops is only for the team members listed in ops.allowed_users."),
-            Some("ops.refused".into()),
+            Some(AuditAction::OpsRefused),
         ));
     }
     let cli = match OpsCli::try_parse_from(args.split_whitespace()) {
@@ -114,8 +117,8 @@ pub async fn run(ctx: &CommandCtx<'_>, args: &str) -> Result<(Reply, Option<Stri
         OpsCmd::Approvals(a) => approvals::run(ctx, &a).await?,
         OpsCmd::Audit(a) => audit::run(ctx, &a).await?,
         OpsCmd::Refund(a) => refund::run(ctx, &a).await?,
-        OpsCmd::Runbook(a) => request::run(ctx, "runbook", &a).await?,
-        OpsCmd::Webhook(a) => request::run(ctx, "webhook", &a).await?,
+        OpsCmd::Runbook(a) => request::run(ctx, ApprovalKind::Runbook, &a).await?,
+        OpsCmd::Webhook(a) => request::run(ctx, ApprovalKind::Webhook, &a).await?,
         OpsCmd::Ask(a) => ask::run(ctx, &a).await?,
         OpsCmd::Link(a) => link::run(ctx, &a).await?,
         OpsCmd::Unlink(a) => unlink::run(ctx, &a).await?,

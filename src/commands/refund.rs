@@ -3,6 +3,8 @@
 //! command is the decision and Stripe is called at once. Either way it is audited and idempotent.
 
 use super::CommandCtx;
+use crate::domain::ApprovalKind;
+use crate::domain::AuditAction;
 use crate::domain::finance::Charge;
 use crate::domain::ports::{AuditEntry, StoreError};
 use crate::domain::{Millis, Reply};
@@ -56,7 +58,7 @@ pub async fn run(ctx: &CommandCtx<'_>, a: &Args) -> Result<Reply, StoreError> {
     let what = format!("refund {} of charge {}", money(amount, &c.currency), c.id);
     if amount > f.refund_approval_above {
         let request = ApprovalRequest {
-            kind: "refund".into(),
+            kind: ApprovalKind::Refund,
             params: serde_json::json!({ "charge": c.id, "amount": amount, "currency": c.currency }),
             summary: what,
             reason: a.reason.join(" "),
@@ -104,7 +106,7 @@ async fn audit(
     let e = AuditEntry {
         at: now,
         actor: who.into(),
-        action: "finance.refund".into(),
+        action: AuditAction::FinanceRefund,
         subject: what.into(),
         detail: result.into(),
     };

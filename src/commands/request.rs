@@ -2,6 +2,7 @@
 //! allow-listed action. Nothing runs here: the request becomes a card with Approve / Deny.
 
 use super::CommandCtx;
+use crate::domain::ApprovalKind;
 use crate::domain::Reply;
 use crate::domain::ports::StoreError;
 use crate::pipeline::ApprovalRequest;
@@ -15,10 +16,10 @@ pub struct Args {
     pub reason: Vec<String>,
 }
 
-pub async fn run(ctx: &CommandCtx<'_>, kind: &str, a: &Args) -> Result<Reply, StoreError> {
+pub async fn run(ctx: &CommandCtx<'_>, kind: ApprovalKind, a: &Args) -> Result<Reply, StoreError> {
     let s = &ctx.pipeline.settings;
     let (description, known): (Option<&str>, Vec<&str>) = match kind {
-        "runbook" => (
+        ApprovalKind::Runbook => (
             s.runbooks.get(&a.name).map(|r| r.description.as_str()),
             s.runbooks.keys().map(String::as_str).collect(),
         ),
@@ -39,7 +40,7 @@ pub async fn run(ctx: &CommandCtx<'_>, kind: &str, a: &Args) -> Result<Reply, St
         )));
     };
     let request = ApprovalRequest {
-        kind: kind.into(),
+        kind,
         params: serde_json::json!({ "name": a.name }),
         summary: format!("{kind} {}: {description}", a.name),
         reason: a.reason.join(" "),

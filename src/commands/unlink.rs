@@ -2,6 +2,7 @@
 
 use super::CommandCtx;
 use super::link::parse_who;
+use crate::domain::AuditAction;
 use crate::domain::Reply;
 use crate::domain::ports::{AuditEntry, StoreError};
 
@@ -21,7 +22,7 @@ pub async fn run(ctx: &CommandCtx<'_>, a: &Args) -> Result<Reply, StoreError> {
     let audit = AuditEntry {
         at: ctx.now,
         actor: format!("{}:{}", ctx.platform.as_str(), ctx.user),
-        action: "customer.unlink".into(),
+        action: AuditAction::CustomerUnlink,
         subject: a.who.clone(),
         detail: was
             .as_ref()

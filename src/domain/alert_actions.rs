@@ -2,7 +2,9 @@
 //! whether by a card's button or by typing in the card's thread; the buttons a card shows; and the
 //! storm card that folds groups beyond a channel's budget. Pure.
 
+use super::Refusal;
 use super::alert::AlertGroup;
+use super::button::AlertButton;
 use super::{Button, ButtonStyle, Millis};
 use std::collections::BTreeMap;
 
@@ -38,18 +40,29 @@ impl AlertAction {
         }
     }
 
-    /// A button's action and value (`alert.silence` + `12:1h`) → the group id and the action.
-    pub fn from_button(action: &str, value: &str) -> Option<(i64, AlertAction)> {
+    /// The button that does this action.
+    pub fn button(self) -> AlertButton {
+        match self {
+            AlertAction::Ack => AlertButton::Ack,
+            AlertAction::Silence(_) => AlertButton::Silence,
+            AlertAction::Unsilence => AlertButton::Unsilence,
+            AlertAction::Resolve => AlertButton::Resolve,
+            AlertAction::Runbook => AlertButton::Runbook,
+        }
+    }
+
+    /// A button and its value (Silence + `12:1h`) → the group id and the action.
+    pub fn from_button(button: AlertButton, value: &str) -> Option<(i64, AlertAction)> {
         let (id, arg) = value
             .split_once(':')
             .map_or((value, None), |(i, a)| (i, Some(a)));
         let id = id.parse().ok()?;
-        let a = match (action, arg) {
-            ("alert.ack", None) => AlertAction::Ack,
-            ("alert.silence", Some(d)) => AlertAction::Silence(parse_duration(d)?),
-            ("alert.unsilence", None) => AlertAction::Unsilence,
-            ("alert.resolve", None) => AlertAction::Resolve,
-            ("alert.runbook", None) => AlertAction::Runbook,
+        let a = match (button, arg) {
+            (AlertButton::Ack, None) => AlertAction::Ack,
+            (AlertButton::Silence, Some(d)) => AlertAction::Silence(parse_duration(d)?),
+            (AlertButton::Unsilence, None) => AlertAction::Unsilence,
+            (AlertButton::Resolve, None) => AlertAction::Resolve,
+            (AlertButton::Runbook, None) => AlertAction::Runbook,
             _ => return None,
         };
         Some((id, a))
@@ -58,7 +71,7 @@ impl AlertAction {
     /// What a team member typed in a card's thread: `ack`, `silence 2h`, `unsilence`, `resolve`,
     /// `runbook`. `Err` = it looked like a command but was wrong (the message says how); `Ok(None)` =
     /// not a command, a question for the assistant.
-    pub fn from_text(text: &str) -> Result<Option<AlertAction>, String> {
+    pub fn from_text(text: &str) -> Result<Option<AlertAction>, Refusal> {
         let mut words = text.split_whitespace();
         let first = words
             .next()
@@ -73,10 +86,14 @@ impl AlertAction {
             "runbook" => AlertAction::Runbook,
             "silence" => match rest.first() {
                 None => {
-                    return Err("say how long: `silence 30m`, `silence 2h`, `silence 1d`".into());
+                    return Err(Refusal::new(
+                        "say how long: `silence 30m`, `silence 2h`, `silence 1d`",
+                    ));
                 }
                 Some(d) => AlertAction::Silence(parse_duration(d).ok_or_else(|| {
-                    format!("{d:?} is not a duration like 30m, 2h or 1d (at most 7d)")
+                    Refusal(format!(
+                        "{d:?} is not a duration like 30m, 2h or 1d (at most 7d)"
+                    ))
                 })?),
             },
             _ => return Ok(None),
@@ -109,27 +126,27 @@ pub fn buttons(g: &AlertGroup, runbook: bool, now: Millis) -> Vec<Button> {
     if g.firing && g.acked_by.is_none() {
         b.push(Button {
             style: ButtonStyle::Primary,
-            ..Button::new("Acknowledge", "alert.ack", &id)
+            ..Button::new("Acknowledge", AlertButton::Ack, &id)
         });
     }
     if g.silenced(now) {
-        b.push(Button::new("Unsilence", "alert.unsilence", &id));
+        b.push(Button::new("Unsilence", AlertButton::Unsilence, &id));
     } else if g.firing {
         b.extend(SILENCES.iter().map(|(l, _)| {
             Button::new(
                 &format!("Silence {l}"),
-                "alert.silence",
+                AlertButton::Silence,
                 format!("{id}:{l}"),
             )
         }));
     }
     if g.firing {
-        b.push(Button::new("Resolve", "alert.resolve", &id));
+        b.push(Button::new("Resolve", AlertButton::Resolve, &id));
     }
     if runbook {
         b.push(Button {
             style: ButtonStyle::Danger,
-            ..Button::new("Run runbook", "alert.runbook", &id)
+            ..Button::new("Run runbook", AlertButton::Runbook, &id)
         });
     }
     b
@@ -230,22 +247,24 @@ mod tests {
         assert!(
             AlertAction::from_text("silence")
                 .unwrap_err()
+                .0
                 .contains("how long")
         );
         assert!(
             AlertAction::from_text("silence 30d")
                 .unwrap_err()
+                .0
                 .contains("at most 7d")
         );
         assert_eq!(
-            AlertAction::from_button("alert.silence", "12:4h"),
+            AlertAction::from_button(AlertButton::Silence, "12:4h"),
             Some((12, AlertAction::Silence(14_400_000)))
         );
         assert_eq!(
-            AlertAction::from_button("alert.ack", "12"),
+            AlertAction::from_button(AlertButton::Ack, "12"),
             Some((12, AlertAction::Ack))
         );
-        assert_eq!(AlertAction::from_button("alert.ack", "x"), None);
+        assert_eq!(AlertAction::from_button(AlertButton::Ack, "x"), None);
     }
 
     fn group(id: i64, sev: &str, firing: usize) -> AlertGroup {

@@ -2,7 +2,8 @@
 //! Votes are checked against the policy here, in code; expiry and its warning are decided here too. The
 //! runtime stores each change with a version check, so a race between two clicks has one winner.
 
-use super::{Millis, Platform};
+use super::audit::ApprovalStep;
+use super::{ApprovalKind, Millis, Platform};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -86,8 +87,8 @@ impl ApprovalPolicy {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Approval {
     pub id: i64,
-    /// What kind of action (`runbook`, `webhook`, `refund`, …): selects the policy and the executor.
-    pub kind: String,
+    /// What kind of action: selects the policy and the executor.
+    pub kind: ApprovalKind,
     /// The action's exact parameters (canonical JSON); `action_hash` is their SHA-256 with the kind.
     pub params: String,
     pub action_hash: String,
@@ -145,16 +146,16 @@ pub enum VoteOutcome {
 }
 
 impl VoteOutcome {
-    /// The audit log's action for this outcome (stable names, written out).
-    pub fn audit_action(&self) -> &'static str {
+    /// The audit log's step for this outcome.
+    pub fn audit_step(&self) -> ApprovalStep {
         match self {
-            VoteOutcome::NotAnApprover | VoteOutcome::OwnRequest => "approval.refused",
-            VoteOutcome::AlreadyVoted => "approval.repeated",
-            VoteOutcome::AlreadyDecided { .. } => "approval.late",
-            VoteOutcome::Expired => "approval.expired",
-            VoteOutcome::Counted { .. } => "approval.approved_partly",
-            VoteOutcome::Approved => "approval.approved",
-            VoteOutcome::Denied => "approval.denied",
+            VoteOutcome::NotAnApprover | VoteOutcome::OwnRequest => ApprovalStep::Refused,
+            VoteOutcome::AlreadyVoted => ApprovalStep::Repeated,
+            VoteOutcome::AlreadyDecided { .. } => ApprovalStep::Late,
+            VoteOutcome::Expired => ApprovalStep::Expired,
+            VoteOutcome::Counted { .. } => ApprovalStep::ApprovedPartly,
+            VoteOutcome::Approved => ApprovalStep::Approved,
+            VoteOutcome::Denied => ApprovalStep::Denied,
         }
     }
 

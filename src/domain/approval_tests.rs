@@ -20,7 +20,7 @@ fn policy(quorum: u32, allow_self: bool) -> ApprovalPolicy {
 fn approval(quorum: u32, allow_self: bool) -> Approval {
     Approval {
         id: 1,
-        kind: "runbook".into(),
+        kind: super::ApprovalKind::Runbook,
         params: "{}".into(),
         action_hash: "h".into(),
         summary: "restart api".into(),

@@ -11,23 +11,6 @@ pub enum TeamButton {
     HandBack,
 }
 
-impl TeamButton {
-    pub const CLAIM: &'static str = "desk.claim";
-    pub const SUGGEST: &'static str = "desk.suggest";
-    pub const RESOLVE: &'static str = "desk.resolve";
-    pub const HAND_BACK: &'static str = "desk.handback";
-
-    pub fn parse(action: &str) -> Option<TeamButton> {
-        match action {
-            Self::CLAIM => Some(TeamButton::Claim),
-            Self::SUGGEST => Some(TeamButton::SendSuggested),
-            Self::RESOLVE => Some(TeamButton::Resolve),
-            Self::HAND_BACK => Some(TeamButton::HandBack),
-            _ => None,
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TeamOutcome {
     Claimed,
@@ -73,9 +56,7 @@ pub fn on_team_click(t: &mut Ticket, button: TeamButton, member: &str, now: Mill
     }
 }
 
-/// The rating buttons' action; the value is `<ticket>:<score>`.
-pub const RATE: &str = "csat.rate";
-
+/// A rating button's value, `<ticket>:<score>` → both.
 pub fn parse_rating(value: &str) -> Option<(i64, i64)> {
     let (t, s) = value.split_once(':')?;
     let score: i64 = s.parse().ok()?;

@@ -1,5 +1,6 @@
 //! Outbound content, platform-neutral: adapters render it as Block Kit, Discord components or console text.
 
+use super::ButtonAction;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -11,7 +12,7 @@ pub enum ButtonStyle {
     Danger,
 }
 
-/// A button: `action` names what it does, `value` names its target (e.g. a ticket id).
+/// A button: `action` names what it does ([`ButtonAction::name`]), `value` names its target (e.g. a ticket id).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Button {
     pub label: String,
@@ -26,10 +27,10 @@ pub struct Button {
 }
 
 impl Button {
-    pub fn new(label: &str, action: &str, value: impl Into<String>) -> Self {
+    pub fn new(label: &str, action: impl Into<ButtonAction>, value: impl Into<String>) -> Self {
         Button {
             label: label.into(),
-            action: action.into(),
+            action: action.into().name().into(),
             value: value.into(),
             style: ButtonStyle::Default,
             asks: None,

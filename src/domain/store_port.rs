@@ -3,7 +3,7 @@
 
 pub use super::alert_port::{AlertStore, AlertWrite, StormWrite};
 use super::ports::Outbound;
-use super::{Approval, ApprovalState, Millis, Platform, Ticket, TicketState};
+use super::{Approval, ApprovalState, AuditAction, Millis, Platform, Ticket, TicketState};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
@@ -52,7 +52,7 @@ pub struct TicketMessage {
 pub struct AuditEntry {
     pub at: Millis,
     pub actor: String,
-    pub action: String,
+    pub action: AuditAction,
     pub subject: String,
     pub detail: String,
 }
@@ -296,7 +296,7 @@ pub trait AuditStore: Send + Sync {
     async fn audit(&self, e: &AuditEntry) -> Result<(), StoreError>;
     async fn audit_recent(&self, n: i64) -> Result<Vec<AuditEntry>, StoreError>;
     /// How many entries of `action` were written at or after `since`.
-    async fn audit_count(&self, action: &str, since: Millis) -> Result<i64, StoreError>;
+    async fn audit_count(&self, action: &AuditAction, since: Millis) -> Result<i64, StoreError>;
 }
 
 /// The whole store, one object over SQLite or Postgres.

@@ -209,19 +209,6 @@ pub enum CustomerButton {
     Human,
 }
 
-impl CustomerButton {
-    pub const SOLVED: &'static str = "ticket.solved";
-    pub const HUMAN: &'static str = "ticket.human";
-
-    pub fn parse(action: &str) -> Option<Self> {
-        match action {
-            Self::SOLVED => Some(CustomerButton::Solved),
-            Self::HUMAN => Some(CustomerButton::Human),
-            _ => None,
-        }
-    }
-}
-
 /// The result of a click on an answer's buttons.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ClickOutcome {

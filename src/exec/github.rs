@@ -4,6 +4,7 @@
 
 use super::{Executed, tail};
 use crate::config::GithubSettings;
+use crate::net::NetError;
 use secrecy::{ExposeSecret, SecretString};
 use std::time::Duration;
 
@@ -13,7 +14,7 @@ fn request(
     path: &str,
     token: &SecretString,
     body: Option<String>,
-) -> Result<http::Request<http_body_util::Full<bytes::Bytes>>, String> {
+) -> Result<http::Request<http_body_util::Full<bytes::Bytes>>, NetError> {
     let url = format!("{}{path}", g.api_url.trim_end_matches('/'));
     http::Request::builder()
         .method(method)
@@ -26,7 +27,10 @@ fn request(
         .body(http_body_util::Full::new(bytes::Bytes::from(
             body.unwrap_or_default(),
         )))
-        .map_err(|e| format!("bad GitHub URL {url:?}: {e}"))
+        .map_err(|e| NetError::BadUrl {
+            url,
+            reason: e.to_string(),
+        })
 }
 
 /// For `opsdesk doctor`: whether the token can see the repository and it takes issues.
@@ -39,8 +43,11 @@ pub async fn check(g: &GithubSettings) -> Result<String, String> {
         &format!("/repos/{}", g.repo),
         &token,
         None,
-    )?;
-    let (status, text) = crate::net::call(req, Duration::from_secs(g.timeout_secs)).await?;
+    )
+    .map_err(|e| e.to_string())?;
+    let (status, text) = crate::net::call(req, Duration::from_secs(g.timeout_secs))
+        .await
+        .map_err(|e| e.to_string())?;
     if !status.is_success() {
         return Err(format!(
             "{} answered HTTP {status} for {} (is ${} right?)",
@@ -101,7 +108,7 @@ pub async fn run(g: &GithubSettings, id: i64, title: &str, body: &str) -> Execut
         Some(payload),
     ) {
         Ok(r) => r,
-        Err(e) => return fail(e),
+        Err(e) => return fail(e.to_string()),
     };
     match crate::net::call(req, timeout).await {
         Ok((status, text)) if status.is_success() => {
@@ -123,6 +130,6 @@ pub async fn run(g: &GithubSettings, id: i64, title: &str, body: &str) -> Execut
                 .unwrap_or_else(|| tail(&text, 300));
             fail(format!("GitHub refused the issue (HTTP {status}): {why}"))
         }
-        Err(e) => fail(e),
+        Err(e) => fail(e.to_string()),
     }
 }

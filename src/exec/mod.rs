@@ -8,7 +8,7 @@ pub mod runbook;
 pub mod webhook;
 
 use crate::config::Settings;
-use crate::domain::Approval;
+use crate::domain::{Approval, ApprovalKind};
 
 /// The outcome of running an approved action.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,22 +21,22 @@ pub struct Executed {
 pub async fn run(s: &Settings, a: &Approval) -> Executed {
     let params: serde_json::Value = serde_json::from_str(&a.params).unwrap_or_default();
     let name = params["name"].as_str().unwrap_or("");
-    match a.kind.as_str() {
-        "runbook" => match s.runbooks.get(name) {
+    match a.kind {
+        ApprovalKind::Runbook => match s.runbooks.get(name) {
             Some(r) => runbook::run(r).await,
             None => Executed {
                 ok: false,
                 result: format!("runbook {name:?} is no longer configured"),
             },
         },
-        "webhook" => match s.webhooks.get(name) {
+        ApprovalKind::Webhook => match s.webhooks.get(name) {
             Some(w) => webhook::run(w, a).await,
             None => Executed {
                 ok: false,
                 result: format!("webhook {name:?} is no longer configured"),
             },
         },
-        "refund" => match (params["charge"].as_str(), params["amount"].as_i64()) {
+        ApprovalKind::Refund => match (params["charge"].as_str(), params["amount"].as_i64()) {
             (Some(charge), Some(amount)) => {
                 let r = refund::Refund {
                     charge,
@@ -51,7 +51,7 @@ pub async fn run(s: &Settings, a: &Approval) -> Executed {
                 result: format!("refund request #{} names no charge or amount", a.id),
             },
         },
-        "github_issue" => match (params["title"].as_str(), params["body"].as_str()) {
+        ApprovalKind::GithubIssue => match (params["title"].as_str(), params["body"].as_str()) {
             (Some(title), Some(body)) => github::run(&s.github, a.id, title, body).await,
             _ => Executed {
                 ok: false,
@@ -59,13 +59,9 @@ pub async fn run(s: &Settings, a: &Approval) -> Executed {
             },
         },
         // Signing a digest off changes nothing outside opsdesk: the record is the approval itself.
-        "finance_report" => Executed {
+        ApprovalKind::FinanceReport => Executed {
             ok: true,
             result: format!("Signed off by {}", a.approved_by.join(", ")),
-        },
-        other => Executed {
-            ok: false,
-            result: format!("no executor for {other:?} actions"),
         },
     }
 }

@@ -50,7 +50,7 @@ pub async fn run(f: &FinanceSettings, r: &Refund<'_>) -> Executed {
         Err(why) => {
             return Executed {
                 ok: false,
-                result: why,
+                result: why.to_string(),
             };
         }
     };

@@ -49,7 +49,7 @@ pub async fn run(w: &WebhookSettings, a: &Approval) -> Executed {
     match crate::net::call_to("the webhook", req, timeout).await {
         Err(why) => Executed {
             ok: false,
-            result: why,
+            result: why.to_string(),
         },
         Ok((status, text)) => {
             let excerpt = tail(&text, 500);

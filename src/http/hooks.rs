@@ -174,7 +174,7 @@ pub fn hook_key(source: &str, resource: Option<&str>, body: &[u8]) -> String {
 async fn accept(h: Http, source: &str, resource: Option<&str>, body: Bytes) -> Response {
     let batch = match crate::alerts::parse(source, resource, &body) {
         Ok(b) => b,
-        Err(why) => return refuse(StatusCode::BAD_REQUEST, why),
+        Err(why) => return refuse(StatusCode::BAD_REQUEST, why.to_string()),
     };
     let key = hook_key(source, resource, &body);
     store_then(&h, key, source, &body, |pipeline, key| async move {

@@ -106,7 +106,7 @@ impl Tier2Tools {
             match crate::net::call(
                 match crate::net::get(&url) {
                     Ok(r) => r,
-                    Err(e) => return e,
+                    Err(e) => return e.to_string(),
                 },
                 Duration::from_secs(s.http_timeout_secs),
             )

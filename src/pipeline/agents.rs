@@ -3,6 +3,7 @@
 
 use super::Pipeline;
 use crate::config::AgentSettings;
+use crate::domain::AuditAction;
 use crate::domain::ports::{
     AuditEntry, Commit, InboxPut, Llm, LlmUsage, Outbound, OutboundOp, StoreError,
 };
@@ -90,7 +91,7 @@ impl Pipeline {
         let audit = vec![AuditEntry {
             at: now,
             actor: "opsdesk".into(),
-            action: "llm.budget_spent".into(),
+            action: AuditAction::LlmBudgetSpent,
             subject: name.into(),
             detail: text,
         }];
@@ -149,7 +150,7 @@ impl Pipeline {
         let e = AuditEntry {
             at: now,
             actor: format!("opsdesk/{name}"),
-            action: format!("llm.{name}"),
+            action: AuditAction::Llm(name.into()),
             subject: ticket.map_or_else(|| "team".to_string(), |t| format!("ticket #{t}")),
             detail,
         };

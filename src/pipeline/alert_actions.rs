@@ -6,8 +6,13 @@
 use super::alert_cards::{card, clock, edit, post, thread_of_card};
 use super::{ApprovalRequest, Handled, Outcome, Pipeline};
 use crate::alerts::silences::Alertmanager;
+use crate::alerts::silences::SilenceError;
+use crate::domain::ApprovalKind;
+use crate::domain::AuditAction;
+use crate::domain::Refusal;
 use crate::domain::alert::AlertGroup;
 use crate::domain::alert_actions::AlertAction;
+use crate::domain::button::AlertButton;
 use crate::domain::human_duration;
 use crate::domain::ports::{AlertWrite, AuditEntry, Commit, OutboundOp, StoreError};
 use crate::domain::{Event, EventKind, Millis, Reply};
@@ -17,11 +22,11 @@ impl Pipeline {
     pub(super) async fn on_alert_click(
         &self,
         ev: &Event,
-        action: &str,
+        button: AlertButton,
         value: &str,
         now: Millis,
     ) -> Result<Handled, StoreError> {
-        let Some((id, act)) = AlertAction::from_button(action, value) else {
+        let Some((id, act)) = AlertAction::from_button(button, value) else {
             return Ok(Handled::Ignored("not an alert button"));
         };
         let Some(g) = self.store.alert_group_by_id(id).await? else {
@@ -48,7 +53,7 @@ impl Pipeline {
         }
         match AlertAction::from_text(text) {
             Ok(Some(act)) => self.alert_act(ev, g, act, now).await,
-            Err(why) => self.answer(ev, Reply::text(why), now).await,
+            Err(why) => self.answer(ev, Reply::text(why.0), now).await,
             Ok(None) => {
                 // A question about the group: the assistant with the group's context, or the context itself.
                 let context = self.group_context(&g, now).await?;
@@ -169,7 +174,7 @@ impl Pipeline {
             .unwrap_or_else(|| format!("{}:{}", ev.platform.as_str(), ev.user));
         let line = match self.change_group(&mut g, act, &who, now).await {
             Ok(line) => line,
-            Err(why) => return self.answer(ev, Reply::text(why), now).await,
+            Err(why) => return self.answer(ev, Reply::text(why.0), now).await,
         };
         let mut c = Commit {
             inbox_key: Some(ev.inbox_key()),
@@ -192,7 +197,7 @@ impl Pipeline {
         c.audit.push(AuditEntry {
             at: now,
             actor: format!("{}:{}", ev.platform.as_str(), ev.user),
-            action: format!("alert.{}", act.name()),
+            action: AuditAction::Alert(act.button()),
             subject: format!("alert group #{}", g.id),
             detail: line,
         });
@@ -216,13 +221,13 @@ impl Pipeline {
         act: AlertAction,
         who: &str,
         now: Millis,
-    ) -> Result<String, String> {
+    ) -> Result<String, Refusal> {
         match act {
             AlertAction::Ack if !g.firing => {
-                Err("It is not firing; nothing to acknowledge.".into())
+                Err(Refusal::new("It is not firing; nothing to acknowledge."))
             }
             AlertAction::Ack => match &g.acked_by {
-                Some(by) => Err(format!("Already acknowledged by {by}.")),
+                Some(by) => Err(Refusal(format!("Already acknowledged by {by}."))),
                 None => {
                     g.acked_by = Some(who.to_string());
                     g.acked_at = Some(now);
@@ -232,28 +237,28 @@ impl Pipeline {
             AlertAction::Silence(d) => self
                 .silence(g, d, who, now)
                 .await
-                .map_err(|why| format!("Not silenced: {why}")),
+                .map_err(|why| Refusal(format!("Not silenced: {why}"))),
             AlertAction::Unsilence => {
                 if !g.silenced(now) {
-                    return Err("It is not silenced.".into());
+                    return Err(Refusal::new("It is not silenced."));
                 }
                 if let Some(id) = &g.silence_id {
                     self.expire_silence(g.id, id)
                         .await
-                        .map_err(|why| format!("Still silenced: {why}"))?;
+                        .map_err(|why| Refusal(format!("Still silenced: {why}")))?;
                 }
                 g.silenced_until = None;
                 g.silence_id = None;
                 Ok(format!("🔔 Silence lifted by {who}"))
             }
             AlertAction::Resolve if !g.resolve_by_hand(now) => {
-                Err("It is already resolved.".into())
+                Err(Refusal::new("It is already resolved."))
             }
             AlertAction::Resolve => Ok(format!(
                 "✅ Resolved by hand by {who} after {}",
                 human_duration(g.duration(now))
             )),
-            AlertAction::Runbook => Err("Run runbook asks for sign-off.".into()),
+            AlertAction::Runbook => Err(Refusal::new("Run runbook asks for sign-off.")),
         }
     }
 
@@ -267,17 +272,14 @@ impl Pipeline {
 
     /// Lifts the group's silence in Alertmanager. A silence made there while a URL was configured
     /// cannot be lifted once the URL is gone: that is a refusal, never a crash.
-    async fn expire_silence(&self, group: i64, silence: &str) -> Result<(), String> {
+    async fn expire_silence(&self, group: i64, silence: &str) -> Result<(), SilenceError> {
         let Some(am) = self.alertmanager() else {
             tracing::warn!(
                 group,
                 silence,
                 "unsilence refused: the silence lives in Alertmanager and alerts.alertmanager_url is empty"
             );
-            return Err(format!(
-                "silence {silence} lives in Alertmanager and alerts.alertmanager_url is empty; \
-                 lift it in Alertmanager or set the URL again"
-            ));
+            return Err(SilenceError::NoUrl(silence.into()));
         };
         am.expire(silence).await
     }
@@ -290,7 +292,7 @@ impl Pipeline {
         d: Millis,
         who: &str,
         now: Millis,
-    ) -> Result<String, String> {
+    ) -> Result<String, SilenceError> {
         let until = now + d;
         let mut line = format!(
             "🔕 Silenced by {who} for {} (until {})",
@@ -332,7 +334,7 @@ impl Pipeline {
             .get(name)
             .map_or("", |r| r.description.as_str());
         let request = ApprovalRequest {
-            kind: "runbook".into(),
+            kind: ApprovalKind::Runbook,
             params: serde_json::json!({ "name": name }),
             summary: format!("runbook {name}: {description}"),
             reason: format!("alert group #{}: {}", g.id, g.title),

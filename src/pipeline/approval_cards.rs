@@ -1,16 +1,17 @@
 //! How a sign-off request looks: its card for each state (who asked, the policy, the votes, the result),
 //! and a finance digest's card, which is the digest itself with Sign off and Flag.
 
+use crate::domain::ApprovalKind;
+use crate::domain::button::ApprovalButton;
 use crate::domain::human_duration;
 use crate::domain::{
     Approval, ApprovalPolicy, ApprovalState, Button, ButtonStyle, Card, Field, Millis,
 };
 
-/// The kind of a finance digest's sign-off: its card is the digest (Sign off / Flag).
-pub const FINANCE_REPORT: &str = "finance_report";
-
+/// A card for sign-off: the request with Approve / Deny, or for a finance digest the digest itself
+/// (Sign off / Flag).
 pub fn card(a: &Approval, policy: &ApprovalPolicy, now: Millis) -> Card {
-    if a.kind == FINANCE_REPORT {
+    if a.kind == ApprovalKind::FinanceReport {
         return digest_card(a, policy, now);
     }
     let title = match a.state {
@@ -26,9 +27,9 @@ pub fn card(a: &Approval, policy: &ApprovalPolicy, now: Millis) -> Card {
     let fields = fields(a, policy, now);
     let buttons = if a.state == ApprovalState::Pending {
         vec![
-            Button::new("Approve", "approval.approve", a.id.to_string())
+            Button::new("Approve", ApprovalButton::Approve, a.id.to_string())
                 .styled(ButtonStyle::Primary),
-            Button::new("Deny", "approval.deny", a.id.to_string())
+            Button::new("Deny", ApprovalButton::Deny, a.id.to_string())
                 .styled(ButtonStyle::Danger)
                 .asking("Why deny this request?"),
         ]
@@ -144,9 +145,9 @@ fn digest_card(a: &Approval, policy: &ApprovalPolicy, now: Millis) -> Card {
     }
     let buttons = if a.state == ApprovalState::Pending {
         vec![
-            Button::new("Sign off", "approval.approve", a.id.to_string())
+            Button::new("Sign off", ApprovalButton::Approve, a.id.to_string())
                 .styled(ButtonStyle::Primary),
-            Button::new("Flag", "approval.deny", a.id.to_string())
+            Button::new("Flag", ApprovalButton::Deny, a.id.to_string())
                 .styled(ButtonStyle::Danger)
                 .asking("What looks wrong in these figures?"),
         ]

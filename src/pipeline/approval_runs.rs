@@ -3,6 +3,7 @@
 
 use super::Pipeline;
 use crate::domain::approval::Tick;
+use crate::domain::audit::ApprovalStep;
 use crate::domain::human_duration;
 use crate::domain::ports::StoreError;
 use crate::domain::{ApprovalState, Millis};
@@ -21,7 +22,7 @@ impl Pipeline {
         c.audit.push(Self::audit(
             &a,
             "opsdesk",
-            "approval.executing",
+            ApprovalStep::Executing,
             String::new(),
             now,
         ));
@@ -48,9 +49,9 @@ impl Pipeline {
             &a,
             "opsdesk",
             if done.ok {
-                "approval.executed"
+                ApprovalStep::Executed
             } else {
-                "approval.failed"
+                ApprovalStep::Failed
             },
             done.result,
             now,
@@ -87,7 +88,7 @@ impl Pipeline {
                     c.audit.push(Self::audit(
                         &a,
                         "opsdesk",
-                        "approval.expired",
+                        ApprovalStep::Expired,
                         String::new(),
                         now,
                     ));
@@ -127,7 +128,7 @@ impl Pipeline {
             c.audit.push(Self::audit(
                 &a,
                 "opsdesk",
-                "approval.failed",
+                ApprovalStep::Failed,
                 "interrupted".into(),
                 now,
             ));

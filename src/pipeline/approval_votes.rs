@@ -4,6 +4,7 @@
 
 use super::{Handled, Outcome, Pipeline};
 use crate::domain::approval::{Vote, VoteOutcome};
+use crate::domain::button::ApprovalButton;
 use crate::domain::ports::{ApprovalWrite, Commit, Outbound, StoreError};
 use crate::domain::{Approval, ApprovalPolicy, Event, Millis, Reply};
 
@@ -11,15 +12,14 @@ impl Pipeline {
     pub(super) async fn on_approval_click(
         &self,
         ev: &Event,
-        action: &str,
+        button: ApprovalButton,
         value: &str,
         input: Option<&str>,
         now: Millis,
     ) -> Result<Handled, StoreError> {
-        let vote = match action {
-            "approval.approve" => Vote::Approve,
-            "approval.deny" => Vote::Deny(input.map(str::to_string)),
-            _ => return Ok(Handled::Ignored("unknown approval button")),
+        let vote = match button {
+            ApprovalButton::Approve => Vote::Approve,
+            ApprovalButton::Deny => Vote::Deny(input.map(str::to_string)),
         };
         let Some(mut a) = (match value.parse::<i64>() {
             Ok(id) => self.store.approval(id).await?,
@@ -27,7 +27,7 @@ impl Pipeline {
         }) else {
             return Ok(Handled::Ignored("button names no approval"));
         };
-        let policy = self.policy(&a.kind);
+        let policy = self.policy(a.kind);
         let voter = format!("{}:{}", ev.platform.as_str(), ev.user);
         let outcome = a.vote(&policy, ev.platform, &ev.user, &ev.roles, vote, now);
         let mut c = Commit {
@@ -36,8 +36,8 @@ impl Pipeline {
             ..Default::default()
         };
         c.outbox = vote_replies(ev, &a, &policy, &outcome, &voter);
-        let (action, detail) = (outcome.audit_action(), outcome.describe());
-        c.audit.push(Self::audit(&a, &voter, action, detail, now));
+        let (step, detail) = (outcome.audit_step(), outcome.describe());
+        c.audit.push(Self::audit(&a, &voter, step, detail, now));
         if outcome.changes_request() {
             c.outbox.extend(self.card_edit(&a, now));
             c.approval = Some(ApprovalWrite::Update(a.clone()));

@@ -3,7 +3,10 @@
 //! `approval_runs.rs`. Every path edits the card and is audited; the requester hears where they asked.
 
 use super::Pipeline;
-use super::approval_cards::{FINANCE_REPORT, card};
+use super::approval_cards::card;
+use crate::domain::ApprovalKind;
+use crate::domain::AuditAction;
+use crate::domain::audit::ApprovalStep;
 use crate::domain::ports::{
     ApprovalWrite, AuditEntry, Commit, Outbound, OutboundOp, StoreError, Target,
 };
@@ -16,7 +19,7 @@ use std::hash::{BuildHasher, Hasher};
 /// What someone (or the system) asks to do.
 #[derive(Debug, Clone)]
 pub struct ApprovalRequest {
-    pub kind: String,
+    pub kind: ApprovalKind,
     pub params: serde_json::Value,
     pub summary: String,
     pub reason: String,
@@ -35,28 +38,28 @@ fn new_id() -> i64 {
 }
 
 /// SHA-256 of the kind and the canonical (key-sorted) parameters: the exact action signed off.
-pub fn action_hash(kind: &str, params: &serde_json::Value) -> String {
+pub fn action_hash(kind: ApprovalKind, params: &serde_json::Value) -> String {
     let digest = Sha256::digest(format!("{kind}\n{params}").as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The card for a request in its current state.
 impl Pipeline {
-    pub(super) fn policy(&self, kind: &str) -> ApprovalPolicy {
-        self.settings.approvals.policy(kind)
+    pub(super) fn policy(&self, kind: ApprovalKind) -> ApprovalPolicy {
+        self.settings.approvals.policy(kind.name())
     }
 
     pub(super) fn audit(
         a: &Approval,
         actor: &str,
-        action: &str,
+        step: ApprovalStep,
         detail: String,
         now: Millis,
     ) -> AuditEntry {
         AuditEntry {
             at: now,
             actor: actor.into(),
-            action: action.into(),
+            action: AuditAction::Approval(step),
             subject: format!("approval #{} ({} {})", a.id, a.kind, a.params),
             detail,
         }
@@ -83,14 +86,14 @@ impl Pipeline {
             op: OutboundOp::Update {
                 target: Target::Outbox(target),
             },
-            reply: Reply::Card(card(a, &self.policy(&a.kind), now)),
+            reply: Reply::Card(card(a, &self.policy(a.kind), now)),
         })
     }
 
     /// Approval cards go to the platform's internal channel, or where they were asked for; a digest's
     /// sign-off card is the digest itself, in the finance channel.
     fn card_channel(&self, a: &Approval, asked_in: &str) -> String {
-        if a.kind == FINANCE_REPORT {
+        if a.kind == ApprovalKind::FinanceReport {
             return asked_in.to_string();
         }
         self.settings
@@ -102,8 +105,8 @@ impl Pipeline {
     /// A line for the requester, in the conversation where they asked (a digest's: its card's thread,
     /// so that a Flag opens a thread on the digest).
     pub(super) fn tell_requester(a: &Approval, text: String) -> Outbound {
-        let thread = match (a.kind.as_str(), a.card) {
-            (FINANCE_REPORT, Some(card)) => Some(super::thread_of_card(card)),
+        let thread = match (a.kind, a.card) {
+            (ApprovalKind::FinanceReport, Some(card)) => Some(super::thread_of_card(card)),
             _ => a.thread.clone(),
         };
         Outbound {
@@ -133,7 +136,7 @@ impl Pipeline {
         inbox_key: Option<String>,
         now: Millis,
     ) -> Result<Result<Approval, Approval>, StoreError> {
-        let hash = action_hash(&r.kind, &r.params);
+        let hash = action_hash(r.kind, &r.params);
         if let Some(existing) = self
             .store
             .approvals(&[ApprovalState::Pending], 500)
@@ -143,10 +146,10 @@ impl Pipeline {
         {
             return Ok(Err(existing));
         }
-        let policy = self.policy(&r.kind);
+        let policy = self.policy(r.kind);
         let a = Approval {
             id: new_id(),
-            kind: r.kind.clone(),
+            kind: r.kind,
             params: r.params.to_string(),
             action_hash: hash,
             summary: r.summary,
@@ -185,7 +188,7 @@ impl Pipeline {
         let audit = vec![Self::audit(
             &a,
             &a.requested_by,
-            "approval.requested",
+            ApprovalStep::Requested,
             a.reason.clone(),
             now,
         )];

@@ -3,6 +3,7 @@
 //! never posts to customers; what it proposes becomes a sign-off request in the asker's conversation.
 
 use super::{ApprovalRequest, Handled, Outcome, Pipeline};
+use crate::domain::ApprovalKind;
 use crate::domain::alert::AlertGroup;
 use crate::domain::ports::{Commit, LlmMessage, Outbound, OutboundOp, StoreError};
 use crate::domain::{Event, Millis, Platform, Reply};
@@ -94,7 +95,7 @@ impl Pipeline {
                 currency,
                 reason,
             } => (
-                "refund",
+                ApprovalKind::Refund,
                 serde_json::json!({ "charge": charge, "amount": amount, "currency": currency }),
                 format!(
                     "refund {} of charge {charge}",
@@ -109,7 +110,7 @@ impl Pipeline {
                     .get(&name)
                     .map_or(String::new(), |r| r.description.clone());
                 (
-                    "runbook",
+                    ApprovalKind::Runbook,
                     serde_json::json!({ "name": name }),
                     format!("runbook {name}: {description}"),
                     reason,
@@ -117,7 +118,7 @@ impl Pipeline {
             }
         };
         let r = ApprovalRequest {
-            kind: kind.into(),
+            kind,
             params,
             summary: summary.clone(),
             reason: format!("{reason} (proposed by the assistant)"),

@@ -1,13 +1,15 @@
-//! Button clicks: a customer's "Solved ✅" / "Talk to a human" on an answer card.
+//! Button clicks: routed by their typed action to each flow; a customer's "Solved ✅" / "Talk to a
+//! human" on an answer card handled here.
 
 use super::escalation::Escalation;
 use super::{Handled, Outcome, Pipeline};
+use crate::domain::AuditAction;
 use crate::domain::ports::{
     AuditEntry, Commit, Outbound, OutboundOp, StoreError, Target, TicketMessage,
 };
 use crate::domain::support::{self, ClickOutcome, CustomerButton, EscalationReason};
 use crate::domain::tier::TriageReason;
-use crate::domain::{Card, Event, Millis, Reply, Ticket, Tier, Triage};
+use crate::domain::{ButtonAction, Card, Event, Millis, Reply, Ticket, Tier, Triage};
 
 /// The answer card as it was posted, buttons removed and the outcome underneath; a generic card when
 /// the original is unknown (posted by an older version, or by another platform's replica).
@@ -44,17 +46,38 @@ fn card_edit(
 }
 
 impl Pipeline {
-    pub(super) async fn on_click(
+    /// A click on any of opsdesk's buttons, routed by its typed action to its flow.
+    pub(super) async fn on_button(
         &self,
         ev: &Event,
         action: &str,
         value: &str,
         message: &str,
+        input: Option<&str>,
         now: Millis,
     ) -> Result<Handled, StoreError> {
-        let Some(button) = CustomerButton::parse(action) else {
+        let Some(action) = ButtonAction::parse(action) else {
             return Ok(Handled::Ignored("unknown button"));
         };
+        match action {
+            ButtonAction::Customer(b) => self.on_click(ev, b, value, message, now).await,
+            ButtonAction::Team(b) => self.on_team_click(ev, b, message, now).await,
+            ButtonAction::Rate => self.on_rating(ev, value, message, now).await,
+            ButtonAction::Approval(b) => self.on_approval_click(ev, b, value, input, now).await,
+            ButtonAction::Link(b) => self.on_link_click(ev, b, value, message, now).await,
+            ButtonAction::Alert(b) => self.on_alert_click(ev, b, value, now).await,
+        }
+    }
+
+    /// The customer's "Solved" / "Talk to a human" under an answer.
+    async fn on_click(
+        &self,
+        ev: &Event,
+        button: CustomerButton,
+        value: &str,
+        message: &str,
+        now: Millis,
+    ) -> Result<Handled, StoreError> {
         let Some(mut ticket) = (match value.parse::<i64>() {
             Ok(id) => self.store.ticket(id).await?,
             Err(_) => None,
@@ -126,7 +149,7 @@ impl Pipeline {
         c.audit.push(AuditEntry {
             at: c.now,
             actor: ev.user.clone(),
-            action: "ticket.resolved".into(),
+            action: AuditAction::TicketResolved,
             subject: format!("ticket #{}", ticket.id),
             detail: "customer clicked Solved".into(),
         });
@@ -175,7 +198,7 @@ impl Pipeline {
         c.audit.push(AuditEntry {
             at: c.now,
             actor: ev.user.clone(),
-            action: "ticket.escalated".into(),
+            action: AuditAction::TicketEscalated,
             subject: format!("ticket #{}", ticket.id),
             detail: "customer clicked Talk to a human".into(),
         });

@@ -2,6 +2,7 @@
 //! a [`CommandCtx`], then commits the private reply, the inbox mark and any audit entry in one write.
 
 use super::{Handled, Outcome, Pipeline, private};
+use crate::domain::AuditAction;
 use crate::domain::ports::{AuditEntry, StoreError};
 use crate::domain::{Event, Millis, Platform, Reply};
 use async_trait::async_trait;
@@ -29,7 +30,7 @@ pub trait CommandRunner: Send + Sync {
         &self,
         ctx: &CommandCtx<'_>,
         args: &str,
-    ) -> Result<(Reply, Option<String>), StoreError>;
+    ) -> Result<(Reply, Option<AuditAction>), StoreError>;
 }
 
 impl Pipeline {

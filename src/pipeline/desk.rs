@@ -4,11 +4,14 @@
 //! not a prompt — keeps the bot silent while a person owns it.
 
 use super::{Handled, Outcome, Pipeline};
+use crate::domain::AuditAction;
 use crate::domain::desk::{self, TeamButton, TeamOutcome};
 use crate::domain::ports::{
     AuditEntry, Commit, KbHit, Outbound, OutboundOp, StoreError, Target, TicketMessage,
 };
-use crate::domain::{Button, ButtonStyle, Card, Event, Millis, Reply, Ticket, TicketState};
+use crate::domain::{
+    Button, ButtonAction, ButtonStyle, Card, Event, Millis, Reply, Ticket, TicketState,
+};
 use crate::kb::markdown::extract;
 
 /// The escalation card's field holding the suggested reply (read back when "Send suggested reply" is clicked).
@@ -17,10 +20,14 @@ pub const SUGGESTED: &str = "Suggested reply";
 /// The team's buttons for a ticket in `state`.
 pub fn desk_buttons(ticket: i64, state: TicketState) -> Vec<Button> {
     let id = ticket.to_string();
-    let claim = Button::new("Claim", TeamButton::CLAIM, id.clone()).styled(ButtonStyle::Primary);
-    let suggest = Button::new("Send suggested reply", TeamButton::SUGGEST, id.clone());
-    let resolve = Button::new("Resolve", TeamButton::RESOLVE, id.clone());
-    let back = Button::new("Hand back to the bot", TeamButton::HAND_BACK, id);
+    let claim = Button::new("Claim", TeamButton::Claim, id.clone()).styled(ButtonStyle::Primary);
+    let suggest = Button::new(
+        "Send suggested reply",
+        TeamButton::SendSuggested,
+        id.clone(),
+    );
+    let resolve = Button::new("Resolve", TeamButton::Resolve, id.clone());
+    let back = Button::new("Hand back to the bot", TeamButton::HandBack, id);
     match state {
         TicketState::Escalated => vec![claim, suggest, resolve, back],
         TicketState::Claimed => vec![suggest, resolve, back],
@@ -30,7 +37,9 @@ pub fn desk_buttons(ticket: i64, state: TicketState) -> Vec<Button> {
 
 /// The rating buttons shown to the customer after resolution.
 fn rating_card(text: String, ticket: i64) -> Card {
-    let b = |label: &str, score: i64| Button::new(label, desk::RATE, format!("{ticket}:{score}"));
+    let b = |label: &str, score: i64| {
+        Button::new(label, ButtonAction::Rate, format!("{ticket}:{score}"))
+    };
     Card {
         title: "How did we do?".into(),
         body: text,
@@ -80,7 +89,7 @@ impl Pipeline {
         let Some(id) = card
             .buttons
             .iter()
-            .find(|b| b.action.starts_with("desk."))
+            .find(|b| matches!(ButtonAction::parse(&b.action), Some(ButtonAction::Team(_))))
             .and_then(|b| b.value.parse::<i64>().ok())
         else {
             return Ok(None);
@@ -118,13 +127,11 @@ impl Pipeline {
     pub(super) async fn on_team_click(
         &self,
         ev: &Event,
-        action: &str,
+        button: TeamButton,
         message: &str,
         now: Millis,
     ) -> Result<Handled, StoreError> {
-        let Some(button) = TeamButton::parse(action) else {
-            return Ok(Handled::Ignored("unknown team button"));
-        };
+        let action = ButtonAction::Team(button).name();
         let mut c = Commit {
             inbox_key: Some(ev.inbox_key()),
             now,
@@ -138,7 +145,7 @@ impl Pipeline {
             c.audit.push(AuditEntry {
                 at: now,
                 actor: Self::member(ev),
-                action: "desk.refused".into(),
+                action: AuditAction::DeskRefused,
                 subject: message.into(),
                 detail: action.into(),
             });
@@ -160,7 +167,7 @@ impl Pipeline {
             c.audit.push(AuditEntry {
                 at: now,
                 actor: Self::member(ev),
-                action: action.into(),
+                action: AuditAction::Desk(button),
                 subject: format!("ticket #{}", t.id),
                 detail: note,
             });
@@ -275,7 +282,7 @@ impl Pipeline {
             c.audit.push(AuditEntry {
                 at: now,
                 actor: Self::member(ev),
-                action: "desk.claim".into(),
+                action: AuditAction::Desk(TeamButton::Claim),
                 subject: format!("ticket #{}", t.id),
                 detail: "by replying".into(),
             });
@@ -332,7 +339,7 @@ impl Pipeline {
             c.audit.push(AuditEntry {
                 at: now,
                 actor: ev.user.clone(),
-                action: "ticket.rated".into(),
+                action: AuditAction::TicketRated,
                 subject: format!("ticket #{}", t.id),
                 detail: score.to_string(),
             });

@@ -4,8 +4,8 @@
 //! however many replicas tick.
 
 use super::Pipeline;
-use super::approval_cards::FINANCE_REPORT;
 use super::{ApprovalRequest, thread_of_card};
+use crate::domain::ApprovalKind;
 use crate::domain::finance_report::{DAY, report, weekly_mrr};
 use crate::domain::ports::{Commit, InboxPut, Outbound, OutboundOp, StoreError};
 use crate::domain::{ChannelRole, Millis, Reply};
@@ -80,7 +80,7 @@ impl Pipeline {
             _ => format!("Daily finance digest, {}", date_in(tz, from)),
         };
         let request = ApprovalRequest {
-            kind: FINANCE_REPORT.into(),
+            kind: ApprovalKind::FinanceReport,
             params: serde_json::json!({ "digest": name, "from": from, "to": to }),
             summary: title.clone(),
             reason: digest(&cur, &prev),

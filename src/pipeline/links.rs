@@ -3,13 +3,12 @@
 //! person. Only a team member's click links them; until then no account data is used for them.
 
 use super::{Handled, Outcome, Pipeline};
+use crate::domain::AuditAction;
+use crate::domain::button::LinkButton;
 use crate::domain::ports::{
     AuditEntry, Commit, InboxPut, Outbound, OutboundOp, StoreError, Target,
 };
 use crate::domain::{Button, ButtonStyle, Card, Event, Field, Millis, Platform, Reply};
-
-pub const CONFIRM: &str = "link.confirm";
-pub const REJECT: &str = "link.reject";
 
 impl Pipeline {
     /// Offers the team a link between `platform:user` (shown as `name`, with profile e-mail `email`)
@@ -67,9 +66,9 @@ impl Pipeline {
             buttons: vec![
                 Button {
                     style: ButtonStyle::Primary,
-                    ..Button::new("Link them", CONFIRM, value.clone())
+                    ..Button::new("Link them", LinkButton::Confirm, value.clone())
                 },
-                Button::new("Not the same person", REJECT, value),
+                Button::new("Not the same person", LinkButton::Reject, value),
             ],
             ..Default::default()
         };
@@ -89,7 +88,7 @@ impl Pipeline {
     pub(super) async fn on_link_click(
         &self,
         ev: &Event,
-        action: &str,
+        button: LinkButton,
         value: &str,
         message: &str,
         now: Millis,
@@ -108,16 +107,15 @@ impl Pipeline {
             let why = "Only the team (ops.allowed_users) can link customers.";
             return self.answer(ev, Reply::text(why), now).await;
         }
-        let confirm = action == CONFIRM;
+        let confirm = button == LinkButton::Confirm;
         let audit = AuditEntry {
             at: now,
             actor: by.clone(),
             action: if confirm {
-                "customer.link"
+                AuditAction::CustomerLink
             } else {
-                "customer.link_rejected"
-            }
-            .into(),
+                AuditAction::CustomerLinkRejected
+            },
             subject: who.to_string(),
             detail: format!("{cus} (suggested by a matching e-mail)"),
         };

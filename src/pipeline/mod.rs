@@ -81,9 +81,6 @@ pub enum Handled {
     Done(Outcome),
 }
 
-/// The audit action of a message ignored as spam.
-pub const SPAM_AUDIT: &str = "spam_ignored";
-
 /// Everything the pipeline needs, built once at start-up.
 #[derive(Clone)]
 pub struct Pipeline {
@@ -225,40 +222,10 @@ impl Pipeline {
                     value,
                     message,
                     input,
-                } if action.starts_with("approval.") => {
-                    self.on_approval_click(ev, action, value, input.as_deref(), now)
+                } => {
+                    self.on_button(ev, action, value, message, input.as_deref(), now)
                         .await
                 }
-                EventKind::ButtonClicked {
-                    action,
-                    value,
-                    message,
-                    ..
-                } if action.starts_with("link.") => {
-                    self.on_link_click(ev, action, value, message, now).await
-                }
-                EventKind::ButtonClicked { action, value, .. } if action.starts_with("alert.") => {
-                    self.on_alert_click(ev, action, value, now).await
-                }
-                EventKind::ButtonClicked {
-                    action, message, ..
-                } if action.starts_with("desk.") => {
-                    self.on_team_click(ev, action, message, now).await
-                }
-                EventKind::ButtonClicked {
-                    action,
-                    value,
-                    message,
-                    ..
-                } if action == crate::domain::desk::RATE => {
-                    self.on_rating(ev, value, message, now).await
-                }
-                EventKind::ButtonClicked {
-                    action,
-                    value,
-                    message,
-                    ..
-                } => self.on_click(ev, action, value, message, now).await,
                 EventKind::CommandInvoked { name, args } => {
                     self.on_command(ev, name, args, now).await
                 }
@@ -336,7 +303,7 @@ impl Pipeline {
                         .await
                         .map(|_| ())
                         .map_err(|e| e.to_string()),
-                    Err(e) => Err(e),
+                    Err(e) => Err(e.to_string()),
                 };
                 if let Err(e) = result {
                     self.store.inbox_mark(&key, now, Some(&e)).await?;

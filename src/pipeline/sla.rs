@@ -2,6 +2,7 @@
 //! when most of their target has passed, and a breach notice when all of it has — each once.
 
 use super::Pipeline;
+use crate::domain::AuditAction;
 use crate::domain::human_duration;
 use crate::domain::ports::{AuditEntry, Commit, Outbound, OutboundOp, StoreError, TicketFilter};
 use crate::domain::sla::{SlaStep, sla_step};
@@ -30,7 +31,7 @@ impl Pipeline {
             let audit = AuditEntry {
                 at: now,
                 actor: "opsdesk".into(),
-                action: action.into(),
+                action,
                 subject: format!("ticket #{}", t.id),
                 detail: t.priority.clone().unwrap_or_else(|| "normal".into()),
             };
@@ -62,7 +63,7 @@ impl Pipeline {
 }
 
 /// The escalation channel's line for an SLA step, and its audit action.
-fn notice(t: &Ticket, step: SlaStep) -> (String, &'static str) {
+fn notice(t: &Ticket, step: SlaStep) -> (String, AuditAction) {
     let priority = t.priority.as_deref().unwrap_or("normal");
     let owner = t
         .claimed_by
@@ -77,7 +78,7 @@ fn notice(t: &Ticket, step: SlaStep) -> (String, &'static str) {
                 human_duration(left_ms),
                 t.subject
             ),
-            "sla.reminder",
+            AuditAction::SlaReminder,
         ),
         SlaStep::Breach { target_ms } => (
             format!(
@@ -87,7 +88,7 @@ fn notice(t: &Ticket, step: SlaStep) -> (String, &'static str) {
                 human_duration(target_ms),
                 t.subject
             ),
-            "sla.breached",
+            AuditAction::SlaBreached,
         ),
     }
 }

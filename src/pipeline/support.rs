@@ -3,6 +3,7 @@
 use super::escalation::Escalation;
 use super::grounding::Found;
 use super::{Handled, Outcome, Pipeline};
+use crate::domain::AuditAction;
 use crate::domain::ports::{
     AuditEntry, Commit, KbHit, Outbound, OutboundOp, StoreError, ThreadKey, TicketMessage,
     UnstoredEvent,
@@ -250,9 +251,9 @@ impl Pipeline {
             body: body.clone(),
             citations: citations.clone(),
             buttons: vec![
-                Button::new("Solved ✅", CustomerButton::SOLVED, id.clone())
+                Button::new("Solved ✅", CustomerButton::Solved, id.clone())
                     .styled(ButtonStyle::Primary),
-                Button::new("Talk to a human", CustomerButton::HUMAN, id),
+                Button::new("Talk to a human", CustomerButton::Human, id),
             ],
             ..Default::default()
         };
@@ -304,7 +305,7 @@ impl Pipeline {
         c.audit.push(AuditEntry {
             at: m.now,
             actor: "opsdesk".into(),
-            action: "ticket.escalated".into(),
+            action: AuditAction::TicketEscalated,
             subject: format!("ticket #{}", t.id),
             detail: reason.describe(),
         });

@@ -3,6 +3,7 @@
 //! in the team's internal channel.
 
 use super::{ApprovalRequest, Pipeline};
+use crate::domain::ApprovalKind;
 use crate::domain::ports::{KbHit, StoreError};
 use crate::domain::{Millis, Ticket};
 use crate::llm::tier1::{Grounded, citations, ground};
@@ -206,7 +207,7 @@ impl Pipeline {
                 d.body, ticket.id
             );
             let r = ApprovalRequest {
-                kind: "github_issue".into(),
+                kind: ApprovalKind::GithubIssue,
                 params: serde_json::json!({"title": d.title, "body": body, "repo": self.settings.github.repo, "ticket": ticket.id}),
                 summary: format!(
                     "File GitHub issue \"{}\" in {}",

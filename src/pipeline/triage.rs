@@ -3,6 +3,7 @@
 //! opinion through structured output, and that opinion decides. Both are kept with the ticket.
 
 use super::{Handled, Pipeline};
+use crate::domain::AuditAction;
 use crate::domain::Tier;
 use crate::domain::ports::{AuditEntry, Commit, StoreError, ThreadKey, UnstoredEvent};
 use crate::domain::tier::TriageReason;
@@ -97,7 +98,7 @@ impl Pipeline {
         }
     }
 
-    /// Stores a spam message processed, with its audit entry ([`super::SPAM_AUDIT`]) in the same
+    /// Stores a spam message processed, with its audit entry ([`AuditAction::SpamIgnored`]) in the same
     /// write, and logs what gave it away; no ticket, no reply.
     pub(super) async fn store_spam(
         &self,
@@ -113,7 +114,7 @@ impl Pipeline {
         let audit = AuditEntry {
             at: now,
             actor: ev.user.clone(),
-            action: super::SPAM_AUDIT.into(),
+            action: AuditAction::SpamIgnored,
             subject: ev.inbox_key(),
             detail: why,
         };

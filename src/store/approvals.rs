@@ -3,7 +3,7 @@
 
 use super::{SqlStore, db_err};
 use crate::domain::ports::{ApprovalStore, StoreError};
-use crate::domain::{Approval, ApprovalState, Millis, Platform};
+use crate::domain::{Approval, ApprovalKind, ApprovalState, Millis, Platform};
 use async_trait::async_trait;
 use sqlx::AnyConnection;
 
@@ -50,7 +50,8 @@ impl TryFrom<Row> for Approval {
             approved_by: serde_json::from_str(&r.approved_by)
                 .map_err(|_| corrupt("approver list"))?,
             id: r.id,
-            kind: r.kind,
+            kind: ApprovalKind::parse(&r.kind)
+                .map_err(|e| StoreError::Other(format!("approval {}: {e}", r.id)))?,
             params: r.params,
             action_hash: r.action_hash,
             summary: r.summary,
@@ -86,7 +87,7 @@ pub(super) async fn insert(conn: &mut AnyConnection, a: &Approval) -> Result<(),
         "INSERT INTO approvals ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)"
     )))
     .bind(a.id)
-    .bind(&a.kind)
+    .bind(a.kind.name())
     .bind(&a.params)
     .bind(&a.action_hash)
     .bind(&a.summary)

@@ -2,6 +2,7 @@
 
 use super::rows::AuditRow;
 use super::{SqlStore, db_err};
+use crate::domain::AuditAction;
 use crate::domain::ports::{AuditEntry, AuditStore, StoreError};
 use async_trait::async_trait;
 
@@ -14,7 +15,7 @@ pub(super) fn insert_audit(
     )
     .bind(e.at)
     .bind(&e.actor)
-    .bind(&e.action)
+    .bind(e.action.name().into_owned())
     .bind(&e.subject)
     .bind(&e.detail)
 }
@@ -38,10 +39,10 @@ impl AuditStore for SqlStore {
         Ok(rows.into_iter().map(Into::into).collect())
     }
 
-    async fn audit_count(&self, action: &str, since: i64) -> Result<i64, StoreError> {
+    async fn audit_count(&self, action: &AuditAction, since: i64) -> Result<i64, StoreError> {
         let (n,): (i64,) =
             sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE action = $1 AND at >= $2")
-                .bind(action)
+                .bind(action.name().into_owned())
                 .bind(since)
                 .fetch_one(self.pool())
                 .await

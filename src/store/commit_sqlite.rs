@@ -42,7 +42,7 @@ pub(super) fn commit_script(s: &mut Script, c: &Commit) -> Result<(), StoreError
                 s.row(vec![
                     Val::from(a.at),
                     a.actor.as_str().into(),
-                    a.action.as_str().into(),
+                    a.action.name().into_owned().into(),
                     a.subject.as_str().into(),
                     a.detail.as_str().into(),
                 ])

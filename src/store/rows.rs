@@ -1,5 +1,6 @@
 //! Row types for sqlx (kept out of the domain) and their conversion to domain types.
 
+use crate::domain::AuditAction;
 use crate::domain::ports::{AuditEntry, StoreError};
 use crate::domain::{Platform, Ticket, TicketState, Tier};
 
@@ -96,7 +97,7 @@ impl From<AuditRow> for AuditEntry {
         AuditEntry {
             at: r.at,
             actor: r.actor,
-            action: r.action,
+            action: AuditAction::parse(&r.action),
             subject: r.subject,
             detail: r.detail,
         }

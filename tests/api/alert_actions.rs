@@ -310,7 +310,7 @@ async fn buttons_and_typed_commands_act_on_the_group_for_team_members_only() {
         .approvals(&[ApprovalState::Pending], 10)
         .await
         .unwrap();
-    assert_eq!((pending.len(), pending[0].kind.as_str()), (1, "runbook"));
+    assert_eq!((pending.len(), pending[0].kind.name()), (1, "runbook"));
     assert!(
         pending[0].reason.contains(&format!("alert group #{id}")),
         "{:?}",
@@ -333,7 +333,7 @@ async fn buttons_and_typed_commands_act_on_the_group_for_team_members_only() {
         .await
         .unwrap()
         .into_iter()
-        .map(|a| a.action)
+        .map(|a| a.action.name().into_owned())
         .collect();
     for a in [
         "alert.ack",

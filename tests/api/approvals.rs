@@ -262,7 +262,7 @@ async fn impostors_and_self_approval_are_refused_and_an_approver_runs_it_once() 
                 .await
                 .unwrap()
                 .into_iter()
-                .map(|e| e.action)
+                .map(|e| e.action.name().into_owned())
                 .collect();
         for want in [
             "approval.requested",

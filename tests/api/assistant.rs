@@ -116,7 +116,7 @@ async fn ops_ask_reads_the_records_and_only_proposes_a_refund_for_sign_off() {
     assert_eq!(pending.len(), 1);
     let a = &pending[0];
     assert_eq!(
-        (a.kind.as_str(), a.requested_by.as_str()),
+        (a.kind.name(), a.requested_by.as_str()),
         ("refund", "console:founder")
     );
     assert_eq!(a.reason, "downgrade to monthly (proposed by the assistant)");
@@ -126,7 +126,7 @@ async fn ops_ask_reads_the_records_and_only_proposes_a_refund_for_sign_off() {
             .await
             .unwrap()
             .iter()
-            .any(|e| e.action == "llm.assistant" && e.subject == "team")
+            .any(|e| e.action.name() == "llm.assistant" && e.subject == "team")
     );
 
     // Offline: /ops ask says what to use instead.
@@ -295,10 +295,7 @@ async fn a_new_alert_card_gets_an_infra_note_and_its_thread_is_a_conversation() 
         .await
         .unwrap()
         .remove(0);
-    assert_eq!(
-        (a.kind.as_str(), a.channel.as_str()),
-        ("runbook", "CALERTS")
-    );
+    assert_eq!((a.kind.name(), a.channel.as_str()), ("runbook", "CALERTS"));
 
     // A question in the card's thread: the assistant answers with the group's context.
     p.handle(typed(1, &card.id, "what changed?"), 120_000)

@@ -1,48 +1,25 @@
 //! Discord end to end: the real serenity client (gateway + REST) against the fake Discord in
 //! tests/support/discord.rs, with the whole runtime (inbox, pipeline, outbox, sender) in between.
 
-use crate::support::discord::{ESCALATIONS, FORUM, FakeDiscord, GUILD, TEXT};
+use crate::support::discord::{FORUM, FakeDiscord, GUILD, TEXT};
 use crate::support::{self, TestDb};
-use opsdesk::config::{ChannelSettings, Secret, Settings};
+use opsdesk::config::{Secret, Settings};
 use opsdesk::domain::ports::{Store, ThreadKey};
-use opsdesk::domain::{ChannelRole, Platform, TicketState};
+use opsdesk::domain::{Platform, TicketState};
 use opsdesk::runtime::{Connect, Runtime};
 use serde_json::Value;
 use std::sync::Arc;
 
 pub(crate) const QUESTION: &str = "How do I reset my password?";
 pub(crate) const CUSTOMER: u64 = 2001;
-pub(crate) const ADMIN: u64 = 1001;
-pub(crate) const OPS_ROLE: u64 = 777;
+pub(crate) use crate::support::discord::{ADMIN, OPS_ROLE};
 
 pub fn settings(fake: &FakeDiscord) -> Settings {
     let mut s = support::settings();
-    s.discord.api_url = fake.api_url();
-    s.discord.gateway_url = fake.gateway_url();
-    s.discord.guilds = vec![GUILD.to_string()];
-    s.discord.channel_rate_per_sec = 500.0;
-    s.discord.channel_burst = 50;
-    let ch = |id: u64, role| ChannelSettings {
-        platform: Platform::Discord,
-        id: id.to_string(),
-        role,
-    };
-    s.channels = vec![
-        ch(TEXT, ChannelRole::Customer),
-        ch(FORUM, ChannelRole::Customer),
-        ch(ESCALATIONS, ChannelRole::Escalation),
-    ];
-    s.ops.allowed_users = vec![
-        format!("discord:{ADMIN}"),
-        format!("discord:role:{OPS_ROLE}"),
-    ];
-    s.approvals.approvers = vec![format!("discord:role:{OPS_ROLE}")];
-    let runbook = opsdesk::config::RunbookSettings {
-        description: "restart the API".into(),
-        argv: vec!["true".into()],
-        timeout_secs: 5,
-    };
-    s.runbooks.insert("restart-api".into(), runbook);
+    s.channels.clear();
+    s.ops.allowed_users.clear();
+    s.approvals.approvers.clear();
+    support::app::discord_settings(&mut s, fake);
     s
 }
 

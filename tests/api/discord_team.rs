@@ -61,7 +61,7 @@ async fn ops_replies_are_ephemeral_and_refused_without_the_role() {
             .await
             .unwrap()
             .iter()
-            .any(|a| a.action == "ops.refused" && a.actor == "discord:3003")
+            .any(|a| a.action.name() == "ops.refused" && a.actor == "discord:3003")
     );
     r.rt.stop().await;
 }

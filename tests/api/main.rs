@@ -16,6 +16,7 @@ mod alerts;
 mod approval_runs;
 mod approvals;
 mod assistant;
+mod both_platforms;
 mod cli;
 mod cli_doctor;
 mod cli_export;

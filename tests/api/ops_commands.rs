@@ -2,7 +2,7 @@
 
 use crate::support;
 use opsdesk::domain::ports::*;
-use opsdesk::domain::{Platform, Reply};
+use opsdesk::domain::{AuditAction, Platform, Reply};
 use std::sync::Arc;
 
 use super::pipeline::*;
@@ -73,7 +73,7 @@ async fn ops_commands_report_status_and_metrics_and_refuse_strangers() {
         matches!(item.msg.reply, Reply::Text { ref text } if text.contains("only for the team"))
     );
     assert_eq!(
-        r.p.store.audit_recent(1).await.unwrap()[0].action,
+        r.p.store.audit_recent(1).await.unwrap()[0].action.name(),
         "ops.refused"
     );
 }
@@ -98,7 +98,7 @@ async fn metrics_show_llm_spending_without_tickets() {
     let e = AuditEntry {
         at: now - 1000,
         actor: "opsdesk/assistant".into(),
-        action: "llm.assistant".into(),
+        action: AuditAction::Llm("assistant".into()),
         subject: "team".into(),
         detail: "3 call(s)".into(),
     };
@@ -182,8 +182,8 @@ async fn link_and_unlink_a_chat_user_and_a_stripe_customer() {
             .await
             .unwrap()
             .into_iter()
-            .filter(|e| e.action.starts_with("customer."))
-            .map(|e| format!("{} {} {} {}", e.actor, e.action, e.subject, e.detail))
+            .filter(|e| e.action.name().starts_with("customer."))
+            .map(|e| format!("{} {} {} {}", e.actor, e.action.name(), e.subject, e.detail))
             .collect();
     assert_eq!(
         audit,

@@ -249,7 +249,7 @@ async fn refund_demand_escalates_with_a_card_and_the_bot_then_stays_silent() {
         "{reply}"
     );
     assert_eq!(
-        r.p.store.audit_recent(5).await.unwrap()[0].action,
+        r.p.store.audit_recent(5).await.unwrap()[0].action.name(),
         "ticket.escalated"
     );
 }

@@ -140,7 +140,7 @@ async fn small_refunds_run_at_once_and_large_ones_wait_for_sign_off() {
         .unwrap()
         .remove(0);
     assert_eq!(
-        (a.kind.as_str(), a.summary.as_str()),
+        (a.kind.name(), a.summary.as_str()),
         ("refund", "refund 600.00 USD of charge ch_g")
     );
     let mut click = ops("c1", "");

@@ -1,17 +1,18 @@
 //! Slack end to end: the real slack-morphism client (Socket Mode + Web API) against the fake Slack in
 //! tests/support/slack.rs, with the whole runtime (inbox, pipeline, outbox, sender) in between.
 
+use crate::support::TestDb;
+use crate::support::app::TestApp;
 use crate::support::slack::{BOT_USER, FakeSlack};
-use crate::support::{self, TestDb};
-use opsdesk::config::{ChannelSettings, SlackTokens};
 use opsdesk::domain::ports::{Store, ThreadKey};
-use opsdesk::domain::{ChannelRole, Platform, TicketState};
-use opsdesk::runtime::{Connect, Runtime};
+use opsdesk::domain::{Platform, TicketState};
+use opsdesk::runtime::Runtime;
 use serde_json::Value;
 use std::sync::Arc;
 
-pub(crate) const COMMUNITY: &str = "CCOMM";
-pub(crate) const ESCALATIONS: &str = "CESC";
+pub(crate) use crate::support::app::{
+    SLACK_COMMUNITY as COMMUNITY, SLACK_ESCALATIONS as ESCALATIONS,
+};
 pub(crate) const QUESTION: &str = "How do I reset my password?";
 
 pub struct Rig {
@@ -26,57 +27,12 @@ pub(crate) async fn rig() -> Rig {
 }
 
 pub async fn rig_with(tune: impl FnOnce(&mut opsdesk::config::Settings)) -> Rig {
-    opsdesk::telemetry::install_tls_provider();
-    let fake = FakeSlack::start().await;
-    let mut s = support::settings();
-    s.slack.api_url = fake.api_url();
-    s.slack.reconnect_secs = 1;
-    s.slack.channel_rate_per_sec = 500.0;
-    s.slack.channel_burst = 50;
-    let ch = |id: &str, role| ChannelSettings {
-        platform: Platform::Slack,
-        id: id.into(),
-        role,
-    };
-    s.channels = vec![
-        ch(COMMUNITY, ChannelRole::Customer),
-        ch("CCOMM2", ChannelRole::Customer),
-        ch(ESCALATIONS, ChannelRole::Escalation),
-    ];
-    s.ops.allowed_users = vec!["slack:UADMIN".into(), "slack:group:SOPS".into()];
-    s.approvals.approvers = vec!["slack:UBOSS".into()];
-    let runbook = opsdesk::config::RunbookSettings {
-        description: "restart the API".into(),
-        argv: vec!["true".into()],
-        timeout_secs: 5,
-    };
-    s.runbooks.insert("restart-api".into(), runbook);
-    tune(&mut s);
-    let db = support::sqlite().await;
-    let store: Arc<dyn Store> = Arc::new(db.store.clone());
-    let tokens = SlackTokens {
-        app: "xapp-fake".into(),
-        bot: "xoxb-fake".into(),
-    };
-    let rt = Runtime::start(
-        s,
-        store.clone(),
-        Connect {
-            console: None,
-            slack: Some(tokens),
-            discord: None,
-            http: None,
-        },
-    )
-    .await
-    .expect("runtime starts");
-    fake.wait_until("the socket connects", |f| f.connections() >= 1)
-        .await;
+    let app = TestApp::new().slack().tune(tune).start().await;
     Rig {
-        fake,
-        rt,
-        store,
-        _db: db,
+        fake: app.slack.expect("started with Slack"),
+        rt: app.rt,
+        store: app.store,
+        _db: app.db,
     }
 }
 

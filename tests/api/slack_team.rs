@@ -63,7 +63,7 @@ async fn ops_commands_are_ephemeral_and_refused_to_strangers() {
     assert!(
         refused
             .iter()
-            .any(|a| a.action == "ops.refused" && a.actor == "slack:USTRANGER")
+            .any(|a| a.action.name() == "ops.refused" && a.actor == "slack:USTRANGER")
     );
     r.rt.stop().await;
 }

@@ -2,7 +2,7 @@
 
 use crate::support;
 use opsdesk::domain::ports::*;
-use opsdesk::domain::{Platform, Reply, Ticket, TicketState, Tier};
+use opsdesk::domain::{AuditAction, Platform, Reply, Ticket, TicketState, Tier};
 
 pub(crate) fn key<'a>(thread: &'a str) -> ThreadKey<'a> {
     ThreadKey {
@@ -113,7 +113,7 @@ async fn commit_is_atomic_and_versioned() {
         let audit = AuditEntry {
             at: 5,
             actor: "opsdesk".into(),
-            action: "ticket.answered".into(),
+            action: AuditAction::TicketResolved,
             subject: "t".into(),
             detail: "".into(),
         };

@@ -20,7 +20,7 @@ async fn gauges_count_the_work_in_flight_as_the_listings_do() {
         store.inbox_put("k2", "test", "{}", 0).await.unwrap();
         store.inbox_mark("k2", 1, None).await.unwrap();
         let request = ApprovalRequest {
-            kind: "runbook".into(),
+            kind: opsdesk::domain::ApprovalKind::Runbook,
             params: serde_json::json!({ "name": "restart-api" }),
             summary: "runbook restart-api".into(),
             reason: "a test".into(),

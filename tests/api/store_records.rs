@@ -1,7 +1,7 @@
 //! The store's contract on every backend for what is only ever added to: the audit log, channel
 //! cursors and LLM usage.
 
-use opsdesk::domain::{Platform, Tier};
+use opsdesk::domain::{AuditAction, Platform, Tier};
 
 use super::store_contract::{key, open};
 use crate::support;
@@ -15,7 +15,7 @@ async fn audit_log_is_append_only() {
             s.audit(&AuditEntry {
                 at: i,
                 actor: "U1".into(),
-                action: format!("a{i}"),
+                action: AuditAction::Unknown(format!("a{i}")),
                 subject: "x".into(),
                 detail: "".into(),
             })
@@ -24,7 +24,7 @@ async fn audit_log_is_append_only() {
         }
         let recent = s.audit_recent(2).await.unwrap();
         assert_eq!(
-            recent.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
+            recent.iter().map(|e| e.action.name()).collect::<Vec<_>>(),
             ["a2", "a1"]
         );
         let upd = sqlx::query("UPDATE audit_log SET actor = 'mallory'")
@@ -89,7 +89,7 @@ async fn llm_usage_adds_to_the_ticket_and_sums_per_agent_and_month() {
         let audit = AuditEntry {
             at: 1,
             actor: "opsdesk/tier1".into(),
-            action: "llm.tier1".into(),
+            action: AuditAction::Llm("tier1".into()),
             subject: "t".into(),
             detail: "d".into(),
         };

@@ -87,7 +87,7 @@ async fn a_grounded_answer_is_posted_with_its_citation_and_the_cost_is_recorded(
     let audit = store.audit_recent(5).await.unwrap();
     let call = audit
         .iter()
-        .find(|e| e.action == "llm.tier1")
+        .find(|e| e.action.name() == "llm.tier1")
         .expect("the call is recorded");
     assert_eq!(
         call.detail,
@@ -265,7 +265,7 @@ async fn a_cut_off_or_template_leaking_answer_is_never_posted() {
     assert!(
         audit
             .iter()
-            .any(|e| e.action == "llm.tier1" && e.detail.starts_with("2 call(s)")),
+            .any(|e| e.action.name() == "llm.tier1" && e.detail.starts_with("2 call(s)")),
         "both calls of each answer are counted: {audit:?}"
     );
 }
@@ -284,7 +284,7 @@ async fn tokens_of_answered_rounds_are_recorded_when_a_later_round_fails() {
     let audit = store.audit_recent(10).await.unwrap();
     let call = audit
         .iter()
-        .find(|e| e.action == "llm.tier1")
+        .find(|e| e.action.name() == "llm.tier1")
         .expect("the answered round is recorded");
     assert_eq!(
         call.detail,

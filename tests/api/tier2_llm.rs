@@ -162,7 +162,7 @@ async fn the_tool_loop_troubleshoots_answers_and_files_a_signed_off_issue() {
         .unwrap()
         .remove(0);
     assert_eq!(
-        (a.kind.as_str(), a.channel.as_str()),
+        (a.kind.name(), a.channel.as_str()),
         ("github_issue", "team")
     );
     assert!(

@@ -92,7 +92,7 @@ async fn spam_is_silent_audited_and_counted_in_metrics() {
         let audit = r.p.store.audit_recent(20).await.unwrap();
         let flagged: Vec<&str> = audit
             .iter()
-            .filter(|e| e.action == "spam_ignored")
+            .filter(|e| e.action.name() == "spam_ignored")
             .map(|e| e.detail.as_str())
             .collect();
         assert_eq!(flagged.len(), 4, "{audit:?}");

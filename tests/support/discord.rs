@@ -22,6 +22,9 @@ pub const FORUM: u64 = 200;
 pub const ESCALATIONS: u64 = 300;
 pub const ALERTS: u64 = 400;
 pub const FINANCE: u64 = 600;
+/// A member allowed to run `/ops` by id, and the role that runs `/ops` and signs off.
+pub const ADMIN: u64 = 1001;
+pub const OPS_ROLE: u64 = 777;
 
 #[derive(Debug, Clone)]
 pub struct Call {

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod app;
 pub mod chat;
 pub mod discord;
 pub mod github;

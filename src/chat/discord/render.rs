@@ -190,6 +190,7 @@ pub fn edit_original(reply: &Reply) -> EditInteractionResponse {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::support::CustomerButton;
     use crate::domain::{Button, Citation, Field};
 
     #[test]
@@ -206,7 +207,7 @@ mod tests {
                 link: "https://docs.example.com/billing".into(),
             }],
             buttons: (0..7)
-                .map(|i| Button::new(&format!("B{i}"), "ticket.solved", i.to_string()))
+                .map(|i| Button::new(&format!("B{i}"), CustomerButton::Solved, i.to_string()))
                 .collect(),
             footer: Some("asked by 42".into()),
         };

@@ -129,6 +129,8 @@ pub fn content(reply: &Reply) -> Result<SlackMessageContent, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::button::AlertButton;
+    use crate::domain::support::CustomerButton;
     use crate::domain::{Button, Citation, Field};
 
     fn card() -> Card {
@@ -144,8 +146,8 @@ mod tests {
                 link: "https://docs.example.com/billing".into(),
             }],
             buttons: vec![
-                Button::new("Solved ✅", "ticket.solved", "42").styled(ButtonStyle::Primary),
-                Button::new("Talk to a human", "ticket.human", "42"),
+                Button::new("Solved ✅", CustomerButton::Solved, "42").styled(ButtonStyle::Primary),
+                Button::new("Talk to a human", CustomerButton::Human, "42"),
             ],
             footer: Some("asked by U1".into()),
         }
@@ -179,7 +181,7 @@ mod tests {
 
     #[test]
     fn repeated_actions_get_unique_ids_that_read_back_as_the_action() {
-        let b = |v: &str| crate::domain::Button::new(v, "alert.silence", v);
+        let b = |v: &str| crate::domain::Button::new(v, AlertButton::Silence, v);
         let c = Card {
             buttons: vec![b("30m"), b("1h"), b("4h")],
             ..Default::default()
