@@ -17,7 +17,7 @@ use crate::domain::{Tier, Triage};
 pub use labels::LabelMode;
 pub use model::{Model, ModelError, TrainParams};
 
-/// The default model, trained from `config/triage/examples.jsonl` (see README: "Triage").
+/// The default model, trained from `config/triage/examples.jsonl` (see docs/triage.md).
 pub const DEFAULT_MODEL_JSON: &str = include_str!("../../config/triage/model.json");
 
 /// Thresholds and rules from `[triage]` in the config.
