@@ -3,11 +3,13 @@
 //! each checked against the ops team; anything else typed in the thread gets the group's context.
 
 use super::alerts::{fixture, settings};
-use crate::support::{self, chat::RecordingChat};
+use crate::support;
+use crate::support::chat::{RecordingChat, Sent};
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::routing::{delete, post};
 use opsdesk::config::RunbookSettings;
+use opsdesk::domain::alert::{AlertBatch, AlertGroup};
 use opsdesk::domain::ports::*;
 use opsdesk::domain::{ApprovalState, Event, EventKind, Platform, Reply};
 use opsdesk::pipeline::Pipeline;
@@ -138,6 +140,15 @@ async fn buttons_and_typed_commands_act_on_the_group_for_team_members_only() {
     let firing =
         opsdesk::alerts::alertmanager::parse(&fixture("am-0.25-webhook-firing.json")).unwrap();
     d.p.on_alert_batch(&firing, None, 0).await.unwrap();
+    let (card, g) = card_with_every_button(&d, &firing).await;
+    acknowledging_is_for_the_team_and_once(&d, &g, &card).await;
+    silencing_makes_an_alertmanager_silence(&d, &calls, &firing, &g, &card).await;
+    typed_words_act_like_buttons(&d, &calls, &card).await;
+    runbook_asks_for_sign_off_and_resolve_is_audited(&d, &g, &card).await;
+}
+
+/// The new group's card, with every button, and its group.
+async fn card_with_every_button(d: &Desk, firing: &AlertBatch) -> (Sent, AlertGroup) {
     let card = d.deliver().await[0].clone();
     let Reply::Card(c) = &card.msg.reply else {
         panic!("a card: {card:?}")
@@ -161,8 +172,11 @@ async fn buttons_and_typed_commands_act_on_the_group_for_team_members_only() {
         .await
         .unwrap()
         .unwrap();
-    let id = g.id.to_string();
+    (card, g)
+}
 
+async fn acknowledging_is_for_the_team_and_once(d: &Desk, g: &AlertGroup, card: &Sent) {
+    let id = g.id.to_string();
     // Someone outside the ops team is told so, privately, and nothing changes.
     d.p.handle(click(1, "UOUT", "alert.ack", &id, &card.id), 60_000)
         .await
@@ -202,8 +216,17 @@ async fn buttons_and_typed_commands_act_on_the_group_for_team_members_only() {
         texts(&d.deliver().await),
         ["Already acknowledged by UOPS-name."]
     );
+}
 
-    // Silence 1h: a real silence in Alertmanager, matching the group's labels, ending in an hour.
+/// Silence 1h: a real silence in Alertmanager, matching the group's labels, ending in an hour.
+async fn silencing_makes_an_alertmanager_silence(
+    d: &Desk,
+    calls: &Calls,
+    firing: &AlertBatch,
+    g: &AlertGroup,
+    card: &Sent,
+) {
+    let id = g.id.to_string();
     d.p.handle(
         click(4, "UOPS", "alert.silence", &format!("{id}:1h"), &card.id),
         120_000,
@@ -249,8 +272,10 @@ async fn buttons_and_typed_commands_act_on_the_group_for_team_members_only() {
             && c.fields.iter().any(|f| f.name == "Silenced"),
         "{c:?}"
     );
+}
 
-    // Typed in the card's thread: the same actions, the same checks.
+/// Typed in the card's thread: the same actions, the same checks.
+async fn typed_words_act_like_buttons(d: &Desk, calls: &Calls, card: &Sent) {
     d.p.handle(typed(5, "UOUT", &card.id, "unsilence"), 190_000)
         .await
         .unwrap();
@@ -295,8 +320,11 @@ async fn buttons_and_typed_commands_act_on_the_group_for_team_members_only() {
             && answer.contains("acknowledged by UOPS-name"),
         "{answer}"
     );
+}
 
-    // Run runbook asks for sign-off; nothing runs.
+/// Run runbook asks for sign-off; nothing runs. Resolve by hand; every action is audited.
+async fn runbook_asks_for_sign_off_and_resolve_is_audited(d: &Desk, g: &AlertGroup, card: &Sent) {
+    let id = g.id.to_string();
     d.p.handle(typed(9, "UOPS", &card.id, "runbook"), 230_000)
         .await
         .unwrap();

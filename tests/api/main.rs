@@ -24,6 +24,7 @@ mod cli_sweep;
 mod cli_train;
 mod console;
 mod desk;
+mod desk_owned;
 mod desk_sla;
 mod digests;
 mod discord;
