@@ -5,7 +5,7 @@
 use super::finance_month::month;
 use crate::support;
 use opsdesk::domain::ports::*;
-use opsdesk::domain::{ApprovalState, Event, EventKind, Reply};
+use opsdesk::domain::{Approval, ApprovalState, Event, EventKind, Reply};
 use opsdesk::finance::report::parse_date;
 use opsdesk::pipeline::Pipeline;
 use std::sync::Arc;
@@ -52,6 +52,19 @@ async fn digests_go_out_at_local_time_once_with_a_chart_and_a_sign_off() {
     let db = support::sqlite().await;
     let (p, store) = rig(&db).await;
     let monday = parse_date("2026-11-30").unwrap(); // 08:00 in Paris is 07:00 UTC in winter
+    each_digest_goes_out_once_at_its_local_time(&p, monday).await;
+    let sent = pending(&store).await;
+    the_cards_tell_the_period_and_ask_for_sign_off(&sent);
+    the_weekly_chart_is_in_the_digests_thread(&sent);
+    let digests = store
+        .approvals(&[ApprovalState::Pending], 10)
+        .await
+        .unwrap();
+    signing_off_records_who_signed(&p, &store, &digests, monday).await;
+    a_flag_puts_its_reason_on_the_card_and_in_the_thread(&p, &store, &digests, monday).await;
+}
+
+async fn each_digest_goes_out_once_at_its_local_time(p: &Pipeline, monday: i64) {
     assert_eq!(
         p.finance_tick(monday + 7 * H - 60_000).await.unwrap(),
         0,
@@ -73,8 +86,9 @@ async fn digests_go_out_at_local_time_once_with_a_chart_and_a_sign_off() {
         "08:30 on Monday: the weekly digest"
     );
     assert_eq!(p.finance_tick(monday + 9 * H).await.unwrap(), 0);
+}
 
-    let sent = pending(&store).await;
+fn the_cards_tell_the_period_and_ask_for_sign_off(sent: &[Outbound]) {
     let cards: Vec<&Outbound> = sent
         .iter()
         .filter(|o| matches!(o.reply, Reply::Card(_)) && o.reply.plain().starts_with("📊"))
@@ -109,6 +123,9 @@ async fn digests_go_out_at_local_time_once_with_a_chart_and_a_sign_off() {
             .collect::<Vec<_>>(),
         ["Sign off", "Flag"]
     );
+}
+
+fn the_weekly_chart_is_in_the_digests_thread(sent: &[Outbound]) {
     let chart = sent
         .iter()
         .find(|o| matches!(o.reply, Reply::File { .. }))
@@ -141,12 +158,15 @@ async fn digests_go_out_at_local_time_once_with_a_chart_and_a_sign_off() {
             .unwrap()
             .starts_with(b"\x89PNG")
     );
+}
 
-    // Sign off: the card records who signed.
-    let digests = store
-        .approvals(&[ApprovalState::Pending], 10)
-        .await
-        .unwrap();
+/// Sign off: the card records who signed.
+async fn signing_off_records_who_signed(
+    p: &Pipeline,
+    store: &Arc<dyn Store>,
+    digests: &[Approval],
+    monday: i64,
+) {
     let weekly_id = digests
         .iter()
         .find(|a| a.summary.starts_with("Weekly"))
@@ -158,12 +178,12 @@ async fn digests_go_out_at_local_time_once_with_a_chart_and_a_sign_off() {
     )
     .await
     .unwrap();
-    let a = support::finished(&p, weekly_id).await;
+    let a = support::finished(p, weekly_id).await;
     assert_eq!(
         (a.state, a.approved_by.clone()),
         (ApprovalState::Executed, vec!["console:founder".to_string()])
     );
-    let edits: Vec<String> = pending(&store)
+    let edits: Vec<String> = pending(store)
         .await
         .into_iter()
         .filter(|o| matches!(o.op, OutboundOp::Update { .. }))
@@ -176,8 +196,15 @@ async fn digests_go_out_at_local_time_once_with_a_chart_and_a_sign_off() {
                 && e.contains("Signed off by: console:founder (1 of 1)")),
         "{edits:?}"
     );
+}
 
-    // Flag: the reason goes on the card and into the digest's thread.
+/// Flag: the reason goes on the card and into the digest's thread.
+async fn a_flag_puts_its_reason_on_the_card_and_in_the_thread(
+    p: &Pipeline,
+    store: &Arc<dyn Store>,
+    digests: &[Approval],
+    monday: i64,
+) {
     let daily_id = digests
         .iter()
         .find(|a| a.summary.starts_with("Daily"))
@@ -189,7 +216,7 @@ async fn digests_go_out_at_local_time_once_with_a_chart_and_a_sign_off() {
     )
     .await
     .unwrap();
-    let after = pending(&store).await;
+    let after = pending(store).await;
     assert!(
         after
             .iter()

@@ -3,9 +3,10 @@
 //! and one new card on re-fire; a click on Acknowledge and `silence 2h` typed in the thread act on it.
 
 use super::alerts::fixture;
-use super::slack::rig_with;
-use crate::support::slack::FakeSlack;
+use super::slack::{Rig, rig_with};
+use crate::support::slack::{Call, FakeSlack};
 use opsdesk::config::ChannelSettings;
+use opsdesk::domain::alert::AlertBatch;
 use opsdesk::domain::{ChannelRole, Platform};
 
 const ALERTS: &str = "CALERTS";
@@ -20,18 +21,33 @@ async fn an_alert_group_lives_as_one_card_with_its_history_in_the_thread() {
         })
     })
     .await;
-    let p = &r.rt.pipeline;
-    let parse = |name: &str| opsdesk::alerts::alertmanager::parse(&fixture(name)).unwrap();
     let firing = parse("am-0.25-webhook-firing.json");
     let now = opsdesk::clock::now() - 15 * 60_000; // in the past: the runtime's sender delivers what is due by the wall clock
-    p.on_alert_batch(&firing, None, now).await.unwrap();
+    let card_ts = one_card_with_unique_action_ids(&r, &firing, now).await;
+    updates_edit_it_and_its_thread_tells_the_history(&r, &firing, &card_ts, now).await;
+    let card2 = a_re_fire_posts_one_new_card_linking_the_old(&r, &firing, &card_ts, now).await;
+    a_click_and_typed_words_act_on_it(&r, &firing, &card2).await;
+}
+
+fn parse(name: &str) -> AlertBatch {
+    opsdesk::alerts::alertmanager::parse(&fixture(name)).unwrap()
+}
+
+/// The alerts channel's top-level posts and replies.
+fn posts(f: &FakeSlack) -> Vec<Call> {
+    f.ok_calls("chat.postMessage")
+        .into_iter()
+        .filter(|c| c.channel() == ALERTS)
+        .collect()
+}
+
+/// The first card; its `ts`.
+async fn one_card_with_unique_action_ids(r: &Rig, firing: &AlertBatch, now: i64) -> String {
+    r.rt.pipeline
+        .on_alert_batch(firing, None, now)
+        .await
+        .unwrap();
     r.settle().await;
-    let posts = |f: &FakeSlack| {
-        f.ok_calls("chat.postMessage")
-            .into_iter()
-            .filter(|c| c.channel() == ALERTS)
-            .collect::<Vec<_>>()
-    };
     let card = posts(&r.fake)[0].clone();
     let card_ts = card.response["ts"].as_str().unwrap().to_string();
     assert!(
@@ -46,8 +62,17 @@ async fn an_alert_group_lives_as_one_card_with_its_history_in_the_thread() {
         card.body["blocks"].to_string().contains("alert.silence#2"),
         "repeated actions get unique ids"
     );
+    card_ts
+}
 
-    // An update with one more alert, then the resolution: the same card edited, lines in its thread.
+/// An update with one more alert, then the resolution: the same card edited, lines in its thread.
+async fn updates_edit_it_and_its_thread_tells_the_history(
+    r: &Rig,
+    firing: &AlertBatch,
+    card_ts: &str,
+    now: i64,
+) {
+    let p = &r.rt.pipeline;
     let mut more = firing.clone();
     more.alerts.push(opsdesk::domain::alert::AlertItem {
         fingerprint: "x".into(),
@@ -65,7 +90,7 @@ async fn an_alert_group_lives_as_one_card_with_its_history_in_the_thread() {
         .fake
         .ok_calls("chat.update")
         .into_iter()
-        .filter(|c| c.body["ts"] == card_ts.as_str())
+        .filter(|c| c.body["ts"] == card_ts)
         .map(|c| c.body["text"].to_string())
         .collect();
     assert!(
@@ -84,9 +109,17 @@ async fn an_alert_group_lives_as_one_card_with_its_history_in_the_thread() {
             .all(|t| !t.contains("<@") && !t.contains("<!")),
         "history mentions nobody"
     );
+}
 
-    // Re-fire: exactly one new top-level card.
-    p.on_alert_batch(&firing, None, now + 10 * 60_000)
+/// Re-fire: exactly one new top-level card, linking the old one; its `ts`.
+async fn a_re_fire_posts_one_new_card_linking_the_old(
+    r: &Rig,
+    firing: &AlertBatch,
+    card_ts: &str,
+    now: i64,
+) -> String {
+    let p = &r.rt.pipeline;
+    p.on_alert_batch(firing, None, now + 10 * 60_000)
         .await
         .unwrap();
     r.settle().await;
@@ -118,8 +151,11 @@ async fn an_alert_group_lives_as_one_card_with_its_history_in_the_thread() {
         "the new card links the old one: {}",
         top[1].body
     );
+    card2
+}
 
-    // A team member clicks Acknowledge, then types `silence 2h` in the thread.
+/// A team member clicks Acknowledge, then types `silence 2h` in the thread.
+async fn a_click_and_typed_words_act_on_it(r: &Rig, firing: &AlertBatch, card2: &str) {
     let g = r
         .store
         .alert_group("alertmanager", &firing.group_key)
@@ -131,7 +167,7 @@ async fn an_alert_group_lives_as_one_card_with_its_history_in_the_thread() {
         FakeSlack::click(
             ALERTS,
             "UADMIN",
-            &card2,
+            card2,
             None,
             "alert.ack",
             &g.id.to_string(),
@@ -146,7 +182,7 @@ async fn an_alert_group_lives_as_one_card_with_its_history_in_the_thread() {
             ALERTS,
             "UADMIN",
             "1700000200.000001",
-            Some(&card2),
+            Some(card2),
             "silence 2h",
         ),
     );
@@ -170,7 +206,7 @@ async fn an_alert_group_lives_as_one_card_with_its_history_in_the_thread() {
         .fake
         .ok_calls("chat.update")
         .into_iter()
-        .rfind(|c| c.body["ts"] == card2.as_str())
+        .rfind(|c| c.body["ts"] == card2)
         .unwrap();
     assert!(
         last_edit.body["blocks"].to_string().contains("Unsilence"),
