@@ -64,6 +64,19 @@ fn charge(
 /// 1,200/yr) sign up, B goes to 3 seats, D down to 60, E cancels, C comes back, H starts a trial, I pays in
 /// EUR; A's payment fails then recovers, B's fails and stays unpaid, F gets a refund, A's charge is disputed.
 pub fn month() -> Vec<Value> {
+    [
+        october(),
+        october_cancel_and_more(),
+        november_changes(),
+        november_churn_and_trials(),
+        invoices(),
+        payments(),
+    ]
+    .concat()
+}
+
+/// October: A, B and C subscribe.
+fn october() -> Vec<Value> {
     let s = "customer.subscription";
     vec![
         event(
@@ -105,6 +118,13 @@ pub fn month() -> Vec<Value> {
                 None,
             ),
         ),
+    ]
+}
+
+/// October: C cancels, D and E subscribe.
+fn october_cancel_and_more() -> Vec<Value> {
+    let s = "customer.subscription";
+    vec![
         event(
             "evt_c2",
             &format!("{s}.deleted"),
@@ -144,6 +164,13 @@ pub fn month() -> Vec<Value> {
                 None,
             ),
         ),
+    ]
+}
+
+/// November: F and G sign up for a year, B goes to 3 seats, D down to 60.
+fn november_changes() -> Vec<Value> {
+    let s = "customer.subscription";
+    vec![
         event(
             "evt_f1",
             &format!("{s}.created"),
@@ -196,6 +223,13 @@ pub fn month() -> Vec<Value> {
                 None,
             ),
         ),
+    ]
+}
+
+/// November: E cancels, C comes back, H starts a trial, I pays in EUR.
+fn november_churn_and_trials() -> Vec<Value> {
+    let s = "customer.subscription";
+    vec![
         event(
             "evt_e2",
             &format!("{s}.deleted"),
@@ -248,6 +282,12 @@ pub fn month() -> Vec<Value> {
                 None,
             ),
         ),
+    ]
+}
+
+/// F as a customer, and the invoices: G's, A's failed then paid, B's unpaid.
+fn invoices() -> Vec<Value> {
+    vec![
         event(
             "evt_cus_f",
             "customer.created",
@@ -310,6 +350,12 @@ pub fn month() -> Vec<Value> {
                 (at(11, 20), at(12, 20)),
             ),
         ),
+    ]
+}
+
+/// The charges, F's refund, the dispute on A's charge and the balance.
+fn payments() -> Vec<Value> {
+    vec![
         event(
             "evt_ch_f",
             "charge.succeeded",
