@@ -91,228 +91,278 @@ async fn rest(
     headers: axum::http::HeaderMap,
     body: Bytes,
 ) -> Response {
-    let content_type = headers
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let body: Value = match content_type.starts_with("multipart/form-data") {
-        true => multipart(content_type, &body).unwrap_or(Value::Null),
-        false => serde_json::from_slice(&body).unwrap_or(Value::Null),
-    };
+    let body = request_body(&headers, &body);
     let path = uri.path().to_string();
     let seg: Vec<&str> = path.trim_start_matches("/api/v10/").split('/').collect();
     let num = |i: usize| seg.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
     let now = Instant::now();
     let (status, response) = match (method.as_str(), seg.as_slice()) {
-        ("GET", ["gateway"]) => (
-            200,
-            json!({"url": format!("ws://{}/gw", s.addr.lock().unwrap())}),
-        ),
-        ("GET", ["gateway", "bot"]) => (
-            200,
-            json!({"url": format!("ws://{}/gw", s.addr.lock().unwrap()), "shards": 1,
-            "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}}),
-        ),
+        ("GET", ["gateway"]) => (200, gateway(&s, false)),
+        ("GET", ["gateway", "bot"]) => (200, gateway(&s, true)),
         ("GET", ["users", "@me"]) => (200, user(BOT_ID, "opsdesk", true)),
-        ("GET", ["guilds", _]) if num(1) == GUILD => {
-            let mut g: Value = serde_json::from_str(include_str!(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/tests/fixtures/discord/guild__01__example-guild.json"
-            )))
-            .unwrap();
-            g["id"] = json!(GUILD.to_string());
-            // Fields Discord sends today that the docs' example predates (serenity requires them).
-            g["nsfw_level"] = json!(0);
-            g["stickers"] = json!([]);
-            g["premium_progress_bar_enabled"] = json!(false);
-            (200, g)
-        }
+        ("GET", ["guilds", _]) if num(1) == GUILD => (200, guild()),
         ("GET", ["guilds", _]) => error(404, 10004, "Unknown Guild"),
-        ("GET", ["guilds", _, "threads", "active"]) => {
-            let threads: Vec<Value> = s
-                .channels
-                .lock()
-                .unwrap()
-                .values()
-                .filter(|c| c["type"] == 11)
-                .cloned()
-                .collect();
-            (200, json!({"threads": threads, "members": []}))
-        }
+        ("GET", ["guilds", _, "threads", "active"]) => (200, active_threads(&s)),
         ("GET", ["channels", _]) => match s.channels.lock().unwrap().get(&num(1)) {
             Some(c) => (200, c.clone()),
             None => error(404, 10003, "Unknown Channel"),
         },
-        ("GET", ["channels", _, "messages"]) => {
-            let (ch, after, limit) = (
-                num(1),
-                query(&uri, "after").unwrap_or(0),
-                query(&uri, "limit").unwrap_or(50) as usize,
-            );
-            let msgs = s.messages.lock().unwrap();
-            let mut page: Vec<Value> = msgs
-                .range(after + 1..)
-                .map(|(_, m)| m)
-                .filter(|m| channel_of(m) == ch)
-                .cloned()
-                .collect();
-            if query(&uri, "after").is_none() {
-                page.reverse(); // no cursor: the newest first
-            }
-            page.truncate(limit);
-            page.sort_by(|a, b| {
-                b["id"]
-                    .as_str()
-                    .unwrap()
-                    .len()
-                    .cmp(&a["id"].as_str().unwrap().len())
-                    .then(b["id"].as_str().cmp(&a["id"].as_str()))
-            });
-            (200, Value::Array(page)) // Discord lists newest first
-        }
-        ("POST", ["channels", _, "messages"]) => {
-            let ch = num(1);
-            if !s.channels.lock().unwrap().contains_key(&ch) {
-                error(404, 10003, "Unknown Channel")
-            } else {
-                if let Some(until) = s.paused.lock().unwrap().get(&ch)
-                    && now < *until
-                {
-                    s.violations.lock().unwrap().push(format!(
-                        "POST to channel {ch} {:?} before Retry-After ended",
-                        *until - now
-                    ));
-                }
-                let n = s.creates.fetch_add(1, Ordering::SeqCst) + 1;
-                let every = s.rate_limit_every.load(Ordering::SeqCst);
-                if every > 0 && n % every == 0 {
-                    s.paused
-                        .lock()
-                        .unwrap()
-                        .insert(ch, now + Duration::from_secs(1));
-                    let r = json!({"message": "You are being rate limited.", "retry_after": 1.0, "global": false});
-                    s.calls.lock().unwrap().push(Call {
+        ("GET", ["channels", _, "messages"]) => (200, list_messages(&s, &uri, num(1))),
+        ("POST", ["channels", _, "messages"]) => match create_message(&s, num(1), &body, now) {
+            Ok(created) => created,
+            Err(limited) => {
+                record(
+                    &s,
+                    Call {
                         method: method.to_string(),
                         path,
                         body,
                         status: 429,
-                        response: r.clone(),
+                        response: limited.clone(),
                         at: now,
-                    });
-                    s.changed.notify_waiters();
-                    return (
-                        StatusCode::TOO_MANY_REQUESTS,
-                        [("retry-after", "1")],
-                        axum::Json(r),
-                    )
-                        .into_response();
-                }
-                let id = s.id();
-                let mut m = message(
-                    id,
-                    ch,
-                    user(BOT_ID, "opsdesk", true),
-                    body["content"].as_str().unwrap_or(""),
-                    vec![],
+                    },
                 );
-                m["embeds"] = body.get("embeds").cloned().unwrap_or(json!([]));
-                m["components"] = body.get("components").cloned().unwrap_or(json!([]));
-                let files = body["_files"].as_array().cloned().unwrap_or_default();
-                m["attachments"] = Value::Array(
-                    files
-                        .iter()
-                        .enumerate()
-                        .map(|(i, f)| {
-                            let url = format!("https://cdn.discordapp.com/attachments/{ch}/{id}/{}", f["name"].as_str().unwrap_or("file"));
-                            json!({"id": (id + 1 + i as u64).to_string(), "filename": f["name"], "size": f["size"], "url": url, "proxy_url": url, "content_type": "image/png"})
-                        })
-                        .collect(),
-                );
-                s.messages.lock().unwrap().insert(id, m.clone());
-                s.dispatch("MESSAGE_CREATE", m.clone()); // bots see their own messages too
-                (200, m)
+                return (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    [("retry-after", "1")],
+                    axum::Json(limited),
+                )
+                    .into_response();
             }
-        }
-        ("PATCH", ["channels", _, "messages", _]) => {
-            let mut msgs = s.messages.lock().unwrap();
-            match msgs.get_mut(&num(3)).filter(|m| channel_of(m) == num(1)) {
-                Some(m) => {
-                    for k in ["content", "embeds", "components"] {
-                        if let Some(v) = body.get(k) {
-                            m[k] = v.clone();
-                        }
-                    }
-                    m["edited_timestamp"] = json!("2026-11-26T01:05:00.000000+00:00");
-                    (200, m.clone())
-                }
-                None => error(404, 10008, "Unknown Message"),
-            }
-        }
+        },
+        ("PATCH", ["channels", _, "messages", _]) => edit_message(&s, num(1), num(3), &body),
         ("POST", ["channels", _, "messages", _, "threads"]) => {
-            let (ch, mid) = (num(1), num(3));
-            match s.channels.lock().unwrap().entry(mid) {
-                std::collections::hash_map::Entry::Occupied(_) => error(
-                    400,
-                    160004,
-                    "A thread has already been created for this message",
-                ),
-                std::collections::hash_map::Entry::Vacant(e) => (
-                    201,
-                    e.insert(channel(
-                        mid,
-                        11,
-                        body["name"].as_str().unwrap_or("thread"),
-                        Some(ch),
-                    ))
-                    .clone(),
-                ),
-            }
+            start_thread(&s, num(1), num(3), &body)
         }
-        ("PUT", ["applications", _, "guilds", _, "commands"]) => {
-            let cmds: Vec<Value> = body
-                .as_array()
-                .cloned()
-                .unwrap_or_default()
-                .into_iter()
-                .enumerate()
-                .map(|(i, mut c)| {
-                    c["id"] = json!((7001 + i).to_string());
-                    c["application_id"] = json!(BOT_ID.to_string());
-                    c["version"] = json!("1");
-                    c["default_member_permissions"] = Value::Null;
-                    c["type"] = json!(1);
-                    c
-                })
-                .collect();
-            (200, Value::Array(cmds))
-        }
+        ("PUT", ["applications", _, "guilds", _, "commands"]) => (200, registered(&body)),
         ("POST", ["interactions", _, _, "callback"]) => (204, Value::Null),
         ("PATCH", ["webhooks", _, _, "messages", "@original"]) | ("POST", ["webhooks", _, _]) => {
-            let id = s.id();
-            let mut m = message(
-                id,
-                0,
-                user(BOT_ID, "opsdesk", true),
-                body["content"].as_str().unwrap_or(""),
-                vec![],
-            );
-            m["embeds"] = body.get("embeds").cloned().unwrap_or(json!([]));
-            m["flags"] = body.get("flags").cloned().unwrap_or(json!(0));
-            (200, m)
+            webhook_message(&s, &body)
         }
         _ => error(404, 0, "404: Not Found"),
     };
-    s.calls.lock().unwrap().push(Call {
-        method: method.to_string(),
-        path,
-        body,
-        status,
-        response: response.clone(),
-        at: now,
-    });
-    s.changed.notify_waiters();
+    record(
+        &s,
+        Call {
+            method: method.to_string(),
+            path,
+            body,
+            status,
+            response: response.clone(),
+            at: now,
+        },
+    );
     match status {
         204 => StatusCode::NO_CONTENT.into_response(),
         _ => (StatusCode::from_u16(status).unwrap(), axum::Json(response)).into_response(),
     }
+}
+
+/// The docs' example guild as the fake guild, with the fields serenity requires today.
+fn guild() -> Value {
+    let mut g: Value = serde_json::from_str(include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/discord/guild__01__example-guild.json"
+    )))
+    .unwrap();
+    g["id"] = json!(GUILD.to_string());
+    // Fields Discord sends today that the docs' example predates (serenity requires them).
+    g["nsfw_level"] = json!(0);
+    g["stickers"] = json!([]);
+    g["premium_progress_bar_enabled"] = json!(false);
+    g
+}
+
+/// A channel's messages as Discord lists them: newest first, after a cursor when one is given.
+fn list_messages(s: &Inner, uri: &Uri, ch: u64) -> Value {
+    let (after, limit) = (
+        query(uri, "after").unwrap_or(0),
+        query(uri, "limit").unwrap_or(50) as usize,
+    );
+    let msgs = s.messages.lock().unwrap();
+    let mut page: Vec<Value> = msgs
+        .range(after + 1..)
+        .map(|(_, m)| m)
+        .filter(|m| channel_of(m) == ch)
+        .cloned()
+        .collect();
+    if query(uri, "after").is_none() {
+        page.reverse(); // no cursor: the newest first
+    }
+    page.truncate(limit);
+    page.sort_by(|a, b| {
+        b["id"]
+            .as_str()
+            .unwrap()
+            .len()
+            .cmp(&a["id"].as_str().unwrap().len())
+            .then(b["id"].as_str().cmp(&a["id"].as_str()))
+    });
+    Value::Array(page) // Discord lists newest first
+}
+
+/// A bot message posted to channel `ch`; `Err` with the 429 body every `rate_limit_every` posts (the
+/// channel is then paused for a second, and posting before it ends is recorded as a violation).
+fn create_message(s: &Inner, ch: u64, body: &Value, now: Instant) -> Result<(u16, Value), Value> {
+    if !s.channels.lock().unwrap().contains_key(&ch) {
+        Ok(error(404, 10003, "Unknown Channel"))
+    } else {
+        if let Some(until) = s.paused.lock().unwrap().get(&ch)
+            && now < *until
+        {
+            s.violations.lock().unwrap().push(format!(
+                "POST to channel {ch} {:?} before Retry-After ended",
+                *until - now
+            ));
+        }
+        let n = s.creates.fetch_add(1, Ordering::SeqCst) + 1;
+        let every = s.rate_limit_every.load(Ordering::SeqCst);
+        if every > 0 && n % every == 0 {
+            s.paused
+                .lock()
+                .unwrap()
+                .insert(ch, now + Duration::from_secs(1));
+            return Err(
+                json!({"message": "You are being rate limited.", "retry_after": 1.0, "global": false}),
+            );
+        }
+        let id = s.id();
+        let mut m = message(
+            id,
+            ch,
+            user(BOT_ID, "opsdesk", true),
+            body["content"].as_str().unwrap_or(""),
+            vec![],
+        );
+        m["embeds"] = body.get("embeds").cloned().unwrap_or(json!([]));
+        m["components"] = body.get("components").cloned().unwrap_or(json!([]));
+        let files = body["_files"].as_array().cloned().unwrap_or_default();
+        m["attachments"] = Value::Array(
+            files
+                .iter()
+                .enumerate()
+                .map(|(i, f)| {
+                    let url = format!("https://cdn.discordapp.com/attachments/{ch}/{id}/{}", f["name"].as_str().unwrap_or("file"));
+                    json!({"id": (id + 1 + i as u64).to_string(), "filename": f["name"], "size": f["size"], "url": url, "proxy_url": url, "content_type": "image/png"})
+                })
+                .collect(),
+        );
+        s.messages.lock().unwrap().insert(id, m.clone());
+        s.dispatch("MESSAGE_CREATE", m.clone()); // bots see their own messages too
+        Ok((200, m))
+    }
+}
+
+/// Guild commands as Discord answers their registration: with ids, versions and permissions.
+fn registered(body: &Value) -> Value {
+    let cmds: Vec<Value> = body
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut c)| {
+            c["id"] = json!((7001 + i).to_string());
+            c["application_id"] = json!(BOT_ID.to_string());
+            c["version"] = json!("1");
+            c["default_member_permissions"] = Value::Null;
+            c["type"] = json!(1);
+            c
+        })
+        .collect();
+    Value::Array(cmds)
+}
+
+/// A bot message edited in place (content, embeds, components).
+fn edit_message(s: &Inner, ch: u64, id: u64, body: &Value) -> (u16, Value) {
+    let mut msgs = s.messages.lock().unwrap();
+    match msgs.get_mut(&id).filter(|m| channel_of(m) == ch) {
+        Some(m) => {
+            for k in ["content", "embeds", "components"] {
+                if let Some(v) = body.get(k) {
+                    m[k] = v.clone();
+                }
+            }
+            m["edited_timestamp"] = json!("2026-11-26T01:05:00.000000+00:00");
+            (200, m.clone())
+        }
+        None => error(404, 10008, "Unknown Message"),
+    }
+}
+
+/// A public thread on message `mid` of channel `ch`, once per message as on Discord.
+fn start_thread(s: &Inner, ch: u64, mid: u64, body: &Value) -> (u16, Value) {
+    match s.channels.lock().unwrap().entry(mid) {
+        std::collections::hash_map::Entry::Occupied(_) => error(
+            400,
+            160004,
+            "A thread has already been created for this message",
+        ),
+        std::collections::hash_map::Entry::Vacant(e) => (
+            201,
+            e.insert(channel(
+                mid,
+                11,
+                body["name"].as_str().unwrap_or("thread"),
+                Some(ch),
+            ))
+            .clone(),
+        ),
+    }
+}
+
+/// An interaction's response or follow-up message.
+fn webhook_message(s: &Inner, body: &Value) -> (u16, Value) {
+    let id = s.id();
+    let mut m = message(
+        id,
+        0,
+        user(BOT_ID, "opsdesk", true),
+        body["content"].as_str().unwrap_or(""),
+        vec![],
+    );
+    m["embeds"] = body.get("embeds").cloned().unwrap_or(json!([]));
+    m["flags"] = body.get("flags").cloned().unwrap_or(json!(0));
+    (200, m)
+}
+
+/// A request's JSON body, or the JSON part and files of a multipart one.
+fn request_body(headers: &axum::http::HeaderMap, body: &Bytes) -> Value {
+    let content_type = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    match content_type.starts_with("multipart/form-data") {
+        true => multipart(content_type, body).unwrap_or(Value::Null),
+        false => serde_json::from_slice(body).unwrap_or(Value::Null),
+    }
+}
+
+/// Records a call and wakes whoever waits on the fake.
+fn record(s: &Inner, call: Call) {
+    s.calls.lock().unwrap().push(call);
+    s.changed.notify_waiters();
+}
+
+/// Where the gateway is; for a bot, with its shard count and session start limit.
+fn gateway(s: &Inner, bot: bool) -> Value {
+    let url = format!("ws://{}/gw", s.addr.lock().unwrap());
+    match bot {
+        false => json!({ "url": url }),
+        true => json!({"url": url, "shards": 1,
+            "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}}),
+    }
+}
+
+/// The guild's threads (all of the fake's threads are active).
+fn active_threads(s: &Inner) -> Value {
+    let threads: Vec<Value> = s
+        .channels
+        .lock()
+        .unwrap()
+        .values()
+        .filter(|c| c["type"] == 11)
+        .cloned()
+        .collect();
+    json!({"threads": threads, "members": []})
 }

@@ -47,26 +47,7 @@ pub(super) async fn web_api(
         .map(String::from);
     let channel = body["channel"].as_str().unwrap_or("").to_string();
     let now = Instant::now();
-    let mut status = 200;
-    if method.starts_with("chat.") {
-        if let Some(until) = s.paused.lock().unwrap().get(&channel)
-            && now < *until
-        {
-            s.violations.lock().unwrap().push(format!(
-                "{method} to {channel} {:?} before Retry-After ended",
-                *until - now
-            ));
-        }
-        let n = s.chat_calls.fetch_add(1, Ordering::SeqCst) + 1;
-        let every = s.rate_limit_every.load(Ordering::SeqCst);
-        if every > 0 && n % every == 0 {
-            status = 429;
-            s.paused
-                .lock()
-                .unwrap()
-                .insert(channel.clone(), now + Duration::from_secs(1));
-        }
-    }
+    let status = pace(&s, &method, &channel, now);
     let record = |response: &Value| {
         s.calls.lock().unwrap().push(Call {
             method: method.clone(),
@@ -88,70 +69,22 @@ pub(super) async fn web_api(
         )
             .into_response();
     }
-    let ts = || format!("1700000000.{:06}", s.ts.fetch_add(1, Ordering::SeqCst) + 1);
     if let Some(why) = invalid_blocks(&body) {
         let r = json!({"ok": false, "error": "invalid_blocks", "errors": [why]});
         record(&r);
         return axum::Json(r).into_response();
     }
-    let reply = match method.as_str() {
-        "apps.connections.open" => {
-            json!({"ok": true, "url": format!("ws://{}/link/?ticket=t", headers.get("host").and_then(|h| h.to_str().ok()).unwrap_or(""))})
-        }
-        "auth.test" => {
-            let scopes = s.scopes.lock().unwrap().clone();
-            let r = json!({"ok": true, "url": "https://fake.slack.com/", "team": "Fake Co", "user": "opsdesk", "team_id": "T1", "user_id": BOT_USER, "bot_id": BOT_ID});
-            record(&r);
-            return ([("x-oauth-scopes", scopes)], axum::Json(r)).into_response();
-        }
-        "chat.postMessage" => {
-            let ts = ts();
-            json!({"ok": true, "channel": channel, "ts": ts, "message": {"type": "message", "ts": ts, "user": BOT_USER, "bot_id": BOT_ID, "text": body["text"]}})
-        }
-        "chat.update" => {
-            json!({"ok": true, "channel": channel, "ts": body["ts"], "text": body["text"],
-            "message": {"type": "message", "user": BOT_USER, "bot_id": BOT_ID, "text": body["text"], "edited": {"user": BOT_USER, "ts": ts()}}})
-        }
-        "chat.postEphemeral" => json!({"ok": true, "message_ts": ts()}),
-        "reactions.add" | "reactions.remove" => json!({"ok": true}),
-        "usergroups.users.list" => {
-            let id = body["usergroup"].as_str().unwrap_or("");
-            match s.groups.lock().unwrap().get(id) {
-                Some(users) => json!({"ok": true, "users": users}),
-                None => json!({"ok": false, "error": "no_such_subteam"}),
-            }
-        }
-        "users.info" => {
-            let id = body["user"].as_str().unwrap_or("");
-            match s.users.lock().unwrap().get(id) {
-                Some(u) => json!({"ok": true, "user": u}),
-                None => json!({"ok": false, "error": "user_not_found"}),
-            }
-        }
-        "views.open" => json!({"ok": true, "view": {"id": "V1", "type": "modal"}}),
-        "files.getUploadURLExternal" => {
-            let file = format!("F{}", s.ts.fetch_add(1, Ordering::SeqCst) + 1);
-            let host = headers
-                .get("host")
-                .and_then(|h| h.to_str().ok())
-                .unwrap_or("");
-            json!({"ok": true, "upload_url": format!("http://{host}/upload/{file}"), "file_id": file})
-        }
-        "files.completeUploadExternal" => {
-            let files = body["files"].as_array().cloned().unwrap_or_default();
-            let uploads = s.uploads.lock().unwrap();
-            match files
-                .iter()
-                .find(|f| !uploads.contains_key(f["id"].as_str().unwrap_or("")))
-            {
-                Some(f) => json!({"ok": false, "error": "file_not_found", "file": f["id"]}),
-                None => {
-                    json!({"ok": true, "files": files.iter().map(|f| json!({"id": f["id"], "title": f["title"], "created": 1_700_000_000})).collect::<Vec<_>>()})
-                }
-            }
-        }
-        _ => json!({"ok": false, "error": "unknown_method"}),
-    };
+    if method == "auth.test" {
+        let scopes = s.scopes.lock().unwrap().clone();
+        let r = json!({"ok": true, "url": "https://fake.slack.com/", "team": "Fake Co", "user": "opsdesk", "team_id": "T1", "user_id": BOT_USER, "bot_id": BOT_ID});
+        record(&r);
+        return ([("x-oauth-scopes", scopes)], axum::Json(r)).into_response();
+    }
+    let host = headers
+        .get("host")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    let reply = answer(&s, &method, &body, &channel, host);
     record(&reply);
     axum::Json(reply).into_response()
 }
@@ -186,4 +119,82 @@ pub(super) async fn upload(
     s.uploads.lock().unwrap().insert(file, body.to_vec());
     s.changed.notify_waiters();
     axum::Json(json!({"ok": true})).into_response()
+}
+
+/// 429 every `rate_limit_every` chat calls (the channel then paused for a second); a chat call to a
+/// paused channel is recorded as a violation.
+fn pace(s: &Inner, method: &str, channel: &str, now: Instant) -> u16 {
+    if method.starts_with("chat.") {
+        if let Some(until) = s.paused.lock().unwrap().get(channel)
+            && now < *until
+        {
+            s.violations.lock().unwrap().push(format!(
+                "{method} to {channel} {:?} before Retry-After ended",
+                *until - now
+            ));
+        }
+        let n = s.chat_calls.fetch_add(1, Ordering::SeqCst) + 1;
+        let every = s.rate_limit_every.load(Ordering::SeqCst);
+        if every > 0 && n % every == 0 {
+            s.paused
+                .lock()
+                .unwrap()
+                .insert(channel.to_string(), now + Duration::from_secs(1));
+            return 429;
+        }
+    }
+    200
+}
+
+/// The Web API's answer to `method`, as Slack's docs show it.
+fn answer(s: &Inner, method: &str, body: &Value, channel: &str, host: &str) -> Value {
+    let ts = || format!("1700000000.{:06}", s.ts.fetch_add(1, Ordering::SeqCst) + 1);
+    match method {
+        "apps.connections.open" => {
+            json!({"ok": true, "url": format!("ws://{host}/link/?ticket=t")})
+        }
+        "chat.postMessage" => {
+            let ts = ts();
+            json!({"ok": true, "channel": channel, "ts": ts, "message": {"type": "message", "ts": ts, "user": BOT_USER, "bot_id": BOT_ID, "text": body["text"]}})
+        }
+        "chat.update" => {
+            json!({"ok": true, "channel": channel, "ts": body["ts"], "text": body["text"],
+            "message": {"type": "message", "user": BOT_USER, "bot_id": BOT_ID, "text": body["text"], "edited": {"user": BOT_USER, "ts": ts()}}})
+        }
+        "chat.postEphemeral" => json!({"ok": true, "message_ts": ts()}),
+        "reactions.add" | "reactions.remove" => json!({"ok": true}),
+        "usergroups.users.list" => {
+            let id = body["usergroup"].as_str().unwrap_or("");
+            match s.groups.lock().unwrap().get(id) {
+                Some(users) => json!({"ok": true, "users": users}),
+                None => json!({"ok": false, "error": "no_such_subteam"}),
+            }
+        }
+        "users.info" => {
+            let id = body["user"].as_str().unwrap_or("");
+            match s.users.lock().unwrap().get(id) {
+                Some(u) => json!({"ok": true, "user": u}),
+                None => json!({"ok": false, "error": "user_not_found"}),
+            }
+        }
+        "views.open" => json!({"ok": true, "view": {"id": "V1", "type": "modal"}}),
+        "files.getUploadURLExternal" => {
+            let file = format!("F{}", s.ts.fetch_add(1, Ordering::SeqCst) + 1);
+            json!({"ok": true, "upload_url": format!("http://{host}/upload/{file}"), "file_id": file})
+        }
+        "files.completeUploadExternal" => {
+            let files = body["files"].as_array().cloned().unwrap_or_default();
+            let uploads = s.uploads.lock().unwrap();
+            match files
+                .iter()
+                .find(|f| !uploads.contains_key(f["id"].as_str().unwrap_or("")))
+            {
+                Some(f) => json!({"ok": false, "error": "file_not_found", "file": f["id"]}),
+                None => {
+                    json!({"ok": true, "files": files.iter().map(|f| json!({"id": f["id"], "title": f["title"], "created": 1_700_000_000})).collect::<Vec<_>>()})
+                }
+            }
+        }
+        _ => json!({"ok": false, "error": "unknown_method"}),
+    }
 }
