@@ -11,7 +11,10 @@ use crate::support::{
     openai::{FakeOpenAi, Step},
 };
 use opsdesk::config::{HealthCheck, LogUrl};
+use opsdesk::domain::ports::Store;
 use opsdesk::domain::{ApprovalState, EventKind, Tier};
+use opsdesk::pipeline::Pipeline;
+use std::sync::Arc;
 
 const QUESTION: &str = "Google Sheets sync is broken and creates duplicate rows every time";
 const ANSWER: &str = "This is a known problem with merged header cells: unmerge the header row and click Resync \
@@ -49,17 +52,7 @@ async fn service() -> String {
 
 #[tokio::test]
 async fn the_tool_loop_troubleshoots_answers_and_files_a_signed_off_issue() {
-    let logs = tempfile::tempdir().unwrap();
-    std::fs::write(
-        logs.path().join("sync.log"),
-        "2026-11-25T10:00:01Z INFO sheets sync ok acct=9\n2026-11-25T10:00:02Z ERROR sheets sync duplicate key row=17 acct=42\n",
-    )
-    .unwrap();
-    std::fs::write(
-        logs.path().join("other.txt"),
-        "ERROR sheets sync should not be read: not *.log\n",
-    )
-    .unwrap();
+    let logs = log_folder();
     let svc = service().await;
     let github = FakeGithub::start().await;
     let fake = FakeOpenAi::start(vec![
@@ -95,7 +88,29 @@ async fn the_tool_loop_troubleshoots_answers_and_files_a_signed_off_issue() {
     })
     .await;
 
-    let out = done(&p, customer("t1", "alice", QUESTION), 1000).await;
+    the_customer_gets_a_cited_answer(&p).await;
+    the_tools_answered_the_model_only(&fake, &store).await;
+    the_drafted_issue_is_filed_once_after_sign_off(&p, &store, &github).await;
+}
+
+/// `sync.log` with one matching error line, and a `.txt` file the `*.log` glob must not read.
+fn log_folder() -> tempfile::TempDir {
+    let logs = tempfile::tempdir().unwrap();
+    std::fs::write(
+        logs.path().join("sync.log"),
+        "2026-11-25T10:00:01Z INFO sheets sync ok acct=9\n2026-11-25T10:00:02Z ERROR sheets sync duplicate key row=17 acct=42\n",
+    )
+    .unwrap();
+    std::fs::write(
+        logs.path().join("other.txt"),
+        "ERROR sheets sync should not be read: not *.log\n",
+    )
+    .unwrap();
+    logs
+}
+
+async fn the_customer_gets_a_cited_answer(p: &Pipeline) {
+    let out = done(p, customer("t1", "alice", QUESTION), 1000).await;
     assert_eq!(out.tier, Some(Tier::Tier2));
     assert!(!out.escalated, "{out:?}");
     assert!(
@@ -109,8 +124,10 @@ async fn the_tool_loop_troubleshoots_answers_and_files_a_signed_off_issue() {
         out.citations[0].title,
         "Known issues › Google Sheets sync shows duplicate rows"
     );
+}
 
-    // What the tools returned to the model (and only to the model).
+/// What the tools returned to the model (and only to the model).
+async fn the_tools_answered_the_model_only(fake: &FakeOpenAi, store: &Arc<dyn Store>) {
     let reqs = fake.requests();
     let tool_out = |r: usize, id: &str| {
         reqs[r].1["messages"]
@@ -142,7 +159,7 @@ async fn the_tool_loop_troubleshoots_answers_and_files_a_signed_off_issue() {
         "{}",
         tool_out(2, "c5")
     );
-    let customer_sees: Vec<String> = queued(&store)
+    let customer_sees: Vec<String> = queued(store)
         .await
         .into_iter()
         .filter(|(c, _)| c == "community")
@@ -154,8 +171,14 @@ async fn the_tool_loop_troubleshoots_answers_and_files_a_signed_off_issue() {
             .all(|t| !t.contains("acct=42") && !t.contains("HTTP 503")),
         "{customer_sees:?}"
     );
+}
 
-    // The drafted issue waits for sign-off in the team channel, then is filed once.
+/// The drafted issue waits for sign-off in the team channel, then is filed once.
+async fn the_drafted_issue_is_filed_once_after_sign_off(
+    p: &Pipeline,
+    store: &Arc<dyn Store>,
+    github: &FakeGithub,
+) {
     let a = store
         .approvals(&[ApprovalState::Pending], 10)
         .await
@@ -177,7 +200,7 @@ async fn the_tool_loop_troubleshoots_answers_and_files_a_signed_off_issue() {
         input: None,
     };
     p.handle(click, 2000).await.unwrap();
-    let a = support::finished(&p, a.id).await;
+    let a = support::finished(p, a.id).await;
     assert_eq!(
         a.result.as_deref(),
         Some("Issue #1 filed: https://github.com/acme/app/issues/1"),
