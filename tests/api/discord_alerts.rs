@@ -7,7 +7,9 @@ use super::discord::{button_ids, settings, settle, start_with};
 use crate::support::{self, discord::ALERTS, discord::FakeDiscord};
 use opsdesk::config::AlertRoute;
 use opsdesk::domain::Platform;
+use opsdesk::domain::alert::AlertBatch;
 use opsdesk::domain::ports::Store;
+use opsdesk::pipeline::Pipeline;
 use std::sync::Arc;
 
 const ADMIN: u64 = 1001;
@@ -25,12 +27,38 @@ async fn a_routed_alert_group_lives_as_one_card_on_discord() {
     };
     s.alerts.routes.push(route);
     let rt = start_with(&fake, store.clone(), s).await;
-    let p = &rt.pipeline;
-    let parse = |name: &str| opsdesk::alerts::alertmanager::parse(&fixture(name)).unwrap();
     let firing = parse("am-0.25-webhook-firing.json");
     let now = opsdesk::clock::now() - 15 * 60_000; // in the past: the sender delivers what is due by the wall clock
-    p.on_alert_batch(&firing, None, now).await.unwrap();
-    settle(&fake, &store).await;
+    let a = At {
+        fake: &fake,
+        store: &store,
+        p: &rt.pipeline,
+    };
+    let card = the_group_is_routed_to_one_card(&a, &firing, now).await;
+    resolving_edits_it_and_tells_its_thread(&a, &firing, card, now).await;
+    let (card2, ack) = a_re_fire_posts_a_new_card_linking_the_old(&a, &firing, card, now).await;
+    a_click_and_typed_words_act_on_it(&a, card2, &ack).await;
+    assert!(fake.violations().is_empty());
+    rt.stop().await;
+    db.cleanup().await;
+}
+
+/// The fake, the store and the pipeline each step works with.
+struct At<'a> {
+    fake: &'a FakeDiscord,
+    store: &'a Arc<dyn Store>,
+    p: &'a Pipeline,
+}
+
+fn parse(name: &str) -> AlertBatch {
+    opsdesk::alerts::alertmanager::parse(&fixture(name)).unwrap()
+}
+
+/// Routed by severity to the Discord alerts channel; the card's message id.
+async fn the_group_is_routed_to_one_card(a: &At<'_>, firing: &AlertBatch, now: i64) -> u64 {
+    let (p, fake, store) = (a.p, a.fake, a.store);
+    p.on_alert_batch(firing, None, now).await.unwrap();
+    settle(fake, store).await;
     let cards = fake.bot_posts_in(ALERTS);
     assert_eq!(
         cards.len(),
@@ -46,13 +74,22 @@ async fn a_routed_alert_group_lives_as_one_card_on_discord() {
         "{}",
         cards[0].body
     );
+    card
+}
 
+async fn resolving_edits_it_and_tells_its_thread(
+    a: &At<'_>,
+    firing: &AlertBatch,
+    card: u64,
+    now: i64,
+) {
+    let (p, fake, store) = (a.p, a.fake, a.store);
     let mut resolved = parse("am-0.25-webhook-resolved.json");
     resolved.group_key = firing.group_key.clone();
     p.on_alert_batch(&resolved, None, now + 5 * 60_000)
         .await
         .unwrap();
-    settle(&fake, &store).await;
+    settle(fake, store).await;
     let edits = fake.ok(
         "PATCH",
         &format!("/api/v10/channels/{ALERTS}/messages/{card}"),
@@ -80,11 +117,20 @@ async fn a_routed_alert_group_lives_as_one_card_on_discord() {
         .map(|c| c.body["content"].as_str().unwrap_or("").to_string())
         .collect();
     assert_eq!(history, ["✅ Resolved after 5m"]);
+}
 
-    p.on_alert_batch(&firing, None, now + 10 * 60_000)
+/// One new card on re-fire, linking the old one; its id and its Acknowledge button.
+async fn a_re_fire_posts_a_new_card_linking_the_old(
+    a: &At<'_>,
+    firing: &AlertBatch,
+    card: u64,
+    now: i64,
+) -> (u64, String) {
+    let (p, fake, store) = (a.p, a.fake, a.store);
+    p.on_alert_batch(firing, None, now + 10 * 60_000)
         .await
         .unwrap();
-    settle(&fake, &store).await;
+    settle(fake, store).await;
     let cards = fake.bot_posts_in(ALERTS);
     assert_eq!(cards.len(), 2, "one new card on re-fire");
     let card2: u64 = cards[1].response["id"].as_str().unwrap().parse().unwrap();
@@ -101,9 +147,14 @@ async fn a_routed_alert_group_lives_as_one_card_on_discord() {
         .into_iter()
         .find(|b| b.starts_with("alert.ack"))
         .expect("an Acknowledge button");
+    (card2, ack)
+}
 
-    fake.click(card2, ADMIN, &[], &ack);
-    settle(&fake, &store).await;
+/// A team member clicks Acknowledge, then types `resolve` in the card's thread.
+async fn a_click_and_typed_words_act_on_it(a: &At<'_>, card2: u64, ack: &str) {
+    let (fake, store) = (a.fake, a.store);
+    fake.click(card2, ADMIN, &[], ack);
+    settle(fake, store).await;
     fake.wait_until("the acknowledgement in the thread", |f| {
         !f.bot_posts_in(card2).is_empty()
     })
@@ -113,7 +164,7 @@ async fn a_routed_alert_group_lives_as_one_card_on_discord() {
         f.bot_posts_in(card2).len() >= 2
     })
     .await;
-    settle(&fake, &store).await;
+    settle(fake, store).await;
     let thread: Vec<String> = fake
         .bot_posts_in(card2)
         .iter()
@@ -139,7 +190,4 @@ async fn a_routed_alert_group_lives_as_one_card_on_discord() {
         "{}",
         last.body
     );
-    assert!(fake.violations().is_empty());
-    rt.stop().await;
-    db.cleanup().await;
 }
