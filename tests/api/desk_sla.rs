@@ -8,12 +8,42 @@ use std::sync::Arc;
 
 use super::desk::*;
 
+const MIN: i64 = 60_000;
+
 /// Clock values are explicit: escalation at 0, the high-priority target is 60 minutes (reminder at 45).
 #[tokio::test]
 async fn the_first_response_sla_reminds_then_announces_the_breach_and_tickets_show_it() {
-    const MIN: i64 = 60_000;
     let db = support::sqlite().await;
     let r = rig(Arc::new(db.store.clone())).await;
+    a_waiting_ticket_is_reminded_then_breached_once(&r).await;
+    let table = tickets_table(&r, 90 * MIN).await;
+    assert!(
+        table.contains("SLA") && table.contains("breached"),
+        "{table}"
+    );
+    a_quick_answer_meets_it(&r).await;
+    let table = tickets_table(&r, 200 * MIN).await;
+    assert!(table.contains(" met "), "{table}");
+}
+
+/// `/ops tickets --escalated` at `at`, as the team sees it.
+async fn tickets_table(r: &Rig, at: i64) -> String {
+    let ops = event(
+        Platform::Slack,
+        "SESC",
+        None,
+        "UANA",
+        EventKind::CommandInvoked {
+            name: "ops".into(),
+            args: "tickets --escalated".into(),
+        },
+    );
+    r.p.handle(ops, at).await.unwrap();
+    r.deliver().await;
+    r.slack.sent().last().unwrap().msg.reply.plain()
+}
+
+async fn a_waiting_ticket_is_reminded_then_breached_once(r: &Rig) {
     r.p.handle(
         customer("m1", None, "I want my money back, you charged me twice"),
         0,
@@ -57,26 +87,10 @@ async fn the_first_response_sla_reminds_then_announces_the_breach_and_tickets_sh
         )),
         "{notices:?}"
     );
+}
 
-    let ops = event(
-        Platform::Slack,
-        "SESC",
-        None,
-        "UANA",
-        EventKind::CommandInvoked {
-            name: "ops".into(),
-            args: "tickets --escalated".into(),
-        },
-    );
-    r.p.handle(ops, 90 * MIN).await.unwrap();
-    r.deliver().await;
-    let table = r.slack.sent().last().unwrap().msg.reply.plain();
-    assert!(
-        table.contains("SLA") && table.contains("breached"),
-        "{table}"
-    );
-
-    // A quick answer meets it: no notices, and the list says so.
+/// A quick answer meets it: no notices.
+async fn a_quick_answer_meets_it(r: &Rig) {
     r.p.handle(
         customer("m9", None, "I need to talk to a human about a legal matter"),
         100 * MIN,
@@ -107,18 +121,4 @@ async fn the_first_response_sla_reminds_then_announces_the_breach_and_tickets_sh
         0,
         "answered in time: nothing to announce"
     );
-    let ops = event(
-        Platform::Slack,
-        "SESC",
-        None,
-        "UANA",
-        EventKind::CommandInvoked {
-            name: "ops".into(),
-            args: "tickets --escalated".into(),
-        },
-    );
-    r.p.handle(ops, 200 * MIN).await.unwrap();
-    r.deliver().await;
-    let table = r.slack.sent().last().unwrap().msg.reply.plain();
-    assert!(table.contains(" met "), "{table}");
 }
