@@ -15,7 +15,7 @@ use crate::support::{
 use opsdesk::config::RunbookSettings;
 use opsdesk::domain::ports::*;
 use opsdesk::domain::{ApprovalState, Event, EventKind, Platform};
-use opsdesk::pipeline::{ASSISTANT_OFFLINE, Handled};
+use opsdesk::pipeline::{ASSISTANT_OFFLINE, Handled, Pipeline};
 use opsdesk::sender::Sender;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -49,6 +49,13 @@ async fn ops_ask_reads_the_records_and_only_proposes_a_refund_for_sign_off() {
         s.approvals.approvers = vec!["console:boss".into()]
     })
     .await;
+    a_month_of_stripe_and_an_escalated_refund_ask(&p, &store).await;
+    the_answer_reads_the_records_through_the_tools(&p, &store, &fake).await;
+    the_refund_is_only_a_sign_off_request(&store).await;
+    offline_it_says_what_to_use_instead().await;
+}
+
+async fn a_month_of_stripe_and_an_escalated_refund_ask(p: &Pipeline, store: &Arc<dyn Store>) {
     for e in month() {
         p.on_stripe_event(
             &opsdesk::finance::stripe::parse_event(e.to_string().as_bytes()).unwrap(),
@@ -60,15 +67,21 @@ async fn ops_ask_reads_the_records_and_only_proposes_a_refund_for_sign_off() {
     }
     assert!(
         done(
-            &p,
+            p,
             customer("m1", "gina", "I want my money back for the annual plan"),
             1000
         )
         .await
         .escalated
     );
-    queued(&store).await;
+    queued(store).await;
+}
 
+async fn the_answer_reads_the_records_through_the_tools(
+    p: &Pipeline,
+    store: &Arc<dyn Store>,
+    fake: &FakeOpenAi,
+) {
     p.handle(
         support::ops_command(
             "q1",
@@ -79,7 +92,7 @@ async fn ops_ask_reads_the_records_and_only_proposes_a_refund_for_sign_off() {
     )
     .await
     .unwrap();
-    let replies: Vec<String> = queued(&store).await.into_iter().map(|(_, t)| t).collect();
+    let replies: Vec<String> = queued(store).await.into_iter().map(|(_, t)| t).collect();
     let reply = replies
         .iter()
         .find(|t| t.starts_with("Ticket #1 is escalated"))
@@ -89,26 +102,28 @@ async fn ops_ask_reads_the_records_and_only_proposes_a_refund_for_sign_off() {
         "{reply}"
     );
     assert!(
-        tool_out(&fake, 1, "a1").contains("[escalated] I want my money back"),
+        tool_out(fake, 1, "a1").contains("[escalated] I want my money back"),
         "{}",
-        tool_out(&fake, 1, "a1")
+        tool_out(fake, 1, "a1")
     );
     assert!(
-        tool_out(&fake, 1, "a2").contains("MRR"),
+        tool_out(fake, 1, "a2").contains("MRR"),
         "{}",
-        tool_out(&fake, 1, "a2")
+        tool_out(fake, 1, "a2")
     );
     assert_eq!(
-        tool_out(&fake, 2, "a4"),
+        tool_out(fake, 2, "a4"),
         "error: no charge \"ch_nope\" in the ledger"
     );
     assert!(
-        tool_out(&fake, 2, "a5").contains("customer (gina): I want my money back"),
+        tool_out(fake, 2, "a5").contains("customer (gina): I want my money back"),
         "{}",
-        tool_out(&fake, 2, "a5")
+        tool_out(fake, 2, "a5")
     );
+}
 
-    // The proposal is a sign-off request in the asker's name; nothing was refunded.
+/// The proposal is a sign-off request in the asker's name; nothing was refunded.
+async fn the_refund_is_only_a_sign_off_request(store: &Arc<dyn Store>) {
     let pending = store
         .approvals(&[ApprovalState::Pending], 10)
         .await
@@ -128,8 +143,10 @@ async fn ops_ask_reads_the_records_and_only_proposes_a_refund_for_sign_off() {
             .iter()
             .any(|e| e.action.name() == "llm.assistant" && e.subject == "team")
     );
+}
 
-    // Offline: /ops ask says what to use instead.
+/// Offline: /ops ask says what to use instead.
+async fn offline_it_says_what_to_use_instead() {
     let (p, store, _db) = rig("", &[], |_| {}).await;
     p.handle(
         support::ops_command("q2", "founder", "ask what is firing?"),
