@@ -9,7 +9,7 @@ use super::alerts::{fixture, settings as alert_settings};
 use super::finance_month::month;
 use crate::support::{
     self,
-    chat::RecordingChat,
+    chat::{RecordingChat, Sent},
     openai::{FakeOpenAi, Step},
 };
 use opsdesk::config::RunbookSettings;
@@ -233,6 +233,38 @@ async fn a_new_alert_card_gets_an_infra_note_and_its_thread_is_a_conversation() 
     .await;
     let db = support::sqlite().await;
     let store: Arc<dyn Store> = Arc::new(db.store.clone());
+    let p = support::pipeline_with(store.clone(), infra_settings(&fake.base_url)).await;
+    let chat = Arc::new(RecordingChat::new(Platform::Slack));
+    let mut platforms: HashMap<Platform, Arc<dyn ChatPlatform>> = HashMap::new();
+    platforms.insert(Platform::Slack, chat.clone());
+    let sender = Sender::new(store.clone(), platforms, "t");
+
+    let firing =
+        opsdesk::alerts::alertmanager::parse(&fixture("am-0.25-webhook-firing.json")).unwrap();
+    p.on_alert_batch(&firing, None, 0).await.unwrap();
+    let sent = the_note_once_written(&store, &fake, &sender, &chat).await;
+    let card = sent[0].clone();
+    the_note_is_in_the_cards_thread_with_a_runbook_for_sign_off(&sent, &card, &fake, &store).await;
+    // A question in the card's thread: the assistant answers with the group's context.
+    p.handle(typed(1, &card.id, "what changed?"), 120_000)
+        .await
+        .unwrap();
+    while sender.tick(i64::MAX / 4).await.unwrap() > 0 {}
+    let last = chat.sent().last().unwrap().clone();
+    assert_eq!(
+        last.msg.reply.plain(),
+        "It has fired for 2 minutes; no related groups."
+    );
+    assert_eq!(last.msg.thread.as_deref(), Some(card.id.as_str()));
+    let system = fake.requests()[3].1["messages"][0]["content"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(system.contains("Alert group #"), "{system}");
+}
+
+/// Alerts to Slack, `UOPS` on the team, the assistant on the fake, and a runbook for the alert.
+fn infra_settings(base_url: &str) -> opsdesk::config::Settings {
     let mut s = alert_settings();
     s.ops.allowed_users = vec!["slack:UOPS".into()];
     s.runbooks.insert(
@@ -247,18 +279,18 @@ async fn a_new_alert_card_gets_an_infra_note_and_its_thread_is_a_conversation() 
         .runbooks
         .insert("Http5xxRatioHigh".into(), "restart-api".into());
     let a = s.llm.agents.get_mut("assistant").unwrap();
-    (a.base_url, a.model, a.api_key_env) =
-        (fake.base_url.clone(), "gpt-test".into(), "PATH".into());
-    let p = support::pipeline_with(store.clone(), s).await;
-    let chat = Arc::new(RecordingChat::new(Platform::Slack));
-    let mut platforms: HashMap<Platform, Arc<dyn ChatPlatform>> = HashMap::new();
-    platforms.insert(Platform::Slack, chat.clone());
-    let sender = Sender::new(store.clone(), platforms, "t");
+    (a.base_url, a.model, a.api_key_env) = (base_url.to_string(), "gpt-test".into(), "PATH".into());
+    s
+}
 
-    let firing =
-        opsdesk::alerts::alertmanager::parse(&fixture("am-0.25-webhook-firing.json")).unwrap();
-    p.on_alert_batch(&firing, None, 0).await.unwrap();
-    // The note is written in its own task (an LLM takes seconds; the next batch does not wait).
+/// The note is written in its own task (an LLM takes seconds; the next batch does not wait): what
+/// was sent once it is.
+async fn the_note_once_written(
+    store: &Arc<dyn Store>,
+    fake: &FakeOpenAi,
+    sender: &Sender,
+    chat: &RecordingChat,
+) -> Vec<Sent> {
     for _ in 0..500 {
         if store
             .approvals(&[ApprovalState::Pending], 5)
@@ -281,7 +313,15 @@ async fn a_new_alert_card_gets_an_infra_note_and_its_thread_is_a_conversation() 
         }
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
-    let card = sent[0].clone();
+    sent
+}
+
+async fn the_note_is_in_the_cards_thread_with_a_runbook_for_sign_off(
+    sent: &[Sent],
+    card: &Sent,
+    fake: &FakeOpenAi,
+    store: &Arc<dyn Store>,
+) {
     let note = sent
         .iter()
         .find(|m| m.msg.reply.plain().starts_with("🧭"))
@@ -313,21 +353,4 @@ async fn a_new_alert_card_gets_an_infra_note_and_its_thread_is_a_conversation() 
         .unwrap()
         .remove(0);
     assert_eq!((a.kind.name(), a.channel.as_str()), ("runbook", "CALERTS"));
-
-    // A question in the card's thread: the assistant answers with the group's context.
-    p.handle(typed(1, &card.id, "what changed?"), 120_000)
-        .await
-        .unwrap();
-    while sender.tick(i64::MAX / 4).await.unwrap() > 0 {}
-    let last = chat.sent().last().unwrap().clone();
-    assert_eq!(
-        last.msg.reply.plain(),
-        "It has fired for 2 minutes; no related groups."
-    );
-    assert_eq!(last.msg.thread.as_deref(), Some(card.id.as_str()));
-    let system = fake.requests()[3].1["messages"][0]["content"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    assert!(system.contains("Alert group #"), "{system}");
 }
