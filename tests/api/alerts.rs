@@ -2,11 +2,15 @@
 //! and stores before it answers; a group becomes one card that is edited in place, with its history in
 //! the card's thread, and re-surfaces with a new card when it fires again after resolving.
 
-use crate::support::{self, chat::RecordingChat};
+use crate::support::{
+    self,
+    chat::{RecordingChat, Sent},
+};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use opsdesk::config::{ChannelSettings, Settings};
+use opsdesk::domain::alert::AlertBatch;
 use opsdesk::domain::ports::*;
 use opsdesk::domain::{ChannelRole, Platform};
 use opsdesk::pipeline::Pipeline;
@@ -219,108 +223,149 @@ async fn a_group_is_one_card_edited_in_place_with_its_history_in_the_thread() {
         let mut platforms: HashMap<Platform, Arc<dyn ChatPlatform>> = HashMap::new();
         platforms.insert(Platform::Slack, chat.clone());
         let sender = Sender::new(store.clone(), platforms, "t");
-        let deliver = || async { while sender.tick(i64::MAX / 4).await.unwrap() > 0 {} };
-        let parse = |name: &str| opsdesk::alerts::alertmanager::parse(&fixture(name)).unwrap();
-
-        let firing = parse("am-0.25-webhook-firing.json");
-        p.on_alert_batch(&firing, None, 0).await.unwrap();
-        deliver().await;
-        let card = chat.sent()[0].clone();
-        assert_eq!(
-            (card.msg.channel.as_str(), card.msg.thread.as_deref()),
-            ("CALERTS", None)
-        );
-        assert!(
-            card.msg
-                .reply
-                .plain()
-                .starts_with("🔥 [WARNING] Http5xxRatioHigh"),
-            "{}",
-            card.msg.reply.plain()
-        );
-
-        // The same group resolving: the card is edited, the history line goes in its thread.
-        let mut resolved = parse("am-0.25-webhook-resolved.json");
-        resolved.group_key = firing.group_key.clone();
-        p.on_alert_batch(&resolved, None, 12 * 60_000)
-            .await
-            .unwrap();
-        deliver().await;
-        let sent = chat.sent();
-        assert_eq!(sent.len(), 3, "{sent:#?}");
-        assert!(
-            matches!(&sent[1].msg.op, OutboundOp::Update { .. })
-                && sent[1].target.as_deref() == Some(card.id.as_str())
-        );
-        assert!(
-            sent[1]
-                .msg
-                .reply
-                .plain()
-                .starts_with("✅ Resolved after 12m"),
-            "{}",
-            sent[1].msg.reply.plain()
-        );
-        assert_eq!(
-            sent[2].msg.thread.as_deref(),
-            Some(card.id.as_str()),
-            "history in the card's thread"
-        );
-        assert_eq!(sent[2].msg.reply.plain(), "✅ Resolved after 12m");
-
-        // Firing again: one new card that points back.
-        p.on_alert_batch(&firing, None, 20 * 60_000).await.unwrap();
-        deliver().await;
-        let again = chat.sent().last().unwrap().clone();
-        assert!(matches!(again.msg.op, OutboundOp::Post) && again.msg.thread.is_none());
-        assert!(
-            again
-                .msg
-                .reply
-                .plain()
-                .contains("🔁 Firing again 8m after it resolved; it had fired for 12m"),
-            "{}",
-            again.msg.reply.plain()
-        );
-        let g = store
-            .alert_group("alertmanager", &firing.group_key)
-            .await
-            .unwrap()
-            .unwrap();
-        assert_eq!((g.firing, g.updates), (true, 3));
-
-        // Every group is listed, firing or not.
-        let mixed = parse("am-0.25-webhook-mixed.json");
-        p.on_alert_batch(&mixed, None, 21 * 60_000).await.unwrap();
-        let ops = |args: &str| support::ops_command(&format!("ops-{args}"), "founder", args);
-        p.handle(ops("alerts"), 22 * 60_000).await.unwrap();
-        p.handle(ops("alerts --firing --since 30s"), 22 * 60_000)
-            .await
-            .unwrap();
-        let items = store
-            .outbox_claim("probe", i64::MAX / 4, 60_000, 100)
-            .await
-            .unwrap();
-        let lists: Vec<String> = items
-            .iter()
-            .filter(|i| i.msg.platform == Platform::Console)
-            .map(|i| i.msg.reply.plain())
-            .collect();
-        let rows = |t: &str| {
-            t.lines()
-                .filter(|l| {
-                    l.starts_with('#') && l.chars().nth(1).is_some_and(|c| c.is_ascii_digit())
-                })
-                .count()
+        let d = Desk {
+            p: &p,
+            store: &store,
+            chat: &chat,
+            sender: &sender,
         };
-        assert_eq!(rows(&lists[0]), 2, "{}", lists[0]);
-        assert!(lists[0].contains("Http5xxRatioHigh"), "{}", lists[0]);
-        assert_eq!(
-            lists[1], "Nothing is firing.",
-            "no group changed in the last 30 s"
-        );
+        let firing = parse("am-0.25-webhook-firing.json");
+        let card = a_firing_group_gets_one_card(&d, &firing).await;
+        resolving_edits_the_card_and_tells_its_thread(&d, &firing, &card).await;
+        firing_again_posts_one_new_card(&d, &firing).await;
+        every_group_is_listed(&d).await;
         db.cleanup().await;
     }
+}
+
+/// What each step of the card's life works with.
+struct Desk<'a> {
+    p: &'a Pipeline,
+    store: &'a Arc<dyn Store>,
+    chat: &'a RecordingChat,
+    sender: &'a Sender,
+}
+
+impl Desk<'_> {
+    async fn deliver(&self) {
+        while self.sender.tick(i64::MAX / 4).await.unwrap() > 0 {}
+    }
+}
+
+fn parse(name: &str) -> AlertBatch {
+    opsdesk::alerts::alertmanager::parse(&fixture(name)).unwrap()
+}
+
+async fn a_firing_group_gets_one_card(d: &Desk<'_>, firing: &AlertBatch) -> Sent {
+    let (p, chat) = (d.p, d.chat);
+    p.on_alert_batch(firing, None, 0).await.unwrap();
+    d.deliver().await;
+    let card = chat.sent()[0].clone();
+    assert_eq!(
+        (card.msg.channel.as_str(), card.msg.thread.as_deref()),
+        ("CALERTS", None)
+    );
+    assert!(
+        card.msg
+            .reply
+            .plain()
+            .starts_with("🔥 [WARNING] Http5xxRatioHigh"),
+        "{}",
+        card.msg.reply.plain()
+    );
+    card
+}
+
+/// The same group resolving: the card is edited, the history line goes in its thread.
+async fn resolving_edits_the_card_and_tells_its_thread(
+    d: &Desk<'_>,
+    firing: &AlertBatch,
+    card: &Sent,
+) {
+    let (p, chat) = (d.p, d.chat);
+    let mut resolved = parse("am-0.25-webhook-resolved.json");
+    resolved.group_key = firing.group_key.clone();
+    p.on_alert_batch(&resolved, None, 12 * 60_000)
+        .await
+        .unwrap();
+    d.deliver().await;
+    let sent = chat.sent();
+    assert_eq!(sent.len(), 3, "{sent:#?}");
+    assert!(
+        matches!(&sent[1].msg.op, OutboundOp::Update { .. })
+            && sent[1].target.as_deref() == Some(card.id.as_str())
+    );
+    assert!(
+        sent[1]
+            .msg
+            .reply
+            .plain()
+            .starts_with("✅ Resolved after 12m"),
+        "{}",
+        sent[1].msg.reply.plain()
+    );
+    assert_eq!(
+        sent[2].msg.thread.as_deref(),
+        Some(card.id.as_str()),
+        "history in the card's thread"
+    );
+    assert_eq!(sent[2].msg.reply.plain(), "✅ Resolved after 12m");
+}
+
+/// Firing again: one new card that points back.
+async fn firing_again_posts_one_new_card(d: &Desk<'_>, firing: &AlertBatch) {
+    let (p, chat, store) = (d.p, d.chat, d.store);
+    p.on_alert_batch(firing, None, 20 * 60_000).await.unwrap();
+    d.deliver().await;
+    let again = chat.sent().last().unwrap().clone();
+    assert!(matches!(again.msg.op, OutboundOp::Post) && again.msg.thread.is_none());
+    assert!(
+        again
+            .msg
+            .reply
+            .plain()
+            .contains("🔁 Firing again 8m after it resolved; it had fired for 12m"),
+        "{}",
+        again.msg.reply.plain()
+    );
+    let g = store
+        .alert_group("alertmanager", &firing.group_key)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((g.firing, g.updates), (true, 3));
+}
+
+/// Every group is listed by `/ops alerts`, firing or not.
+async fn every_group_is_listed(d: &Desk<'_>) {
+    let (p, store) = (d.p, d.store);
+    let mixed = parse("am-0.25-webhook-mixed.json");
+    p.on_alert_batch(&mixed, None, 21 * 60_000).await.unwrap();
+    let ops = |args: &str| support::ops_command(&format!("ops-{args}"), "founder", args);
+    p.handle(ops("alerts"), 22 * 60_000).await.unwrap();
+    p.handle(ops("alerts --firing --since 30s"), 22 * 60_000)
+        .await
+        .unwrap();
+    let items = store
+        .outbox_claim("probe", i64::MAX / 4, 60_000, 100)
+        .await
+        .unwrap();
+    let lists: Vec<String> = items
+        .iter()
+        .filter(|i| i.msg.platform == Platform::Console)
+        .map(|i| i.msg.reply.plain())
+        .collect();
+    let rows = |t: &str| {
+        t.lines()
+            .filter(|l| l.starts_with('#') && l.chars().nth(1).is_some_and(|c| c.is_ascii_digit()))
+            .count()
+    };
+    assert_eq!(rows(&lists[0]), 2, "{}", lists[0]);
+    assert!(lists[0].contains("Http5xxRatioHigh"), "{}", lists[0]);
+    assert_eq!(
+        lists[1], "Nothing is firing.",
+        "no group changed in the last 30 s"
+    );
 }
 
 /// A webhook stored (and acknowledged) but not processed before a crash is processed by the recovery.
