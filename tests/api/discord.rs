@@ -109,6 +109,31 @@ pub fn button_ids(msg: &Value) -> Vec<String> {
 #[tokio::test]
 async fn a_question_gets_a_thread_with_the_answer_and_a_click_edits_the_card() {
     let r = rig().await;
+    ops_is_registered_for_administrators(&r).await;
+    let m = r.fake.post(TEXT, CUSTOMER, QUESTION);
+    let answer = the_answer_is_in_the_questions_thread(&r, m).await;
+    solved_edits_the_card_and_resolves_the_ticket(&r, m, &answer).await;
+    // A follow-up in the thread belongs to the same ticket and is answered in the same thread.
+    r.fake.post(m, CUSTOMER, "How do I invite a teammate?");
+    r.fake
+        .wait_until("a second answer in the thread", |f| {
+            f.bot_posts_in(m).len() == 2
+        })
+        .await;
+    assert_eq!(
+        r.fake
+            .ok(
+                "POST",
+                &format!("/api/v10/channels/{TEXT}/messages/{m}/threads")
+            )
+            .len(),
+        1,
+        "the thread is reused"
+    );
+    r.rt.stop().await;
+}
+
+async fn ops_is_registered_for_administrators(r: &Rig) {
     r.fake
         .wait_until("/ops registered", |f| {
             !f.ok(
@@ -128,8 +153,10 @@ async fn a_question_gets_a_thread_with_the_answer_and_a_click_edits_the_card() {
         registered[0].body[0]["default_member_permissions"], "8",
         "only administrators see /ops until the server opens it to a role"
     );
+}
 
-    let m = r.fake.post(TEXT, CUSTOMER, QUESTION);
+/// In a thread named after the question, never in the channel; with Solved / Talk to a human.
+async fn the_answer_is_in_the_questions_thread(r: &Rig, m: u64) -> crate::support::discord::Call {
     r.fake
         .wait_until("an answer in the message's thread", |f| {
             !f.bot_posts_in(m).is_empty()
@@ -158,8 +185,16 @@ async fn a_question_gets_a_thread_with_the_answer_and_a_click_edits_the_card() {
         ids[0].starts_with("ticket.solved|") && ids[1].starts_with("ticket.human|"),
         "{ids:?}"
     );
+    answers[0].clone()
+}
 
-    let card: u64 = answers[0].response["id"].as_str().unwrap().parse().unwrap();
+async fn solved_edits_the_card_and_resolves_the_ticket(
+    r: &Rig,
+    m: u64,
+    answer: &crate::support::discord::Call,
+) {
+    let ids = button_ids(&answer.body);
+    let card: u64 = answer.response["id"].as_str().unwrap().parse().unwrap();
     r.fake.click(card, CUSTOMER, &[], &ids[0]);
     r.fake
         .wait_until("the card is edited", |f| {
@@ -192,25 +227,6 @@ async fn a_question_gets_a_thread_with_the_answer_and_a_click_edits_the_card() {
         r.store.find_ticket(&key).await.unwrap().unwrap().state,
         TicketState::Resolved
     );
-
-    // A follow-up in the thread belongs to the same ticket and is answered in the same thread.
-    r.fake.post(m, CUSTOMER, "How do I invite a teammate?");
-    r.fake
-        .wait_until("a second answer in the thread", |f| {
-            f.bot_posts_in(m).len() == 2
-        })
-        .await;
-    assert_eq!(
-        r.fake
-            .ok(
-                "POST",
-                &format!("/api/v10/channels/{TEXT}/messages/{m}/threads")
-            )
-            .len(),
-        1,
-        "the thread is reused"
-    );
-    r.rt.stop().await;
 }
 
 #[tokio::test]
