@@ -62,59 +62,14 @@ async fn concurrent_claimers_never_share_a_row() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_writers_from_two_processes() {
     for db in support::backends().await {
-        let first = Arc::new(db.store.clone());
-        let second = Arc::new(
+        let first: Arc<dyn Store> = Arc::new(db.store.clone());
+        let second: Arc<dyn Store> = Arc::new(
             opsdesk::store::SqlStore::connect(&db.url, 4, std::time::Duration::from_secs(5))
                 .await
                 .unwrap(),
         );
-        let mut tasks = vec![];
-        for i in 0..40 {
-            let s = if i % 2 == 0 {
-                first.clone()
-            } else {
-                second.clone()
-            };
-            tasks.push(tokio::spawn(async move {
-                let (event, thread) = (format!("slack:C1:e{i}"), format!("c{i}"));
-                assert_eq!(
-                    s.inbox_put(&event, "slack", "{}", 1).await.unwrap(),
-                    InboxPut::New
-                );
-                let t = Ticket::open(
-                    s.new_ticket_id().await.unwrap(),
-                    &key(&thread),
-                    "U1",
-                    "help",
-                    1,
-                );
-                let m = TicketMessage {
-                    author_kind: "customer".into(),
-                    author: "U1".into(),
-                    text: "help".into(),
-                    at: 1,
-                };
-                let c = Commit {
-                    inbox_key: Some(event),
-                    ticket: Some(t.clone()),
-                    opens_ticket: true,
-                    messages: vec![(t.id, m)],
-                    outbox: vec![post("answer")],
-                    now: 1,
-                    ..Default::default()
-                };
-                s.commit(c).await.unwrap();
-                t.id
-            }));
-        }
-        let mut ids = HashSet::new();
-        for t in tasks {
-            assert!(
-                ids.insert(t.await.unwrap()),
-                "a ticket id was handed out twice ({})",
-                db.store.backend()
-            );
-        }
+        let backend = db.store.backend();
+        forty_tickets_opened_at_once_get_forty_ids(&first, &second, backend).await;
         assert_eq!(db.store.outbox_depth().await.unwrap(), 40);
         assert!(
             db.store
@@ -123,44 +78,106 @@ async fn concurrent_writers_from_two_processes() {
                 .unwrap()
                 .is_empty()
         );
-
-        // One redelivered event handled by eight tasks at once: one reply.
-        first
-            .inbox_put("slack:C1:dup", "slack", "{}", 2)
-            .await
-            .unwrap();
-        let mut racers = vec![];
-        for i in 0..8 {
-            let s = if i % 2 == 0 {
-                first.clone()
-            } else {
-                second.clone()
-            };
-            racers.push(tokio::spawn(async move {
-                s.commit(Commit {
-                    inbox_key: Some("slack:C1:dup".into()),
-                    outbox: vec![post("once")],
-                    now: 2,
-                    ..Default::default()
-                })
-                .await
-            }));
-        }
-        let mut won = 0;
-        for r in racers {
-            match r.await.unwrap() {
-                Ok(_) => won += 1,
-                Err(StoreError::AlreadyProcessed(_)) => {}
-                Err(e) => panic!("unexpected {e} on {}", db.store.backend()),
-            }
-        }
+        let won = one_redelivered_event_raced_by_eight_tasks(&first, &second, backend).await;
         assert_eq!(
             (won, db.store.outbox_depth().await.unwrap()),
             (1, 41),
-            "{}",
-            db.store.backend()
+            "{backend}"
         );
         drop(second);
         db.cleanup().await;
     }
+}
+
+/// The store of task `i`: the two processes take turns.
+fn either(first: &Arc<dyn Store>, second: &Arc<dyn Store>, i: usize) -> Arc<dyn Store> {
+    if i % 2 == 0 {
+        first.clone()
+    } else {
+        second.clone()
+    }
+}
+
+async fn forty_tickets_opened_at_once_get_forty_ids(
+    first: &Arc<dyn Store>,
+    second: &Arc<dyn Store>,
+    backend: &str,
+) {
+    let mut tasks = vec![];
+    for i in 0..40 {
+        let s = either(first, second, i);
+        tasks.push(tokio::spawn(async move {
+            let (event, thread) = (format!("slack:C1:e{i}"), format!("c{i}"));
+            assert_eq!(
+                s.inbox_put(&event, "slack", "{}", 1).await.unwrap(),
+                InboxPut::New
+            );
+            let t = Ticket::open(
+                s.new_ticket_id().await.unwrap(),
+                &key(&thread),
+                "U1",
+                "help",
+                1,
+            );
+            let m = TicketMessage {
+                author_kind: "customer".into(),
+                author: "U1".into(),
+                text: "help".into(),
+                at: 1,
+            };
+            let c = Commit {
+                inbox_key: Some(event),
+                ticket: Some(t.clone()),
+                opens_ticket: true,
+                messages: vec![(t.id, m)],
+                outbox: vec![post("answer")],
+                now: 1,
+                ..Default::default()
+            };
+            s.commit(c).await.unwrap();
+            t.id
+        }));
+    }
+    let mut ids = HashSet::new();
+    for t in tasks {
+        assert!(
+            ids.insert(t.await.unwrap()),
+            "a ticket id was handed out twice ({})",
+            backend
+        );
+    }
+}
+
+/// One redelivered event handled by eight tasks at once: one wins (one reply). How many won.
+async fn one_redelivered_event_raced_by_eight_tasks(
+    first: &Arc<dyn Store>,
+    second: &Arc<dyn Store>,
+    backend: &str,
+) -> usize {
+    first
+        .inbox_put("slack:C1:dup", "slack", "{}", 2)
+        .await
+        .unwrap();
+    let mut racers = vec![];
+    for i in 0..8 {
+        let s = either(first, second, i);
+        racers.push(tokio::spawn(async move {
+            s.commit(Commit {
+                inbox_key: Some("slack:C1:dup".into()),
+                outbox: vec![post("once")],
+                now: 2,
+                ..Default::default()
+            })
+            .await
+        }));
+    }
+    let mut won = 0;
+    for r in racers {
+        match r.await.unwrap() {
+            Ok(_) => won += 1,
+            Err(StoreError::AlreadyProcessed(_)) => {}
+            Err(e) => panic!("unexpected {e} on {}", backend),
+        }
+    }
+    won
 }
