@@ -3,10 +3,14 @@
 //! rest; the chat calls keep to the channel's rate limit; edits of one card supersede each other.
 
 use super::alerts::settings;
-use crate::support::{self, chat::RecordingChat};
+use crate::support::{
+    self,
+    chat::{RecordingChat, Sent},
+};
 use opsdesk::domain::alert::{AlertBatch, AlertItem};
 use opsdesk::domain::ports::*;
 use opsdesk::domain::{Platform, Reply};
+use opsdesk::pipeline::Pipeline;
 use opsdesk::sender::{Sender, quota};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -56,6 +60,32 @@ async fn a_storm_folds_into_one_card_within_the_channel_limit_and_loses_nothing(
         .with_channel_limit(Platform::Slack, quota(1.0, 1));
 
     let start: i64 = 1_700_000_000_000;
+    let calls_per_second = storm(&p, &store, &chat, &sender, start).await;
+    let during = chat.sent().len();
+    assert!(
+        calls_per_second.iter().all(|n| *n <= 1),
+        "one call per second at most: {calls_per_second:?}"
+    );
+    assert!(during <= 61, "{during} chat calls in 60 s");
+    nothing_is_lost(&db, &store).await;
+    // Drain at the channel's pace (simulated), then read what the channel shows.
+    let mut now = start + 60_000;
+    while store.outbox_depth().await.unwrap() > 0 {
+        now += 1_000;
+        sender.tick(now).await.unwrap();
+        assert!(now < start + 3_600_000, "the outbox drains");
+    }
+    the_storm_card_counts_what_was_held_back(&chat.sent());
+}
+
+/// 10,000 alerts over 60 s, the outbox ticked every simulated second: chat calls per second.
+async fn storm(
+    p: &Pipeline,
+    store: &Arc<dyn Store>,
+    chat: &RecordingChat,
+    sender: &Sender,
+    start: i64,
+) -> Vec<usize> {
     let mut calls_per_second = vec![];
     for i in 0..ALERTS {
         let now = start + (i as i64) * 60_000 / ALERTS as i64;
@@ -75,14 +105,11 @@ async fn a_storm_folds_into_one_card_within_the_channel_limit_and_loses_nothing(
             calls_per_second.push(chat.sent().len() - before);
         }
     }
-    let during = chat.sent().len();
-    assert!(
-        calls_per_second.iter().all(|n| *n <= 1),
-        "one call per second at most: {calls_per_second:?}"
-    );
-    assert!(during <= 61, "{during} chat calls in 60 s");
+    calls_per_second
+}
 
-    // Nothing lost: every webhook stored and applied; every group held with all its alerts.
+/// Nothing lost: every webhook stored and applied; every group held with all its alerts.
+async fn nothing_is_lost(db: &support::TestDb, store: &Arc<dyn Store>) {
     assert!(
         store
             .inbox_unprocessed(i64::MAX, 1)
@@ -102,15 +129,10 @@ async fn a_storm_folds_into_one_card_within_the_channel_limit_and_loses_nothing(
     assert!(groups.iter().all(|g| g.firing_count == 10));
     let carded = groups.iter().filter(|g| g.card.is_some()).count();
     assert_eq!(carded, 10, "the channel's budget of new cards");
+}
 
-    // Drain at the channel's pace (simulated), then read what the channel shows.
-    let mut now = start + 60_000;
-    while store.outbox_depth().await.unwrap() > 0 {
-        now += 1_000;
-        sender.tick(now).await.unwrap();
-        assert!(now < start + 3_600_000, "the outbox drains");
-    }
-    let sent = chat.sent();
+/// One storm card, whose last edit counts the 990 groups held back.
+fn the_storm_card_counts_what_was_held_back(sent: &[Sent]) {
     let storm_posts: Vec<_> = sent
         .iter()
         .filter(|s| {
