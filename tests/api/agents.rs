@@ -177,9 +177,11 @@ async fn the_triage_agent_cannot_silence_a_message_the_classifier_calls_support(
 
 #[tokio::test]
 async fn a_spent_monthly_budget_switches_the_agent_offline_and_tells_the_team_once() {
-    const ANSWER: &str =
-        "Click \"Forgot password?\" on the sign-in page [kb:account-password#reset-your-password].";
-    let fake = FakeOpenAi::start(vec![Step::Answer(ANSWER), Step::Answer(ANSWER)]).await;
+    let fake = FakeOpenAi::start(vec![
+        Step::Answer(BUDGET_ANSWER),
+        Step::Answer(BUDGET_ANSWER),
+    ])
+    .await;
     // One call costs 36 micro-dollars (120 prompt + 30 completion tokens at the default prices).
     let (p, store, _db) = rig(&fake.base_url, &["tier1"], |s| {
         s.llm
@@ -189,14 +191,35 @@ async fn a_spent_monthly_budget_switches_the_agent_offline_and_tells_the_team_on
             .monthly_budget_micro_usd = 36
     })
     .await;
-    let nov = 1_793_491_200_000 + 3_600_000; // 2026-11-01T01:00Z
+    let first = november_spends_the_budget_on_the_first_ticket(&p, &store, &fake).await;
+    // December: a new budget.
+    let dec = 1_796_083_200_000 + 3_600_000; // 2026-12-01T01:00Z
+    let out = done(&p, customer("b4", "u4", "How do I reset my password?"), dec).await;
+    assert_eq!(
+        out.answer.as_deref(),
+        Some("Click \"Forgot password?\" on the sign-in page.")
+    );
+    assert_eq!(fake.requests().len(), 2);
+    metrics_show_cost_per_ticket_and_the_budget(&p, &store, first, dec).await;
+}
 
-    let first = done(&p, customer("b1", "u1", "How do I reset my password?"), nov).await;
+const BUDGET_ANSWER: &str =
+    "Click \"Forgot password?\" on the sign-in page [kb:account-password#reset-your-password].";
+
+/// The first ticket's answer spends November's budget; the next get the offline answer, and the
+/// team is told once. The first ticket's id.
+async fn november_spends_the_budget_on_the_first_ticket(
+    p: &Pipeline,
+    store: &Arc<dyn Store>,
+    fake: &FakeOpenAi,
+) -> i64 {
+    let nov = 1_793_491_200_000 + 3_600_000; // 2026-11-01T01:00Z
+    let first = done(p, customer("b1", "u1", "How do I reset my password?"), nov).await;
     assert_eq!(
         first.answer.as_deref(),
         Some("Click \"Forgot password?\" on the sign-in page.")
     );
-    queued(&store).await;
+    queued(store).await;
     for (i, user) in ["u2", "u3"].iter().enumerate() {
         let out = done(
             &p,
@@ -216,7 +239,7 @@ async fn a_spent_monthly_budget_switches_the_agent_offline_and_tells_the_team_on
         1,
         "no model call once the budget is spent"
     );
-    let notices: Vec<_> = queued(&store)
+    let notices: Vec<_> = queued(store)
         .await
         .into_iter()
         .filter(|(_, t)| t.contains("spent its LLM budget"))
@@ -229,24 +252,23 @@ async fn a_spent_monthly_budget_switches_the_agent_offline_and_tells_the_team_on
             .contains("tier1 agent has spent its LLM budget for 2026-11"),
         "{notices:?}"
     );
+    first.ticket.unwrap()
+}
 
-    // December: a new budget.
-    let dec = 1_796_083_200_000 + 3_600_000; // 2026-12-01T01:00Z
-    let out = done(&p, customer("b4", "u4", "How do I reset my password?"), dec).await;
-    assert_eq!(
-        out.answer.as_deref(),
-        Some("Click \"Forgot password?\" on the sign-in page.")
-    );
-    assert_eq!(fake.requests().len(), 2);
-
-    // Cost per ticket and per resolved ticket, and the month's spending against the budget.
+/// Cost per ticket and per resolved ticket, and the month's spending against the budget.
+async fn metrics_show_cost_per_ticket_and_the_budget(
+    p: &Pipeline,
+    store: &Arc<dyn Store>,
+    first: i64,
+    dec: i64,
+) {
     let click = support::console_event(
         "s1",
         "community",
         "u1",
         EventKind::ButtonClicked {
             action: "ticket.solved".into(),
-            value: first.ticket.unwrap().to_string(),
+            value: first.to_string(),
             message: "m".into(),
             input: None,
         },
@@ -258,7 +280,7 @@ async fn a_spent_monthly_budget_switches_the_agent_offline_and_tells_the_team_on
     )
     .await
     .unwrap();
-    let text = queued(&store)
+    let text = queued(store)
         .await
         .into_iter()
         .map(|(_, t)| t)
