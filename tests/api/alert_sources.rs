@@ -112,9 +112,30 @@ async fn sentry_is_checked_by_its_signature_and_others_by_the_bearer_token() {
     let store: Arc<dyn Store> = Arc::new(db.store.clone());
     let p = support::pipeline_with(store.clone(), settings()).await;
     let base = serve(p.clone(), Some("s3cret")).await;
-    let hook = format!("{base}/hooks/sentry");
     let body = fixture("sentry/issue_created.json");
-    let good = sentry_sig(super::alerts::SENTRY_SECRET, &body);
+    sentry_needs_its_signature_and_a_known_resource(&base, &body).await;
+    grafana_and_generic_need_the_bearer_token(&base).await;
+    wait_processed(&store).await;
+    let mut sources: Vec<String> = store
+        .alert_groups(false, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|g| g.source)
+        .collect();
+    sources.sort();
+    assert_eq!(sources, ["generic", "grafana", "sentry"]);
+    // A stored Sentry webhook names its resource, so the recovery sweep can parse it again.
+    let key = opsdesk::http::hook_key("sentry", Some("issue"), &body);
+    assert_eq!(
+        store.inbox_put(&key, "sentry", "", 0).await.unwrap(),
+        InboxPut::Duplicate
+    );
+}
+
+async fn sentry_needs_its_signature_and_a_known_resource(base: &str, body: &[u8]) {
+    let hook = format!("{base}/hooks/sentry");
+    let good = sentry_sig(super::alerts::SENTRY_SECRET, body);
     let h = |sig: &str, res: &str| {
         vec![
             ("sentry-hook-signature", sig.to_string()),
@@ -125,7 +146,7 @@ async fn sentry_is_checked_by_its_signature_and_others_by_the_bearer_token() {
     let (status, text) = post_with(
         &hook,
         &[("sentry-hook-resource", "issue".into())],
-        body.clone(),
+        body.to_vec(),
     )
     .await;
     assert!(
@@ -134,14 +155,14 @@ async fn sentry_is_checked_by_its_signature_and_others_by_the_bearer_token() {
     );
     let (status, text) = post_with(
         &hook,
-        &h(&sentry_sig("wrong-secret", &body), "issue"),
-        body.clone(),
+        &h(&sentry_sig("wrong-secret", body), "issue"),
+        body.to_vec(),
     )
     .await;
     assert!(status == 401 && text.contains("does not match"), "{text}");
     // A bearer token is no substitute for the signature.
-    assert_eq!(post(&hook, Some("s3cret"), body.clone()).await.0, 401);
-    let (status, text) = post_with(&hook, &h(&good, "installation"), body.clone()).await;
+    assert_eq!(post(&hook, Some("s3cret"), body.to_vec()).await.0, 401);
+    let (status, text) = post_with(&hook, &h(&good, "installation"), body.to_vec()).await;
     assert!(status == 200 && text.contains("ignored"), "{text}");
     let broken = br#"{"action":"created","data":{"issue":{}}}"#.to_vec();
     let (status, text) = post_with(
@@ -155,10 +176,12 @@ async fn sentry_is_checked_by_its_signature_and_others_by_the_bearer_token() {
         "{text}"
     );
     assert_eq!(
-        post_with(&hook, &h(&good, "issue"), body.clone()).await.0,
+        post_with(&hook, &h(&good, "issue"), body.to_vec()).await.0,
         202
     );
+}
 
+async fn grafana_and_generic_need_the_bearer_token(base: &str) {
     let grafana = format!("{base}/hooks/grafana");
     assert_eq!(
         post(
@@ -190,21 +213,4 @@ async fn sentry_is_checked_by_its_signature_and_others_by_the_bearer_token() {
         br#"{"title":"Nightly backup failed","severity":"critical","labels":{"service":"db"}}"#
             .to_vec();
     assert_eq!(post(&generic, Some("s3cret"), backup).await.0, 202);
-
-    wait_processed(&store).await;
-    let mut sources: Vec<String> = store
-        .alert_groups(false, 10)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|g| g.source)
-        .collect();
-    sources.sort();
-    assert_eq!(sources, ["generic", "grafana", "sentry"]);
-    // A stored Sentry webhook names its resource, so the recovery sweep can parse it again.
-    let key = opsdesk::http::hook_key("sentry", Some("issue"), &body);
-    assert_eq!(
-        store.inbox_put(&key, "sentry", "", 0).await.unwrap(),
-        InboxPut::Duplicate
-    );
 }
