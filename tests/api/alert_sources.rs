@@ -19,7 +19,7 @@ fn sentry_sig(secret: &str, body: &[u8]) -> String {
 }
 
 #[test]
-fn grafana_and_sentry_bodies_parse_into_groups() {
+fn a_grafana_body_parses_into_a_group() {
     let g = parse(
         "grafana",
         None,
@@ -44,7 +44,10 @@ fn grafana_and_sentry_bodies_parse_into_groups() {
         g.runbook_url.as_deref(),
         Some("https://myrunbook.com/runbook/1234")
     );
+}
 
+#[test]
+fn sentry_bodies_parse_into_one_group_per_issue() {
     let issue = parse(
         "sentry",
         Some("issue"),
