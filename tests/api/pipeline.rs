@@ -1,8 +1,11 @@
 //! The customer pipeline end to end: event → inbox → triage → KB → commit → outbox → sender → platform.
 
-use crate::support::{self, chat::RecordingChat};
+use crate::support::{
+    self,
+    chat::{RecordingChat, Sent},
+};
 use opsdesk::domain::ports::*;
-use opsdesk::domain::{Event, EventKind, Platform, TicketState};
+use opsdesk::domain::{Button, Event, EventKind, Platform, TicketState};
 use opsdesk::pipeline::{Handled, Outcome, Pipeline};
 use opsdesk::sender::Sender;
 use std::collections::HashMap;
@@ -97,80 +100,74 @@ async fn question_is_answered_in_thread_and_solved_click_resolves_it() {
             "https://docs.example.com/account-password#reset-your-password"
         );
 
-        // The same event delivered again is recognised and produces nothing.
-        assert_eq!(
-            r.p.handle(
-                message("q1", None, "cust", "How do I reset my password?"),
-                1001
-            )
-            .await
-            .unwrap(),
-            Handled::Duplicate
-        );
-        assert_eq!(r.sender.tick(1002).await.unwrap(), 1);
-        let sent = r.chat.sent();
-        assert_eq!(sent.len(), 1, "exactly one reply");
-        assert_eq!(
-            sent[0].msg.thread.as_deref(),
-            Some("q1"),
-            "answers go in the ticket's thread"
-        );
-        let buttons = sent[0].msg.reply.buttons().to_vec();
-        assert_eq!(
-            buttons.iter().map(|b| b.label.as_str()).collect::<Vec<_>>(),
-            ["Solved ✅", "Talk to a human"]
-        );
-        let ticket = o.ticket.unwrap();
-        assert_eq!(buttons[0].value, ticket.to_string());
-
-        // Someone else cannot close the customer's ticket.
-        done(
-            r.p.handle(
-                click(
-                    "c1",
-                    "stranger",
-                    &buttons[0].action,
-                    &buttons[0].value,
-                    &sent[0].id,
-                ),
-                1100,
-            )
-            .await
-            .unwrap(),
-        );
-        done(
-            r.p.handle(
-                click(
-                    "c2",
-                    "cust",
-                    &buttons[0].action,
-                    &buttons[0].value,
-                    &sent[0].id,
-                ),
-                1200,
-            )
-            .await
-            .unwrap(),
-        );
-        r.sender.tick(1300).await.unwrap();
-        let sent = r.chat.sent();
-        assert!(
-            matches!(&sent[1].msg.op, OutboundOp::Ephemeral { user, .. } if user == "stranger")
-        );
-        assert!(matches!(&sent[2].msg.op, OutboundOp::Update { .. }));
-        assert_eq!(
-            sent[2].target.as_deref(),
-            Some(sent[0].id.as_str()),
-            "the card itself is edited"
-        );
-        assert!(sent[2].msg.reply.plain().contains("Marked solved by cust"));
-        let t = r.p.store.ticket(ticket).await.unwrap().unwrap();
-        assert_eq!(
-            (t.state, t.first_response_at, t.resolved_at),
-            (TicketState::Resolved, Some(1000), Some(1200))
-        );
+        let (card, button) = one_reply_in_the_thread_even_if_delivered_twice(&r).await;
+        assert_eq!(button.value, o.ticket.unwrap().to_string());
+        only_the_customer_marks_it_solved(&r, &card, &button, o.ticket.unwrap()).await;
         db.cleanup().await;
     }
+}
+
+/// The same event delivered again is recognised and produces nothing; the answer card and its
+/// Solved button.
+async fn one_reply_in_the_thread_even_if_delivered_twice(r: &Rig) -> (Sent, Button) {
+    assert_eq!(
+        r.p.handle(
+            message("q1", None, "cust", "How do I reset my password?"),
+            1001
+        )
+        .await
+        .unwrap(),
+        Handled::Duplicate
+    );
+    assert_eq!(r.sender.tick(1002).await.unwrap(), 1);
+    let sent = r.chat.sent();
+    assert_eq!(sent.len(), 1, "exactly one reply");
+    assert_eq!(
+        sent[0].msg.thread.as_deref(),
+        Some("q1"),
+        "answers go in the ticket's thread"
+    );
+    let buttons = sent[0].msg.reply.buttons().to_vec();
+    assert_eq!(
+        buttons.iter().map(|b| b.label.as_str()).collect::<Vec<_>>(),
+        ["Solved ✅", "Talk to a human"]
+    );
+    (sent[0].clone(), buttons[0].clone())
+}
+
+/// Someone else cannot close the customer's ticket; the customer can.
+async fn only_the_customer_marks_it_solved(r: &Rig, card: &Sent, button: &Button, ticket: i64) {
+    done(
+        r.p.handle(
+            click("c1", "stranger", &button.action, &button.value, &card.id),
+            1100,
+        )
+        .await
+        .unwrap(),
+    );
+    done(
+        r.p.handle(
+            click("c2", "cust", &button.action, &button.value, &card.id),
+            1200,
+        )
+        .await
+        .unwrap(),
+    );
+    r.sender.tick(1300).await.unwrap();
+    let sent = r.chat.sent();
+    assert!(matches!(&sent[1].msg.op, OutboundOp::Ephemeral { user, .. } if user == "stranger"));
+    assert!(matches!(&sent[2].msg.op, OutboundOp::Update { .. }));
+    assert_eq!(
+        sent[2].target.as_deref(),
+        Some(card.id.as_str()),
+        "the card itself is edited"
+    );
+    assert!(sent[2].msg.reply.plain().contains("Marked solved by cust"));
+    let t = r.p.store.ticket(ticket).await.unwrap().unwrap();
+    assert_eq!(
+        (t.state, t.first_response_at, t.resolved_at),
+        (TicketState::Resolved, Some(1000), Some(1200))
+    );
 }
 
 #[tokio::test]
