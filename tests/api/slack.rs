@@ -107,7 +107,13 @@ async fn a_question_gets_a_threaded_answer_and_solved_edits_the_card() {
         r.fake.ok_calls("apps.connections.open")[0].auth.as_deref(),
         Some("Bearer xapp-fake")
     );
+    let answer = the_answer_comes_in_the_thread_with_its_source(&r).await;
+    solved_edits_the_card_and_resolves_the_ticket(&r, &answer).await;
+    r.rt.stop().await;
+}
 
+/// The answer card, with its source and Solved / Talk to a human, in the question's thread.
+async fn the_answer_comes_in_the_thread_with_its_source(r: &Rig) -> Value {
     r.fake.push(
         "events_api",
         FakeSlack::message("Ev1", COMMUNITY, "UCUST", "100.000001", None, QUESTION),
@@ -137,12 +143,15 @@ async fn a_question_gets_a_threaded_answer_and_solved_edits_the_card() {
     );
     // Offline the message is answered before Slack is acknowledged: there is no wait to show 👀 for.
     assert!(r.fake.ok_calls("reactions.add").is_empty());
+    answers[0].clone()
+}
 
+async fn solved_edits_the_card_and_resolves_the_ticket(r: &Rig, answer: &Value) {
     let card_ts = r.fake.ok_calls("chat.postMessage")[0].response["ts"]
         .as_str()
         .unwrap()
         .to_string();
-    let value = answers[0]["blocks"]
+    let value = answer["blocks"]
         .as_array()
         .unwrap()
         .iter()
@@ -188,7 +197,6 @@ async fn a_question_gets_a_threaded_answer_and_solved_edits_the_card() {
         edited.contains("From our docs") && edited.contains("Marked solved by UCUST-name"),
         "the answer stays, the outcome is added: {edited}"
     );
-    r.rt.stop().await;
 }
 
 /// With a model to wait for, the message is stored and acknowledged first, then worked on under 👀.
