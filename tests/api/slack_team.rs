@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::slack::{COMMUNITY, ESCALATIONS, button_ids, rig};
+use super::slack::{COMMUNITY, ESCALATIONS, Rig, button_ids, rig};
 use crate::support::slack::FakeSlack;
 
 #[tokio::test]
@@ -144,6 +144,13 @@ async fn doctor_checks_the_token_scopes_and_socket_mode() {
 #[tokio::test]
 async fn deny_opens_a_reason_modal_and_the_submission_decides() {
     let r = rig().await;
+    let (card_ts, deny, value) = a_runbook_request_gets_a_card_whose_deny_asks_why(&r).await;
+    the_reason_from_the_modal_decides_and_is_told(&r, &card_ts, &deny, &value).await;
+    r.rt.stop().await;
+}
+
+/// The sign-off card's `ts`, its Deny button's action id and value.
+async fn a_runbook_request_gets_a_card_whose_deny_asks_why(r: &Rig) -> (String, String, String) {
     r.fake.push(
         "slash_commands",
         FakeSlack::command(
@@ -183,10 +190,18 @@ async fn deny_opens_a_reason_modal_and_the_submission_decides() {
         .as_str()
         .unwrap()
         .to_string();
+    (card_ts, ids[1].clone(), value)
+}
 
+async fn the_reason_from_the_modal_decides_and_is_told(
+    r: &Rig,
+    card_ts: &str,
+    deny: &str,
+    value: &str,
+) {
     r.fake.push(
         "interactive",
-        FakeSlack::click(COMMUNITY, "UBOSS", &card_ts, None, &ids[1], &value, "700.1"),
+        FakeSlack::click(COMMUNITY, "UBOSS", card_ts, None, deny, value, "700.1"),
     );
     r.fake
         .wait_until("the modal", |f| !f.ok_calls("views.open").is_empty())
@@ -210,7 +225,7 @@ async fn deny_opens_a_reason_modal_and_the_submission_decides() {
         .wait_until("the card edited", |f| {
             f.ok_calls("chat.update")
                 .iter()
-                .any(|c| c.body["ts"] == card_ts.as_str())
+                .any(|c| c.body["ts"] == card_ts)
         })
         .await;
     r.settle().await;
@@ -218,7 +233,7 @@ async fn deny_opens_a_reason_modal_and_the_submission_decides() {
         .fake
         .ok_calls("chat.update")
         .into_iter()
-        .find(|c| c.body["ts"] == card_ts.as_str())
+        .find(|c| c.body["ts"] == card_ts)
         .unwrap()
         .body
         .to_string();
@@ -232,7 +247,6 @@ async fn deny_opens_a_reason_modal_and_the_submission_decides() {
             .contains("was denied by slack:UBOSS: not during the launch")
     });
     assert!(told, "the requester hears why");
-    r.rt.stop().await;
 }
 
 /// A team member allowed through a Slack user group answers a customer from the escalation card's
