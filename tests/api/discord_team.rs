@@ -109,6 +109,13 @@ async fn doctor_checks_the_token_and_the_guilds() {
 #[tokio::test]
 async fn deny_opens_a_reason_modal_and_the_submission_decides() {
     let r = rig().await;
+    let (card_id, deny) = a_runbook_request_gets_a_card_whose_deny_asks_why(&r).await;
+    the_reason_from_the_modal_decides_and_is_told(&r, card_id, &deny).await;
+    r.rt.stop().await;
+}
+
+/// The sign-off card's message id and its Deny button's custom id.
+async fn a_runbook_request_gets_a_card_whose_deny_asks_why(r: &Rig) -> (u64, String) {
     let opts = json!([{"name": "name", "type": 3, "value": "restart-api"}, {"name": "reason", "type": 3, "value": "the API is stuck"}]);
     r.fake.command(ESCALATIONS, ADMIN, &[], "runbook", opts);
     r.fake
@@ -131,8 +138,11 @@ async fn deny_opens_a_reason_modal_and_the_submission_decides() {
         ids[0].starts_with("approval.approve|") && ids[1].starts_with("approval.deny?|"),
         "{ids:?}"
     );
+    (card_id, ids[1].clone())
+}
 
-    r.fake.click(card_id, 4004, &[OPS_ROLE], &ids[1]);
+async fn the_reason_from_the_modal_decides_and_is_told(r: &Rig, card_id: u64, deny: &str) {
+    r.fake.click(card_id, 4004, &[OPS_ROLE], deny);
     r.fake
         .wait_until("the modal", |f| {
             f.ok("POST", "/api/v10/interactions/{}/{}/callback")
@@ -189,7 +199,6 @@ async fn deny_opens_a_reason_modal_and_the_submission_decides() {
             .to_string()
             .contains("was denied by discord:4004: not during the launch")
     }));
-    r.rt.stop().await;
 }
 
 /// A team member allowed by role (not by id) answers a customer from the escalation card's thread:
