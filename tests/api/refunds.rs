@@ -9,6 +9,7 @@ use axum::http::HeaderMap;
 use axum::routing::post;
 use opsdesk::domain::ports::*;
 use opsdesk::domain::{ApprovalState, Event, EventKind};
+use opsdesk::pipeline::Pipeline;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -87,10 +88,18 @@ async fn small_refunds_run_at_once_and_large_ones_wait_for_sign_off() {
         .await
         .unwrap();
     }
-    let replies = || replies(&store);
+    replies(&store).await; // the month's failed-payment and dispute notices
+    bad_requests_are_named_and_reach_no_one(&p, &store, &stripe).await;
+    a_small_refund_runs_at_once(&p, &store, &stripe).await;
+    a_large_refund_waits_for_sign_off_and_runs_once(&p, &store, &stripe).await;
+}
 
-    replies().await; // the month's failed-payment and dispute notices
-
+async fn bad_requests_are_named_and_reach_no_one(
+    p: &Pipeline,
+    store: &Arc<dyn Store>,
+    stripe: &Stripe,
+) {
+    let replies = || replies(store);
     p.handle(ops("r1", "refund ch_zzz 5"), 1000).await.unwrap();
     p.handle(ops("r2", "refund ch_c 40.00"), 1000)
         .await
@@ -106,8 +115,11 @@ async fn small_refunds_run_at_once_and_large_ones_wait_for_sign_off() {
     );
     assert!(out[2].contains("is not an amount like 12.50"), "{out:?}");
     assert!(stripe.calls.lock().unwrap().is_empty());
+}
 
-    // 25.00 is within the threshold: refunded at once, by the command.
+/// 25.00 is within the threshold: refunded at once, by the command.
+async fn a_small_refund_runs_at_once(p: &Pipeline, store: &Arc<dyn Store>, stripe: &Stripe) {
+    let replies = || replies(store);
     p.handle(ops("r4", "refund ch_c 25 customer asked"), 2000)
         .await
         .unwrap();
@@ -122,8 +134,15 @@ async fn small_refunds_run_at_once_and_large_ones_wait_for_sign_off() {
         ),
         ("opsdesk-command-console:community:r4", "ch_c", "2500")
     );
+}
 
-    // 600.00 of G's annual charge: a sign-off request, and Stripe is called only once it is approved.
+/// 600.00 of G's annual charge: a sign-off request, and Stripe is called only once it is approved.
+async fn a_large_refund_waits_for_sign_off_and_runs_once(
+    p: &Pipeline,
+    store: &Arc<dyn Store>,
+    stripe: &Stripe,
+) {
+    let replies = || replies(store);
     p.handle(ops("r5", "refund ch_g 600 downgrade to monthly"), 3000)
         .await
         .unwrap();
@@ -152,7 +171,7 @@ async fn small_refunds_run_at_once_and_large_ones_wait_for_sign_off() {
         input: None,
     };
     p.handle(click, 4000).await.unwrap();
-    let done = support::finished(&p, a.id).await;
+    let done = support::finished(p, a.id).await;
     assert_eq!(done.state, ApprovalState::Executed, "{done:?}");
     assert_eq!(
         done.result.as_deref(),
