@@ -311,21 +311,7 @@ fn a_model_trained_with_word_embeddings_needs_them_configured_to_classify() {
         "{}",
         stdout(&o)
     );
-    let o = opsdesk(&["doctor"], &[("OPSDESK__TRIAGE__MODEL", m), env[0]], None);
-    assert!(
-        stdout(&o).contains(&format!("features, word embeddings {fp} from {emb})")),
-        "{}",
-        stdout(&o)
-    );
-    // Set for a model that has none (here the built-in one), they are named as unused.
-    let o = opsdesk(&["doctor"], &[env[0]], None);
-    assert!(
-        stdout(&o).contains("built-in (")
-            && stdout(&o)
-                .contains(&format!("; triage.embeddings is set to {emb} but this model was trained without them, so they are unused")),
-        "{}",
-        stdout(&o)
-    );
+    doctor_names_the_embeddings_and_when_they_are_unused(m, emb, &fp);
     let o = opsdesk(
         &[
             "triage",
@@ -345,6 +331,25 @@ fn a_model_trained_with_word_embeddings_needs_them_configured_to_classify() {
         stderr(&o).contains("word embeddings in /nonexistent/emb: cannot read the folder"),
         "{}",
         stderr(&o)
+    );
+}
+
+fn doctor_names_the_embeddings_and_when_they_are_unused(m: &str, emb: &str, fp: &str) {
+    let env = [("OPSDESK__TRIAGE__EMBEDDINGS", emb)];
+    let o = opsdesk(&["doctor"], &[("OPSDESK__TRIAGE__MODEL", m), env[0]], None);
+    assert!(
+        stdout(&o).contains(&format!("features, word embeddings {fp} from {emb})")),
+        "{}",
+        stdout(&o)
+    );
+    // Set for a model that has none (here the built-in one), they are named as unused.
+    let o = opsdesk(&["doctor"], &[env[0]], None);
+    assert!(
+        stdout(&o).contains("built-in (")
+            && stdout(&o)
+                .contains(&format!("; triage.embeddings is set to {emb} but this model was trained without them, so they are unused")),
+        "{}",
+        stdout(&o)
     );
 }
 
