@@ -5,7 +5,10 @@
 
 use super::alert_storm::{ALERTS, GROUPS, batch};
 use super::alerts::settings;
-use crate::support::{self, chat::RecordingChat};
+use crate::support::{
+    self,
+    chat::{RecordingChat, Sent},
+};
 use base64::Engine;
 use opsdesk::domain::ports::*;
 use opsdesk::domain::{Platform, Reply};
@@ -106,52 +109,9 @@ async fn a_concurrent_storm_keeps_one_storm_card_the_budget_and_the_truth() {
         );
 
         let sent = chat.sent();
-        let storms: Vec<_> = sent
-            .iter()
-            .filter(|s| {
-                matches!(s.msg.op, OutboundOp::Post) && s.msg.reply.plain().contains("Alert storm")
-            })
-            .collect();
-        assert_eq!(storms.len(), 1, "one storm card per channel and storm");
-        let card_id = storms[0].id.clone();
-        let last = sent
-            .iter()
-            .rev()
-            .find(|s| s.target.as_deref() == Some(card_id.as_str()))
-            .expect("the storm card was edited");
-        let Reply::Card(c) = &last.msg.reply else {
-            panic!()
-        };
         let held = GROUPS - carded.len();
-        assert!(
-            c.title.contains(&format!(
-                "{held} groups held back ({held} firing, {} alerts)",
-                held * 10
-            )),
-            "the storm card ends with the store's counts: {}",
-            c.title
-        );
-
-        // The held-back list in the storm card's thread names every group without a card of its own.
-        let file = sent
-            .iter()
-            .rev()
-            .find_map(|s| match &s.msg.reply {
-                Reply::File { data_b64, .. } => Some(data_b64.clone()),
-                _ => None,
-            })
-            .expect("the list of held-back groups");
-        let csv = String::from_utf8(
-            base64::engine::general_purpose::STANDARD
-                .decode(file)
-                .unwrap(),
-        )
-        .unwrap();
-        assert_eq!(
-            csv.lines().count(),
-            held + 1,
-            "a header and one line per group"
-        );
+        the_storm_card_ends_with_the_stores_counts(&sent, held);
+        the_held_back_list_names_every_group_without_a_card(&sent, held);
         let ids: BTreeSet<i64> = listed(&p, &store, now).await;
         assert_eq!(ids.len(), GROUPS, "every group on /ops alerts' pages");
         assert!(sent.len() <= 199, "{} chat calls for the storm", sent.len());
@@ -162,4 +122,54 @@ async fn a_concurrent_storm_keeps_one_storm_card_the_budget_and_the_truth() {
         );
         db.cleanup().await;
     }
+}
+
+fn the_storm_card_ends_with_the_stores_counts(sent: &[Sent], held: usize) {
+    let storms: Vec<_> = sent
+        .iter()
+        .filter(|s| {
+            matches!(s.msg.op, OutboundOp::Post) && s.msg.reply.plain().contains("Alert storm")
+        })
+        .collect();
+    assert_eq!(storms.len(), 1, "one storm card per channel and storm");
+    let card_id = storms[0].id.clone();
+    let last = sent
+        .iter()
+        .rev()
+        .find(|s| s.target.as_deref() == Some(card_id.as_str()))
+        .expect("the storm card was edited");
+    let Reply::Card(c) = &last.msg.reply else {
+        panic!()
+    };
+    assert!(
+        c.title.contains(&format!(
+            "{held} groups held back ({held} firing, {} alerts)",
+            held * 10
+        )),
+        "the storm card ends with the store's counts: {}",
+        c.title
+    );
+}
+
+/// The held-back list in the storm card's thread names every group without a card of its own.
+fn the_held_back_list_names_every_group_without_a_card(sent: &[Sent], held: usize) {
+    let file = sent
+        .iter()
+        .rev()
+        .find_map(|s| match &s.msg.reply {
+            Reply::File { data_b64, .. } => Some(data_b64.clone()),
+            _ => None,
+        })
+        .expect("the list of held-back groups");
+    let csv = String::from_utf8(
+        base64::engine::general_purpose::STANDARD
+            .decode(file)
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        csv.lines().count(),
+        held + 1,
+        "a header and one line per group"
+    );
 }
