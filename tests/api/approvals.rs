@@ -256,25 +256,29 @@ async fn impostors_and_self_approval_are_refused_and_an_approver_runs_it_once() 
                 .any(|(op, t)| op == "post" && t.contains("was approved and ✅ done")),
             "the requester hears back: {sent:?}"
         );
-        let audit: Vec<String> =
-            r.p.store
-                .audit_recent(20)
-                .await
-                .unwrap()
-                .into_iter()
-                .map(|e| e.action.name().into_owned())
-                .collect();
-        for want in [
-            "approval.requested",
-            "approval.refused",
-            "approval.approved",
-            "approval.executing",
-            "approval.executed",
-            "approval.late",
-        ] {
-            assert!(audit.contains(&want.to_string()), "{want} in {audit:?}");
-        }
+        every_step_is_audited(&r).await;
         db.cleanup().await;
+    }
+}
+
+async fn every_step_is_audited(r: &Rig) {
+    let audit: Vec<String> =
+        r.p.store
+            .audit_recent(20)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.action.name().into_owned())
+            .collect();
+    for want in [
+        "approval.requested",
+        "approval.refused",
+        "approval.approved",
+        "approval.executing",
+        "approval.executed",
+        "approval.late",
+    ] {
+        assert!(audit.contains(&want.to_string()), "{want} in {audit:?}");
     }
 }
 
