@@ -1,7 +1,7 @@
 //! Linking a Slack customer to their Stripe account: a matching profile e-mail brings a card to the
 //! team, and only a team member's click links them.
 
-use super::slack::{COMMUNITY, ESCALATIONS, button_ids, rig};
+use super::slack::{COMMUNITY, ESCALATIONS, Rig, button_ids, rig};
 use crate::support::slack::FakeSlack;
 
 /// A customer whose Slack profile e-mail is a Stripe customer's: the team is asked on a card, and only
@@ -9,12 +9,7 @@ use crate::support::slack::FakeSlack;
 #[tokio::test]
 async fn a_matching_email_suggests_a_link_that_a_team_members_click_confirms() {
     let r = rig().await;
-    let cus = serde_json::json!({"id": "evt_cus_f", "object": "event", "type": "customer.created", "created": 1_790_000_000,
-        "livemode": false, "api_version": "2024-06-20",
-        "data": {"object": {"id": "cus_f", "object": "customer", "email": "Fay@Example.com", "name": "Fay Ltd"}}});
-    let ev = opsdesk::finance::stripe::parse_event(cus.to_string().as_bytes()).unwrap();
-    let p = crate::support::pipeline_with(r.store.clone(), crate::support::settings()).await;
-    p.on_stripe_event(&ev, None, 0).await.unwrap();
+    a_stripe_customer_with_the_address(&r).await;
     r.fake
         .add_user("UFAY", "Fay", "Fay Jones", "fay@example.com");
     r.fake.push(
@@ -88,4 +83,14 @@ async fn a_matching_email_suggests_a_link_that_a_team_members_click_confirms() {
         .to_string();
     assert!(edit.contains("Linked by slack:UADMIN"), "{edit}");
     r.rt.stop().await;
+}
+
+/// Fay Ltd, `Fay@Example.com`, as a Stripe customer in the ledger.
+async fn a_stripe_customer_with_the_address(r: &Rig) {
+    let cus = serde_json::json!({"id": "evt_cus_f", "object": "event", "type": "customer.created", "created": 1_790_000_000,
+        "livemode": false, "api_version": "2024-06-20",
+        "data": {"object": {"id": "cus_f", "object": "customer", "email": "Fay@Example.com", "name": "Fay Ltd"}}});
+    let ev = opsdesk::finance::stripe::parse_event(cus.to_string().as_bytes()).unwrap();
+    let p = crate::support::pipeline_with(r.store.clone(), crate::support::settings()).await;
+    p.on_stripe_event(&ev, None, 0).await.unwrap();
 }
