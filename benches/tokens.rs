@@ -145,22 +145,7 @@ async fn tier1(bpe: &tiktoken_rs::CoreBPE) {
 }
 
 async fn tier2(bpe: &tiktoken_rs::CoreBPE) {
-    let logs = tempfile::tempdir().unwrap();
-    let mut log = String::new();
-    for i in 0..2_000 {
-        let level = if i % 97 == 0 {
-            "ERROR export worker timeout talking to storage"
-        } else {
-            "INFO request served"
-        };
-        log.push_str(&format!(
-            "2026-11-25T10:{:02}:{:02}Z {level} req={i} latency_ms={}\n",
-            (i / 60) % 60,
-            i % 60,
-            20 + i % 180
-        ));
-    }
-    std::fs::write(logs.path().join("app.log"), log).unwrap();
+    let logs = app_logs();
     let qs: Vec<String> = questions("tier2");
     const ANSWER: &str = "Exports are failing because a storage timeout interrupts the export worker. The team has been \
         alerted and is looking into it; meanwhile, exporting a smaller date range usually succeeds.";
@@ -233,6 +218,27 @@ async fn tier2(bpe: &tiktoken_rs::CoreBPE) {
         "rounds per ticket",
         rounds.first().copied().unwrap_or(0)
     );
+}
+
+/// 2,000 lines of an application's log with an export error every 97th line.
+fn app_logs() -> tempfile::TempDir {
+    let logs = tempfile::tempdir().unwrap();
+    let mut log = String::new();
+    for i in 0..2_000 {
+        let level = if i % 97 == 0 {
+            "ERROR export worker timeout talking to storage"
+        } else {
+            "INFO request served"
+        };
+        log.push_str(&format!(
+            "2026-11-25T10:{:02}:{:02}Z {level} req={i} latency_ms={}\n",
+            (i / 60) % 60,
+            i % 60,
+            20 + i % 180
+        ));
+    }
+    std::fs::write(logs.path().join("app.log"), log).unwrap();
+    logs
 }
 
 fn main() {
