@@ -36,6 +36,7 @@ mod finance;
 mod finance_chat;
 mod finance_fixtures;
 mod finance_month;
+mod finance_month_payments;
 mod http_edge;
 mod kb_answers;
 mod layout;
