@@ -222,7 +222,7 @@ async fn november_spends_the_budget_on_the_first_ticket(
     queued(store).await;
     for (i, user) in ["u2", "u3"].iter().enumerate() {
         let out = done(
-            &p,
+            p,
             customer(&format!("b{}", i + 2), user, "How do I reset my password?"),
             nov + 86_400_000,
         )

@@ -84,12 +84,12 @@ async fn an_angry_vip_gets_an_urgent_card(r: &Rig, backend: &str) -> (Sent, Stri
 /// Someone outside the team cannot claim; a team member (by group) can.
 async fn only_the_team_claims_it(r: &Rig, card: &Sent, id: &str) {
     r.p.handle(
-        click(Platform::Slack, "SESC", "UEVE", "desk.claim", &id, &card.id),
+        click(Platform::Slack, "SESC", "UEVE", "desk.claim", id, &card.id),
         20,
     )
     .await
     .unwrap();
-    let mut member = click(Platform::Slack, "SESC", "UBEN", "desk.claim", &id, &card.id);
+    let mut member = click(Platform::Slack, "SESC", "UBEN", "desk.claim", id, &card.id);
     member.roles = vec!["group:SSUPPORT".into()];
     r.p.handle(member, 21).await.unwrap();
     r.deliver().await;
@@ -173,7 +173,7 @@ async fn resolving_asks_the_customer_to_rate_it(r: &Rig, card: &Sent, id: &str) 
             "SESC",
             "UANA",
             "desk.resolve",
-            &id,
+            id,
             &card.id,
         ),
         50,

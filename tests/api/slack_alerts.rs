@@ -98,7 +98,7 @@ async fn updates_edit_it_and_its_thread_tells_the_history(
         "{edits:?}"
     );
     let thread: Vec<String> = r
-        .replies_in(ALERTS, &card_ts)
+        .replies_in(ALERTS, card_ts)
         .iter()
         .map(|b| b["text"].as_str().unwrap().to_string())
         .collect();
@@ -188,7 +188,7 @@ async fn a_click_and_typed_words_act_on_it(r: &Rig, firing: &AlertBatch, card2: 
     );
     r.settle().await;
     let thread: Vec<String> = r
-        .replies_in(ALERTS, &card2)
+        .replies_in(ALERTS, card2)
         .iter()
         .map(|b| b["text"].as_str().unwrap().to_string())
         .collect();

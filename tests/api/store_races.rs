@@ -91,7 +91,7 @@ async fn concurrent_writers_from_two_processes() {
 
 /// The store of task `i`: the two processes take turns.
 fn either(first: &Arc<dyn Store>, second: &Arc<dyn Store>, i: usize) -> Arc<dyn Store> {
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         first.clone()
     } else {
         second.clone()

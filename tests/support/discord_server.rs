@@ -217,7 +217,7 @@ fn create_message(s: &Inner, ch: u64, body: &Value, now: Instant) -> Result<(u16
         }
         let n = s.creates.fetch_add(1, Ordering::SeqCst) + 1;
         let every = s.rate_limit_every.load(Ordering::SeqCst);
-        if every > 0 && n % every == 0 {
+        if every > 0 && n.is_multiple_of(every) {
             s.paused
                 .lock()
                 .unwrap()

@@ -135,7 +135,7 @@ fn pace(s: &Inner, method: &str, channel: &str, now: Instant) -> u16 {
         }
         let n = s.chat_calls.fetch_add(1, Ordering::SeqCst) + 1;
         let every = s.rate_limit_every.load(Ordering::SeqCst);
-        if every > 0 && n % every == 0 {
+        if every > 0 && n.is_multiple_of(every) {
             s.paused
                 .lock()
                 .unwrap()
