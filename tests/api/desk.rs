@@ -115,6 +115,16 @@ impl Rig {
     pub(crate) async fn deliver(&self) {
         while self.sender.tick(i64::MAX / 4).await.unwrap() > 0 {}
     }
+
+    /// The latest escalation card posted on Slack.
+    pub(crate) fn escalation_card(&self) -> crate::support::chat::Sent {
+        self.slack
+            .sent()
+            .into_iter()
+            .rev()
+            .find(|s| s.msg.reply.plain().contains("needs a person"))
+            .expect("an escalation card on Slack")
+    }
 }
 
 #[tokio::test]
@@ -128,12 +138,7 @@ async fn handing_back_lets_the_bot_answer_again_and_suggested_replies_are_sent_a
     .await
     .unwrap();
     r.deliver().await;
-    let card = r
-        .slack
-        .sent()
-        .into_iter()
-        .find(|s| s.msg.reply.plain().contains("needs a person"))
-        .unwrap();
+    let card = r.escalation_card();
     let id = card.msg.reply.buttons()[0].value.clone();
     r.p.handle(
         click(

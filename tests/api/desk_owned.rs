@@ -44,12 +44,7 @@ async fn an_angry_vip_gets_an_urgent_card(r: &Rig, backend: &str) -> (Sent, Stri
     .await
     .unwrap();
     r.deliver().await;
-    let card = r
-        .slack
-        .sent()
-        .into_iter()
-        .find(|s| s.msg.reply.plain().contains("needs a person"))
-        .expect("the card on Slack");
+    let card = r.escalation_card();
     assert_eq!(card.msg.channel, "SESC", "{backend}");
     let labels: Vec<String> = card
         .msg

@@ -98,13 +98,7 @@ async fn a_quick_answer_meets_it(r: &Rig) {
     .await
     .unwrap();
     r.deliver().await;
-    let card = r
-        .slack
-        .sent()
-        .into_iter()
-        .rev()
-        .find(|s| s.msg.reply.plain().contains("needs a person"))
-        .unwrap();
+    let card = r.escalation_card();
     let reply = event(
         Platform::Slack,
         "SESC",
