@@ -38,6 +38,8 @@ pub async fn run(s: Settings, http: Option<String>, console: Option<bool>) -> an
         );
     }
     let grace = Duration::from_secs(s.http.shutdown_grace_secs);
+    // Installed before anything says "running", so a signal sent on that line is never lost.
+    let stop = shutdown_signal()?;
     let console = wanted.then(|| Arc::new(Console::new(Box::new(std::io::stdout()))));
     let rt = Runtime::start(
         s,
@@ -55,12 +57,12 @@ pub async fn run(s: Settings, http: Option<String>, console: Option<bool>) -> an
             console.note(HELP);
             tokio::select! {
                 r = console.read_loop(&rt.pipeline, BufReader::new(tokio::io::stdin())) => r?,
-                _ = shutdown_signal() => console.note("(interrupted)"),
+                _ = stop => console.note("(interrupted)"),
             }
         }
         None => {
             tracing::info!("opsdesk is running; Ctrl-C or SIGTERM stops it");
-            shutdown_signal().await;
+            stop.await;
         }
     }
     // Let the sender deliver what the last events produced (bounded: the rows stay queued otherwise).
@@ -73,16 +75,22 @@ pub async fn run(s: Settings, http: Option<String>, console: Option<bool>) -> an
     Ok(())
 }
 
-async fn shutdown_signal() {
+/// Installs the SIGTERM and Ctrl-C handlers now and returns the wait for either.
+fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
     {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-            .expect("SIGTERM handler");
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = term.recv() => {}
-        }
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = signal(SignalKind::terminate())?;
+        let mut int = signal(SignalKind::interrupt())?;
+        Ok(async move {
+            tokio::select! {
+                _ = int.recv() => {}
+                _ = term.recv() => {}
+            }
+        })
     }
     #[cfg(not(unix))]
-    let _ = tokio::signal::ctrl_c().await;
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }
