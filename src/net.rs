@@ -55,6 +55,25 @@ pub async fn call_to(
     req: http::Request<Full<bytes::Bytes>>,
     timeout: Duration,
 ) -> Result<(http::StatusCode, String), NetError> {
+    call_with_headers(what, req, timeout)
+        .await
+        .map(|a| (a.status, a.body))
+}
+
+/// A whole answer: status, headers and body (lossy UTF-8).
+#[derive(Debug)]
+pub struct Answer {
+    pub status: http::StatusCode,
+    pub headers: http::HeaderMap,
+    pub body: String,
+}
+
+/// [`call_to`], keeping the answer's headers (rate-limit headers say how long to wait).
+pub async fn call_with_headers(
+    what: &str,
+    req: http::Request<Full<bytes::Bytes>>,
+    timeout: Duration,
+) -> Result<Answer, NetError> {
     let work = async {
         let resp = client()
             .request(req)
@@ -63,9 +82,8 @@ pub async fn call_to(
                 what: what.into(),
                 reason: e.to_string(),
             })?;
-        let status = resp.status();
-        let body = resp
-            .into_body()
+        let (parts, body) = resp.into_parts();
+        let body = body
             .collect()
             .await
             .map_err(|e| NetError::BrokeOff {
@@ -73,7 +91,11 @@ pub async fn call_to(
                 reason: e.to_string(),
             })?
             .to_bytes();
-        Ok((status, String::from_utf8_lossy(&body).into_owned()))
+        Ok(Answer {
+            status: parts.status,
+            headers: parts.headers,
+            body: String::from_utf8_lossy(&body).into_owned(),
+        })
     };
     match tokio::time::timeout(timeout, work).await {
         Ok(r) => r,

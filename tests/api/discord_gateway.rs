@@ -96,3 +96,42 @@ async fn rate_limits_on_a_fifth_of_posts_lose_nothing_and_are_respected() {
     assert_eq!(r.fake.violations(), Vec::<String>::new());
     r.rt.stop().await;
 }
+
+/// A 429 asking for 2.5 s (more than the `Retry-After` header's whole seconds would say if rounded
+/// down, and more than a fixed second) is waited out in full before that thread is posted to again.
+#[tokio::test]
+async fn a_429_is_waited_out_as_long_as_its_body_asks() {
+    let r = rig().await;
+    r.fake.rate_limit_with(3, 2.5, false);
+    let ids: Vec<u64> = (0..6)
+        .map(|_| r.fake.post(TEXT, CUSTOMER, QUESTION))
+        .collect();
+    r.fake
+        .wait_until("6 answers", |f| f.all_answered(&ids))
+        .await;
+    settle(&r.fake, &r.store).await;
+    assert!(r.fake.calls().iter().any(|c| c.status == 429));
+    assert_eq!(r.fake.violations(), Vec::<String>::new());
+    r.rt.stop().await;
+}
+
+/// A global 429 holds every channel, not only the one that was refused.
+#[tokio::test]
+async fn a_global_429_holds_every_channel() {
+    let r = rig().await;
+    r.fake.rate_limit_with(2, 1.5, true);
+    let ids: Vec<u64> = (0..6)
+        .map(|_| r.fake.post(TEXT, CUSTOMER, QUESTION))
+        .collect();
+    r.fake
+        .wait_until("6 answers", |f| f.all_answered(&ids))
+        .await;
+    settle(&r.fake, &r.store).await;
+    let counts = r.fake.bot_post_counts();
+    for m in &ids {
+        assert_eq!(counts[m], 1, "message {m}");
+    }
+    assert!(r.fake.calls().iter().any(|c| c.status == 429));
+    assert_eq!(r.fake.violations(), Vec::<String>::new());
+    r.rt.stop().await;
+}

@@ -62,6 +62,9 @@ pub(crate) struct Inner {
     pub identifies: AtomicUsize,
     pub resumes: AtomicUsize,
     pub rate_limit_every: AtomicUsize,
+    /// The wait a 429 asks for, in ms (1,000 unless set), and whether it is global.
+    pub retry_after_ms: AtomicU64,
+    pub global_limit: std::sync::atomic::AtomicBool,
     pub creates: AtomicUsize,
     pub paused: Mutex<HashMap<u64, Instant>>,
     pub violations: Mutex<Vec<String>>,
@@ -222,6 +225,15 @@ impl FakeDiscord {
 
     pub fn rate_limit_every(&self, n: usize) {
         self.inner.rate_limit_every.store(n, Ordering::SeqCst);
+    }
+
+    /// Every `n`th post is refused with a 429 asking for `retry_after` seconds (the body's float; the
+    /// `Retry-After` header rounds it up, as Discord's does), for every channel when `global`.
+    pub fn rate_limit_with(&self, n: usize, retry_after: f64, global: bool) {
+        let ms = (retry_after * 1000.0) as u64;
+        self.inner.retry_after_ms.store(ms, Ordering::SeqCst);
+        self.inner.global_limit.store(global, Ordering::SeqCst);
+        self.rate_limit_every(n);
     }
 
     /// A person posts in `channel` (a text channel or a thread); the gateway delivers it if connected.

@@ -122,9 +122,10 @@ async fn rest(
                         at: now,
                     },
                 );
+                let secs = limited["retry_after"].as_f64().unwrap_or(1.0).ceil();
                 return (
                     StatusCode::TOO_MANY_REQUESTS,
-                    [("retry-after", "1")],
+                    [("retry-after", format!("{secs}"))],
                     axum::Json(limited),
                 )
                     .into_response();
@@ -202,29 +203,39 @@ fn list_messages(s: &Inner, uri: &Uri, ch: u64) -> Value {
 }
 
 /// A bot message posted to channel `ch`; `Err` with the 429 body every `rate_limit_every` posts (the
-/// channel is then paused for a second, and posting before it ends is recorded as a violation).
+/// channel, or every channel for a global limit, is then paused for the wait the 429 asks for, and
+/// posting before it ends is recorded as a violation).
 fn create_message(s: &Inner, ch: u64, body: &Value, now: Instant) -> Result<(u16, Value), Value> {
     if !s.channels.lock().unwrap().contains_key(&ch) {
         Ok(error(404, 10003, "Unknown Channel"))
     } else {
-        if let Some(until) = s.paused.lock().unwrap().get(&ch)
-            && now < *until
-        {
-            s.violations.lock().unwrap().push(format!(
-                "POST to channel {ch} {:?} before Retry-After ended",
-                *until - now
-            ));
+        for key in [ch, 0] {
+            if let Some(until) = s.paused.lock().unwrap().get(&key)
+                && now < *until
+            {
+                s.violations.lock().unwrap().push(format!(
+                    "POST to channel {ch} {:?} before Retry-After ended",
+                    *until - now
+                ));
+            }
         }
         let n = s.creates.fetch_add(1, Ordering::SeqCst) + 1;
         let every = s.rate_limit_every.load(Ordering::SeqCst);
         if every > 0 && n.is_multiple_of(every) {
+            let ms = match s.retry_after_ms.load(Ordering::SeqCst) {
+                0 => 1000,
+                ms => ms,
+            };
+            let global = s.global_limit.load(Ordering::SeqCst);
             s.paused
                 .lock()
                 .unwrap()
-                .insert(ch, now + Duration::from_secs(1));
-            return Err(
-                json!({"message": "You are being rate limited.", "retry_after": 1.0, "global": false}),
-            );
+                .insert(if global { 0 } else { ch }, now + Duration::from_millis(ms));
+            return Err(json!({
+                "message": "You are being rate limited.",
+                "retry_after": ms as f64 / 1000.0,
+                "global": global
+            }));
         }
         let id = s.id();
         let mut m = message(

@@ -8,6 +8,7 @@ pub mod inbound;
 pub mod modal;
 pub mod ops_command;
 pub mod render;
+pub mod rest;
 pub mod send;
 pub mod threads;
 
@@ -220,6 +221,7 @@ impl DiscordConnection {
         }
         let chat = Arc::new(DiscordChat {
             http: client.http.clone(),
+            rest: rest::Rest::new(&s.api_url, token),
             threads,
         });
         let shards = client.shard_manager.clone();

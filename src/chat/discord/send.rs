@@ -3,8 +3,8 @@
 
 use super::render;
 use super::threads::Threads;
-use crate::domain::Platform;
 use crate::domain::ports::{ChatPlatform, Outbound, OutboundOp, SendError};
+use crate::domain::{Platform, Reply};
 use async_trait::async_trait;
 use serenity::all::{Builder, ChannelId, CreateThread, Http, HttpError, MessageId};
 use std::sync::Arc;
@@ -14,6 +14,8 @@ const THREAD_EXISTS: &[isize] = &[160004, 50024];
 
 pub struct DiscordChat {
     pub http: Arc<Http>,
+    /// Posts and edits, with Discord's rate-limit answers honoured (files go through serenity).
+    pub rest: super::rest::Rest,
     pub threads: Arc<Threads>,
 }
 
@@ -92,27 +94,28 @@ impl ChatPlatform for DiscordChat {
                     self.ensure_thread(channel, t, msg.thread_title.as_deref().unwrap_or(""))
                         .await?;
                 }
-                let m = place
-                    .send_message(
-                        &self.http,
-                        render::create_message(&msg.reply).map_err(SendError::Permanent)?,
-                    )
-                    .await
-                    .map_err(classify)?;
-                Ok(Some(m.id.to_string()))
+                let create = render::create_message(&msg.reply).map_err(SendError::Permanent)?;
+                if matches!(msg.reply, Reply::File { .. }) {
+                    let m = place
+                        .send_message(&self.http, create)
+                        .await
+                        .map_err(classify)?;
+                    return Ok(Some(m.id.to_string()));
+                }
+                Ok(Some(self.rest.post(place.get(), &create).await?))
             }
             OutboundOp::Update { .. } => {
                 let target = target
                     .ok_or_else(|| SendError::Permanent("no Discord message to update".into()))?;
-                let m = place
-                    .edit_message(
-                        &self.http,
-                        MessageId::new(id(target, "message")?),
-                        render::edit_message(&msg.reply),
+                let edited = self
+                    .rest
+                    .edit(
+                        place.get(),
+                        id(target, "message")?,
+                        &render::edit_message(&msg.reply),
                     )
-                    .await
-                    .map_err(classify)?;
-                Ok(Some(m.id.to_string()))
+                    .await?;
+                Ok(Some(edited))
             }
             OutboundOp::Ephemeral { interaction, .. } => {
                 let handle = interaction.as_deref().ok_or_else(|| {
