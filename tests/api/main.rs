@@ -29,6 +29,7 @@ mod desk_sla;
 mod digests;
 mod discord;
 mod discord_alerts;
+mod discord_backfill;
 mod discord_fixtures;
 mod discord_gateway;
 mod discord_team;

@@ -66,6 +66,10 @@ pub(crate) struct Inner {
     pub retry_after_ms: AtomicU64,
     pub global_limit: std::sync::atomic::AtomicBool,
     pub creates: AtomicUsize,
+    /// Every `read_limit_every`th message-list read is a 429 (0: never); reads counted in `reads`.
+    pub read_limit_every: AtomicUsize,
+    pub reads: AtomicUsize,
+    pub read_paused: Mutex<HashMap<u64, Instant>>,
     pub paused: Mutex<HashMap<u64, Instant>>,
     pub violations: Mutex<Vec<String>>,
     pub changed: Notify,
@@ -74,6 +78,18 @@ pub(crate) struct Inner {
 impl Inner {
     pub fn id(&self) -> u64 {
         self.next_id.fetch_add(1, Ordering::SeqCst)
+    }
+
+    /// Keeps message `m` and moves its channel's `last_message_id` to it, as Discord does.
+    pub fn keep_message(&self, id: u64, m: Value) {
+        let ch: u64 = m["channel_id"]
+            .as_str()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0);
+        if let Some(c) = self.channels.lock().unwrap().get_mut(&ch) {
+            c["last_message_id"] = json!(id.to_string());
+        }
+        self.messages.lock().unwrap().insert(id, m);
     }
 
     /// Sends a dispatch on the live session (or logs it in the last session for a RESUME to replay).
@@ -227,6 +243,21 @@ impl FakeDiscord {
         self.inner.rate_limit_every.store(n, Ordering::SeqCst);
     }
 
+    /// Every `n`th read of a channel's messages is refused with a 429 asking for 0.3 s; reading that
+    /// channel again sooner is a violation.
+    pub fn rate_limit_reads_every(&self, n: usize) {
+        self.inner.read_limit_every.store(n, Ordering::SeqCst);
+    }
+
+    /// The channels whose messages were listed, one entry per read (429s included).
+    pub fn reads_of(&self) -> Vec<u64> {
+        self.calls()
+            .iter()
+            .filter(|c| c.method == "GET" && c.path.ends_with("/messages"))
+            .filter_map(|c| c.path.split('/').nth(4).and_then(|v| v.parse().ok()))
+            .collect()
+    }
+
     /// Every `n`th post is refused with a 429 asking for `retry_after` seconds (the body's float; the
     /// `Retry-After` header rounds it up, as Discord's does), for every channel when `global`.
     pub fn rate_limit_with(&self, n: usize, retry_after: f64, global: bool) {
@@ -258,7 +289,7 @@ impl FakeDiscord {
         );
         let roles: Vec<String> = roles.iter().map(u64::to_string).collect();
         m["member"] = json!({"roles": roles, "joined_at": "2025-01-01T00:00:00.000000+00:00", "deaf": false, "mute": false, "flags": 0});
-        self.inner.messages.lock().unwrap().insert(id, m.clone());
+        self.inner.keep_message(id, m.clone());
         self.inner.dispatch("MESSAGE_CREATE", m);
         id
     }
@@ -289,7 +320,7 @@ impl FakeDiscord {
             content,
             vec![],
         );
-        self.inner.messages.lock().unwrap().insert(id, m.clone());
+        self.inner.keep_message(id, m.clone());
         self.inner.dispatch("MESSAGE_CREATE", m);
         id
     }

@@ -107,7 +107,10 @@ async fn rest(
             Some(c) => (200, c.clone()),
             None => error(404, 10003, "Unknown Channel"),
         },
-        ("GET", ["channels", _, "messages"]) => (200, list_messages(&s, &uri, num(1))),
+        ("GET", ["channels", _, "messages"]) => match limited_read(&s, num(1), now) {
+            Some(limited) => (429, limited),
+            None => (200, list_messages(&s, &uri, num(1))),
+        },
         ("POST", ["channels", _, "messages"]) => match create_message(&s, num(1), &body, now) {
             Ok(created) => created,
             Err(limited) => {
@@ -172,6 +175,29 @@ fn guild() -> Value {
     g["stickers"] = json!([]);
     g["premium_progress_bar_enabled"] = json!(false);
     g
+}
+
+/// A 429 body for every `read_limit_every`th read (the channel's reads are then paused for 0.3 s;
+/// reading it sooner is recorded as a violation), or `None` to answer.
+fn limited_read(s: &Inner, ch: u64, now: Instant) -> Option<Value> {
+    if let Some(until) = s.read_paused.lock().unwrap().get(&ch)
+        && now < *until
+    {
+        s.violations.lock().unwrap().push(format!(
+            "GET messages of {ch} {:?} before Retry-After ended",
+            *until - now
+        ));
+    }
+    let n = s.reads.fetch_add(1, Ordering::SeqCst) + 1;
+    let every = s.read_limit_every.load(Ordering::SeqCst);
+    if every == 0 || !n.is_multiple_of(every) {
+        return None;
+    }
+    s.read_paused
+        .lock()
+        .unwrap()
+        .insert(ch, now + Duration::from_millis(300));
+    Some(json!({"message": "You are being rate limited.", "retry_after": 0.3, "global": false}))
 }
 
 /// A channel's messages as Discord lists them: newest first, after a cursor when one is given.
@@ -258,7 +284,7 @@ fn create_message(s: &Inner, ch: u64, body: &Value, now: Instant) -> Result<(u16
                 })
                 .collect(),
         );
-        s.messages.lock().unwrap().insert(id, m.clone());
+        s.keep_message(id, m.clone());
         s.dispatch("MESSAGE_CREATE", m.clone()); // bots see their own messages too
         Ok((200, m))
     }

@@ -52,6 +52,8 @@ pub struct DiscordInbound {
     settings: DiscordSettings,
     in_flight: Mutex<HashSet<String>>,
     slots: Semaphore,
+    /// The REST calls the backfill reads through (shared with the sender: one view of the limits).
+    rest: Arc<rest::Rest>,
 }
 
 impl DiscordInbound {
@@ -201,6 +203,7 @@ impl DiscordConnection {
             .with_context(|| format!("Discord refused the bot token (check ${})", s.token_env))?;
         tracing::info!(bot = %me.name, id = %me.id, "Discord token accepted");
         let threads = Arc::new(Threads::default());
+        let rest = Arc::new(rest::Rest::new(&s.api_url, token));
         let inbound = Arc::new(DiscordInbound {
             pipeline,
             threads: threads.clone(),
@@ -208,6 +211,7 @@ impl DiscordConnection {
             settings: s.clone(),
             in_flight: Mutex::new(HashSet::new()),
             slots: Semaphore::new(PARALLEL),
+            rest: rest.clone(),
         });
         let intents = GatewayIntents::GUILDS
             | GatewayIntents::GUILD_MESSAGES
@@ -221,7 +225,7 @@ impl DiscordConnection {
         }
         let chat = Arc::new(DiscordChat {
             http: client.http.clone(),
-            rest: rest::Rest::new(&s.api_url, token),
+            rest,
             threads,
         });
         let shards = client.shard_manager.clone();

@@ -29,9 +29,8 @@ pub struct Rest {
 /// What one answer means for the sender.
 #[derive(Debug, PartialEq)]
 pub enum Verdict {
-    /// Done; the created or edited message's id, and how long the bucket is empty (ms), if it is.
+    /// Done; how long the bucket is empty (ms), if it is.
     Ok {
-        id: String,
         empty_ms: Option<u64>,
     },
     /// 429: wait this long; `global` for every channel.
@@ -70,7 +69,11 @@ impl Rest {
         body: &impl serde::Serialize,
     ) -> Result<String, SendError> {
         let path = format!("/api/v10/channels/{channel}/messages");
-        self.call(http::Method::POST, channel, &path, body).await
+        message_id(
+            &self
+                .call(http::Method::POST, channel, &path, Some(body))
+                .await?,
+        )
     }
 
     /// Replaces message `message` in `channel`; returns its id.
@@ -81,7 +84,39 @@ impl Rest {
         body: &impl serde::Serialize,
     ) -> Result<String, SendError> {
         let path = format!("/api/v10/channels/{channel}/messages/{message}");
-        self.call(http::Method::PATCH, channel, &path, body).await
+        message_id(
+            &self
+                .call(http::Method::PATCH, channel, &path, Some(body))
+                .await?,
+        )
+    }
+
+    /// Up to `limit` (≤ 100) messages of `channel` after message `after`, or the latest ones without
+    /// it; Discord lists them newest first.
+    pub async fn messages(
+        &self,
+        channel: u64,
+        after: Option<u64>,
+        limit: u8,
+    ) -> Result<Vec<serenity::all::Message>, SendError> {
+        let mut path = format!("/api/v10/channels/{channel}/messages?limit={limit}");
+        if let Some(a) = after {
+            path.push_str(&format!("&after={a}"));
+        }
+        let body = self
+            .call(http::Method::GET, channel, &path, None::<&()>)
+            .await?;
+        serde_json::from_str(&body).map_err(|e| {
+            SendError::Permanent(format!(
+                "Discord's message list for {channel} is unreadable: {e}"
+            ))
+        })
+    }
+
+    /// How long `channel` must still wait before the next call (a 429 or an empty bucket), if at all.
+    pub fn wait(&self, channel: u64) -> Option<Duration> {
+        self.held(channel, crate::clock::now())
+            .map(Duration::from_millis)
     }
 
     async fn call(
@@ -89,7 +124,7 @@ impl Rest {
         method: http::Method,
         channel: u64,
         path: &str,
-        body: &impl serde::Serialize,
+        body: Option<&impl serde::Serialize>,
     ) -> Result<String, SendError> {
         let now = crate::clock::now();
         if let Some(wait) = self.held(channel, now) {
@@ -97,25 +132,30 @@ impl Rest {
                 retry_after_ms: wait,
             });
         }
-        let json = serde_json::to_vec(body)
+        let json = body
+            .map(serde_json::to_vec)
+            .transpose()
             .map_err(|e| SendError::Permanent(format!("message not serialisable: {e}")))?;
-        let req = http::Request::builder()
+        let mut req = http::Request::builder()
             .method(method)
             .uri(format!("{}{path}", self.base))
             .header("authorization", self.auth.expose_secret())
-            .header("content-type", "application/json")
-            .header("user-agent", "DiscordBot (https://github.com/opsdesk, 0.1)")
-            .body(Full::from(json))
+            .header("user-agent", "DiscordBot (https://github.com/opsdesk, 0.1)");
+        if json.is_some() {
+            req = req.header("content-type", "application/json");
+        }
+        let req = req
+            .body(Full::from(json.unwrap_or_default()))
             .map_err(|e| SendError::Permanent(format!("bad Discord request {path}: {e}")))?;
         let answer = crate::net::call_with_headers("Discord", req, TIMEOUT)
             .await
             .map_err(|e| SendError::Transient(e.to_string()))?;
         match verdict(answer.status, &answer.headers, &answer.body) {
-            Verdict::Ok { id, empty_ms } => {
+            Verdict::Ok { empty_ms } => {
                 if let Some(ms) = empty_ms {
                     self.hold(channel, now + ms as i64);
                 }
-                Ok(id)
+                Ok(answer.body)
             }
             Verdict::Limited { wait_ms, global } => {
                 self.hold(if global { 0 } else { channel }, now + wait_ms as i64);
@@ -146,7 +186,18 @@ impl Rest {
     }
 }
 
-/// Reads one answer: a message id, a rate limit (the longest wait the body and headers ask for), or
+/// The id of the message in a create or edit answer.
+fn message_id(body: &str) -> Result<String, SendError> {
+    let json: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
+    json["id"].as_str().map(str::to_string).ok_or_else(|| {
+        SendError::Permanent(format!(
+            "Discord's answer has no message id: {}",
+            crate::net::tail(body, 200)
+        ))
+    })
+}
+
+/// Reads one answer: done (and whether the bucket is empty), a rate limit (the longest wait the body and headers ask for), or
 /// a failure sorted into the outbox's retry classes.
 pub fn verdict(status: StatusCode, headers: &HeaderMap, body: &str) -> Verdict {
     let json: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
@@ -163,14 +214,8 @@ pub fn verdict(status: StatusCode, headers: &HeaderMap, body: &str) -> Verdict {
             .get("x-ratelimit-remaining")
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.trim() == "0");
-        return match json["id"].as_str() {
-            Some(id) => Verdict::Ok {
-                id: id.to_string(),
-                empty_ms: secs("x-ratelimit-reset-after").filter(|_| empty).map(ms),
-            },
-            None => Verdict::Failed(SendError::Permanent(format!(
-                "Discord answered {status} without a message id"
-            ))),
+        return Verdict::Ok {
+            empty_ms: secs("x-ratelimit-reset-after").filter(|_| empty).map(ms),
         };
     }
     if status == StatusCode::TOO_MANY_REQUESTS {

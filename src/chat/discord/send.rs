@@ -15,7 +15,7 @@ const THREAD_EXISTS: &[isize] = &[160004, 50024];
 pub struct DiscordChat {
     pub http: Arc<Http>,
     /// Posts and edits, with Discord's rate-limit answers honoured (files go through serenity).
-    pub rest: super::rest::Rest,
+    pub rest: Arc<super::rest::Rest>,
     pub threads: Arc<Threads>,
 }
 
