@@ -53,25 +53,23 @@ fn ended_at(alerts: &[Alert]) -> Option<crate::domain::Millis> {
 }
 
 /// Parses an Alertmanager webhook body; the error says where the JSON or its shape is wrong.
-pub fn parse(body: &[u8]) -> Result<AlertBatch, String> {
+pub fn parse(body: &[u8]) -> Result<AlertBatch, super::PayloadError> {
     parse_as(body, "alertmanager", "an Alertmanager")
 }
 
 /// Parses a Grafana (unified alerting) webhook body.
-pub fn parse_grafana(body: &[u8]) -> Result<AlertBatch, String> {
+pub fn parse_grafana(body: &[u8]) -> Result<AlertBatch, super::PayloadError> {
     parse_as(body, "grafana", "a Grafana")
 }
 
-fn parse_as(body: &[u8], source: &str, what: &str) -> Result<AlertBatch, String> {
+fn parse_as(body: &[u8], source: &str, what: &str) -> Result<AlertBatch, super::PayloadError> {
     let p: Payload =
         serde_json::from_slice(body).map_err(|e| format!("not {what} webhook body: {e}"))?;
     let firing = match p.status.as_str() {
         "firing" => true,
         "resolved" => false,
         other => {
-            return Err(format!(
-                "status must be \"firing\" or \"resolved\", not {other:?}"
-            ));
+            return Err(format!("status must be \"firing\" or \"resolved\", not {other:?}").into());
         }
     };
     let label = |k: &str| {
@@ -162,23 +160,29 @@ mod tests {
     #[test]
     fn errors_name_the_problem() {
         assert!(
-            parse(b"{").unwrap_err().contains("EOF while parsing"),
+            parse(b"{")
+                .unwrap_err()
+                .to_string()
+                .contains("EOF while parsing"),
             "{}",
             parse(b"{").unwrap_err()
         );
         assert!(
             parse(br#"{"status":"firing"}"#)
                 .unwrap_err()
+                .to_string()
                 .contains("missing field `alerts`")
         );
         assert!(
             parse(br#"{"status":"burning","alerts":[]}"#)
                 .unwrap_err()
+                .to_string()
                 .contains("\"burning\"")
         );
         assert!(
             super::parse_grafana(b"[]")
                 .unwrap_err()
+                .to_string()
                 .starts_with("not a Grafana webhook body")
         );
     }

@@ -54,7 +54,7 @@ fn firing(status: Option<&str>, what: &str) -> Result<bool, String> {
     }
 }
 
-pub fn parse(body: &[u8]) -> Result<AlertBatch, String> {
+pub fn parse(body: &[u8]) -> Result<AlertBatch, super::PayloadError> {
     let p: Payload =
         serde_json::from_slice(body).map_err(|e| format!("not a generic alert body: {e}"))?;
     if p.title.trim().is_empty() {
@@ -131,20 +131,28 @@ mod tests {
             r.alerts.iter().map(|a| a.firing).collect::<Vec<_>>(),
             [true, false]
         );
-        assert!(parse(br#"{"title":" "}"#).unwrap_err().contains("title"));
+        assert!(
+            parse(br#"{"title":" "}"#)
+                .unwrap_err()
+                .to_string()
+                .contains("title")
+        );
         assert!(
             parse(br#"{"status":"firing"}"#)
                 .unwrap_err()
+                .to_string()
                 .contains("missing field `title`")
         );
         assert!(
             parse(br#"{"title":"x","colour":"red"}"#)
                 .unwrap_err()
+                .to_string()
                 .contains("unknown field `colour`")
         );
         assert!(
             parse(br#"{"title":"x","alerts":[{"id":"a","status":"on"}]}"#)
                 .unwrap_err()
+                .to_string()
                 .contains("alerts[0].status")
         );
     }

@@ -27,12 +27,23 @@ pub fn parse(
     resource: Option<&str>,
     body: &[u8],
 ) -> Result<AlertBatch, PayloadError> {
-    let parsed = match source {
+    match source {
         "alertmanager" => alertmanager::parse(body),
         "grafana" => alertmanager::parse_grafana(body),
         "sentry" => sentry::parse(resource.ok_or(PayloadError::NoSentryResource)?, body),
         "generic" => generic::parse(body),
-        other => return Err(PayloadError::UnknownSource(other.into())),
-    };
-    parsed.map_err(PayloadError::Invalid)
+        other => Err(PayloadError::UnknownSource(other.into())),
+    }
+}
+
+impl From<String> for PayloadError {
+    fn from(why: String) -> Self {
+        PayloadError::Invalid(why)
+    }
+}
+
+impl From<&str> for PayloadError {
+    fn from(why: &str) -> Self {
+        PayloadError::Invalid(why.to_string())
+    }
 }

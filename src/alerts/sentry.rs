@@ -48,7 +48,7 @@ struct Parsed {
 }
 
 /// Parses a body for `resource`; the error names the missing field or the unknown value.
-pub fn parse(resource: &str, body: &[u8]) -> Result<AlertBatch, String> {
+pub fn parse(resource: &str, body: &[u8]) -> Result<AlertBatch, super::PayloadError> {
     let v: Value =
         serde_json::from_slice(body).map_err(|e| format!("not a Sentry webhook body: {e}"))?;
     let action = need(&v, &["action"])?;
@@ -63,7 +63,8 @@ pub fn parse(resource: &str, body: &[u8]) -> Result<AlertBatch, String> {
             return Err(format!(
                 "Sentry-Hook-Resource {other:?} is not one of {}",
                 RESOURCES.join(", ")
-            ));
+            )
+            .into());
         }
     };
     let severity = p.severity.unwrap_or_else(|| "error".into());
@@ -170,11 +171,13 @@ mod tests {
         assert!(
             parse("issue", br#"{"action":"created","data":{}}"#)
                 .unwrap_err()
+                .to_string()
                 .contains("`issue.id`")
         );
         assert!(
             parse("installation", br#"{"action":"created","data":{}}"#)
                 .unwrap_err()
+                .to_string()
                 .contains("\"installation\"")
         );
         assert!(
@@ -183,11 +186,13 @@ mod tests {
                 br#"{"action":"exploded","data":{"metric_alert":{"id":4}}}"#
             )
             .unwrap_err()
+            .to_string()
             .contains("exploded")
         );
         assert!(
             parse("issue", b"{")
                 .unwrap_err()
+                .to_string()
                 .starts_with("not a Sentry webhook body")
         );
     }

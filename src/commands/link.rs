@@ -16,8 +16,12 @@ pub struct Args {
 }
 
 /// `platform:user`, or a message saying what is wrong with it.
-pub fn parse_who(who: &str) -> Result<(Platform, &str), String> {
-    let bad = || format!("{who:?} is not a chat user: write slack:U0123… or discord:1234…");
+pub fn parse_who(who: &str) -> Result<(Platform, &str), crate::domain::Refusal> {
+    let bad = || {
+        crate::domain::Refusal::new(format!(
+            "{who:?} is not a chat user: write slack:U0123… or discord:1234…"
+        ))
+    };
     let (p, user) = who.split_once(':').ok_or_else(bad)?;
     let platform = Platform::parse(p).ok_or_else(bad)?;
     if user.is_empty() || user.contains(char::is_whitespace) {

@@ -13,7 +13,7 @@ pub fn human_duration(ms: i64) -> String {
 }
 
 /// `45s`, `30m`, `2h`, `1d` → milliseconds.
-pub fn parse_duration(s: &str) -> Result<i64, String> {
+pub fn parse_duration(s: &str) -> Result<i64, crate::domain::Refusal> {
     let (n, unit) = s.trim().split_at(
         s.trim()
             .find(|c: char| !c.is_ascii_digit())
@@ -27,7 +27,11 @@ pub fn parse_duration(s: &str) -> Result<i64, String> {
         "m" => 60_000,
         "h" => 3_600_000,
         "d" => 86_400_000,
-        _ => return Err(format!("{s:?} is not a duration like 30m, 2h or 1d")),
+        _ => {
+            return Err(crate::domain::Refusal::new(format!(
+                "{s:?} is not a duration like 30m, 2h or 1d"
+            )));
+        }
     };
     Ok(n * ms)
 }
@@ -53,6 +57,7 @@ mod tests {
         assert!(
             parse_duration("2 weeks")
                 .unwrap_err()
+                .0
                 .contains("not a duration")
         );
         assert!(parse_duration("h").is_err());

@@ -44,9 +44,13 @@ pub fn money(minor: i64, currency: &str) -> String {
 
 /// An amount typed in the currency's major units → minor units: `12.50` usd → 1250, `500` jpy →
 /// 500, `1250c` → 1250 (already minor units). More decimals than the currency has is refused.
-pub fn parse_amount(s: &str, currency: &str) -> Result<i64, String> {
+pub fn parse_amount(s: &str, currency: &str) -> Result<i64, crate::domain::Refusal> {
     let code = currency.to_uppercase();
-    let bad = || format!("{s:?} is not an amount like 12.50 (or 1250c in minor units)");
+    let bad = || {
+        crate::domain::Refusal::new(format!(
+            "{s:?} is not an amount like 12.50 (or 1250c in minor units)"
+        ))
+    };
     if let Some(minor) = s.strip_suffix('c') {
         return minor.parse::<i64>().ok().filter(|v| *v > 0).ok_or_else(bad);
     }
@@ -57,9 +61,9 @@ pub fn parse_amount(s: &str, currency: &str) -> Result<i64, String> {
         return Err(bad());
     }
     if decimals.len() > exp {
-        return Err(format!(
+        return Err(crate::domain::Refusal::new(format!(
             "{s:?} has more decimals than {code} has ({exp}); give the amount in {code}"
-        ));
+        )));
     }
     let frac: i64 = format!("{decimals:0<exp$}").parse().unwrap_or(0);
     let v = units
@@ -94,10 +98,11 @@ mod tests {
         assert_eq!(parse_amount("500", "jpy"), Ok(500));
         assert_eq!(parse_amount("1.5", "kwd"), Ok(1500));
         let e = parse_amount("5.5", "jpy").unwrap_err();
-        assert!(e.contains("more decimals than JPY has (0)"), "{e}");
+        assert!(e.0.contains("more decimals than JPY has (0)"), "{e}");
         assert!(
             parse_amount("12.505", "usd")
                 .unwrap_err()
+                .0
                 .contains("USD has (2)")
         );
         for bad in [

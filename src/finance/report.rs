@@ -12,7 +12,7 @@ pub fn percent(bp: i64) -> String {
 }
 
 /// `YYYY-MM-DD` (UTC midnight) → epoch milliseconds.
-pub fn parse_date(s: &str) -> Result<Millis, String> {
+pub fn parse_date(s: &str) -> Result<Millis, crate::domain::Refusal> {
     let d = chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
         .map_err(|e| format!("{s:?} is not a date like 2026-11-01: {e}"))?;
     Ok(d.and_hms_opt(0, 0, 0)
@@ -139,6 +139,6 @@ mod tests {
     fn money_is_exact_and_grouped_per_currency() {
         assert_eq!(percent(250), "2.5 %");
         assert_eq!(parse_date("2026-11-01"), Ok(1_793_491_200_000));
-        assert!(parse_date("November").unwrap_err().contains("not a date"));
+        assert!(parse_date("November").unwrap_err().0.contains("not a date"));
     }
 }

@@ -39,7 +39,7 @@ pub fn midnight(tz: Tz, t: Millis) -> Millis {
 }
 
 /// `today`, `week` (since Monday) or `month` (since the 1st), up to `now`.
-pub fn period(tz: Tz, name: &str, now: Millis) -> Result<(Millis, Millis), String> {
+pub fn period(tz: Tz, name: &str, now: Millis) -> Result<(Millis, Millis), crate::domain::Refusal> {
     let today = midnight(tz, now);
     let date = tz
         .timestamp_millis_opt(today)
@@ -55,7 +55,11 @@ pub fn period(tz: Tz, name: &str, now: Millis) -> Result<(Millis, Millis), Strin
         "today" => today,
         "week" => start_of(date - Duration::days(date.weekday().num_days_from_monday() as i64)),
         "month" => start_of(date.with_day(1).expect("the 1st exists")),
-        other => return Err(format!("{other:?} is not a period: today, week or month")),
+        other => {
+            return Err(crate::domain::Refusal::new(format!(
+                "{other:?} is not a period: today, week or month"
+            )));
+        }
     };
     Ok((from, now))
 }
@@ -120,6 +124,7 @@ mod tests {
         assert!(
             period(ny, "year", now)
                 .unwrap_err()
+                .0
                 .contains("today, week or month")
         );
     }

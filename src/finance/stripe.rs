@@ -91,8 +91,29 @@ pub struct Event {
     pub object: Value,
 }
 
-pub fn parse_event(body: &[u8]) -> Result<Event, String> {
-    let v: Value = serde_json::from_slice(body).map_err(|e| format!("not a Stripe event: {e}"))?;
+/// Why a Stripe event cannot enter the ledger; the reason names the field or the value.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum StripeError {
+    #[error("not a Stripe event: {0}")]
+    NotJson(String),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl From<String> for StripeError {
+    fn from(why: String) -> Self {
+        StripeError::Invalid(why)
+    }
+}
+
+impl From<&str> for StripeError {
+    fn from(why: &str) -> Self {
+        StripeError::Invalid(why.to_string())
+    }
+}
+
+pub fn parse_event(body: &[u8]) -> Result<Event, StripeError> {
+    let v: Value = serde_json::from_slice(body).map_err(|e| StripeError::NotJson(e.to_string()))?;
     let s = |k: &str| {
         v.get(k)
             .and_then(Value::as_str)
@@ -142,7 +163,7 @@ fn currency(v: &Value) -> String {
 }
 
 /// The records an event gives the ledger (none for the types opsdesk does not use).
-pub fn records(e: &Event) -> Result<Vec<Record>, String> {
+pub fn records(e: &Event) -> Result<Vec<Record>, StripeError> {
     let o = &e.object;
     let at = e.created;
     // What the object is (its `object` field), else what the event's family says it is.

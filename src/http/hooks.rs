@@ -138,7 +138,7 @@ pub(super) async fn stripe(State(h): State<Http>, headers: HeaderMap, body: Body
     }
     let event = match crate::finance::stripe::parse_event(&body) {
         Ok(e) => e,
-        Err(why) => return refuse(StatusCode::BAD_REQUEST, why),
+        Err(why) => return refuse(StatusCode::BAD_REQUEST, why.to_string()),
     };
     if let Err(why) = crate::finance::stripe::records(&event) {
         return refuse(

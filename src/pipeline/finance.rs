@@ -17,7 +17,8 @@ impl Pipeline {
         inbox_key: Option<String>,
         now: Millis,
     ) -> Result<Vec<i64>, StoreError> {
-        let records = crate::finance::stripe::records(e).map_err(StoreError::Other)?;
+        let records =
+            crate::finance::stripe::records(e).map_err(|e| StoreError::Other(e.to_string()))?;
         let outbox = self.finance_notices(e, &records).await?;
         match self
             .store

@@ -288,7 +288,7 @@ impl Pipeline {
                         .await
                         .map(|_| ())
                         .map_err(|e| e.to_string()),
-                    Err(e) => Err(e),
+                    Err(e) => Err(e.to_string()),
                 };
                 if let Err(e) = result {
                     self.store.inbox_mark(&key, now, Some(&e)).await?;
