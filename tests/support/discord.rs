@@ -5,6 +5,8 @@
 
 #[path = "discord_gateway.rs"]
 mod gateway;
+#[path = "discord_limits.rs"]
+mod limits;
 #[path = "discord_server.rs"]
 mod server;
 
@@ -233,38 +235,6 @@ impl FakeDiscord {
 
     pub fn resumes(&self) -> usize {
         self.inner.resumes.load(Ordering::SeqCst)
-    }
-
-    pub fn violations(&self) -> Vec<String> {
-        self.inner.violations.lock().unwrap().clone()
-    }
-
-    pub fn rate_limit_every(&self, n: usize) {
-        self.inner.rate_limit_every.store(n, Ordering::SeqCst);
-    }
-
-    /// Every `n`th read of a channel's messages is refused with a 429 asking for 0.3 s; reading that
-    /// channel again sooner is a violation.
-    pub fn rate_limit_reads_every(&self, n: usize) {
-        self.inner.read_limit_every.store(n, Ordering::SeqCst);
-    }
-
-    /// The channels whose messages were listed, one entry per read (429s included).
-    pub fn reads_of(&self) -> Vec<u64> {
-        self.calls()
-            .iter()
-            .filter(|c| c.method == "GET" && c.path.ends_with("/messages"))
-            .filter_map(|c| c.path.split('/').nth(4).and_then(|v| v.parse().ok()))
-            .collect()
-    }
-
-    /// Every `n`th post is refused with a 429 asking for `retry_after` seconds (the body's float; the
-    /// `Retry-After` header rounds it up, as Discord's does), for every channel when `global`.
-    pub fn rate_limit_with(&self, n: usize, retry_after: f64, global: bool) {
-        let ms = (retry_after * 1000.0) as u64;
-        self.inner.retry_after_ms.store(ms, Ordering::SeqCst);
-        self.inner.global_limit.store(global, Ordering::SeqCst);
-        self.rate_limit_every(n);
     }
 
     /// A person posts in `channel` (a text channel or a thread); the gateway delivers it if connected.

@@ -9,8 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use serde_json::{Value, json};
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 pub async fn serve(inner: Arc<Inner>) -> std::net::SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -107,10 +106,12 @@ async fn rest(
             Some(c) => (200, c.clone()),
             None => error(404, 10003, "Unknown Channel"),
         },
-        ("GET", ["channels", _, "messages"]) => match limited_read(&s, num(1), now) {
-            Some(limited) => (429, limited),
-            None => (200, list_messages(&s, &uri, num(1))),
-        },
+        ("GET", ["channels", _, "messages"]) => {
+            match super::limits::limited_read(&s, num(1), now) {
+                Some(limited) => (429, limited),
+                None => (200, list_messages(&s, &uri, num(1))),
+            }
+        }
         ("POST", ["channels", _, "messages"]) => match create_message(&s, num(1), &body, now) {
             Ok(created) => created,
             Err(limited) => {
@@ -177,29 +178,6 @@ fn guild() -> Value {
     g
 }
 
-/// A 429 body for every `read_limit_every`th read (the channel's reads are then paused for 0.3 s;
-/// reading it sooner is recorded as a violation), or `None` to answer.
-fn limited_read(s: &Inner, ch: u64, now: Instant) -> Option<Value> {
-    if let Some(until) = s.read_paused.lock().unwrap().get(&ch)
-        && now < *until
-    {
-        s.violations.lock().unwrap().push(format!(
-            "GET messages of {ch} {:?} before Retry-After ended",
-            *until - now
-        ));
-    }
-    let n = s.reads.fetch_add(1, Ordering::SeqCst) + 1;
-    let every = s.read_limit_every.load(Ordering::SeqCst);
-    if every == 0 || !n.is_multiple_of(every) {
-        return None;
-    }
-    s.read_paused
-        .lock()
-        .unwrap()
-        .insert(ch, now + Duration::from_millis(300));
-    Some(json!({"message": "You are being rate limited.", "retry_after": 0.3, "global": false}))
-}
-
 /// A channel's messages as Discord lists them: newest first, after a cursor when one is given.
 fn list_messages(s: &Inner, uri: &Uri, ch: u64) -> Value {
     let (after, limit) = (
@@ -228,40 +206,13 @@ fn list_messages(s: &Inner, uri: &Uri, ch: u64) -> Value {
     Value::Array(page) // Discord lists newest first
 }
 
-/// A bot message posted to channel `ch`; `Err` with the 429 body every `rate_limit_every` posts (the
-/// channel, or every channel for a global limit, is then paused for the wait the 429 asks for, and
-/// posting before it ends is recorded as a violation).
+/// A bot message posted to channel `ch`; `Err` with a 429 body when the fake's limits say so.
 fn create_message(s: &Inner, ch: u64, body: &Value, now: Instant) -> Result<(u16, Value), Value> {
     if !s.channels.lock().unwrap().contains_key(&ch) {
         Ok(error(404, 10003, "Unknown Channel"))
     } else {
-        for key in [ch, 0] {
-            if let Some(until) = s.paused.lock().unwrap().get(&key)
-                && now < *until
-            {
-                s.violations.lock().unwrap().push(format!(
-                    "POST to channel {ch} {:?} before Retry-After ended",
-                    *until - now
-                ));
-            }
-        }
-        let n = s.creates.fetch_add(1, Ordering::SeqCst) + 1;
-        let every = s.rate_limit_every.load(Ordering::SeqCst);
-        if every > 0 && n.is_multiple_of(every) {
-            let ms = match s.retry_after_ms.load(Ordering::SeqCst) {
-                0 => 1000,
-                ms => ms,
-            };
-            let global = s.global_limit.load(Ordering::SeqCst);
-            s.paused
-                .lock()
-                .unwrap()
-                .insert(if global { 0 } else { ch }, now + Duration::from_millis(ms));
-            return Err(json!({
-                "message": "You are being rate limited.",
-                "retry_after": ms as f64 / 1000.0,
-                "global": global
-            }));
+        if let Some(limited) = super::limits::limited_create(s, ch, now) {
+            return Err(limited);
         }
         let id = s.id();
         let mut m = message(
