@@ -150,6 +150,8 @@ impl Rest {
         let answer = crate::net::call_with_headers("Discord", req, TIMEOUT)
             .await
             .map_err(|e| SendError::Transient(e.to_string()))?;
+        // Waits count from the answer, as Discord counts them; one more ms for the clock's rounding.
+        let now = crate::clock::now() + 1;
         match verdict(answer.status, &answer.headers, &answer.body) {
             Verdict::Ok { empty_ms } => {
                 if let Some(ms) = empty_ms {
