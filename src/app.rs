@@ -86,9 +86,7 @@ pub async fn pipeline(
     let kb = knowledge_base(&s.kb)?;
     tracing::info!(sections = kb.len(), path = %s.kb.path.display(), "knowledge base indexed");
     let model = load_model(&s.triage, None).context("cannot load the triage model")?;
-    let templates = Templates::load(Some(&s.prompts.path))
-        .map_err(anyhow::Error::msg)
-        .context("cannot load prompts")?;
+    let templates = Templates::load(Some(&s.prompts.path)).context("cannot load prompts")?;
     Ok(Pipeline {
         store,
         kb: Arc::new(kb),

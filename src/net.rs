@@ -40,6 +40,24 @@ pub enum NetError {
     Timeout { what: String, secs: f32 },
 }
 
+/// Why `opsdesk doctor` finds a remote service unusable; each says what to set or fix.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CheckError {
+    #[error("${0} is not set")]
+    NotSet(String),
+    #[error(transparent)]
+    Net(#[from] NetError),
+    #[error("{what} answered HTTP {status} ({hint})")]
+    Refused {
+        what: String,
+        status: u16,
+        hint: String,
+    },
+    /// It answers, but cannot do what opsdesk needs of it (issues turned off, model not served).
+    #[error("{0}")]
+    Unfit(String),
+}
+
 /// Sends `req` and reads the whole answer: `(status, body)`, or why there is none, naming the host.
 pub async fn call(
     req: http::Request<Full<bytes::Bytes>>,

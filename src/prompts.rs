@@ -17,6 +17,21 @@ const BUILTIN: &[(&str, &str)] = &[
     ("infra_note.md", include_str!("../prompts/infra_note.md")),
 ];
 
+/// Why the prompts cannot be loaded: an override that cannot be read, or a template that does not parse.
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("template {name}: {source}")]
+    Syntax {
+        name: String,
+        source: minijinja::Error,
+    },
+}
+
 pub struct Templates {
     env: Environment<'static>,
     version: String,
@@ -24,7 +39,7 @@ pub struct Templates {
 
 impl Templates {
     /// Built-in templates, overridden by same-named files in `dir` when it exists.
-    pub fn load(dir: Option<&Path>) -> Result<Templates, String> {
+    pub fn load(dir: Option<&Path>) -> Result<Templates, TemplateError> {
         use sha2::Digest;
         let mut env = Environment::new();
         let mut hash = sha2::Sha256::new();
@@ -36,8 +51,10 @@ impl Templates {
         );
         for (name, builtin) in BUILTIN {
             let text = match dir.map(|d| d.join(name)).filter(|p| p.is_file()) {
-                Some(p) => std::fs::read_to_string(&p)
-                    .map_err(|e| format!("cannot read {}: {e}", p.display()))?,
+                Some(p) => std::fs::read_to_string(&p).map_err(|source| TemplateError::Read {
+                    path: p.display().to_string(),
+                    source,
+                })?,
                 None => builtin.to_string(),
             };
             hash.update(name.as_bytes());
@@ -45,7 +62,10 @@ impl Templates {
             hash.update(text.as_bytes());
             hash.update([0]);
             env.add_template_owned(*name, text)
-                .map_err(|e| format!("template {name}: {e}"))?;
+                .map_err(|source| TemplateError::Syntax {
+                    name: name.to_string(),
+                    source,
+                })?;
         }
         let digest = hash.finalize();
         let version = format!(

@@ -177,7 +177,7 @@ fn prompts(s: &Settings) -> bool {
                 s.prompts.path.display()
             ),
         ),
-        Err(e) => line(false, "prompts", &e),
+        Err(e) => line(false, "prompts", &e.to_string()),
     }
 }
 
@@ -194,7 +194,7 @@ async fn llm_agents(s: &Settings) -> bool {
             ),
             Some(_) => match crate::llm::openai::check(a, timeout).await {
                 Ok(found) => line(true, &format!("llm {name}"), &found),
-                Err(e) => line(false, &format!("llm {name}"), &e),
+                Err(e) => line(false, &format!("llm {name}"), &e.to_string()),
             },
         };
     }
@@ -211,7 +211,7 @@ async fn github(s: &Settings) -> bool {
     } else {
         match crate::exec::github::check(&s.github).await {
             Ok(found) => line(true, "github", &found),
-            Err(e) => line(false, "github", &e),
+            Err(e) => line(false, "github", &e.to_string()),
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use super::{Executed, tail};
 use crate::config::GithubSettings;
-use crate::net::NetError;
+use crate::net::{CheckError, NetError};
 use secrecy::{ExposeSecret, SecretString};
 use std::time::Duration;
 
@@ -34,29 +34,25 @@ fn request(
 }
 
 /// For `opsdesk doctor`: whether the token can see the repository and it takes issues.
-pub async fn check(g: &GithubSettings) -> Result<String, String> {
+pub async fn check(g: &GithubSettings) -> Result<String, CheckError> {
     let token = crate::config::secret(&g.token_env)
-        .ok_or_else(|| format!("${} is not set", g.token_env))?;
-    let req = request(
-        g,
-        http::Method::GET,
-        &format!("/repos/{}", g.repo),
-        &token,
-        None,
-    )
-    .map_err(|e| e.to_string())?;
-    let (status, text) = crate::net::call(req, Duration::from_secs(g.timeout_secs))
-        .await
-        .map_err(|e| e.to_string())?;
+        .ok_or_else(|| CheckError::NotSet(g.token_env.clone()))?;
+    let path = format!("/repos/{}", g.repo);
+    let req = request(g, http::Method::GET, &path, &token, None)?;
+    let (status, text) = crate::net::call(req, Duration::from_secs(g.timeout_secs)).await?;
     if !status.is_success() {
-        return Err(format!(
-            "{} answered HTTP {status} for {} (is ${} right?)",
-            g.api_url, g.repo, g.token_env
-        ));
+        return Err(CheckError::Refused {
+            what: format!("{} for {}", g.api_url, g.repo),
+            status: status.as_u16(),
+            hint: format!("is ${} right?", g.token_env),
+        });
     }
     let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
     if v["has_issues"] == false {
-        return Err(format!("{} has issues turned off", g.repo));
+        return Err(CheckError::Unfit(format!(
+            "{} has issues turned off",
+            g.repo
+        )));
     }
     Ok(format!("{} at {}: issues can be filed", g.repo, g.api_url))
 }

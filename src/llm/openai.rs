@@ -4,6 +4,7 @@
 
 use crate::config::{AgentSettings, LlmSettings};
 use crate::domain::ports::{Llm, LlmError, LlmRequest, LlmResponse, ToolCall};
+use crate::net::CheckError;
 use async_openai::config::OpenAIConfig;
 use async_openai::types::chat::*;
 use async_openai::{Client, types::chat::ChatCompletionTools};
@@ -47,44 +48,25 @@ impl OpenAiLlm {
 
 /// For `opsdesk doctor`: whether the agent's endpoint answers `GET /models` and lists its model (a free
 /// call, unlike a completion). Returns what it found.
-pub async fn check(a: &AgentSettings, timeout: Duration) -> Result<String, String> {
-    use http_body_util::{BodyExt, Empty};
-    crate::telemetry::install_tls_provider();
-    let https = hyper_rustls::HttpsConnectorBuilder::new()
-        .with_webpki_roots()
-        .https_or_http()
-        .enable_http1()
-        .build();
-    let client: hyper_util::client::legacy::Client<_, Empty<bytes::Bytes>> =
-        hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
-            .build(https);
+pub async fn check(a: &AgentSettings, timeout: Duration) -> Result<String, CheckError> {
     let url = format!("{}/models", a.base_url.trim_end_matches('/'));
-    let mut req = http::Request::get(&url);
+    let mut req = crate::net::get(&url)?;
     if let Some(key) = crate::config::secret(&a.api_key_env) {
-        req = req.header("authorization", format!("Bearer {}", key.expose_secret()));
+        let value = http::HeaderValue::from_str(&format!("Bearer {}", key.expose_secret()))
+            .map_err(|_| {
+                CheckError::Unfit(format!("${} cannot be sent in a header", a.api_key_env))
+            })?;
+        req.headers_mut().insert(http::header::AUTHORIZATION, value);
     }
-    let req = req
-        .body(Empty::new())
-        .map_err(|e| format!("bad URL {url:?}: {e}"))?;
-    let resp = match tokio::time::timeout(timeout, client.request(req)).await {
-        Err(_) => return Err(format!("{url} did not answer within {timeout:?}")),
-        Ok(Err(e)) => return Err(format!("could not reach {url}: {e}")),
-        Ok(Ok(r)) => r,
-    };
-    let status = resp.status();
-    let body = resp
-        .into_body()
-        .collect()
-        .await
-        .map(|b| b.to_bytes())
-        .unwrap_or_default();
+    let (status, body) = crate::net::call_to(&url, req, timeout).await?;
     if !status.is_success() {
-        return Err(format!(
-            "{url} answered HTTP {status} (is ${} right?)",
-            a.api_key_env
-        ));
+        return Err(CheckError::Refused {
+            what: url,
+            status: status.as_u16(),
+            hint: format!("is ${} right?", a.api_key_env),
+        });
     }
-    let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
     let models: Vec<&str> = v["data"]
         .as_array()
         .map(|d| d.iter().filter_map(|m| m["id"].as_str()).collect())
@@ -99,12 +81,12 @@ pub async fn check(a: &AgentSettings, timeout: Duration) -> Result<String, Strin
             a.base_url, a.model
         ))
     } else {
-        Err(format!(
+        Err(CheckError::Unfit(format!(
             "{} does not serve {:?} (it has: {})",
             a.base_url,
             a.model,
             models.join(", ")
-        ))
+        )))
     }
 }
 
