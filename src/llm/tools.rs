@@ -21,15 +21,33 @@ pub fn spec<T: JsonSchema>(name: &str, description: &str) -> ToolSpec {
     }
 }
 
-/// The model's arguments for `tool`, read into `T`; the error (returned to the model) names what was
-/// wrong. Empty arguments are an empty object.
-pub fn args<T: DeserializeOwned>(tool: &str, arguments: &str) -> Result<T, String> {
+/// Arguments a tool cannot take; its text goes back to the model as the tool's answer.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("bad arguments for {tool}: {reason}")]
+pub struct BadArgs {
+    pub tool: String,
+    /// What was wrong, naming the field.
+    pub reason: String,
+}
+
+impl From<BadArgs> for String {
+    fn from(e: BadArgs) -> Self {
+        e.to_string()
+    }
+}
+
+/// The model's arguments for `tool`, read into `T`; the error names what was wrong. Empty arguments
+/// are an empty object.
+pub fn args<T: DeserializeOwned>(tool: &str, arguments: &str) -> Result<T, BadArgs> {
     let raw = if arguments.trim().is_empty() {
         "{}"
     } else {
         arguments
     };
-    serde_json::from_str(raw).map_err(|e| format!("bad arguments for {tool}: {e}"))
+    serde_json::from_str(raw).map_err(|e| BadArgs {
+        tool: tool.to_string(),
+        reason: e.to_string(),
+    })
 }
 
 /// No arguments.
@@ -198,12 +216,14 @@ mod tests {
         let a: Lookup = args("lookup", r#"{"query": "export error"}"#).unwrap();
         assert_eq!((a.query.as_str(), a.limit), ("export error", None));
         let e = args::<Lookup>("lookup", r#"{"limit": 3}"#).unwrap_err();
+        assert_eq!(e.tool, "lookup");
+        assert!(e.reason.contains("query"), "{e}");
         assert!(
-            e.contains("bad arguments for lookup") && e.contains("query"),
+            e.to_string().starts_with("bad arguments for lookup: "),
             "{e}"
         );
         let e = args::<Lookup>("lookup", r#"{"query": 7}"#).unwrap_err();
-        assert!(e.contains("invalid type"), "{e}");
+        assert!(e.reason.contains("invalid type"), "{e}");
         assert!(args::<NoArgs>("none", "").is_ok());
     }
 

@@ -139,14 +139,14 @@ pub fn render(reply: &Reply) -> Rendered {
 }
 
 /// A file reply's bytes (the outbox keeps them in base64); a bad encoding is an error that will not fix itself.
-pub fn file_bytes(data_b64: &str) -> Result<Vec<u8>, String> {
+pub fn file_bytes(data_b64: &str) -> Result<Vec<u8>, crate::chat::RenderError> {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD
         .decode(data_b64)
-        .map_err(|e| format!("the file's bytes are not base64: {e}"))
+        .map_err(|e| crate::chat::RenderError::NotBase64(e.to_string()))
 }
 
-pub fn create_message(reply: &Reply) -> Result<CreateMessage, String> {
+pub fn create_message(reply: &Reply) -> Result<CreateMessage, crate::chat::RenderError> {
     let r = render(reply);
     let m = CreateMessage::new()
         .content(r.content)

@@ -94,7 +94,7 @@ impl ChatPlatform for DiscordChat {
                     self.ensure_thread(channel, t, msg.thread_title.as_deref().unwrap_or(""))
                         .await?;
                 }
-                let create = render::create_message(&msg.reply).map_err(SendError::Permanent)?;
+                let create = render::create_message(&msg.reply)?;
                 if matches!(msg.reply, Reply::File { .. }) {
                     let m = place
                         .send_message(&self.http, create)

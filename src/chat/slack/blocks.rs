@@ -109,20 +109,22 @@ pub fn action_name(action_id: &str) -> &str {
 }
 
 /// The message content for a reply: blocks for cards, with the plain rendering as the notification text.
-pub fn content(reply: &Reply) -> Result<SlackMessageContent, String> {
+pub fn content(reply: &Reply) -> Result<SlackMessageContent, crate::chat::RenderError> {
     match reply {
         Reply::Text { text } => Ok(SlackMessageContent::new().with_text(mrkdwn(text))),
         Reply::Card(c) => {
-            let blocks: Vec<SlackBlock> = serde_json::from_value(card_blocks(c))
-                .map_err(|e| format!("card {:?} is not valid Block Kit: {e}", c.title))?;
+            let blocks: Vec<SlackBlock> = serde_json::from_value(card_blocks(c)).map_err(|e| {
+                crate::chat::RenderError::Invalid {
+                    what: format!("card {:?}", c.title),
+                    reason: e.to_string(),
+                }
+            })?;
             Ok(SlackMessageContent::new()
                 .with_text(cut(&reply.plain(), SECTION_MAX))
                 .with_blocks(blocks))
         }
         // Files are uploaded (`send::upload`); they cannot be an edit or an ephemeral message.
-        Reply::File { name, .. } => Err(format!(
-            "the file {name} can only be posted, not edited or sent privately"
-        )),
+        Reply::File { name, .. } => Err(crate::chat::RenderError::FileNotPostable(name.clone())),
     }
 }
 

@@ -3,9 +3,7 @@
 //! `apps.connections.open` with the app-level token.
 
 use crate::config::{SlackSettings, SlackTokens};
-use http_body_util::{BodyExt, Full};
-use hyper_util::client::legacy::Client;
-use hyper_util::rt::TokioExecutor;
+use http_body_util::Full;
 use secrecy::ExposeSecret;
 use serde_json::Value;
 use std::time::Duration;
@@ -33,27 +31,18 @@ pub struct SlackCheck {
 
 /// Calls a Web API method with a bearer token; returns the JSON body and the granted scopes header.
 async fn call(api_url: &str, method: &str, token: &str) -> anyhow::Result<(Value, Option<String>)> {
-    crate::telemetry::install_tls_provider();
-    let https = hyper_rustls::HttpsConnectorBuilder::new()
-        .with_webpki_roots()
-        .https_or_http()
-        .enable_http1()
-        .build();
-    let client: Client<_, Full<bytes::Bytes>> = Client::builder(TokioExecutor::new()).build(https);
     let req = http::Request::post(format!("{}/{method}", api_url.trim_end_matches('/')))
         .header("authorization", format!("Bearer {token}"))
         .header("content-type", "application/x-www-form-urlencoded")
         .body(Full::new(bytes::Bytes::new()))?;
-    let resp = tokio::time::timeout(Duration::from_secs(10), client.request(req)).await??;
-    let scopes = resp
-        .headers()
+    let answer = crate::net::call_with_headers("Slack", req, Duration::from_secs(10)).await?;
+    let scopes = answer
+        .headers
         .get("x-oauth-scopes")
         .and_then(|v| v.to_str().ok())
         .map(String::from);
-    let status = resp.status();
-    let body = resp.into_body().collect().await?.to_bytes();
-    let json: Value = serde_json::from_slice(&body)
-        .map_err(|e| anyhow::anyhow!("{method}: HTTP {status}, not JSON: {e}"))?;
+    let json: Value = serde_json::from_str(&answer.body)
+        .map_err(|e| anyhow::anyhow!("{method}: HTTP {}, not JSON: {e}", answer.status))?;
     if json["ok"] != true {
         anyhow::bail!("{method}: {}", json["error"].as_str().unwrap_or("failed"));
     }

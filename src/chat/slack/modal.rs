@@ -51,7 +51,11 @@ pub fn asking(ba: &SlackInteractionBlockActionsEvent) -> Option<(String, AskMeta
 }
 
 /// The modal: one multi-line text input labelled with the question.
-pub fn view(question: &str, meta: &AskMeta) -> Result<SlackView, String> {
+pub fn view(question: &str, meta: &AskMeta) -> Result<SlackView, crate::chat::RenderError> {
+    let invalid = |reason: String| crate::chat::RenderError::Invalid {
+        what: "the question modal".into(),
+        reason,
+    };
     let label: String = question.chars().take(2000).collect();
     let json = serde_json::json!({
         "type": "modal",
@@ -59,11 +63,11 @@ pub fn view(question: &str, meta: &AskMeta) -> Result<SlackView, String> {
         "title": {"type": "plain_text", "text": "opsdesk"},
         "submit": {"type": "plain_text", "text": "Send"},
         "close": {"type": "plain_text", "text": "Cancel"},
-        "private_metadata": serde_json::to_string(meta).map_err(|e| e.to_string())?,
+        "private_metadata": serde_json::to_string(meta).map_err(|e| invalid(e.to_string()))?,
         "blocks": [{"type": "input", "block_id": "answer", "label": {"type": "plain_text", "text": label},
             "element": {"type": "plain_text_input", "action_id": "text", "multiline": true, "max_length": 2000}}],
     });
-    serde_json::from_value(json).map_err(|e| format!("the question modal is not a valid view: {e}"))
+    serde_json::from_value(json).map_err(|e| invalid(e.to_string()))
 }
 
 /// A submitted question modal as the click it completes.

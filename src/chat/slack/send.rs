@@ -78,7 +78,7 @@ impl ChatPlatform for SlackChat {
         {
             return self.upload(msg, name, title, data_b64).await;
         }
-        let content = blocks::content(&msg.reply).map_err(SendError::Permanent)?;
+        let content = blocks::content(&msg.reply)?;
         let session = self.client.open_session(&self.token);
         let channel = SlackChannelId::new(msg.channel.clone());
         let thread = msg.thread.clone().map(SlackTs::new);
@@ -129,8 +129,7 @@ impl SlackChat {
         title: &str,
         data_b64: &str,
     ) -> Result<Option<String>, SendError> {
-        let bytes =
-            crate::chat::discord::render::file_bytes(data_b64).map_err(SendError::Permanent)?;
+        let bytes = crate::chat::discord::render::file_bytes(data_b64)?;
         let session = self.client.open_session(&self.token);
         let url = session
             .get_upload_url_external(

@@ -54,7 +54,7 @@ pub async fn on_interaction(
                         .await
                         .map(|_| ())
                         .map_err(|e| e.to_string()),
-                    Err(e) => Err(e),
+                    Err(e) => Err(e.to_string()),
                 };
                 if let Err(e) = opened {
                     tracing::warn!(error = %e, "cannot open the question modal");
