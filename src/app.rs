@@ -86,7 +86,9 @@ pub async fn pipeline(
     let kb = knowledge_base(&s.kb)?;
     tracing::info!(sections = kb.len(), path = %s.kb.path.display(), "knowledge base indexed");
     let model = load_model(&s.triage, None).context("cannot load the triage model")?;
-    let templates = Templates::load(Some(&s.prompts.path)).context("cannot load prompts")?;
+    let templates = Templates::load(Some(&s.prompts.path))
+        .and_then(|t| t.with_alert_title(&s.alerts.title))
+        .context("cannot load prompts")?;
     Ok(Pipeline {
         store,
         kb: Arc::new(kb),

@@ -32,6 +32,9 @@ pub enum TemplateError {
     },
 }
 
+/// The name `alerts.title` is kept under.
+const ALERT_TITLE: &str = "alerts.title";
+
 pub struct Templates {
     env: Environment<'static>,
     version: String,
@@ -76,6 +79,34 @@ impl Templates {
                 .collect::<String>()
         );
         Ok(Templates { env, version })
+    }
+
+    /// Adds `alerts.title`, the template of alert card titles (empty: the built-in keyed title stays).
+    pub fn with_alert_title(mut self, source: &str) -> Result<Templates, TemplateError> {
+        if !source.trim().is_empty() {
+            self.env
+                .add_template_owned(ALERT_TITLE, source.to_string())
+                .map_err(|source| TemplateError::Syntax {
+                    name: "alerts.title".into(),
+                    source,
+                })?;
+        }
+        Ok(self)
+    }
+
+    /// An alert card's title from `alerts.title`, on one line; `None` without the template, or when it
+    /// renders nothing or fails (logged), so the built-in title stays.
+    pub fn alert_title(&self, ctx: minijinja::Value) -> Option<String> {
+        let t = self.env.get_template(ALERT_TITLE).ok()?;
+        match t.render(ctx) {
+            Ok(s) => {
+                Some(s.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|s| !s.is_empty())
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "alerts.title failed to render; the built-in title is used");
+                None
+            }
+        }
     }
 
     /// A short hash of every template in use (built-in or overridden): recorded on each ticket the bot

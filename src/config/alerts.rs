@@ -26,6 +26,9 @@ pub struct AlertSettings {
     /// Alertmanager's base URL for silences (API v2); empty: silences are kept by opsdesk alone.
     pub alertmanager_url: String,
     pub alertmanager_timeout_secs: u64,
+    /// A minijinja template for alert card titles (empty: the alert's name, the labels its group is
+    /// keyed by, and the summary).
+    pub title: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]

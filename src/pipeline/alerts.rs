@@ -38,6 +38,19 @@ impl Pipeline {
                 .get(&b.source)
                 .map_or(&[][..], Vec::as_slice),
         );
+        if let Some(title) = self.templates.alert_title(minijinja::context! {
+            title => &b.title,
+            alertname => b.labels.get("alertname").unwrap_or(&b.title),
+            labels => &b.labels,
+            severity => &b.severity,
+            source => &b.source,
+            firing => b.firing,
+            count => b.alerts.len(),
+        }) {
+            // The alert's name stays findable (runbooks, `/ops alerts`) when only the title named it.
+            let name = std::mem::replace(&mut b.title, title);
+            b.labels.entry("alertname".into()).or_insert(name);
+        }
         for _ in 0..8 {
             match self.apply_alert_batch(&b, inbox_key.clone(), now).await {
                 Err(StoreError::Conflict(_)) => continue,

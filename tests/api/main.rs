@@ -12,6 +12,7 @@ mod alert_silences;
 mod alert_sources;
 mod alert_storm;
 mod alert_storm_race;
+mod alert_titles;
 mod alerts;
 mod approval_runs;
 mod approvals;
