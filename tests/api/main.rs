@@ -24,6 +24,7 @@ mod cli_export;
 mod cli_sweep;
 mod cli_train;
 mod console;
+mod deploy;
 mod desk;
 mod desk_owned;
 mod desk_sla;
