@@ -83,6 +83,7 @@ pub async fn pipeline(
     store: Arc<dyn Store>,
     connected: Vec<String>,
 ) -> anyhow::Result<Pipeline> {
+    crate::telemetry::metrics();
     let kb = knowledge_base(&s.kb)?;
     tracing::info!(sections = kb.len(), path = %s.kb.path.display(), "knowledge base indexed");
     let model = load_model(&s.triage, None).context("cannot load the triage model")?;

@@ -241,6 +241,7 @@ impl Sender {
                 .await;
         }
         tracing::debug!(id = item.id, channel = %key.1, "delivering");
+        let started = std::time::Instant::now();
         let sent = tokio::time::timeout(SEND_TIMEOUT, platform.send(&item.msg, target))
             .await
             .unwrap_or_else(|_| {
@@ -248,6 +249,24 @@ impl Sender {
                     "no answer within {SEND_TIMEOUT:?}"
                 )))
             });
+        let took = started.elapsed();
+        let platform_name = item.msg.platform.as_str();
+        metrics::histogram!("opsdesk_outbox_send_seconds", "platform" => platform_name)
+            .record(took.as_secs_f64());
+        let result = match &sent {
+            Ok(_) => "delivered",
+            Err(SendError::RateLimited { .. }) => "rate_limited",
+            Err(SendError::Transient(_)) if item.attempts < MAX_ATTEMPTS => "retry",
+            Err(_) => "failed",
+        };
+        metrics::counter!("opsdesk_outbox_sends_total", "platform" => platform_name, "result" => result)
+            .increment(1);
+        tracing::debug!(
+            id = item.id,
+            took_ms = took.as_millis() as u64,
+            result,
+            "platform call done"
+        );
         match sent {
             Ok(r) => self.store.outbox_sent(item.id, r.as_deref(), now).await,
             Err(SendError::RateLimited { retry_after_ms }) => {

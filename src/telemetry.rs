@@ -1,5 +1,5 @@
 //! Logging (tracing to stderr, filtered by RUST_LOG, default `opsdesk=info,warn`, e-mails and card numbers
-//! redacted from every line) and the process-wide TLS set-up.
+//! redacted from every line), the process-wide TLS set-up, and the metrics recorder behind `/metrics`.
 
 use std::io::IsTerminal;
 use tracing_subscriber::EnvFilter;
@@ -28,4 +28,49 @@ fn colour() -> bool {
 /// cannot pick by itself). Safe to call more than once.
 pub fn install_tls_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// The process's metrics recorder (the `metrics` crate's macros record into it), installed on first
+/// use; `/metrics` renders it in Prometheus's text format after the gauges read from the database.
+pub fn metrics() -> &'static metrics_exporter_prometheus::PrometheusHandle {
+    static HANDLE: std::sync::OnceLock<metrics_exporter_prometheus::PrometheusHandle> =
+        std::sync::OnceLock::new();
+    HANDLE.get_or_init(|| {
+        let recorder = metrics_exporter_prometheus::PrometheusBuilder::new()
+            .set_buckets(&[0.001, 0.005, 0.025, 0.1, 0.5, 2.5, 10.0])
+            .expect("static buckets")
+            .build_recorder();
+        let handle = recorder.handle();
+        if metrics::set_global_recorder(recorder).is_err() {
+            tracing::warn!("another metrics recorder is installed; /metrics shows the gauges only");
+        }
+        describe();
+        handle
+    })
+}
+
+/// `# HELP` for every counter and histogram opsdesk records.
+fn describe() {
+    use metrics::{describe_counter, describe_histogram};
+    describe_counter!(
+        "opsdesk_webhook_requests_total",
+        "Webhook requests by hook and HTTP status"
+    );
+    describe_counter!(
+        "opsdesk_events_total",
+        "Chat and webhook events handled, by platform or source and outcome"
+    );
+    describe_counter!(
+        "opsdesk_outbox_sends_total",
+        "Outbound messages tried, by platform and result (delivered, rate_limited, retry, failed)"
+    );
+    describe_histogram!(
+        "opsdesk_outbox_send_seconds",
+        metrics::Unit::Seconds,
+        "Time one platform call took to deliver a message"
+    );
+    describe_counter!(
+        "opsdesk_slack_frames_unparsable_total",
+        "Socket Mode frames Slack sent that could not be parsed"
+    );
 }

@@ -77,7 +77,23 @@ pub fn router(pipeline: Pipeline, secrets: HookSecrets) -> Router {
         .route("/hooks/sentry", post(hooks::sentry))
         .route("/hooks/generic", post(hooks::generic))
         .route("/hooks/stripe", post(hooks::stripe))
+        .route_layer(axum::middleware::from_fn(count_hook))
         .with_state(state)
+}
+
+/// Counts each webhook request by hook and the status it got (`opsdesk_webhook_requests_total`).
+async fn count_hook(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let hook = req.uri().path().strip_prefix("/hooks/").map(str::to_string);
+    let resp = next.run(req).await;
+    if let Some(hook) = hook {
+        metrics::counter!(
+            "opsdesk_webhook_requests_total",
+            "hook" => hook,
+            "status" => resp.status().as_u16().to_string()
+        )
+        .increment(1);
+    }
+    resp
 }
 
 /// Serves until `stop` fires, within the limits `[http]` sets.
@@ -136,7 +152,10 @@ async fn metrics(State(h): State<Http>) -> Response {
         Ok::<String, crate::domain::ports::StoreError>(out)
     };
     match gather.await {
-        Ok(text) => ([("content-type", "text/plain; version=0.0.4")], text).into_response(),
+        Ok(mut text) => {
+            text.push_str(&crate::telemetry::metrics().render());
+            ([("content-type", "text/plain; version=0.0.4")], text).into_response()
+        }
         Err(e) => refuse(
             StatusCode::SERVICE_UNAVAILABLE,
             format!("database unreachable: {e}"),

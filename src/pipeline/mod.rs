@@ -101,6 +101,29 @@ pub struct Pipeline {
 
 const CONFLICT_RETRIES: usize = 5;
 
+/// One event's outcome in `opsdesk_events_total`.
+fn count_event(ev: &Event, r: &Result<Handled, StoreError>) {
+    let kind = match ev.kind {
+        EventKind::MessagePosted { .. } => "message",
+        EventKind::ButtonClicked { .. } => "click",
+        EventKind::CommandInvoked { .. } => "command",
+    };
+    let outcome = match r {
+        Ok(Handled::Duplicate) => "duplicate",
+        Ok(Handled::Spam(_)) | Ok(Handled::Ignored("spam")) => "spam",
+        Ok(Handled::Ignored(_)) => "ignored",
+        Ok(Handled::Done(_)) => "done",
+        Err(_) => "error",
+    };
+    metrics::counter!(
+        "opsdesk_events_total",
+        "platform" => ev.platform.as_str(),
+        "kind" => kind,
+        "outcome" => outcome
+    )
+    .increment(1);
+}
+
 /// A reply only the event's author sees, where the event happened.
 pub(crate) fn private(ev: &Event, reply: Reply) -> Outbound {
     Outbound {
@@ -164,7 +187,10 @@ impl Pipeline {
                 .await?
             {
                 InboxPut::New | InboxPut::Unprocessed => Accepted::Process,
-                InboxPut::Duplicate => Accepted::Skip(Handled::Duplicate),
+                InboxPut::Duplicate => {
+                    count_event(ev, &Ok(Handled::Duplicate));
+                    Accepted::Skip(Handled::Duplicate)
+                }
             },
         )
     }
@@ -203,8 +229,20 @@ impl Pipeline {
         self.process_as(ev, None, now).await
     }
 
-    /// Processes an event; `unstored` is the event itself when no inbox put stored it yet.
+    /// Processes an event; `unstored` is the event itself when no inbox put stored it yet. Counted in
+    /// `opsdesk_events_total` by platform, kind and outcome.
     async fn process_as(
+        &self,
+        ev: &Event,
+        unstored: Option<&UnstoredEvent>,
+        now: Millis,
+    ) -> Result<Handled, StoreError> {
+        let r = self.process_retrying(ev, unstored, now).await;
+        count_event(ev, &r);
+        r
+    }
+
+    async fn process_retrying(
         &self,
         ev: &Event,
         unstored: Option<&UnstoredEvent>,

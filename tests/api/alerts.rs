@@ -111,7 +111,7 @@ pub async fn post_with(url: &str, headers: &[(&str, String)], body: Vec<u8>) -> 
     )
 }
 
-async fn get(url: &str) -> (u16, String) {
+pub async fn get(url: &str) -> (u16, String) {
     let client: Client<_, Full<bytes::Bytes>> = Client::builder(TokioExecutor::new()).build_http();
     let resp = client.get(url.parse().unwrap()).await.unwrap();
     let status = resp.status().as_u16();

@@ -45,6 +45,7 @@ mod kb_answers;
 mod layout;
 mod llm;
 mod llm_live;
+mod metrics;
 mod ops_commands;
 mod pipeline;
 mod pipeline_durability;

@@ -116,6 +116,7 @@ pub fn on_error(
 ) -> HttpStatusCode {
     if let Some(frame) = unparsable_frame(err.as_ref()) {
         tracing::warn!(frame = %frame, "Slack sent a Socket Mode frame that cannot be parsed; skipped");
+        metrics::counter!("opsdesk_slack_frames_unparsable_total").increment(1);
         return HttpStatusCode::OK;
     }
     tracing::error!(error = %err, "Slack event not stored; leaving it unacknowledged so Slack delivers it again");
