@@ -114,26 +114,7 @@ async fn rest(
         }
         ("POST", ["channels", _, "messages"]) => match create_message(&s, num(1), &body, now) {
             Ok(created) => created,
-            Err(limited) => {
-                record(
-                    &s,
-                    Call {
-                        method: method.to_string(),
-                        path,
-                        body,
-                        status: 429,
-                        response: limited.clone(),
-                        at: now,
-                    },
-                );
-                let secs = limited["retry_after"].as_f64().unwrap_or(1.0).ceil();
-                return (
-                    StatusCode::TOO_MANY_REQUESTS,
-                    [("retry-after", format!("{secs}"))],
-                    axum::Json(limited),
-                )
-                    .into_response();
-            }
+            Err(limited) => (429, limited),
         },
         ("PATCH", ["channels", _, "messages", _]) => edit_message(&s, num(1), num(3), &body),
         ("POST", ["channels", _, "messages", _, "threads"]) => {
@@ -159,6 +140,16 @@ async fn rest(
     );
     match status {
         204 => StatusCode::NO_CONTENT.into_response(),
+        // Discord's Retry-After header is the body's `retry_after` rounded up to whole seconds.
+        429 => {
+            let secs = response["retry_after"].as_f64().unwrap_or(1.0).ceil();
+            (
+                StatusCode::TOO_MANY_REQUESTS,
+                [("retry-after", format!("{secs}"))],
+                axum::Json(response),
+            )
+                .into_response()
+        }
         _ => (StatusCode::from_u16(status).unwrap(), axum::Json(response)).into_response(),
     }
 }
