@@ -70,6 +70,10 @@ fn describe() {
         "Time one platform call took to deliver a message"
     );
     describe_counter!(
+        "opsdesk_slack_events_skipped_total",
+        "Slack events left out, by reason: not_a_person, event_type, channel_without_role"
+    );
+    describe_counter!(
         "opsdesk_slack_frames_unparsable_total",
         "Socket Mode frames Slack sent that could not be parsed"
     );

@@ -2,7 +2,7 @@
 //! normalisation: what must become an event does, with the right fields; what must be ignored is.
 
 use opsdesk::chat::slack::BotIdentity;
-use opsdesk::chat::slack::inbound::{from_block_actions, from_command, from_push};
+use opsdesk::chat::slack::inbound::{from_block_actions, from_command, from_push, skip_reason};
 use opsdesk::domain::{Event, EventKind};
 use serde_json::Value;
 use slack_morphism::prelude::*;
@@ -205,4 +205,32 @@ fn every_event_shape_sample_deserializes() {
         seen += 1;
     }
     assert!(seen >= 19, "only {seen} shape samples found");
+}
+
+/// What is left out says why, by the event's own type: a join or a reaction is an event type opsdesk
+/// does not use; an edit or a bot's post is a message that is not a person talking.
+#[test]
+fn skipped_events_are_named_by_reason_and_type() {
+    let reason = |name: &str| {
+        let cb: SlackPushEventCallback =
+            serde_json::from_value(json("bolt", name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(from_push(&cb, &other_bot(), 0), None, "{name}");
+        skip_reason(&cb)
+    };
+    assert_eq!(
+        reason("test_events__join_event_body.json"),
+        ("event_type", "member_joined_channel".to_string())
+    );
+    assert_eq!(
+        reason("test_events_socket_mode__event_body.json"),
+        ("event_type", "reaction_added".to_string())
+    );
+    assert_eq!(
+        reason("test_message_changed__event_payload.json"),
+        ("not_a_person", "message".to_string())
+    );
+    assert_eq!(
+        reason("test_message_bot__bot_message_event_payload.json").0,
+        "not_a_person"
+    );
 }

@@ -101,6 +101,27 @@ pub fn from_push(cb: &SlackPushEventCallback, me: &BotIdentity, now: Millis) -> 
     }
 }
 
+/// Why `from_push` left a callback out, for the debug log and `opsdesk_slack_events_skipped_total`:
+/// a message that is not a person talking (edits, joins, bots, opsdesk's own), or an event type opsdesk
+/// does not use. Also the event's type, as Slack names it.
+pub fn skip_reason(cb: &SlackPushEventCallback) -> (&'static str, String) {
+    let kind = serde_json::to_value(&cb.event)
+        .ok()
+        .and_then(|v| v["type"].as_str().map(str::to_string))
+        .unwrap_or_else(|| "unknown".into());
+    let reason = match kind.as_str() {
+        "message" | "app_mention" => "not_a_person",
+        _ => "event_type",
+    };
+    (reason, kind)
+}
+
+/// Counts (and logs at debug) an event opsdesk leaves out, by why.
+pub fn skipped(reason: &'static str, what: &str) {
+    tracing::debug!(reason, what, "Slack event skipped");
+    metrics::counter!("opsdesk_slack_events_skipped_total", "reason" => reason).increment(1);
+}
+
 /// A button click on one of the bot's messages.
 pub fn from_block_actions(ba: &SlackInteractionBlockActionsEvent, now: Millis) -> Option<Event> {
     let action = ba.actions.as_ref()?.first()?;

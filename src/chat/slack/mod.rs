@@ -65,7 +65,9 @@ impl SlackInbound {
             && role.is_none()
             && !mentioned
         {
-            return Ok(()); // a channel opsdesk has no role in: nothing to keep
+            // A channel opsdesk has no role in: nothing to keep.
+            inbound::skipped("channel_without_role", &ev.channel);
+            return Ok(());
         }
         let is_message = matches!(ev.kind, EventKind::MessagePosted { .. });
         if !is_message || role != Some(ChannelRole::Customer) {

@@ -29,7 +29,11 @@ pub async fn on_push(
     let me = state(&states).await;
     match inbound::from_push(&ev, &me.me, clock::now()) {
         Some(event) => me.accept(event).await.map_err(Into::into),
-        None => Ok(()),
+        None => {
+            let (reason, kind) = inbound::skip_reason(&ev);
+            inbound::skipped(reason, &kind);
+            Ok(())
+        }
     }
 }
 
