@@ -1,5 +1,5 @@
 //! Slack's delivery guarantees end to end against the fake Slack: redelivered envelopes, a socket
-//! dropped mid-burst, Slack's disconnect, a silent socket, and 429s on a fifth of calls.
+//! dropped mid-burst, Slack's disconnect, a silent socket, 429s on a fifth of calls, and events left out.
 
 use crate::support::slack::FakeSlack;
 
@@ -133,5 +133,39 @@ async fn rate_limits_on_a_fifth_of_calls_lose_nothing_and_are_respected() {
         Vec::<String>::new(),
         "nothing was sent to a channel before its Retry-After"
     );
+    r.rt.stop().await;
+}
+
+/// The counted value of `series` in the process's metrics (0 before the first count).
+fn counted(series: &str) -> f64 {
+    opsdesk::telemetry::metrics()
+        .render()
+        .lines()
+        .find_map(|l| l.strip_prefix(series)?.trim().parse().ok())
+        .unwrap_or(0.0)
+}
+
+/// An event type opsdesk does not use and a message in a channel with no role are acknowledged, left
+/// out and counted by why (other tests count too: the check is that each grew).
+#[tokio::test]
+async fn events_left_out_are_acked_and_counted_by_reason() {
+    let r = rig().await;
+    let by_type = r#"opsdesk_slack_events_skipped_total{reason="event_type"}"#;
+    let no_role = r#"opsdesk_slack_events_skipped_total{reason="channel_without_role"}"#;
+    let (types, roles) = (counted(by_type), counted(no_role));
+    let mut reaction = FakeSlack::message("EvR1", COMMUNITY, "UCUST", "400.000001", None, "");
+    reaction["event"] = serde_json::json!({"type": "reaction_added", "user": "UCUST", "reaction": "thumbsup",
+        "item": {"type": "message", "channel": COMMUNITY, "ts": "300.000001"}, "event_ts": "400.000001"});
+    r.fake.push("events_api", reaction);
+    let elsewhere = FakeSlack::message("EvR2", "CRANDOM", "UCUST", "400.000002", None, QUESTION);
+    r.fake.push("events_api", elsewhere);
+    r.fake.wait_until("two acks", |f| f.acks().len() >= 2).await;
+    r.settle().await;
+    assert!(counted(by_type) > types, "the reaction was counted");
+    assert!(
+        counted(no_role) > roles,
+        "the role-less channel's message was counted"
+    );
+    assert!(r.replies_in("CRANDOM", "400.000002").is_empty());
     r.rt.stop().await;
 }
