@@ -10,9 +10,7 @@ use std::sync::Arc;
 
 /// The value of the series `name{labels}` in a Prometheus text page.
 fn value(page: &str, series: &str) -> f64 {
-    page.lines()
-        .find_map(|l| l.strip_prefix(series)?.trim().parse().ok())
-        .unwrap_or_else(|| panic!("no {series} in:\n{page}"))
+    support::prom_value(page, series).unwrap_or_else(|| panic!("no {series} in:\n{page}"))
 }
 
 #[tokio::test]

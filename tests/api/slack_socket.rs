@@ -138,11 +138,7 @@ async fn rate_limits_on_a_fifth_of_calls_lose_nothing_and_are_respected() {
 
 /// The counted value of `series` in the process's metrics (0 before the first count).
 fn counted(series: &str) -> f64 {
-    opsdesk::telemetry::metrics()
-        .render()
-        .lines()
-        .find_map(|l| l.strip_prefix(series)?.trim().parse().ok())
-        .unwrap_or(0.0)
+    crate::support::prom_value(&opsdesk::telemetry::metrics().render(), series).unwrap_or(0.0)
 }
 
 /// An event type opsdesk does not use and a message in a channel with no role are acknowledged, left

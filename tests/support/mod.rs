@@ -184,3 +184,9 @@ pub async fn finished(p: &Pipeline, id: i64) -> opsdesk::domain::Approval {
     }
     panic!("approval {id} never finished");
 }
+
+/// The value of the series `name{labels}` in a Prometheus text page, if it is there.
+pub fn prom_value(page: &str, series: &str) -> Option<f64> {
+    page.lines()
+        .find_map(|l| l.strip_prefix(series)?.trim().parse().ok())
+}
