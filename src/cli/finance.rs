@@ -30,7 +30,7 @@ pub async fn run(s: &Settings, cmd: &FinanceCmd) -> anyhow::Result<()> {
     if *json {
         println!("{}", serde_json::to_string(&r)?);
     } else {
-        println!("{}", text(&r, chrono_tz::UTC));
+        println!("{}", text(&r, chrono_tz::UTC, None));
     }
     Ok(())
 }

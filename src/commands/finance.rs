@@ -19,5 +19,8 @@ pub async fn run(ctx: &CommandCtx<'_>, a: &Args) -> Result<Reply, StoreError> {
     let tz = ctx.pipeline.settings.finance.tz();
     let (from, to) = period(tz, &a.period, ctx.now).map_err(|e| StoreError::Other(e.0))?;
     let r = report(&ctx.pipeline.store.finance_ledger().await?, from, to);
-    Ok(Reply::text(format!("```\n{}\n```", text(&r, tz))))
+    Ok(Reply::text(format!(
+        "```\n{}\n```",
+        text(&r, tz, Some(&a.period))
+    )))
 }

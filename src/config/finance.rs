@@ -17,6 +17,11 @@ pub struct FinanceSettings {
     pub weekly_cron: String,
     /// Refunds above this many minor units (of the charge's currency) need sign-off.
     pub refund_approval_above: i64,
+    /// The same refund (charge and amount) repeated within this many seconds asks for `--again`.
+    pub refund_confirm_within_secs: i64,
+    /// Failed payments and disputes announce only when Stripe created the event at most this many
+    /// seconds before it arrives; older ones (retries, replays, backfills) enter the ledger silently.
+    pub announce_within_secs: i64,
     /// Stripe's API (refunds), and the variable holding its secret key.
     pub stripe_api_url: String,
     pub stripe_api_key_env: String,

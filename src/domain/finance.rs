@@ -3,11 +3,18 @@
 //! revenue. Money is integer minor units with its currency; percentages are basis points. Pure.
 
 use super::Millis;
+pub use super::finance_discount::{Coupon, Grant, Off};
 use serde::{Deserialize, Serialize};
 
 /// One priced line of a subscription.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SubItem {
+    /// The subscription item's id (`si_…`), which item discounts name.
+    #[serde(default)]
+    pub id: String,
+    /// Ids of the discounts on this item alone.
+    #[serde(default)]
+    pub discounts: Vec<String>,
     pub price: String,
     pub product: String,
     /// Minor units per unit per interval.
@@ -21,7 +28,12 @@ pub struct SubItem {
 impl SubItem {
     /// The item's amount per month, in minor units ×1000 (kept exact until the subscription's total is rounded).
     fn monthly_milli(&self) -> i128 {
-        let per_interval = self.unit_amount as i128 * self.quantity.max(0) as i128 * 1000;
+        self.per_month_milli(self.unit_amount * self.quantity.max(0))
+    }
+
+    /// An amount billed at this item's interval, per month, in minor units ×1000.
+    fn per_month_milli(&self, amount: i64) -> i128 {
+        let per_interval = amount as i128 * 1000;
         let n = self.interval_count.max(1) as i128;
         match self.interval.as_str() {
             "day" => per_interval * 365 / (12 * n),
@@ -32,13 +44,38 @@ impl SubItem {
     }
 }
 
-/// A discount on a subscription: a percentage (basis points) or an amount off per invoice.
+/// A discount a subscription event carries whole (API versions before 2025-09-30): a percentage
+/// (basis points) or an amount off per invoice.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Discount {
     pub percent_off_bp: Option<i64>,
     pub amount_off: Option<i64>,
     /// When it stops applying (`None`: forever).
     pub ends_at: Option<Millis>,
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub currency: Option<String>,
+    #[serde(default)]
+    pub start: Option<Millis>,
+    /// A `once` coupon: the first billing period only.
+    #[serde(default)]
+    pub once: bool,
+}
+
+impl Discount {
+    pub fn off(&self) -> Off {
+        Off {
+            id: self.id.clone(),
+            percent_off_bp: self.percent_off_bp,
+            amount_off: self.amount_off,
+            currency: self.currency.clone(),
+            start: self.start,
+            end: self.ends_at,
+            once: self.once,
+            removed: None,
+        }
+    }
 }
 
 /// A subscription as one event left it.
@@ -50,6 +87,10 @@ pub struct SubVersion {
     pub currency: String,
     pub items: Vec<SubItem>,
     pub discount: Option<Discount>,
+    /// Ids of the subscription's discounts (API 2025-09-30 and later name them; `customer.discount.*`
+    /// events carry them).
+    #[serde(default)]
+    pub discounts: Vec<String>,
     pub trial_end: Option<Millis>,
     pub cancel_at_period_end: bool,
     pub created: Millis,
@@ -61,32 +102,49 @@ pub struct SubVersion {
 }
 
 impl SubVersion {
-    /// Monthly recurring revenue at `t` in minor units: active and past-due subscriptions only (a trial
-    /// is not revenue), each item normalised to a month (annual ÷ 12, quantity), discounts applied.
+    /// Monthly recurring revenue at `t` with the discount the subscription carries whole (see
+    /// [`SubVersion::mrr_with`]).
     pub fn mrr(&self, t: Millis) -> i64 {
+        self.mrr_with(t, &[], &|_| vec![])
+    }
+
+    /// Monthly recurring revenue at `t` in minor units: active and past-due subscriptions only (a trial
+    /// is not revenue), each item normalised to a month (annual ÷ 12, quantity) less its own discounts,
+    /// then the subscription's discounts (`offs` besides the one it carries) in the order they started.
+    pub fn mrr_with(
+        &self,
+        t: Millis,
+        offs: &[Off],
+        item_offs: &dyn Fn(&SubItem) -> Vec<Off>,
+    ) -> i64 {
         if !matches!(self.status.as_str(), "active" | "past_due")
             || self.ended_at.is_some_and(|e| e <= t)
         {
             return 0;
         }
-        let mut milli: i128 = self.items.iter().map(SubItem::monthly_milli).sum();
-        if let Some(d) = self
-            .discount
-            .as_ref()
-            .filter(|d| d.ends_at.is_none_or(|e| e > t))
-        {
-            if let Some(bp) = d.percent_off_bp {
-                milli = milli * (10_000 - bp.clamp(0, 10_000)) as i128 / 10_000;
+        let Some(first) = self.items.first() else {
+            return 0;
+        };
+        let applies = |o: &Off, i: &SubItem| o.applies(t, &i.interval, i.interval_count);
+        let mut milli: i128 = 0;
+        for item in &self.items {
+            let mut m = item.monthly_milli();
+            for o in item_offs(item).iter().filter(|o| applies(o, item)) {
+                m = o.reduce(m, |a| item.per_month_milli(a), &self.currency);
             }
-            if let (Some(off), Some(first)) = (d.amount_off, self.items.first()) {
-                // An amount off each invoice, normalised to a month like the price it reduces.
-                milli -= SubItem {
-                    unit_amount: off,
-                    quantity: 1,
-                    ..first.clone()
-                }
-                .monthly_milli();
-            }
+            milli += m;
+        }
+        let mut all: Vec<Off> = self.discount.iter().map(Discount::off).collect();
+        all.extend(
+            offs.iter()
+                .filter(|o| o.id.is_none() || !all.iter().any(|a| a.id == o.id))
+                .cloned()
+                .collect::<Vec<_>>(),
+        );
+        all.sort_by_key(|o| o.start);
+        for o in all.iter().filter(|o| applies(o, first)) {
+            // An amount off each invoice, normalised to a month like the price it reduces.
+            milli = o.reduce(milli, |a| first.per_month_milli(a), &self.currency);
         }
         ((milli.max(0) + 500) / 1000) as i64
     }
@@ -95,6 +153,9 @@ impl SubVersion {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvoiceLine {
     pub amount: i64,
+    /// What discounts took off this line (its `discount_amounts`).
+    #[serde(default)]
+    pub discount: i64,
     pub period_start: Millis,
     pub period_end: Millis,
 }
@@ -113,6 +174,9 @@ pub struct Invoice {
     pub paid_at: Option<Millis>,
     /// When a payment of it first failed (kept once set).
     pub failed_at: Option<Millis>,
+    /// When it was voided or marked uncollectible.
+    #[serde(default)]
+    pub closed_at: Option<Millis>,
     pub lines: Vec<InvoiceLine>,
     pub at: Millis,
 }
@@ -190,6 +254,15 @@ pub enum Record {
     Charge(Charge),
     Refund(Refund),
     Dispute(Dispute),
+    Coupon(Coupon),
+    Discount(Grant),
+    /// An event that would have been announced but arrived too late (`at`: when it arrived).
+    Late {
+        event: String,
+        event_type: String,
+        created: Millis,
+        at: Millis,
+    },
 }
 
 impl Record {
@@ -205,6 +278,9 @@ impl Record {
             Record::Charge(c) => ("charge", &c.id),
             Record::Refund(r) => ("refund", &r.id),
             Record::Dispute(d) => ("dispute", &d.id),
+            Record::Coupon(c) => ("coupon", &c.id),
+            Record::Discount(g) => ("discount", &g.id),
+            Record::Late { event, .. } => ("late", event),
         }
     }
 
@@ -217,6 +293,9 @@ impl Record {
             Record::Charge(c) => c.at,
             Record::Refund(r) => r.at,
             Record::Dispute(d) => d.at,
+            Record::Coupon(c) => c.at,
+            Record::Discount(g) => g.at,
+            Record::Late { at, .. } => *at,
         }
     }
 
@@ -233,8 +312,20 @@ impl Record {
             (Record::Invoice(o), Record::Invoice(mut n)) => {
                 n.failed_at = min_some(o.failed_at, n.failed_at);
                 n.paid_at = min_some(o.paid_at, n.paid_at);
+                n.closed_at = min_some(o.closed_at, n.closed_at);
                 n.attempt_count = n.attempt_count.max(o.attempt_count);
                 Record::Invoice(n)
+            }
+            (Record::Discount(o), Record::Discount(mut n)) => {
+                n.deleted_at = min_some(o.deleted_at, n.deleted_at);
+                Record::Discount(n)
+            }
+            (Record::Coupon(o), Record::Coupon(mut n)) => {
+                // A deleted coupon's event may carry less; the terms given stay.
+                if n.percent_off_bp.is_none() && n.amount_off.is_none() {
+                    n = Coupon { at: n.at, ..o };
+                }
+                Record::Coupon(n)
             }
             (_, n) => n,
         }
@@ -259,6 +350,8 @@ fn stage(r: &Record) -> i64 {
         Record::Product { active, .. } => return !*active as i64,
         Record::Price(p) => return !p.active as i64,
         Record::Subscription(v) => return v.rank,
+        Record::Discount(g) => return g.deleted_at.is_some() as i64,
+        Record::Coupon(_) | Record::Late { .. } => return 0,
     };
     match status {
         "draft" | "pending" | "warning_needs_response" | "needs_response" => 0,
@@ -284,6 +377,10 @@ pub struct Ledger {
     pub charges: Vec<Charge>,
     pub refunds: Vec<Refund>,
     pub disputes: Vec<Dispute>,
+    pub coupons: Vec<Coupon>,
+    pub discounts: Vec<Grant>,
+    /// Events not announced because they arrived late: (type, when it arrived).
+    pub late: Vec<(String, Millis)>,
 }
 
 #[cfg(test)]

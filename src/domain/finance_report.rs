@@ -1,12 +1,13 @@
 //! The finance figures for a period `[from, to)`, per currency (never summed across currencies): MRR and
 //! its movements per customer (new, expansion, contraction, churned, reactivation), logo and revenue
-//! churn, failed payments outstanding and recovered, refunds, disputes, cash collected, and recognised and
-//! deferred revenue of annual plans (straight-line by day). docs/finance.md defines each one. Pure.
+//! churn, failed payments outstanding and recovered, refunds, disputes, cash (charges, net of refunds), and recognised and
+//! deferred revenue of annual plans (straight-line by the millisecond). docs/finance.md defines each one. Pure.
 
 use super::Millis;
-use super::finance::{Invoice, Ledger, SubVersion};
+use super::finance::{Invoice, Ledger};
+use super::finance_mrr::{Discounts, account_mrr, accounts, changes};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 pub const DAY: Millis = 86_400_000;
 
@@ -37,7 +38,10 @@ pub struct CurrencyReport {
     pub refunds_amount: i64,
     pub disputes: i64,
     pub disputes_amount: i64,
-    pub cash_collected: i64,
+    /// Succeeded charges created in the period (before refunds).
+    pub cash_gross: i64,
+    /// Gross charges less the period's refunds.
+    pub cash_net: i64,
     pub recognised_annual: i64,
     pub deferred_annual: i64,
 }
@@ -47,28 +51,8 @@ pub struct Report {
     pub from: Millis,
     pub to: Millis,
     pub currencies: Vec<CurrencyReport>,
-}
-
-/// Each subscription's latest version at or before `t`.
-fn as_of(subs: &[SubVersion], t: Millis) -> BTreeMap<&str, &SubVersion> {
-    let mut latest: BTreeMap<&str, &SubVersion> = BTreeMap::new();
-    for v in subs.iter().filter(|v| v.at <= t) {
-        let e = latest.entry(v.id.as_str()).or_insert(v);
-        if (v.at, v.rank) >= (e.at, e.rank) {
-            *e = v;
-        }
-    }
-    latest
-}
-
-/// MRR per (currency, customer) at `t`.
-fn mrr_by_customer(subs: &[SubVersion], t: Millis) -> BTreeMap<(String, String), i64> {
-    let mut m = BTreeMap::new();
-    for v in as_of(subs, t).values() {
-        *m.entry((v.currency.clone(), v.customer.clone()))
-            .or_default() += v.mrr(t);
-    }
-    m
+    /// Failed payments and disputes that arrived in the period too late to announce.
+    pub late_events: i64,
 }
 
 fn bp(part: i64, whole: i64) -> i64 {
@@ -79,9 +63,9 @@ fn bp(part: i64, whole: i64) -> i64 {
     }
 }
 
-/// Whole days of `[a, b)` that fall in `[lo, hi)`.
-fn days_within(a: Millis, b: Millis, lo: Millis, hi: Millis) -> i64 {
-    ((b.min(hi) - a.max(lo)) / DAY).max(0)
+/// How much of `[a, b)` falls in `[lo, hi)`, in milliseconds.
+fn overlap(a: Millis, b: Millis, lo: Millis, hi: Millis) -> i64 {
+    (b.min(hi) - a.max(lo)).max(0)
 }
 
 fn cur<'a>(out: &'a mut BTreeMap<String, CurrencyReport>, c: &str) -> &'a mut CurrencyReport {
@@ -118,12 +102,13 @@ pub fn report(l: &Ledger, from: Millis, to: Millis) -> Report {
         .iter()
         .filter(|c| within(c.created) && c.status == "succeeded")
     {
-        cur(&mut out, &c.currency).cash_collected += c.amount;
+        cur(&mut out, &c.currency).cash_gross += c.amount;
     }
     let currencies = out
         .into_values()
         .map(|mut r| {
             r.arr = r.mrr * 12;
+            r.cash_net = r.cash_gross - r.refunds_amount;
             r.net_new_mrr = r.new_mrr + r.reactivation_mrr + r.expansion_mrr
                 - r.contraction_mrr
                 - r.churned_mrr;
@@ -136,57 +121,65 @@ pub fn report(l: &Ledger, from: Millis, to: Millis) -> Report {
         from,
         to,
         currencies,
+        late_events: l.late.iter().filter(|(_, at)| within(*at)).count() as i64,
     }
 }
 
-/// MRR at both ends of the period per customer, and what moved it: new, reactivation, expansion,
-/// contraction, churn.
+/// MRR at both ends of the period, and every move of each customer's MRR within it, in order: from 0
+/// to above 0 is new business (or a reactivation for a customer who paid before), above 0 to 0 is
+/// churn, and between two amounts above 0 an expansion or a contraction. A customer who cancels and
+/// comes back within the period is churn and a reactivation. The moves add up to MRR(`to`) − MRR(`from`).
 fn mrr_movements(l: &Ledger, from: Millis, to: Millis, out: &mut BTreeMap<String, CurrencyReport>) {
-    let start = mrr_by_customer(&l.subscriptions, from);
-    let end = mrr_by_customer(&l.subscriptions, to);
-    // Customers who paid before the period: their return is a reactivation, not new business.
-    let paid_before: BTreeSet<(String, String)> = l
-        .subscriptions
-        .iter()
-        .filter(|v| v.at < from && v.mrr(v.at) > 0)
-        .map(|v| (v.currency.clone(), v.customer.clone()))
-        .collect();
-    let keys: BTreeSet<&(String, String)> = start.keys().chain(end.keys()).collect();
-    for k in keys {
-        let (a, b) = (
-            start.get(k).copied().unwrap_or(0),
-            end.get(k).copied().unwrap_or(0),
-        );
-        let r = cur(out, &k.0);
-        r.mrr_start += a;
-        r.mrr += b;
-        r.customers_start += (a > 0) as i64;
-        r.customers += (b > 0) as i64;
-        match (a > 0, b > 0) {
-            (false, true) if paid_before.contains(k) => r.reactivation_mrr += b,
-            (false, true) => r.new_mrr += b,
-            (true, false) => {
-                r.churned_mrr += a;
-                r.churned_customers += 1;
+    let d = Discounts::new(l);
+    // The period is `[from, to)`: a change at `from` is this period's, one at `to` the next's. So the
+    // MRR it starts from is the one just before `from`, and it ends with the one just before `to`.
+    let (before, last) = (from - 1, to - 1);
+    for ((currency, _), subs) in accounts(l) {
+        let start = account_mrr(&d, &subs, before);
+        // Whether the customer paid before the period: their return is a reactivation.
+        let mut paid = subs
+            .iter()
+            .any(|v| v.at < from && account_mrr(&d, &subs, v.at) > 0);
+        let r = cur(out, &currency);
+        r.mrr_start += start;
+        r.customers_start += (start > 0) as i64;
+        let (mut a, mut churned) = (start, false);
+        for t in changes(&d, &subs, before, last) {
+            let b = account_mrr(&d, &subs, t);
+            match (a > 0, b > 0) {
+                (false, true) if paid => r.reactivation_mrr += b,
+                (false, true) => r.new_mrr += b,
+                (true, false) => {
+                    r.churned_mrr += a;
+                    churned = true;
+                }
+                (true, true) if b > a => r.expansion_mrr += b - a,
+                (true, true) => r.contraction_mrr += a - b,
+                (false, false) => {}
             }
-            (true, true) if b > a => r.expansion_mrr += b - a,
-            (true, true) => r.contraction_mrr += a - b,
-            (false, false) => {}
+            paid |= b > 0;
+            a = b;
         }
+        r.mrr += a;
+        r.customers += (a > 0) as i64;
+        r.churned_customers += churned as i64;
     }
 }
 
-/// One invoice's share of the figures: failed and still due at the period's end, recovered within
-/// it, and its annual lines' revenue recognised within it and deferred past it.
+/// One invoice's share of the figures, as things stood at the period's end: failed and still due at
+/// `to` (whatever was paid or voided since), recovered within the period, and its long lines' revenue
+/// recognised within it and deferred past it.
 fn invoice_figures(i: &Invoice, from: Millis, to: Millis, r: &mut CurrencyReport) {
     let within = |t: Millis| t >= from && t < to;
     let paid_by = |t: Millis| i.paid_at.is_some_and(|p| p < t);
-    if i.failed_at.is_some_and(|f| f < to)
-        && !paid_by(to)
-        && !matches!(i.status.as_str(), "void" | "uncollectible")
-    {
+    let closed_by = |t: Millis| {
+        i.closed_at.is_some_and(|c| c < t)
+            || (i.closed_at.is_none() && matches!(i.status.as_str(), "void" | "uncollectible"))
+    };
+    if i.failed_at.is_some_and(|f| f < to) && !paid_by(to) && !closed_by(to) {
         r.failed_outstanding += 1;
-        r.failed_outstanding_amount += i.amount_due - i.amount_paid;
+        // Unpaid at `to`: all of it was due then, whatever was paid since.
+        r.failed_outstanding_amount += i.amount_due;
     }
     if i.failed_at.is_some() && i.paid_at.is_some_and(within) {
         r.recovered += 1;
@@ -200,38 +193,48 @@ fn invoice_figures(i: &Invoice, from: Millis, to: Millis, r: &mut CurrencyReport
         .iter()
         .filter(|x| x.period_end - x.period_start > 31 * DAY)
     {
-        let total = days_within(
-            line.period_start,
-            line.period_end,
-            i64::MIN / 2,
-            i64::MAX / 2,
-        )
-        .max(1);
-        let share = |days: i64| (line.amount as i128 * days as i128 / total as i128) as i64;
-        r.recognised_annual += share(days_within(line.period_start, line.period_end, from, to));
-        r.deferred_annual += share(days_within(
-            line.period_start,
-            line.period_end,
+        let (recognised, deferred) = recognise(
+            line.amount - line.discount,
+            (line.period_start, line.period_end),
+            from,
             to,
-            i64::MAX / 2,
-        ));
+        );
+        r.recognised_annual += recognised;
+        r.deferred_annual += deferred;
     }
 }
 
-/// MRR at the end of each of the `n` weeks ending at `to` (oldest first), for one currency.
+/// Straight-line by the millisecond: the share of `amount` for service in `[from, to)`, and the
+/// share after `to`, each rounded down (so together at most one minor unit short of what is due).
+pub fn recognise(amount: i64, period: (Millis, Millis), from: Millis, to: Millis) -> (i64, i64) {
+    let (a, b) = period;
+    let total = (b - a).max(1) as i128;
+    let share = |ms: i64| (amount as i128 * ms as i128 / total) as i64;
+    (
+        share(overlap(a, b, from, to)),
+        share(overlap(a, b, to, i64::MAX / 2)),
+    )
+}
+
+/// MRR at the end of each of the `n` weeks ending at `to` (oldest first; each end exclusive, like a
+/// report's), for one currency.
 pub fn weekly_mrr(l: &Ledger, currency: &str, to: Millis, n: usize) -> Vec<(Millis, i64)> {
+    let d = Discounts::new(l);
+    let accounts = accounts(l);
     (0..n as i64)
         .rev()
         .map(|w| {
             let t = to - w * 7 * DAY;
-            (
-                t,
-                mrr_by_customer(&l.subscriptions, t)
-                    .iter()
-                    .filter(|((c, _), _)| c == currency)
-                    .map(|(_, v)| v)
-                    .sum(),
-            )
+            let mrr = accounts
+                .iter()
+                .filter(|((c, _), _)| c == currency)
+                .map(|(_, subs)| account_mrr(&d, subs, t - 1))
+                .sum();
+            (t, mrr)
         })
         .collect()
 }
+
+#[cfg(test)]
+#[path = "finance_report_tests.rs"]
+mod tests;

@@ -4,6 +4,8 @@ use super::*;
 
 fn item(amount: i64, interval: &str, count: i64, qty: i64) -> SubItem {
     SubItem {
+        id: format!("si_{amount}"),
+        discounts: vec![],
         price: "p".into(),
         product: "prod".into(),
         unit_amount: amount,
@@ -21,6 +23,7 @@ fn sub(items: Vec<SubItem>, status: &str) -> SubVersion {
         currency: "usd".into(),
         items,
         discount: None,
+        discounts: vec![],
         trial_end: None,
         cancel_at_period_end: false,
         created: 0,
@@ -43,6 +46,7 @@ fn invoice(status: &str, at: Millis, failed: Option<Millis>, paid: Option<Millis
         created: 0,
         paid_at: paid,
         failed_at: failed,
+        closed_at: None,
         lines: vec![],
         at,
     })
@@ -100,6 +104,7 @@ fn mrr_normalises_intervals_quantities_and_discounts() {
         percent_off_bp: Some(2500),
         amount_off: None,
         ends_at: Some(100),
+        ..Default::default()
     });
     assert_eq!(
         (s.mrr(99), s.mrr(100)),
@@ -111,6 +116,7 @@ fn mrr_normalises_intervals_quantities_and_discounts() {
         percent_off_bp: None,
         amount_off: Some(12_000),
         ends_at: None,
+        ..Default::default()
     });
     assert_eq!(
         y.mrr(1),

@@ -12,6 +12,8 @@ pub mod button;
 pub mod desk;
 pub mod event;
 pub mod finance;
+pub mod finance_discount;
+pub mod finance_mrr;
 pub mod finance_report;
 pub mod keys;
 pub mod llm_port;

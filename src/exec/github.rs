@@ -59,7 +59,11 @@ pub async fn check(g: &GithubSettings) -> Result<String, CheckError> {
 
 /// Files the issue `title`/`body` for approval `id`.
 pub async fn run(g: &GithubSettings, id: i64, title: &str, body: &str) -> Executed {
-    let fail = |result: String| Executed { ok: false, result };
+    let fail = |result: String| Executed {
+        ok: false,
+        result,
+        refund: None,
+    };
     if g.repo.is_empty() {
         return fail("no GitHub repository is configured (github.repo)".into());
     }
@@ -85,6 +89,7 @@ pub async fn run(g: &GithubSettings, id: i64, title: &str, body: &str) -> Execut
             .find(|i| i["body"].as_str().is_some_and(|b| b.contains(&marker)))
         {
             return Executed {
+                refund: None,
                 ok: true,
                 result: format!(
                     "Issue #{} already filed: {}",
@@ -110,6 +115,7 @@ pub async fn run(g: &GithubSettings, id: i64, title: &str, body: &str) -> Execut
         Ok((status, text)) if status.is_success() => {
             let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
             Executed {
+                refund: None,
                 ok: true,
                 result: format!(
                     "Issue #{} filed: {}",

@@ -15,6 +15,9 @@ use crate::domain::{Approval, ApprovalKind};
 pub struct Executed {
     pub ok: bool,
     pub result: String,
+    /// A refund Stripe accepted, for the ledger at once (before its webhook arrives), so what is left
+    /// to refund counts it.
+    pub refund: Option<crate::domain::finance::Refund>,
 }
 
 /// Runs the approved action `a` with what the configuration says about its kind.
@@ -25,6 +28,7 @@ pub async fn run(s: &Settings, a: &Approval) -> Executed {
         ApprovalKind::Runbook => match s.runbooks.get(name) {
             Some(r) => runbook::run(r).await,
             None => Executed {
+                refund: None,
                 ok: false,
                 result: format!("runbook {name:?} is no longer configured"),
             },
@@ -32,6 +36,7 @@ pub async fn run(s: &Settings, a: &Approval) -> Executed {
         ApprovalKind::Webhook => match s.webhooks.get(name) {
             Some(w) => webhook::run(w, a).await,
             None => Executed {
+                refund: None,
                 ok: false,
                 result: format!("webhook {name:?} is no longer configured"),
             },
@@ -47,6 +52,7 @@ pub async fn run(s: &Settings, a: &Approval) -> Executed {
                 refund::run(&s.finance, &r).await
             }
             _ => Executed {
+                refund: None,
                 ok: false,
                 result: format!("refund request #{} names no charge or amount", a.id),
             },
@@ -54,12 +60,14 @@ pub async fn run(s: &Settings, a: &Approval) -> Executed {
         ApprovalKind::GithubIssue => match (params["title"].as_str(), params["body"].as_str()) {
             (Some(title), Some(body)) => github::run(&s.github, a.id, title, body).await,
             _ => Executed {
+                refund: None,
                 ok: false,
                 result: format!("issue request #{} has no title or body", a.id),
             },
         },
         // Signing a digest off changes nothing outside opsdesk: the record is the approval itself.
         ApprovalKind::FinanceReport => Executed {
+            refund: None,
             ok: true,
             result: format!("Signed off by {}", a.approved_by.join(", ")),
         },

@@ -3,6 +3,7 @@
 
 use super::{Executed, tail};
 use crate::config::FinanceSettings;
+use crate::domain::finance::Refund as Refunded;
 use http_body_util::Full;
 use secrecy::ExposeSecret;
 use std::time::Duration;
@@ -19,6 +20,7 @@ pub struct Refund<'a> {
 pub async fn run(f: &FinanceSettings, r: &Refund<'_>) -> Executed {
     let Some(key) = crate::config::secret(&f.stripe_api_key_env) else {
         return Executed {
+            refund: None,
             ok: false,
             result: format!("Stripe's secret key ${} is not set", f.stripe_api_key_env),
         };
@@ -39,6 +41,7 @@ pub async fn run(f: &FinanceSettings, r: &Refund<'_>) -> Executed {
         Ok(req) => req,
         Err(e) => {
             return Executed {
+                refund: None,
                 ok: false,
                 result: format!("bad Stripe URL {url:?}: {e}"),
             };
@@ -49,6 +52,7 @@ pub async fn run(f: &FinanceSettings, r: &Refund<'_>) -> Executed {
         Ok(answer) => answer,
         Err(why) => {
             return Executed {
+                refund: None,
                 ok: false,
                 result: why.to_string(),
             };
@@ -60,7 +64,21 @@ pub async fn run(f: &FinanceSettings, r: &Refund<'_>) -> Executed {
             v["amount"].as_i64().unwrap_or(r.amount),
             v["currency"].as_str().unwrap_or(""),
         );
+        // Stripe dates its refunds; a reply without `created` is dated now.
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64);
+        let refund = v["id"].as_str().map(|id| Refunded {
+            id: id.into(),
+            charge: Some(r.charge.into()),
+            amount: v["amount"].as_i64().unwrap_or(r.amount),
+            currency: v["currency"].as_str().unwrap_or_default().to_lowercase(),
+            status: v["status"].as_str().unwrap_or("pending").into(),
+            created: v["created"].as_i64().map_or(now, |s| s * 1000),
+            at: v["created"].as_i64().map_or(now, |s| s * 1000),
+        });
         Executed {
+            refund,
             ok: true,
             result: format!(
                 "Refund {} of {amount}: {}",
@@ -75,6 +93,7 @@ pub async fn run(f: &FinanceSettings, r: &Refund<'_>) -> Executed {
             .map(String::from)
             .unwrap_or_else(|| tail(&text, 300));
         Executed {
+            refund: None,
             ok: false,
             result: format!("Stripe refused the refund (HTTP {status}): {why}"),
         }

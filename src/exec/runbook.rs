@@ -19,6 +19,7 @@ pub async fn run(r: &RunbookSettings) -> Executed {
         Ok(c) => c,
         Err(e) => {
             return Executed {
+                refund: None,
                 ok: false,
                 result: format!("could not start {}: {e}", r.argv[0]),
             };
@@ -31,10 +32,12 @@ pub async fn run(r: &RunbookSettings) -> Executed {
     .await
     {
         Err(_) => Executed {
+            refund: None,
             ok: false,
             result: format!("timed out after {} s and was stopped", r.timeout_secs),
         },
         Ok(Err(e)) => Executed {
+            refund: None,
             ok: false,
             result: format!("failed while running: {e}"),
         },
@@ -47,6 +50,7 @@ pub async fn run(r: &RunbookSettings) -> Executed {
                 .map_or("killed by a signal".to_string(), |c| format!("exit {c}"));
             let excerpt = tail(&text, EXCERPT);
             Executed {
+                refund: None,
                 ok: out.status.success(),
                 result: if excerpt.is_empty() {
                     code
@@ -76,6 +80,7 @@ mod tests {
         assert_eq!(
             ok,
             Executed {
+                refund: None,
                 ok: true,
                 result: "exit 0\nrestarted\nwarn".into()
             }
@@ -84,6 +89,7 @@ mod tests {
         assert_eq!(
             bad,
             Executed {
+                refund: None,
                 ok: false,
                 result: "exit 3\ndisk full".into()
             }
@@ -110,6 +116,7 @@ mod tests {
         assert_eq!(
             r,
             Executed {
+                refund: None,
                 ok: false,
                 result: "timed out after 1 s and was stopped".into()
             }

@@ -20,6 +20,7 @@ pub fn signature(secret: &[u8], body: &[u8]) -> String {
 pub async fn run(w: &WebhookSettings, a: &Approval) -> Executed {
     let Some(secret) = crate::config::secret(&w.secret_env) else {
         return Executed {
+            refund: None,
             ok: false,
             result: format!("the signing secret ${} is not set", w.secret_env),
         };
@@ -40,6 +41,7 @@ pub async fn run(w: &WebhookSettings, a: &Approval) -> Executed {
         Ok(r) => r,
         Err(e) => {
             return Executed {
+                refund: None,
                 ok: false,
                 result: format!("bad webhook URL {:?}: {e}", w.url),
             };
@@ -48,12 +50,14 @@ pub async fn run(w: &WebhookSettings, a: &Approval) -> Executed {
     let timeout = Duration::from_secs(w.timeout_secs);
     match crate::net::call_to("the webhook", req, timeout).await {
         Err(why) => Executed {
+            refund: None,
             ok: false,
             result: why.to_string(),
         },
         Ok((status, text)) => {
             let excerpt = tail(&text, 500);
             Executed {
+                refund: None,
                 ok: status.is_success(),
                 result: if excerpt.is_empty() {
                     format!("HTTP {status}")

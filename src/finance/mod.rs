@@ -6,3 +6,4 @@ pub mod money;
 pub mod report;
 pub mod schedule;
 pub mod stripe;
+mod stripe_objects;

@@ -49,7 +49,12 @@ fn block(r: &CurrencyReport) -> String {
         ),
         format!("  Paying customers   {} (from {}); {} churned", r.customers, r.customers_start, r.churned_customers),
         format!("  Churn              logo {} · revenue {}", percent(r.logo_churn_bp), percent(r.revenue_churn_bp)),
-        format!("  Cash collected     {}", m(r.cash_collected)),
+        format!(
+            "  Cash               charges {} · refunds -{} · net {}",
+            m(r.cash_gross),
+            m(r.refunds_amount),
+            m(r.cash_net)
+        ),
         format!(
             "  Failed payments    {} outstanding ({}); {} recovered ({})",
             r.failed_outstanding,
@@ -97,7 +102,13 @@ pub fn digest(cur: &Report, prev: &Report) -> String {
                     r.churned_customers,
                     if r.churned_customers == 1 { "" } else { "s" }
                 ),
-                format!("Cash collected {} ({} vs the period before)", m(r.cash_collected), c(r.cash_collected, p.cash_collected)),
+                format!(
+                    "Cash: charges {} · refunds -{} · net {} ({} vs the period before)",
+                    m(r.cash_gross),
+                    m(r.refunds_amount),
+                    m(r.cash_net),
+                    c(r.cash_net, p.cash_net)
+                ),
                 format!(
                     "At risk: {} failed payment{} outstanding ({}); {} recovered ({})",
                     r.failed_outstanding,
@@ -111,17 +122,59 @@ pub fn digest(cur: &Report, prev: &Report) -> String {
             ]
             .join("\n")
         })
+        .chain((cur.late_events > 0).then(|| late(cur.late_events)))
         .collect::<Vec<_>>()
         .join("\n\n")
 }
 
-/// The report as text, its dates in `tz`.
-pub fn text(r: &Report, tz: chrono_tz::Tz) -> String {
-    let head = format!(
-        "Finance {} → {} (end exclusive, {tz})",
-        date_in(tz, r.from),
-        date_in(tz, r.to)
-    );
+/// The digest's note on events that entered the ledger without a card.
+fn late(n: i64) -> String {
+    format!(
+        "{n} late Stripe event{} (failed payments, disputes: retries or replays) went into the ledger without a card.",
+        if n == 1 { "" } else { "s" }
+    )
+}
+
+/// What a report covers, in `tz`. A period up to now (`so_far`: today, this week, this month) says so
+/// with its start and the time it ends: "today so far, 00:00 → 14:05 UTC"; whole days are named
+/// first to last: "2026-03-01 – 2026-03-31 (whole days, UTC)".
+pub fn covers(tz: chrono_tz::Tz, from: Millis, to: Millis, so_far: Option<&str>) -> String {
+    let at = |ms: Millis, f: &str| {
+        chrono::DateTime::from_timestamp_millis(ms)
+            .map_or_else(String::new, |t| t.with_timezone(&tz).format(f).to_string())
+    };
+    if let Some(name) = so_far {
+        let start = if date_in(tz, from) == date_in(tz, to) {
+            at(from, "%H:%M")
+        } else {
+            at(from, "%a %Y-%m-%d %H:%M")
+        };
+        let name = if name == "today" {
+            "today".to_string()
+        } else {
+            format!("this {name}")
+        };
+        return format!("{name} so far, {start} → {} {tz}", at(to, "%H:%M"));
+    }
+    let midnight = |ms: Millis| at(ms, "%H:%M:%S.%3f") == "00:00:00.000";
+    if midnight(from) && midnight(to) {
+        format!(
+            "{} – {} (whole days, {tz})",
+            date_in(tz, from),
+            date_in(tz, to - 1)
+        )
+    } else {
+        format!(
+            "{} → {} {tz}",
+            at(from, "%Y-%m-%d %H:%M"),
+            at(to, "%Y-%m-%d %H:%M")
+        )
+    }
+}
+
+/// The report as text, its dates in `tz` (`so_far`: the period ends now; see [`covers`]).
+pub fn text(r: &Report, tz: chrono_tz::Tz, so_far: Option<&str>) -> String {
+    let head = format!("Finance {}", covers(tz, r.from, r.to, so_far));
     if r.currencies.is_empty() {
         return format!("{head}\nNo Stripe data yet: point a Stripe webhook at /hooks/stripe.");
     }
@@ -140,5 +193,55 @@ mod tests {
         assert_eq!(percent(250), "2.5 %");
         assert_eq!(parse_date("2026-11-01"), Ok(1_793_491_200_000));
         assert!(parse_date("November").unwrap_err().0.contains("not a date"));
+    }
+
+    #[test]
+    fn the_digest_counts_late_events_and_shows_cash_three_ways() {
+        let r = |late_events, gross| Report {
+            from: 0,
+            to: 1,
+            currencies: vec![CurrencyReport {
+                currency: "usd".into(),
+                cash_gross: gross,
+                refunds_amount: 500,
+                cash_net: gross - 500,
+                ..Default::default()
+            }],
+            late_events,
+        };
+        let text = digest(&r(2, 10_000), &r(0, 8000));
+        assert!(
+            text.contains(
+                "Cash: charges 100.00 USD · refunds -5.00 USD · net 95.00 USD (▲ 20.00 USD"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("2 late Stripe events"), "{text}");
+        assert!(!digest(&r(0, 1), &r(0, 1)).contains("late"));
+    }
+
+    #[test]
+    fn a_heading_says_what_the_period_covers() {
+        let utc = chrono_tz::UTC;
+        let day = parse_date("2026-03-05").unwrap();
+        let now = day + (14 * 60 + 5) * 60_000;
+        assert_eq!(
+            covers(utc, day, now, Some("today")),
+            "today so far, 00:00 → 14:05 UTC"
+        );
+        let monday = parse_date("2026-03-02").unwrap();
+        assert_eq!(
+            covers(utc, monday, now, Some("week")),
+            "this week so far, Mon 2026-03-02 00:00 → 14:05 UTC"
+        );
+        let april = parse_date("2026-04-01").unwrap();
+        assert_eq!(
+            covers(utc, parse_date("2026-03-01").unwrap(), april, None),
+            "2026-03-01 – 2026-03-31 (whole days, UTC)"
+        );
+        assert_eq!(
+            covers(utc, day, now, None),
+            "2026-03-05 00:00 → 2026-03-05 14:05 UTC"
+        );
     }
 }

@@ -4,10 +4,9 @@
 //! read. An event is read by what its object is; objects opsdesk does not use (payment methods, checkout
 //! sessions, invoice previews…) give no records: they are stored and ignored.
 
+use super::stripe_objects::{coupon, discount, invoice, subscription};
 use crate::domain::Millis;
-use crate::domain::finance::{
-    Charge, Discount, Dispute, Invoice, InvoiceLine, Price, Record, Refund, SubItem, SubVersion,
-};
+use crate::domain::finance::{Charge, Dispute, Price, Record, Refund};
 use hmac::{Hmac, KeyInit, Mac};
 use serde_json::Value;
 
@@ -137,7 +136,7 @@ pub fn parse_event(body: &[u8]) -> Result<Event, StripeError> {
     })
 }
 
-fn text(v: &Value, k: &str) -> Option<String> {
+pub(super) fn text(v: &Value, k: &str) -> Option<String> {
     match v.get(k)? {
         Value::String(s) => Some(s.clone()),
         // An expanded object: its id.
@@ -146,19 +145,19 @@ fn text(v: &Value, k: &str) -> Option<String> {
     }
 }
 
-fn int(v: &Value, k: &str) -> Option<i64> {
+pub(super) fn int(v: &Value, k: &str) -> Option<i64> {
     v.get(k).and_then(Value::as_i64)
 }
 
-fn ms(v: &Value, k: &str) -> Option<Millis> {
+pub(super) fn ms(v: &Value, k: &str) -> Option<Millis> {
     int(v, k).map(|s| s * 1000)
 }
 
-fn need(v: &Value, k: &str, what: &str) -> Result<String, String> {
+pub(super) fn need(v: &Value, k: &str, what: &str) -> Result<String, String> {
     text(v, k).ok_or_else(|| format!("{what} has no `{k}`"))
 }
 
-fn currency(v: &Value) -> String {
+pub(super) fn currency(v: &Value) -> String {
     text(v, "currency").unwrap_or_default().to_lowercase()
 }
 
@@ -175,6 +174,7 @@ pub fn records(e: &Event) -> Result<Vec<Record>, StripeError> {
             "customer.subscription" => "subscription",
             "charge.refund" => "refund",
             "charge.dispute" => "dispute",
+            "customer.discount" => "discount",
             f => f,
         });
     Ok(match kind {
@@ -199,6 +199,8 @@ pub fn records(e: &Event) -> Result<Vec<Record>, StripeError> {
         "invoice" => vec![Record::Invoice(invoice(o, &e.kind, at)?)],
         "charge" => charge(o, at)?,
         "refund" => vec![Record::Refund(refund(o, at)?)],
+        "coupon" => vec![Record::Coupon(coupon(o, at)?)],
+        "discount" => vec![Record::Discount(discount(o, &e.kind, at)?)],
         "dispute" => vec![Record::Dispute(Dispute {
             id: need(o, "id", "dispute")?,
             charge: text(o, "charge"),
@@ -268,127 +270,6 @@ fn refund(o: &Value, at: Millis) -> Result<Refund, String> {
         currency: currency(o),
         status: text(o, "status").unwrap_or_else(|| "succeeded".into()),
         created: ms(o, "created").unwrap_or(at),
-        at,
-    })
-}
-
-fn subscription(o: &Value, kind: &str, at: Millis) -> Result<SubVersion, String> {
-    let items = o
-        .get("items")
-        .and_then(|i| i.get("data"))
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    let items = items
-        .iter()
-        .map(|it| {
-            let price = it
-                .get("price")
-                .or_else(|| it.get("plan"))
-                .ok_or("a subscription item has no `price`")?;
-            let recurring = price
-                .get("recurring")
-                .filter(|r| r.is_object())
-                .unwrap_or(price);
-            Ok(SubItem {
-                price: text(price, "id").unwrap_or_default(),
-                product: text(price, "product").unwrap_or_default(),
-                unit_amount: int(price, "unit_amount")
-                    .or_else(|| int(price, "amount"))
-                    .unwrap_or(0),
-                interval: text(recurring, "interval").unwrap_or_else(|| "month".into()),
-                interval_count: int(recurring, "interval_count").unwrap_or(1),
-                quantity: int(it, "quantity").unwrap_or(1),
-            })
-        })
-        .collect::<Result<Vec<_>, String>>()?;
-    let discount_of = |d: &Value| {
-        let coupon = d.get("coupon").filter(|c| c.is_object()).or_else(|| {
-            d.get("source")
-                .and_then(|s| s.get("coupon"))
-                .filter(|c| c.is_object())
-        })?;
-        Some(Discount {
-            percent_off_bp: coupon
-                .get("percent_off")
-                .and_then(Value::as_f64)
-                .map(|p| (p * 100.0).round() as i64),
-            amount_off: int(coupon, "amount_off"),
-            ends_at: ms(d, "end"),
-        })
-    };
-    let discount = o.get("discount").and_then(discount_of).or_else(|| {
-        o.get("discounts")
-            .and_then(Value::as_array)
-            .and_then(|ds| ds.iter().find_map(discount_of))
-    });
-    Ok(SubVersion {
-        id: need(o, "id", "subscription")?,
-        customer: need(o, "customer", "subscription")?,
-        status: text(o, "status").unwrap_or_default(),
-        currency: o.get("currency").map(|_| currency(o)).unwrap_or_else(|| {
-            o.pointer("/items/data/0/price/currency")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_lowercase()
-        }),
-        items,
-        discount,
-        trial_end: ms(o, "trial_end"),
-        cancel_at_period_end: o
-            .get("cancel_at_period_end")
-            .and_then(Value::as_bool)
-            .unwrap_or(false),
-        created: ms(o, "created").unwrap_or(at),
-        ended_at: ms(o, "ended_at"),
-        at,
-        rank: match kind {
-            "customer.subscription.created" => 0,
-            "customer.subscription.deleted" => 2,
-            _ => 1,
-        },
-    })
-}
-
-fn invoice(o: &Value, kind: &str, at: Millis) -> Result<Invoice, String> {
-    let status = text(o, "status").unwrap_or_default();
-    let lines = o
-        .get("lines")
-        .and_then(|l| l.get("data"))
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    let paid_at = o
-        .pointer("/status_transitions/paid_at")
-        .and_then(Value::as_i64)
-        .map(|s| s * 1000)
-        .or((status == "paid").then_some(at));
-    Ok(Invoice {
-        id: need(o, "id", "invoice")?,
-        customer: need(o, "customer", "invoice")?,
-        subscription: text(o, "subscription").or_else(|| {
-            o.pointer("/parent/subscription_details/subscription")
-                .and_then(Value::as_str)
-                .map(String::from)
-        }),
-        status,
-        currency: currency(o),
-        amount_due: int(o, "amount_due").unwrap_or(0),
-        amount_paid: int(o, "amount_paid").unwrap_or(0),
-        attempt_count: int(o, "attempt_count").unwrap_or(0),
-        created: ms(o, "created").unwrap_or(at),
-        paid_at,
-        failed_at: (kind == "invoice.payment_failed").then_some(at),
-        lines: lines
-            .iter()
-            .filter_map(|l| {
-                Some(InvoiceLine {
-                    amount: int(l, "amount")?,
-                    period_start: l.pointer("/period/start")?.as_i64()? * 1000,
-                    period_end: l.pointer("/period/end")?.as_i64()? * 1000,
-                })
-            })
-            .collect(),
         at,
     })
 }

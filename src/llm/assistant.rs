@@ -233,7 +233,7 @@ impl AssistantTools {
         let (from, to) = crate::finance::schedule::period(tz, name, self.now)?;
         let ledger = self.store.finance_ledger().await.map_err(err)?;
         let r = crate::domain::finance_report::report(&ledger, from, to);
-        Ok(crate::finance::report::text(&r, tz))
+        Ok(crate::finance::report::text(&r, tz, Some(name)))
     }
 
     async fn list_approvals(&self) -> Result<String, String> {

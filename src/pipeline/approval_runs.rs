@@ -33,6 +33,9 @@ impl Pipeline {
         a.version += 1;
         let done = crate::exec::run(&self.settings, &a).await;
         let now = crate::clock::now();
+        if let Some(r) = done.refund.clone() {
+            self.record_refund(r, now).await?;
+        }
         a.finish(done.ok, done.result.clone(), now);
         let mut c = self.approval_change(&a, now);
         let verdict = if done.ok { "✅ done" } else { "⚠️ failed" };

@@ -100,12 +100,22 @@ impl Pipeline {
             }
         };
         if name == "weekly"
-            && let (Some(card), Some(main)) = (a.card, cur.currencies.iter().max_by_key(|r| r.mrr))
+            && let Some(card) = a.card
         {
-            let points = weekly_mrr(&ledger, &main.currency, to, 12);
-            if let Some(chart) = self.chart_post(&points, &main.currency, &title, place, card) {
+            // One chart per currency with MRR, the three largest.
+            let mut by_mrr: Vec<_> = cur.currencies.iter().filter(|r| r.mrr > 0).collect();
+            by_mrr.sort_by_key(|r| std::cmp::Reverse(r.mrr));
+            let charts: Vec<Outbound> = by_mrr
+                .iter()
+                .take(3)
+                .filter_map(|r| {
+                    let points = weekly_mrr(&ledger, &r.currency, to, 12);
+                    self.chart_post(&points, &r.currency, &title, place, card)
+                })
+                .collect();
+            if !charts.is_empty() {
                 self.commit(Commit {
-                    outbox: vec![chart],
+                    outbox: charts,
                     now,
                     ..Default::default()
                 })
@@ -125,7 +135,7 @@ impl Pipeline {
         card: i64,
     ) -> Option<Outbound> {
         use base64::Engine;
-        let png = match crate::finance::chart::mrr_png(points) {
+        let png = match crate::finance::chart::mrr_png(points, currency) {
             Ok(png) => png,
             Err(e) => {
                 tracing::warn!(error = %e, "the MRR chart could not be drawn");

@@ -1,6 +1,8 @@
 //! Stripe events into the ledger, with what a founder must hear about at once: a failed payment goes to
 //! the finance channel (customer, amount, attempt), a dispute goes to the escalation channel for a
-//! person. Applied, announced and marked processed in one transaction.
+//! person — unless the event is older than `finance.announce_within_secs` (a retry or a replay): then
+//! it enters the ledger silently and the digest counts it. Applied, announced and marked processed in
+//! one transaction.
 
 use super::Pipeline;
 use crate::domain::finance::Record;
@@ -17,9 +19,21 @@ impl Pipeline {
         inbox_key: Option<String>,
         now: Millis,
     ) -> Result<Vec<i64>, StoreError> {
-        let records =
+        let mut records =
             crate::finance::stripe::records(e).map_err(|e| StoreError::Other(e.to_string()))?;
-        let outbox = self.finance_notices(e, &records).await?;
+        let mut outbox = self.finance_notices(e, &records).await?;
+        let max_age = self.settings.finance.announce_within_secs * 1000;
+        if !outbox.is_empty() && now - e.created > max_age {
+            // A retry or a replay of something long past: into the ledger without a card, counted.
+            tracing::info!(event = %e.id, kind = %e.kind, age_secs = (now - e.created) / 1000, "a late Stripe event is not announced");
+            outbox.clear();
+            records.push(Record::Late {
+                event: e.id.clone(),
+                event_type: e.kind.clone(),
+                created: e.created,
+                at: now,
+            });
+        }
         match self
             .store
             .finance_apply(&e.id, &records, &outbox, inbox_key.as_deref(), now)
@@ -34,6 +48,21 @@ impl Pipeline {
             }
             Err(e) => Err(e),
         }
+    }
+
+    /// A refund Stripe accepted, into the ledger at once: what is left to refund counts it before the
+    /// webhook confirms it (the webhook's state merges with it under the same id).
+    pub async fn record_refund(
+        &self,
+        r: crate::domain::finance::Refund,
+        now: Millis,
+    ) -> Result<(), StoreError> {
+        let event = format!("opsdesk-refund-{}", r.id);
+        let records = [Record::Refund(r)];
+        self.store
+            .finance_apply(&event, &records, &[], None, now)
+            .await
+            .map(|_| ())
     }
 
     fn channel_for(&self, role: ChannelRole) -> Option<(crate::domain::Platform, String)> {

@@ -114,6 +114,9 @@ impl FinanceStore for SqlStore {
                 Record::Dispute(d) => l.disputes.push(d),
                 Record::Product { id, name, .. } => l.products.push((id, name)),
                 Record::Price(p) => l.prices.push(p),
+                Record::Coupon(c) => l.coupons.push(c),
+                Record::Discount(g) => l.discounts.push(g),
+                Record::Late { event_type, at, .. } => l.late.push((event_type, at)),
                 Record::Customer {
                     id,
                     email,

@@ -230,7 +230,7 @@ fn finance_report_prints_text_or_json_and_names_a_bad_date() {
     );
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
-        stdout(&o).starts_with("Finance 2026-11-01 → 2026-12-01")
+        stdout(&o).starts_with("Finance 2026-11-01 – 2026-11-30 (whole days, UTC)")
             && stdout(&o).contains("No Stripe data yet"),
         "{}",
         stdout(&o)

@@ -252,7 +252,9 @@ async fn ops_finance_reports_this_month_so_far() {
         .await
         .into_iter()
         .map(|o| o.reply.plain())
-        .find(|t| t.contains("Finance 2026-11-01 → 2026-11-30 (end exclusive, Europe/Paris)"))
+        .find(|t| {
+            t.contains("Finance this month so far, Sun 2026-11-01 00:00 → 13:00 Europe/Paris")
+        })
         .expect("a report");
     // Since Nov 1 00:00 in Paris (Oct 31 23:00 UTC) until now: G's annual plan and the others are in.
     assert!(

@@ -123,11 +123,14 @@ async fn the_weekly_digest_and_its_chart_reach_discord() {
         })
         .expect("the digest");
     let id: u64 = card.response["id"].as_str().unwrap().parse().unwrap();
-    let chart = fake
-        .bot_posts_in(id)
-        .pop()
-        .expect("the chart in the digest's thread");
-    assert_eq!(chart.body["_files"][0]["name"], "mrr-usd-12-weeks.png");
+    // One chart per currency with MRR, the largest first.
+    let charts = fake.bot_posts_in(id);
+    let names: Vec<&str> = charts
+        .iter()
+        .filter_map(|c| c.body["_files"][0]["name"].as_str())
+        .collect();
+    assert_eq!(names, ["mrr-usd-12-weeks.png", "mrr-eur-12-weeks.png"]);
+    let chart = &charts[0];
     assert_eq!(chart.body["_files"][0]["png"], true);
     assert_eq!(
         chart.response["attachments"][0]["filename"],

@@ -11,6 +11,11 @@ pub(crate) fn at(month: u32, day: u32) -> i64 {
     parse_date(&format!("2026-{month:02}-{day:02}")).unwrap() / 1000
 }
 
+/// Seconds since the epoch of `<year>-<month>-<day>` (UTC midnight).
+pub(crate) fn at_year(year: i32, month: u32, day: u32) -> i64 {
+    parse_date(&format!("{year}-{month:02}-{day:02}")).unwrap() / 1000
+}
+
 pub(crate) fn event(id: &str, kind: &str, created: i64, object: Value) -> Value {
     json!({"id": id, "object": "event", "type": kind, "created": created, "livemode": false, "api_version": "2024-06-20", "data": {"object": object}})
 }

@@ -38,7 +38,7 @@ async fn fake_stripe() -> (String, Arc<Stripe>) {
                 let amount: i64 = form["amount"].parse().unwrap();
                 // The refund is in its charge's currency: the yen charge's is JPY.
                 let currency = if form["charge"] == "ch_y" { "jpy" } else { "usd" };
-                axum::Json(answers.entry(key).or_insert_with(|| serde_json::json!({"id": format!("re_{n}"), "object": "refund", "amount": amount, "currency": currency, "status": "succeeded", "charge": form["charge"]})).clone())
+                axum::Json(answers.entry(key).or_insert_with(|| serde_json::json!({"id": format!("re_{n}"), "object": "refund", "amount": amount, "currency": currency, "status": "succeeded", "charge": form["charge"], "created": 5})).clone())
             }),
         )
         .with_state(st.clone());
@@ -92,6 +92,7 @@ async fn small_refunds_run_at_once_and_large_ones_wait_for_sign_off() {
     bad_requests_are_named_and_reach_no_one(&p, &store, &stripe).await;
     a_small_refund_runs_at_once(&p, &store, &stripe).await;
     a_large_refund_waits_for_sign_off_and_runs_once(&p, &store, &stripe).await;
+    a_repeated_refund_asks_first_and_what_is_left_counts_ours(&p, &store, &stripe).await;
 }
 
 async fn bad_requests_are_named_and_reach_no_one(
@@ -185,6 +186,48 @@ async fn a_large_refund_waits_for_sign_off_and_runs_once(
     // A second execution (a crash and a retry) would reach Stripe with the same key: one refund.
     let again = opsdesk::exec::run(&p.settings, &done).await;
     assert_eq!(again.result, "Refund re_2 of 600.00 USD: succeeded");
+}
+
+/// The same 10.00 of G's charge twice within a day: the second waits for `--again`. What is left counts
+/// opsdesk's refunds (600.00 and 2 × 10.00) before any webhook confirms them.
+async fn a_repeated_refund_asks_first_and_what_is_left_counts_ours(
+    p: &Pipeline,
+    store: &Arc<dyn Store>,
+    stripe: &Stripe,
+) {
+    let replies = || replies(store);
+    replies().await; // the sign-off card's last edit and the requester's notice
+    p.handle(ops("r6", "refund ch_g 10 wrong seat count"), 6000)
+        .await
+        .unwrap();
+    assert_eq!(replies().await, ["✅ Refund re_3 of 10.00 USD: succeeded"]);
+    p.handle(ops("r7", "refund ch_g 10"), 7000).await.unwrap();
+    assert_eq!(
+        replies().await,
+        [
+            "10.00 USD of charge ch_g was refunded 2s ago (re_3). To refund it again, repeat the command with --again."
+        ]
+    );
+    assert_eq!(
+        stripe.calls.lock().unwrap().len(),
+        4,
+        "Stripe was not called again"
+    );
+    p.handle(ops("r8", "refund ch_g 10 --again"), 8000)
+        .await
+        .unwrap();
+    assert_eq!(replies().await, ["✅ Refund re_4 of 10.00 USD: succeeded"]);
+    p.handle(ops("r9", "refund ch_g 590"), 9000).await.unwrap();
+    assert_eq!(
+        replies().await,
+        ["Charge ch_g has only 580.00 USD left to refund."]
+    );
+    let ledger = store.finance_ledger().await.unwrap();
+    let ours: Vec<&str> = ledger.refunds.iter().map(|r| r.id.as_str()).collect();
+    assert!(
+        ["re_2", "re_3", "re_4"].iter().all(|id| ours.contains(id)),
+        "{ours:?}"
+    );
 }
 
 #[tokio::test]
