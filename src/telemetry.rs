@@ -77,4 +77,29 @@ fn describe() {
         "opsdesk_slack_frames_unparsable_total",
         "Socket Mode frames Slack sent that could not be parsed"
     );
+    describe_counter!(
+        "opsdesk_customer_messages_total",
+        "Customer messages by triage tier (none, tier1, tier2, human) and what the desk did (ignored, silent, answered, escalated); spam is in opsdesk_events_total"
+    );
+    describe_counter!(
+        "opsdesk_approval_steps_total",
+        "Sign-off steps by kind and step (requested, approved, denied, expired, executed, failed, refused…)"
+    );
+    describe_counter!(
+        "opsdesk_llm_calls_total",
+        "LLM calls by agent and result (ok, error, timeout)"
+    );
+    describe_histogram!(
+        "opsdesk_llm_call_seconds",
+        metrics::Unit::Seconds,
+        "Time one LLM call took, by agent"
+    );
+    describe_counter!(
+        "opsdesk_llm_tokens_total",
+        "LLM tokens by agent and kind (prompt, completion)"
+    );
+    describe_counter!(
+        "opsdesk_llm_cost_micro_usd_total",
+        "LLM cost by agent, in millionths of a US dollar (the configured prices)"
+    );
 }

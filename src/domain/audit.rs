@@ -57,7 +57,7 @@ pub enum AuditAction {
 }
 
 impl ApprovalStep {
-    fn name(self) -> &'static str {
+    pub fn name(self) -> &'static str {
         match self {
             ApprovalStep::Requested => "approval.requested",
             ApprovalStep::Refused => "approval.refused",

@@ -84,12 +84,15 @@ pub fn router(pipeline: Pipeline, secrets: HookSecrets) -> Router {
 /// Counts each webhook request by hook and the status it got (`opsdesk_webhook_requests_total`).
 async fn count_hook(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
     let hook = req.uri().path().strip_prefix("/hooks/").map(str::to_string);
+    let started = std::time::Instant::now();
     let resp = next.run(req).await;
     if let Some(hook) = hook {
+        let status = resp.status().as_u16();
+        tracing::info!(%hook, status, duration_ms = started.elapsed().as_millis() as u64, "webhook");
         metrics::counter!(
             "opsdesk_webhook_requests_total",
             "hook" => hook,
-            "status" => resp.status().as_u16().to_string()
+            "status" => status.to_string()
         )
         .increment(1);
     }

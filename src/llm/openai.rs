@@ -225,17 +225,38 @@ impl Llm for OpenAiLlm {
         })?;
         let request = request(a, &req)?;
         let started = std::time::Instant::now();
-        let answer = match tokio::time::timeout(self.timeout, client.chat().create(request)).await {
+        let answered = tokio::time::timeout(self.timeout, client.chat().create(request)).await;
+        let took = started.elapsed();
+        let agent = req.agent.clone();
+        let result = match &answered {
+            Err(_) => "timeout",
+            Ok(Err(_)) => "error",
+            Ok(Ok(_)) => "ok",
+        };
+        metrics::counter!("opsdesk_llm_calls_total", "agent" => agent.clone(), "result" => result)
+            .increment(1);
+        metrics::histogram!("opsdesk_llm_call_seconds", "agent" => agent.clone())
+            .record(took.as_secs_f64());
+        let answer = match answered {
             Err(_) => {
+                tracing::warn!(agent = %req.agent, duration_ms = took.as_millis() as u64, "llm call timed out");
                 return Err(LlmError(format!(
                     "{} did not answer within {:?}",
                     a.base_url, self.timeout
                 )));
             }
-            Ok(Err(e)) => return Err(LlmError(format!("{}: {e}", a.base_url))),
+            Ok(Err(e)) => {
+                tracing::warn!(agent = %req.agent, duration_ms = took.as_millis() as u64, error = %e, "llm call failed");
+                return Err(LlmError(format!("{}: {e}", a.base_url)));
+            }
             Ok(Ok(r)) => response(r)?,
         };
         let (input, output) = (answer.input_tokens, answer.output_tokens);
+        let tokens = |kind: &'static str| metrics::counter!("opsdesk_llm_tokens_total", "agent" => agent.clone(), "kind" => kind);
+        tokens("prompt").increment(input as u64);
+        tokens("completion").increment(output as u64);
+        metrics::counter!("opsdesk_llm_cost_micro_usd_total", "agent" => agent.clone())
+            .increment(a.cost_micro_usd(input, output));
         // Per call; per ticket, agent and month they add up in `llm_usage`.
         tracing::info!(
             agent = %req.agent,

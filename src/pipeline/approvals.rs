@@ -56,6 +56,12 @@ impl Pipeline {
         detail: String,
         now: Millis,
     ) -> AuditEntry {
+        metrics::counter!(
+            "opsdesk_approval_steps_total",
+            "kind" => a.kind.name(),
+            "step" => step.name()
+        )
+        .increment(1);
         AuditEntry {
             at: now,
             actor: actor.into(),

@@ -109,6 +109,7 @@ impl Pipeline {
         }
         let Some((mut ticket, opens)) = self.ticket_for(m, &triage).await? else {
             self.record_judged(&judged, None, m.now).await?;
+            count_customer_message("none", "ignored");
             return Ok(Handled::Ignored("not a support request"));
         };
         self.record_judged(&judged, Some(ticket.id), m.now).await?;
@@ -173,6 +174,12 @@ impl Pipeline {
         }
         c.ticket = Some(ticket.clone());
         out.outbox = self.commit(c).await?;
+        let outcome = match &action {
+            Action::Silent(_) => "silent",
+            Action::Answer(_) => "answered",
+            Action::Escalate(_) => "escalated",
+        };
+        count_customer_message(triage.tier.as_str(), outcome);
         self.file_drafts(&ticket, found.drafts, m.now).await?;
         Ok(Handled::Done(out))
     }
@@ -311,6 +318,16 @@ impl Pipeline {
         });
         Ok(())
     }
+}
+
+/// One customer message in `opsdesk_customer_messages_total`: its tier and what the desk did.
+fn count_customer_message(tier: &str, outcome: &'static str) {
+    metrics::counter!(
+        "opsdesk_customer_messages_total",
+        "tier" => tier.to_string(),
+        "outcome" => outcome
+    )
+    .increment(1);
 }
 
 fn citation(h: &KbHit) -> Citation {

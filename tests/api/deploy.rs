@@ -71,3 +71,57 @@ fn the_service_command_lines_are_ones_the_cli_accepts() {
         assert!(unit.contains(key), "the unit lacks {key}");
     }
 }
+
+/// Every `opsdesk_*` series the Grafana dashboard queries is one opsdesk writes (a histogram's
+/// `_bucket`, `_sum` and `_count` are its own name's), so a renamed metric cannot leave a panel empty.
+#[test]
+fn the_grafana_dashboard_queries_metrics_opsdesk_writes() {
+    let dash: serde_json::Value = serde_json::from_str(&read("grafana-dashboard.json")).unwrap();
+    let mut source = String::new();
+    for dir in [
+        "src",
+        "src/http",
+        "src/pipeline",
+        "src/llm",
+        "src/chat/slack",
+    ] {
+        let path = format!("{}/{dir}", env!("CARGO_MANIFEST_DIR"));
+        for f in std::fs::read_dir(&path).unwrap().flatten() {
+            source.push_str(&std::fs::read_to_string(f.path()).unwrap_or_default());
+        }
+    }
+    let panels = dash["panels"].as_array().unwrap();
+    assert!(panels.len() >= 10);
+    let mut names = vec![];
+    for expr in panels
+        .iter()
+        .flat_map(|p| p["targets"].as_array().unwrap())
+        .filter_map(|t| t["expr"].as_str())
+    {
+        for word in expr.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+            if let Some(name) = word.strip_prefix("opsdesk_") {
+                let base = ["_bucket", "_sum", "_count"]
+                    .iter()
+                    .find_map(|s| name.strip_suffix(s))
+                    .unwrap_or(name);
+                names.push(format!("opsdesk_{base}"));
+            }
+        }
+    }
+    for n in &names {
+        assert!(
+            source.contains(&format!("\"{n}")),
+            "the dashboard queries {n}, which opsdesk does not write"
+        );
+    }
+    for written in [
+        "opsdesk_llm_calls_total",
+        "opsdesk_customer_messages_total",
+        "opsdesk_approval_steps_total",
+    ] {
+        assert!(
+            names.iter().any(|n| n == written),
+            "no panel shows {written}"
+        );
+    }
+}

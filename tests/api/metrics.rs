@@ -59,4 +59,52 @@ async fn webhooks_and_events_are_counted() {
         page.contains("opsdesk_outbox_undelivered"),
         "the gauges stay: {page}"
     );
+    let asked = ["answered", "escalated"].iter().map(|o| {
+        let series = format!(r#"opsdesk_customer_messages_total{{tier="tier1",outcome="{o}"}}"#);
+        support::prom_value(&page, &series).unwrap_or(0.0)
+    });
+    assert!(asked.sum::<f64>() >= 1.0, "{page}");
+}
+
+struct Nothing;
+
+#[async_trait::async_trait]
+impl opsdesk::llm::ToolBox for Nothing {
+    fn specs(&self) -> Vec<opsdesk::domain::ports::ToolSpec> {
+        vec![]
+    }
+
+    async fn call(&self, _: &str, _: &str) -> String {
+        String::new()
+    }
+}
+
+#[tokio::test]
+async fn llm_calls_are_counted_with_tokens_cost_and_latency() {
+    use crate::support::openai::{FakeOpenAi, Step};
+    use opsdesk::domain::ports::LlmMessage;
+    opsdesk::telemetry::install_tls_provider();
+    let handle = opsdesk::telemetry::metrics();
+    let fake = FakeOpenAi::start(vec![Step::Answer("Done.")]).await;
+    let mut s = opsdesk::config::Settings::builtin();
+    let a = s.llm.agents.get_mut("summary").unwrap();
+    a.base_url = fake.base_url.clone();
+    a.model = "gpt-test".into();
+    a.api_key_env = "PATH".into();
+    a.price_in_micro_usd_per_mtok = 1_000_000;
+    let llm = opsdesk::llm::OpenAiLlm::new(&s.llm).unwrap();
+    let ask = vec![LlmMessage::new("user", "Sum this up.")];
+    opsdesk::llm::run_tools(&llm, "summary", ask, &Nothing, 2)
+        .await
+        .unwrap();
+    let page = handle.render();
+    let ok = r#"opsdesk_llm_calls_total{agent="summary",result="ok"}"#;
+    assert!(value(&page, ok) >= 1.0, "{page}");
+    let prompt = r#"opsdesk_llm_tokens_total{agent="summary",kind="prompt"}"#;
+    assert!(value(&page, prompt) >= 1.0, "{page}");
+    assert!(value(&page, r#"opsdesk_llm_call_seconds_count{agent="summary"}"#) >= 1.0);
+    assert!(
+        page.contains("# HELP opsdesk_llm_cost_micro_usd_total"),
+        "{page}"
+    );
 }
