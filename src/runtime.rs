@@ -58,6 +58,19 @@ impl Runtime {
         }
         let pipeline = crate::app::pipeline(settings.clone(), store.clone(), names).await?;
         recover(&pipeline).await?;
+        let (stop, stopped) = watch::channel(false);
+        let holder = format!("opsdesk-{}-{}", std::process::id(), crate::clock::now());
+        let lease = Duration::from_secs(settings.store.leader_lease_secs.max(3));
+        let (leading, leader) = watch::channel(false);
+        // The first try decides before anything starts: a lone replica leads at once.
+        let _ = leading.send(try_lead(&store, &holder, lease).await);
+        let lead_task = tokio::spawn(lead(
+            store.clone(),
+            holder.clone(),
+            lease,
+            leading,
+            stopped.clone(),
+        ));
         let mut platforms: HashMap<Platform, Arc<dyn ChatPlatform>> = HashMap::new();
         if let Some(c) = connect.console {
             platforms.insert(Platform::Console, c);
@@ -72,8 +85,13 @@ impl Runtime {
         };
         let discord = match &connect.discord {
             Some(token) => {
-                let c =
-                    DiscordConnection::connect(&settings.discord, token, pipeline.clone()).await?;
+                let c = DiscordConnection::connect(
+                    &settings.discord,
+                    token,
+                    pipeline.clone(),
+                    leader.clone(),
+                )
+                .await?;
                 platforms.insert(Platform::Discord, c.chat.clone());
                 Some(c)
             }
@@ -89,15 +107,20 @@ impl Runtime {
                 Platform::Discord,
                 quota(d.channel_rate_per_sec, d.channel_burst),
             );
-        let (stop, stopped) = watch::channel(false);
-        let mut tasks = vec![tokio::spawn(sender.run(
+        let mut tasks = vec![lead_task];
+        tasks.push(tokio::spawn(sender.run(
             pipeline.outbox_ready.clone(),
             stopped.clone(),
             Duration::from_secs(1),
-        ))];
-        tasks.push(tokio::spawn(sweep(pipeline.clone(), stopped.clone())));
+        )));
+        tasks.push(tokio::spawn(sweep(
+            pipeline.clone(),
+            leader.clone(),
+            stopped.clone(),
+        )));
         tasks.push(tokio::spawn(approvals_clock(
             pipeline.clone(),
+            leader.clone(),
             stopped.clone(),
         )));
         if let Some((listener, secrets)) = connect.http {
@@ -144,13 +167,63 @@ impl Runtime {
     }
 }
 
+/// The leader lease's name: its holder keeps the Discord gateway, the clocks and the sweeps.
+pub const LEADER: &str = "leader";
+
+async fn try_lead(store: &Arc<dyn Store>, holder: &str, lease: Duration) -> bool {
+    let ttl = lease.as_millis() as i64;
+    match store.lease(LEADER, holder, ttl, crate::clock::now()).await {
+        Ok(held) => held,
+        Err(e) => {
+            // Unsure: stand down rather than risk two leaders.
+            tracing::warn!(error = %e, "could not renew the leader lease");
+            false
+        }
+    }
+}
+
+/// Renews (or tries to take) the leader lease every third of its length and says when that changes;
+/// gives it up on a clean stop so another replica leads at once.
+async fn lead(
+    store: Arc<dyn Store>,
+    holder: String,
+    lease: Duration,
+    leading: watch::Sender<bool>,
+    mut stop: watch::Receiver<bool>,
+) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(lease / 3) => {}
+            _ = stop.changed() => break,
+        }
+        let held = try_lead(&store, &holder, lease).await;
+        if held != *leading.borrow() {
+            tracing::info!(held, holder = %holder, "leader lease changed hands");
+            let _ = leading.send(held);
+        }
+    }
+    if *leading.borrow() {
+        let _ = leading.send(false);
+        if let Err(e) = store.lease_release(LEADER, &holder).await {
+            tracing::warn!(error = %e, "could not give up the leader lease");
+        }
+    }
+}
+
 /// Sign-off warnings, expiries and approved actions waiting to run, first-response SLA notices, finance
-/// digests and stale storm cards, every few seconds.
-async fn approvals_clock(pipeline: Pipeline, mut stop: watch::Receiver<bool>) {
+/// digests and stale storm cards, every few seconds, on the leading replica.
+async fn approvals_clock(
+    pipeline: Pipeline,
+    leader: watch::Receiver<bool>,
+    mut stop: watch::Receiver<bool>,
+) {
     loop {
         tokio::select! {
             _ = tokio::time::sleep(APPROVALS_EVERY) => {}
             _ = stop.changed() => return,
+        }
+        if !*leader.borrow() {
+            continue;
         }
         if let Err(e) = pipeline.approvals_tick(crate::clock::now()).await {
             tracing::warn!(error = %e, "approval clock failed");
@@ -167,11 +240,12 @@ async fn approvals_clock(pipeline: Pipeline, mut stop: watch::Receiver<bool>) {
     }
 }
 
-/// Retries events that were stored (and acked) but not processed, and prunes old processed ones.
-async fn sweep(pipeline: Pipeline, mut stop: watch::Receiver<bool>) {
+/// Retries events that were stored (and acked) but not processed, and prunes old processed ones, on
+/// the leading replica.
+async fn sweep(pipeline: Pipeline, leader: watch::Receiver<bool>, mut stop: watch::Receiver<bool>) {
     let mut next_prune = tokio::time::Instant::now();
     loop {
-        if tokio::time::Instant::now() >= next_prune {
+        if *leader.borrow() && tokio::time::Instant::now() >= next_prune {
             next_prune += PRUNE_EVERY;
             match pipeline.prune_inbox(crate::clock::now()).await {
                 Ok(0) => {}
@@ -182,6 +256,9 @@ async fn sweep(pipeline: Pipeline, mut stop: watch::Receiver<bool>) {
         tokio::select! {
             _ = tokio::time::sleep(SWEEP_EVERY) => {}
             _ = stop.changed() => return,
+        }
+        if !*leader.borrow() {
+            continue;
         }
         let now = crate::clock::now();
         match pipeline.recover(now - SWEEP_AFTER_MS, now).await {

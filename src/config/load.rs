@@ -66,6 +66,12 @@ impl Settings {
         if self.store.max_connections == 0 {
             return bad("store.max_connections", "must be positive");
         }
+        if self.store.leader_lease_secs < 3 {
+            return bad(
+                "store.leader_lease_secs",
+                "must be at least 3 (it is renewed every third of it)",
+            );
+        }
         if self.store.inbox_retention_days < MIN_INBOX_RETENTION_DAYS {
             let why = format!(
                 "must be at least {MIN_INBOX_RETENTION_DAYS}: redeliveries (Stripe retries for 3 days) and once-a-month notices are recognised by these rows"

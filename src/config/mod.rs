@@ -78,6 +78,9 @@ pub struct StoreSettings {
     pub max_connections: u32,
     pub busy_timeout_secs: u64,
     pub inbox_retention_days: u32,
+    /// One replica leads (the Discord gateway, the clocks, the sweeps) on a lease of this many seconds,
+    /// renewed every third of it; another takes over once it has run out.
+    pub leader_lease_secs: u64,
 }
 
 impl std::fmt::Debug for StoreSettings {

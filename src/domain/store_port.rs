@@ -316,6 +316,17 @@ pub trait Store:
     async fn ping(&self) -> Result<(), StoreError>;
     /// The work in flight, counted by the database (one round trip, whatever the table sizes).
     async fn gauges(&self) -> Result<Gauges, StoreError>;
+    /// Takes or renews the lease `name` for `holder` until `now + ttl_ms`: `true` when `holder` holds it
+    /// (it was free, expired, or already its own), `false` while another holder's is unexpired.
+    async fn lease(
+        &self,
+        name: &str,
+        holder: &str,
+        ttl_ms: i64,
+        now: Millis,
+    ) -> Result<bool, StoreError>;
+    /// Gives the lease up at once (a clean stop), if `holder` holds it.
+    async fn lease_release(&self, name: &str, holder: &str) -> Result<(), StoreError>;
 }
 
 /// What `/metrics` shows of the work in flight.

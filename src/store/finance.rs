@@ -1,5 +1,7 @@
 //! The finance ledger: records applied in one transaction with the event's inbox mark (a redelivered
-//! event changes nothing) and the messages it causes, each object merged with its stored state so arrival order does not matter.
+//! event changes nothing) and the messages it causes, each object merged with its stored state so
+//! arrival order does not matter (on Postgres under a per-object lock, so concurrent merges never
+//! lose one another).
 
 use super::{SqlStore, db_err};
 use crate::domain::Millis;
@@ -54,6 +56,15 @@ impl FinanceStore for SqlStore {
                 continue;
             }
             let (kind, id) = r.key();
+            if self.backend == super::Backend::Postgres {
+                // Two events about one object (a failure and the payment) may be applied at once by
+                // two tasks or replicas: each merge must see the other's, so they take turns.
+                sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                    .bind(format!("fin:{kind}:{id}"))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+            }
             let stored: Option<String> =
                 sqlx::query_scalar("SELECT data FROM fin_objects WHERE kind = $1 AND id = $2")
                     .bind(kind)

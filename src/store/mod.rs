@@ -10,6 +10,7 @@ mod customers;
 mod finance;
 mod group;
 mod inbox;
+mod leases;
 mod outbox;
 mod rows;
 mod script;
@@ -17,6 +18,7 @@ mod tickets;
 mod usage;
 mod writer;
 
+use crate::domain::Millis;
 use crate::domain::ports::{Gauges, Store, StoreError};
 use async_trait::async_trait;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
@@ -286,6 +288,20 @@ impl Store for SqlStore {
             .await
             .map_err(db_err)?;
         Ok(())
+    }
+
+    async fn lease(
+        &self,
+        name: &str,
+        holder: &str,
+        ttl_ms: i64,
+        now: Millis,
+    ) -> Result<bool, StoreError> {
+        leases::take(self, name, holder, now + ttl_ms, now).await
+    }
+
+    async fn lease_release(&self, name: &str, holder: &str) -> Result<(), StoreError> {
+        leases::release(self, name, holder).await
     }
 
     async fn gauges(&self) -> Result<Gauges, StoreError> {

@@ -99,6 +99,15 @@ async fn rest(
         ("GET", ["gateway"]) => (200, gateway(&s, false)),
         ("GET", ["gateway", "bot"]) => (200, gateway(&s, true)),
         ("GET", ["users", "@me"]) => (200, user(BOT_ID, "opsdesk", true)),
+        // Discord's application object (GET /oauth2/applications/@me, "Get Current Application").
+        ("GET", ["oauth2", "applications", "@me"]) => (
+            200,
+            serde_json::json!({"id": BOT_ID.to_string(), "name": "opsdesk", "icon": null,
+                "description": "", "rpc_origins": [], "bot_public": false, "bot_require_code_grant": false,
+                "verify_key": "5f3c0ad1e7a9b4c2d8e6f0a1b3c5d7e9f2a4b6c8d0e1f3a5b7c9d2e4f6a8b0c1",
+                "owner": user(1, "founder", false), "team": null, "flags": 0,
+                "bot": user(BOT_ID, "opsdesk", true), "redirect_uris": [], "interactions_endpoint_url": null}),
+        ),
         ("GET", ["guilds", _]) if num(1) == GUILD => (200, guild()),
         ("GET", ["guilds", _]) => error(404, 10004, "Unknown Guild"),
         ("GET", ["guilds", _, "threads", "active"]) => (200, active_threads(&s)),

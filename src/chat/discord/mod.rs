@@ -3,6 +3,7 @@
 
 mod backfill;
 pub mod check;
+mod connection;
 mod handler;
 pub mod inbound;
 pub mod modal;
@@ -16,17 +17,15 @@ use crate::config::{DiscordSettings, Secret};
 use crate::domain::ports::StoreError;
 use crate::domain::{Event, EventKind, Platform};
 use crate::pipeline::{Accepted, Pipeline};
-use anyhow::Context;
+pub use connection::DiscordConnection;
 use inbound::Place;
 use secrecy::ExposeSecret;
-use send::DiscordChat;
-use serenity::all::{ClientBuilder, GatewayIntents, Http, HttpBuilder, ShardManager};
+use serenity::all::{Http, HttpBuilder};
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use threads::Threads;
 use tokio::sync::Semaphore;
-use tokio::task::JoinHandle;
 
 const PARALLEL: usize = 16;
 
@@ -178,67 +177,5 @@ impl DiscordInbound {
             self.spawn_process(ev);
         }
         Ok(())
-    }
-}
-
-/// A live gateway connection and the REST sender that goes with it.
-pub struct DiscordConnection {
-    pub chat: Arc<DiscordChat>,
-    shards: Arc<ShardManager>,
-    task: JoinHandle<()>,
-}
-
-impl DiscordConnection {
-    /// Checks the token (`GET /users/@me`), then connects to the gateway. serenity resumes or
-    /// re-identifies by itself; every READY triggers a backfill of what was missed.
-    pub async fn connect(
-        s: &DiscordSettings,
-        token: &Secret,
-        pipeline: Pipeline,
-    ) -> anyhow::Result<DiscordConnection> {
-        let http = http(s, token);
-        let me = http
-            .get_current_user()
-            .await
-            .with_context(|| format!("Discord refused the bot token (check ${})", s.token_env))?;
-        tracing::info!(bot = %me.name, id = %me.id, "Discord token accepted");
-        let threads = Arc::new(Threads::default());
-        let rest = Arc::new(rest::Rest::new(&s.api_url, token));
-        let inbound = Arc::new(DiscordInbound {
-            pipeline,
-            threads: threads.clone(),
-            me: AtomicU64::new(me.id.get()),
-            settings: s.clone(),
-            in_flight: Mutex::new(HashSet::new()),
-            slots: Semaphore::new(PARALLEL),
-            rest: rest.clone(),
-        });
-        let intents = GatewayIntents::GUILDS
-            | GatewayIntents::GUILD_MESSAGES
-            | GatewayIntents::MESSAGE_CONTENT;
-        let mut client = ClientBuilder::new_with_http(http, intents)
-            .event_handler(handler::Handler(inbound))
-            .await
-            .context("cannot build the Discord client")?;
-        if !s.gateway_url.is_empty() {
-            *client.ws_url.lock().await = s.gateway_url.clone();
-        }
-        let chat = Arc::new(DiscordChat {
-            http: client.http.clone(),
-            rest,
-            threads,
-        });
-        let shards = client.shard_manager.clone();
-        let task = tokio::spawn(async move {
-            if let Err(e) = client.start().await {
-                tracing::error!(error = %e, "the Discord gateway connection ended");
-            }
-        });
-        Ok(DiscordConnection { chat, shards, task })
-    }
-
-    pub async fn shutdown(self) {
-        self.shards.shutdown_all().await;
-        let _ = self.task.await;
     }
 }
