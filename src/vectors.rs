@@ -7,10 +7,42 @@ use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use tokenizers::Tokenizer;
 
+/// The token table, row-major `[rows × dim]`: as read, or kept in int8 with a scale per row (a quarter
+/// of the memory; each value is computed as the f32 table would hold it).
+enum Table {
+    F32(Vec<f32>),
+    I8 { data: Vec<i8>, scales: Vec<f32> },
+}
+
+impl Table {
+    fn len(&self) -> usize {
+        match self {
+            Table::F32(t) => t.len(),
+            Table::I8 { data, .. } => data.len(),
+        }
+    }
+
+    /// Adds `w ×` row `id` to `v`.
+    fn add_row(&self, v: &mut [f32], id: usize, w: f32) {
+        let dim = v.len();
+        match self {
+            Table::F32(t) => {
+                let row = &t[id * dim..(id + 1) * dim];
+                v.iter_mut().zip(row).for_each(|(a, b)| *a += w * b);
+            }
+            Table::I8 { data, scales } => {
+                let (row, s) = (&data[id * dim..(id + 1) * dim], scales[id]);
+                v.iter_mut()
+                    .zip(row)
+                    .for_each(|(a, b)| *a += w * (*b as f32 * s));
+            }
+        }
+    }
+}
+
 pub struct Embeddings {
     tokenizer: Tokenizer,
-    /// Row-major `[rows × dim]`.
-    table: Vec<f32>,
+    table: Table,
     dim: usize,
     /// Token ids that carry no meaning (`<s>`, `<unk>`, padding): left out of the mean.
     special: Vec<u32>,
@@ -139,9 +171,7 @@ impl Embeddings {
     pub fn weighted(&self, tokens: &[u32], weight: impl Fn(u32) -> f32) -> Vec<f32> {
         let mut v = vec![0f32; self.dim];
         for &id in tokens {
-            let w = weight(id);
-            let row = &self.table[id as usize * self.dim..(id as usize + 1) * self.dim];
-            v.iter_mut().zip(row).for_each(|(a, b)| *a += w * b);
+            self.table.add_row(&mut v, id as usize, weight(id));
         }
         let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
         if norm > 0.0 {
@@ -151,9 +181,9 @@ impl Embeddings {
     }
 }
 
-/// The file's token table as f32: one 2-D tensor in f32, f16 or bf16, or an int8 one with a 1-D f32
-/// tensor of one scale per row (row = int8 × scale), as config/vectors/build.py writes it.
-fn read_table(bytes: &[u8]) -> Result<(Vec<f32>, usize, usize), String> {
+/// The file's token table: one 2-D tensor in f32, f16 or bf16 (read as f32), or an int8 one with a 1-D
+/// f32 tensor of one scale per row (row = int8 × scale, kept so), as config/vectors/build.py writes it.
+fn read_table(bytes: &[u8]) -> Result<(Table, usize, usize), String> {
     use safetensors::{Dtype, SafeTensors};
     let st = SafeTensors::deserialize(bytes).map_err(|e| format!("not a safetensors file: {e}"))?;
     let mut tensors = st.tensors();
@@ -176,30 +206,30 @@ fn read_table(bytes: &[u8]) -> Result<(Vec<f32>, usize, usize), String> {
         ));
     };
     let d = t.data();
-    let table: Vec<f32> = match (t.dtype(), scale) {
-        (Dtype::F32, None) => d
-            .chunks_exact(4)
-            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-            .collect(),
-        (Dtype::F16, None) => d
-            .chunks_exact(2)
-            .map(|c| half::f16::from_le_bytes([c[0], c[1]]).to_f32())
-            .collect(),
-        (Dtype::BF16, None) => d
-            .chunks_exact(2)
-            .map(|c| half::bf16::from_le_bytes([c[0], c[1]]).to_f32())
-            .collect(),
-        (Dtype::I8, Some(s)) if s.dtype() == Dtype::F32 && s.shape() == [rows] => {
-            let scales: Vec<f32> = s
+    let table = match (t.dtype(), scale) {
+        (Dtype::F32, None) => Table::F32(
+            d.chunks_exact(4)
+                .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                .collect(),
+        ),
+        (Dtype::F16, None) => Table::F32(
+            d.chunks_exact(2)
+                .map(|c| half::f16::from_le_bytes([c[0], c[1]]).to_f32())
+                .collect(),
+        ),
+        (Dtype::BF16, None) => Table::F32(
+            d.chunks_exact(2)
+                .map(|c| half::bf16::from_le_bytes([c[0], c[1]]).to_f32())
+                .collect(),
+        ),
+        (Dtype::I8, Some(s)) if s.dtype() == Dtype::F32 && s.shape() == [rows] => Table::I8 {
+            data: d.iter().map(|b| *b as i8).collect(),
+            scales: s
                 .data()
                 .chunks_exact(4)
                 .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-                .collect();
-            d.iter()
-                .enumerate()
-                .map(|(i, b)| *b as i8 as f32 * scales[i / dim.max(1)])
-                .collect()
-        }
+                .collect(),
+        },
         (Dtype::I8, _) => {
             return Err(format!(
                 "tensor {name:?} holds int8 without a [{rows}] f32 tensor of row scales"
