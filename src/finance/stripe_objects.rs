@@ -38,8 +38,14 @@ fn coupon_of(d: &Value) -> Option<&Value> {
 pub fn discount(o: &Value, kind: &str, at: Millis) -> Result<Grant, String> {
     let c = coupon_of(o).ok_or("a discount has no `source.coupon` or `coupon`")?;
     let terms = c.is_object().then(|| coupon(c, at)).transpose()?;
+    // Discounts have ids since API 2020-08-27; an older one is named by what it reduces and when.
+    let id = text(o, "id").unwrap_or_else(|| {
+        let of = |k: &str| text(o, k).unwrap_or_default();
+        let start = int(o, "start").unwrap_or_default();
+        format!("{}:{}:{start}", of("customer"), of("subscription"))
+    });
     Ok(Grant {
-        id: need(o, "id", "discount")?,
+        id,
         customer: text(o, "customer"),
         subscription: text(o, "subscription"),
         item: text(o, "subscription_item"),

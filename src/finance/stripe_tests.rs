@@ -157,6 +157,15 @@ fn coupons_and_discounts_are_read_in_both_api_shapes() {
         (v.discounts.clone(), v.items[0].discounts.clone()),
         (vec!["di_2".to_string()], vec!["di_3".to_string()])
     );
+    // Before 2020-08-27 a discount had no id: it is named by what it reduces and when.
+    let old = serde_json::json!({"object": "discount", "customer": "cus_1", "subscription": "sub_1",
+        "start": 100, "end": null, "coupon": {"id": "TEN", "object": "coupon", "percent_off": 10, "duration": "forever"}});
+    let [Record::Discount(g)] = &records(&event_of("customer.discount.created", old)).unwrap()[..]
+    else {
+        panic!("an old discount")
+    };
+    let percent = g.terms.as_ref().and_then(|c| c.percent_off_bp);
+    assert_eq!((g.id.as_str(), percent), ("cus_1:sub_1:100", Some(1000)));
 }
 
 #[test]
