@@ -69,6 +69,20 @@ async fn replicas(url: &str, n: usize) -> Vec<(Pipeline, Arc<dyn Store>)> {
     out
 }
 
+/// Runs `sender(k)` for k in 0..8 at once; every latency they measured.
+async fn in_parallel<F, Fut>(sender: F) -> Vec<Duration>
+where
+    F: Fn(usize) -> Fut,
+    Fut: std::future::Future<Output = Vec<Duration>> + Send + 'static,
+{
+    let tasks: Vec<_> = (0..SENDERS).map(|k| tokio::spawn(sender(k))).collect();
+    let mut lat = vec![];
+    for t in tasks {
+        lat.extend(t.await.unwrap());
+    }
+    lat
+}
+
 /// 8 senders, 500 customer messages each, sender `k` on replica `k % n`.
 async fn messages(reps: &[(Pipeline, Arc<dyn Store>)], label: &str) {
     let texts: Vec<String> = include_str!("../config/triage/holdout.jsonl")
@@ -81,28 +95,23 @@ async fn messages(reps: &[(Pipeline, Arc<dyn Store>)], label: &str) {
         .collect();
     let per = 500;
     let start = Instant::now();
-    let tasks: Vec<_> = (0..SENDERS)
-        .map(|k| {
-            let p = reps[k % reps.len()].0.clone();
-            let texts = texts.clone();
-            tokio::spawn(async move {
-                let mut lat = vec![];
-                for i in 0..per {
-                    let id = k * per + i;
-                    let t = Instant::now();
-                    p.handle(event(id, &texts[id % texts.len()]), 0)
-                        .await
-                        .unwrap();
-                    lat.push(t.elapsed());
-                }
-                lat
-            })
-        })
-        .collect();
-    let mut lat = vec![];
-    for t in tasks {
-        lat.extend(t.await.unwrap());
-    }
+    let lat = in_parallel(|k| {
+        let p = reps[k % reps.len()].0.clone();
+        let texts = texts.clone();
+        async move {
+            let mut lat = vec![];
+            for i in 0..per {
+                let id = k * per + i;
+                let t = Instant::now();
+                p.handle(event(id, &texts[id % texts.len()]), 0)
+                    .await
+                    .unwrap();
+                lat.push(t.elapsed());
+            }
+            lat
+        }
+    })
+    .await;
     row(
         &format!("customer messages, {label}"),
         SENDERS * per,
@@ -143,28 +152,23 @@ async fn alerts(reps: &[(Pipeline, Arc<dyn Store>)], label: &str) {
     let client: Client<_, Full<bytes::Bytes>> = Client::builder(TokioExecutor::new()).build_http();
     let n = 4000;
     let start = Instant::now();
-    let tasks: Vec<_> = (0..SENDERS)
-        .map(|s| {
-            let (client, url) = (client.clone(), urls[s % urls.len()].clone());
-            tokio::spawn(async move {
-                let mut lat = vec![];
-                for i in (s..n).step_by(SENDERS) {
-                    let req = http::Request::post(&url)
-                        .header("authorization", "Bearer bench")
-                        .body(Full::new(body(i % 500, i).into()))
-                        .unwrap();
-                    let t = Instant::now();
-                    assert_eq!(client.request(req).await.unwrap().status(), 202);
-                    lat.push(t.elapsed());
-                }
-                lat
-            })
-        })
-        .collect();
-    let mut lat = vec![];
-    for t in tasks {
-        lat.extend(t.await.unwrap());
-    }
+    let lat = in_parallel(|s| {
+        let (client, url) = (client.clone(), urls[s % urls.len()].clone());
+        async move {
+            let mut lat = vec![];
+            for i in (s..n).step_by(SENDERS) {
+                let req = http::Request::post(&url)
+                    .header("authorization", "Bearer bench")
+                    .body(Full::new(body(i % 500, i).into()))
+                    .unwrap();
+                let t = Instant::now();
+                assert_eq!(client.request(req).await.unwrap().status(), 202);
+                lat.push(t.elapsed());
+            }
+            lat
+        }
+    })
+    .await;
     row(
         &format!("alert webhooks to the 202, {label}"),
         n,
