@@ -32,6 +32,21 @@ pub enum KbCmd {
         #[arg(long)]
         verbose: bool,
     },
+    /// Questions the knowledge base could not answer, grouped by what they ask about.
+    Gaps {
+        /// How far back: 30m, 12h, 7d…
+        #[arg(long, default_value = "7d")]
+        since: String,
+        /// One JSON object per group instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Group this file's questions instead (JSONL: text, and optionally group to score against).
+        #[arg(long, value_name = "FILE")]
+        data: Option<std::path::PathBuf>,
+        /// With --data: score the grouping at several values of kb.gap_similarity.
+        #[arg(long, requires = "data")]
+        sweep: bool,
+    },
 }
 
 pub async fn run(s: &Settings, cmd: &KbCmd) -> anyhow::Result<()> {
@@ -43,6 +58,12 @@ pub async fn run(s: &Settings, cmd: &KbCmd) -> anyhow::Result<()> {
             sweep,
             verbose,
         } => eval(s, data, *json, *sweep, *verbose).await,
+        KbCmd::Gaps {
+            since,
+            json,
+            data,
+            sweep,
+        } => super::kb_gaps::run(s, since, *json, data.as_deref(), *sweep).await,
     }
 }
 

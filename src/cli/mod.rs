@@ -5,6 +5,7 @@ pub mod doctor;
 pub mod finance;
 pub mod kb;
 pub mod kb_eval;
+pub mod kb_gaps;
 pub mod kb_report;
 pub mod run;
 pub mod triage;

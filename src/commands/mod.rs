@@ -5,6 +5,7 @@ mod approvals;
 mod ask;
 mod audit;
 mod finance;
+mod kb_gaps;
 mod link;
 mod metrics;
 mod refund;
@@ -58,6 +59,17 @@ enum OpsCmd {
     Link(link::Args),
     /// Stop answering a chat user from any account.
     Unlink(unlink::Args),
+    /// The knowledge base: `gaps` lists the questions it could not answer, grouped.
+    Kb {
+        #[command(subcommand)]
+        cmd: KbCmd,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum KbCmd {
+    /// Unanswered questions grouped by what they ask about, largest group first.
+    Gaps(kb_gaps::Args),
 }
 
 /// The `/ops` grammar, for platforms that register commands with their options (Discord).
@@ -122,6 +134,9 @@ pub async fn run(
         OpsCmd::Ask(a) => ask::run(ctx, &a).await?,
         OpsCmd::Link(a) => link::run(ctx, &a).await?,
         OpsCmd::Unlink(a) => unlink::run(ctx, &a).await?,
+        OpsCmd::Kb {
+            cmd: KbCmd::Gaps(a),
+        } => kb_gaps::run(ctx, &a).await?,
     };
     Ok((reply, None))
 }
@@ -134,6 +149,9 @@ mod tests {
     fn parses_subcommands_and_rejects_unknown_ones() {
         assert!(
             matches!(OpsCli::try_parse_from("tickets --escalated".split_whitespace()).unwrap().cmd, OpsCmd::Tickets(a) if a.escalated)
+        );
+        assert!(
+            matches!(OpsCli::try_parse_from("kb gaps --since 30d".split_whitespace()).unwrap().cmd, OpsCmd::Kb { cmd: KbCmd::Gaps(a) } if a.since == "30d")
         );
         let err = OpsCli::try_parse_from("frobnicate".split_whitespace())
             .unwrap_err()

@@ -124,6 +124,8 @@ pub struct KbSettings {
     pub candidate_similarity: f32,
     pub candidates: usize,
     pub answer_chars: usize,
+    /// Least average similarity of meaning between unanswered questions grouped as one knowledge gap.
+    pub gap_similarity: f32,
 }
 
 impl KbSettings {

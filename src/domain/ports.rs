@@ -99,6 +99,10 @@ impl KbHit {
 
 pub trait KnowledgeBase: Send + Sync {
     fn search(&self, query: &str, limit: usize) -> Vec<KbHit>;
+    /// Groups `texts` that ask about the same thing, by the meaning retrieval uses: index lists, each
+    /// list's most typical text first. Texts whose average similarity is at least `min_similarity`
+    /// share a group.
+    fn group_similar(&self, texts: &[&str], min_similarity: f32) -> Vec<Vec<usize>>;
 }
 
 // ---------------------------------------------------------------- LLM (in `llm_port`)

@@ -78,6 +78,8 @@ pub struct Commit {
     pub alert: Option<AlertWrite>,
     /// A channel's storm card started or folded into.
     pub storm: Option<StormWrite>,
+    /// Questions the knowledge base could not answer.
+    pub gaps: Vec<super::gaps::KbGap>,
     pub now: Millis,
 }
 
@@ -291,6 +293,17 @@ pub trait UsageStore: Send + Sync {
     async fn llm_totals(&self, since: Millis) -> Result<Vec<LlmUsage>, StoreError>;
 }
 
+/// Questions the knowledge base could not answer (written through [`Commit::gaps`]).
+#[async_trait]
+pub trait GapStore: Send + Sync {
+    /// Gaps recorded at or after `since`, newest first, at most `limit`.
+    async fn kb_gaps(
+        &self,
+        since: Millis,
+        limit: i64,
+    ) -> Result<Vec<super::gaps::KbGap>, StoreError>;
+}
+
 #[async_trait]
 pub trait AuditStore: Send + Sync {
     async fn audit(&self, e: &AuditEntry) -> Result<(), StoreError>;
@@ -310,6 +323,7 @@ pub trait Store:
     + AlertStore
     + FinanceStore
     + UsageStore
+    + GapStore
 {
     /// The backend's name ("SQLite" or "PostgreSQL").
     fn backend(&self) -> &str;

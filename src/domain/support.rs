@@ -94,6 +94,14 @@ pub enum EscalationReason {
 }
 
 impl EscalationReason {
+    /// Whether the question is a knowledge gap: the docs had nothing to quote for it.
+    pub fn is_gap(&self) -> bool {
+        matches!(
+            self,
+            EscalationReason::NotGrounded | EscalationReason::AgentNotGrounded
+        )
+    }
+
     pub fn describe(&self) -> String {
         match self {
             EscalationReason::Triage(why) => format!("triaged as human ({why})"),

@@ -1,6 +1,7 @@
 //! The knowledge base: markdown pages under a folder, split into sections and indexed in memory with
 //! tantivy (BM25, English stemming and stop words). Search returns sections with ids, titles and links.
 
+mod gaps;
 pub mod markdown;
 mod search;
 pub mod semantic;

@@ -60,6 +60,10 @@ impl KnowledgeBase for Kb {
         hits.truncate(limit);
         hits
     }
+
+    fn group_similar(&self, texts: &[&str], min_similarity: f32) -> Vec<Vec<usize>> {
+        self.group(texts, min_similarity)
+    }
 }
 
 impl Kb {

@@ -53,6 +53,11 @@ impl SectionVectors {
         })
     }
 
+    /// `text`'s vector as sections' are made (rarity-weighted, L2-normalised).
+    pub fn embed(&self, text: &str) -> Vec<f32> {
+        self.vector(&self.emb.tokens(text))
+    }
+
     /// Each section's cosine similarity to `question`, in section order.
     pub fn similarities(&self, question: &str) -> Vec<f32> {
         let q = self.vector(&self.emb.tokens(question));

@@ -25,6 +25,7 @@ mod digests;
 mod escalation;
 pub use digests::SCHEDULE_PREFIX;
 mod finance;
+mod gaps;
 mod grounding;
 mod sla;
 mod support;

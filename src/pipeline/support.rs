@@ -166,6 +166,14 @@ impl Pipeline {
                     account: account.as_ref(),
                 };
                 self.hand_to_person(m, &ticket, reason, &e, &mut c).await?;
+                if reason.is_gap() {
+                    c.gaps.push(crate::domain::gaps::KbGap {
+                        ticket: ticket.id,
+                        at: m.now,
+                        question: m.text.to_string(),
+                        reason: reason.describe(),
+                    });
+                }
                 out.escalated = true;
                 if found.checked.is_none() {
                     out.suggestions = found.candidates.iter().map(citation).collect();

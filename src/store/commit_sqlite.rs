@@ -20,6 +20,7 @@ pub(super) fn commit_script(s: &mut Script, c: &Commit) -> Result<(), StoreError
         write_ticket(s, t, c.opens_ticket, &format!("{TICKET}, id"));
     }
     messages_statement(s, c);
+    super::gaps::gaps_statement(s, &c.gaps);
     // One statement per outbox row, so the returned ids come back in order.
     for o in &c.outbox {
         let body = serde_json::to_string(o).map_err(|e| StoreError::Other(e.to_string()))?;

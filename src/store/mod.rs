@@ -8,6 +8,7 @@ mod audit;
 mod commit_sqlite;
 mod customers;
 mod finance;
+mod gaps;
 mod group;
 mod inbox;
 mod leases;

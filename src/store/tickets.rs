@@ -359,6 +359,7 @@ async fn commit_tx(pool: &sqlx::AnyPool, c: &Commit) -> Result<Vec<i64>, StoreEr
     for a in &c.audit {
         insert_audit(a).execute(&mut *tx).await.map_err(db_err)?;
     }
+    super::gaps::insert_gaps(&mut tx, &c.gaps).await?;
     tx.commit().await.map_err(db_err)?;
     Ok(ids)
 }

@@ -45,6 +45,7 @@ mod finance_quarter_events;
 mod finance_quarter_money;
 mod http_edge;
 mod kb_answers;
+mod kb_gaps;
 mod layout;
 mod leader;
 mod llm;

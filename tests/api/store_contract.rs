@@ -129,6 +129,7 @@ async fn commit_is_atomic_and_versioned() {
                 approval: None,
                 alert: None,
                 storm: None,
+                gaps: vec![],
                 now: 5,
             })
             .await

@@ -28,38 +28,49 @@ pub fn ops_command() -> CreateCommand {
         .description("opsdesk founders' commands")
         .default_member_permissions(Permissions::ADMINISTRATOR);
     for sub in cli.get_subcommands() {
-        let mut opt = CreateCommandOption::new(
-            CommandOptionType::SubCommand,
-            sub.get_name(),
-            describe(sub.get_about(), sub.get_name()),
-        );
-        // Positional arguments first: Discord wants required options before optional ones.
-        let mut args: Vec<&clap::Arg> = sub
-            .get_arguments()
-            .filter(|a| a.get_id() != "help")
-            .collect();
-        args.sort_by_key(|a| !(a.is_positional() && a.is_required_set()));
-        for arg in args {
-            let name = arg
-                .get_long()
-                .map(str::to_string)
-                .unwrap_or_else(|| arg.get_id().to_string());
-            let long = name.as_str();
-            let kind = if matches!(arg.get_action(), clap::ArgAction::SetTrue) {
-                CommandOptionType::Boolean
-            } else if arg.get_value_parser().type_id() == std::any::TypeId::of::<i64>() {
-                CommandOptionType::Integer
-            } else {
-                CommandOptionType::String
-            };
-            opt = opt.add_sub_option(
-                CreateCommandOption::new(kind, long, describe(arg.get_help(), long))
-                    .required(arg.is_required_set()),
-            );
-        }
-        cmd = cmd.add_option(opt);
+        cmd = cmd.add_option(sub_option(sub));
     }
     cmd
+}
+
+/// A command as a Discord subcommand with an option per flag; a command with its own subcommands
+/// (`kb gaps`) as a subcommand group.
+fn sub_option(sub: &clap::Command) -> CreateCommandOption {
+    let about = describe(sub.get_about(), sub.get_name());
+    if sub.has_subcommands() {
+        let mut group =
+            CreateCommandOption::new(CommandOptionType::SubCommandGroup, sub.get_name(), about);
+        for inner in sub.get_subcommands() {
+            group = group.add_sub_option(sub_option(inner));
+        }
+        return group;
+    }
+    let mut opt = CreateCommandOption::new(CommandOptionType::SubCommand, sub.get_name(), about);
+    // Positional arguments first: Discord wants required options before optional ones.
+    let mut args: Vec<&clap::Arg> = sub
+        .get_arguments()
+        .filter(|a| a.get_id() != "help")
+        .collect();
+    args.sort_by_key(|a| !(a.is_positional() && a.is_required_set()));
+    for arg in args {
+        let name = arg
+            .get_long()
+            .map(str::to_string)
+            .unwrap_or_else(|| arg.get_id().to_string());
+        let long = name.as_str();
+        let kind = if matches!(arg.get_action(), clap::ArgAction::SetTrue) {
+            CommandOptionType::Boolean
+        } else if arg.get_value_parser().type_id() == std::any::TypeId::of::<i64>() {
+            CommandOptionType::Integer
+        } else {
+            CommandOptionType::String
+        };
+        opt = opt.add_sub_option(
+            CreateCommandOption::new(kind, long, describe(arg.get_help(), long))
+                .required(arg.is_required_set()),
+        );
+    }
+    opt
 }
 
 /// `/ops tickets escalated:true limit:5` → `tickets --escalated --limit 5`; positional arguments
@@ -68,43 +79,60 @@ pub fn args_of(options: &[CommandDataOption]) -> String {
     let mut grammar = crate::commands::definition();
     grammar.build(); // numbers the positional arguments
     let mut parts: Vec<String> = vec![];
-    let value = |v: &CommandDataOptionValue| match v {
+    for o in options {
+        match &o.value {
+            CommandDataOptionValue::SubCommand(inner)
+            | CommandDataOptionValue::SubCommandGroup(inner) => {
+                sub_args(&grammar, &o.name, inner, &mut parts)
+            }
+            // An option of a command without subcommands: a flag or a value.
+            CommandDataOptionValue::Boolean(true) => parts.push(format!("--{}", o.name)),
+            v => parts.extend(value(v).map(|s| format!("--{} {s}", o.name))),
+        }
+    }
+    parts.join(" ")
+}
+
+fn value(v: &CommandDataOptionValue) -> Option<String> {
+    match v {
         CommandDataOptionValue::Integer(i) => Some(i.to_string()),
         CommandDataOptionValue::Number(n) => Some(n.to_string()),
         CommandDataOptionValue::String(s) => Some(s.clone()),
         _ => None,
-    };
-    for o in options {
-        let CommandDataOptionValue::SubCommand(inner) = &o.value else {
-            // An option of a command without subcommands: a flag or a value.
-            match &o.value {
-                CommandDataOptionValue::Boolean(true) => parts.push(format!("--{}", o.name)),
-                v => parts.extend(value(v).map(|s| format!("--{} {s}", o.name))),
-            }
-            continue;
-        };
-        parts.push(o.name.clone());
-        let Some(sub) = grammar.find_subcommand(&o.name) else {
-            continue;
-        };
-        let mut positional: Vec<(usize, String)> = vec![];
-        for opt in inner {
-            let arg = sub.get_arguments().find(|a| {
-                a.get_long() == Some(opt.name.as_str()) || a.get_id() == opt.name.as_str()
-            });
-            match (arg, &opt.value) {
-                (Some(a), v) if a.is_positional() => {
-                    positional.extend(value(v).map(|s| (a.get_index().unwrap_or(0), s)))
-                }
-                (_, CommandDataOptionValue::Boolean(true)) => parts.push(format!("--{}", opt.name)),
-                (_, CommandDataOptionValue::Boolean(false)) => {}
-                (_, v) => parts.extend(value(v).map(|s| format!("--{} {s}", opt.name))),
-            }
-        }
-        positional.sort_by_key(|(i, _)| *i);
-        parts.extend(positional.into_iter().map(|(_, s)| s));
     }
-    parts.join(" ")
+}
+
+/// Subcommand `name` of `parent` with its options (or, for a group, its chosen subcommand).
+fn sub_args(
+    parent: &clap::Command,
+    name: &str,
+    inner: &[CommandDataOption],
+    parts: &mut Vec<String>,
+) {
+    parts.push(name.to_string());
+    let Some(sub) = parent.find_subcommand(name) else {
+        return;
+    };
+    let mut positional: Vec<(usize, String)> = vec![];
+    for opt in inner {
+        if let CommandDataOptionValue::SubCommand(nested) = &opt.value {
+            sub_args(sub, &opt.name, nested, parts);
+            continue;
+        }
+        let arg = sub
+            .get_arguments()
+            .find(|a| a.get_long() == Some(opt.name.as_str()) || a.get_id() == opt.name.as_str());
+        match (arg, &opt.value) {
+            (Some(a), v) if a.is_positional() => {
+                positional.extend(value(v).map(|s| (a.get_index().unwrap_or(0), s)))
+            }
+            (_, CommandDataOptionValue::Boolean(true)) => parts.push(format!("--{}", opt.name)),
+            (_, CommandDataOptionValue::Boolean(false)) => {}
+            (_, v) => parts.extend(value(v).map(|s| format!("--{} {s}", opt.name))),
+        }
+    }
+    positional.sort_by_key(|(i, _)| *i);
+    parts.extend(positional.into_iter().map(|(_, s)| s));
 }
 
 #[cfg(test)]
@@ -136,7 +164,8 @@ mod tests {
                 "webhook",
                 "ask",
                 "link",
-                "unlink"
+                "unlink",
+                "kb"
             ]
         );
         let tickets = &json["options"][1];
@@ -169,6 +198,11 @@ mod tests {
                     .map_or(0, |o| o.iter().map(text).sum())
         }
         assert!(text(&json) < 8000);
+        let kb = &json["options"][13];
+        assert_eq!(kb["type"], 2, "a subcommand group");
+        assert_eq!(kb["options"][0]["name"], "gaps");
+        assert_eq!(kb["options"][0]["type"], 1);
+        assert_eq!(kb["options"][0]["options"][0]["name"], "since");
     }
 
     #[test]
@@ -187,6 +221,11 @@ mod tests {
             "runbook restart-api api is stuck",
             "positionals as bare values, in order"
         );
+        let opts: Vec<CommandDataOption> = serde_json::from_value(serde_json::json!([
+            {"name": "kb", "type": 2, "options": [{"name": "gaps", "type": 1, "options": [{"name": "since", "type": 3, "value": "30d"}]}]}
+        ]))
+        .unwrap();
+        assert_eq!(args_of(&opts), "kb gaps --since 30d", "a subcommand group");
     }
 
     #[test]
