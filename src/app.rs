@@ -3,7 +3,7 @@
 
 use crate::config::{Settings, TriageSettings, redact_url};
 use crate::domain::ports::Store;
-use crate::kb::{Kb, KbError};
+use crate::kb::LiveKb;
 use crate::pipeline::Pipeline;
 use crate::prompts::Templates;
 use crate::store::SqlStore;
@@ -53,28 +53,29 @@ pub fn triager(s: &Settings, model: Model) -> Triager {
     )
 }
 
-/// The knowledge base of `kb.path`, ranked by meaning too with the word vectors of `kb.embeddings`.
-/// A missing or empty folder gives an empty one (every question goes to a person), and vectors that
-/// cannot be loaded leave BM25 alone; both are said in the log.
-pub fn knowledge_base(k: &crate::config::KbSettings) -> anyhow::Result<Kb> {
-    let kb = match Kb::load(&k.path, &k.base_url) {
-        Ok(kb) => kb,
-        Err(e @ (KbError::Missing(_) | KbError::Empty(_))) => {
-            tracing::warn!(error = %e, "no knowledge base: every question goes to a person");
-            Kb::empty(&k.base_url)
+/// The knowledge base of `kb.path` and `kb.learned_path`, ranked by meaning too with the word vectors
+/// of `kb.embeddings`, re-indexed when an answer becomes a page. A missing or empty folder gives an
+/// empty one (every question goes to a person), and vectors that cannot be loaded leave BM25 alone;
+/// both are said in the log.
+pub fn knowledge_base(k: &crate::config::KbSettings) -> anyhow::Result<LiveKb> {
+    let vectors = if k.embeddings.as_os_str().is_empty() {
+        None
+    } else {
+        match crate::vectors::Embeddings::load(&k.embeddings) {
+            Ok(emb) => Some(Arc::new(emb)),
+            Err(e) => {
+                tracing::warn!(error = %e, "knowledge base without word vectors: ranked by BM25 alone");
+                None
+            }
         }
-        Err(e) => return Err(anyhow::Error::new(e).context("cannot load the knowledge base")),
     };
-    if k.embeddings.as_os_str().is_empty() {
-        return Ok(kb);
-    }
-    match crate::vectors::Embeddings::load(&k.embeddings) {
-        Ok(emb) => Ok(kb.with_vectors(Arc::new(emb))),
-        Err(e) => {
-            tracing::warn!(error = %e, "knowledge base without word vectors: ranked by BM25 alone");
-            Ok(kb)
-        }
-    }
+    LiveKb::new(
+        k.path.clone(),
+        k.learned_path.clone(),
+        k.base_url.clone(),
+        vectors,
+    )
+    .context("cannot load the knowledge base")
 }
 
 /// Builds the pipeline over `store` (the configured database, or an in-memory one for `ask`).
@@ -85,7 +86,7 @@ pub async fn pipeline(
 ) -> anyhow::Result<Pipeline> {
     crate::telemetry::metrics();
     let kb = knowledge_base(&s.kb)?;
-    tracing::info!(sections = kb.len(), path = %s.kb.path.display(), "knowledge base indexed");
+    tracing::info!(sections = kb.snapshot().len(), path = %s.kb.path.display(), "knowledge base indexed");
     let model = load_model(&s.triage, None).context("cannot load the triage model")?;
     let templates = Templates::load(Some(&s.prompts.path))
         .and_then(|t| t.with_alert_title(&s.alerts.title))

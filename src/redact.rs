@@ -91,6 +91,108 @@ pub fn redact(text: &str) -> String {
     out
 }
 
+/// Prefixes of Stripe object ids that name a customer's account, payments or cards.
+const ACCOUNT_IDS: &[&str] = &[
+    "cus_", "acct_", "ch_", "in_", "sub_", "pi_", "py_", "re_", "dp_", "pm_", "card_", "src_",
+    "txn_",
+];
+
+/// Words that open or close a chat reply and name nobody's problem.
+const SALUTATIONS: &[&str] = &[
+    "hi", "hey", "hello", "dear", "thanks", "thank", "cheers", "best", "regards", "thx",
+];
+
+/// `text` made fit for a public page: e-mails and card numbers masked as in logs, account ids
+/// (`cus_…`, `in_…`) and numbers of six digits or more as `[account]` and `[number]`, chat mentions
+/// and the `names` given (whole words, any case) removed, and a greeting or sign-off line dropped.
+pub fn for_docs(text: &str, names: &[&str]) -> String {
+    let masked = redact(text);
+    let lines: Vec<String> = masked
+        .lines()
+        .map(|l| {
+            l.split(' ')
+                .filter_map(|w| docs_word(w, names))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    let lines: Vec<&str> = lines.iter().map(|l| l.trim()).collect();
+    let short_salutation = |l: &str| {
+        let words: Vec<String> = l
+            .split_whitespace()
+            .map(|w| {
+                w.trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase()
+            })
+            .collect();
+        words.len() <= 3
+            && words
+                .first()
+                .is_some_and(|w| SALUTATIONS.contains(&w.as_str()))
+            || words.iter().all(|w| w.is_empty())
+    };
+    let start = lines.iter().take_while(|l| short_salutation(l)).count();
+    let end = lines.len()
+        - lines[start..]
+            .iter()
+            .rev()
+            .take_while(|l| short_salutation(l))
+            .count();
+    without_greeting(&lines[start..end].join("\n"))
+}
+
+/// `text` without an opening "Hi Sarah," / "Hey there!" (a salutation and up to three words, then
+/// a comma or exclamation mark).
+fn without_greeting(text: &str) -> String {
+    let text = text.trim();
+    let words: Vec<&str> = text.split(' ').take(4).collect();
+    let first = words.first().map(|w| {
+        w.trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase()
+    });
+    if !first.is_some_and(|w| ["hi", "hey", "hello", "dear"].contains(&w.as_str())) {
+        return text.to_string();
+    }
+    let mut at = 0;
+    for w in words {
+        at += w.len() + 1;
+        if w.ends_with(',') || w.ends_with('!') {
+            let rest = text[at.min(text.len())..].trim_start();
+            let mut chars = rest.chars();
+            return chars
+                .next()
+                .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect());
+        }
+    }
+    text.to_string()
+}
+
+/// One word of a docs draft: kept, masked, or dropped (`None`).
+fn docs_word(w: &str, names: &[&str]) -> Option<String> {
+    let core = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '_');
+    if w.starts_with("<@") || w.starts_with("<#") || (w.starts_with('@') && core.len() > 1) {
+        return None;
+    }
+    if names
+        .iter()
+        .any(|n| !n.is_empty() && core.eq_ignore_ascii_case(n))
+    {
+        return None;
+    }
+    if ACCOUNT_IDS
+        .iter()
+        .any(|p| core.starts_with(p) && core.len() > p.len() + 5)
+    {
+        return Some(w.replace(core, "[account]"));
+    }
+    if core.chars().filter(|c| c.is_ascii_digit()).count() >= 6
+        && core.chars().all(|c| c.is_ascii_digit() || c == '-')
+    {
+        return Some(w.replace(core, "[number]"));
+    }
+    Some(w.to_string())
+}
+
 /// A writer that redacts what passes through it (each log event is written in one piece).
 pub struct RedactingWriter<W: Write>(pub W);
 
@@ -108,7 +210,30 @@ impl<W: Write> Write for RedactingWriter<W> {
 
 #[cfg(test)]
 mod tests {
-    use super::redact;
+    use super::{for_docs, redact};
+
+    #[test]
+    fn docs_drafts_lose_contacts_accounts_names_and_salutations() {
+        let reply = "Hi Sarah,\nI checked cus_Q1w2E3r4T5 (invoice in_1AbCdEf9 for order 99812345): \
+                     dark mode is not there yet. Write to sarah@corp.example or pay with \
+                     4242 4242 4242 4242 meanwhile, <@U0ABC> knows.\nCheers,\nAna";
+        let out = for_docs(reply, &["sarah", "Ana"]);
+        assert_eq!(
+            out,
+            "I checked [account] (invoice [account] for order [number]): dark mode is not there \
+             yet. Write to [email] or pay with [card] meanwhile, knows."
+        );
+        assert_eq!(for_docs("Thanks!", &[]), "");
+        assert_eq!(for_docs("Hey Sam Lee, try again", &[]), "Try again");
+        assert_eq!(
+            for_docs("Hello from Berlin we are", &[]),
+            "Hello from Berlin we are"
+        );
+        assert_eq!(
+            for_docs("Version 2.4.1 fixed it", &[]),
+            "Version 2.4.1 fixed it"
+        );
+    }
 
     #[test]
     fn emails_and_card_numbers_are_masked_and_nothing_else() {

@@ -87,7 +87,7 @@ async fn database(s: &Settings) -> bool {
 }
 
 fn knowledge_base(s: &Settings) -> bool {
-    match crate::kb::Kb::load(&s.kb.path, &s.kb.base_url) {
+    match crate::kb::Kb::load_with(&s.kb.path, &s.kb.learned_path, &s.kb.base_url) {
         Ok(kb) if kb.skipped.is_empty() => line(
             true,
             "knowledge base",

@@ -116,6 +116,8 @@ pub struct KbSettings {
     pub base_url: String,
     /// Folder of the word vectors sections are also ranked with; empty = BM25 alone.
     pub embeddings: PathBuf,
+    /// Where approved answers are written as pages (indexed with `path`).
+    pub learned_path: PathBuf,
     pub min_score: f32,
     pub min_coverage: f32,
     pub min_margin: f32,

@@ -17,21 +17,24 @@ pub enum ApprovalKind {
     GithubIssue,
     /// A finance digest signed off; changes nothing outside opsdesk.
     FinanceReport,
+    /// A person's answer written into the knowledge base as a page under `kb.learned_path`.
+    KbEntry,
 }
 
 /// A stored kind this version does not run.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "{0:?} is not a kind of action opsdesk runs (known: runbook, webhook, refund, github_issue, finance_report)"
+    "{0:?} is not a kind of action opsdesk runs (known: runbook, webhook, refund, github_issue, finance_report, kb_entry)"
 )]
 pub struct UnknownKind(pub String);
 
-pub const ALL: [ApprovalKind; 5] = [
+pub const ALL: [ApprovalKind; 6] = [
     ApprovalKind::Runbook,
     ApprovalKind::Webhook,
     ApprovalKind::Refund,
     ApprovalKind::GithubIssue,
     ApprovalKind::FinanceReport,
+    ApprovalKind::KbEntry,
 ];
 
 impl ApprovalKind {
@@ -42,6 +45,7 @@ impl ApprovalKind {
             ApprovalKind::Refund => "refund",
             ApprovalKind::GithubIssue => "github_issue",
             ApprovalKind::FinanceReport => "finance_report",
+            ApprovalKind::KbEntry => "kb_entry",
         }
     }
 

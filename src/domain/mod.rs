@@ -16,6 +16,7 @@ pub mod finance_discount;
 pub mod finance_mrr;
 pub mod finance_report;
 pub mod gaps;
+pub mod kb_draft;
 pub mod keys;
 pub mod llm_port;
 pub mod ports;

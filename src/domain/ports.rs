@@ -103,6 +103,11 @@ pub trait KnowledgeBase: Send + Sync {
     /// list's most typical text first. Texts whose average similarity is at least `min_similarity`
     /// share a group.
     fn group_similar(&self, texts: &[&str], min_similarity: f32) -> Vec<Vec<usize>>;
+    /// Indexes the pages again (one was added); the number of sections, or why it failed (the
+    /// previous index stays). A fixed index has nothing to re-read.
+    fn reload(&self) -> Result<usize, String> {
+        Err("this knowledge base is fixed at start-up".into())
+    }
 }
 
 // ---------------------------------------------------------------- LLM (in `llm_port`)

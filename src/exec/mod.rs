@@ -3,6 +3,7 @@
 //! short, human-readable result.
 
 pub mod github;
+pub mod kb_entry;
 pub mod refund;
 pub mod runbook;
 pub mod webhook;
@@ -63,6 +64,20 @@ pub async fn run(s: &Settings, a: &Approval) -> Executed {
                 refund: None,
                 ok: false,
                 result: format!("issue request #{} has no title or body", a.id),
+            },
+        },
+        ApprovalKind::KbEntry => match (params["title"].as_str(), params["body"].as_str()) {
+            (Some(title), Some(body)) => kb_entry::run(
+                &s.kb.learned_path,
+                title,
+                body,
+                params["ticket"].as_i64().unwrap_or(0),
+                &a.approved_by,
+            ),
+            _ => Executed {
+                refund: None,
+                ok: false,
+                result: format!("docs entry request #{} has no heading or answer", a.id),
             },
         },
         // Signing a digest off changes nothing outside opsdesk: the record is the approval itself.

@@ -2,11 +2,13 @@
 //! tantivy (BM25, English stemming and stop words). Search returns sections with ids, titles and links.
 
 mod gaps;
+mod live;
 pub mod markdown;
 mod search;
 pub mod semantic;
 pub mod terms;
 
+pub use live::LiveKb;
 use std::path::Path;
 use std::sync::Arc;
 use tantivy::query::QueryParser;
@@ -62,14 +64,27 @@ impl Kb {
     /// Indexes every `*.md` page under `dir` (recursively). A page that cannot be read (or is not
     /// UTF-8) is skipped with a warning naming it; the others are indexed.
     pub fn load(dir: &Path, base_url: &str) -> Result<Kb, KbError> {
-        if !dir.is_dir() {
-            return Err(KbError::Missing(dir.display().to_string()));
-        }
+        Kb::load_with(dir, Path::new(""), base_url)
+    }
+
+    /// [`Kb::load`] of `dir` and of the pages people's answers became under `learned` (when it exists
+    /// and is not inside `dir`, where they are found already).
+    pub fn load_with(dir: &Path, learned: &Path, base_url: &str) -> Result<Kb, KbError> {
         let mut pages = Vec::new();
-        collect(dir, &mut pages)?;
+        if dir.is_dir() {
+            collect(dir, &mut pages)?;
+        }
+        if learned.is_dir() && !inside(learned, dir) {
+            collect(learned, &mut pages)?;
+        }
         pages.sort();
         if pages.is_empty() {
-            return Err(KbError::Empty(dir.display().to_string()));
+            let name = dir.display().to_string();
+            return Err(if dir.is_dir() {
+                KbError::Empty(name)
+            } else {
+                KbError::Missing(name)
+            });
         }
         let mut docs = Vec::new();
         let mut skipped = vec![];
@@ -188,6 +203,14 @@ impl Doc {
             body: s.body.clone(),
             tags: s.tags.clone(),
         }
+    }
+}
+
+/// Whether `inner` is `outer` or a folder under it.
+fn inside(inner: &Path, outer: &Path) -> bool {
+    match (inner.canonicalize(), outer.canonicalize()) {
+        (Ok(i), Ok(o)) => i.starts_with(o),
+        _ => false,
     }
 }
 

@@ -31,7 +31,18 @@ impl Pipeline {
             other => other?,
         };
         a.version += 1;
-        let done = crate::exec::run(&self.settings, &a).await;
+        let mut done = crate::exec::run(&self.settings, &a).await;
+        if done.ok && a.kind == crate::domain::ApprovalKind::KbEntry {
+            // The page is written; the next customer asking the same thing gets it.
+            let kb = self.kb.clone();
+            let indexed = tokio::task::spawn_blocking(move || kb.reload())
+                .await
+                .unwrap_or_else(|e| Err(e.to_string()));
+            done.result = match indexed {
+                Ok(n) => format!("{}; indexed ({n} sections)", done.result),
+                Err(e) => format!("{}; not indexed until restart: {e}", done.result),
+            };
+        }
         let now = crate::clock::now();
         if let Some(r) = done.refund.clone() {
             self.record_refund(r, now).await?;

@@ -99,7 +99,7 @@ impl Pipeline {
     /// Approval cards go to the platform's internal channel, or where they were asked for; a digest's
     /// sign-off card is the digest itself, in the finance channel.
     fn card_channel(&self, a: &Approval, asked_in: &str) -> String {
-        if a.kind == ApprovalKind::FinanceReport {
+        if matches!(a.kind, ApprovalKind::FinanceReport | ApprovalKind::KbEntry) {
             return asked_in.to_string();
         }
         self.settings
@@ -183,11 +183,15 @@ impl Pipeline {
             updated_at: now,
             version: 0,
         };
+        // A docs draft is offered in the thread of the escalation card it came from.
+        let thread = (a.kind == ApprovalKind::KbEntry)
+            .then(|| a.thread.clone())
+            .flatten();
         let post = Outbound {
             thread_title: None,
             platform: a.platform,
             channel: self.card_channel(&a, &r.channel),
-            thread: None,
+            thread,
             op: OutboundOp::Post,
             reply: Reply::Card(card(&a, &policy, now)),
         };

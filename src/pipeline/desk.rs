@@ -173,7 +173,12 @@ impl Pipeline {
             });
             c.ticket = Some(t.clone());
         }
-        let ids = self.commit(c).await?;
+        let mut ids = self.commit(c).await?;
+        if outcome == TeamOutcome::Resolved
+            && let Some(a) = self.offer_kb_entry(&t, ev, message, now).await?
+        {
+            ids.extend(a.card);
+        }
         Ok(Handled::Done(Outcome {
             ticket: Some(t.id),
             outbox: ids,

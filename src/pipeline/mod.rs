@@ -27,6 +27,7 @@ pub use digests::SCHEDULE_PREFIX;
 mod finance;
 mod gaps;
 mod grounding;
+mod kb_drafts;
 mod sla;
 mod support;
 mod tier1;

@@ -22,6 +22,14 @@ pub(crate) struct Rig {
 }
 
 pub(crate) async fn rig(store: Arc<dyn Store>) -> Rig {
+    rig_with(store, |_| {}).await
+}
+
+/// [`rig`] with its settings changed by `tweak` first.
+pub(crate) async fn rig_with(
+    store: Arc<dyn Store>,
+    tweak: impl FnOnce(&mut opsdesk::config::Settings),
+) -> Rig {
     let mut s = support::settings();
     s.channels = vec![
         ChannelSettings {
@@ -36,6 +44,7 @@ pub(crate) async fn rig(store: Arc<dyn Store>) -> Rig {
         },
     ];
     s.ops.allowed_users = vec!["slack:UANA".into(), "slack:group:SSUPPORT".into()];
+    tweak(&mut s);
     let p = support::pipeline_with(store.clone(), s).await;
     let (slack, discord) = (
         Arc::new(RecordingChat::new(Platform::Slack)),
