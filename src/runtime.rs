@@ -234,6 +234,9 @@ async fn approvals_clock(
         if let Err(e) = pipeline.finance_tick(crate::clock::now()).await {
             tracing::warn!(error = %e, "finance digest clock failed");
         }
+        if let Err(e) = pipeline.support_tick(crate::clock::now()).await {
+            tracing::warn!(error = %e, "support digest clock failed");
+        }
         if let Err(e) = pipeline.storm_tick(crate::clock::now()).await {
             tracing::warn!(error = %e, "alert storm clock failed");
         }

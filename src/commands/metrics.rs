@@ -17,7 +17,7 @@ pub struct Args {
 
 pub async fn run(ctx: &CommandCtx<'_>, a: &Args) -> Result<Reply, StoreError> {
     let since = ctx.now - a.days.max(1) * 86_400_000;
-    let stats = ctx.pipeline.store.tier_stats(since).await?;
+    let stats = ctx.pipeline.store.tier_stats(since, i64::MAX).await?;
     let spam = ctx
         .pipeline
         .store

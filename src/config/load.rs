@@ -105,6 +105,7 @@ impl Settings {
         }
         self.alerts.validate(self).map_err(ConfigError::Invalid)?;
         self.finance.validate().map_err(ConfigError::Invalid)?;
+        self.support.validate().map_err(ConfigError::Invalid)?;
         self.llm.validate().map_err(ConfigError::Invalid)?;
         self.tier2.validate().map_err(ConfigError::Invalid)?;
         self.github.validate().map_err(ConfigError::Invalid)?;

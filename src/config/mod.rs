@@ -151,6 +151,34 @@ pub struct SupportSettings {
     pub unhelpful_turns: i64,
     pub max_message_chars: usize,
     pub sla: SlaSettings,
+    /// The weekly support digest's schedule (cron, in `timezone`); empty turns it off.
+    pub digest_cron: String,
+    /// The IANA time zone the digest's days and schedule are in.
+    pub timezone: String,
+}
+
+impl SupportSettings {
+    pub fn tz(&self) -> chrono_tz::Tz {
+        self.timezone.parse().unwrap_or(chrono_tz::UTC)
+    }
+
+    pub(super) fn validate(&self) -> Result<(), String> {
+        if self.timezone.parse::<chrono_tz::Tz>().is_err() {
+            return Err(format!(
+                "support.timezone: {:?} is not an IANA time zone like Europe/Paris",
+                self.timezone
+            ));
+        }
+        if !self.digest_cron.is_empty()
+            && let Err(e) = self.digest_cron.parse::<croner::Cron>()
+        {
+            return Err(format!(
+                "support.digest_cron: {:?} is not a cron expression (minute hour day month weekday): {e}",
+                self.digest_cron
+            ));
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -25,6 +25,7 @@ pub mod reply;
 pub mod sla;
 pub mod store_port;
 pub mod support;
+pub mod support_digest;
 pub mod ticket;
 pub mod tier;
 pub mod time;

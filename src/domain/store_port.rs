@@ -122,6 +122,10 @@ pub struct TierStats {
     /// Customer ratings (1–5) received, and their average.
     pub ratings: i64,
     pub avg_csat: Option<f64>,
+    /// Tickets handed to a person (the rest were the bot's alone).
+    pub escalated: i64,
+    /// Tickets whose first-response target passed before a person answered.
+    pub sla_breached: i64,
 }
 
 /// Inbound events, persisted before they are acknowledged.
@@ -190,7 +194,8 @@ pub trait TicketStore: Send + Sync {
     async fn tickets(&self, filter: &TicketFilter) -> Result<Vec<Ticket>, StoreError>;
     async fn ticket_messages(&self, id: i64) -> Result<Vec<TicketMessage>, StoreError>;
     async fn ticket_counts(&self) -> Result<Vec<(TicketState, i64)>, StoreError>;
-    async fn tier_stats(&self, since: Millis) -> Result<Vec<TierStats>, StoreError>;
+    /// Per-tier figures of the tickets opened in `[since, until)`.
+    async fn tier_stats(&self, since: Millis, until: Millis) -> Result<Vec<TierStats>, StoreError>;
     /// Applies a commit atomically; returns the new outbox ids in order. `Conflict` if the ticket moved
     /// on; `AlreadyProcessed` if the commit's inbox event was marked processed by someone else first.
     async fn commit(&self, c: Commit) -> Result<Vec<i64>, StoreError>;

@@ -12,12 +12,12 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 pub const WIDTH: u32 = 1200;
 pub const HEIGHT: u32 = 640;
 
-const FAMILY: &str = "opsdesk-sans";
+pub(super) const FAMILY: &str = "opsdesk-sans";
 static FONT: &[u8] = include_bytes!("../../config/fonts/DejaVuSans-subset.ttf");
-const INK: RGBColor = RGBColor(40, 44, 52);
-const LINE: RGBColor = RGBColor(54, 92, 230);
+pub(super) const INK: RGBColor = RGBColor(40, 44, 52);
+pub(super) const LINE: RGBColor = RGBColor(54, 92, 230);
 
-fn register_font() -> Result<(), String> {
+pub(super) fn register_font() -> Result<(), String> {
     static DONE: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
     DONE.get_or_init(|| {
         plotters::style::register_font(FAMILY, FontStyle::Normal, FONT)
@@ -43,7 +43,7 @@ fn axis_value(minor: f64, currency: &str) -> String {
         .to_string()
 }
 
-fn err(e: impl std::fmt::Display) -> String {
+pub(super) fn err(e: impl std::fmt::Display) -> String {
     format!("could not draw the chart: {e}")
 }
 

@@ -2,6 +2,7 @@
 //! domain), and the report the CLI, `/ops finance` and the digests print.
 
 pub mod chart;
+pub mod chart_tickets;
 pub mod money;
 pub mod report;
 pub mod schedule;

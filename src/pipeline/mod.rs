@@ -30,6 +30,7 @@ mod grounding;
 mod kb_drafts;
 mod sla;
 mod support;
+mod support_digests;
 mod tier1;
 mod tier2;
 mod triage;

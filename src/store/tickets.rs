@@ -153,7 +153,7 @@ impl TicketStore for SqlStore {
             .collect())
     }
 
-    async fn tier_stats(&self, since: Millis) -> Result<Vec<TierStats>, StoreError> {
+    async fn tier_stats(&self, since: Millis, until: Millis) -> Result<Vec<TierStats>, StoreError> {
         // Casts keep Postgres from returning NUMERIC, which the Any driver cannot decode.
         type Row = (
             String,
@@ -164,30 +164,39 @@ impl TicketStore for SqlStore {
             Option<i64>,
             i64,
             Option<f64>,
+            i64,
+            Option<i64>,
         );
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT tier, COUNT(*), CAST(SUM(CASE WHEN state = 'resolved' THEN 1 ELSE 0 END) AS BIGINT), \
              CAST(AVG(first_response_at - opened_at) AS DOUBLE PRECISION), \
              CAST(AVG(resolved_at - opened_at) AS DOUBLE PRECISION), CAST(SUM(cost_micros) AS BIGINT), \
-             COUNT(csat), CAST(AVG(csat) AS DOUBLE PRECISION) \
-             FROM tickets WHERE tier IS NOT NULL AND opened_at >= $1 GROUP BY tier ORDER BY tier",
+             COUNT(csat), CAST(AVG(csat) AS DOUBLE PRECISION), COUNT(escalated_at), \
+             CAST(SUM(CASE WHEN sla_stage >= 2 THEN 1 ELSE 0 END) AS BIGINT) \
+             FROM tickets WHERE tier IS NOT NULL AND opened_at >= $1 AND opened_at < $2 \
+             GROUP BY tier ORDER BY tier",
         )
         .bind(since)
+        .bind(until)
         .fetch_all(self.pool())
         .await
         .map_err(db_err)?;
         Ok(rows
             .into_iter()
             .map(
-                |(tier, tickets, resolved, fr, rs, cost, ratings, csat)| TierStats {
-                    tier,
-                    tickets,
-                    resolved: resolved.unwrap_or(0),
-                    avg_first_response_ms: fr,
-                    avg_resolve_ms: rs,
-                    cost_micros: cost.unwrap_or(0),
-                    ratings,
-                    avg_csat: csat,
+                |(tier, tickets, resolved, fr, rs, cost, ratings, csat, escalated, breached)| {
+                    TierStats {
+                        tier,
+                        tickets,
+                        resolved: resolved.unwrap_or(0),
+                        avg_first_response_ms: fr,
+                        avg_resolve_ms: rs,
+                        cost_micros: cost.unwrap_or(0),
+                        ratings,
+                        avg_csat: csat,
+                        escalated,
+                        sla_breached: breached.unwrap_or(0),
+                    }
                 },
             )
             .collect())

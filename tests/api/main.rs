@@ -69,6 +69,7 @@ mod store_inbox;
 mod store_outbox;
 mod store_races;
 mod store_records;
+mod support_digest;
 mod tier1_llm;
 mod tier2_llm;
 mod triage_real;

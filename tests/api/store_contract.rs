@@ -225,7 +225,7 @@ async fn listings_counts_and_tier_stats() {
             ]
         );
 
-        let stats = s.tier_stats(0).await.unwrap();
+        let stats = s.tier_stats(0, i64::MAX).await.unwrap();
         let t1 = stats.iter().find(|t| t.tier == "tier1").expect("tier1 row");
         assert_eq!((t1.tickets, t1.resolved), (1, 1));
         assert_eq!(t1.avg_first_response_ms, Some(60_000.0));

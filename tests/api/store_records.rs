@@ -144,7 +144,7 @@ async fn llm_usage_adds_to_the_ticket_and_sums_per_agent_and_month() {
             (back.triage_offline, back.triage_llm, back.prompt_version),
             (t.triage_offline, t.triage_llm, t.prompt_version)
         );
-        let stats = s.tier_stats(0).await.unwrap();
+        let stats = s.tier_stats(0, i64::MAX).await.unwrap();
         assert_eq!(stats[0].cost_micros, 100);
         db.cleanup().await;
     }
