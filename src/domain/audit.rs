@@ -23,6 +23,8 @@ pub enum ApprovalStep {
     Executing,
     Executed,
     Failed,
+    /// A pending docs draft's answer was rewritten by a person (earlier approvals no longer count).
+    Edited,
 }
 
 /// One audited action.
@@ -70,6 +72,7 @@ impl ApprovalStep {
             ApprovalStep::Executing => "approval.executing",
             ApprovalStep::Executed => "approval.executed",
             ApprovalStep::Failed => "approval.failed",
+            ApprovalStep::Edited => "approval.edited",
         }
     }
 }
@@ -178,6 +181,7 @@ fn known() -> Vec<AuditAction> {
             S::Executing,
             S::Executed,
             S::Failed,
+            S::Edited,
         ]
         .map(A::Approval),
     );
@@ -200,7 +204,7 @@ mod tests {
             assert_eq!(back.name(), name, "{name}");
             assert!(!matches!(back, AuditAction::Unknown(_)), "{name}");
         }
-        assert_eq!(names.len(), 34);
+        assert_eq!(names.len(), 35);
     }
 
     #[test]

@@ -10,6 +10,8 @@ use super::support::CustomerButton;
 pub enum ApprovalButton {
     Approve,
     Deny,
+    /// Rewrite a pending docs draft's answer (the text comes with the click).
+    Edit,
 }
 
 /// The "Same person?" card's buttons.
@@ -44,7 +46,7 @@ pub enum ButtonAction {
 }
 
 /// Every action, for parsing (the test checks it against [`ButtonAction::name`]'s match).
-const ALL: [ButtonAction; 16] = [
+const ALL: [ButtonAction; 17] = [
     ButtonAction::Customer(CustomerButton::Solved),
     ButtonAction::Customer(CustomerButton::Human),
     ButtonAction::Team(TeamButton::Claim),
@@ -54,6 +56,7 @@ const ALL: [ButtonAction; 16] = [
     ButtonAction::Rate,
     ButtonAction::Approval(ApprovalButton::Approve),
     ButtonAction::Approval(ApprovalButton::Deny),
+    ButtonAction::Approval(ApprovalButton::Edit),
     ButtonAction::Link(LinkButton::Confirm),
     ButtonAction::Link(LinkButton::Reject),
     ButtonAction::Alert(AlertButton::Ack),
@@ -81,6 +84,7 @@ impl ButtonAction {
             ButtonAction::Rate => "csat.rate",
             ButtonAction::Approval(ApprovalButton::Approve) => "approval.approve",
             ButtonAction::Approval(ApprovalButton::Deny) => "approval.deny",
+            ButtonAction::Approval(ApprovalButton::Edit) => "approval.edit",
             ButtonAction::Link(LinkButton::Confirm) => "link.confirm",
             ButtonAction::Link(LinkButton::Reject) => "link.reject",
             ButtonAction::Alert(AlertButton::Ack) => "alert.ack",
@@ -134,7 +138,7 @@ mod tests {
             assert_eq!(ButtonAction::parse(a.name()), Some(a), "{}", a.name());
             assert!(names.insert(a.name()), "{} twice", a.name());
         }
-        assert_eq!(names.len(), 16);
+        assert_eq!(names.len(), 17);
     }
 
     #[test]

@@ -25,7 +25,7 @@ pub fn card(a: &Approval, policy: &ApprovalPolicy, now: Millis) -> Card {
         ApprovalState::Expired => format!("⌛ Expired: {}", a.summary),
     };
     let fields = fields(a, policy, now);
-    let buttons = if a.state == ApprovalState::Pending {
+    let mut buttons = if a.state == ApprovalState::Pending {
         vec![
             Button::new("Approve", ApprovalButton::Approve, a.id.to_string())
                 .styled(ButtonStyle::Primary),
@@ -36,6 +36,12 @@ pub fn card(a: &Approval, policy: &ApprovalPolicy, now: Millis) -> Card {
     } else {
         vec![]
     };
+    if a.kind == ApprovalKind::KbEntry && a.state == ApprovalState::Pending {
+        buttons.push(
+            Button::new("Edit answer", ApprovalButton::Edit, a.id.to_string())
+                .asking("The answer as the docs page should say it (replaces the draft)"),
+        );
+    }
     let footer = match (a.state, a.warned) {
         (ApprovalState::Pending, true) => Some(format!(
             "⏳ Expires in {}",

@@ -20,6 +20,7 @@ impl Pipeline {
         let vote = match button {
             ApprovalButton::Approve => Vote::Approve,
             ApprovalButton::Deny => Vote::Deny(input.map(str::to_string)),
+            ApprovalButton::Edit => return self.on_draft_edit(ev, value, input, now).await,
         };
         let Some(mut a) = (match value.parse::<i64>() {
             Ok(id) => self.store.approval(id).await?,

@@ -2,12 +2,14 @@
 //! the escalation card's thread) a draft page — the customer's question as its heading, the person's
 //! replies cleaned of names, contacts and account numbers — as a `kb_entry` sign-off request. Once
 //! approved it is written under `kb.learned_path` and indexed at once; a ticket is offered once, so a
-//! denied draft (its reason kept on the request) is not offered again.
+//! denied draft (its reason kept on the request) is not offered again. Before approval an approver
+//! may rewrite the answer (Edit answer: a modal on Slack and Discord, a prompt in the console).
 
-use super::Pipeline;
 use super::approvals::ApprovalRequest;
-use crate::domain::ports::StoreError;
-use crate::domain::{Approval, ApprovalKind, Event, Millis, Ticket};
+use super::{Handled, Pipeline};
+use crate::domain::audit::ApprovalStep;
+use crate::domain::ports::{Commit, StoreError};
+use crate::domain::{Approval, ApprovalKind, ApprovalState, Event, Millis, Reply, Ticket};
 
 /// How many recent sign-off requests are searched for an earlier draft of the same ticket.
 const EARLIER: i64 = 2_000;
@@ -80,5 +82,70 @@ impl Pipeline {
                 serde_json::from_str::<serde_json::Value>(&a.params)
                     .is_ok_and(|p| p["ticket"].as_i64() == Some(ticket))
             }))
+    }
+}
+
+impl Pipeline {
+    /// "Edit answer" on a pending docs draft: an approver's text replaces the draft's answer, the
+    /// earlier approvals no longer count, and the card shows the new draft. An empty answer is refused.
+    pub(super) async fn on_draft_edit(
+        &self,
+        ev: &Event,
+        value: &str,
+        input: Option<&str>,
+        now: Millis,
+    ) -> Result<Handled, StoreError> {
+        let Some(mut a) = (match value.parse::<i64>() {
+            Ok(id) => self.store.approval(id).await?,
+            Err(_) => None,
+        }) else {
+            return Ok(Handled::Ignored("button names no approval"));
+        };
+        let editor = format!("{}:{}", ev.platform.as_str(), ev.user);
+        let text = input.unwrap_or("").trim();
+        let refusal = if !self.policy(a.kind).admits(ev.platform, &ev.user, &ev.roles) {
+            Some("Only an approver of docs entries can edit the draft.")
+        } else if a.kind != ApprovalKind::KbEntry || a.state != ApprovalState::Pending {
+            Some("Only a docs draft waiting for sign-off can be edited.")
+        } else if text.is_empty() {
+            Some("An empty answer cannot become a page: the draft is unchanged.")
+        } else {
+            None
+        };
+        let mut c = Commit {
+            inbox_key: Some(ev.inbox_key()),
+            now,
+            ..Default::default()
+        };
+        if let Some(why) = refusal {
+            c.outbox.push(super::private(ev, Reply::text(why)));
+        } else {
+            let mut params: serde_json::Value = serde_json::from_str(&a.params).unwrap_or_default();
+            params["body"] = serde_json::Value::String(text.to_string());
+            a.params = params.to_string();
+            a.action_hash = super::action_hash(a.kind, &params);
+            a.approved_by.clear();
+            a.updated_at = now;
+            c = Commit {
+                inbox_key: c.inbox_key,
+                ..self.approval_change(&a, now)
+            };
+            c.audit.push(Self::audit(
+                &a,
+                &editor,
+                ApprovalStep::Edited,
+                text.into(),
+                now,
+            ));
+            c.outbox.push(super::private(
+                ev,
+                Reply::text("The draft now says what you wrote."),
+            ));
+        }
+        let ids = self.commit(c).await?;
+        Ok(Handled::Done(super::Outcome {
+            outbox: ids,
+            ..super::Outcome::default()
+        }))
     }
 }

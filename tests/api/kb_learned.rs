@@ -128,6 +128,34 @@ async fn an_approved_answer_becomes_a_page_the_next_customer_is_answered_from() 
         "in the escalation card's thread"
     );
 
+    // Edited before approval: an empty answer is refused, a stranger cannot, Ben's text replaces it.
+    let edited = "Not yet: a dark theme ships with the March release. Meanwhile, your browser's \
+                  forced dark colours work on every dashboard.";
+    for (i, (who, text)) in [("UBEN", "   "), ("UANA", "anything"), ("UBEN", edited)]
+        .into_iter()
+        .enumerate()
+    {
+        let (id, card) = (draft.id.to_string(), format!("view{i}"));
+        let mut e = click(Platform::Slack, "SESC", who, "approval.edit", &id, &card);
+        if let EventKind::ButtonClicked { input, .. } = &mut e.kind {
+            *input = Some(text.into());
+        }
+        r.p.handle(e, 90).await.unwrap();
+    }
+    r.deliver().await;
+    let refusals: Vec<String> = r.slack.sent().iter().map(|s| s.msg.reply.plain()).collect();
+    assert!(
+        refusals
+            .iter()
+            .any(|t| t.contains("An empty answer cannot become a page"))
+    );
+    assert!(refusals.iter().any(|t| t.contains("Only an approver")));
+    let draft = r.p.store.approval(draft.id).await.unwrap().unwrap();
+    assert!(
+        draft.params.contains("Meanwhile, your browser"),
+        "{}",
+        draft.params
+    );
     let done = vote(&r, &draft, "approval.approve", None, 100).await;
     assert_eq!(done.state, ApprovalState::Executed, "{:?}", done.result);
     let page = std::fs::read_to_string(learned.join("is-there-a-dark-mode.md")).unwrap();
