@@ -118,6 +118,7 @@ impl Runtime {
             leader.clone(),
             stopped.clone(),
         )));
+        tasks.push(tokio::spawn(kb_refresh(pipeline.clone(), stopped.clone())));
         tasks.push(tokio::spawn(approvals_clock(
             pipeline.clone(),
             leader.clone(),
@@ -268,6 +269,26 @@ async fn sweep(pipeline: Pipeline, leader: watch::Receiver<bool>, mut stop: watc
             Ok(0) => {}
             Ok(n) => tracing::info!(n, "inbox sweep re-processed events"),
             Err(e) => tracing::warn!(error = %e, "inbox sweep failed"),
+        }
+    }
+}
+
+/// How often every replica looks for knowledge-base pages added or changed since its last index.
+const KB_REFRESH_EVERY: Duration = Duration::from_secs(60);
+
+/// Re-indexes the knowledge base on this replica when its pages change (an answer another replica
+/// wrote, or docs edited in place), off the async workers.
+async fn kb_refresh(pipeline: Pipeline, mut stop: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(KB_REFRESH_EVERY) => {}
+            _ = stop.changed() => return,
+        }
+        let kb = pipeline.kb.clone();
+        match tokio::task::spawn_blocking(move || kb.refresh()).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "knowledge base not re-indexed"),
+            Err(e) => tracing::warn!(error = %e, "knowledge base refresh stopped"),
         }
     }
 }

@@ -108,6 +108,12 @@ pub trait KnowledgeBase: Send + Sync {
     fn reload(&self) -> Result<usize, String> {
         Err("this knowledge base is fixed at start-up".into())
     }
+    /// Re-indexes when a page was added, changed or removed since the last index (another replica
+    /// wrote an approved answer, or someone edited the docs): the number of sections, or `None`
+    /// when nothing changed.
+    fn refresh(&self) -> Result<Option<usize>, String> {
+        Ok(None)
+    }
 }
 
 // ---------------------------------------------------------------- LLM (in `llm_port`)
