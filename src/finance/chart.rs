@@ -17,7 +17,7 @@ static FONT: &[u8] = include_bytes!("../../config/fonts/DejaVuSans-subset.ttf");
 pub(super) const INK: RGBColor = RGBColor(40, 44, 52);
 pub(super) const LINE: RGBColor = RGBColor(54, 92, 230);
 
-pub(super) fn register_font() -> Result<(), String> {
+fn register_font() -> Result<(), String> {
     static DONE: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
     DONE.get_or_init(|| {
         plotters::style::register_font(FAMILY, FontStyle::Normal, FONT)
@@ -52,9 +52,16 @@ pub fn mrr_png(points: &[(Millis, i64)], currency: &str) -> Result<Vec<u8>, Stri
     if points.is_empty() {
         return Err("no points to draw".into());
     }
+    render(|rgb| draw(rgb, points, currency))
+}
+
+/// A chart drawn by `draw` on a white `WIDTH` × `HEIGHT` canvas, as PNG bytes.
+pub(super) fn render(
+    draw: impl FnOnce(&mut [u8]) -> Result<(), String>,
+) -> Result<Vec<u8>, String> {
     register_font()?;
     let mut rgb = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
-    draw(&mut rgb, points, currency)?;
+    draw(&mut rgb)?;
     let mut png = vec![];
     image::codecs::png::PngEncoder::new(&mut png)
         .write_image(&rgb, WIDTH, HEIGHT, image::ColorType::Rgb8)

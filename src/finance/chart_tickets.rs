@@ -1,8 +1,7 @@
 //! The weekly support digest's chart: tickets opened each day, stacked by outcome (answered by the
 //! bot, handled by people, still open), in the same readable style as the MRR chart.
 
-use super::chart::{FAMILY, HEIGHT, INK, LINE, WIDTH, err, register_font};
-use image::ImageEncoder;
+use super::chart::{FAMILY, HEIGHT, INK, LINE, WIDTH, err, render};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -17,14 +16,7 @@ pub fn tickets_png(bars: &[Bar]) -> Result<Vec<u8>, String> {
     if bars.is_empty() {
         return Err("no days to draw".into());
     }
-    register_font()?;
-    let mut rgb = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
-    draw(&mut rgb, bars)?;
-    let mut png = vec![];
-    image::codecs::png::PngEncoder::new(&mut png)
-        .write_image(&rgb, WIDTH, HEIGHT, image::ColorType::Rgb8)
-        .map_err(|e| format!("could not encode the chart: {e}"))?;
-    Ok(png)
+    render(|rgb| draw(rgb, bars))
 }
 
 fn draw(rgb: &mut [u8], bars: &[Bar]) -> Result<(), String> {

@@ -25,6 +25,12 @@ async fn answered_and_resolved(r: &Rig, id: &str, question: &str, answer: &str, 
     r.p.handle(customer(id, None, question), at).await.unwrap();
     r.deliver().await;
     let card = r.escalation_card();
+    answer_and_resolve(r, &card, answer, at + 1).await;
+    card
+}
+
+/// Ana's reply in the card's thread, then her click on Resolve.
+async fn answer_and_resolve(r: &Rig, card: &Sent, answer: &str, at: i64) {
     let reply = event(
         Platform::Slack,
         "SESC",
@@ -35,7 +41,7 @@ async fn answered_and_resolved(r: &Rig, id: &str, question: &str, answer: &str, 
             mentioned: false,
         },
     );
-    r.p.handle(reply, at + 1).await.unwrap();
+    r.p.handle(reply, at).await.unwrap();
     let ticket = card.msg.reply.buttons()[0].value.clone();
     let resolve = click(
         Platform::Slack,
@@ -45,9 +51,8 @@ async fn answered_and_resolved(r: &Rig, id: &str, question: &str, answer: &str, 
         &ticket,
         &card.id,
     );
-    r.p.handle(resolve, at + 2).await.unwrap();
+    r.p.handle(resolve, at + 1).await.unwrap();
     r.deliver().await;
-    card
 }
 
 async fn drafts(r: &Rig) -> Vec<Approval> {
@@ -226,26 +231,7 @@ async fn a_denied_draft_is_not_offered_again_and_an_unwritable_folder_fails_clea
     .await
     .unwrap();
     r.deliver().await;
-    let again = event(
-        Platform::Slack,
-        "SESC",
-        Some(&card.id),
-        "UANA",
-        EventKind::MessagePosted {
-            text: "Use landscape in the print dialog.".into(),
-            mentioned: false,
-        },
-    );
-    r.p.handle(again, 31).await.unwrap();
-    let resolve = click(
-        Platform::Slack,
-        "SESC",
-        "UANA",
-        "desk.resolve",
-        &ticket,
-        &card.id,
-    );
-    r.p.handle(resolve, 32).await.unwrap();
+    answer_and_resolve(&r, &card, "Use landscape in the print dialog.", 31).await;
     let t =
         r.p.store
             .ticket(ticket.parse().unwrap())
