@@ -80,12 +80,12 @@ fn fields(a: &Approval, policy: &ApprovalPolicy, now: Millis) -> Vec<Field> {
             a.approved_by.join(", ")
         )
     };
-    let mut fields = vec![
-        field("Action", format!("{} {}", a.kind, a.params)),
+    let mut fields = action_fields(a);
+    fields.extend([
         field("Requested by", a.requested_by.clone()),
         field("Policy", policy.describe()),
         field("Approvals", approvals),
-    ];
+    ]);
     match a.state {
         ApprovalState::Pending => fields.push(field(
             "Expires",
@@ -106,6 +106,27 @@ fn fields(a: &Approval, policy: &ApprovalPolicy, now: Millis) -> Vec<Field> {
         fields.push(field("Result", format!("```\n{r}\n```")));
     }
     fields
+}
+
+/// What will be done: the exact action, or for a docs entry the page as it will be written.
+fn action_fields(a: &Approval) -> Vec<Field> {
+    let params: serde_json::Value = serde_json::from_str(&a.params).unwrap_or_default();
+    match (a.kind, params["title"].as_str(), params["body"].as_str()) {
+        (ApprovalKind::KbEntry, Some(title), Some(body)) => vec![
+            Field {
+                name: "Heading".into(),
+                value: title.into(),
+            },
+            Field {
+                name: "Answer".into(),
+                value: body.into(),
+            },
+        ],
+        _ => vec![Field {
+            name: "Action".into(),
+            value: format!("{} {}", a.kind, a.params),
+        }],
+    }
 }
 
 /// A digest awaiting sign-off: its figures, who signed (or flagged it, and why), Sign off and Flag.

@@ -127,6 +127,11 @@ async fn an_approved_answer_becomes_a_page_the_next_customer_is_answered_from() 
                 .contains("Sign-off needed: Add \"Is there a dark mode?\"")
         })
         .expect("the draft is offered to the team");
+    let shown = offer.msg.reply.plain();
+    assert!(
+        shown.contains("Heading: Is there a dark mode?\nAnswer: Not yet: a dark theme ships"),
+        "{shown}"
+    );
     assert_eq!(
         (offer.msg.channel.as_str(), offer.msg.thread.as_deref()),
         ("SESC", Some(card.id.as_str())),
