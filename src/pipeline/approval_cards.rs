@@ -38,8 +38,9 @@ pub fn card(a: &Approval, policy: &ApprovalPolicy, now: Millis) -> Card {
     };
     if a.kind == ApprovalKind::KbEntry && a.state == ApprovalState::Pending {
         buttons.push(
-            Button::new("Edit answer", ApprovalButton::Edit, a.id.to_string())
-                .asking("The answer as the docs page should say it (replaces the draft)"),
+            Button::new("Edit answer", ApprovalButton::Edit, a.id.to_string()).asking(
+                "The answer as the page should say it (first line \"# …\" to change the heading)",
+            ),
         );
     }
     let footer = match (a.state, a.warned) {

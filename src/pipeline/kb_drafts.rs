@@ -86,8 +86,9 @@ impl Pipeline {
 }
 
 impl Pipeline {
-    /// "Edit answer" on a pending docs draft: an approver's text replaces the draft's answer, the
-    /// earlier approvals no longer count, and the card shows the new draft. An empty answer is refused.
+    /// "Edit answer" on a pending docs draft: an approver's text replaces the draft's answer (a first
+    /// line `# …` replaces its heading too), the earlier approvals no longer count, and the card shows
+    /// the new draft. An empty answer is refused.
     pub(super) async fn on_draft_edit(
         &self,
         ev: &Event,
@@ -107,7 +108,7 @@ impl Pipeline {
             Some("Only an approver of docs entries can edit the draft.")
         } else if a.kind != ApprovalKind::KbEntry || a.state != ApprovalState::Pending {
             Some("Only a docs draft waiting for sign-off can be edited.")
-        } else if text.is_empty() {
+        } else if text.is_empty() || text.starts_with("# ") && !text.trim_end().contains('\n') {
             Some("An empty answer cannot become a page: the draft is unchanged.")
         } else {
             None
@@ -121,7 +122,16 @@ impl Pipeline {
             c.outbox.push(super::private(ev, Reply::text(why)));
         } else {
             let mut params: serde_json::Value = serde_json::from_str(&a.params).unwrap_or_default();
-            params["body"] = serde_json::Value::String(text.to_string());
+            // "# New heading" on the first line changes the heading too.
+            let (heading, body) = match text.strip_prefix("# ") {
+                Some(rest) => rest.split_once('\n').unwrap_or((rest, "")),
+                None => ("", text),
+            };
+            if !heading.trim().is_empty() {
+                params["title"] = serde_json::Value::String(heading.trim().to_string());
+                a.summary = format!("Add \"{}\" to the docs", heading.trim());
+            }
+            params["body"] = serde_json::Value::String(body.trim().to_string());
             a.params = params.to_string();
             a.action_hash = super::action_hash(a.kind, &params);
             a.approved_by.clear();

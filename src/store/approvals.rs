@@ -122,7 +122,7 @@ pub(super) async fn update(conn: &mut AnyConnection, a: &Approval) -> Result<(),
         serde_json::to_string(&a.approved_by).map_err(|e| StoreError::Other(e.to_string()))?;
     let done = sqlx::query(
         "UPDATE approvals SET state = $1, approved_by = $2, decided_by = $3, deny_reason = $4, warned = $5, result = $6, updated_at = $7, \
-         card = $8, params = $11, action_hash = $12, version = version + 1 WHERE id = $9 AND version = $10",
+         card = $8, params = $11, action_hash = $12, summary = $13, version = version + 1 WHERE id = $9 AND version = $10",
     )
     .bind(a.state.as_str())
     .bind(approvers)
@@ -136,6 +136,7 @@ pub(super) async fn update(conn: &mut AnyConnection, a: &Approval) -> Result<(),
     .bind(a.version)
     .bind(&a.params)
     .bind(&a.action_hash)
+    .bind(&a.summary)
     .execute(conn)
     .await
     .map_err(db_err)?;

@@ -141,9 +141,14 @@ async fn an_approved_answer_becomes_a_page_the_next_customer_is_answered_from() 
     // Edited before approval: an empty answer is refused, a stranger cannot, Ben's text replaces it.
     let edited = "Not yet: a dark theme ships with the March release. Meanwhile, your browser's \
                   forced dark colours work on every dashboard.";
-    for (i, (who, text)) in [("UBEN", "   "), ("UANA", "anything"), ("UBEN", edited)]
-        .into_iter()
-        .enumerate()
+    for (i, (who, text)) in [
+        ("UBEN", "   "),
+        ("UBEN", "# Only a heading"),
+        ("UANA", "anything"),
+        ("UBEN", edited),
+    ]
+    .into_iter()
+    .enumerate()
     {
         let (id, card) = (draft.id.to_string(), format!("view{i}"));
         let mut e = click(Platform::Slack, "SESC", who, "approval.edit", &id, &card);
@@ -215,6 +220,31 @@ async fn a_denied_draft_is_not_offered_again_and_an_unwritable_folder_fails_clea
         answered_and_resolved(&r, "m1", q, "Print it to PDF from the browser for now.", 10).await;
     let ticket = card.msg.reply.buttons()[0].value.clone();
     let [draft] = drafts(&r).await.try_into().unwrap();
+    // A first line "# …" changes the heading as well as the answer.
+    let mut e = click(
+        Platform::Slack,
+        "SESC",
+        "UBEN",
+        "approval.edit",
+        &draft.id.to_string(),
+        "v",
+    );
+    if let EventKind::ButtonClicked { input, .. } = &mut e.kind {
+        *input = Some("# Export a dashboard to PDF\nPrint it from the browser.".into());
+    }
+    r.p.handle(e, 15).await.unwrap();
+    let draft = r.p.store.approval(draft.id).await.unwrap().unwrap();
+    assert_eq!(
+        draft.summary,
+        "Add \"Export a dashboard to PDF\" to the docs"
+    );
+    assert!(
+        draft
+            .params
+            .contains("\"body\":\"Print it from the browser.\""),
+        "{}",
+        draft.params
+    );
     let denied = vote(
         &r,
         &draft,
