@@ -17,7 +17,7 @@ impl SqlStore {
         now: Millis,
     ) -> Result<bool, StoreError> {
         let _w = self.write_guard().await;
-        let mut tx = self.pool().begin().await.map_err(db_err)?;
+        let mut tx = self.begin_write().await?;
         let changed = match account {
             Some(a) => sqlx::query(
                 "INSERT INTO customers (platform, user_id, account_id, vip, created_at) VALUES ($1, $2, $3, 0, $4) \

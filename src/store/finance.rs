@@ -29,7 +29,7 @@ impl FinanceStore for SqlStore {
         now: Millis,
     ) -> Result<Vec<i64>, StoreError> {
         let _w = self.write_guard().await;
-        let mut tx = self.pool().begin().await.map_err(db_err)?;
+        let mut tx = self.begin_write().await?;
         if let Some(key) = inbox_key {
             let marked = sqlx::query(super::tickets::MARK_INBOX)
                 .bind(now)

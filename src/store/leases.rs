@@ -13,7 +13,7 @@ pub(super) async fn take(
     now: Millis,
 ) -> Result<bool, StoreError> {
     let _w = s.write_guard().await;
-    let mut tx = s.pool().begin().await.map_err(db_err)?;
+    let mut tx = s.begin_write().await?;
     sqlx::query(
         "INSERT INTO leases (name, holder, expires_at) VALUES ($1, $2, $3) \
          ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at \
@@ -44,4 +44,29 @@ pub(super) async fn release(s: &SqlStore, name: &str, holder: &str) -> Result<()
         .await
         .map_err(db_err)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use sqlx::Executor;
+    use std::time::Duration;
+
+    /// A write transaction holds SQLite's write lock from its `BEGIN`: another process trying to
+    /// write meanwhile is told the database is busy, instead of our read-then-write failing at once.
+    #[tokio::test]
+    async fn a_write_transaction_locks_from_its_begin() {
+        let (s, dir) = super::super::temp_sqlite(4).await;
+        let tx = s.begin_write().await.unwrap();
+        let url = format!("sqlite://{}", dir.path().join("test.db").display());
+        let other = super::super::SqlStore::connect(&url, 1, Duration::ZERO)
+            .await
+            .unwrap();
+        let mut conn = other.pool().acquire().await.unwrap();
+        conn.execute("PRAGMA busy_timeout = 0").await.unwrap();
+        let err = conn.execute("BEGIN IMMEDIATE").await.unwrap_err();
+        assert!(err.to_string().contains("locked"), "{err}");
+        tx.rollback().await.unwrap();
+        conn.execute("BEGIN IMMEDIATE").await.unwrap();
+        conn.execute("ROLLBACK").await.unwrap();
+    }
 }

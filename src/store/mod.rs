@@ -249,6 +249,19 @@ impl SqlStore {
         &self.pool
     }
 
+    /// A transaction that will write. On SQLite it takes the write lock at `BEGIN` (waiting up to
+    /// the busy timeout): a deferred one that reads first and then writes fails at once, with no wait,
+    /// when another connection or process holds the lock at that moment.
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+        .map_err(db_err)
+    }
+
     /// Closes the pool, once every connection (the kept writer's too) is back in it.
     pub async fn close(&self) {
         self.group.writer.release();

@@ -11,7 +11,7 @@ use async_trait::async_trait;
 impl UsageStore for SqlStore {
     async fn llm_usage(&self, u: &LlmUsage, audit: &AuditEntry) -> Result<(), StoreError> {
         let _w = self.write_guard().await;
-        let mut tx = self.pool().begin().await.map_err(db_err)?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO llm_usage (at, agent, ticket_id, calls, input_tokens, output_tokens, cost_micros, outcome) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
