@@ -34,8 +34,14 @@ pub fn load_model(t: &TriageSettings, path: Option<&Path>) -> anyhow::Result<Mod
     }
 }
 
-pub fn triager(s: &Settings, model: Model) -> Triager {
+/// The triager of `[triage]`, with the product's own words from the knowledge base's `pages` as
+/// support phrases too (`triage.product_word_share`).
+pub fn triager(s: &Settings, model: Model, pages: &[String]) -> Triager {
     let t = &s.triage;
+    let product = crate::triage::product::words(pages, &model, t.product_word_share);
+    if !product.is_empty() {
+        tracing::info!(words = %product.join(", "), "the product's own words are support signals");
+    }
     Triager::new(
         model,
         TriageRules {
@@ -51,6 +57,19 @@ pub fn triager(s: &Settings, model: Model) -> Triager {
             },
         },
     )
+    .with_support_words(&product)
+}
+
+/// The knowledge base's pages as text, for [`triager`] outside the bot (`opsdesk triage`); none,
+/// with a warning, when they cannot be read.
+pub fn kb_pages(k: &crate::config::KbSettings) -> Vec<String> {
+    match crate::kb::Kb::load_with(&k.path, &k.learned_path, &k.base_url) {
+        Ok(kb) => kb.page_texts(),
+        Err(e) => {
+            tracing::warn!(error = %e, "no knowledge base: the product's words are not support signals");
+            vec![]
+        }
+    }
 }
 
 /// The knowledge base of `kb.path` and `kb.learned_path`, ranked by meaning too with the word vectors
@@ -88,13 +107,14 @@ pub async fn pipeline(
     let kb = knowledge_base(&s.kb)?;
     tracing::info!(sections = kb.snapshot().len(), path = %s.kb.path.display(), "knowledge base indexed");
     let model = load_model(&s.triage, None).context("cannot load the triage model")?;
+    let triager = triager(&s, model, &kb.snapshot().page_texts());
     let templates = Templates::load(Some(&s.prompts.path))
         .and_then(|t| t.with_alert_title(&s.alerts.title))
         .context("cannot load prompts")?;
     Ok(Pipeline {
         store,
         kb: Arc::new(kb),
-        triager: Arc::new(triager(&s, model)),
+        triager: Arc::new(triager),
         templates: Arc::new(templates),
         outbox_ready: Arc::new(Notify::new()),
         llm: crate::llm::OpenAiLlm::new(&s.llm)

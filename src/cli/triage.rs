@@ -181,7 +181,7 @@ fn evaluate(
     json: bool,
     sweep: bool,
 ) -> anyhow::Result<()> {
-    let triager = crate::app::triager(s, model_for(s, model)?);
+    let triager = crate::app::triager(s, model_for(s, model)?, &crate::app::kb_pages(&s.kb));
     let examples = read_labelled(data)?;
     let pairs: Vec<_> = examples
         .iter()
@@ -220,7 +220,7 @@ async fn export(s: &Settings, since: Option<&str>) -> anyhow::Result<()> {
 }
 
 fn classify_stdin(s: &Settings, model: Option<&PathBuf>) -> anyhow::Result<()> {
-    let triager = crate::app::triager(s, model_for(s, model)?);
+    let triager = crate::app::triager(s, model_for(s, model)?, &crate::app::kb_pages(&s.kb));
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     for (i, line) in std::io::stdin().lock().lines().enumerate() {

@@ -55,6 +55,7 @@ impl Settings {
             ),
             ("triage.human_threshold", self.triage.human_threshold),
             ("triage.none_threshold", self.triage.none_threshold),
+            ("triage.product_word_share", self.triage.product_word_share),
             ("kb.gap_similarity", self.kb.gap_similarity.into()),
         ] {
             if !(0.0..=1.0).contains(&v) {

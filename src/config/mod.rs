@@ -102,6 +102,9 @@ pub struct TriageSettings {
     pub confidence_threshold: f64,
     pub human_threshold: f64,
     pub none_threshold: f64,
+    /// Least share of the knowledge base's pages a word the model never learned must be on to be a
+    /// support phrase too (`triage::product::words`); 0 = off.
+    pub product_word_share: f64,
     pub support_phrases: Vec<String>,
     pub human_phrases: Vec<String>,
     pub spam_phrases: Vec<String>,

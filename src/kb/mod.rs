@@ -169,6 +169,24 @@ impl Kb {
     pub fn is_empty(&self) -> bool {
         self.docs.is_empty()
     }
+
+    /// Each page's text (its sections' titles and bodies, in order), one string per page.
+    pub fn page_texts(&self) -> Vec<String> {
+        let mut pages: Vec<(&str, String)> = Vec::new();
+        for d in &self.docs {
+            let page = d.link.split('#').next().unwrap_or(&d.link);
+            match pages.last_mut() {
+                Some((p, text)) if *p == page => {
+                    text.push('\n');
+                    text.push_str(&d.title);
+                    text.push('\n');
+                    text.push_str(&d.body);
+                }
+                _ => pages.push((page, format!("{}\n{}", d.title, d.body))),
+            }
+        }
+        pages.into_iter().map(|(_, t)| t).collect()
+    }
 }
 
 /// What coverage reads of a section: its page title, heading and body.

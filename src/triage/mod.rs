@@ -9,6 +9,7 @@ pub mod labels;
 mod maths;
 pub mod mlp;
 pub mod model;
+pub mod product;
 mod quant;
 pub mod spam;
 
@@ -57,6 +58,17 @@ impl Triager {
 
     pub fn rules(&self) -> &TriageRules {
         &self.rules
+    }
+
+    /// Makes these words support signals too (the product's own words, `product::words`).
+    pub fn with_support_words(mut self, words: &[String]) -> Triager {
+        for w in words {
+            if !self.rules.support_phrases.contains(w) {
+                self.rules.support_phrases.push(w.clone());
+                self.support.push(features::words(w));
+            }
+        }
+        self
     }
 
     fn shared(model: std::sync::Arc<Model>, rules: TriageRules) -> Triager {

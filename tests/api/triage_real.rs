@@ -3,6 +3,7 @@
 
 use crate::pipeline::{done, message, rig};
 use crate::support;
+use opsdesk::domain::Tier;
 use opsdesk::pipeline::Handled;
 use std::sync::Arc;
 
@@ -117,4 +118,36 @@ async fn spam_is_silent_audited_and_counted_in_metrics() {
         );
         db.cleanup().await;
     }
+}
+
+/// A question that names the product is a customer's, however much it reads like something said to
+/// a home assistant: the shipped docs name Tallybird on most pages, so the word is a support signal.
+/// With that signal turned off, the same question is taken for chatter; a timer stays chatter.
+#[tokio::test]
+async fn a_question_naming_the_product_is_support() {
+    let db = support::sqlite().await;
+    let r = rig(Arc::new(db.store.clone())).await;
+    let mut off = support::settings();
+    off.triage.product_word_share = 0.0;
+    let plain = support::pipeline_with(Arc::new(db.store.clone()), off).await;
+    for (i, text) in [
+        "can tallybird remind me every monday",
+        "how much is tallybird for 10 people",
+    ]
+    .iter()
+    .enumerate()
+    {
+        assert_eq!(plain.triager.triage(text).tier, Tier::None, "{text}");
+        let o = done(
+            r.p.handle(message(&format!("p{i}"), None, "cust", text), 1_000)
+                .await
+                .unwrap(),
+        );
+        assert!(o.ticket.is_some(), "{text:?} opens a ticket: {o:?}");
+    }
+    let h =
+        r.p.handle(message("t", None, "someone", "set a 4 minute timer"), 2_000)
+            .await
+            .unwrap();
+    assert!(matches!(h, Handled::Ignored(_)), "{h:?}");
 }

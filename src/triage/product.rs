@@ -1,0 +1,103 @@
+//! The product's own words, read off its documentation: a word most pages use and the triage model
+//! never learned (its name, its jargon) says a message is addressed to the product, so it is support.
+//! Chatter rarely uses such a word: the model saw it in fewer than its `min_df` training messages.
+
+use super::Model;
+use super::features;
+use std::collections::HashMap;
+
+/// Fewer pages than this say nothing about which words are the product's: every word of a one-page
+/// knowledge base is on all of its pages.
+pub const MIN_PAGES: usize = 5;
+/// At most this many words, the most widespread first.
+pub const MAX_WORDS: usize = 25;
+
+/// Words on at least `min_share` of `pages` (and on at least three), alphabetic, three letters or
+/// more, that `model` does not know; links are left out. Empty when `min_share` is 0 or there are
+/// fewer than [`MIN_PAGES`] pages.
+pub fn words(pages: &[String], model: &Model, min_share: f64) -> Vec<String> {
+    if min_share <= 0.0 || pages.len() < MIN_PAGES {
+        return vec![];
+    }
+    let mut on_pages: HashMap<String, usize> = HashMap::new();
+    for page in pages {
+        let mut seen: Vec<String> = page
+            .split_whitespace()
+            .filter(|t| !t.contains("://") && !t.starts_with("www."))
+            .flat_map(features::words)
+            .filter(|w| w.chars().count() >= 3 && w.chars().all(char::is_alphabetic))
+            .collect();
+        seen.sort();
+        seen.dedup();
+        for w in seen {
+            *on_pages.entry(w).or_default() += 1;
+        }
+    }
+    let least = ((min_share * pages.len() as f64).ceil() as usize).max(3);
+    let mut found: Vec<(String, usize)> = on_pages
+        .into_iter()
+        .filter(|(w, n)| *n >= least && !model.knows_word(w))
+        .collect();
+    found.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    found.truncate(MAX_WORDS);
+    found.into_iter().map(|(w, _)| w).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::triage::Triager;
+
+    fn pages(n: usize, with_name: usize) -> Vec<String> {
+        (0..n)
+            .map(|i| {
+                let name = if i < with_name { "Zorblat" } else { "the app" };
+                format!(
+                    "# Page {i}\nOpen {name} settings and choose a plan. See https://docs.quokkix.example/x \
+                     for more. Page{i} has flibber{i}."
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_name_most_pages_use_is_found_and_english_is_not() {
+        let m = Triager::default_model();
+        let w = words(&pages(8, 4), &m, 0.4);
+        assert_eq!(
+            w,
+            ["zorblat"],
+            "links, known words and one-page words are left out"
+        );
+        assert!(
+            words(&pages(8, 3), &m, 0.4).is_empty(),
+            "3 of 8 is under 0.4"
+        );
+        assert!(words(&pages(4, 4), &m, 0.4).is_empty(), "too few pages");
+        assert!(words(&pages(8, 8), &m, 0.0).is_empty(), "0 turns it off");
+    }
+
+    #[test]
+    fn a_product_word_makes_a_message_support() {
+        let rules = crate::triage::TriageRules {
+            confidence_threshold: 0.5,
+            human_threshold: 0.35,
+            human_phrases: vec![],
+            none_threshold: 0.5,
+            support_phrases: vec!["help".into()],
+            spam: crate::triage::spam::SpamRules {
+                phrases: vec![],
+                links: 3,
+                mentions: 5,
+            },
+        };
+        let text = "what is zorblat exactly? my boss sent me an invite";
+        let named = Triager::new(Triager::default_model(), rules)
+            .with_support_words(&["zorblat".to_string()]);
+        assert_ne!(named.triage(text).tier, crate::domain::Tier::None);
+        assert_eq!(
+            named.triage("set a 4 minute timer").tier,
+            crate::domain::Tier::None
+        );
+    }
+}
