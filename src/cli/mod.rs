@@ -23,7 +23,7 @@ use std::path::PathBuf;
 )]
 pub struct Cli {
     /// Folder with default.toml and <env>.toml.
-    #[arg(long, global = true, default_value = "config")]
+    #[arg(long, global = true, default_value = crate::config::DEFAULT_DIR)]
     pub config: PathBuf,
     #[command(subcommand)]
     pub cmd: Cmd,

@@ -1,7 +1,7 @@
 //! Loading settings in layers (built-in defaults, `default.toml` and `<env>.toml` in the config folder,
 //! `OPSDESK__…` variables) and checking every value, with errors that name the key.
 
-use super::{ConfigError, DEFAULT_TOML, MIN_INBOX_RETENTION_DAYS, Settings};
+use super::{ConfigError, DEFAULT_DIR, DEFAULT_TOML, MIN_INBOX_RETENTION_DAYS, Settings};
 use figment::Figment;
 use figment::providers::{Env, Format, Toml};
 use std::path::Path;
@@ -30,6 +30,10 @@ impl Settings {
         let mut s: Settings = fig
             .extract()
             .map_err(|e| ConfigError::Invalid(describe(e)))?;
+        s.resolve_paths(dir, |key| {
+            fig.find_metadata(key)
+                .is_some_and(|m| m.name.contains("environment"))
+        });
         if let Ok(url) = std::env::var("DATABASE_URL")
             && !url.is_empty()
         {
@@ -39,11 +43,39 @@ impl Settings {
         Ok(s)
     }
 
-    /// The built-in defaults alone (tests, benchmarks).
+    /// The built-in defaults alone (tests, benchmarks), their paths under the default config folder.
     pub fn builtin() -> Settings {
-        Figment::from(Toml::string(DEFAULT_TOML))
+        let mut s: Settings = Figment::from(Toml::string(DEFAULT_TOML))
             .extract()
-            .expect("built-in config is valid")
+            .expect("built-in config is valid");
+        s.resolve_paths(Path::new(DEFAULT_DIR), |_| false);
+        s
+    }
+
+    /// Relative file and folder settings read from `dir` (the config folder), except those an
+    /// `OPSDESK__…` variable set (`from_env`), which are read from the working directory.
+    fn resolve_paths(&mut self, dir: &Path, from_env: impl Fn(&str) -> bool) {
+        let under = |key: &str, p: &Path| -> Option<std::path::PathBuf> {
+            (!p.as_os_str().is_empty() && p.is_relative() && !from_env(key)).then(|| dir.join(p))
+        };
+        for (key, slot) in [
+            ("kb.path", &mut self.kb.path),
+            ("kb.learned_path", &mut self.kb.learned_path),
+            ("kb.embeddings", &mut self.kb.embeddings),
+            ("prompts.path", &mut self.prompts.path),
+        ] {
+            if let Some(p) = under(key, slot) {
+                *slot = p;
+            }
+        }
+        for (key, slot) in [
+            ("triage.model", &mut self.triage.model),
+            ("triage.embeddings", &mut self.triage.embeddings),
+        ] {
+            if let Some(p) = under(key, Path::new(slot.as_str())) {
+                *slot = p.display().to_string();
+            }
+        }
     }
 
     pub(super) fn validate(&self) -> Result<(), ConfigError> {

@@ -22,6 +22,8 @@ pub use tier2::{GithubSettings, HealthCheck, LogUrl, Tier2Settings};
 
 /// The documented defaults, compiled in so opsdesk runs with zero configuration anywhere.
 pub const DEFAULT_TOML: &str = include_str!("../../config/default.toml");
+/// The config folder when `--config` is not given; the built-in defaults' relative paths are read from it.
+pub const DEFAULT_DIR: &str = "config";
 /// The shortest `store.inbox_retention_days` accepted.
 pub const MIN_INBOX_RETENTION_DAYS: u32 = 35;
 

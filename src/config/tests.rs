@@ -150,3 +150,32 @@ fn secrets_come_from_the_environment_and_never_print() {
         Ok(())
     });
 }
+
+/// Relative paths are read from the config folder wherever opsdesk runs: the built-in defaults' and
+/// the config files' alike; one set by an `OPSDESK__` variable is the shell's, from the working
+/// directory; absolute paths and "none" (empty) stay as they are.
+#[test]
+fn relative_paths_are_read_from_the_config_folder() {
+    Jail::expect_with(|jail| {
+        jail.create_dir("site")?;
+        jail.create_file(
+            "site/production.toml",
+            "[kb]\npath = \"docs\"\nlearned_path = \"/srv/learned\"\n[triage]\nmodel = \"m.json\"\n",
+        )?;
+        jail.set_env("OPSDESK_ENV", "production");
+        jail.set_env("OPSDESK__PROMPTS__PATH", "my-prompts");
+        let s = Settings::load(Path::new("site")).expect("loads");
+        assert_eq!(s.kb.path, Path::new("site/docs"));
+        assert_eq!(s.kb.learned_path, Path::new("/srv/learned"));
+        assert_eq!(s.kb.embeddings, Path::new("site/vectors/wordllama"));
+        assert_eq!(s.triage.model, "site/m.json");
+        assert_eq!(s.triage.embeddings, "");
+        assert_eq!(s.prompts.path, Path::new("my-prompts"));
+        let b = Settings::builtin();
+        assert_eq!(
+            (b.kb.path, b.prompts.path),
+            ("config/kb".into(), "config/../prompts".into())
+        );
+        Ok(())
+    });
+}
