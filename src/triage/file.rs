@@ -5,7 +5,7 @@ use super::features::Vocab;
 use super::labels::Label;
 use super::mlp::{Hidden, Net};
 use super::model::{Dense, Model, ModelError};
-use super::quant::{dequantise, quantise};
+use super::quant::{Weights, decode};
 use crate::domain::Tier;
 use crate::vectors::Embeddings;
 use serde::{Deserialize, Serialize};
@@ -58,7 +58,9 @@ struct EmbeddingsRef {
 }
 
 /// Checks a file's format, labels and array lengths against each other; returns its labels.
-fn check(f: &mut ModelFile) -> Result<Vec<Label>, String> {
+/// The labels of `f`, once its arrays agree; `weights_len` is its linear weights' count (kept as
+/// bytes or as numbers).
+fn check(f: &mut ModelFile, weights_len: usize) -> Result<Vec<Label>, String> {
     let v4 = f.format == FORMAT_EMBEDDINGS;
     if v4 != f.embeddings.is_some() {
         return Err(format!(
@@ -89,7 +91,7 @@ fn check(f: &mut ModelFile) -> Result<Vec<Label>, String> {
     };
     let k = labels.len();
     let n = f.features.len() + f.embeddings.as_ref().map_or(0, |e| e.dim);
-    let linear_ok = !f.networks.is_empty() || (f.weights.len() == n * k && f.bias.len() == k);
+    let linear_ok = !f.networks.is_empty() || (weights_len == n * k && f.bias.len() == k);
     let nets_ok = f.networks.iter().all(|net| {
         let h = &net.hidden;
         h.weights.len() == n * h.size
@@ -97,7 +99,7 @@ fn check(f: &mut ModelFile) -> Result<Vec<Label>, String> {
             && net.weights.len() == h.size * k
             && net.bias.len() == k
     });
-    let unused = !f.networks.is_empty() && (!f.weights.is_empty() || !f.bias.is_empty());
+    let unused = !f.networks.is_empty() && (weights_len > 0 || !f.bias.is_empty());
     if k == 0 || f.idf.len() != f.features.len() || !linear_ok || !nets_ok || unused {
         return Err("array lengths do not match".into());
     }
@@ -111,10 +113,10 @@ impl Model {
             (None, true) => FORMAT,
             (None, false) => FORMAT_HIDDEN,
         };
-        let (weights_q8, scales) = if self.weights.is_empty() {
+        let (weights_q8, scales) = if self.weights.len() == 0 {
             (None, vec![])
         } else {
-            let (q, s) = quantise(&self.weights, self.labels.len());
+            let (q, s) = self.weights.quantised(self.labels.len());
             (Some(q), s)
         };
         let file = ModelFile {
@@ -165,10 +167,19 @@ impl Model {
             reason,
         };
         let mut f: ModelFile = serde_json::from_str(json).map_err(|e| invalid(e.to_string()))?;
-        if let Some(q) = f.weights_q8.take() {
-            f.weights = dequantise(&q, &f.scales).map_err(invalid)?;
-        }
-        let labels = check(&mut f).map_err(invalid)?;
+        let q8 = match f.weights_q8.take() {
+            Some(q) => Some(decode(&q, &f.scales).map_err(invalid)?),
+            None => None,
+        };
+        let weights_len = q8.as_ref().map_or(f.weights.len(), Vec::len);
+        let labels = check(&mut f, weights_len).map_err(invalid)?;
+        let weights = match q8 {
+            Some(bytes) => Weights::Q8 {
+                bytes,
+                scales: std::mem::take(&mut f.scales),
+            },
+            None => Weights::F32(std::mem::take(&mut f.weights)),
+        };
         let dense = match f.embeddings {
             Some(r) => Some(Dense {
                 embeddings: Arc::new(load_embeddings(&r, embeddings, path)?),
@@ -188,7 +199,7 @@ impl Model {
             f.features,
             dense,
             f.networks,
-            f.weights,
+            weights,
             f.bias,
         );
         if m.classes != f.classes {

@@ -151,3 +151,12 @@ fn other_embeddings_or_a_mislabelled_format_are_refused() {
         .to_string();
     assert!(err.contains("has \"embeddings\" exactly when"), "{err}");
 }
+
+/// A linear model read from its file keeps the file's signed bytes in memory (a quarter of the
+/// room of numbers) and writes them back unchanged: the built-in model round-trips byte for byte.
+#[test]
+fn the_built_in_model_stays_bytes_in_memory_and_round_trips() {
+    let m = crate::triage::Triager::default_model();
+    assert!(matches!(m.weights, Weights::Q8 { .. }));
+    assert!(m.to_json() == crate::triage::DEFAULT_MODEL_JSON);
+}

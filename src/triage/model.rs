@@ -9,7 +9,7 @@
 use super::data::Example;
 use super::features::Vocab;
 use super::labels::{self, Label, LabelMode};
-use super::maths::{shuffle, softmax_into};
+use super::maths::{shuffle, softmax_in_place, softmax_into};
 use super::mlp::{self, MlpParams, Net};
 use crate::domain::Tier;
 use crate::vectors::Embeddings;
@@ -74,7 +74,7 @@ pub struct Model {
     pub(super) dense: Option<Dense>,
     /// Networks to average; when empty, the linear model's `weights` and `bias`.
     pub(super) networks: Vec<Net>,
-    pub(super) weights: Vec<f32>,
+    pub(super) weights: super::quant::Weights,
     pub(super) bias: Vec<f32>,
 }
 
@@ -213,7 +213,7 @@ impl Model {
                 features,
                 dense,
                 networks,
-                vec![],
+                super::quant::Weights::F32(vec![]),
                 vec![],
             ));
         }
@@ -225,7 +225,7 @@ impl Model {
             features,
             dense,
             vec![],
-            w,
+            super::quant::Weights::F32(w),
             b,
         ))
     }
@@ -236,7 +236,7 @@ impl Model {
         features: Vec<String>,
         dense: Option<Dense>,
         networks: Vec<Net>,
-        weights: Vec<f32>,
+        weights: super::quant::Weights,
         bias: Vec<f32>,
     ) -> Model {
         let mut classes: Vec<Tier> = labels.iter().map(|l| l.tier).collect();
@@ -264,13 +264,11 @@ impl Model {
         let x = inputs(&self.vocab, self.dense.as_ref(), text);
         let mut per_label = vec![0f32; self.labels.len()];
         if self.networks.is_empty() {
-            softmax_into(
-                &x,
-                &self.weights,
-                &self.bias,
-                self.labels.len(),
-                &mut per_label,
-            );
+            per_label.copy_from_slice(&self.bias);
+            for &(f, v) in &x {
+                self.weights.add_row(f as usize, v, &mut per_label);
+            }
+            softmax_in_place(&mut per_label);
         } else {
             self.networks
                 .iter()

@@ -105,14 +105,11 @@ fn an_intent_model_sums_its_intents_into_tiers() {
     // The two human intents share the tier's probability: neither alone is the tier's.
     let human = m.predict("refund for my card charged twice")[2];
     let per_label = {
-        let mut p = vec![0f32; 4];
-        softmax_into(
-            &m.vocab.transform("refund for my card charged twice"),
-            &m.weights,
-            &m.bias,
-            4,
-            &mut p,
-        );
+        let mut p = m.bias.clone();
+        for (f, v) in m.vocab.transform("refund for my card charged twice") {
+            m.weights.add_row(f as usize, v, &mut p);
+        }
+        softmax_in_place(&mut p);
         p
     };
     let names: Vec<&str> = m.labels.iter().map(|l| l.name.as_str()).collect();

@@ -25,7 +25,19 @@ pub(super) fn quantise(weights: &[f32], k: usize) -> (String, Vec<f32>) {
     )
 }
 
+#[cfg(test)]
 pub(super) fn dequantise(q: &str, scales: &[f32]) -> Result<Vec<f32>, String> {
+    let bytes = decode(q, scales)?;
+    let k = bytes.len() / scales.len();
+    Ok(bytes
+        .chunks(k)
+        .zip(scales)
+        .flat_map(|(row, s)| row.iter().map(move |b| *b as f32 * s))
+        .collect())
+}
+
+/// The signed bytes of `weights_q8`, checked against its scales (one per row).
+pub(super) fn decode(q: &str, scales: &[f32]) -> Result<Vec<i8>, String> {
     use base64::Engine;
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(q)
@@ -33,12 +45,56 @@ pub(super) fn dequantise(q: &str, scales: &[f32]) -> Result<Vec<f32>, String> {
     if scales.is_empty() || bytes.len() % scales.len() != 0 {
         return Err("\"weights_q8\" does not match \"scales\"".into());
     }
-    let k = bytes.len() / scales.len();
-    Ok(bytes
-        .chunks(k)
-        .zip(scales)
-        .flat_map(|(row, s)| row.iter().map(move |b| *b as i8 as f32 * s))
-        .collect())
+    Ok(bytes.into_iter().map(|b| b as i8).collect())
+}
+
+/// A linear model's weights, a row of `k` per input: as trained, or as its file keeps them (a signed
+/// byte per weight and a scale per row: a quarter of the memory, 3 MB instead of 13 for the built-in
+/// model, with the same decisions).
+#[derive(Debug, Clone)]
+pub(super) enum Weights {
+    F32(Vec<f32>),
+    Q8 { bytes: Vec<i8>, scales: Vec<f32> },
+}
+
+impl Weights {
+    pub(super) fn len(&self) -> usize {
+        match self {
+            Weights::F32(w) => w.len(),
+            Weights::Q8 { bytes, .. } => bytes.len(),
+        }
+    }
+
+    /// Adds input `f`'s row, times `v`, to `out` (`k` = `out.len()` weights a row).
+    pub(super) fn add_row(&self, f: usize, v: f32, out: &mut [f32]) {
+        let k = out.len();
+        match self {
+            Weights::F32(w) => {
+                for (o, w) in out.iter_mut().zip(&w[f * k..f * k + k]) {
+                    *o += w * v;
+                }
+            }
+            Weights::Q8 { bytes, scales } => {
+                let s = scales[f] * v;
+                for (o, b) in out.iter_mut().zip(&bytes[f * k..f * k + k]) {
+                    *o += *b as f32 * s;
+                }
+            }
+        }
+    }
+
+    /// The file's `weights_q8` and `scales` (kept bytes are written back as they were read).
+    pub(super) fn quantised(&self, k: usize) -> (String, Vec<f32>) {
+        use base64::Engine;
+        match self {
+            Weights::F32(w) => quantise(w, k),
+            Weights::Q8 { bytes, scales } => (
+                base64::engine::general_purpose::STANDARD
+                    .encode(bytes.iter().map(|b| *b as u8).collect::<Vec<u8>>()),
+                scales.clone(),
+            ),
+        }
+    }
 }
 
 #[cfg(test)]
