@@ -157,10 +157,20 @@ fn triage_model(s: &Settings) -> bool {
                 }
                 None => String::new(),
             };
+            let pages = crate::app::kb_pages(&s.kb);
+            let product = crate::triage::product::words(&pages, &m, s.triage.product_word_share);
+            let product = if product.is_empty() {
+                String::new()
+            } else {
+                format!("; the product's words: {}", product.join(", "))
+            };
             line(
                 true,
                 "triage model",
-                &format!("{name} ({} features{embeddings})", m.feature_count()),
+                &format!(
+                    "{name} ({} features{embeddings}){product}",
+                    m.feature_count()
+                ),
             )
         }
         Err(e) => line(false, "triage model", &format!("{e:#}")),

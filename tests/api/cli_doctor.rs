@@ -47,6 +47,8 @@ fn doctor_reports_the_database_and_knowledge_base() {
     );
     assert!(!out.contains("tok-value-1"), "never a value: {out}");
     assert!(out.contains("ok   knowledge base"), "{out}");
+    // The sample docs name the product on most pages: its name is a support signal.
+    assert!(out.contains("the product's words: tallybird"), "{out}");
     assert!(
         out.contains("ok   word vectors   256 dimensions from config/vectors/wordllama"),
         "{out}"
