@@ -101,7 +101,9 @@ impl Triager {
     }
 
     /// Whether the message must be treated as support: a support phrase, or mostly words the model
-    /// never saw (another language, jargon) so that its `none` would be a guess.
+    /// never saw in a message that is not plainly English (another language, or jargon alone), so
+    /// that its `none` would be a guess. English chatter on a topic the model never met ("clean the
+    /// sofa with the vacuum cleaner") is left to the model.
     fn surely_support(&self, words: &[String]) -> bool {
         if first_phrase(&self.support, words).is_some() {
             return true;
@@ -111,7 +113,8 @@ impl Triager {
             .filter(|w| w.chars().any(char::is_alphabetic))
             .collect();
         let known = lettered.iter().filter(|w| self.model.knows_word(w)).count();
-        !lettered.is_empty() && known * 2 < lettered.len()
+        let english = lettered.iter().any(|w| ENGLISH.contains(&w.as_str()));
+        !lettered.is_empty() && known * 2 < lettered.len() && !english
     }
 
     pub fn triage(&self, text: &str) -> Triage {
@@ -192,6 +195,14 @@ impl Triager {
     }
 }
 
+/// English function words that other languages written in Latin letters rarely use as words: one of
+/// them says a message is English, whatever its nouns.
+const ENGLISH: &[&str] = &[
+    "the", "with", "my", "is", "are", "you", "your", "and", "for", "to", "of", "this", "that",
+    "what", "how", "can", "please", "it", "i", "me", "we", "our", "be", "was", "will", "there",
+    "from", "at",
+];
+
 /// The first of `phrases` that occurs in `words` as consecutive whole words.
 fn first_phrase(phrases: &[Vec<String>], words: &[String]) -> Option<String> {
     phrases
@@ -264,6 +275,18 @@ mod tests {
         }
         assert_eq!(t.triage("set a 4 minute timer").tier, Tier::None);
         assert_eq!(t.triage("🎉🎉").tier, Tier::None);
+    }
+
+    /// Mostly unknown words make a message support only when it is not plainly English: another
+    /// language is not guessed to be chatter, English about something the model never met is the
+    /// model's call.
+    #[test]
+    fn unknown_words_protect_other_languages_not_english_chatter() {
+        let t = Triager::new(Triager::default_model(), rules());
+        let w = features::words;
+        assert!(t.surely_support(&w("¿Cómo cambio mi contraseña? No puedo entrar")));
+        assert!(t.surely_support(&w("Zugangsdaten vergessen, Anmeldung klappt nicht")));
+        assert!(!t.surely_support(&w("zorp the blixt frobnicator quux")));
     }
 
     #[test]
