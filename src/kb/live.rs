@@ -29,7 +29,7 @@ fn pages_stamp(dirs: &[&Path]) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
             let p = e.path();
             if p.is_dir() {
                 walk(&p, out);
-            } else if p.extension().is_some_and(|x| x == "md")
+            } else if super::is_page(&p)
                 && let Ok(m) = e.metadata()
             {
                 out.push((p, m.len(), m.modified().ok()));

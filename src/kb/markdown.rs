@@ -29,29 +29,46 @@ pub fn slug(s: &str) -> String {
     out
 }
 
+/// A page's front matter (YAML between `---` lines, or TOML between `+++` lines): its `title` and
+/// `tags` (inline `[a, "b"]` or a YAML list of `- a` lines), and the body after it.
 fn front_matter(text: &str) -> (Option<String>, Vec<String>, &str) {
-    let Some(rest) = text.strip_prefix("---\n") else {
+    let Some((fence, rest)) = ["---\n", "+++\n"]
+        .iter()
+        .find_map(|f| text.strip_prefix(f).map(|r| (&f[..3], r)))
+    else {
         return (None, vec![], text);
     };
-    let Some(end) = rest.find("\n---") else {
+    let Some(end) = rest.find(&format!("\n{fence}")) else {
         return (None, vec![], text);
     };
-    let (mut title, mut tags) = (None, vec![]);
+    let unquote = |v: &str| v.trim().trim_matches(['"', '\'']).trim().to_string();
+    let (mut title, mut tags, mut in_tags) = (None, vec![], false);
     for line in rest[..end].lines() {
-        if let Some(v) = line.strip_prefix("title:") {
-            title = Some(v.trim().trim_matches('"').to_string());
-        } else if let Some(v) = line.strip_prefix("tags:") {
-            tags = v
-                .trim()
-                .trim_matches(|c| c == '[' || c == ']')
-                .split(',')
-                .map(|t| t.trim().to_string())
-                .filter(|t| !t.is_empty())
-                .collect();
+        let item = line.trim_start().strip_prefix("- ");
+        if let (true, Some(t)) = (in_tags, item) {
+            tags.push(unquote(t));
+            continue;
+        }
+        in_tags = false;
+        let Some((key, v)) = line.split_once([':', '=']) else {
+            continue;
+        };
+        match key.trim() {
+            "title" => title = Some(unquote(v)).filter(|t| !t.is_empty()),
+            "tags" if v.trim().is_empty() => in_tags = true,
+            "tags" => {
+                let list = v.trim().trim_matches(['[', ']']);
+                tags = list
+                    .split(',')
+                    .map(unquote)
+                    .filter(|t| !t.is_empty())
+                    .collect();
+            }
+            _ => {}
         }
     }
     let body = rest[end + 4..]
-        .trim_start_matches('-')
+        .trim_start_matches(fence.chars().next().unwrap_or('-'))
         .trim_start_matches('\n');
     (title, tags, body)
 }
@@ -122,7 +139,7 @@ pub fn sections(page: &str, text: &str) -> Vec<Section> {
             page_title = text; // "# Title" names the page
             continue;
         }
-        if !before.trim().is_empty() {
+        if heading.is_some() && !before.trim().is_empty() || worth_citing(before) {
             out.push(section(heading.take(), parents.clone(), before));
         }
         stack.retain(|(level, _)| *level < h.level);
@@ -130,8 +147,10 @@ pub fn sections(page: &str, text: &str) -> Vec<Section> {
         stack.push((h.level, text.clone()));
         heading = Some(text);
     }
-    if !body[from..].trim().is_empty() {
-        out.push(section(heading, parents, &body[from..]));
+    let rest = &body[from..];
+    // A page without sections of its own (a learned answer, a short note) is all intro: kept.
+    if !rest.trim().is_empty() && (heading.is_some() || out.is_empty() || worth_citing(rest)) {
+        out.push(section(heading, parents, rest));
     }
     for s in &mut out {
         s.page_title = page_title.clone();
@@ -139,9 +158,24 @@ pub fn sections(page: &str, text: &str) -> Vec<Section> {
     out
 }
 
+/// Whether a page's text before its first section heading says something a customer could be sent
+/// to: a line of at least five words that is not a list of links, a badge or a table of contents.
+fn worth_citing(intro: &str) -> bool {
+    let plain = super::page_text::plain(intro);
+    plain.lines().any(|l| {
+        let l = l.trim();
+        let listed = l.starts_with(['-', '*', '+', '|']) && intro.contains("](");
+        !listed
+            && l.split_whitespace()
+                .filter(|w| w.chars().any(char::is_alphabetic))
+                .count()
+                >= 5
+    })
+}
+
 /// The first sentences of a section's body, up to about `max` characters, without markdown markers.
 pub fn extract(body: &str, max: usize) -> String {
-    let plain: String = body
+    let plain: String = super::page_text::plain(body)
         .lines()
         .map(|l| l.trim().trim_start_matches(['-', '*', '>']).trim())
         .filter(|l| !l.is_empty() && !l.starts_with("```"))
@@ -161,7 +195,7 @@ pub fn extract(body: &str, max: usize) -> String {
 mod tests {
     use super::*;
 
-    const PAGE: &str = "---\ntitle: Passwords and sign-in\ntags: [account, security]\n---\n# Passwords and sign-in\nIntro text.\n\n## Reset your password\nGo to Settings. Click Reset.\n\n### Two-factor\nUse an app.\n";
+    const PAGE: &str = "---\ntitle: Passwords and sign-in\ntags: [account, security]\n---\n# Passwords and sign-in\nHow you sign in, and what to do when you cannot.\n\n## Reset your password\nGo to Settings. Click Reset.\n\n### Two-factor\nUse an app.\n";
 
     #[test]
     fn splits_at_headings_with_ids_and_tags() {
@@ -217,10 +251,45 @@ mod tests {
     }
 
     #[test]
+    fn front_matter_in_yaml_or_toml_names_the_page() {
+        let yaml = "---\ntitle: 'Billing: invoices'\nsidebar_label: Bills\ntags:\n  - billing\n  - \"money\"\n---\n## Download\nClick Download.\n";
+        let s = sections("billing", yaml);
+        assert_eq!(s[0].page_title, "Billing: invoices");
+        assert_eq!(s[0].tags, ["billing", "money"]);
+        assert_eq!(s[0].body, "Click Download.");
+        let toml =
+            "+++\ntitle = \"Install\"\ntags = [\"how-to\", \"setup\"]\n+++\n## Docker\nRun it.\n";
+        let s = sections("install", toml);
+        assert_eq!(
+            (s[0].page_title.as_str(), s[0].id.as_str()),
+            ("Install", "install#docker")
+        );
+        assert_eq!(s[0].tags, ["how-to", "setup"]);
+    }
+
+    #[test]
+    fn an_intro_is_a_section_only_when_it_says_something() {
+        let toc = "# Guide\n![build](https://ci/b.svg)\n\n- [Install](#install)\n- [Update the app \
+                   to the newest release](#update)\n\n## Install\nRun the installer.\n";
+        let ids: Vec<String> = sections("guide", toc).into_iter().map(|s| s.id).collect();
+        assert_eq!(ids, ["guide#install"]);
+        let prose = "# Guide\nTallybird turns your data into dashboards.\n\n## Install\nRun it.\n";
+        let ids: Vec<String> = sections("guide", prose).into_iter().map(|s| s.id).collect();
+        assert_eq!(ids, ["guide", "guide#install"]);
+        let note = "# Is there a dark mode?\n\nNot yet, in March.\n";
+        let ids: Vec<String> = sections("dark", note).into_iter().map(|s| s.id).collect();
+        assert_eq!(ids, ["dark"], "a page with no sections is its intro");
+    }
+
+    #[test]
     fn extract_stops_at_a_sentence() {
         let body =
             "First sentence is here. Second one is much longer and goes past the limit for sure.";
         assert_eq!(extract(body, 40), "First sentence is here.");
         assert_eq!(extract("- a\n- b", 40), "a b");
+        assert_eq!(
+            extract("Read the [guide](https://d/g) <br>first.", 40),
+            "Read the guide first."
+        );
     }
 }

@@ -4,6 +4,7 @@
 mod gaps;
 mod live;
 pub mod markdown;
+pub mod page_text;
 mod search;
 pub mod semantic;
 pub mod terms;
@@ -19,7 +20,7 @@ use tantivy::{Index, IndexReader, doc};
 pub enum KbError {
     #[error("knowledge base folder {0} does not exist (set kb.path)")]
     Missing(String),
-    #[error("knowledge base folder {0} holds no .md pages")]
+    #[error("knowledge base folder {0} holds no markdown pages (.md, .markdown, .mdx)")]
     Empty(String),
     #[error("cannot read {path}: {source}")]
     Read {
@@ -61,7 +62,7 @@ impl Kb {
         Kb::from_sections(&[], base_url).expect("an empty in-memory index builds")
     }
 
-    /// Indexes every `*.md` page under `dir` (recursively). A page that cannot be read (or is not
+    /// Indexes every markdown page (`*.md`, `*.markdown`, `*.mdx`) under `dir` (recursively). A page that cannot be read (or is not
     /// UTF-8) is skipped with a warning naming it; the others are indexed.
     pub fn load(dir: &Path, base_url: &str) -> Result<Kb, KbError> {
         Kb::load_with(dir, Path::new(""), base_url)
@@ -103,7 +104,7 @@ impl Kb {
                 }
             };
             let stem = p.file_stem().and_then(|s| s.to_str()).unwrap_or("page");
-            docs.extend(markdown::sections(stem, &text));
+            docs.extend(markdown::sections(stem, &page_text::normalise(&text)));
         }
         let mut kb = Kb::from_sections(&docs, base_url)?;
         kb.skipped = skipped;
@@ -128,7 +129,7 @@ impl Kb {
             writer.add_document(doc!(
                 position => i as u64,
                 title_f => d.title.clone(),
-                body_f => d.body.clone(),
+                body_f => page_text::plain(&d.body),
             ))?;
         }
         writer.commit()?;
@@ -196,7 +197,7 @@ fn section_text(s: &markdown::Section) -> String {
         s.page_title,
         s.parents.join("\n"),
         s.heading,
-        s.body
+        page_text::plain(&s.body)
     )
 }
 
@@ -224,6 +225,15 @@ impl Doc {
     }
 }
 
+/// Whether `p` is a markdown page: `.md`, `.markdown` or `.mdx`, in any case.
+pub(crate) fn is_page(p: &Path) -> bool {
+    p.extension().and_then(|x| x.to_str()).is_some_and(|x| {
+        ["md", "markdown", "mdx"]
+            .iter()
+            .any(|e| x.eq_ignore_ascii_case(e))
+    })
+}
+
 /// Whether `inner` is `outer` or a folder under it.
 fn inside(inner: &Path, outer: &Path) -> bool {
     match (inner.canonicalize(), outer.canonicalize()) {
@@ -241,7 +251,7 @@ fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<(), KbError>
         let p = e.path();
         if p.is_dir() {
             collect(&p, out)?;
-        } else if p.extension().is_some_and(|x| x == "md") {
+        } else if is_page(&p) {
             out.push(p);
         }
     }

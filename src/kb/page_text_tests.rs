@@ -1,0 +1,55 @@
+//! Tests of page text made plain: line ends, collapsible blocks as headings, tags and links.
+
+use super::*;
+
+#[test]
+fn windows_line_ends_and_a_byte_order_mark_read_as_plain_lines() {
+    let page = "\u{feff}---\r\ntitle: Billing\r\n---\r\n## Invoices\r\nDownload them.\r\n";
+    assert_eq!(
+        normalise(page),
+        "---\ntitle: Billing\n---\n## Invoices\nDownload them.\n"
+    );
+}
+
+#[test]
+fn a_collapsible_block_is_a_heading_below_the_one_above_it() {
+    let page = "## Reverse proxy\nIntro.\n\n<details><summary>Nginx</summary>\n\nUse proxy_pass.\n\
+                </details>\n<details>\n<summary><b>Caddy</b></summary>Use reverse_proxy.\n</details>\n";
+    let n = normalise(page);
+    assert!(n.contains("\n### Nginx\n\n"), "{n}");
+    assert!(n.contains("\n### Caddy\n\nUse reverse_proxy.\n"), "{n}");
+    assert!(!n.contains("details"), "{n}");
+    let s = crate::kb::markdown::sections("proxy", &n);
+    let ids: Vec<&str> = s.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(ids, ["proxy#reverse-proxy", "proxy#nginx", "proxy#caddy"]);
+    assert_eq!(s[1].parents, ["Reverse proxy"]);
+    assert_eq!(s[1].body, "Use proxy_pass.");
+}
+
+#[test]
+fn code_is_left_as_written() {
+    let page = "## Run\n```html\n<details><summary>Not a heading</summary>\n# comment\n```\n";
+    assert_eq!(normalise(page), page);
+    assert_eq!(atx_level("#hashtag"), None);
+    assert_eq!(atx_level("### Three"), Some(3));
+}
+
+#[test]
+fn tags_comments_and_link_addresses_are_not_text() {
+    assert_eq!(
+        plain(
+            "See the [install guide](https://x.example/install) <br/>or **ask** us.<!-- todo -->"
+        ),
+        "See the install guide or ask us."
+    );
+    assert_eq!(
+        plain("![status badge](https://x/b.svg) <img src=\"a.png\" alt=\"x\"> done"),
+        "status badge  done"
+    );
+    // Placeholders, comparisons and brackets that are not links stay.
+    assert_eq!(
+        plain("set <your-token> if a < b, [beta] (soon), 5 * 3, wow!"),
+        "set <your-token> if a < b, [beta] (soon), 5 * 3, wow!"
+    );
+    assert_eq!(plain("UPTIME_KUMA_DB__HOST é"), "UPTIME_KUMA_DB__HOST é");
+}
