@@ -34,6 +34,47 @@ pub struct Grounding {
     pub candidates: Vec<KbHit>,
 }
 
+/// Phrases that say the customer already tried and it failed: a how-to quote is what they followed.
+const TRIED_AND_FAILED: &[&str] = &[
+    "still does not",
+    "still doesn t",
+    "still doesnt",
+    "still not",
+    "still fails",
+    "still failing",
+    "still get",
+    "still getting",
+    "still no",
+    "still can t",
+    "does not work",
+    "doesn t work",
+    "doesnt work",
+    "not working",
+    "stopped working",
+    "no longer works",
+    "isn t working",
+    "won t work",
+    "didn t work",
+    "did not work",
+    "didn t help",
+    "did not help",
+    "tried everything",
+];
+
+/// Whether a message reports that something the customer tried does not work ("I did X and it still
+/// does not work"): the section describing X is then no answer, only a page that may help.
+pub fn tried_and_failed(text: &str) -> bool {
+    let lower = text.to_lowercase().replace(['’', '\''], " ");
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    TRIED_AND_FAILED.iter().any(|p| {
+        let p: Vec<&str> = p.split(' ').collect();
+        words.windows(p.len()).any(|w| w == p.as_slice())
+    })
+}
+
 /// Judges `hits` (best first, as the knowledge base ranks them; a lone hit leads by its whole score).
 pub fn judge(hits: Vec<KbHit>, bar: &AnswerBar) -> Grounding {
     // The best section's lead over every other one on relevance alone: negative when the
@@ -103,6 +144,25 @@ mod tests {
             candidate_coverage: 0.2,
             candidate_similarity: 0.4,
             candidates: 2,
+        }
+    }
+
+    #[test]
+    fn a_report_that_something_tried_fails_is_told_apart_from_a_question() {
+        for t in [
+            "I did -v /run/docker.sock:/run/docker.sock, and it still does not work.",
+            "Reset link doesn't work",
+            "the webhook stopped working yesterday",
+            "followed the guide, didn’t help",
+        ] {
+            assert!(tried_and_failed(t), "{t}");
+        }
+        for t in [
+            "How do I reset my password?",
+            "does it work with google sheets?",
+            "is the still image export available",
+        ] {
+            assert!(!tried_and_failed(t), "{t}");
         }
     }
 

@@ -62,6 +62,13 @@ impl Pipeline {
             Tier::Tier1 => {
                 (found.llm, found.asked) =
                     self.tier1_answer(m.text, account, ticket, m.now).await?;
+                if !found.asked && crate::domain::answer::tried_and_failed(m.text) {
+                    // "I did X and it still does not work": the section on X is what they followed.
+                    if let Some(best) = found.best.take() {
+                        found.candidates.insert(0, best);
+                        found.candidates.truncate(self.settings.kb.candidates);
+                    }
+                }
             }
             Tier::Tier2 => {
                 (found.llm, found.asked, found.drafts) =

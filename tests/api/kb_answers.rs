@@ -1,7 +1,7 @@
 //! Answers customers can trust, end to end: a question the docs answer gets its section quoted; one
 //! they do not answer gets no quote (a person follows up, with pages that may help); a problem report
 //! gets an acknowledgement and a card for the team, never a how-to quote, and says so when a matching
-//! alert is firing.
+//! alert is firing. A customer who says they tried and it failed is offered the section, not told it.
 
 use crate::alerts::fixture;
 use crate::pipeline::{done, message, rig};
@@ -66,6 +66,26 @@ async fn a_clear_how_to_question_is_answered_with_its_section() {
         "{o:?}"
     );
     assert!(o.suggestions.is_empty() && !o.escalated);
+}
+
+#[tokio::test]
+async fn a_customer_who_tried_the_section_is_offered_it_not_answered_with_it() {
+    let db = support::sqlite().await;
+    let r = rig(Arc::new(db.store.clone())).await;
+    let text = "How do I reset my password? I did it twice and it still does not work";
+    let o = done(
+        r.p.handle(message("a2", None, "cust", text), 1_000)
+            .await
+            .unwrap(),
+    );
+    assert!(o.answer.is_none() && o.citations.is_empty(), "{o:?}");
+    assert!(o.escalated, "{o:?}");
+    let offered: Vec<&str> = o.suggestions.iter().map(|c| c.link.as_str()).collect();
+    assert_eq!(
+        offered.first(),
+        Some(&"https://docs.example.com/account-password#reset-your-password"),
+        "the section is a page that may help: {o:?}"
+    );
 }
 
 #[tokio::test]
