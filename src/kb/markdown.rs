@@ -107,6 +107,20 @@ fn headings(body: &str) -> Vec<Heading> {
     out
 }
 
+/// Whether the page's first heading is its title: a `#` heading with nothing before it, that is the
+/// page's only `#` heading or is followed at once by another heading. A wiki page made of several
+/// `# Nginx`, `# Apache` parts has no title heading: each is a section.
+fn names_the_page(body: &str, found: &[Heading]) -> bool {
+    let Some(first) = found.first() else {
+        return false;
+    };
+    let alone = found.iter().filter(|h| h.level == 1).count() == 1;
+    let bare = found
+        .get(1)
+        .is_some_and(|next| body[first.span.end..next.span.start].trim().is_empty());
+    first.level == 1 && body[..first.span.start].trim().is_empty() && (alone || bare)
+}
+
 /// Splits a page into sections. `page` is the file stem, used for the slug when there is no title.
 pub fn sections(page: &str, text: &str) -> Vec<Section> {
     let (fm_title, tags, body) = front_matter(text);
@@ -131,11 +145,13 @@ pub fn sections(page: &str, text: &str) -> Vec<Section> {
     // The open headings above the current one: (level, text).
     let mut stack: Vec<(usize, String)> = vec![];
     let mut parents: Vec<String> = vec![];
-    for h in headings(body) {
+    let found = headings(body);
+    let titled = names_the_page(body, &found);
+    for (i, h) in found.into_iter().enumerate() {
         let before = &body[from..h.span.start];
         from = h.span.end;
         let text = h.text.trim().to_string();
-        if h.level == 1 && out.is_empty() && heading.is_none() && before.trim().is_empty() {
+        if i == 0 && titled {
             page_title = text; // "# Title" names the page
             continue;
         }
@@ -265,6 +281,20 @@ mod tests {
             ("Install", "install#docker")
         );
         assert_eq!(s[0].tags, ["how-to", "setup"]);
+    }
+
+    #[test]
+    fn a_page_of_several_top_level_parts_has_no_title_heading() {
+        let wiki = "# Nginx\nUse proxy_pass.\n\n# Apache\nUse ProxyPass.\n";
+        let s = sections("Reverse-Proxy", wiki);
+        let ids: Vec<&str> = s.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["reverse-proxy#nginx", "reverse-proxy#apache"]);
+        assert_eq!(s[0].page_title, "Reverse Proxy");
+        let titled = "# Badge\n## Overview\nBadges show a monitor's state.\n# Styles\nFlat.\n";
+        let s = sections("badge", titled);
+        let ids: Vec<&str> = s.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["badge#overview", "badge#styles"]);
+        assert_eq!(s[0].page_title, "Badge");
     }
 
     #[test]
