@@ -22,7 +22,7 @@ pub struct Point {
 pub fn sweep(triager: &Triager, examples: &[data::Example]) -> Vec<Point> {
     let labelled: Vec<(&data::Example, Tier, Vec<f32>)> = examples
         .iter()
-        .filter_map(|e| Some((e, e.tier?, triager.model().predict(&e.text))))
+        .filter_map(|e| Some((e, e.tier?, triager.probs(&e.text))))
         .collect();
     let mut points = vec![];
     for human_threshold in HUMAN {

@@ -118,7 +118,17 @@ impl Triager {
     }
 
     pub fn triage(&self, text: &str) -> Triage {
-        self.decide(text, &self.model.predict(text))
+        self.decide(text, &self.probs(text))
+    }
+
+    /// The model's class probabilities for `text`. A message without a letter ("+1", "👍", "2")
+    /// says nothing the model can read: it gets the odds of an empty message, as emoji alone do.
+    pub fn probs(&self, text: &str) -> Vec<f32> {
+        if text.chars().any(char::is_alphabetic) {
+            self.model.predict(text)
+        } else {
+            self.model.predict("")
+        }
     }
 
     /// The decision for `text` given the model's class probabilities for it (`Model::predict`).
@@ -274,7 +284,9 @@ mod tests {
             assert_ne!(t.triage(text).tier, Tier::None, "{text}");
         }
         assert_eq!(t.triage("set a 4 minute timer").tier, Tier::None);
-        assert_eq!(t.triage("🎉🎉").tier, Tier::None);
+        for chatter in ["🎉🎉", "+1", "1", "👍 +1"] {
+            assert_eq!(t.triage(chatter).tier, Tier::None, "{chatter}");
+        }
     }
 
     /// Mostly unknown words make a message support only when it is not plainly English: another
