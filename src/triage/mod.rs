@@ -211,6 +211,9 @@ const ENGLISH: &[&str] = &[
     "the", "with", "my", "is", "are", "you", "your", "and", "for", "to", "of", "this", "that",
     "what", "how", "can", "please", "it", "i", "me", "we", "our", "be", "was", "will", "there",
     "from", "at",
+    // English chat shorthand: a message of these alone is English chatter, not another language.
+    "ty", "thx", "np", "brb", "lol", "lmao", "haha", "hahaha", "bump", "gm", "gn", "kk", "yep",
+    "yup", "nope", "omg", "ikr", "afk", "ttyl", "cya", "imo", "tbh",
 ];
 
 /// The first of `phrases` that occurs in `words` as consecutive whole words.
@@ -299,6 +302,9 @@ mod tests {
         assert!(t.surely_support(&w("¿Cómo cambio mi contraseña? No puedo entrar")));
         assert!(t.surely_support(&w("Zugangsdaten vergessen, Anmeldung klappt nicht")));
         assert!(!t.surely_support(&w("zorp the blixt frobnicator quux")));
+        for shorthand in ["ty", "np", "brb", "hahaha", "bump"] {
+            assert!(!t.surely_support(&w(shorthand)), "{shorthand}");
+        }
     }
 
     #[test]
