@@ -14,6 +14,8 @@ async fn help_becomes_a_ticket_and_spam_and_chatter_stay_silent() {
     for (i, text) in [
         "Help",
         "Website\nexperiencing website downtime starting from last night.",
+        "page just shows a white screen",
+        "anyone else seeing slow load times today?",
     ]
     .iter()
     .enumerate()
@@ -33,6 +35,8 @@ async fn help_becomes_a_ticket_and_spam_and_chatter_stay_silent() {
         "Buy cheap followers and likes now!!! 10k followers for $5, visit our site",
         "set a 4 minute timer",
         "what's the weather like tomorrow in paris",
+        "+1",
+        "ty",
     ]
     .iter()
     .enumerate()
@@ -46,6 +50,10 @@ async fn help_becomes_a_ticket_and_spam_and_chatter_stay_silent() {
             "{text:?} stays silent: {h:?}"
         );
     }
+    // Deleting one's data is a privacy request: a person's.
+    let erase = message("d1", None, "cust", "can you delete all my data please");
+    let o = done(r.p.handle(erase, 3_000).await.unwrap());
+    assert_eq!(o.tier, Some(Tier::Human), "{o:?}");
     while r.sender.tick(10_000).await.unwrap() > 0 {}
     assert!(
         r.chat
