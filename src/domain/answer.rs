@@ -75,6 +75,39 @@ pub fn tried_and_failed(text: &str) -> bool {
     })
 }
 
+/// Whether a section is about what the question rules out: "change the port *without Docker*"
+/// against *How to Install › Docker › Changing Port or Volume*. The word after "without", "no",
+/// "not" or "non" (past "using", "in", "a", "the"…) names a heading of the section's title path that
+/// does not rule it out itself ("Non-Docker" is fine).
+pub fn rules_out(question: &str, title: &str) -> bool {
+    const NEGATORS: &[&str] = &["without", "no", "not", "non"];
+    const SKIP: &[&str] = &[
+        "a", "an", "the", "using", "use", "in", "on", "via", "with", "through",
+    ];
+    let words = |t: &str| -> Vec<String> {
+        t.to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let (q, t) = (words(question), words(title));
+    let negated = q.iter().enumerate().filter_map(|(i, w)| {
+        NEGATORS.contains(&w.as_str()).then(|| {
+            q[i + 1..]
+                .iter()
+                .find(|n| !SKIP.contains(&n.as_str()))
+                .cloned()
+        })?
+    });
+    negated.into_iter().any(|n| {
+        t.iter().enumerate().any(|(i, w)| {
+            let same = *w == n || *w == format!("{n}s") || format!("{w}s") == n;
+            same && (i == 0 || !NEGATORS.contains(&t[i - 1].as_str()))
+        })
+    })
+}
+
 /// Judges `hits` (best first, as the knowledge base ranks them; a lone hit leads by its whole score).
 pub fn judge(hits: Vec<KbHit>, bar: &AnswerBar) -> Grounding {
     // The best section's lead over every other one on relevance alone: negative when the
@@ -164,6 +197,19 @@ mod tests {
         ] {
             assert!(!tried_and_failed(t), "{t}");
         }
+    }
+
+    #[test]
+    fn a_section_on_what_the_question_rules_out_is_told_apart() {
+        let install = "How to Install › Docker › Changing Port or Volume";
+        assert!(rules_out(
+            "How to change port 3001 WITHOUT docker?",
+            install
+        ));
+        assert!(rules_out("change the port, not using docker", install));
+        assert!(!rules_out("How to change port 3001 in docker?", install));
+        assert!(!rules_out("without docker?", "How to Install › Non-Docker"));
+        assert!(!rules_out("no idea how to change the port", install));
     }
 
     #[test]

@@ -19,6 +19,8 @@ impl KnowledgeBase for Kb {
         let pool = (limit * 4).max(20);
         let lexical = self.lexical(query, pool);
         let words = self.terms.query(query);
+        // What an answer must cover: the question asked, when it says enough on its own.
+        let question = Some(self.terms.query(&asked(query))).filter(|w| w.len() >= 2);
         let sims = self.vectors.as_ref().map(|v| v.similarities(query));
         let mut semantic_order: Vec<usize> = vec![];
         let mut picked: Vec<usize> = lexical.iter().map(|(i, _)| *i).collect();
@@ -31,33 +33,42 @@ impl KnowledgeBase for Kb {
                 }
             }
         }
-        let mut hits: Vec<KbHit> = picked
-            .into_iter()
-            .map(|i| {
-                let d = &self.docs[i];
-                let score = lexical
-                    .iter()
-                    .find(|(j, _)| *j == i)
-                    .map_or(0.0, |(_, s)| *s);
-                KbHit {
-                    id: d.id.clone(),
-                    title: d.title.clone(),
-                    link: d.link.clone(),
-                    text: d.body.clone(),
-                    tags: d.tags.clone(),
-                    score,
-                    coverage: self.terms.coverage(&words, i),
-                    similarity: sims.as_ref().map_or(0.0, |s| s[i]),
-                    lexical_rank: u32::MAX,
-                    semantic_rank: sims
-                        .as_ref()
-                        .and_then(|_| semantic_order.iter().position(|j| *j == i))
-                        .map(|r| r as u32),
-                }
-            })
-            .collect();
+        // Each candidate's coverage of the question asked, kept apart from the ranking's.
+        let mut asked_coverage: Vec<(String, f32)> = Vec::with_capacity(picked.len());
+        let mut hits: Vec<KbHit> = Vec::with_capacity(picked.len());
+        for i in picked {
+            let d = &self.docs[i];
+            let score = lexical
+                .iter()
+                .find(|(j, _)| *j == i)
+                .map_or(0.0, |(_, s)| *s);
+            if let Some(q) = &question {
+                asked_coverage.push((d.id.clone(), self.terms.coverage(q, i)));
+            }
+            hits.push(KbHit {
+                id: d.id.clone(),
+                title: d.title.clone(),
+                link: d.link.clone(),
+                text: d.body.clone(),
+                tags: d.tags.clone(),
+                score,
+                coverage: self.terms.coverage(&words, i),
+                similarity: sims.as_ref().map_or(0.0, |s| s[i]),
+                lexical_rank: u32::MAX,
+                semantic_rank: sims
+                    .as_ref()
+                    .and_then(|_| semantic_order.iter().position(|j| *j == i))
+                    .map(|r| r as u32),
+            });
+        }
         rank(&mut hits);
         hits.truncate(limit);
+        // What the answer bar reads: the message's coverage, or the question's when that is higher.
+        for h in &mut hits {
+            if let Some((_, c)) = asked_coverage.iter().find(|(id, _)| *id == h.id) {
+                h.coverage = h.coverage.max(*c);
+            }
+        }
         hits
     }
 
@@ -95,6 +106,42 @@ impl Kb {
     }
 }
 
+/// The sentences of a message that ask something — ending in `?` or opening with a question word —
+/// or the whole message when none does: what a section must cover, without the story around it.
+fn asked(text: &str) -> String {
+    const OPENERS: &[&str] = &[
+        "how", "what", "where", "when", "why", "which", "who", "can", "could", "is", "are", "do",
+        "does", "did", "will", "would", "should", "any", "anyone",
+    ];
+    let mut out = String::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let end = rest
+            .char_indices()
+            .find(|&(i, c)| {
+                matches!(c, '?' | '!' | '\n')
+                    || c == '.' && rest[i + 1..].chars().next().is_none_or(char::is_whitespace)
+            })
+            .map_or(rest.len(), |(i, c)| i + c.len_utf8());
+        let sentence = &rest[..end];
+        rest = &rest[end..];
+        let first = sentence
+            .split(|c: char| !c.is_alphanumeric() && c != '\'')
+            .find(|w| !w.is_empty())
+            .unwrap_or("")
+            .to_lowercase();
+        if sentence.ends_with('?') || OPENERS.contains(&first.as_str()) {
+            out.push_str(sentence);
+            out.push(' ');
+        }
+    }
+    if out.trim().is_empty() {
+        text.to_string()
+    } else {
+        out
+    }
+}
+
 /// Sets each hit's lexical rank — BM25 weighted by coverage, so a section that shares one frequent
 /// word with a long question falls behind one that covers what the question is about — and orders
 /// the hits by it, or by its fusion with the semantic rank when there is one.
@@ -115,5 +162,24 @@ fn rank(hits: &mut [KbHit]) {
     };
     if hits.iter().any(|h| h.semantic_rank.is_some()) {
         hits.sort_by(|a, b| fused(b).total_cmp(&fused(a)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::asked;
+
+    #[test]
+    fn the_question_is_told_from_the_story_around_it() {
+        let m = "getting a new phone next week. what do i do about my authenticator so i dont \
+                 lock myself out";
+        assert_eq!(
+            asked(m).trim(),
+            "what do i do about my authenticator so i dont lock myself out"
+        );
+        let m = "We moved to version 2.0.2 last night. Is the old backup still there? Thanks!";
+        assert_eq!(asked(m).trim(), "Is the old backup still there?");
+        let story = "The export is stuck at 80 %. It has been an hour.";
+        assert_eq!(asked(story), story, "no question: the whole message");
     }
 }

@@ -62,7 +62,11 @@ impl Pipeline {
             Tier::Tier1 => {
                 (found.llm, found.asked) =
                     self.tier1_answer(m.text, account, ticket, m.now).await?;
-                if !found.asked && crate::domain::answer::tried_and_failed(m.text) {
+                let ruled_out = |h: &KbHit| crate::domain::answer::rules_out(m.text, &h.title);
+                if !found.asked
+                    && (crate::domain::answer::tried_and_failed(m.text)
+                        || found.best.as_ref().is_some_and(ruled_out))
+                {
                     // "I did X and it still does not work": the section on X is what they followed.
                     if let Some(best) = found.best.take() {
                         found.candidates.insert(0, best);

@@ -68,6 +68,40 @@ async fn a_clear_how_to_question_is_answered_with_its_section() {
     assert!(o.suggestions.is_empty() && !o.escalated);
 }
 
+/// A question wrapped in its story ("the auditors want…. how do i…?") is judged on what it asks:
+/// the story's words, which no section holds, do not hide the section that answers it.
+#[tokio::test]
+async fn a_question_told_with_its_story_is_answered_from_what_it_asks() {
+    let db = support::sqlite().await;
+    let r = rig(Arc::new(db.store.clone())).await;
+    for (id, text, section) in [
+        (
+            "s1",
+            "we onboarded our whole finance crew last week and the auditors want extra security \
+             on every tool. how do i turn on two-factor authentication?",
+            "account-password#two-factor-authentication",
+        ),
+        (
+            "s2",
+            "our accountant keeps nagging me about paperwork for the tax office. can i add our \
+             VAT number to invoices?",
+            "billing-payments#add-a-vat-number-or-company-address",
+        ),
+    ] {
+        let o = done(
+            r.p.handle(message(id, None, "cust", text), 1_000)
+                .await
+                .unwrap(),
+        );
+        let cited: Vec<&str> = o.citations.iter().map(|c| c.link.as_str()).collect();
+        assert_eq!(
+            cited,
+            [format!("https://docs.example.com/{section}")],
+            "{o:?}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn a_customer_who_tried_the_section_is_offered_it_not_answered_with_it() {
     let db = support::sqlite().await;
