@@ -64,15 +64,7 @@ const TRIED_AND_FAILED: &[&str] = &[
 /// Whether a message reports that something the customer tried does not work ("I did X and it still
 /// does not work"): the section describing X is then no answer, only a page that may help.
 pub fn tried_and_failed(text: &str) -> bool {
-    let lower = text.to_lowercase().replace(['’', '\''], " ");
-    let words: Vec<&str> = lower
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    TRIED_AND_FAILED.iter().any(|p| {
-        let p: Vec<&str> = p.split(' ').collect();
-        words.windows(p.len()).any(|w| w == p.as_slice())
-    })
+    super::phrases::any_in(&super::phrases::words(text), TRIED_AND_FAILED)
 }
 
 /// Whether a section is about what the question rules out: "change the port *without Docker*"
@@ -84,14 +76,10 @@ pub fn rules_out(question: &str, title: &str) -> bool {
     const SKIP: &[&str] = &[
         "a", "an", "the", "using", "use", "in", "on", "via", "with", "through",
     ];
-    let words = |t: &str| -> Vec<String> {
-        t.to_lowercase()
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .map(str::to_string)
-            .collect()
-    };
-    let (q, t) = (words(question), words(title));
+    let (q, t) = (
+        super::phrases::words(question),
+        super::phrases::words(title),
+    );
     let negated = q.iter().enumerate().filter_map(|(i, w)| {
         NEGATORS.contains(&w.as_str()).then(|| {
             q[i + 1..]

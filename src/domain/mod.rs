@@ -19,6 +19,7 @@ pub mod gaps;
 pub mod kb_draft;
 pub mod keys;
 pub mod llm_port;
+pub mod phrases;
 pub mod ports;
 pub mod refusal;
 pub mod reply;

@@ -63,15 +63,7 @@ const FRUSTRATED: &[&str] = &[
 
 /// Whether a message reads as frustrated: a telling phrase, or shouting (mostly capitals, or `!!`).
 pub fn frustrated(text: &str) -> bool {
-    let lower = text.to_lowercase();
-    let words: Vec<&str> = lower
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    let phrase = FRUSTRATED.iter().any(|p| {
-        let p: Vec<&str> = p.split(' ').collect();
-        words.windows(p.len()).any(|w| w == p.as_slice())
-    });
+    let phrase = super::phrases::any_in(&super::phrases::words(text), FRUSTRATED);
     let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
     let caps = letters.len() >= 12
         && letters.iter().filter(|c| c.is_uppercase()).count() * 10 >= letters.len() * 7;
