@@ -48,6 +48,8 @@ pub fn triager(s: &Settings, model: Model, pages: &[String]) -> Triager {
             confidence_threshold: t.confidence_threshold,
             human_threshold: t.human_threshold,
             none_threshold: t.none_threshold,
+            unrelated_none_threshold: t.unrelated_none_threshold,
+            related_share: t.related_share,
             support_phrases: t.support_phrases.clone(),
             human_phrases: t.human_phrases.clone(),
             spam: crate::triage::spam::SpamRules {
@@ -58,6 +60,7 @@ pub fn triager(s: &Settings, model: Model, pages: &[String]) -> Triager {
         },
     )
     .with_support_words(&product)
+    .with_docs(pages)
 }
 
 /// The knowledge base's pages as text, for [`triager`] outside the bot (`opsdesk triage`); none,

@@ -56,3 +56,4 @@ pub mod store;
 pub mod telemetry;
 pub mod triage;
 pub mod vectors;
+pub mod words;

@@ -226,10 +226,18 @@ fn classify_stdin(s: &Settings, model: Option<&PathBuf>) -> anyhow::Result<()> {
     for (i, line) in std::io::stdin().lock().lines().enumerate() {
         match data::parse_line(&line?, i + 1, false) {
             Ok(Some(e)) => {
-                let t = triager.triage(&e.text);
+                let probs = triager.probs(&e.text);
+                let t = triager.decide(&e.text, &probs);
+                let odds: serde_json::Map<String, serde_json::Value> = triager
+                    .model()
+                    .classes
+                    .iter()
+                    .zip(&probs)
+                    .map(|(c, p)| (c.as_str().to_string(), serde_json::json!(p)))
+                    .collect();
                 serde_json::to_writer(
                     &mut out,
-                    &serde_json::json!({"text": e.text, "tier": t.tier, "confidence": t.confidence}),
+                    &serde_json::json!({"text": e.text, "tier": t.tier, "confidence": t.confidence, "odds": odds}),
                 )?;
                 out.write_all(b"\n")?;
             }

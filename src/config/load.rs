@@ -87,6 +87,11 @@ impl Settings {
             ),
             ("triage.human_threshold", self.triage.human_threshold),
             ("triage.none_threshold", self.triage.none_threshold),
+            (
+                "triage.unrelated_none_threshold",
+                self.triage.unrelated_none_threshold,
+            ),
+            ("triage.related_share", self.triage.related_share),
             ("triage.product_word_share", self.triage.product_word_share),
             ("kb.gap_similarity", self.kb.gap_similarity.into()),
         ] {

@@ -104,6 +104,10 @@ pub struct TriageSettings {
     pub confidence_threshold: f64,
     pub human_threshold: f64,
     pub none_threshold: f64,
+    /// The least P(none) instead for a message that shares little with the knowledge base's pages.
+    pub unrelated_none_threshold: f64,
+    /// The share of a message's content words the docs use below which it shares little with them.
+    pub related_share: f64,
     /// Least share of the knowledge base's pages a word the model never learned must be on to be a
     /// support phrase too (`triage::product::words`); 0 = off.
     pub product_word_share: f64,

@@ -122,7 +122,9 @@ impl Kb {
         let title_f = sb.add_text_field("title", text.clone());
         let body_f = sb.add_text_field("body", text);
         let index = Index::create_in_ram(sb.build());
-        index.tokenizers().register(ANALYZER, terms::analyzer());
+        index
+            .tokenizers()
+            .register(ANALYZER, crate::words::analyzer());
         let mut writer = index.writer_with_num_threads(1, 15_000_000)?;
         let docs: Vec<Doc> = sections.iter().map(|s| Doc::new(s, base_url)).collect();
         for (i, d) in docs.iter().enumerate() {

@@ -2,130 +2,12 @@
 //! chat filler out), each weighted by how rare it is in the knowledge base, and the share of that
 //! weight a section's title, heading and body contain.
 
+use crate::words::Words;
 use std::collections::{HashMap, HashSet};
-use tantivy::tokenizer::{
-    Language, LowerCaser, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer,
-};
-
-/// Words that carry no meaning in a chat message to a support desk, besides English stop words.
-const FILLER: &[&str] = &[
-    "hi",
-    "hey",
-    "hello",
-    "thanks",
-    "thank",
-    "thx",
-    "pls",
-    "please",
-    "guys",
-    "folks",
-    "team",
-    "anyone",
-    "someone",
-    "somebody",
-    "lol",
-    "ok",
-    "okay",
-    "just",
-    "also",
-    "really",
-    "actually",
-    "quick",
-    "question",
-    "help",
-    "wondering",
-    "know",
-    "want",
-    "need",
-    "get",
-    "can",
-    "could",
-    "would",
-    "like",
-    "way",
-    "one",
-    "use",
-    "using",
-    "still",
-    "even",
-    "yet",
-    "now",
-    "today",
-    "im",
-    "i'm",
-    "ive",
-    "i've",
-    "dont",
-    "don't",
-    "doesnt",
-    "doesn't",
-    "cant",
-    "can't",
-    "u",
-    "ur",
-    "my",
-    "our",
-    "we",
-    "us",
-    "you",
-    "your",
-    "me",
-    "do",
-    "does",
-    "did",
-    "how",
-    "what",
-    "where",
-    "when",
-    "why",
-    "which",
-    "who",
-    "is",
-    "are",
-    "am",
-    "there",
-    "here",
-    "any",
-    "some",
-    "all",
-    "every",
-    "much",
-    "many",
-    "got",
-    "make",
-    "thing",
-    "stuff",
-    "something",
-    "anything",
-    "able",
-    "tried",
-    "try",
-    "trying",
-    "ask",
-    "asking",
-    "hoping",
-    "see",
-    "seems",
-    "go",
-    "going",
-];
-
-/// The analyzer both the index and the coverage use: words, lower-cased, English stop words out,
-/// Porter-stemmed.
-pub fn analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(LowerCaser)
-        .filter(
-            StopWordFilter::new(Language::English).expect("English stop words ship with tantivy"),
-        )
-        .filter(Stemmer::new(Language::English))
-        .build()
-}
 
 /// Each section's distinct terms and each term's document frequency.
 pub struct Terms {
-    analyzer: TextAnalyzer,
-    filler: HashSet<String>,
+    words: Words,
     sections: Vec<HashSet<String>>,
     df: HashMap<String, u32>,
 }
@@ -133,14 +15,12 @@ pub struct Terms {
 impl Terms {
     pub fn new<'a>(texts: impl Iterator<Item = &'a str>) -> Terms {
         let mut t = Terms {
-            analyzer: analyzer(),
-            filler: HashSet::new(),
+            words: Words::default(),
             sections: vec![],
             df: HashMap::new(),
         };
-        t.filler = FILLER.iter().flat_map(|w| t.analyze(w)).collect();
         for text in texts {
-            let set: HashSet<String> = t.analyze(text).into_iter().collect();
+            let set: HashSet<String> = t.words.analyze(text).into_iter().collect();
             for w in &set {
                 *t.df.entry(w.clone()).or_default() += 1;
             }
@@ -149,23 +29,11 @@ impl Terms {
         t
     }
 
-    /// The analyzed words of `text`, in order, repeats kept.
-    pub fn analyze(&self, text: &str) -> Vec<String> {
-        let mut a = self.analyzer.clone();
-        let mut stream = a.token_stream(text);
-        let mut out = vec![];
-        while stream.advance() {
-            out.push(stream.token().text.clone());
-        }
-        out
-    }
-
     /// The question's distinct content terms (filler out), with their weights.
     pub fn query(&self, text: &str) -> Vec<(String, f32)> {
-        let mut seen = HashSet::new();
-        self.analyze(text)
+        self.words
+            .content(text)
             .into_iter()
-            .filter(|w| !self.filler.contains(w) && seen.insert(w.clone()))
             .map(|w| {
                 let idf = self.idf(&w);
                 (w, idf)

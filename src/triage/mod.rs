@@ -11,6 +11,7 @@ pub mod mlp;
 pub mod model;
 pub mod product;
 mod quant;
+pub mod related;
 pub mod spam;
 
 use crate::domain::tier::TriageReason;
@@ -32,6 +33,11 @@ pub struct TriageRules {
     pub human_phrases: Vec<String>,
     /// Least P(none) for calling a message chatter; below it the likeliest support tier is taken.
     pub none_threshold: f64,
+    /// The least P(none) instead, for a message that shares little with the docs: fewer than
+    /// `related_share` of its content words are words the knowledge base's pages use.
+    pub unrelated_none_threshold: f64,
+    /// The share of a message's content words the docs use from which it talks about the product.
+    pub related_share: f64,
     /// Lower-cased phrases that make a message a support request whatever the model says.
     pub support_phrases: Vec<String>,
     /// What makes a message spam (`none`, logged and counted) whatever the model says.
@@ -44,6 +50,7 @@ pub struct Triager {
     phrases: Vec<Vec<String>>,
     support: Vec<Vec<String>>,
     spam: Vec<Vec<String>>,
+    docs: Option<std::sync::Arc<related::DocWords>>,
 }
 
 impl Triager {
@@ -53,7 +60,17 @@ impl Triager {
 
     /// The same model under other rules (`triage eval --sweep`).
     pub fn with_rules(&self, rules: TriageRules) -> Triager {
-        Triager::shared(self.model.clone(), rules)
+        Triager {
+            docs: self.docs.clone(),
+            ..Triager::shared(self.model.clone(), rules)
+        }
+    }
+
+    /// Reads how much each message shares with these knowledge-base pages (`related::DocWords`);
+    /// fewer than five pages say too little, and every message is then held to `none_threshold`.
+    pub fn with_docs(mut self, pages: &[String]) -> Triager {
+        self.docs = related::DocWords::new(pages).map(std::sync::Arc::new);
+        self
     }
 
     pub fn rules(&self) -> &TriageRules {
@@ -82,6 +99,7 @@ impl Triager {
             phrases: split(&rules.human_phrases),
             support: split(&rules.support_phrases),
             spam: split(&rules.spam.phrases),
+            docs: None,
             model,
             rules,
         }
@@ -115,6 +133,17 @@ impl Triager {
         let known = lettered.iter().filter(|w| self.model.knows_word(w)).count();
         let english = lettered.iter().any(|w| ENGLISH.contains(&w.as_str()));
         !lettered.is_empty() && known * 2 < lettered.len() && !english
+    }
+
+    /// The least P(none) for calling `text` chatter: lower when it shares little with the docs.
+    fn none_threshold(&self, text: &str) -> f64 {
+        match &self.docs {
+            Some(d) if d.share(text) < self.rules.related_share => self
+                .rules
+                .unrelated_none_threshold
+                .min(self.rules.none_threshold),
+            _ => self.rules.none_threshold,
+        }
     }
 
     pub fn triage(&self, text: &str) -> Triage {
@@ -163,7 +192,7 @@ impl Triager {
             .map_or(0.0, |(_, p)| *p);
         if ranked.len() > 2
             && ranked[0].0 == Tier::None
-            && (ranked[0].1 < self.rules.none_threshold || self.surely_support(&words))
+            && (ranked[0].1 < self.none_threshold(text) || self.surely_support(&words))
         {
             // Not clearly chatter: support first. A person stays `human_threshold`'s call on the
             // model's own odds; otherwise the likelier of tier 1 and tier 2, their odds renormalised.
@@ -234,6 +263,8 @@ mod tests {
             human_threshold: 0.6,
             human_phrases: vec!["money back".into(), "lawyer".into()],
             none_threshold: 0.5,
+            unrelated_none_threshold: 0.5,
+            related_share: 0.0,
             support_phrases: vec!["help".into(), "down".into()],
             spam: spam::SpamRules {
                 phrases: vec!["buy followers".into()],

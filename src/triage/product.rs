@@ -84,6 +84,8 @@ mod tests {
             human_threshold: 0.35,
             human_phrases: vec![],
             none_threshold: 0.5,
+            unrelated_none_threshold: 0.5,
+            related_share: 0.0,
             support_phrases: vec!["help".into()],
             spam: crate::triage::spam::SpamRules {
                 phrases: vec![],

@@ -81,6 +81,14 @@ fn triage_reads_jsonl_and_reports_bad_lines_by_number() {
         (Some("anyone watching the game tonight?"), Some("none"))
     );
     assert_eq!(lines[1]["tier"], "human");
+    // The model's own odds for each tier, before the rules: what a desk tunes its thresholds on.
+    let odds = lines[0]["odds"].as_object().expect("odds per tier");
+    let mut keys: Vec<&str> = odds.keys().map(String::as_str).collect();
+    keys.sort();
+    assert_eq!(keys, ["human", "none", "tier1", "tier2"]);
+    let total: f64 = odds.values().filter_map(serde_json::Value::as_f64).sum();
+    assert!((total - 1.0).abs() < 1e-3, "{odds:?}");
+    assert!(odds["none"].as_f64() > Some(0.5), "{odds:?}");
     assert!(
         stderr(&o).contains("line 2: invalid JSON"),
         "{}",

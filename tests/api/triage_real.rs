@@ -159,3 +159,29 @@ async fn a_question_naming_the_product_is_support() {
             .unwrap();
     assert!(matches!(h, Handled::Ignored(_)), "{h:?}");
 }
+
+/// `opsdesk triage` reads the configured docs, as the bot does: with a bar of 0.99 for everything,
+/// chatter the docs share no word with is still silenced at the lower bar; without docs it is not.
+#[test]
+fn chatter_the_docs_do_not_share_is_held_to_the_lower_bar() {
+    use crate::cli::{opsdesk, stdout};
+    let input = "{\"text\":\"how do i braise a pork loin\"}\n";
+    let bars = [
+        ("OPSDESK__TRIAGE__NONE_THRESHOLD", "0.99"),
+        ("OPSDESK__TRIAGE__UNRELATED_NONE_THRESHOLD", "0.5"),
+    ];
+    let tier = |extra: &[(&str, &str)]| -> String {
+        let env: Vec<(&str, &str)> = bars.iter().chain(extra).copied().collect();
+        let o = opsdesk(&["triage"], &env, Some(input));
+        assert!(o.status.success());
+        let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+        v["tier"].as_str().unwrap().to_string()
+    };
+    assert_eq!(tier(&[]), "none", "the sample docs share nothing with it");
+    assert_ne!(tier(&[("OPSDESK__KB__PATH", "/nonexistent")]), "none");
+    assert_ne!(
+        tier(&[("OPSDESK__TRIAGE__RELATED_SHARE", "0")]),
+        "none",
+        "a share of 0 turns the lower bar off"
+    );
+}
