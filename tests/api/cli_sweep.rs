@@ -32,7 +32,18 @@ fn triage_eval_sweep_shows_the_trade_off_between_silence_and_deafness() {
     );
     let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
     let points = v["sweep"].as_array().unwrap();
-    assert_eq!(points.len(), 30, "{v}");
+    assert_eq!(points.len(), 30 + 16, "{v}");
+    // Then the lower bar for messages the docs share little with, at the configured two.
+    let second = points
+        .iter()
+        .filter(|p| {
+            [0.4, 0.45, 0.5, 0.55].contains(&p["unrelated_none_threshold"].as_f64().unwrap())
+                && p["human_threshold"] == 0.35
+                && p["none_threshold"] == 0.55
+        })
+        .count();
+    assert_eq!(second, 16, "{v}");
+    assert!(out.contains("unrelated related_share"), "{out}");
     // The shipped thresholds' point is the plain report.
     let shipped = points
         .iter()
