@@ -131,6 +131,8 @@ pub struct KbSettings {
     pub min_coverage: f32,
     pub min_margin: f32,
     pub min_similarity_margin: f32,
+    /// Or least lead on the question's words the section's own heading names; 0 = off.
+    pub min_heading_lead: u32,
     pub candidate_coverage: f32,
     pub candidate_similarity: f32,
     pub candidates: usize,
@@ -147,6 +149,7 @@ impl KbSettings {
             min_coverage: self.min_coverage,
             min_margin: self.min_margin,
             min_similarity_margin: self.min_similarity_margin,
+            min_heading_lead: self.min_heading_lead,
             candidate_coverage: self.candidate_coverage,
             candidate_similarity: self.candidate_similarity,
             candidates: self.candidates,

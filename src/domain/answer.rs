@@ -17,6 +17,9 @@ pub struct AnswerBar {
     pub min_margin: f32,
     /// Or least lead on similarity of meaning: `best - next` cosine (with word vectors only).
     pub min_similarity_margin: f32,
+    /// Or least lead on the question's words its own heading names over every other section's
+    /// heading (0: off). Sections of one page share words; their headings tell them apart.
+    pub min_heading_lead: u32,
     /// Least coverage for a candidate.
     pub candidate_coverage: f32,
     /// Or least similarity of meaning for a candidate (with word vectors only).
@@ -115,7 +118,16 @@ pub fn judge(hits: Vec<KbHit>, bar: &AnswerBar) -> Grounding {
         }
         _ => 0.0,
     };
-    let leads = margin >= bar.min_margin || similarity_margin >= bar.min_similarity_margin;
+    // Its lead on what its own heading names of the question.
+    let heading_lead = match hits.split_first() {
+        Some((a, rest)) if bar.min_heading_lead > 0 => {
+            let next = rest.iter().map(|h| h.heading_words).max().unwrap_or(0);
+            a.heading_words >= next + bar.min_heading_lead
+        }
+        _ => false,
+    };
+    let leads =
+        margin >= bar.min_margin || similarity_margin >= bar.min_similarity_margin || heading_lead;
     let mut hits = hits.into_iter();
     let mut answer = None;
     let mut candidates = vec![];
@@ -153,6 +165,7 @@ mod tests {
             similarity: 0.0,
             lexical_rank: 0,
             semantic_rank: None,
+            heading_words: 0,
         }
     }
 
@@ -162,6 +175,7 @@ mod tests {
             min_coverage: 0.4,
             min_margin: 0.2,
             min_similarity_margin: 0.1,
+            min_heading_lead: 1,
             candidate_coverage: 0.2,
             candidate_similarity: 0.4,
             candidates: 2,
@@ -239,6 +253,42 @@ mod tests {
         // Without word vectors a similarity of 0 everywhere is no lead.
         let g = judge(vec![hit("a", 20.0, 0.6), hit("b", 19.0, 0.6)], &bar());
         assert!(g.answer.is_none());
+    }
+
+    #[test]
+    fn a_heading_that_names_more_of_the_question_tells_siblings_apart() {
+        let named = |id: &str, heading_words: u32| KbHit {
+            heading_words,
+            ..hit(id, 20.0, 0.6)
+        };
+        // Neck and neck on BM25, but only the first's heading names what is asked.
+        let g = judge(vec![named("generate", 2), named("authenticate", 1)], &bar());
+        assert_eq!(g.answer.map(|h| h.id), Some("generate".into()));
+        // Headings naming as much: no lead (Connect Slack / Disconnect Slack).
+        let g = judge(vec![named("connect", 1), named("disconnect", 1)], &bar());
+        assert!(g.answer.is_none());
+        // A heading lead does not stand in for covering the question.
+        let g = judge(
+            vec![
+                KbHit {
+                    heading_words: 2,
+                    ..hit("a", 20.0, 0.2)
+                },
+                named("b", 0),
+            ],
+            &bar(),
+        );
+        assert!(g.answer.is_none());
+        // Off at 0.
+        let off = AnswerBar {
+            min_heading_lead: 0,
+            ..bar()
+        };
+        assert!(
+            judge(vec![named("a", 2), named("b", 0)], &off)
+                .answer
+                .is_none()
+        );
     }
 
     #[test]

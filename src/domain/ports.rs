@@ -88,6 +88,9 @@ pub struct KbHit {
     pub lexical_rank: u32,
     /// Place in the ranking by similarity, 0 first; `None` without word vectors.
     pub semantic_rank: Option<u32>,
+    /// How many of the question's content words the section's own heading (the last part of its
+    /// title path) names.
+    pub heading_words: u32,
 }
 
 impl KbHit {

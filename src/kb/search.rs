@@ -59,6 +59,7 @@ impl KnowledgeBase for Kb {
                     .as_ref()
                     .and_then(|_| semantic_order.iter().position(|j| *j == i))
                     .map(|r| r as u32),
+                heading_words: self.terms.named_in(&words, own_heading(&d.title)),
             });
         }
         rank(&mut hits);
@@ -140,6 +141,11 @@ fn asked(text: &str) -> String {
     } else {
         out
     }
+}
+
+/// A section's own heading: the last part of its title path ("API keys › Generate an API key").
+fn own_heading(title: &str) -> &str {
+    title.rsplit('›').next().unwrap_or(title)
 }
 
 /// Sets each hit's lexical rank — BM25 weighted by coverage, so a section that shares one frequent

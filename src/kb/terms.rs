@@ -41,6 +41,12 @@ impl Terms {
             .collect()
     }
 
+    /// How many of the query's terms `heading` contains.
+    pub fn named_in(&self, query: &[(String, f32)], heading: &str) -> u32 {
+        let named: HashSet<String> = self.words.analyze(heading).into_iter().collect();
+        query.iter().filter(|(t, _)| named.contains(t)).count() as u32
+    }
+
     /// BM25's inverse document frequency; a word no section uses weighs most.
     fn idf(&self, w: &str) -> f32 {
         let n = self.sections.len() as f32;

@@ -198,6 +198,7 @@ mod tests {
             similarity: 0.0,
             lexical_rank: 0,
             semantic_rank: None,
+            heading_words: 0,
         }
     }
 

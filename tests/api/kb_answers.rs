@@ -252,3 +252,25 @@ async fn a_two_megabyte_page_is_indexed_in_sections_and_quoted_in_short() {
     );
     assert_eq!(o.citations.len(), 1, "{o:?}");
 }
+
+/// Sections of one page share words, so neither leads on them; the one whose own heading names what
+/// is asked does (*Generate an API key*, not *Authenticate requests*). `opsdesk ask` as a user runs
+/// it, with the heading lead on (default) and off.
+#[test]
+fn a_section_whose_heading_names_the_question_leads_its_siblings() {
+    use crate::cli::{opsdesk, stderr, stdout};
+    let q = "hey, how do i make a new api key? the old intern has the only one";
+    let cited = |env: &[(&str, &str)]| -> serde_json::Value {
+        let o = opsdesk(&["ask", q, "--json"], env, None);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+        v["citations"].clone()
+    };
+    let on = cited(&[]);
+    assert_eq!(
+        on[0]["link"], "https://docs.example.com/api-keys#generate-an-api-key",
+        "{on}"
+    );
+    let off = cited(&[("OPSDESK__KB__MIN_HEADING_LEAD", "0")]);
+    assert_eq!(off, serde_json::json!([]), "no lead on words or meaning");
+}
