@@ -59,13 +59,15 @@ impl KnowledgeBase for Kb {
                     .as_ref()
                     .and_then(|_| semantic_order.iter().position(|j| *j == i))
                     .map(|r| r as u32),
-                heading_words: self.terms.named_in(&words, own_heading(&d.title)),
+                heading_words: 0,
             });
         }
         rank(&mut hits);
         hits.truncate(limit);
-        // What the answer bar reads: the message's coverage, or the question's when that is higher.
+        // What the answer bar reads: the message's coverage, or the question's when that is higher,
+        // and what each returned section's own heading names of the question.
         for h in &mut hits {
+            h.heading_words = self.terms.named_in(&words, own_heading(&h.title));
             if let Some((_, c)) = asked_coverage.iter().find(|(id, _)| *id == h.id) {
                 h.coverage = h.coverage.max(*c);
             }
