@@ -77,21 +77,25 @@ fn front_matter(text: &str) -> (Option<String>, Vec<String>, &str) {
 struct Heading {
     level: usize,
     text: String,
+    /// An explicit anchor (`## Install {#setup}`, as Docusaurus, MkDocs and Hugo write it).
+    id: Option<String>,
     span: std::ops::Range<usize>,
 }
 
 /// The page's headings, ATX (`## Title`) and setext (`Title\n---`) alike. A `#` line inside a fenced
-/// or indented code block is code, not a heading.
+/// or indented code block is code, not a heading. A trailing `{#anchor}` is the heading's anchor.
 fn headings(body: &str) -> Vec<Heading> {
-    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
     let mut out = vec![];
     let mut open: Option<Heading> = None;
-    for (event, range) in Parser::new(body).into_offset_iter() {
+    let parser = Parser::new_ext(body, Options::ENABLE_HEADING_ATTRIBUTES);
+    for (event, range) in parser.into_offset_iter() {
         match event {
-            Event::Start(Tag::Heading { level, .. }) => {
+            Event::Start(Tag::Heading { level, id, .. }) => {
                 open = Some(Heading {
                     level: level as usize,
                     text: String::new(),
+                    id: id.map(|i| i.trim().to_string()).filter(|i| !i.is_empty()),
                     span: range,
                 });
             }
@@ -126,8 +130,11 @@ pub fn sections(page: &str, text: &str) -> Vec<Section> {
     let (fm_title, tags, body) = front_matter(text);
     let page_slug = slug(page);
     let mut page_title = fm_title.unwrap_or_else(|| page.replace(['-', '_'], " "));
-    let section = |heading: Option<String>, parents: Vec<String>, text: &str| {
-        let anchor = heading.as_deref().map(slug);
+    let section = |heading: Option<(String, Option<String>)>, parents: Vec<String>, text: &str| {
+        let anchor = heading
+            .as_ref()
+            .map(|(h, id)| id.clone().unwrap_or_else(|| slug(h)));
+        let heading = heading.map(|(h, _)| h);
         Section {
             id: anchor
                 .as_ref()
@@ -141,7 +148,7 @@ pub fn sections(page: &str, text: &str) -> Vec<Section> {
         }
     };
     let mut out: Vec<Section> = Vec::new();
-    let (mut heading, mut from) = (None::<String>, 0);
+    let (mut heading, mut from) = (None::<(String, Option<String>)>, 0);
     // The open headings above the current one: (level, text).
     let mut stack: Vec<(usize, String)> = vec![];
     let mut parents: Vec<String> = vec![];
@@ -151,6 +158,7 @@ pub fn sections(page: &str, text: &str) -> Vec<Section> {
         let before = &body[from..h.span.start];
         from = h.span.end;
         let text = h.text.trim().to_string();
+        let id = h.id;
         if i == 0 && titled {
             page_title = text; // "# Title" names the page
             continue;
@@ -161,7 +169,7 @@ pub fn sections(page: &str, text: &str) -> Vec<Section> {
         stack.retain(|(level, _)| *level < h.level);
         parents = stack.iter().map(|(_, t)| t.clone()).collect();
         stack.push((h.level, text.clone()));
-        heading = Some(text);
+        heading = Some((text, id));
     }
     let rest = &body[from..];
     // A page without sections of its own (a learned answer, a short note) is all intro: kept.

@@ -1,6 +1,7 @@
 //! The knowledge base: markdown pages under a folder, split into sections and indexed in memory with
 //! tantivy (BM25, English stemming and stop words). Search returns sections with ids, titles and links.
 
+mod dialects;
 mod gaps;
 mod live;
 pub mod markdown;
@@ -103,8 +104,8 @@ impl Kb {
                     continue;
                 }
             };
-            let stem = p.file_stem().and_then(|s| s.to_str()).unwrap_or("page");
-            docs.extend(markdown::sections(stem, &page_text::normalise(&text)));
+            let name = page_name(p, &[dir, learned]);
+            docs.extend(markdown::sections(&name, &page_text::normalise(&text)));
         }
         let mut kb = Kb::from_sections(&docs, base_url)?;
         kb.skipped = skipped;
@@ -236,6 +237,18 @@ pub(crate) fn is_page(p: &Path) -> bool {
     })
 }
 
+/// The name a page's ids and links carry: its file stem, or for a folder's `index.md`, `_index.md`
+/// or `README.md` below one of `roots` (as docs generators lay pages out), the folder's name.
+fn page_name(p: &Path, roots: &[&Path]) -> String {
+    let stem = p.file_stem().and_then(|s| s.to_str()).unwrap_or("page");
+    let folder = p.parent().filter(|f| !roots.contains(f));
+    let named = ["index", "_index", "readme"].contains(&stem.to_ascii_lowercase().as_str());
+    match folder.and_then(|f| f.file_name()).and_then(|f| f.to_str()) {
+        Some(f) if named => f.to_string(),
+        _ => stem.to_string(),
+    }
+}
+
 /// Whether `inner` is `outer` or a folder under it.
 fn inside(inner: &Path, outer: &Path) -> bool {
     match (inner.canonicalize(), outer.canonicalize()) {
@@ -271,5 +284,32 @@ impl std::fmt::Debug for Kb {
                 .map(|s| s.len())
                 .unwrap_or(0)
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_folder_index_page_is_named_by_its_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("guides").join("backups");
+        std::fs::create_dir_all(&sub).unwrap();
+        std::fs::write(
+            sub.join("index.md"),
+            "# Backups\n\n## Restore\nStop first.\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("README.md"),
+            "# Docs\n\n## Start\nRead on.\n",
+        )
+        .unwrap();
+        std::fs::write(sub.join("Faq.md"), "# FAQ\n\n## Why\nBecause.\n").unwrap();
+        let kb = Kb::load(dir.path(), "https://docs.example.com").unwrap();
+        let mut ids: Vec<String> = kb.docs.iter().map(|d| d.id.clone()).collect();
+        ids.sort();
+        assert_eq!(ids, ["backups#restore", "faq#why", "readme#start"]);
     }
 }

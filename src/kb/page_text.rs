@@ -55,20 +55,16 @@ const TAGS: &[&str] = &[
 /// lines dropped), as GitHub shows them: a collapsible part with its own title.
 pub fn normalise(text: &str) -> String {
     let text = text.trim_start_matches('\u{feff}').replace("\r\n", "\n");
+    let text = super::dialects::plain_markdown(&text);
     let mut out = String::with_capacity(text.len());
     let (mut fence, mut level) = (None::<&str>, 1usize);
     for line in text.split_inclusive('\n') {
         let t = line.trim_start();
-        if let Some(f) = fence {
-            if t.starts_with(f) {
-                fence = None;
-            }
+        if fenced(&mut fence, t) {
             out.push_str(line);
             continue;
         }
-        if t.starts_with("```") || t.starts_with("~~~") {
-            fence = Some(&t[..3]);
-        } else if let Some(hashes) = atx_level(t) {
+        if let Some(hashes) = atx_level(t) {
             level = hashes;
         } else if let Some(title) = summary(t) {
             let body = after_summary(t);
@@ -89,6 +85,22 @@ pub fn normalise(text: &str) -> String {
         out.push_str(line);
     }
     out
+}
+
+/// Whether a line (`t`, without its indent) is fenced code: inside a fence, or a fence's opening or
+/// closing line. Keeps `fence` (the open fence's marker) up to date.
+pub(super) fn fenced<'a>(fence: &mut Option<&'a str>, t: &'a str) -> bool {
+    if let Some(f) = *fence {
+        if t.starts_with(f) {
+            *fence = None;
+        }
+        return true;
+    }
+    if t.starts_with("```") || t.starts_with("~~~") {
+        *fence = Some(&t[..3]);
+        return true;
+    }
+    false
 }
 
 /// The level of an ATX heading line (`## Title`): 1–6 `#` followed by a space or the line's end.
@@ -125,7 +137,8 @@ pub fn plain(text: &str) -> String {
         let skip = if let Some(r) = rest.strip_prefix("<!--") {
             r.find("-->").map_or(rest.len(), |e| 4 + e + 3)
         } else if rest.starts_with('<') {
-            tag_len(rest).unwrap_or(0)
+            let line = out.rsplit('\n').next().unwrap_or("");
+            tag_len(rest, line.trim().is_empty()).unwrap_or(0)
         } else if let Some((label, len)) = link(rest) {
             out.push_str(label);
             len
@@ -147,16 +160,23 @@ pub fn plain(text: &str) -> String {
 }
 
 /// The length of an HTML tag at the start of `s` (`<br>`, `</div>`, `<img src="…"/>`) when its
-/// element is one of [`TAGS`].
-fn tag_len(s: &str) -> Option<usize> {
+/// element is one of [`TAGS`], or an MDX component: a name in PascalCase with attributes, closing or
+/// self-closing, or opening a line (`<TabItem value="npm">`, `</Tabs>`, `<Tabs>` alone), so
+/// placeholders such as `<YOUR_TOKEN>`, `<your-token>` and `monitor: <MonitorObject>` stay.
+fn tag_len(s: &str, line_start: bool) -> Option<usize> {
     let end = s.find('>')?;
     let inner = s[1..end].trim_start_matches('/');
     let name: String = inner
         .chars()
         .take_while(char::is_ascii_alphanumeric)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    let ok = TAGS.contains(&name.as_str()) && !inner.contains('\n');
+        .collect::<String>();
+    let rest = &inner[name.len()..];
+    let component = name.starts_with(|c: char| c.is_ascii_uppercase())
+        && name.chars().any(|c| c.is_ascii_lowercase())
+        && (rest.is_empty() || rest.starts_with([' ', '/']))
+        && (line_start || s.starts_with("</") || rest.contains('=') || rest.ends_with('/'));
+    let lower = name.to_ascii_lowercase();
+    let ok = (TAGS.contains(&lower.as_str()) || component) && !inner.contains('\n');
     ok.then_some(end + 1)
 }
 
