@@ -73,7 +73,11 @@ async fn a_clear_how_to_question_is_answered_with_its_section() {
 #[tokio::test]
 async fn a_question_told_with_its_story_is_answered_from_what_it_asks() {
     let db = support::sqlite().await;
-    let r = rig(Arc::new(db.store.clone())).await;
+    // What the knowledge base quotes is under test, not the tier: the model is torn between tier 1
+    // and tier 2 on the first story (0.42 / 0.38), and unsure calls go to tier 2 by default.
+    let mut s = support::settings();
+    s.triage.confidence_threshold = 0.0;
+    let p = support::pipeline_with(Arc::new(db.store.clone()), s).await;
     for (id, text, section) in [
         (
             "s1",
@@ -89,7 +93,7 @@ async fn a_question_told_with_its_story_is_answered_from_what_it_asks() {
         ),
     ] {
         let o = done(
-            r.p.handle(message(id, None, "cust", text), 1_000)
+            p.handle(message(id, None, "cust", text), 1_000)
                 .await
                 .unwrap(),
         );
