@@ -1,7 +1,8 @@
 //! The markup documentation generators add to markdown, read as the published page reads: MDX
 //! `import`/`export` lines, Docusaurus and VuePress `:::tip Title` admonitions, GitHub's `> [!NOTE]`
 //! alerts, MkDocs `!!! note "Title"` admonitions and `=== "Tab"` content tabs (their indented body
-//! is text, not code), and GitBook, Jekyll and Hugo template tags on lines of their own.
+//! is text, not code), GitBook, Jekyll and Hugo template tags on lines of their own, and link
+//! reference definitions (`[docs]: https://…`).
 
 /// `text` with the generators' markup replaced by what a reader sees: an admonition's or tab's
 /// title as a line of text, its body as plain lines; imports and template tags dropped. Code
@@ -28,7 +29,11 @@ pub fn plain_markdown(text: &str) -> String {
             push_title(&mut out, title);
         } else if let Some(title) = colon_admonition(t) {
             push_title(&mut out, title);
-        } else if is_module_line(line) || is_template_tag(t) || is_github_alert(t) {
+        } else if is_module_line(line)
+            || is_template_tag(t)
+            || is_github_alert(t)
+            || is_link_definition(t)
+        {
             out.push('\n');
         } else {
             out.push_str(line);
@@ -154,6 +159,16 @@ fn is_template_tag(t: &str) -> bool {
     [("{%", "%}"), ("{{<", ">}}"), ("{{%", "%}}")]
         .iter()
         .any(|(a, b)| t.starts_with(a) && t.ends_with(b) && t.matches(a).count() == 1)
+}
+
+/// A link reference definition, `[compose-file]: https://…` (an address, not text).
+fn is_link_definition(t: &str) -> bool {
+    let Some(r) = t.strip_prefix('[').filter(|r| !r.starts_with('^')) else {
+        return false;
+    };
+    r.find("]:").is_some_and(|i| {
+        !r[..i].is_empty() && !r[..i].contains(']') && !r[i + 2..].trim().is_empty()
+    })
 }
 
 /// GitHub's alert marker line: `> [!NOTE]`, `> [!WARNING]`.

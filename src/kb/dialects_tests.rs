@@ -106,3 +106,19 @@ fn placeholders_stay_and_components_go() {
         "set <YOUR_TOKEN> or <your-token>, `<MonitorObject>` x \n\ny"
     );
 }
+
+#[test]
+fn reference_links_read_as_their_text_and_their_definitions_are_not_text() {
+    let page = "## Files\nDownload [`compose.yml`][compose-file] and [the env][].\n\n\
+                [compose-file]: https://example.com/compose.yml\n[the env]: <https://x.example/env>\n";
+    let s = sections("install", &normalise(page));
+    assert_eq!(
+        plain(&s[0].body),
+        "Download `compose.yml` and the env.",
+        "{:?}",
+        s[0].body
+    );
+    assert!(!is_link_definition("[^1]: a footnote is text"));
+    assert!(!is_link_definition("[beta]: "));
+    assert_eq!(plain("[beta] (soon) and [x]"), "[beta] (soon) and [x]");
+}

@@ -180,7 +180,8 @@ fn tag_len(s: &str, line_start: bool) -> Option<usize> {
     ok.then_some(end + 1)
 }
 
-/// A markdown link or image at the start of `s`: its label and the length of the whole link.
+/// A markdown link or image at the start of `s` (inline, or by reference): its label and the length
+/// of the whole link.
 fn link(s: &str) -> Option<(&str, usize)> {
     let start = if s.starts_with("![") {
         2
@@ -191,7 +192,15 @@ fn link(s: &str) -> Option<(&str, usize)> {
     };
     let close = s[start..].find(']')? + start;
     let label = &s[start..close];
-    if label.contains('\n') || !s[close + 1..].starts_with('(') {
+    if label.contains('\n') {
+        return None;
+    }
+    if let Some(r) = s[close + 1..].strip_prefix('[') {
+        // A reference link, `[label][ref]` or `[label][]`: its address is defined elsewhere.
+        let end = r.find(']')?;
+        return (!r[..end].contains('\n')).then_some((label, close + 2 + end + 1));
+    }
+    if !s[close + 1..].starts_with('(') {
         return None;
     }
     let end = s[close + 1..].find(')')? + close + 1;
