@@ -190,18 +190,16 @@ impl Triager {
             .iter()
             .find(|(t, _)| *t == Tier::Human)
             .map_or(0.0, |(_, p)| *p);
-        if ranked.len() > 2
+        // A person is `human_threshold`'s call on the model's own odds, however the others rank.
+        if p_human < self.rules.human_threshold {
+            ranked.retain(|(t, _)| *t != Tier::Human);
+        }
+        if ranked.len() > 1
             && ranked[0].0 == Tier::None
             && (ranked[0].1 < self.none_threshold(text) || self.surely_support(&words))
         {
-            // Not clearly chatter: support first. A person stays `human_threshold`'s call on the
-            // model's own odds; otherwise the likelier of tier 1 and tier 2, their odds renormalised.
-            let keep_human = p_human >= self.rules.human_threshold;
-            ranked.retain(|(t, _)| *t != Tier::None && (keep_human || *t != Tier::Human));
-            let rest: f64 = ranked.iter().map(|(_, p)| p).sum::<f64>().max(f64::EPSILON);
-            for (_, p) in &mut ranked {
-                *p /= rest;
-            }
+            // Not clearly chatter: support first, the likelier of the support tiers.
+            drop_tier(&mut ranked, Tier::None);
         }
         let (top, conf) = ranked[0];
         if top != Tier::Human && p_human >= self.rules.human_threshold {
@@ -231,6 +229,15 @@ impl Triager {
             confidence: conf,
             reason: TriageReason::Model,
         }
+    }
+}
+
+/// `ranked` without `tier`, the others' odds renormalised to sum to one.
+fn drop_tier(ranked: &mut Vec<(Tier, f64)>, tier: Tier) {
+    ranked.retain(|(t, _)| *t != tier);
+    let rest: f64 = ranked.iter().map(|(_, p)| p).sum::<f64>().max(f64::EPSILON);
+    for (_, p) in ranked.iter_mut() {
+        *p /= rest;
     }
 }
 
@@ -336,6 +343,46 @@ mod tests {
         for shorthand in ["ty", "np", "brb", "hahaha", "bump"] {
             assert!(!t.surely_support(&w(shorthand)), "{shorthand}");
         }
+    }
+
+    /// A person is `human_threshold`'s call: a person being the model's likeliest tier below the
+    /// bar is not enough, however unsure the rest (the unsure rule once took it as "the tier with
+    /// more involvement").
+    #[test]
+    fn a_person_below_the_bar_is_never_the_call() {
+        let t = Triager::new(
+            Triager::default_model(),
+            TriageRules {
+                human_threshold: 0.35,
+                ..rules()
+            },
+        );
+        let odds = |h: f32, n: f32, t1: f32, t2: f32| -> Vec<f32> {
+            let of = |c: &Tier| match c {
+                Tier::Human => h,
+                Tier::None => n,
+                Tier::Tier1 => t1,
+                Tier::Tier2 => t2,
+            };
+            t.model.classes.iter().map(of).collect()
+        };
+        let text = "how do i track our campaigns";
+        assert_eq!(
+            t.decide(text, &odds(0.34, 0.24, 0.32, 0.1)).tier,
+            Tier::Tier1
+        );
+        assert_eq!(
+            t.decide(text, &odds(0.34, 0.33, 0.2, 0.13)).tier,
+            Tier::Tier1
+        );
+        assert_eq!(
+            t.decide(text, &odds(0.34, 0.3, 0.16, 0.2)).tier,
+            Tier::Tier2
+        );
+        assert_eq!(
+            t.decide(text, &odds(0.36, 0.24, 0.3, 0.1)).tier,
+            Tier::Human
+        );
     }
 
     #[test]
