@@ -56,6 +56,10 @@ pub fn parse_line(raw: &str, number: usize, labelled: bool) -> Result<Option<Exa
             intent,
         }));
     }
+    if l.text.trim().is_empty() {
+        // Trained on, an empty line would teach the model what emoji-only messages are.
+        return Err(bad("empty \"text\"".into()));
+    }
     let tier = l.tier.ok_or_else(|| bad("missing \"tier\"".into()))?;
     let t = Tier::parse(&tier).ok_or_else(|| {
         bad(format!(
@@ -122,7 +126,7 @@ mod tests {
 
     #[test]
     fn bad_lines_are_numbered_and_skipped() {
-        let input = "{\"text\":\"a\",\"tier\":\"tier1\",\"intent\":\"x\"}\nnot json\n\n{\"text\":\"b\",\"tier\":\"urgent\"}\n{\"text\":\"c\"}\n";
+        let input = "{\"text\":\"a\",\"tier\":\"tier1\",\"intent\":\"x\"}\nnot json\n\n{\"text\":\"b\",\"tier\":\"urgent\"}\n{\"text\":\"c\"}\n{\"text\":\" \",\"tier\":\"tier1\"}\n";
         let (ok, bad) = read_labelled(input.as_bytes()).unwrap();
         assert_eq!(
             ok,
@@ -133,9 +137,14 @@ mod tests {
                 intent: Some("x".into())
             }]
         );
-        assert_eq!(bad.iter().map(|b| b.line).collect::<Vec<_>>(), [2, 4, 5]);
+        assert_eq!(bad.iter().map(|b| b.line).collect::<Vec<_>>(), [2, 4, 5, 6]);
         assert!(bad[1].to_string().contains("unknown tier \"urgent\""));
         assert!(bad[2].to_string().contains("missing \"tier\""));
+        assert!(
+            bad[3].to_string().contains("line 6: empty \"text\""),
+            "{}",
+            bad[3]
+        );
     }
 
     #[test]
