@@ -1,0 +1,139 @@
+//! Tests of the triage decision: spam, phrases, support first, a person only at the bar.
+
+use super::*;
+
+fn rules() -> TriageRules {
+    TriageRules {
+        confidence_threshold: 0.5,
+        human_threshold: 0.6,
+        human_phrases: vec!["money back".into(), "lawyer".into()],
+        none_threshold: 0.5,
+        unrelated_none_threshold: 0.5,
+        related_share: 0.0,
+        support_phrases: vec!["help".into(), "down".into()],
+        spam: spam::SpamRules {
+            phrases: vec!["buy followers".into()],
+            links: 3,
+            mentions: 5,
+        },
+    }
+}
+
+#[test]
+fn spam_is_none_before_any_other_rule_and_says_why() {
+    let t = Triager::new(Triager::default_model(), rules());
+    let r = t.triage("need a lawyer? buy followers instead");
+    assert_eq!(
+        (r.tier, r.reason),
+        (
+            Tier::None,
+            TriageReason::Spam("promotion: \"buy followers\"".into())
+        )
+    );
+    // A promotional phrase wins even over support words.
+    assert_eq!(
+        t.triage("help, buy followers today, our site is down").tier,
+        Tier::None
+    );
+    assert_ne!(t.triage("help, the site is down").tier, Tier::None);
+}
+
+#[test]
+fn phrases_match_whole_words_only() {
+    let t = Triager::new(Triager::default_model(), rules());
+    let r = t.triage("I want my MONEY back!");
+    assert_eq!(
+        (r.tier, r.reason),
+        (Tier::Human, TriageReason::Rule("money back".into()))
+    );
+    assert_ne!(
+        t.triage("my lawyers-are-great spreadsheet").reason,
+        TriageReason::Rule("lawyer".into())
+    );
+}
+
+#[test]
+fn a_customer_is_never_taken_for_chatter_when_unsure() {
+    let t = Triager::new(Triager::default_model(), rules());
+    for text in [
+        "Help",
+        "Website\nexperiencing website downtime starting from last night. Site is down",
+        "¿Cómo cambio mi contraseña? No puedo entrar",
+    ] {
+        assert_ne!(t.triage(text).tier, Tier::None, "{text}");
+    }
+    assert_eq!(t.triage("set a 4 minute timer").tier, Tier::None);
+    for chatter in ["🎉🎉", "+1", "1", "👍 +1"] {
+        assert_eq!(t.triage(chatter).tier, Tier::None, "{chatter}");
+    }
+}
+
+/// Mostly unknown words make a message support only when it is not plainly English: another
+/// language is not guessed to be chatter, English about something the model never met is the
+/// model's call.
+#[test]
+fn unknown_words_protect_other_languages_not_english_chatter() {
+    let t = Triager::new(Triager::default_model(), rules());
+    let w = features::words;
+    assert!(t.surely_support(&w("¿Cómo cambio mi contraseña? No puedo entrar")));
+    assert!(t.surely_support(&w("Zugangsdaten vergessen, Anmeldung klappt nicht")));
+    assert!(!t.surely_support(&w("zorp the blixt frobnicator quux")));
+    for shorthand in ["ty", "np", "brb", "hahaha", "bump"] {
+        assert!(!t.surely_support(&w(shorthand)), "{shorthand}");
+    }
+}
+
+/// A person is `human_threshold`'s call: a person being the model's likeliest tier below the
+/// bar is not enough, however unsure the rest (the unsure rule once took it as "the tier with
+/// more involvement").
+#[test]
+fn a_person_below_the_bar_is_never_the_call() {
+    let t = Triager::new(
+        Triager::default_model(),
+        TriageRules {
+            human_threshold: 0.35,
+            ..rules()
+        },
+    );
+    let odds = |h: f32, n: f32, t1: f32, t2: f32| -> Vec<f32> {
+        let of = |c: &Tier| match c {
+            Tier::Human => h,
+            Tier::None => n,
+            Tier::Tier1 => t1,
+            Tier::Tier2 => t2,
+        };
+        t.model.classes.iter().map(of).collect()
+    };
+    let text = "how do i track our campaigns";
+    assert_eq!(
+        t.decide(text, &odds(0.34, 0.24, 0.32, 0.1)).tier,
+        Tier::Tier1
+    );
+    assert_eq!(
+        t.decide(text, &odds(0.34, 0.33, 0.2, 0.13)).tier,
+        Tier::Tier1
+    );
+    assert_eq!(
+        t.decide(text, &odds(0.34, 0.3, 0.16, 0.2)).tier,
+        Tier::Tier2
+    );
+    assert_eq!(
+        t.decide(text, &odds(0.36, 0.24, 0.3, 0.1)).tier,
+        Tier::Human
+    );
+}
+
+#[test]
+fn default_model_separates_the_done_when_examples() {
+    let t = Triager::new(Triager::default_model(), rules());
+    assert_eq!(
+        t.triage("anyone watching the game tonight?").tier,
+        Tier::None
+    );
+    assert_eq!(t.triage("How do I reset my password?").tier, Tier::Tier1);
+    assert_eq!(
+        t.triage("The API returns 500 errors since this morning")
+            .tier,
+        Tier::Tier2
+    );
+}
