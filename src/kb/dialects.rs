@@ -138,9 +138,9 @@ fn colon_admonition(t: &str) -> Option<&str> {
 /// An MDX module line at the top level: `import Tabs from '@theme/Tabs';`, `export const x = …`.
 fn is_module_line(line: &str) -> bool {
     let t = line.trim_end();
-    let import = t
-        .strip_prefix("import ")
-        .is_some_and(|r| r.contains(" from ") || r.starts_with(['\'', '"']) || r.starts_with('{'));
+    let import = t.strip_prefix("import ").is_some_and(|r| {
+        r.contains(" from '") || r.contains(" from \"") || r.starts_with(['\'', '"'])
+    });
     let export = [
         "export const ",
         "export default ",

@@ -24,6 +24,11 @@ fn a_docusaurus_page_reads_as_its_text() {
     assert_eq!(colon_admonition("::: warning"), Some(""));
     assert_eq!(colon_admonition("::::info{title=\"x\"}"), Some(""));
     assert_eq!(colon_admonition("a :::"), None);
+    assert!(is_module_line("import { Tabs } from \"@theme/Tabs\";\n"));
+    assert!(
+        !is_module_line("import your contacts from a CSV file\n"),
+        "prose"
+    );
 }
 
 #[test]
