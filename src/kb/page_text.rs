@@ -55,7 +55,7 @@ const TAGS: &[&str] = &[
 /// lines dropped), as GitHub shows them: a collapsible part with its own title.
 pub fn normalise(text: &str) -> String {
     let text = text.trim_start_matches('\u{feff}').replace("\r\n", "\n");
-    let text = super::dialects::plain_markdown(&text);
+    let text = join_summaries(&super::dialects::plain_markdown(&text));
     let mut out = String::with_capacity(text.len());
     let (mut fence, mut level) = (None::<&str>, 1usize);
     for line in text.split_inclusive('\n') {
@@ -108,6 +108,38 @@ fn atx_level(line: &str) -> Option<usize> {
     let n = line.len() - line.trim_start_matches('#').len();
     let next = line[n..].chars().next();
     ((1..=6).contains(&n) && next.is_none_or(char::is_whitespace)).then_some(n)
+}
+
+/// `text` with each `<summary>` written over several lines (`<summary>\n  Example <code>.env</code>\n
+/// </summary>`, as Docusaurus pages do) joined into one, so it reads as a title like the others.
+/// Outside code; at most five lines.
+fn join_summaries(text: &str) -> String {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let mut out = String::with_capacity(text.len());
+    let (mut fence, mut i) = (None::<&str>, 0);
+    while i < lines.len() {
+        let t = lines[i].trim();
+        let opens = t
+            .trim_start_matches("<details>")
+            .trim_start()
+            .starts_with("<summary>");
+        if fenced(&mut fence, lines[i].trim_start()) || !opens || t.contains("</summary>") {
+            out.push_str(lines[i]);
+            i += 1;
+            continue;
+        }
+        let end = (i + 1..lines.len().min(i + 5)).find(|j| lines[*j].contains("</summary>"));
+        let Some(end) = end else {
+            out.push_str(lines[i]);
+            i += 1;
+            continue;
+        };
+        let joined: Vec<&str> = lines[i..=end].iter().map(|l| l.trim()).collect();
+        out.push_str(&joined.join(" ").replace("<summary> ", "<summary>"));
+        out.push('\n');
+        i = end + 1;
+    }
+    out
 }
 
 /// The title of a line holding `<summary>…</summary>` (after an optional `<details>`), tags removed.

@@ -53,3 +53,17 @@ fn tags_comments_and_link_addresses_are_not_text() {
     );
     assert_eq!(plain("UPTIME_KUMA_DB__HOST é"), "UPTIME_KUMA_DB__HOST é");
 }
+
+#[test]
+fn a_summary_written_over_several_lines_is_a_heading_too() {
+    let page = "## Step 2\n\n<details>\n  <summary>\n    Example <code>.env</code> content\n  \
+                </summary>\n  Set DB_PASSWORD.\n</details>\n\n```html\n<summary>\nnot a title\n\
+                </summary>\n```\n";
+    let n = normalise(page);
+    assert!(n.contains("\n### Example .env content\n"), "{n}");
+    assert!(
+        n.contains("```html\n<summary>\nnot a title\n</summary>\n```"),
+        "{n}"
+    );
+    assert_eq!(join_summaries("<summary>\nno end\n"), "<summary>\nno end\n");
+}
