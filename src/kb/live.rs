@@ -28,7 +28,9 @@ fn pages_stamp(dirs: &[&Path]) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
         for e in rd.flatten() {
             let p = e.path();
             if p.is_dir() {
-                walk(&p, out);
+                if super::is_docs_dir(&p) {
+                    walk(&p, out);
+                }
             } else if super::is_page(&p)
                 && let Ok(m) = e.metadata()
             {

@@ -249,6 +249,13 @@ fn page_name(p: &Path, roots: &[&Path]) -> String {
     }
 }
 
+/// Whether a folder under the knowledge base may hold its pages: not a hidden one (`.git`,
+/// `.github`, `.docusaurus`) and not `node_modules`, so `kb.path` may name a docs site's repository.
+pub(crate) fn is_docs_dir(p: &Path) -> bool {
+    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    !(name.starts_with('.') || name == "node_modules")
+}
+
 /// Whether `inner` is `outer` or a folder under it.
 fn inside(inner: &Path, outer: &Path) -> bool {
     match (inner.canonicalize(), outer.canonicalize()) {
@@ -265,7 +272,9 @@ fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<(), KbError>
     for e in rd.flatten() {
         let p = e.path();
         if p.is_dir() {
-            collect(&p, out)?;
+            if is_docs_dir(&p) {
+                collect(&p, out)?;
+            }
         } else if is_page(&p) {
             out.push(p);
         }
@@ -292,7 +301,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_folder_index_page_is_named_by_its_folder() {
+    fn a_folder_index_page_is_named_by_its_folder_and_tool_folders_are_not_docs() {
         let dir = tempfile::tempdir().unwrap();
         let sub = dir.path().join("guides").join("backups");
         std::fs::create_dir_all(&sub).unwrap();
@@ -307,6 +316,11 @@ mod tests {
         )
         .unwrap();
         std::fs::write(sub.join("Faq.md"), "# FAQ\n\n## Why\nBecause.\n").unwrap();
+        for skipped in [".git", "node_modules/pkg"] {
+            let d = dir.path().join(skipped);
+            std::fs::create_dir_all(&d).unwrap();
+            std::fs::write(d.join("notes.md"), "# Notes\n\n## Skip\nNot docs.\n").unwrap();
+        }
         let kb = Kb::load(dir.path(), "https://docs.example.com").unwrap();
         let mut ids: Vec<String> = kb.docs.iter().map(|d| d.id.clone()).collect();
         ids.sort();
