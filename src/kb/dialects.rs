@@ -48,11 +48,15 @@ fn quoted(r: &str) -> Option<&str> {
     (!r.contains('"')).then_some(r.trim())
 }
 
-/// An admonition's or tab's title as a paragraph of its own (nothing for an untitled one).
+/// An admonition's or tab's title as a paragraph of its own, read as a label ("Automatic
+/// updates:") when a quote runs it into the text below; nothing for an untitled one.
 fn push_title(out: &mut String, title: &str) {
     out.push('\n');
     if !title.is_empty() {
         out.push_str(title);
+        if !title.ends_with(['.', ':', '!', '?']) {
+            out.push(':');
+        }
         out.push_str("\n\n");
     }
 }

@@ -20,6 +20,9 @@ fn a_docusaurus_page_reads_as_its_text() {
     for kept in ["Pick a tag", "Use the `2` tag.", "Run `docker compose up`."] {
         assert!(text.contains(kept), "{kept} missing from {text}");
     }
+    // Quoted, the admonition's title reads as a label of what follows.
+    let quote = crate::kb::markdown::extract(&s[0].body, 1000);
+    assert!(quote.contains("Pick a tag: Use the `2` tag."), "{quote}");
     assert_eq!(colon_admonition(":::note[Your title]"), Some("Your title"));
     assert_eq!(colon_admonition("::: warning"), Some(""));
     assert_eq!(colon_admonition("::::info{title=\"x\"}"), Some(""));
