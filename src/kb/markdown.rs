@@ -12,6 +12,9 @@ pub struct Section {
     pub anchor: Option<String>,
     pub body: String,
     pub tags: Vec<String>,
+    /// Where the page is published, below the docs' base URL (`guides/install`); empty: at the
+    /// page's slug. Front matter's `slug` sets it; the loader fills it from the page's folders.
+    pub path: String,
 }
 
 /// Lower-case, alphanumerics joined by single dashes: `Reset your password` → `reset-your-password`.
@@ -29,24 +32,32 @@ pub fn slug(s: &str) -> String {
     out
 }
 
-/// A page's front matter (YAML between `---` lines, or TOML between `+++` lines): its `title` and
-/// `tags` (inline `[a, "b"]` or a YAML list of `- a` lines), and the body after it.
-fn front_matter(text: &str) -> (Option<String>, Vec<String>, &str) {
+/// What a page's front matter says: its title, tags and published slug.
+#[derive(Default)]
+struct FrontMatter {
+    title: Option<String>,
+    tags: Vec<String>,
+    slug: Option<String>,
+}
+
+/// A page's front matter (YAML between `---` lines, or TOML between `+++` lines): its `title`,
+/// `tags` (inline `[a, "b"]` or a YAML list of `- a` lines) and `slug`, and the body after it.
+fn front_matter(text: &str) -> (FrontMatter, &str) {
     let Some((fence, rest)) = ["---\n", "+++\n"]
         .iter()
         .find_map(|f| text.strip_prefix(f).map(|r| (&f[..3], r)))
     else {
-        return (None, vec![], text);
+        return (FrontMatter::default(), text);
     };
     let Some(end) = rest.find(&format!("\n{fence}")) else {
-        return (None, vec![], text);
+        return (FrontMatter::default(), text);
     };
     let unquote = |v: &str| v.trim().trim_matches(['"', '\'']).trim().to_string();
-    let (mut title, mut tags, mut in_tags) = (None, vec![], false);
+    let (mut fm, mut in_tags) = (FrontMatter::default(), false);
     for line in rest[..end].lines() {
         let item = line.trim_start().strip_prefix("- ");
         if let (true, Some(t)) = (in_tags, item) {
-            tags.push(unquote(t));
+            fm.tags.push(unquote(t));
             continue;
         }
         in_tags = false;
@@ -54,11 +65,12 @@ fn front_matter(text: &str) -> (Option<String>, Vec<String>, &str) {
             continue;
         };
         match key.trim() {
-            "title" => title = Some(unquote(v)).filter(|t| !t.is_empty()),
+            "title" => fm.title = Some(unquote(v)).filter(|t| !t.is_empty()),
+            "slug" => fm.slug = Some(unquote(v)).filter(|t| !t.is_empty()),
             "tags" if v.trim().is_empty() => in_tags = true,
             "tags" => {
                 let list = v.trim().trim_matches(['[', ']']);
-                tags = list
+                fm.tags = list
                     .split(',')
                     .map(unquote)
                     .filter(|t| !t.is_empty())
@@ -70,7 +82,7 @@ fn front_matter(text: &str) -> (Option<String>, Vec<String>, &str) {
     let body = rest[end + 4..]
         .trim_start_matches(fence.chars().next().unwrap_or('-'))
         .trim_start_matches('\n');
-    (title, tags, body)
+    (fm, body)
 }
 
 /// A heading found by the markdown parser: its level, text, and the byte range of the whole line(s).
@@ -127,9 +139,11 @@ fn names_the_page(body: &str, found: &[Heading]) -> bool {
 
 /// Splits a page into sections. `page` is the file stem, used for the slug when there is no title.
 pub fn sections(page: &str, text: &str) -> Vec<Section> {
-    let (fm_title, tags, body) = front_matter(text);
+    let (fm, body) = front_matter(text);
+    let tags = fm.tags;
     let page_slug = slug(page);
-    let mut page_title = fm_title.unwrap_or_else(|| page.replace(['-', '_'], " "));
+    let mut page_title = fm.title.unwrap_or_else(|| page.replace(['-', '_'], " "));
+    let path = fm.slug.unwrap_or_default();
     let section = |heading: Option<(String, Option<String>)>, parents: Vec<String>, text: &str| {
         let anchor = heading
             .as_ref()
@@ -145,6 +159,7 @@ pub fn sections(page: &str, text: &str) -> Vec<Section> {
             anchor,
             body: text.trim().to_string(),
             tags: tags.clone(),
+            path: path.clone(),
         }
     };
     let mut out: Vec<Section> = Vec::new();

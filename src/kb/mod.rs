@@ -4,6 +4,9 @@
 mod dialects;
 mod gaps;
 mod live;
+mod pages;
+use pages::{collect, inside, page_name, published_path};
+pub(crate) use pages::{is_docs_dir, is_page};
 pub mod markdown;
 pub mod page_text;
 mod search;
@@ -105,7 +108,12 @@ impl Kb {
                 }
             };
             let name = page_name(p, &[dir, learned]);
-            docs.extend(markdown::sections(&name, &page_text::normalise(&text)));
+            let root = if p.starts_with(dir) { dir } else { learned };
+            let mut sections = markdown::sections(&name, &page_text::normalise(&text));
+            for s in &mut sections {
+                s.path = published_path(p, root, &s.path);
+            }
+            docs.extend(sections);
         }
         let mut kb = Kb::from_sections(&docs, base_url)?;
         kb.skipped = skipped;
@@ -207,7 +215,10 @@ fn section_text(s: &markdown::Section) -> String {
 impl Doc {
     fn new(s: &markdown::Section, base_url: &str) -> Doc {
         let base = base_url.trim_end_matches('/');
-        let page = s.id.split('#').next().unwrap_or(&s.id);
+        let page = match s.path.as_str() {
+            "" => s.id.split('#').next().unwrap_or(&s.id),
+            path => path,
+        };
         let link = match &s.anchor {
             Some(a) => format!("{base}/{page}#{a}"),
             None => format!("{base}/{page}"),
@@ -228,60 +239,6 @@ impl Doc {
     }
 }
 
-/// Whether `p` is a markdown page: `.md`, `.markdown` or `.mdx`, in any case.
-pub(crate) fn is_page(p: &Path) -> bool {
-    p.extension().and_then(|x| x.to_str()).is_some_and(|x| {
-        ["md", "markdown", "mdx"]
-            .iter()
-            .any(|e| x.eq_ignore_ascii_case(e))
-    })
-}
-
-/// The name a page's ids and links carry: its file stem, or for a folder's `index.md`, `_index.md`
-/// or `README.md` below one of `roots` (as docs generators lay pages out), the folder's name.
-fn page_name(p: &Path, roots: &[&Path]) -> String {
-    let stem = p.file_stem().and_then(|s| s.to_str()).unwrap_or("page");
-    let folder = p.parent().filter(|f| !roots.contains(f));
-    let named = ["index", "_index", "readme"].contains(&stem.to_ascii_lowercase().as_str());
-    match folder.and_then(|f| f.file_name()).and_then(|f| f.to_str()) {
-        Some(f) if named => f.to_string(),
-        _ => stem.to_string(),
-    }
-}
-
-/// Whether a folder under the knowledge base may hold its pages: not a hidden one (`.git`,
-/// `.github`, `.docusaurus`) and not `node_modules`, so `kb.path` may name a docs site's repository.
-pub(crate) fn is_docs_dir(p: &Path) -> bool {
-    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    !(name.starts_with('.') || name == "node_modules")
-}
-
-/// Whether `inner` is `outer` or a folder under it.
-fn inside(inner: &Path, outer: &Path) -> bool {
-    match (inner.canonicalize(), outer.canonicalize()) {
-        (Ok(i), Ok(o)) => i.starts_with(o),
-        _ => false,
-    }
-}
-
-fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<(), KbError> {
-    let rd = std::fs::read_dir(dir).map_err(|source| KbError::Read {
-        path: dir.display().to_string(),
-        source,
-    })?;
-    for e in rd.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            if is_docs_dir(&p) {
-                collect(&p, out)?;
-            }
-        } else if is_page(&p) {
-            out.push(p);
-        }
-    }
-    Ok(())
-}
-
 impl std::fmt::Debug for Kb {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
@@ -293,37 +250,5 @@ impl std::fmt::Debug for Kb {
                 .map(|s| s.len())
                 .unwrap_or(0)
         )
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_folder_index_page_is_named_by_its_folder_and_tool_folders_are_not_docs() {
-        let dir = tempfile::tempdir().unwrap();
-        let sub = dir.path().join("guides").join("backups");
-        std::fs::create_dir_all(&sub).unwrap();
-        std::fs::write(
-            sub.join("index.md"),
-            "# Backups\n\n## Restore\nStop first.\n",
-        )
-        .unwrap();
-        std::fs::write(
-            dir.path().join("README.md"),
-            "# Docs\n\n## Start\nRead on.\n",
-        )
-        .unwrap();
-        std::fs::write(sub.join("Faq.md"), "# FAQ\n\n## Why\nBecause.\n").unwrap();
-        for skipped in [".git", "node_modules/pkg"] {
-            let d = dir.path().join(skipped);
-            std::fs::create_dir_all(&d).unwrap();
-            std::fs::write(d.join("notes.md"), "# Notes\n\n## Skip\nNot docs.\n").unwrap();
-        }
-        let kb = Kb::load(dir.path(), "https://docs.example.com").unwrap();
-        let mut ids: Vec<String> = kb.docs.iter().map(|d| d.id.clone()).collect();
-        ids.sort();
-        assert_eq!(ids, ["backups#restore", "faq#why", "readme#start"]);
     }
 }
