@@ -105,22 +105,18 @@ fn a_person_below_the_bar_is_never_the_call() {
         t.model.classes.iter().map(of).collect()
     };
     let text = "how do i track our campaigns";
-    assert_eq!(
-        t.decide(text, &odds(0.34, 0.24, 0.32, 0.1)).tier,
-        Tier::Tier1
-    );
-    assert_eq!(
-        t.decide(text, &odds(0.34, 0.33, 0.2, 0.13)).tier,
-        Tier::Tier1
-    );
-    assert_eq!(
-        t.decide(text, &odds(0.34, 0.3, 0.16, 0.2)).tier,
-        Tier::Tier2
-    );
-    assert_eq!(
-        t.decide(text, &odds(0.36, 0.24, 0.3, 0.1)).tier,
-        Tier::Human
-    );
+    for ((h, n, t1, t2), want) in [
+        ((0.34, 0.24, 0.32, 0.1), Tier::Tier1),
+        ((0.34, 0.33, 0.2, 0.13), Tier::Tier1),
+        ((0.34, 0.3, 0.16, 0.2), Tier::Tier2),
+        ((0.36, 0.24, 0.3, 0.1), Tier::Human),
+    ] {
+        let got = t.decide(text, &odds(h, n, t1, t2)).tier;
+        assert_eq!(
+            got, want,
+            "P(human) {h}, P(none) {n}, tier 1 {t1}, tier 2 {t2}"
+        );
+    }
 }
 
 #[test]
