@@ -112,6 +112,8 @@ pub struct TriageSettings {
     /// support phrase too (`triage::product::words`); 0 = off.
     pub product_word_share: f64,
     pub support_phrases: Vec<String>,
+    /// Phrases that make a message in another language a problem report (tier 2).
+    pub other_language_problem_phrases: Vec<String>,
     pub human_phrases: Vec<String>,
     pub spam_phrases: Vec<String>,
     pub spam_links: usize,

@@ -52,7 +52,7 @@ impl fmt::Display for Tier {
 pub enum TriageReason {
     /// The classifier was confident.
     Model,
-    /// A configured phrase forces the human tier.
+    /// A configured phrase forces the tier (a person; or a problem report in another language).
     Rule(String),
     /// The classifier was unsure; the safer of its top two tiers was taken.
     LowConfidence,

@@ -6,6 +6,7 @@ pub mod eval;
 pub mod features;
 mod file;
 pub mod labels;
+pub mod language;
 mod maths;
 pub mod mlp;
 pub mod model;
@@ -40,6 +41,9 @@ pub struct TriageRules {
     pub related_share: f64,
     /// Lower-cased phrases that make a message a support request whatever the model says.
     pub support_phrases: Vec<String>,
+    /// Lower-cased phrases that make a message in another language (`language::other_language`) a
+    /// problem report: the model reads English, so its tier for such a message is a guess.
+    pub other_language_problems: Vec<String>,
     /// What makes a message spam (`none`, logged and counted) whatever the model says.
     pub spam: spam::SpamRules,
 }
@@ -49,6 +53,7 @@ pub struct Triager {
     rules: TriageRules,
     phrases: Vec<Vec<String>>,
     support: Vec<Vec<String>>,
+    problems: Vec<Vec<String>>,
     spam: Vec<Vec<String>>,
     docs: Option<std::sync::Arc<related::DocWords>>,
 }
@@ -98,6 +103,7 @@ impl Triager {
         Triager {
             phrases: split(&rules.human_phrases),
             support: split(&rules.support_phrases),
+            problems: split(&rules.other_language_problems),
             spam: split(&rules.spam.phrases),
             docs: None,
             model,
@@ -131,7 +137,9 @@ impl Triager {
             .filter(|w| w.chars().any(char::is_alphabetic))
             .collect();
         let known = lettered.iter().filter(|w| self.model.knows_word(w)).count();
-        let english = lettered.iter().any(|w| ENGLISH.contains(&w.as_str()));
+        let english = lettered
+            .iter()
+            .any(|w| language::ENGLISH.contains(&w.as_str()));
         !lettered.is_empty() && known * 2 < lettered.len() && !english
     }
 
@@ -164,6 +172,8 @@ impl Triager {
     pub fn decide(&self, text: &str, probs: &[f32]) -> Triage {
         let words = features::words(text);
         let support = first_phrase(&self.support, &words).is_some();
+        let problem =
+            first_phrase(&self.problems, &words).filter(|_| language::other_language(text, &words));
         if let Some(why) = spam::signal(text, &self.rules.spam, &self.spam, support) {
             return Triage {
                 tier: Tier::None,
@@ -196,7 +206,9 @@ impl Triager {
         }
         if ranked.len() > 1
             && ranked[0].0 == Tier::None
-            && (ranked[0].1 < self.none_threshold(text) || self.surely_support(&words))
+            && (ranked[0].1 < self.none_threshold(text)
+                || problem.is_some()
+                || self.surely_support(&words))
         {
             // Not clearly chatter: support first, the likelier of the support tiers.
             drop_tier(&mut ranked, Tier::None);
@@ -207,6 +219,14 @@ impl Triager {
                 tier: Tier::Human,
                 confidence: p_human,
                 reason: TriageReason::Model,
+            };
+        }
+        if let Some(p) = problem.filter(|_| top < Tier::Tier2) {
+            // Another language: the model's tier is a guess from the words it shares with English.
+            return Triage {
+                tier: Tier::Tier2,
+                confidence: 1.0,
+                reason: TriageReason::Rule(p),
             };
         }
         if conf < self.rules.confidence_threshold && ranked.len() > 1 {
@@ -240,17 +260,6 @@ fn drop_tier(ranked: &mut Vec<(Tier, f64)>, tier: Tier) {
         *p /= rest;
     }
 }
-
-/// English function words that other languages written in Latin letters rarely use as words: one of
-/// them says a message is English, whatever its nouns.
-const ENGLISH: &[&str] = &[
-    "the", "with", "my", "is", "are", "you", "your", "and", "for", "to", "of", "this", "that",
-    "what", "how", "can", "please", "it", "i", "me", "we", "our", "be", "was", "will", "there",
-    "from", "at",
-    // English chat shorthand: a message of these alone is English chatter, not another language.
-    "ty", "thx", "np", "brb", "lol", "lmao", "haha", "hahaha", "bump", "gm", "gn", "kk", "yep",
-    "yup", "nope", "omg", "ikr", "afk", "ttyl", "cya", "imo", "tbh",
-];
 
 /// The first of `phrases` that occurs in `words` as consecutive whole words.
 fn first_phrase(phrases: &[Vec<String>], words: &[String]) -> Option<String> {

@@ -87,6 +87,7 @@ mod tests {
             unrelated_none_threshold: 0.5,
             related_share: 0.0,
             support_phrases: vec!["help".into()],
+            other_language_problems: vec![],
             spam: crate::triage::spam::SpamRules {
                 phrases: vec![],
                 links: 3,

@@ -85,6 +85,7 @@ mod tests {
             unrelated_none_threshold: 0.52,
             related_share: 0.5,
             support_phrases: vec![],
+            other_language_problems: vec![],
             spam: SpamRules {
                 phrases: vec![],
                 links: 3,

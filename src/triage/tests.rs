@@ -11,6 +11,7 @@ fn rules() -> TriageRules {
         unrelated_none_threshold: 0.5,
         related_share: 0.0,
         support_phrases: vec!["help".into(), "down".into()],
+        other_language_problems: vec!["funktioniert nicht".into()],
         spam: spam::SpamRules {
             phrases: vec!["buy followers".into()],
             links: 3,
@@ -81,6 +82,37 @@ fn unknown_words_protect_other_languages_not_english_chatter() {
     for shorthand in ["ty", "np", "brb", "hahaha", "bump"] {
         assert!(!t.surely_support(&w(shorthand)), "{shorthand}");
     }
+}
+
+/// In another language, a problem phrase makes a message a problem report: the model's tier for
+/// words it cannot read is a guess. The same phrase in English is the model's call.
+#[test]
+fn a_problem_phrase_in_another_language_is_a_problem_report() {
+    let t = Triager::new(Triager::default_model(), rules());
+    let de = "Guten Tag, seit dem letzten Update funktioniert nicht einmal die Anmeldung, obwohl \
+              wir nichts geändert haben.";
+    let plain = Triager::new(
+        Triager::default_model(),
+        TriageRules {
+            other_language_problems: vec![],
+            ..rules()
+        },
+    );
+    assert_ne!(
+        plain.triage(de).tier,
+        Tier::Tier2,
+        "the model alone cannot read it"
+    );
+    let r = t.triage(de);
+    assert_eq!(
+        (r.tier, r.reason),
+        (Tier::Tier2, TriageReason::Rule("funktioniert nicht".into()))
+    );
+    let en = "how do I check whether the funktioniert nicht banner is shown to German users?";
+    assert_ne!(
+        t.triage(en).reason,
+        TriageReason::Rule("funktioniert nicht".into())
+    );
 }
 
 /// A person is `human_threshold`'s call: a person being the model's likeliest tier below the

@@ -1,0 +1,67 @@
+//! Whether a message is written in another language than the English the model was trained on.
+
+/// English function words that other languages written in Latin letters rarely use as words: one of
+/// them says a message is English, whatever its nouns.
+pub(super) const ENGLISH: &[&str] = &[
+    "the", "with", "my", "is", "are", "you", "your", "and", "for", "to", "of", "this", "that",
+    "what", "how", "can", "please", "it", "i", "me", "we", "our", "be", "was", "will", "there",
+    "from", "at",
+    // English chat shorthand: a message of these alone is English chatter, not another language.
+    "ty", "thx", "np", "brb", "lol", "lmao", "haha", "hahaha", "bump", "gm", "gn", "kk", "yep",
+    "yup", "nope", "omg", "ikr", "afk", "ttyl", "cya", "imo", "tbh",
+];
+
+/// More English words no other language in Latin letters uses as a word, counted against a detector
+/// that reads a message as another language.
+const ENGLISH_MORE: &[&str] = &[
+    "does", "not", "have", "has", "any", "if", "why", "where", "who", "thanks", "just", "get",
+    "got", "been", "would", "should", "could", "they", "them", "when",
+];
+
+/// How many of `words` (lower-cased, as `features::words` splits them) are English function words.
+fn english_words(words: &[String]) -> usize {
+    words
+        .iter()
+        .filter(|w| ENGLISH.contains(&w.as_str()) || ENGLISH_MORE.contains(&w.as_str()))
+        .count()
+}
+
+/// Whether `text` is plainly written in another language: the trigram detector is sure of a language
+/// other than English, and the message holds at most one English function word. The detector alone
+/// reads some short English as French ("our contract says 99.9% uptime, we want the SLA credit");
+/// other languages share a word or two with English ("me", "was", "will"), not more.
+pub fn other_language(text: &str, words: &[String]) -> bool {
+    english_words(words) <= 1
+        && whatlang::detect(text)
+            .is_some_and(|i| i.is_reliable() && i.lang() != whatlang::Lang::Eng)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::triage::features::words;
+
+    fn other(text: &str) -> bool {
+        other_language(text, &words(text))
+    }
+
+    #[test]
+    fn tickets_in_other_languages_are_told_from_english() {
+        for text in [
+            "Sehr geehrtes Support-Team, seit heute Morgen lädt unser Dashboard nicht mehr.",
+            "Bonjour, je n'arrive plus à me connecter à mon compte depuis ce matin.",
+            "Olá, o painel não está funcionando desde ontem, aparece uma tela em branco.",
+        ] {
+            assert!(other(text), "{text}");
+        }
+        for text in [
+            "Our contract says 99.9% uptime, we want the SLA credit",
+            "quick question: I'm furious, we lost a client because of your outage",
+            "where do i download last months invoice",
+            "Quick question: does the audit log support dark mode thanks",
+            "Hilfe",
+        ] {
+            assert!(!other(text), "{text}");
+        }
+    }
+}
