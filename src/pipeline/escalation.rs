@@ -19,6 +19,23 @@ pub(super) struct Escalation<'a> {
     pub account: Option<&'a Customer>,
 }
 
+impl Escalation<'_> {
+    /// The related sections offered to the customer as pages that may help (never as the answer):
+    /// for a problem report, the same unless a matching alert is firing (the team is on it; docs
+    /// are no help with an outage), and without the known issues already named.
+    pub fn offered(&self) -> Vec<&KbHit> {
+        match self.checked {
+            Some(c) if !c.alerts.is_empty() => vec![],
+            Some(c) => self
+                .candidates
+                .iter()
+                .filter(|h| !c.known.iter().any(|k| k.id == h.id))
+                .collect(),
+            None => self.candidates.iter().collect(),
+        }
+    }
+}
+
 impl Pipeline {
     /// The summary agent's view of an escalated ticket, when one is configured and answers usefully.
     async fn escalation_summary(

@@ -165,6 +165,7 @@ impl Pipeline {
                     triage: &triage,
                     account: account.as_ref(),
                 };
+                out.suggestions = e.offered().into_iter().map(citation).collect();
                 self.hand_to_person(m, &ticket, reason, &e, &mut c).await?;
                 if reason.is_gap() {
                     c.gaps.push(crate::domain::gaps::KbGap {
@@ -175,9 +176,6 @@ impl Pipeline {
                     });
                 }
                 out.escalated = true;
-                if found.checked.is_none() {
-                    out.suggestions = found.candidates.iter().map(citation).collect();
-                }
             }
         }
         c.ticket = Some(ticket.clone());
@@ -290,8 +288,8 @@ impl Pipeline {
         c: &mut Commit,
     ) -> Result<(), StoreError> {
         let pages: Vec<_> = e
-            .candidates
-            .iter()
+            .offered()
+            .into_iter()
             .map(|h| context! { title => &h.title, link => &h.link })
             .collect();
         let known: Vec<_> = e

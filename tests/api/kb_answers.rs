@@ -165,6 +165,10 @@ async fn an_incident_gets_an_acknowledgement_and_a_card_instead_of_a_quote() {
             .unwrap(),
     );
     assert!(o.citations.is_empty() && o.escalated, "{o:?}");
+    assert!(
+        o.suggestions.is_empty(),
+        "docs are no help with an outage: {o:?}"
+    );
     while r.sender.tick(10_000).await.unwrap() > 0 {}
     let sent = r.chat.sent();
     let ack = sent
@@ -179,6 +183,36 @@ async fn an_incident_gets_an_acknowledgement_and_a_card_instead_of_a_quote() {
         .rfind(|t| t.contains("needs a person"))
         .unwrap();
     assert!(card.contains("firing: CheckoutApi5xxHigh"), "{card}");
+}
+
+/// A problem report with no matching alert firing is handed to a person, and the troubleshooting
+/// section about its symptom is offered meanwhile as a page that may help — never quoted as the answer.
+#[tokio::test]
+async fn a_problem_report_is_offered_the_troubleshooting_page_about_its_symptom() {
+    let db = support::sqlite().await;
+    let r = rig(Arc::new(db.store.clone())).await;
+    let report = "the dashboard is blank since this morning, nothing loads at all";
+    let o = done(
+        r.p.handle(message("b1", None, "cust", report), 1_000)
+            .await
+            .unwrap(),
+    );
+    assert_eq!(o.tier, Some(opsdesk::domain::Tier::Tier2), "{o:?}");
+    assert!(o.citations.is_empty() && o.escalated, "{o:?}");
+    let blank = "troubleshooting-performance#dashboard-shows-a-blank-page";
+    assert!(
+        o.suggestions.iter().any(|c| c.link.ends_with(blank)),
+        "{o:?}"
+    );
+    while r.sender.tick(10_000).await.unwrap() > 0 {}
+    let ack = r
+        .chat
+        .sent()
+        .iter()
+        .map(|m| m.msg.reply.plain())
+        .find(|t| t.starts_with("Thanks for reporting this"))
+        .expect("the customer is acknowledged");
+    assert!(ack.contains("may help") && ack.contains(blank), "{ack}");
 }
 
 /// The shipped word vectors find the section a customer describes in other words; without them
