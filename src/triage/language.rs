@@ -18,6 +18,20 @@ const ENGLISH_MORE: &[&str] = &[
     "got", "been", "would", "should", "could", "they", "them", "when",
 ];
 
+/// English words (SCOWL's American English list at size 50, as Debian's `wamerican` ships it: the
+/// lower-case entries without possessives; `config/triage/README.md` names its licence).
+const ENGLISH_LEXICON: &str = include_str!("../../config/triage/english-words.txt");
+
+/// Whether `w` (lower-cased) is an English word: a word the triage model never learned may still be
+/// plain English on a topic it never met ("vacuum", "brighten", "dice"), not another language.
+pub(super) fn english_word(w: &str) -> bool {
+    static WORDS: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    WORDS
+        .get_or_init(|| ENGLISH_LEXICON.lines().collect())
+        .contains(w)
+}
+
 /// How many of `words` (lower-cased, as `features::words` splits them) are English function words.
 fn english_words(words: &[String]) -> usize {
     words
@@ -62,6 +76,26 @@ mod tests {
             "Hilfe",
         ] {
             assert!(!other(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn english_words_are_told_from_other_languages_words() {
+        for w in [
+            "vacuum",
+            "brighten",
+            "dice",
+            "recipe",
+            "taxi",
+            "dashboard",
+            "the",
+        ] {
+            assert!(english_word(w), "{w}");
+        }
+        for w in [
+            "hilfe", "ayuda", "fehler", "erreur", "kaputt", "rechnung", "nicht", "funciona",
+        ] {
+            assert!(!english_word(w), "{w}");
         }
     }
 }

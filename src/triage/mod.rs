@@ -125,9 +125,10 @@ impl Triager {
     }
 
     /// Whether the message must be treated as support: a support phrase, or mostly words the model
-    /// never saw in a message that is not plainly English (another language, or jargon alone), so
-    /// that its `none` would be a guess. English chatter on a topic the model never met ("clean the
-    /// sofa with the vacuum cleaner") is left to the model.
+    /// never learned, in a message without an English function word, unless two thirds of its
+    /// words are English words or known (another language, or jargon alone: its `none` would be a
+    /// guess). English chatter on a topic the model never met ("begin vacuum cleaning", "define
+    /// flabbergasted") is left to the model.
     fn surely_support(&self, words: &[String]) -> bool {
         if first_phrase(&self.support, words).is_some() {
             return true;
@@ -140,7 +141,18 @@ impl Triager {
         let english = lettered
             .iter()
             .any(|w| language::ENGLISH.contains(&w.as_str()));
-        !lettered.is_empty() && known * 2 < lettered.len() && !english
+        if lettered.is_empty() || known * 2 >= lettered.len() || english {
+            return false;
+        }
+        // Words the model never learned may be English on a topic it never met: chatter is then
+        // the model's call when two thirds of the words are English or known. Other languages
+        // share short words with English ("Salve, vorrei sapere come collegare il nostro account
+        // a Google Drive" has "salve", "come", "a", "drive": 0.55), rarely two thirds.
+        let readable = lettered
+            .iter()
+            .filter(|w| self.model.knows_word(w) || language::english_word(w))
+            .count();
+        readable * 3 < lettered.len() * 2
     }
 
     /// The least P(none) for calling `text` chatter: lower when it shares little with the docs.

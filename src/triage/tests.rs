@@ -79,6 +79,22 @@ fn unknown_words_protect_other_languages_not_english_chatter() {
     assert!(t.surely_support(&w("¿Cómo cambio mi contraseña? No puedo entrar")));
     assert!(t.surely_support(&w("Zugangsdaten vergessen, Anmeldung klappt nicht")));
     assert!(!t.surely_support(&w("zorp the blixt frobnicator quux")));
+    // English words the model never learned are English all the same.
+    for chatter in [
+        "begin vacuum cleaning",
+        "define flabbergasted",
+        "brighten kitchen lamps",
+    ] {
+        assert!(!t.surely_support(&w(chatter)), "{chatter}");
+    }
+    for other in [
+        "Hilfe",
+        "ayuda",
+        "Fehlermeldung beim Speichern",
+        "Salve, vorrei sapere come collegare il nostro account a Google Drive.",
+    ] {
+        assert!(t.surely_support(&w(other)), "{other}");
+    }
     for shorthand in ["ty", "np", "brb", "hahaha", "bump"] {
         assert!(!t.surely_support(&w(shorthand)), "{shorthand}");
     }
