@@ -4,7 +4,7 @@
 //! alert is firing. A customer who says they tried and it failed is offered the section, not told it.
 
 use crate::alerts::fixture;
-use crate::pipeline::{done, message, rig};
+use crate::pipeline::{Rig, done, message, rig};
 use crate::support;
 use std::sync::Arc;
 
@@ -139,17 +139,14 @@ async fn an_incident_gets_an_acknowledgement_and_a_card_instead_of_a_quote() {
     assert_eq!(o.tier, Some(opsdesk::domain::Tier::Tier2), "{o:?}");
     assert!(o.answer.is_none() && o.citations.is_empty(), "{o:?}");
     assert!(o.escalated);
-    while r.sender.tick(10_000).await.unwrap() > 0 {}
-    let sent = r.chat.sent();
+    let sent = delivered(&r).await;
     let ack = sent
         .iter()
-        .map(|m| m.msg.reply.plain())
         .find(|t| t.starts_with("Thanks for reporting this"))
         .expect("the customer is acknowledged");
     assert!(!ack.contains("we're aware"), "no alert is firing: {ack}");
     let card = sent
         .iter()
-        .map(|m| m.msg.reply.plain())
         .find(|t| t.contains("needs a person"))
         .expect("the team gets a card");
     assert!(card.contains("no matching alert firing"), "{card}");
@@ -169,19 +166,13 @@ async fn an_incident_gets_an_acknowledgement_and_a_card_instead_of_a_quote() {
         o.suggestions.is_empty(),
         "docs are no help with an outage: {o:?}"
     );
-    while r.sender.tick(10_000).await.unwrap() > 0 {}
-    let sent = r.chat.sent();
+    let sent = delivered(&r).await;
     let ack = sent
         .iter()
-        .map(|m| m.msg.reply.plain())
         .rfind(|t| t.starts_with("Thanks for reporting this"))
         .unwrap();
     assert!(ack.contains("we're aware, and the team is on it"), "{ack}");
-    let card = sent
-        .iter()
-        .map(|m| m.msg.reply.plain())
-        .rfind(|t| t.contains("needs a person"))
-        .unwrap();
+    let card = sent.iter().rfind(|t| t.contains("needs a person")).unwrap();
     assert!(card.contains("firing: CheckoutApi5xxHigh"), "{card}");
 }
 
@@ -204,15 +195,18 @@ async fn a_problem_report_is_offered_the_troubleshooting_page_about_its_symptom(
         o.suggestions.iter().any(|c| c.link.ends_with(blank)),
         "{o:?}"
     );
-    while r.sender.tick(10_000).await.unwrap() > 0 {}
-    let ack = r
-        .chat
-        .sent()
-        .iter()
-        .map(|m| m.msg.reply.plain())
+    let ack = delivered(&r)
+        .await
+        .into_iter()
         .find(|t| t.starts_with("Thanks for reporting this"))
         .expect("the customer is acknowledged");
     assert!(ack.contains("may help") && ack.contains(blank), "{ack}");
+}
+
+/// Delivers the outbox and returns the plain text of every message sent so far, oldest first.
+async fn delivered(r: &Rig) -> Vec<String> {
+    while r.sender.tick(10_000).await.unwrap() > 0 {}
+    r.chat.sent().iter().map(|m| m.msg.reply.plain()).collect()
 }
 
 /// The shipped word vectors find the section a customer describes in other words; without them
