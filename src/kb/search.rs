@@ -19,8 +19,18 @@ impl KnowledgeBase for Kb {
         let pool = (limit * 4).max(20);
         let lexical = self.lexical(query, pool);
         let words = self.terms.query(query);
-        // What an answer must cover: the question asked, when it says enough on its own.
-        let question = Some(self.terms.query(&asked(query))).filter(|w| w.len() >= 2);
+        // What an answer must cover: the question asked, or one of the questions asked, when it
+        // says enough on its own.
+        let sentences = asked(query);
+        let questions: Vec<Vec<(String, f32)>> = std::iter::once(sentences.join(" "))
+            .chain(if sentences.len() > 1 {
+                sentences
+            } else {
+                vec![]
+            })
+            .map(|q| self.terms.query(&q))
+            .filter(|w| w.len() >= 2)
+            .collect();
         let sims = self.vectors.as_ref().map(|v| v.similarities(query));
         let mut semantic_order: Vec<usize> = vec![];
         let mut picked: Vec<usize> = lexical.iter().map(|(i, _)| *i).collect();
@@ -42,8 +52,9 @@ impl KnowledgeBase for Kb {
                 .iter()
                 .find(|(j, _)| *j == i)
                 .map_or(0.0, |(_, s)| *s);
-            if let Some(q) = &question {
-                asked_coverage.push((d.id.clone(), self.terms.coverage(q, i)));
+            if !questions.is_empty() {
+                let best = questions.iter().map(|q| self.terms.coverage(q, i));
+                asked_coverage.push((d.id.clone(), best.fold(0.0, f32::max)));
             }
             hits.push(KbHit {
                 id: d.id.clone(),
@@ -111,19 +122,21 @@ impl Kb {
 
 /// The sentences of a message that ask something — ending in `?` or opening with a question word —
 /// or the whole message when none does: what a section must cover, without the story around it.
-fn asked(text: &str) -> String {
+/// A colon ends a sentence too: "quick one from our ops team: how do i…?" asks only after it.
+fn asked(text: &str) -> Vec<String> {
     const OPENERS: &[&str] = &[
         "how", "what", "where", "when", "why", "which", "who", "can", "could", "is", "are", "do",
         "does", "did", "will", "would", "should", "any", "anyone",
     ];
-    let mut out = String::new();
+    let mut out = vec![];
     let mut rest = text;
     while !rest.is_empty() {
         let end = rest
             .char_indices()
             .find(|&(i, c)| {
                 matches!(c, '?' | '!' | '\n')
-                    || c == '.' && rest[i + 1..].chars().next().is_none_or(char::is_whitespace)
+                    || matches!(c, '.' | ':')
+                        && rest[i + 1..].chars().next().is_none_or(char::is_whitespace)
             })
             .map_or(rest.len(), |(i, c)| i + c.len_utf8());
         let sentence = &rest[..end];
@@ -134,12 +147,11 @@ fn asked(text: &str) -> String {
             .unwrap_or("")
             .to_lowercase();
         if sentence.ends_with('?') || OPENERS.contains(&first.as_str()) {
-            out.push_str(sentence);
-            out.push(' ');
+            out.push(sentence.trim().to_string());
         }
     }
-    if out.trim().is_empty() {
-        text.to_string()
+    if out.is_empty() {
+        vec![text.to_string()]
     } else {
         out
     }
@@ -182,12 +194,22 @@ mod tests {
         let m = "getting a new phone next week. what do i do about my authenticator so i dont \
                  lock myself out";
         assert_eq!(
-            asked(m).trim(),
-            "what do i do about my authenticator so i dont lock myself out"
+            asked(m),
+            ["what do i do about my authenticator so i dont lock myself out"]
         );
         let m = "We moved to version 2.0.2 last night. Is the old backup still there? Thanks!";
-        assert_eq!(asked(m).trim(), "Is the old backup still there?");
+        assert_eq!(asked(m), ["Is the old backup still there?"]);
+        let m = "quick one from our ops team: how do i change my time zone? and is the weekly \
+                 email available in french?";
+        assert_eq!(
+            asked(m),
+            [
+                "how do i change my time zone?",
+                "and is the weekly email available in french?"
+            ],
+            "each question on its own, the preamble before the colon out"
+        );
         let story = "The export is stuck at 80 %. It has been an hour.";
-        assert_eq!(asked(story), story, "no question: the whole message");
+        assert_eq!(asked(story), [story], "no question: the whole message");
     }
 }

@@ -69,7 +69,8 @@ async fn a_clear_how_to_question_is_answered_with_its_section() {
 }
 
 /// A question wrapped in its story ("the auditors want…. how do i…?") is judged on what it asks:
-/// the story's words, which no section holds, do not hide the section that answers it.
+/// the story's words, which no section holds, do not hide the section that answers it; nor do the
+/// words of another question asked beside it.
 #[tokio::test]
 async fn a_question_told_with_its_story_is_answered_from_what_it_asks() {
     let db = support::sqlite().await;
@@ -89,6 +90,14 @@ async fn a_question_told_with_its_story_is_answered_from_what_it_asks() {
             "s2",
             "our accountant keeps nagging me about paperwork for the tax office. can i add our \
              VAT number to invoices?",
+            "billing-payments#add-a-vat-number-or-company-address",
+        ),
+        // Two questions: the docs answer one of them whole, and the other's words are no reason
+        // to withhold it.
+        (
+            "s3",
+            "procurement keeps chasing vendor paperwork, are you hipaa certified? separately, how \
+             do i add our VAT number to invoices?",
             "billing-payments#add-a-vat-number-or-company-address",
         ),
     ] {
