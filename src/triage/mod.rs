@@ -225,7 +225,9 @@ impl Triager {
             // Not clearly chatter: support first, the likelier of the support tiers.
             drop_tier(&mut ranked, Tier::None);
         }
-        let (top, conf) = ranked[0];
+        let (top, p_top) = ranked[0];
+        // How sure the model is of its choice among the tiers still in the running.
+        let conf = p_top / ranked.iter().map(|(_, p)| p).sum::<f64>().max(f64::EPSILON);
         if top != Tier::Human && p_human >= self.rules.human_threshold {
             return Triage {
                 tier: Tier::Human,

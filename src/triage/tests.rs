@@ -159,6 +159,11 @@ fn a_person_below_the_bar_is_never_the_call() {
         ((0.34, 0.33, 0.2, 0.13), Tier::Tier1),
         ((0.34, 0.3, 0.16, 0.2), Tier::Tier2),
         ((0.36, 0.24, 0.3, 0.1), Tier::Human),
+        // Unsure is judged among the tiers still in the running: the odds a person below the bar
+        // held do not make a clear tier 1 (0.42 against 0.17) look torn (tier 2 before).
+        ((0.29, 0.12, 0.42, 0.17), Tier::Tier1),
+        // Torn between the two support tiers: the one with more involvement.
+        ((0.05, 0.05, 0.46, 0.44), Tier::Tier2),
     ] {
         let got = t.decide(text, &odds(h, n, t1, t2)).tier;
         assert_eq!(
