@@ -120,8 +120,18 @@ impl Triager {
     }
 
     /// The first configured phrase that occurs, as whole words, in the text.
+    /// The first human phrase in `words`, unless it is the text of an HTTP error status quoted
+    /// from a response ("401 Unauthorized" is a problem report, not an unauthorised charge).
     fn rule_match(&self, words: &[String]) -> Option<String> {
-        first_phrase(&self.phrases, words)
+        self.phrases
+            .iter()
+            .find(|p| {
+                words.windows(p.len()).enumerate().any(|(i, w)| {
+                    let status = i > 0 && matches!(words[i - 1].parse::<u16>(), Ok(400..=599));
+                    w == p.as_slice() && !status
+                })
+            })
+            .map(|p| p.join(" "))
     }
 
     /// Whether the message must be treated as support: a support phrase, or mostly words the model

@@ -53,6 +53,32 @@ fn phrases_match_whole_words_only() {
     );
 }
 
+/// An HTTP error's status text quoted from a response is a problem report, not a request for a
+/// person: "401 Unauthorized" is no unauthorised charge.
+#[test]
+fn an_http_status_is_not_a_human_phrase() {
+    let t = Triager::new(
+        Triager::default_model(),
+        TriageRules {
+            human_phrases: vec!["unauthorized".into()],
+            ..rules()
+        },
+    );
+    let rule = TriageReason::Rule("unauthorized".into());
+    for text in [
+        "401 unauthorized on every request even though i copied the key",
+        "the api says HTTP 401 Unauthorized",
+    ] {
+        assert_ne!(t.triage(text).reason, rule, "{text}");
+    }
+    for text in [
+        "there is an unauthorized charge on my card",
+        "2 unauthorized payments this week",
+    ] {
+        assert_eq!(t.triage(text).reason, rule, "{text}");
+    }
+}
+
 #[test]
 fn a_customer_is_never_taken_for_chatter_when_unsure() {
     let t = Triager::new(Triager::default_model(), rules());

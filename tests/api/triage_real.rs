@@ -257,3 +257,33 @@ async fn community_chatter_stays_silent_and_pages_no_one() {
     assert!(none >= 34, "{none} of {n} kept silent");
     assert_eq!(person, 0, "no chatter pages a person");
 }
+
+/// Privacy and legal requests go to a person: subject access and erasure requests, a suspected data
+/// breach, lawyers, fraud, complaints, refunds. The built-in model with the shipped phrases sends 11
+/// of these 12 to one (8 before the data-protection phrases); "Request for erasure: … I want my
+/// account and data deleted" names no phrase and reads as a how-to question.
+#[tokio::test]
+async fn privacy_and_legal_requests_go_to_a_person() {
+    let db = support::sqlite().await;
+    let p = support::pipeline_with(Arc::new(db.store.clone()), support::settings()).await;
+    let path = format!(
+        "{}/tests/fixtures/triage/privacy-legal.jsonl",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let lines = std::fs::read_to_string(path).unwrap();
+    let texts: Vec<String> = lines
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["text"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let person = texts
+        .iter()
+        .filter(|t| p.triager.triage(t).tier == Tier::Human)
+        .count();
+    assert_eq!(texts.len(), 12);
+    assert!(person >= 11, "{person} of 12 sent to a person");
+}
