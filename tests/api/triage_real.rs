@@ -186,16 +186,28 @@ fn chatter_the_docs_do_not_share_is_held_to_the_lower_bar() {
     );
 }
 
-/// Tallies of the built-in triage on a labelled file: (lines, support called none, non-human sent to
-/// a person, tier 1 / tier 2 agreement among non-human lines).
-async fn tally(file: &str) -> (usize, usize, usize, f64) {
+/// Tallies of the built-in triage on a labelled file.
+struct Tally {
+    lines: usize,
+    /// Lines called `none` (chatter).
+    none: usize,
+    /// Non-human lines sent to a person.
+    person: usize,
+    /// Tier 1 / tier 2 agreement among non-human lines.
+    agreement: f64,
+    /// Human lines sent to a person.
+    humans: usize,
+}
+
+async fn tally(file: &str) -> Tally {
     let db = support::sqlite().await;
     let p = support::pipeline_with(Arc::new(db.store.clone()), support::settings()).await;
     let path = format!(
         "{}/tests/fixtures/triage/{file}",
         env!("CARGO_MANIFEST_DIR")
     );
-    let (mut n, mut none, mut person, mut agree, mut support_lines) = (0, 0, 0, 0, 0);
+    let (mut n, mut none, mut person, mut agree, mut support_lines, mut humans) =
+        (0, 0, 0, 0, 0, 0);
     for line in std::fs::read_to_string(path).unwrap().lines() {
         let v: serde_json::Value = serde_json::from_str(line).unwrap();
         let (text, want) = (v["text"].as_str().unwrap(), v["tier"].as_str().unwrap());
@@ -206,9 +218,17 @@ async fn tally(file: &str) -> (usize, usize, usize, f64) {
             support_lines += 1;
             person += usize::from(got == Tier::Human);
             agree += usize::from(got.to_string() == want);
+        } else {
+            humans += usize::from(got == Tier::Human);
         }
     }
-    (n, none, person, agree as f64 / support_lines as f64)
+    Tally {
+        lines: n,
+        none,
+        person,
+        agreement: agree as f64 / support_lines.max(1) as f64,
+        humans,
+    }
 }
 
 /// Customers e-mail tickets with a subject line and a formal body; none is chatter, few need a
@@ -216,7 +236,13 @@ async fn tally(file: &str) -> (usize, usize, usize, f64) {
 /// e-mails, 7 of these 68 went to a person and 0.81 agreed on the tier.
 #[tokio::test]
 async fn e_mailed_tickets_are_support_and_rarely_need_a_person() {
-    let (n, none, person, agreement) = tally("email-tickets.jsonl").await;
+    let Tally {
+        lines: n,
+        none,
+        person,
+        agreement,
+        ..
+    } = tally("email-tickets.jsonl").await;
     assert_eq!(n, 68);
     assert_eq!(none, 0, "no ticket is chatter");
     assert!(person <= 6, "{person} of {n} sent to a person");
@@ -228,7 +254,13 @@ async fn e_mailed_tickets_are_support_and_rarely_need_a_person() {
 /// were taken for chatter.
 #[tokio::test]
 async fn a_phone_in_a_message_is_not_a_lost_phone() {
-    let (n, none, person, agreement) = tally("device-messages.jsonl").await;
+    let Tally {
+        lines: n,
+        none,
+        person,
+        agreement,
+        ..
+    } = tally("device-messages.jsonl").await;
     assert_eq!(n, 16);
     assert!(none <= 1, "{none} called chatter");
     assert!(person <= 2, "{person} of 15 sent to a person");
@@ -240,7 +272,13 @@ async fn a_phone_in_a_message_is_not_a_lost_phone() {
 /// on the tier (every problem report the model could not read was a question).
 #[tokio::test]
 async fn tickets_in_other_languages_are_support_with_the_right_tier() {
-    let (n, none, person, agreement) = tally("other-languages.jsonl").await;
+    let Tally {
+        lines: n,
+        none,
+        person,
+        agreement,
+        ..
+    } = tally("other-languages.jsonl").await;
     assert_eq!(n, 24);
     assert_eq!(none, 0, "no ticket is chatter");
     assert_eq!(person, 0, "none needs a person");
@@ -252,7 +290,12 @@ async fn tickets_in_other_languages_are_support_with_the_right_tier() {
 /// these 40 silent; the rest are answered, never escalated.
 #[tokio::test]
 async fn community_chatter_stays_silent_and_pages_no_one() {
-    let (n, none, person, _) = tally("community-chatter.jsonl").await;
+    let Tally {
+        lines: n,
+        none,
+        person,
+        ..
+    } = tally("community-chatter.jsonl").await;
     assert_eq!(n, 40);
     assert!(none >= 34, "{none} of {n} kept silent");
     assert_eq!(person, 0, "no chatter pages a person");
@@ -264,26 +307,7 @@ async fn community_chatter_stays_silent_and_pages_no_one() {
 /// account and data deleted" names no phrase and reads as a how-to question.
 #[tokio::test]
 async fn privacy_and_legal_requests_go_to_a_person() {
-    let db = support::sqlite().await;
-    let p = support::pipeline_with(Arc::new(db.store.clone()), support::settings()).await;
-    let path = format!(
-        "{}/tests/fixtures/triage/privacy-legal.jsonl",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let lines = std::fs::read_to_string(path).unwrap();
-    let texts: Vec<String> = lines
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).unwrap()["text"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
-        .collect();
-    let person = texts
-        .iter()
-        .filter(|t| p.triager.triage(t).tier == Tier::Human)
-        .count();
-    assert_eq!(texts.len(), 12);
-    assert!(person >= 11, "{person} of 12 sent to a person");
+    let t = tally("privacy-legal.jsonl").await;
+    assert_eq!(t.lines, 12);
+    assert!(t.humans >= 11, "{} of 12 sent to a person", t.humans);
 }
