@@ -22,13 +22,13 @@ impl KnowledgeBase for Kb {
         // What an answer must cover: the question asked, or one of the questions asked, when it
         // says enough on its own.
         let sentences = asked(query);
-        let questions: Vec<Vec<(String, f32)>> = std::iter::once(sentences.join(" "))
-            .chain(if sentences.len() > 1 {
-                sentences
-            } else {
-                vec![]
-            })
-            .map(|q| self.terms.query(&q))
+        let mut texts = vec![sentences.join(" ")];
+        if sentences.len() > 1 {
+            texts.extend(sentences);
+        }
+        let questions: Vec<Vec<(String, f32)>> = texts
+            .iter()
+            .map(|q| self.terms.query(q))
             .filter(|w| w.len() >= 2)
             .collect();
         let sims = self.vectors.as_ref().map(|v| v.similarities(query));

@@ -119,7 +119,6 @@ impl Triager {
         &self.model
     }
 
-    /// The first configured phrase that occurs, as whole words, in the text.
     /// The first human phrase in `words`, unless it is the text of an HTTP error status quoted
     /// from a response ("401 Unauthorized" is a problem report, not an unauthorised charge).
     fn rule_match(&self, words: &[String]) -> Option<String> {
