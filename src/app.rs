@@ -52,6 +52,7 @@ pub fn triager(s: &Settings, model: Model, pages: &[String]) -> Triager {
             related_share: t.related_share,
             support_phrases: t.support_phrases.clone(),
             other_language_problems: t.other_language_problem_phrases.clone(),
+            other_language_questions: t.other_language_question_phrases.clone(),
             human_phrases: t.human_phrases.clone(),
             spam: crate::triage::spam::SpamRules {
                 phrases: t.spam_phrases.clone(),

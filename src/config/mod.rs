@@ -114,6 +114,8 @@ pub struct TriageSettings {
     pub support_phrases: Vec<String>,
     /// Phrases that make a message in another language a problem report (tier 2).
     pub other_language_problem_phrases: Vec<String>,
+    /// Phrases that make a message in another language a question or request (tier 1).
+    pub other_language_question_phrases: Vec<String>,
     pub human_phrases: Vec<String>,
     pub spam_phrases: Vec<String>,
     pub spam_links: usize,

@@ -10,6 +10,7 @@ pub mod language;
 mod maths;
 pub mod mlp;
 pub mod model;
+mod phrase;
 pub mod product;
 mod quant;
 pub mod related;
@@ -44,6 +45,9 @@ pub struct TriageRules {
     /// Lower-cased phrases that make a message in another language (`language::other_language`) a
     /// problem report: the model reads English, so its tier for such a message is a guess.
     pub other_language_problems: Vec<String>,
+    /// Lower-cased phrases that make a message in another language a question or a request ("I
+    /// would like…"), as a question mark does; one that asks nothing reports a problem.
+    pub other_language_questions: Vec<String>,
     /// What makes a message spam (`none`, logged and counted) whatever the model says.
     pub spam: spam::SpamRules,
 }
@@ -54,6 +58,7 @@ pub struct Triager {
     phrases: Vec<Vec<String>>,
     support: Vec<Vec<String>>,
     problems: Vec<Vec<String>>,
+    questions: Vec<Vec<String>>,
     spam: Vec<Vec<String>>,
     docs: Option<std::sync::Arc<related::DocWords>>,
 }
@@ -96,7 +101,7 @@ impl Triager {
     fn shared(model: std::sync::Arc<Model>, rules: TriageRules) -> Triager {
         let split = |list: &[String]| -> Vec<Vec<String>> {
             list.iter()
-                .map(|p| features::words(p))
+                .map(|p| phrase::parse(p))
                 .filter(|p| !p.is_empty())
                 .collect()
         };
@@ -104,6 +109,7 @@ impl Triager {
             phrases: split(&rules.human_phrases),
             support: split(&rules.support_phrases),
             problems: split(&rules.other_language_problems),
+            questions: split(&rules.other_language_questions),
             spam: split(&rules.spam.phrases),
             docs: None,
             model,
@@ -125,27 +131,29 @@ impl Triager {
         self.phrases
             .iter()
             .find(|p| {
-                words.windows(p.len()).enumerate().any(|(i, w)| {
-                    let status = i > 0 && matches!(words[i - 1].parse::<u16>(), Ok(400..=599));
-                    w == p.as_slice() && !status
-                })
+                phrase::starts(p, words)
+                    .any(|i| i == 0 || !matches!(words[i - 1].parse::<u16>(), Ok(400..=599)))
             })
             .map(|p| p.join(" "))
     }
 
-    /// Whether the message must be treated as support: a support phrase, or mostly words the model
+    /// Whether the message must be treated as support: a support phrase; a sentence (five words or
+    /// more) plainly in another language, whose `none` the English model can only guess
+    /// (`language::other_language`; a greeting is left to the model); or mostly words the model
     /// never learned, in a message without an English function word, unless two thirds of its
-    /// words are English words or known (another language, or jargon alone: its `none` would be a
-    /// guess). English chatter on a topic the model never met ("begin vacuum cleaning", "define
-    /// flabbergasted") is left to the model.
-    fn surely_support(&self, words: &[String]) -> bool {
-        if first_phrase(&self.support, words).is_some() {
+    /// words are English words or known (jargon alone). English chatter on a topic the model never
+    /// met ("begin vacuum cleaning", "define flabbergasted") is left to the model.
+    fn surely_support(&self, text: &str, words: &[String]) -> bool {
+        if phrase::first(&self.support, words).is_some() {
             return true;
         }
         let lettered: Vec<&String> = words
             .iter()
             .filter(|w| w.chars().any(char::is_alphabetic))
             .collect();
+        if lettered.len() >= 5 && language::other_language(text, words) {
+            return true;
+        }
         let known = lettered.iter().filter(|w| self.model.knows_word(w)).count();
         let english = lettered
             .iter()
@@ -162,6 +170,20 @@ impl Triager {
             .filter(|w| self.model.knows_word(w) || language::english_word(w))
             .count();
         readable * 3 < lettered.len() * 2
+    }
+
+    /// Why a message plainly in another language (`language::other_language`) is a problem
+    /// report: one of the problem phrases, or it asks nothing — no question mark and none of the
+    /// question phrases — as a customer writing in to say what broke does.
+    fn other_language_problem(&self, text: &str, words: &[String]) -> Option<String> {
+        if !language::other_language(text, words) {
+            return None;
+        }
+        if let Some(p) = phrase::first(&self.problems, words) {
+            return Some(p);
+        }
+        let asks = text.contains(['?', '？']) || phrase::first(&self.questions, words).is_some();
+        (!asks).then(|| "asks nothing, in another language".to_string())
     }
 
     /// The least P(none) for calling `text` chatter: lower when it shares little with the docs.
@@ -192,9 +214,8 @@ impl Triager {
     /// The decision for `text` given the model's class probabilities for it (`Model::predict`).
     pub fn decide(&self, text: &str, probs: &[f32]) -> Triage {
         let words = features::words(text);
-        let support = first_phrase(&self.support, &words).is_some();
-        let problem =
-            first_phrase(&self.problems, &words).filter(|_| language::other_language(text, &words));
+        let support = phrase::first(&self.support, &words).is_some();
+        let problem = self.other_language_problem(text, &words);
         if let Some(why) = spam::signal(text, &self.rules.spam, &self.spam, support) {
             return Triage {
                 tier: Tier::None,
@@ -229,7 +250,7 @@ impl Triager {
             && ranked[0].0 == Tier::None
             && (ranked[0].1 < self.none_threshold(text)
                 || problem.is_some()
-                || self.surely_support(&words))
+                || self.surely_support(text, &words))
         {
             // Not clearly chatter: support first, the likelier of the support tiers.
             drop_tier(&mut ranked, Tier::None);
@@ -282,14 +303,6 @@ fn drop_tier(ranked: &mut Vec<(Tier, f64)>, tier: Tier) {
     for (_, p) in ranked.iter_mut() {
         *p /= rest;
     }
-}
-
-/// The first of `phrases` that occurs in `words` as consecutive whole words.
-fn first_phrase(phrases: &[Vec<String>], words: &[String]) -> Option<String> {
-    phrases
-        .iter()
-        .find(|p| words.windows(p.len()).any(|w| w == p.as_slice()))
-        .map(|p| p.join(" "))
 }
 
 #[cfg(test)]

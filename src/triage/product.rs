@@ -88,6 +88,7 @@ mod tests {
             related_share: 0.0,
             support_phrases: vec!["help".into()],
             other_language_problems: vec![],
+            other_language_questions: vec![],
             spam: crate::triage::spam::SpamRules {
                 phrases: vec![],
                 links: 3,

@@ -86,6 +86,7 @@ mod tests {
             related_share: 0.5,
             support_phrases: vec![],
             other_language_problems: vec![],
+            other_language_questions: vec![],
             spam: SpamRules {
                 phrases: vec![],
                 links: 3,

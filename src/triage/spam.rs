@@ -28,7 +28,7 @@ pub fn signal(
     let words = features::words(text);
     if let Some(p) = phrases
         .iter()
-        .find(|p| words.windows(p.len()).any(|w| w == p.as_slice()))
+        .find(|p| super::phrase::starts(p, &words).next().is_some())
     {
         return Some(format!("promotion: \"{}\"", p.join(" ")));
     }

@@ -12,6 +12,7 @@ fn rules() -> TriageRules {
         related_share: 0.0,
         support_phrases: vec!["help".into(), "down".into()],
         other_language_problems: vec!["funktioniert nicht".into()],
+        other_language_questions: vec!["möchte".into()],
         spam: spam::SpamRules {
             phrases: vec!["buy followers".into()],
             links: 3,
@@ -101,10 +102,10 @@ fn a_customer_is_never_taken_for_chatter_when_unsure() {
 #[test]
 fn unknown_words_protect_other_languages_not_english_chatter() {
     let t = Triager::new(Triager::default_model(), rules());
-    let w = features::words;
-    assert!(t.surely_support(&w("¿Cómo cambio mi contraseña? No puedo entrar")));
-    assert!(t.surely_support(&w("Zugangsdaten vergessen, Anmeldung klappt nicht")));
-    assert!(!t.surely_support(&w("zorp the blixt frobnicator quux")));
+    let sure = |m: &str| t.surely_support(m, &features::words(m));
+    assert!(sure("¿Cómo cambio mi contraseña? No puedo entrar"));
+    assert!(sure("Zugangsdaten vergessen, Anmeldung klappt nicht"));
+    assert!(!sure("zorp the blixt frobnicator quux"));
     // English words the model never learned are English all the same.
     for chatter in [
         "sharpen pencils",
@@ -112,7 +113,7 @@ fn unknown_words_protect_other_languages_not_english_chatter() {
         "prune rosebushes",
         "tune ukulele strings",
     ] {
-        assert!(!t.surely_support(&w(chatter)), "{chatter}");
+        assert!(!sure(chatter), "{chatter}");
     }
     for other in [
         "Hilfe",
@@ -120,20 +121,21 @@ fn unknown_words_protect_other_languages_not_english_chatter() {
         "Fehlermeldung beim Speichern",
         "Salve, vorrei sapere come collegare il nostro account a Google Drive.",
     ] {
-        assert!(t.surely_support(&w(other)), "{other}");
+        assert!(sure(other), "{other}");
     }
     for shorthand in ["ty", "np", "brb", "hahaha", "bump"] {
-        assert!(!t.surely_support(&w(shorthand)), "{shorthand}");
+        assert!(!sure(shorthand), "{shorthand}");
     }
 }
 
-/// In another language, a problem phrase makes a message a problem report: the model's tier for
-/// words it cannot read is a guess. The same phrase in English is the model's call.
+/// In another language, a problem phrase makes a message a problem report, even one that ends
+/// asking for help: the model's tier for words it cannot read is a guess. The same phrase in
+/// English is the model's call.
 #[test]
 fn a_problem_phrase_in_another_language_is_a_problem_report() {
     let t = Triager::new(Triager::default_model(), rules());
     let de = "Guten Tag, seit dem letzten Update funktioniert nicht einmal die Anmeldung, obwohl \
-              wir nichts geändert haben.";
+              wir nichts geändert haben. Können Sie das prüfen?";
     let plain = Triager::new(
         Triager::default_model(),
         TriageRules {
@@ -156,6 +158,35 @@ fn a_problem_phrase_in_another_language_is_a_problem_report() {
         t.triage(en).reason,
         TriageReason::Rule("funktioniert nicht".into())
     );
+}
+
+/// A customer writing in another language to say what broke asks nothing: no question mark, no
+/// request phrase ("ich möchte…"). That is a problem report, however the model guessed; a question
+/// or a request is the model's call, and an English statement is too. A sentence plainly in
+/// another language is never chatter, even with a Dutch "we" in it.
+#[test]
+fn a_message_in_another_language_that_asks_nothing_reports_a_problem() {
+    let t = Triager::new(Triager::default_model(), rules());
+    let asks_nothing = TriageReason::Rule("asks nothing, in another language".into());
+    let statement = "Sehr geehrtes Team, unsere Diagramme zeigen gar keine Zahlen mehr an, obwohl \
+                     die Quelle verbunden ist.";
+    let r = t.triage(statement);
+    assert_eq!((r.tier, r.reason), (Tier::Tier2, asks_nothing.clone()));
+    for asks in [
+        "Sehr geehrtes Team, wo kann ich die Zahlen unserer Diagramme als Tabelle herunterladen?",
+        "Sehr geehrtes Team, ich möchte die Zahlen unserer Diagramme als Tabelle herunterladen.",
+        "our charts show no numbers any more although the source is connected",
+    ] {
+        assert_ne!(t.triage(asks).reason, asks_nothing, "{asks}");
+    }
+    let nl = "Hallo, kunnen we de facturen naar een ander e-mailadres laten sturen?";
+    let chatter: Vec<f32> = t
+        .model
+        .classes
+        .iter()
+        .map(|c| if *c == Tier::None { 0.9 } else { 0.1 / 3.0 })
+        .collect();
+    assert_ne!(t.decide(nl, &chatter).tier, Tier::None, "{nl}");
 }
 
 /// A person is `human_threshold`'s call: a person being the model's likeliest tier below the
