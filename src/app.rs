@@ -54,6 +54,7 @@ pub fn triager(s: &Settings, model: Model, pages: &[String]) -> Triager {
             other_language_problems: t.other_language_problem_phrases.clone(),
             other_language_questions: t.other_language_question_phrases.clone(),
             human_phrases: t.human_phrases.clone(),
+            praise_phrases: t.praise_phrases.clone(),
             spam: crate::triage::spam::SpamRules {
                 phrases: t.spam_phrases.clone(),
                 links: t.spam_links,

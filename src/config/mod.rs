@@ -118,6 +118,8 @@ pub struct TriageSettings {
     pub other_language_question_phrases: Vec<String>,
     pub human_phrases: Vec<String>,
     pub spam_phrases: Vec<String>,
+    /// Phrases of praise and thanks that, alone, make a message chatter.
+    pub praise_phrases: Vec<String>,
     pub spam_links: usize,
     pub spam_mentions: usize,
 }

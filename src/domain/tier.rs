@@ -52,7 +52,8 @@ impl fmt::Display for Tier {
 pub enum TriageReason {
     /// The classifier was confident.
     Model,
-    /// A configured phrase forces the tier (a person; or a problem report in another language).
+    /// A configured phrase forces the tier (a person; a problem report in another language; praise
+    /// alone, chatter).
     Rule(String),
     /// The classifier was unsure; the safer of its top two tiers was taken.
     LowConfidence,

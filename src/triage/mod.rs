@@ -11,6 +11,7 @@ mod maths;
 pub mod mlp;
 pub mod model;
 mod phrase;
+mod praise;
 pub mod product;
 mod quant;
 pub mod related;
@@ -48,6 +49,9 @@ pub struct TriageRules {
     /// Lower-cased phrases that make a message in another language a question or a request ("I
     /// would like…"), as a question mark does; one that asks nothing reports a problem.
     pub other_language_questions: Vec<String>,
+    /// Lower-cased phrases of praise ("great job", "kudos") that make a message chatter when it asks,
+    /// objects to and reports nothing (`praise::only_praise`).
+    pub praise_phrases: Vec<String>,
     /// What makes a message spam (`none`, logged and counted) whatever the model says.
     pub spam: spam::SpamRules,
 }
@@ -59,6 +63,7 @@ pub struct Triager {
     support: Vec<Vec<String>>,
     problems: Vec<Vec<String>>,
     questions: Vec<Vec<String>>,
+    praise: Vec<Vec<String>>,
     spam: Vec<Vec<String>>,
     docs: Option<std::sync::Arc<related::DocWords>>,
 }
@@ -110,6 +115,7 @@ impl Triager {
             support: split(&rules.support_phrases),
             problems: split(&rules.other_language_problems),
             questions: split(&rules.other_language_questions),
+            praise: split(&rules.praise_phrases),
             spam: split(&rules.spam.phrases),
             docs: None,
             model,
@@ -228,6 +234,13 @@ impl Triager {
                 tier: Tier::Human,
                 confidence: 1.0,
                 reason: TriageReason::Rule(p),
+            };
+        }
+        if let Some(p) = praise::only_praise(text, &words, &self.praise) {
+            return Triage {
+                tier: Tier::None,
+                confidence: 1.0,
+                reason: TriageReason::Rule(format!("praise: {p}")),
             };
         }
         let mut ranked: Vec<(Tier, f64)> = self

@@ -89,6 +89,7 @@ mod tests {
             support_phrases: vec!["help".into()],
             other_language_problems: vec![],
             other_language_questions: vec![],
+            praise_phrases: vec![],
             spam: crate::triage::spam::SpamRules {
                 phrases: vec![],
                 links: 3,

@@ -87,6 +87,7 @@ mod tests {
             support_phrases: vec![],
             other_language_problems: vec![],
             other_language_questions: vec![],
+            praise_phrases: vec![],
             spam: SpamRules {
                 phrases: vec![],
                 links: 3,

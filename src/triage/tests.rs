@@ -13,6 +13,7 @@ fn rules() -> TriageRules {
         support_phrases: vec!["help".into(), "down".into()],
         other_language_problems: vec!["funktioniert nicht".into()],
         other_language_questions: vec!["möchte".into()],
+        praise_phrases: vec!["great job".into()],
         spam: spam::SpamRules {
             phrases: vec!["buy followers".into()],
             links: 3,

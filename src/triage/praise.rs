@@ -1,0 +1,187 @@
+//! Praise and thanks posted to a community channel ("loving the reports redesign, great job",
+//! "shoutout to the team for the new release") are chatter, however much of the product they name:
+//! a message with a praise phrase that asks nothing, objects to nothing and reports nothing, each
+//! clause of it praise or a remark of two words or fewer ("…, very transparent").
+
+use super::phrase;
+
+/// Words that make a message more than praise: a question, a "but", a negation, a problem, a
+/// request or money ("great job, but the export fails", "love it, how do I share one",
+/// "thanks, we need an invoice"). `features::words` splits "can't" into "can" and "t".
+const MORE_THAN_PRAISE: &[&str] = &[
+    "but",
+    "however",
+    "except",
+    "though",
+    "although",
+    "yet",
+    "unfortunately",
+    "sadly",
+    "fail",
+    "fails",
+    "failed",
+    "failing",
+    "failure",
+    "error",
+    "errors",
+    "broken",
+    "broke",
+    "breaks",
+    "bug",
+    "bugs",
+    "buggy",
+    "crash",
+    "crashes",
+    "crashed",
+    "issue",
+    "issues",
+    "problem",
+    "problems",
+    "can",
+    "cannot",
+    "couldn",
+    "doesn",
+    "don",
+    "didn",
+    "won",
+    "isn",
+    "wasn",
+    "aren",
+    "not",
+    "no",
+    "never",
+    "need",
+    "needs",
+    "please",
+    "pls",
+    "plz",
+    "help",
+    "how",
+    "why",
+    "when",
+    "where",
+    "what",
+    "which",
+    "who",
+    "could",
+    "would",
+    "should",
+    "wish",
+    "want",
+    "looking",
+    "trying",
+    "tried",
+    "interested",
+    "down",
+    "slow",
+    "stuck",
+    "missing",
+    "wrong",
+    "again",
+    "still",
+    "refund",
+    "charge",
+    "charged",
+    "cancel",
+    "upgrade",
+    "downgrade",
+    "invoice",
+    "bill",
+    "billing",
+    "price",
+    "pricing",
+    "account",
+    "since",
+    "anymore",
+    "stopped",
+    "stops",
+    "keeps",
+    "empty",
+    "blank",
+    "off",
+    "gone",
+    "lost",
+    "weird",
+    "strange",
+    "odd",
+    "disappeared",
+    "expired",
+    "late",
+    "twice",
+    "duplicate",
+    "duplicated",
+    "frozen",
+    "freezes",
+    "hangs",
+    "spinning",
+    "only",
+    "cut",
+    "timeout",
+];
+
+/// The most content words a clause without a praise phrase may hold ("very transparent").
+const REMARK_WORDS: usize = 2;
+
+/// Words that open a question asked without a question mark ("is there a way to schedule them").
+const QUESTION_OPENERS: &[&str] = &[
+    "is", "are", "do", "does", "did", "will", "any", "anyone", "anybody", "has", "have",
+];
+
+/// The praise phrase that makes `text` chatter: one of `phrases` in `words`, no question mark, no
+/// sentence opening as a question, and none of [`MORE_THAN_PRAISE`].
+pub(super) fn only_praise(text: &str, words: &[String], phrases: &[Vec<String>]) -> Option<String> {
+    let asks = text.split(['.', '!', '\n', ':', ';']).any(|s| {
+        s.split(|c: char| !c.is_alphanumeric())
+            .find(|w| !w.is_empty())
+            .is_some_and(|w| QUESTION_OPENERS.contains(&w.to_lowercase().as_str()))
+    });
+    if asks
+        || text.contains(['?', '？'])
+        || words.iter().any(|w| MORE_THAN_PRAISE.contains(&w.as_str()))
+    {
+        return None;
+    }
+    static CONTENT: std::sync::OnceLock<crate::words::Words> = std::sync::OnceLock::new();
+    let content = CONTENT.get_or_init(crate::words::Words::default);
+    let dashed = text.replace(" - ", ",");
+    let all_praise = dashed.split(['.', '!', '\n', ':', ';', ',']).all(|c| {
+        phrase::first(phrases, &super::features::words(c)).is_some()
+            || content.content(c).len() <= REMARK_WORDS
+    });
+    all_praise.then(|| phrase::first(phrases, words)).flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::triage::features::words;
+
+    #[test]
+    fn praise_alone_is_chatter_and_praise_with_anything_more_is_not() {
+        let phrases: Vec<Vec<String>> = ["great job", "loving the", "shoutout"]
+            .iter()
+            .map(|p| phrase::parse(p))
+            .collect();
+        let praise = |t: &str| only_praise(t, &words(t), &phrases);
+        assert_eq!(
+            praise("hey team, loving the reports redesign, great job :)").as_deref(),
+            Some("great job")
+        );
+        assert!(praise("shoutout to the support team for the fast turnaround").is_some());
+        assert!(praise("just wanted to say: loving the new onboarding").is_some());
+        assert!(praise("great job on the status page, very transparent").is_some());
+        for more in [
+            "loving the reports redesign, but the export fails on big tables",
+            "great job on the release! how do I share a dashboard",
+            "great job on the new reports! is there a way to schedule them weekly",
+            "loving the new charts, great job. can't find the CSV button though",
+            "great job, we need an invoice for last month",
+            "loving the redesign?",
+            "the export is broken",
+            "congrats on the launch. our dashboards are empty after the update",
+            "great job on the launch, my boss reads every digest on monday mornings",
+        ] {
+            assert_eq!(praise(more), None, "{more}");
+        }
+    }
+}
