@@ -307,6 +307,18 @@ async fn more_tickets_in_other_languages_are_told_problem_from_question() {
     assert!(check.agreement >= 0.9, "agreement {:.3}", check.agreement);
 }
 
+/// A refund, a double charge, deleting an account, a lawyer or asking for a human is a person's in
+/// any of the six languages: the human phrases cover them. Before they were broadened, 4 of these
+/// 18 went to a person; "mein Konto und alle meine Daten endgültig löschen" (the verb far from its
+/// object) and "fue hackeada" (a form the list lacks) still do not.
+#[tokio::test]
+async fn requests_for_a_person_in_other_languages_go_to_one() {
+    let t = tally("other-languages-human.jsonl").await;
+    assert_eq!(t.lines, 18);
+    assert!(t.humans >= 16, "{} of 18 to a person", t.humans);
+    assert_eq!(t.none, 0, "none is chatter");
+}
+
 /// Praise alone is chatter ("hey team, loving the reports redesign, great job :)" was answered),
 /// and praise never silences a message that asks or reports something besides: no support line of
 /// either file is silent because of the praise rule. Before it, 10 of the 20 praise lines and 3 of
