@@ -130,6 +130,7 @@ const QUESTION_OPENERS: &[&str] = &[
 /// The praise phrase that makes `text` chatter: one of `phrases` in `words`, no question mark, no
 /// sentence opening as a question, and none of [`MORE_THAN_PRAISE`].
 pub(super) fn only_praise(text: &str, words: &[String], phrases: &[Vec<String>]) -> Option<String> {
+    let found = phrase::first(phrases, words)?;
     let asks = text.split(['.', '!', '\n', ':', ';']).any(|s| {
         s.split(|c: char| !c.is_alphanumeric())
             .find(|w| !w.is_empty())
@@ -148,7 +149,7 @@ pub(super) fn only_praise(text: &str, words: &[String], phrases: &[Vec<String>])
         phrase::first(phrases, &super::features::words(c)).is_some()
             || content.content(c).len() <= REMARK_WORDS
     });
-    all_praise.then(|| phrase::first(phrases, words)).flatten()
+    all_praise.then_some(found)
 }
 
 #[cfg(test)]
