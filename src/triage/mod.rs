@@ -236,7 +236,9 @@ impl Triager {
                 reason: TriageReason::Rule(p),
             };
         }
-        if let Some(p) = praise::only_praise(text, &words, &self.praise) {
+        let praise = praise::only_praise(text, &words, &self.praise)
+            .filter(|_| phrase::first(&self.problems, &words).is_none());
+        if let Some(p) = praise {
             return Triage {
                 tier: Tier::None,
                 confidence: 1.0,

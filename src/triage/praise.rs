@@ -7,117 +7,31 @@ use super::phrase;
 
 /// Words that make a message more than praise: a question, a "but", a negation, a problem, a
 /// request or money ("great job, but the export fails", "love it, how do I share one",
-/// "thanks, we need an invoice"). `features::words` splits "can't" into "can" and "t".
-const MORE_THAN_PRAISE: &[&str] = &[
-    "but",
-    "however",
-    "except",
-    "though",
-    "although",
-    "yet",
-    "unfortunately",
-    "sadly",
-    "fail",
-    "fails",
-    "failed",
-    "failing",
-    "failure",
-    "error",
-    "errors",
-    "broken",
-    "broke",
-    "breaks",
-    "bug",
-    "bugs",
-    "buggy",
-    "crash",
-    "crashes",
-    "crashed",
-    "issue",
-    "issues",
-    "problem",
-    "problems",
-    "can",
-    "cannot",
-    "couldn",
-    "doesn",
-    "don",
-    "didn",
-    "won",
-    "isn",
-    "wasn",
-    "aren",
-    "not",
-    "no",
-    "never",
-    "need",
-    "needs",
-    "please",
-    "pls",
-    "plz",
-    "help",
-    "how",
-    "why",
-    "when",
-    "where",
-    "what",
-    "which",
-    "who",
-    "could",
-    "would",
-    "should",
-    "wish",
-    "want",
-    "looking",
-    "trying",
-    "tried",
-    "interested",
-    "down",
-    "slow",
-    "stuck",
-    "missing",
-    "wrong",
-    "again",
-    "still",
-    "refund",
-    "charge",
-    "charged",
-    "cancel",
-    "upgrade",
-    "downgrade",
-    "invoice",
-    "bill",
-    "billing",
-    "price",
-    "pricing",
-    "account",
-    "since",
-    "anymore",
-    "stopped",
-    "stops",
-    "keeps",
-    "empty",
-    "blank",
-    "off",
-    "gone",
-    "lost",
-    "weird",
-    "strange",
-    "odd",
-    "disappeared",
-    "expired",
-    "late",
-    "twice",
-    "duplicate",
-    "duplicated",
-    "frozen",
-    "freezes",
-    "hangs",
-    "spinning",
-    "only",
-    "cut",
-    "timeout",
-];
+/// "thanks, we need an invoice"), in English and in the five other languages the triage rules read
+/// ("danke, aber…", "merci, mais…", "gracias, pero no…"). `features::words` splits "can't" into
+/// "can" and "t".
+const MORE_THAN_PRAISE: &str = "\
+    but however except though although yet unfortunately sadly fail fails failed \
+    failing failure error errors broken broke breaks bug bugs buggy crash crashes crashed issue \
+    issues problem problems can cannot couldn doesn don didn won isn wasn aren not no never need \
+    needs please pls plz help how why when where what which who could would should wish want \
+    looking trying tried interested down slow stuck missing wrong again still refund charge \
+    charged cancel upgrade downgrade invoice bill billing price pricing account since anymore \
+    stopped stops keeps empty blank off gone lost weird strange odd disappeared expired late \
+    twice duplicate duplicated frozen freezes hangs spinning only cut timeout \
+    aber doch nicht kein keine keinen nie bitte warum wieso wie wo welche mais pas jamais \
+    aucun aucune svp pourquoi comment où quel quelle pero nunca ningún ninguna favor porqué cómo \
+    dónde qué cuál mas não nenhum nenhuma porque como onde qual ma però non mai nessun nessuna \
+    perché dove quale favore maar niet geen nooit alstublieft waarom hoe waar welke";
+
+/// Whether `word` (lower-cased) is one of [`MORE_THAN_PRAISE`].
+fn more_than_praise(word: &str) -> bool {
+    static WORDS: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    WORDS
+        .get_or_init(|| MORE_THAN_PRAISE.split_whitespace().collect())
+        .contains(word)
+}
 
 /// The most content words a clause without a praise phrase may hold ("very transparent").
 const REMARK_WORDS: usize = 2;
@@ -136,10 +50,7 @@ pub(super) fn only_praise(text: &str, words: &[String], phrases: &[Vec<String>])
             .find(|w| !w.is_empty())
             .is_some_and(|w| QUESTION_OPENERS.contains(&w.to_lowercase().as_str()))
     });
-    if asks
-        || text.contains(['?', '？'])
-        || words.iter().any(|w| MORE_THAN_PRAISE.contains(&w.as_str()))
-    {
+    if asks || text.contains(['?', '？']) || words.iter().any(|w| more_than_praise(w)) {
         return None;
     }
     static CONTENT: std::sync::OnceLock<crate::words::Words> = std::sync::OnceLock::new();
@@ -159,7 +70,7 @@ mod tests {
 
     #[test]
     fn praise_alone_is_chatter_and_praise_with_anything_more_is_not() {
-        let phrases: Vec<Vec<String>> = ["great job", "loving the", "shoutout"]
+        let phrases: Vec<Vec<String>> = ["great job", "loving the", "shoutout", "danke"]
             .iter()
             .map(|p| phrase::parse(p))
             .collect();
@@ -171,6 +82,7 @@ mod tests {
         assert!(praise("shoutout to the support team for the fast turnaround").is_some());
         assert!(praise("just wanted to say: loving the new onboarding").is_some());
         assert!(praise("great job on the status page, very transparent").is_some());
+        assert_eq!(praise("Danke!").as_deref(), Some("danke"));
         for more in [
             "loving the reports redesign, but the export fails on big tables",
             "great job on the release! how do I share a dashboard",
@@ -178,6 +90,8 @@ mod tests {
             "loving the new charts, great job. can't find the CSV button though",
             "great job, we need an invoice for last month",
             "loving the redesign?",
+            "Danke, geht nicht",
+            "Danke! Wie kann ich einen Admin hinzufügen",
             "the export is broken",
             "congrats on the launch. our dashboards are empty after the update",
             "great job on the launch, my boss reads every digest on monday mornings",
