@@ -43,10 +43,10 @@ fn english_words(words: &[String]) -> usize {
 /// Whether `text` is plainly written in another language: the trigram detector reads a language
 /// other than English, and either it is sure and the message holds at most one English function
 /// word, or the message is a sentence of which fewer than a third of the words are English words
-/// and it holds at most two (Dutch writes "we" and "is" too; the detector hesitates on short Spanish or Dutch).
-/// The detector alone reads some short English as French ("our contract says 99.9% uptime, we
-/// want the SLA credit"); other languages share a word or two with English ("me", "was", "will"),
-/// not more.
+/// and it holds at most two (Dutch writes "we" and "is" too; the detector hesitates on short
+/// Spanish or Dutch). The detector alone reads some short English as French ("our contract says
+/// 99.9% uptime, we want the SLA credit"); other languages share a word or two with English ("me",
+/// "was", "will"), not more.
 pub fn other_language(text: &str, words: &[String]) -> bool {
     let english = english_words(words);
     if english > 2 {
