@@ -17,8 +17,9 @@ pub struct SpamRules {
 }
 
 /// What made a message spam, for the log and the audit entry; `None` for an ordinary message. A
-/// message that reads as support (`support`: it has a support phrase, "site down", "error", "help") is
-/// spam only by a promotional phrase: a customer may paste links or ping everyone in an outage.
+/// message that reads as support (`support`: it has a support phrase, "site down", "error",
+/// "help") is spam only by a promotional phrase: a customer may paste links or ping everyone in an
+/// outage.
 pub fn signal(
     text: &str,
     rules: &SpamRules,
