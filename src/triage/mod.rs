@@ -221,7 +221,6 @@ impl Triager {
     pub fn decide(&self, text: &str, probs: &[f32]) -> Triage {
         let words = features::words(text);
         let support = phrase::first(&self.support, &words).is_some();
-        let problem = self.other_language_problem(text, &words);
         if let Some(why) = spam::signal(text, &self.rules.spam, &self.spam, support) {
             return Triage {
                 tier: Tier::None,
@@ -245,6 +244,8 @@ impl Triager {
                 reason: TriageReason::Rule(format!("praise: {p}")),
             };
         }
+        // Language detection runs only for messages no rule above has decided.
+        let problem = self.other_language_problem(text, &words);
         let mut ranked: Vec<(Tier, f64)> = self
             .model
             .classes
