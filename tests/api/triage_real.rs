@@ -392,8 +392,8 @@ async fn privacy_and_legal_requests_go_to_a_person() {
 
 /// Customers ask about their own money the way a bank's customers do ("when is my electric bill
 /// due", "how many reward points do i have", "can i get a loan"): support, never chatter. banking77
-/// never says "savings", "loan" or "reward", so the model called 15 of these 89 chatter and 5 of
-/// the 26 check lines; the money words in `triage.support_phrases` keep them support.
+/// never says "savings", "loan" or "reward", so the model called 15 of these 89 chatter and 9 of
+/// the 46 check lines; the money words in `triage.support_phrases` keep them support.
 #[tokio::test]
 async fn questions_about_money_and_accounts_are_support() {
     let dev = tally("money-questions.jsonl").await;
@@ -402,18 +402,18 @@ async fn questions_about_money_and_accounts_are_support() {
     assert!(dev.humans >= 17, "{} of 18 to a person", dev.humans);
     assert!(dev.person <= 3, "{} sent to a person", dev.person);
     let check = tally("money-questions-check.jsonl").await;
-    assert_eq!(check.lines, 26);
-    assert!(check.none <= 2, "{} called chatter", check.none);
-    assert_eq!(check.humans, 4, "fraud, theft and disputes go to a person");
+    assert_eq!(check.lines, 46);
+    assert!(check.none <= 3, "{} called chatter", check.none);
+    assert!(check.humans >= 6, "{} of 8 to a person", check.humans);
 }
 
 /// What people ask a voice assistant on topics the built-in model never trained on (travel, cars,
 /// pay slips and time off, the assistant's own settings, small talk, sums) is not a support
-/// request: most stays silent and few page a person, with the money words or without them.
+/// request: most stays silent and few page a person. "turn your volume down" is no outage.
 #[tokio::test]
 async fn requests_meant_for_a_voice_assistant_stay_silent() {
     let t = tally("assistant-requests.jsonl").await;
-    assert_eq!(t.lines, 195);
-    assert!(t.none >= 169, "{} of {} kept silent", t.none, t.lines);
+    assert_eq!(t.lines, 235);
+    assert!(t.none >= 207, "{} of {} kept silent", t.none, t.lines);
     assert!(t.person <= 4, "{} sent to a person", t.person);
 }
