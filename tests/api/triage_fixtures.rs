@@ -1,0 +1,236 @@
+//! Triage on labelled files of messages written for the tests (`tests/fixtures/triage/`): how many
+//! stay silent, go to a person or get the right tier with the built-in model and shipped config.
+
+use crate::support;
+use opsdesk::domain::Tier;
+use opsdesk::domain::tier::TriageReason;
+use std::sync::Arc;
+
+/// Tallies of the built-in triage on a labelled file.
+struct Tally {
+    lines: usize,
+    /// Lines called `none` (chatter).
+    none: usize,
+    /// Non-human lines sent to a person.
+    person: usize,
+    /// Tier 1 / tier 2 agreement among non-human lines.
+    agreement: f64,
+    /// Human lines sent to a person.
+    humans: usize,
+}
+
+async fn tally(file: &str) -> Tally {
+    let db = support::sqlite().await;
+    let p = support::pipeline_with(Arc::new(db.store.clone()), support::settings()).await;
+    let path = format!(
+        "{}/tests/fixtures/triage/{file}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let (mut n, mut none, mut person, mut agree, mut support_lines, mut humans) =
+        (0, 0, 0, 0, 0, 0);
+    for line in std::fs::read_to_string(path).unwrap().lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let (text, want) = (v["text"].as_str().unwrap(), v["tier"].as_str().unwrap());
+        let got = p.triager.triage(text).tier;
+        n += 1;
+        none += usize::from(got == Tier::None);
+        if want != "human" {
+            support_lines += 1;
+            person += usize::from(got == Tier::Human);
+            agree += usize::from(got.to_string() == want);
+        } else {
+            humans += usize::from(got == Tier::Human);
+        }
+    }
+    Tally {
+        lines: n,
+        none,
+        person,
+        agreement: agree as f64 / support_lines.max(1) as f64,
+        humans,
+    }
+}
+
+/// Customers e-mail tickets with a subject line and a formal body; none is chatter, few need a
+/// person, and the tier is mostly right. Before the built-in model learned from hand-written
+/// e-mails, 7 of these 68 went to a person and 0.81 agreed on the tier.
+#[tokio::test]
+async fn e_mailed_tickets_are_support_and_rarely_need_a_person() {
+    let Tally {
+        lines: n,
+        none,
+        person,
+        agreement,
+        ..
+    } = tally("email-tickets.jsonl").await;
+    assert_eq!(n, 68);
+    assert_eq!(none, 0, "no ticket is chatter");
+    assert!(person <= 6, "{person} of {n} sent to a person");
+    assert!(agreement >= 0.86, "tier agreement {agreement:.3}");
+}
+
+/// "The app crashes on my phone" is a bug report, not banking's lost or stolen phone. Before the
+/// built-in model learned hand-written phone messages, 4 of these 15 went to a person and 3 of 16
+/// were taken for chatter.
+#[tokio::test]
+async fn a_phone_in_a_message_is_not_a_lost_phone() {
+    let Tally {
+        lines: n,
+        none,
+        person,
+        agreement,
+        ..
+    } = tally("device-messages.jsonl").await;
+    assert_eq!(n, 16);
+    assert!(none <= 1, "{none} called chatter");
+    assert!(person <= 2, "{person} of 15 sent to a person");
+    assert!(agreement >= 0.7, "tier agreement {agreement:.3}");
+}
+
+/// The model reads English: a ticket in another language is support, rarely a person's, and a
+/// problem phrase in its language makes it a problem report. Before that rule, 13 of these 24 agreed
+/// on the tier (every problem report the model could not read was a question).
+#[tokio::test]
+async fn tickets_in_other_languages_are_support_with_the_right_tier() {
+    let Tally {
+        lines: n,
+        none,
+        person,
+        agreement,
+        ..
+    } = tally("other-languages.jsonl").await;
+    assert_eq!(n, 24);
+    assert_eq!(none, 0, "no ticket is chatter");
+    assert_eq!(person, 0, "none needs a person");
+    assert!(agreement >= 0.7, "tier agreement {agreement:.3}");
+}
+
+/// Tickets in other languages written apart from the first ones: their problem reports seldom use
+/// the first set's words ("the charts show only zeros since this afternoon"). A message that asks
+/// nothing is a problem report, and the problem phrases cover each language's inflections. Before
+/// that, 43 of the 78 development tickets and 11 of the 24 check tickets agreed on the tier, and
+/// three were called chatter.
+#[tokio::test]
+async fn more_tickets_in_other_languages_are_told_problem_from_question() {
+    let more = tally("other-languages-more.jsonl").await;
+    assert_eq!(more.lines, 78);
+    assert_eq!((more.none, more.person), (0, 0), "support, none a person's");
+    assert!(more.agreement >= 0.95, "agreement {:.3}", more.agreement);
+    let check = tally("other-languages-check.jsonl").await;
+    assert_eq!(check.lines, 24);
+    assert_eq!(
+        (check.none, check.person),
+        (0, 0),
+        "support, none a person's"
+    );
+    assert!(check.agreement >= 0.9, "agreement {:.3}", check.agreement);
+}
+
+/// A refund, a double charge, deleting an account, a lawyer or asking for a human is a person's in
+/// any of the six languages: the human phrases cover them. Before they were broadened, 4 of these
+/// 18 went to a person; "mein Konto und alle meine Daten endgültig löschen" (the verb far from its
+/// object) and "fue hackeada" (a form the list lacks) still do not.
+#[tokio::test]
+async fn requests_for_a_person_in_other_languages_go_to_one() {
+    let t = tally("other-languages-human.jsonl").await;
+    assert_eq!(t.lines, 18);
+    assert!(t.humans >= 16, "{} of 18 to a person", t.humans);
+    assert_eq!(t.none, 0, "none is chatter");
+}
+
+/// Praise alone is chatter ("hey team, loving the reports redesign, great job :)" was answered),
+/// and praise never silences a message that asks or reports something besides: no support line of
+/// any file is silent because of the praise rule. Before it, 10 of the 20 praise lines, 3 of the 8
+/// check lines and none of the 8 thanks in other languages stayed silent.
+#[tokio::test]
+async fn praise_alone_stays_silent_and_praise_with_a_problem_does_not() {
+    let db = support::sqlite().await;
+    let p = support::pipeline_with(Arc::new(db.store.clone()), support::settings()).await;
+    for (file, least_silent) in [
+        ("praise.jsonl", 14),
+        ("praise-check.jsonl", 6),
+        ("other-languages-thanks.jsonl", 8),
+    ] {
+        let path = format!(
+            "{}/tests/fixtures/triage/{file}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let mut silent = 0;
+        for line in std::fs::read_to_string(path).unwrap().lines() {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            let (text, want) = (v["text"].as_str().unwrap(), v["tier"].as_str().unwrap());
+            let t = p.triager.triage(text);
+            if want == "none" {
+                silent += usize::from(t.tier == Tier::None);
+            } else {
+                assert!(
+                    !matches!(&t.reason, TriageReason::Rule(r) if r.starts_with("praise")),
+                    "{text:?} is more than praise: {t:?}"
+                );
+            }
+        }
+        assert!(silent >= least_silent, "{file}: {silent} silent");
+    }
+    let t = p
+        .triager
+        .triage("hey team, loving the reports redesign, great job :)");
+    assert_eq!(
+        (t.tier, t.reason),
+        (Tier::None, TriageReason::Rule("praise: great job".into()))
+    );
+}
+
+/// What members say to each other in a community channel (greetings, thanks, events, banter) is no
+/// ticket: most of it stays silent and none of it pages a person. The built-in model keeps 35 of
+/// these 40 silent, 36 with praise alone as chatter; the rest are answered, never escalated.
+#[tokio::test]
+async fn community_chatter_stays_silent_and_pages_no_one() {
+    let Tally {
+        lines: n,
+        none,
+        person,
+        ..
+    } = tally("community-chatter.jsonl").await;
+    assert_eq!(n, 40);
+    assert!(none >= 36, "{none} of {n} kept silent");
+    assert_eq!(person, 0, "no chatter pages a person");
+}
+
+/// Privacy and legal requests go to a person: subject access and erasure requests, a suspected data
+/// breach, lawyers, fraud, complaints, refunds. The built-in model with the shipped phrases sends 11
+/// of these 12 to one (8 before the data-protection phrases); "Request for erasure: … I want my
+/// account and data deleted" names no phrase and reads as a how-to question.
+#[tokio::test]
+async fn privacy_and_legal_requests_go_to_a_person() {
+    let t = tally("privacy-legal.jsonl").await;
+    assert_eq!(t.lines, 12);
+    assert!(t.humans >= 11, "{} of 12 sent to a person", t.humans);
+}
+
+/// Customers ask about their own money the way a bank's customers do ("when is my electric bill
+/// due", "how many reward points do i have", "can i get a loan"): support, never chatter. banking77
+/// never says "savings", "loan" or "reward", so the model called 15 of these 89 chatter and 9 of
+/// the 46 check lines; the money words in `triage.support_phrases` keep them support.
+#[tokio::test]
+async fn questions_about_money_and_accounts_are_support() {
+    let dev = tally("money-questions.jsonl").await;
+    assert_eq!(dev.lines, 89);
+    assert!(dev.none <= 1, "{} called chatter", dev.none);
+    assert!(dev.humans >= 17, "{} of 18 to a person", dev.humans);
+    assert!(dev.person <= 3, "{} sent to a person", dev.person);
+    let check = tally("money-questions-check.jsonl").await;
+    assert_eq!(check.lines, 46);
+    assert!(check.none <= 3, "{} called chatter", check.none);
+    assert!(check.humans >= 6, "{} of 8 to a person", check.humans);
+}
+
+/// What people ask a voice assistant on topics the built-in model never trained on (travel, cars,
+/// pay slips and time off, the assistant's own settings, small talk, sums) is not a support
+/// request: most stays silent and few page a person. "turn your volume down" is no outage.
+#[tokio::test]
+async fn requests_meant_for_a_voice_assistant_stay_silent() {
+    let t = tally("assistant-requests.jsonl").await;
+    assert_eq!(t.lines, 235);
+    assert!(t.none >= 207, "{} of {} kept silent", t.none, t.lines);
+    assert!(t.person <= 4, "{} sent to a person", t.person);
+}
