@@ -1,7 +1,8 @@
 //! Answers customers can trust, end to end: a question the docs answer gets its section quoted; one
 //! they do not answer gets no quote (a person follows up, with pages that may help); a problem report
 //! gets an acknowledgement and a card for the team, never a how-to quote, and says so when a matching
-//! alert is firing. A customer who says they tried and it failed is offered the section, not told it.
+//! alert is firing. A customer who says they tried and it failed is offered the section, not told it,
+//! and a known issue is offered to a how-to question, never quoted as its answer.
 
 use crate::alerts::fixture;
 use crate::pipeline::{Rig, done, message, rig};
@@ -132,6 +133,30 @@ async fn a_customer_who_tried_the_section_is_offered_it_not_answered_with_it() {
         offered.first(),
         Some(&"https://docs.example.com/account-password#reset-your-password"),
         "the section is a page that may help: {o:?}"
+    );
+}
+
+/// A known issue tells of a bug and its workaround: about the same thing as a how-to question, but
+/// no answer to it. Its section is offered as a page that may help, never quoted.
+#[tokio::test]
+async fn a_how_to_question_is_offered_a_known_issue_not_answered_with_it() {
+    let db = support::sqlite().await;
+    let r = rig(Arc::new(db.store.clone())).await;
+    let text = "how do i check a webhook signature on my server";
+    let o = done(
+        r.p.handle(message("a3", None, "cust", text), 1_000)
+            .await
+            .unwrap(),
+    );
+    let known =
+        "https://docs.example.com/known-issues#webhook-signature-check-fails-for-bodies-with-emoji";
+    assert!(
+        o.citations.iter().all(|c| c.link != known),
+        "a known issue is no answer: {o:?}"
+    );
+    assert!(
+        o.suggestions.iter().any(|c| c.link == known),
+        "it may help: {o:?}"
     );
 }
 
