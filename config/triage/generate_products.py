@@ -4,7 +4,7 @@ banking77 and the SaaS templates teach the model what a bank's or an analytics a
 HWU64 teaches it that everything else (email, calendars, orders, devices) is chatter. A founder's
 customers write about shops, bookings, payroll, tills, CRMs and office IT, so the model called such
 tickets chatter ("printer on the 3rd floor is offline again", "SMS reminders are going out twice").
-Templates x objects of eleven kinds of product, shuffled with a fixed seed. Re-run after editing:
+Templates x objects of seventeen kinds of product, shuffled with a fixed seed. Re-run after editing:
     python3 config/triage/generate_products.py
 """
 import json, random, pathlib
@@ -34,6 +34,18 @@ OBJECTS = {
                "the phone system", "the office Wi-Fi", "the team drive", "my door badge", "Outlook"],
     "hosting": ["deploys", "the build pipeline", "our custom domain", "the SSL certificate",
                 "database backups", "log streaming", "the staging site", "cron jobs"],
+    "restaurant": ["the online menu", "kitchen tickets", "table bookings", "the order screen",
+                   "allergy notes", "the takeaway menu", "tips", "the floor plan"],
+    "events": ["ticket sales", "the seating chart", "the guest list", "event reminders", "check-in",
+               "the event page", "promo codes", "the waiting list"],
+    "classes": ["class bookings", "the timetable", "course enrolment", "lesson videos", "attendance",
+                "class passes", "the student portal", "certificates"],
+    "clinic": ["patient intake forms", "appointment confirmations", "treatment notes",
+               "reminder texts", "the patient portal", "cancellation fees", "the practitioner diary"],
+    "members": ["membership renewals", "member cards", "the members area", "direct debits",
+                "the renewal emails", "membership levels", "guest passes", "the join form"],
+    "warehouse": ["stock transfers", "the packing list", "pick lists", "shipping labels", "returns",
+                  "the stock count", "the second warehouse", "delivery notes"],
 }
 TOOLS = ["Shopify", "QuickBooks", "Xero", "Mailchimp", "Google Calendar", "Outlook", "Salesforce",
          "HubSpot", "Zapier", "Slack", "Teams", "WooCommerce", "Square", "Stripe", "Gmail"]
@@ -59,6 +71,10 @@ T = {
     "{o} has the wrong time on everything", "{o} disappeared from the menu {w}",
     "{p} can't get into {o}", "{o} keeps failing with no message", "{o} dropped off {w}",
     "the {t} connection for {o} broke {w}",
+    "{o} shows yesterday's date", "{o} came out empty", "{o} went to the wrong people",
+    "{o} never arrive", "{o} still lists things we removed", "{o} counts everything twice",
+    "{o} is blank for {p}", "{o} rejects every code", "{o} look stretched on {d}",
+    "{o} are a day off", "{o} has the old prices", "{o} says the wrong address",
 ],
 "tier1": [
     "how do I set up {o}?", "can we change how {o} works for {p}?", "is there a way to export {o}?",
@@ -73,6 +89,11 @@ T = {
     "what's the difference between the two options in {o}?", "can I undo a change in {o}?",
     "how do I reset {o} to the defaults?", "do you charge extra for {o}?",
     "how long do you keep {o}?",
+    "can customers change {o} themselves?", "can {p} see {o}?", "where do I set up {o}?",
+    "is it possible to limit {o}?", "can {o} be different on public holidays?",
+    "how do we add notes to {o}?", "can we turn {o} off for online orders only?",
+    "is there an app for {o}?", "how do I print {o}?", "can {o} go out automatically?",
+    "how do we set up {o} for a second location?", "can {p} approve {o} from their phone?",
 ]}
 SUBJECTS = {"tier2": ["Problem with {O}", "{O} not working", "Issue: {O}", "{O} broken", "{O}"],
             "tier1": ["Question about {O}", "{O} setup", "How to use {O}", "{O}", "Help with {O}"]}

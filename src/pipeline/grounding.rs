@@ -65,11 +65,9 @@ impl Pipeline {
                 let ruled_out = |h: &KbHit| crate::domain::answer::rules_out(m.text, &h.title);
                 if !found.asked
                     && (crate::domain::answer::tried_and_failed(m.text)
-                        || found.best.as_ref().is_some_and(ruled_out)
-                        || found.best.as_ref().is_some_and(KbHit::is_known_issue))
+                        || found.best.as_ref().is_some_and(ruled_out))
                 {
                     // "I did X and it still does not work": the section on X is what they followed.
-                    // A known issue tells of a bug, which answers no how-to question: it may help.
                     if let Some(best) = found.best.take() {
                         found.candidates.insert(0, best);
                         found.candidates.truncate(self.settings.kb.candidates);

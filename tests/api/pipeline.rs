@@ -18,7 +18,12 @@ pub(crate) struct Rig {
 }
 
 pub(crate) async fn rig(store: Arc<dyn Store>) -> Rig {
-    let p = support::pipeline_with(store.clone(), support::settings()).await;
+    rig_with(store, support::settings()).await
+}
+
+/// A [`rig`] on other settings.
+pub(crate) async fn rig_with(store: Arc<dyn Store>, settings: opsdesk::config::Settings) -> Rig {
+    let p = support::pipeline_with(store.clone(), settings).await;
     let chat = Arc::new(RecordingChat::new(Platform::Console));
     let mut platforms: HashMap<Platform, Arc<dyn ChatPlatform>> = HashMap::new();
     platforms.insert(Platform::Console, chat.clone());
