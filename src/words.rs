@@ -109,6 +109,55 @@ pub const FILLER: &[&str] = &[
     "going",
 ];
 
+/// A message's sentences, each with whether it asks something: it ends in `?` or opens with a
+/// question word. A sentence ends at `?`, `!`, a line end, or `.`/`:` before a space ("quick one
+/// from our ops team: how do i…?" asks only after the colon; "v2.0.2" is one word).
+pub fn sentences(text: &str) -> Vec<(&str, bool)> {
+    const OPENERS: &[&str] = &[
+        "how", "what", "where", "when", "why", "which", "who", "can", "could", "is", "are", "do",
+        "does", "did", "will", "would", "should", "any", "anyone",
+    ];
+    let mut out = vec![];
+    let mut rest = text;
+    while !rest.is_empty() {
+        let end = rest
+            .char_indices()
+            .find(|&(i, c)| {
+                matches!(c, '?' | '!' | '\n')
+                    || matches!(c, '.' | ':')
+                        && rest[i + 1..].chars().next().is_none_or(char::is_whitespace)
+            })
+            .map_or(rest.len(), |(i, c)| i + c.len_utf8());
+        let sentence = &rest[..end];
+        rest = &rest[end..];
+        let first = sentence
+            .split(|c: char| !c.is_alphanumeric() && c != '\'')
+            .find(|w| !w.is_empty())
+            .unwrap_or("")
+            .to_lowercase();
+        let asks = sentence.ends_with('?') || OPENERS.contains(&first.as_str());
+        if !sentence.trim().is_empty() {
+            out.push((sentence.trim(), asks));
+        }
+    }
+    out
+}
+
+/// The sentences of a message that ask something, or the whole message when none does: what a
+/// section must cover, and what triage reads when the story around it leaves the model torn.
+pub fn asked(text: &str) -> Vec<String> {
+    let out: Vec<String> = sentences(text)
+        .into_iter()
+        .filter(|(_, asks)| *asks)
+        .map(|(s, _)| s.to_string())
+        .collect();
+    if out.is_empty() {
+        vec![text.to_string()]
+    } else {
+        out
+    }
+}
+
 /// The analyzer both the index and the coverage use: words, lower-cased, English stop words out,
 /// Porter-stemmed.
 pub fn analyzer() -> TextAnalyzer {
@@ -158,5 +207,51 @@ impl Words {
             .into_iter()
             .filter(|w| !self.filler.contains(w) && seen.insert(w.clone()))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{asked, sentences};
+
+    #[test]
+    fn the_question_is_told_from_the_story_around_it() {
+        let m = "getting a new phone next week. what do i do about my authenticator so i dont \
+                 lock myself out";
+        assert_eq!(
+            asked(m),
+            ["what do i do about my authenticator so i dont lock myself out"]
+        );
+        let m = "We moved to version 2.0.2 last night. Is the old backup still there? Thanks!";
+        assert_eq!(asked(m), ["Is the old backup still there?"]);
+        let m = "quick one from our ops team: how do i change my time zone? and is the weekly \
+                 email available in french?";
+        assert_eq!(
+            asked(m),
+            [
+                "how do i change my time zone?",
+                "and is the weekly email available in french?"
+            ],
+            "each question on its own, the preamble before the colon out"
+        );
+        let story = "The export is stuck at 80 %. It has been an hour.";
+        assert_eq!(asked(story), [story], "no question: the whole message");
+    }
+
+    #[test]
+    fn a_message_is_told_in_sentences_that_ask_or_tell() {
+        let m = "our old cto left for a startup. how do i transfer ownership to me?";
+        assert_eq!(
+            sentences(m),
+            [
+                ("our old cto left for a startup.", false),
+                ("how do i transfer ownership to me?", true)
+            ]
+        );
+        assert_eq!(
+            sentences("We run v2.0.2 now"),
+            [("We run v2.0.2 now", false)]
+        );
+        assert!(sentences("  ").is_empty());
     }
 }

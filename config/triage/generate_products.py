@@ -4,7 +4,10 @@ banking77 and the SaaS templates teach the model what a bank's or an analytics a
 HWU64 teaches it that everything else (email, calendars, orders, devices) is chatter. A founder's
 customers write about shops, bookings, payroll, tills, CRMs and office IT, so the model called such
 tickets chatter ("printer on the 3rd floor is offline again", "SMS reminders are going out twice").
-Templates x objects of seventeen kinds of product, shuffled with a fixed seed. Re-run after editing:
+Every template with an object of each of nineteen kinds of product, shuffled with a fixed seed.
+E-mail and calendars get every template once more each: HWU64's 1,250 lines on them ("check my
+email", "what's on my calendar") taught the model that "how do I set up an out of office reply"
+is chatter too. Re-run after editing:
     python3 config/triage/generate_products.py
 """
 import json, random, pathlib
@@ -44,6 +47,11 @@ OBJECTS = {
                "reminder texts", "the patient portal", "cancellation fees", "the practitioner diary"],
     "members": ["membership renewals", "member cards", "the members area", "direct debits",
                 "the renewal emails", "membership levels", "guest passes", "the join form"],
+    "email": ["the out of office reply", "my inbox", "email signatures", "the spam filter",
+              "email forwarding", "the group mailbox", "email aliases", "the outgoing emails",
+              "the notification emails", "the email app on my phone", "the confirmation emails"],
+    "calendar": ["the shared calendar", "meeting invites", "calendar sync", "the room calendar",
+                 "recurring meetings", "the booking link", "meeting reminders", "my calendar"],
     "warehouse": ["stock transfers", "the packing list", "pick lists", "shipping labels", "returns",
                   "the stock count", "the second warehouse", "delivery notes"],
 }
@@ -104,22 +112,22 @@ def subject(tier, o):
     return R.choice(SUBJECTS[tier]).format(O=name[0].upper() + name[1:])
 
 
-def fill(tier, tpl):
-    out = []
-    for kind in R.sample(sorted(OBJECTS), 5):
-        o = R.choice(OBJECTS[kind])
-        s = tpl.format(o=o, w=R.choice(WHEN), t=R.choice(TOOLS), d=R.choice(DEVICES), p=R.choice(WHO))
-        if R.random() < 0.25:
-            body = s[0].upper() + s[1:]
-            s = subject(tier, o) + "\n" + body + R.choice([".", "", " Can you help?", " Thanks."])
-        else:
-            s = R.choice(OPENERS) + s
-        s = s[0].upper() + s[1:] if R.random() < 0.4 else s
-        out.append(s)
-    return out
+def one(tier, tpl, kind):
+    o = R.choice(OBJECTS[kind])
+    s = tpl.format(o=o, w=R.choice(WHEN), t=R.choice(TOOLS), d=R.choice(DEVICES), p=R.choice(WHO))
+    if R.random() < 0.25:
+        body = s[0].upper() + s[1:]
+        s = subject(tier, o) + "\n" + body + R.choice([".", "", " Can you help?", " Thanks."])
+    else:
+        s = R.choice(OPENERS) + s
+    return s[0].upper() + s[1:] if R.random() < 0.4 else s
 
 
-rows = [{"text": s, "tier": tier} for tier, tpls in T.items() for tpl in tpls for s in fill(tier, tpl)]
+rows = [{"text": one(tier, tpl, kind), "tier": tier}
+        for tier, tpls in T.items() for tpl in tpls for kind in sorted(OBJECTS)]
+# The topics HWU64 calls chatter, once more per template.
+rows += [{"text": one(tier, tpl, kind), "tier": tier}
+         for tier, tpls in T.items() for tpl in tpls for kind in ("email", "calendar")]
 R.shuffle(rows)
 path = pathlib.Path(__file__).resolve().parent / "products.jsonl"
 with open(path, "w") as f:

@@ -118,9 +118,11 @@ pub fn judge(hits: Vec<KbHit>, bar: &AnswerBar) -> Grounding {
         }
         _ => 0.0,
     };
-    // Its lead on what its own heading names of the question.
+    // Its lead on what its own heading names of the question. A known issue's heading names what
+    // fails ("Webhook signature check fails for bodies with emoji"), not what it answers: a
+    // question naming the same things ("how do i check a webhook signature") is no lead for it.
     let heading_lead = match hits.split_first() {
-        Some((a, rest)) if bar.min_heading_lead > 0 => {
+        Some((a, rest)) if bar.min_heading_lead > 0 && !a.is_known_issue() => {
             let next = rest.iter().map(|h| h.heading_words).max().unwrap_or(0);
             a.heading_words >= next + bar.min_heading_lead
         }
@@ -279,6 +281,16 @@ mod tests {
             &bar(),
         );
         assert!(g.answer.is_none());
+        // A known issue's heading names a symptom, not an answer: no lead for it.
+        let symptom = KbHit {
+            tags: vec!["known-issue".into()],
+            ..named("signature-check-fails", 3)
+        };
+        assert!(
+            judge(vec![symptom, named("verify", 2)], &bar())
+                .answer
+                .is_none()
+        );
         // Off at 0.
         let off = AnswerBar {
             min_heading_lead: 0,

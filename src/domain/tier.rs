@@ -55,7 +55,8 @@ pub enum TriageReason {
     /// A configured phrase forces the tier (a person; a problem report in another language; praise
     /// alone, chatter).
     Rule(String),
-    /// The classifier was unsure; the safer of its top two tiers was taken.
+    /// The classifier was unsure; the safer of its top two tiers was taken, or tier 1 when torn
+    /// between tiers 1 and 2 by a story around a how-to question the model reads as tier 1 alone.
     LowConfidence,
     /// The classifier was unsure and the LLM decided, for this reason.
     Llm(String),

@@ -21,7 +21,7 @@ impl KnowledgeBase for Kb {
         let words = self.terms.query(query);
         // What an answer must cover: the question asked, or one of the questions asked, when it
         // says enough on its own.
-        let sentences = asked(query);
+        let sentences = crate::words::asked(query);
         let mut texts = vec![sentences.join(" ")];
         if sentences.len() > 1 {
             texts.extend(sentences);
@@ -120,43 +120,6 @@ impl Kb {
     }
 }
 
-/// The sentences of a message that ask something — ending in `?` or opening with a question word —
-/// or the whole message when none does: what a section must cover, without the story around it.
-/// A colon ends a sentence too: "quick one from our ops team: how do i…?" asks only after it.
-fn asked(text: &str) -> Vec<String> {
-    const OPENERS: &[&str] = &[
-        "how", "what", "where", "when", "why", "which", "who", "can", "could", "is", "are", "do",
-        "does", "did", "will", "would", "should", "any", "anyone",
-    ];
-    let mut out = vec![];
-    let mut rest = text;
-    while !rest.is_empty() {
-        let end = rest
-            .char_indices()
-            .find(|&(i, c)| {
-                matches!(c, '?' | '!' | '\n')
-                    || matches!(c, '.' | ':')
-                        && rest[i + 1..].chars().next().is_none_or(char::is_whitespace)
-            })
-            .map_or(rest.len(), |(i, c)| i + c.len_utf8());
-        let sentence = &rest[..end];
-        rest = &rest[end..];
-        let first = sentence
-            .split(|c: char| !c.is_alphanumeric() && c != '\'')
-            .find(|w| !w.is_empty())
-            .unwrap_or("")
-            .to_lowercase();
-        if sentence.ends_with('?') || OPENERS.contains(&first.as_str()) {
-            out.push(sentence.trim().to_string());
-        }
-    }
-    if out.is_empty() {
-        vec![text.to_string()]
-    } else {
-        out
-    }
-}
-
 /// A section's own heading: the last part of its title path ("API keys › Generate an API key").
 fn own_heading(title: &str) -> &str {
     title.rsplit('›').next().unwrap_or(title)
@@ -182,34 +145,5 @@ fn rank(hits: &mut [KbHit]) {
     };
     if hits.iter().any(|h| h.semantic_rank.is_some()) {
         hits.sort_by(|a, b| fused(b).total_cmp(&fused(a)));
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::asked;
-
-    #[test]
-    fn the_question_is_told_from_the_story_around_it() {
-        let m = "getting a new phone next week. what do i do about my authenticator so i dont \
-                 lock myself out";
-        assert_eq!(
-            asked(m),
-            ["what do i do about my authenticator so i dont lock myself out"]
-        );
-        let m = "We moved to version 2.0.2 last night. Is the old backup still there? Thanks!";
-        assert_eq!(asked(m), ["Is the old backup still there?"]);
-        let m = "quick one from our ops team: how do i change my time zone? and is the weekly \
-                 email available in french?";
-        assert_eq!(
-            asked(m),
-            [
-                "how do i change my time zone?",
-                "and is the weekly email available in french?"
-            ],
-            "each question on its own, the preamble before the colon out"
-        );
-        let story = "The export is stuck at 80 %. It has been an hour.";
-        assert_eq!(asked(story), [story], "no question: the whole message");
     }
 }

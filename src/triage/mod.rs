@@ -1,6 +1,7 @@
 //! Offline triage: the trained model plus configured rules decide `none | tier1 | tier2 | human`
 //! with a confidence. The shipped default model is compiled in, so it loads in milliseconds anywhere.
 
+mod asks;
 pub mod data;
 pub mod eval;
 pub mod features;
@@ -298,8 +299,14 @@ impl Triager {
             } else {
                 top.max(second)
             };
+            // Torn between tiers 1 and 2 by a story around a how-to question: the question decides.
+            let torn = matches!(
+                (top, second),
+                (Tier::Tier1, Tier::Tier2) | (Tier::Tier2, Tier::Tier1)
+            );
+            let asks_how = torn && self.asks_how(text);
             return Triage {
-                tier: safer,
+                tier: if asks_how { Tier::Tier1 } else { safer },
                 confidence: conf,
                 reason: TriageReason::LowConfidence,
             };

@@ -245,3 +245,41 @@ fn default_model_separates_the_done_when_examples() {
         Tier::Tier2
     );
 }
+
+/// Torn between tiers 1 and 2 by the story around a how-to question, the question decides; a
+/// story that says something failed, a question read as a problem, or no story leaves tier 2.
+#[test]
+fn a_story_around_a_how_to_question_is_tier_1_when_torn() {
+    let t = Triager::new(Triager::default_model(), rules());
+    let torn: Vec<f32> = t
+        .model
+        .classes
+        .iter()
+        .map(|c| match c {
+            Tier::Tier1 => 0.44,
+            Tier::Tier2 => 0.46,
+            _ => 0.05,
+        })
+        .collect();
+    let tier = |text: &str| t.decide(text, &torn).tier;
+    let story = "our old cto set everything up and then left for a startup in berlin.";
+    let how = "how do i transfer ownership of the workspace to me?";
+    assert_eq!(tier(&format!("{story} {how}")), Tier::Tier1);
+    assert_eq!(
+        tier(&format!(
+            "{story} why are all the charts empty since this morning?"
+        )),
+        Tier::Tier2,
+        "the question alone is a problem report"
+    );
+    assert_eq!(
+        tier(&format!("the export failed twice last night. {how}")),
+        Tier::Tier2,
+        "the story says something failed"
+    );
+    assert_eq!(
+        tier(&format!("our old cto didn't hand anything over. {how}")),
+        Tier::Tier2
+    );
+    assert_eq!(tier(how), Tier::Tier2, "no story: the unsure rule stands");
+}

@@ -1,0 +1,81 @@
+//! A story and a question: "our old cto set everything up and then left for a startup. how do i
+//! transfer ownership of the workspace to me?". The story's past events pull the model towards a
+//! problem report; what the message asks is a how-to question.
+
+use super::{Triager, features, phrase};
+use crate::domain::Tier;
+
+/// Words by which a story says something failed; with one, the story is a problem report's and
+/// the unsure rule's tier 2 stands ("Install v2 fails on database creation: is there a version I
+/// should be using?"). An apostrophe splits a word, so "didn't" is "didn t".
+const FAILING: &[&str] = &[
+    "not",
+    "no",
+    "never",
+    "cannot",
+    "can t",
+    "cant",
+    "don t",
+    "dont",
+    "doesn t",
+    "doesnt",
+    "didn t",
+    "didnt",
+    "won t",
+    "wont",
+    "isn t",
+    "isnt",
+    "aren t",
+    "wasn t",
+    "weren t",
+    "haven t",
+    "fail*",
+    "error*",
+    "broke*",
+    "crash*",
+    "bug*",
+    "down",
+    "wrong",
+    "stuck",
+    "lost",
+    "missing",
+    "issue*",
+    "problem*",
+    "slow*",
+    "outage*",
+    "disappear*",
+    "vanish*",
+    "instead",
+];
+
+impl Triager {
+    /// Whether `text` tells a story and asks something besides, the story names nothing failing,
+    /// and the model, reading only what it asks, takes it for tier 1 over tier 2 by at least
+    /// `confidence_threshold`. Read when the model is torn between the two on the whole message.
+    pub(super) fn asks_how(&self, text: &str) -> bool {
+        let parts = crate::words::sentences(text);
+        let pick = |asks: bool| {
+            parts
+                .iter()
+                .filter(|(_, a)| *a == asks)
+                .map(|(s, _)| *s)
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let (question, story) = (pick(true), pick(false));
+        if question.is_empty() || story.is_empty() {
+            return false;
+        }
+        let failing: Vec<Vec<String>> = FAILING.iter().map(|p| phrase::parse(p)).collect();
+        if phrase::first(&failing, &features::words(&story)).is_some() {
+            return false;
+        }
+        let probs = self.probs(&question);
+        let p = |tier: Tier| {
+            let i = self.model.classes.iter().position(|c| *c == tier);
+            i.map_or(0.0, |i| f64::from(probs[i]))
+        };
+        let (p1, p2) = (p(Tier::Tier1), p(Tier::Tier2));
+        p1 > p2 && p1 / (p1 + p2).max(f64::EPSILON) >= self.rules.confidence_threshold
+    }
+}
