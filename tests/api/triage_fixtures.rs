@@ -292,6 +292,12 @@ async fn tickets_about_e_mail_and_calendars_are_support() {
     assert!(check.none <= 5, "{} called chatter", check.none);
     assert_eq!(check.person, 0, "none needs a person");
     assert!(check.agreement >= 0.66, "agreement {:.3}", check.agreement);
+    // A community's own chatter about its inboxes and calendars mostly stays silent: 11 of 12
+    // before, 10 after ("out of office until monday, ping me if it's urgent" is answered).
+    let chatter = tally("mail-calendar-chatter.jsonl").await;
+    assert_eq!(chatter.lines, 12);
+    assert!(chatter.none >= 10, "{} of 12 kept silent", chatter.none);
+    assert_eq!(chatter.person, 0, "none pages a person");
 }
 
 /// Short messages as a community channel gets them: a pasted error, a status code, "anyone else
