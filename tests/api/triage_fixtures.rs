@@ -316,6 +316,22 @@ async fn short_reports_in_a_community_channel_are_support() {
     assert_eq!(check.person, 0, "none needs a person");
 }
 
+/// A developer-facing SaaS's community asks about its SDKs, tokens and deploys: HWU64 never names
+/// them, and the model called 5 of these 15 chatter ("can i run this self hosted", P(none) 0.71)
+/// before the developer-tool words were support phrases. The 30 check lines, written after,
+/// keep 8 ignored ("any chance of a go client library?"): a list only knows its own words.
+#[tokio::test]
+async fn developer_questions_are_support() {
+    let dev = tally("developer-questions.jsonl").await;
+    assert_eq!(dev.lines, 15);
+    assert_eq!(dev.none, 0, "none called chatter");
+    assert_eq!(dev.person, 0, "none needs a person");
+    let check = tally("developer-questions-check.jsonl").await;
+    assert_eq!(check.lines, 30);
+    assert!(check.none <= 8, "{} called chatter", check.none);
+    assert_eq!(check.person, 0, "none needs a person");
+}
+
 /// A customer asks about the app's own settings with a home assistant's verbs ("how do i turn on
 /// 2fa", "switch the interface to french", "remind my team every friday"): HWU64 taught the model
 /// that turning things off, muting, reminding and playing are chatter, so it ignored 17 of these 36
