@@ -51,6 +51,16 @@ async fn tally(file: &str) -> Tally {
     }
 }
 
+/// `file`'s tally, checked: `lines` lines, at most `none` called chatter, none of its support lines
+/// sent to a person.
+async fn support_set(file: &str, lines: usize, none: usize) -> Tally {
+    let t = tally(file).await;
+    assert_eq!(t.lines, lines, "{file}");
+    assert!(t.none <= none, "{file}: {} called chatter", t.none);
+    assert_eq!(t.person, 0, "{file}: none needs a person");
+    t
+}
+
 /// Customers e-mail tickets with a subject line and a formal body; none is chatter, few need a
 /// person, and the tier is mostly right. Before the built-in model learned from hand-written
 /// e-mails, 7 of these 68 went to a person and 0.81 agreed on the tier.
@@ -282,15 +292,9 @@ async fn tickets_about_other_kinds_of_product_are_support() {
 /// ignored before it did.
 #[tokio::test]
 async fn tickets_about_e_mail_and_calendars_are_support() {
-    let dev = tally("mail-calendar.jsonl").await;
-    assert_eq!(dev.lines, 24);
-    assert!(dev.none <= 7, "{} called chatter", dev.none);
-    assert_eq!(dev.person, 0, "none needs a person");
+    let dev = support_set("mail-calendar.jsonl", 24, 7).await;
     assert!(dev.agreement >= 0.66, "agreement {:.3}", dev.agreement);
-    let check = tally("mail-calendar-check.jsonl").await;
-    assert_eq!(check.lines, 30);
-    assert!(check.none <= 5, "{} called chatter", check.none);
-    assert_eq!(check.person, 0, "none needs a person");
+    let check = support_set("mail-calendar-check.jsonl", 30, 5).await;
     assert!(check.agreement >= 0.66, "agreement {:.3}", check.agreement);
     // A community's own chatter about its inboxes and calendars mostly stays silent: 11 of 12
     // before, 10 after ("out of office until monday, ping me if it's urgent" is answered).
@@ -306,14 +310,8 @@ async fn tickets_about_e_mail_and_calendars_are_support() {
 /// ("graphs are all flat lines today", "anybody know if there's a cli?") did not move.
 #[tokio::test]
 async fn short_reports_in_a_community_channel_are_support() {
-    let dev = tally("short-reports.jsonl").await;
-    assert_eq!(dev.lines, 25);
-    assert!(dev.none <= 1, "{} called chatter", dev.none);
-    assert_eq!(dev.person, 0, "none needs a person");
-    let check = tally("short-reports-check.jsonl").await;
-    assert_eq!(check.lines, 20);
-    assert!(check.none <= 2, "{} called chatter", check.none);
-    assert_eq!(check.person, 0, "none needs a person");
+    support_set("short-reports.jsonl", 25, 1).await;
+    support_set("short-reports-check.jsonl", 20, 2).await;
 }
 
 /// A developer-facing SaaS's community asks about its SDKs, tokens and deploys: HWU64 never names
@@ -322,14 +320,8 @@ async fn short_reports_in_a_community_channel_are_support() {
 /// keep 8 ignored ("any chance of a go client library?"): a list only knows its own words.
 #[tokio::test]
 async fn developer_questions_are_support() {
-    let dev = tally("developer-questions.jsonl").await;
-    assert_eq!(dev.lines, 15);
-    assert_eq!(dev.none, 0, "none called chatter");
-    assert_eq!(dev.person, 0, "none needs a person");
-    let check = tally("developer-questions-check.jsonl").await;
-    assert_eq!(check.lines, 30);
-    assert!(check.none <= 8, "{} called chatter", check.none);
-    assert_eq!(check.person, 0, "none needs a person");
+    support_set("developer-questions.jsonl", 15, 0).await;
+    support_set("developer-questions-check.jsonl", 30, 8).await;
 }
 
 /// A customer asks about the app's own settings with a home assistant's verbs ("how do i turn on
@@ -338,10 +330,7 @@ async fn developer_questions_are_support() {
 /// and 6 of the 20 check lines. The app's own words in `triage.support_phrases` keep them support.
 #[tokio::test]
 async fn questions_about_the_apps_own_settings_are_support() {
-    let dev = tally("app-settings.jsonl").await;
-    assert_eq!(dev.lines, 36);
-    assert!(dev.none <= 6, "{} of 36 called chatter", dev.none);
-    assert_eq!(dev.person, 0, "none needs a person");
+    support_set("app-settings.jsonl", 36, 6).await;
     let check = tally("app-settings-check.jsonl").await;
     assert_eq!(check.lines, 20);
     assert!(check.none <= 2, "{} of 20 called chatter", check.none);
