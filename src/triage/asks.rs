@@ -8,7 +8,7 @@ use crate::domain::Tier;
 /// Words by which a story says something failed; with one, the story is a problem report's and
 /// the unsure rule's tier 2 stands ("Install v2 fails on database creation: is there a version I
 /// should be using?"). An apostrophe splits a word, so "didn't" is "didn t".
-const FAILING: &[&str] = &[
+pub(super) const FAILING: &[&str] = &[
     "not",
     "no",
     "never",
@@ -66,8 +66,7 @@ impl Triager {
         if question.is_empty() || story.is_empty() {
             return false;
         }
-        let failing: Vec<Vec<String>> = FAILING.iter().map(|p| phrase::parse(p)).collect();
-        if phrase::first(&failing, &features::words(&story)).is_some() {
+        if phrase::first(&self.failing, &features::words(&story)).is_some() {
             return false;
         }
         let probs = self.probs(&question);

@@ -66,6 +66,8 @@ pub struct Triager {
     questions: Vec<Vec<String>>,
     praise: Vec<Vec<String>>,
     spam: Vec<Vec<String>>,
+    /// Words by which a story says something failed (`asks.rs`), parsed once.
+    failing: Vec<Vec<String>>,
     docs: Option<std::sync::Arc<related::DocWords>>,
 }
 
@@ -118,6 +120,7 @@ impl Triager {
             questions: split(&rules.other_language_questions),
             praise: split(&rules.praise_phrases),
             spam: split(&rules.spam.phrases),
+            failing: asks::FAILING.iter().map(|p| phrase::parse(p)).collect(),
             docs: None,
             model,
             rules,
