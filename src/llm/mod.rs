@@ -3,6 +3,7 @@
 //! `llm.max_rounds` rounds). Token use and cost are added up per call.
 
 pub mod assistant;
+pub mod cite;
 pub mod openai;
 pub mod summary;
 pub mod tier1;

@@ -1,20 +1,14 @@
 //! The tier-1 agent: answers from retrieved knowledge-base sections (each with an id) and read-only
 //! account tools that return only the data of the customer linked to the asker's platform identity.
-//! An answer is used only if it cites at least one retrieved section and nothing else; otherwise the
-//! caller treats the question as not grounded (the ticket goes to a person).
+//! An answer is used only if it cites at least one retrieved section and nothing else (read by
+//! `cite`); otherwise the caller treats the question as not grounded (the ticket goes to a person).
 
+pub use super::cite::{Grounded, citations, ground};
 use super::tools::{RunError, ToolBox, Usage, args, run_tools, spec};
 use crate::domain::finance::Ledger;
 use crate::domain::ports::{KbHit, Llm, LlmMessage, ToolSpec};
 use crate::finance::report::money;
 use async_trait::async_trait;
-
-/// A grounded answer: its text (citation markers removed) and the sections it cited.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Grounded {
-    pub text: String,
-    pub cited: Vec<KbHit>,
-}
 
 /// The asker's own account, read from the ledger; `None` = no account linked to this identity.
 pub struct AccountTools {
@@ -129,42 +123,6 @@ struct AccountArgs {
     customer: Option<String>,
 }
 
-/// `[kb:ID]` markers in `text`.
-pub fn citations(text: &str) -> Vec<String> {
-    text.match_indices("[kb:")
-        .filter_map(|(i, _)| {
-            text[i + 4..]
-                .split_once(']')
-                .map(|(id, _)| id.trim().to_string())
-        })
-        .collect()
-}
-
-/// Checks an answer against the sections it was given: some citation, and only given ones.
-pub fn ground(answer: &str, hits: &[KbHit]) -> Option<Grounded> {
-    let ids = citations(answer);
-    if answer.trim() == "ESCALATE" || ids.is_empty() {
-        return None;
-    }
-    let mut cited = vec![];
-    for id in &ids {
-        let hit = hits.iter().find(|h| &h.id == id)?;
-        if !cited.contains(hit) {
-            cited.push(hit.clone());
-        }
-    }
-    let mut text = answer.to_string();
-    for id in &ids {
-        text = text
-            .replace(&format!(" [kb:{id}]"), "")
-            .replace(&format!("[kb:{id}]"), "");
-    }
-    Some(Grounded {
-        text: text.trim().to_string(),
-        cited,
-    })
-}
-
 /// Asks the model; `Ok(None)` = no grounded answer (escalate), `Err` = the model is unreachable.
 pub async fn answer(
     llm: &dyn Llm,
@@ -185,44 +143,6 @@ pub async fn answer(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn hit(n: usize) -> KbHit {
-        KbHit {
-            id: format!("page#s{n}"),
-            title: format!("T{n}"),
-            link: format!("https://docs/{n}"),
-            text: "x".into(),
-            tags: vec![],
-            score: 1.0,
-            coverage: 1.0,
-            similarity: 0.0,
-            lexical_rank: 0,
-            semantic_rank: None,
-            heading_words: 0,
-        }
-    }
-
-    #[test]
-    fn only_answers_citing_given_sections_are_grounded() {
-        let hits = [hit(1), hit(2)];
-        let g = ground("Use Settings [kb:page#s2]. Then save [kb:page#s2].", &hits).unwrap();
-        assert_eq!(
-            (g.text.as_str(), g.cited.len()),
-            ("Use Settings. Then save.", 1)
-        );
-        assert_eq!(ground("Use Settings.", &hits), None, "no citation");
-        assert_eq!(
-            ground("Use Settings [kb:page#s3].", &hits),
-            None,
-            "a section that was not retrieved"
-        );
-        assert_eq!(
-            ground("Use Settings [kb:page#s1] and [kb:other#x].", &hits),
-            None,
-            "one foreign citation spoils it"
-        );
-        assert_eq!(ground("ESCALATE", &hits), None);
-    }
 
     #[test]
     fn account_tools_read_only_the_askers_account() {

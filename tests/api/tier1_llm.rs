@@ -96,6 +96,36 @@ async fn a_grounded_answer_is_posted_with_its_citation_and_the_cost_is_recorded(
 }
 
 #[tokio::test]
+async fn citations_written_the_ways_small_models_write_them_are_read() {
+    opsdesk::telemetry::install_tls_provider();
+    let fake = FakeOpenAi::start(vec![
+        Step::Answer("Click \"Forgot password?\" on the sign-in page (kb: reset-your-password)."),
+        Step::Answer("Click \"Forgot password?\" [KB:account-password#reset-your-password, kb:troubleshooting-login#password-reset-email-does-not-arrive]."),
+    ])
+    .await;
+    let (p, _store, _db) = rig(&fake.base_url).await;
+    for (i, cited) in [1, 2].into_iter().enumerate() {
+        let Handled::Done(out) = p
+            .handle(ask(&format!("s{i}"), QUESTION), 1000)
+            .await
+            .unwrap()
+        else {
+            panic!()
+        };
+        assert!(!out.escalated, "{out:?}");
+        assert!(
+            !out.answer.as_deref().unwrap_or("").contains("kb:"),
+            "{out:?}"
+        );
+        assert_eq!(out.citations.len(), cited, "{out:?}");
+        assert_eq!(
+            out.citations[0].link,
+            "https://docs.example.com/account-password#reset-your-password"
+        );
+    }
+}
+
+#[tokio::test]
 async fn ungrounded_or_foreign_citations_go_to_a_person() {
     opsdesk::telemetry::install_tls_provider();
     let fake = FakeOpenAi::start(vec![
