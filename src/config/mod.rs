@@ -139,6 +139,10 @@ pub struct KbSettings {
     pub min_similarity_margin: f32,
     /// Or least lead on the question's words the section's own heading names; 0 = off.
     pub min_heading_lead: u32,
+    /// A clear lead on relevance and on meaning at once asks only `clear_coverage`.
+    pub clear_margin: f32,
+    pub clear_similarity_margin: f32,
+    pub clear_coverage: f32,
     pub candidate_coverage: f32,
     pub candidate_similarity: f32,
     pub candidates: usize,
@@ -156,6 +160,9 @@ impl KbSettings {
             min_margin: self.min_margin,
             min_similarity_margin: self.min_similarity_margin,
             min_heading_lead: self.min_heading_lead,
+            clear_margin: self.clear_margin,
+            clear_similarity_margin: self.clear_similarity_margin,
+            clear_coverage: self.clear_coverage,
             candidate_coverage: self.candidate_coverage,
             candidate_similarity: self.candidate_similarity,
             candidates: self.candidates,

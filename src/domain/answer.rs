@@ -20,6 +20,13 @@ pub struct AnswerBar {
     /// Or least lead on the question's words its own heading names over every other section's
     /// heading (0: off). Sections of one page share words; their headings tell them apart.
     pub min_heading_lead: u32,
+    /// A clear lead on both at once — relevance `(best - next) / best` and meaning `best - next` —
+    /// asks only `clear_coverage` of the question's content: a long message says much else
+    /// ("…a freelancer finally clicked the invite and it says expired"), but both rankings single
+    /// the section out.
+    pub clear_margin: f32,
+    pub clear_similarity_margin: f32,
+    pub clear_coverage: f32,
     /// Least coverage for a candidate.
     pub candidate_coverage: f32,
     /// Or least similarity of meaning for a candidate (with word vectors only).
@@ -134,7 +141,12 @@ pub fn judge(hits: Vec<KbHit>, bar: &AnswerBar) -> Grounding {
     let mut answer = None;
     let mut candidates = vec![];
     if let Some(best) = hits.next() {
-        if best.score >= bar.min_score && best.coverage >= bar.min_coverage && leads {
+        let clear = best.semantic_rank.is_some()
+            && margin >= bar.clear_margin
+            && similarity_margin >= bar.clear_similarity_margin
+            && best.coverage >= bar.clear_coverage;
+        let covered = best.coverage >= bar.min_coverage && leads;
+        if best.score >= bar.min_score && (covered || clear) {
             answer = Some(best);
         } else {
             candidates.push(best);
@@ -178,6 +190,9 @@ mod tests {
             min_margin: 0.2,
             min_similarity_margin: 0.1,
             min_heading_lead: 1,
+            clear_margin: 0.4,
+            clear_similarity_margin: 0.2,
+            clear_coverage: 0.05,
             candidate_coverage: 0.2,
             candidate_similarity: 0.4,
             candidates: 2,
@@ -290,6 +305,42 @@ mod tests {
             judge(vec![symptom, named("verify", 2)], &bar())
                 .answer
                 .is_none()
+        );
+        // A clear lead on both relevance and meaning asks little coverage; a lead on one does not.
+        let sem = |h: KbHit, rank: u32, similarity: f32| KbHit {
+            semantic_rank: Some(rank),
+            similarity,
+            ..h
+        };
+        let wordy = |similarity_lead: f32| {
+            judge(
+                vec![
+                    sem(hit("a", 20.0, 0.15), 0, 0.5),
+                    sem(hit("b", 10.0, 0.1), 1, 0.5 - similarity_lead),
+                ],
+                &bar(),
+            )
+            .answer
+            .map(|h| h.id)
+        };
+        assert_eq!(wordy(0.25), Some("a".to_string()));
+        assert_eq!(wordy(0.15), None, "meaning alone does not lead clearly");
+        assert!(
+            judge(vec![hit("a", 20.0, 0.15), hit("b", 10.0, 0.1)], &bar())
+                .answer
+                .is_none(),
+            "without word vectors there is no lead on meaning"
+        );
+        let g = judge(
+            vec![
+                sem(hit("a", 20.0, 0.03), 0, 0.5),
+                sem(hit("b", 10.0, 0.1), 1, 0.1),
+            ],
+            &bar(),
+        );
+        assert!(
+            g.answer.is_none(),
+            "it still covers something of the question"
         );
         // Off at 0.
         let off = AnswerBar {

@@ -334,3 +334,32 @@ fn questions_told_with_their_story_are_answered_and_nothing_else_is() {
     assert_eq!(r["false_answer_rate"], 0.0, "{r}");
     assert!(r["coverage"].as_f64().unwrap() >= 13.0 / 18.0 - 1e-9, "{r}");
 }
+
+/// Long messages that say much besides what they ask, and questions about features the sample docs
+/// lack (`opsdesk kb eval`, as a user runs it): every quote right, none on a missing feature, and
+/// the clear lead on relevance and meaning at once quotes one more (8 of 21 answerable against 7
+/// with it off).
+#[test]
+fn a_clear_lead_on_words_and_meaning_answers_a_wordy_message() {
+    use crate::cli::{opsdesk, stderr, stdout};
+    let data = "tests/fixtures/kb/wordy-questions.jsonl";
+    let report = |env: &[(&str, &str)]| -> serde_json::Value {
+        let o = opsdesk(&["kb", "eval", "--data", data, "--json"], env, None);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+        v["report"].clone()
+    };
+    let on = report(&[]);
+    assert_eq!(on["lines"], 30, "{on}");
+    assert_eq!(on["precision"], 1.0, "{on}");
+    assert_eq!(on["false_answer_rate"], 0.0, "{on}");
+    assert!(
+        on["coverage"].as_f64().unwrap() >= 8.0 / 21.0 - 1e-9,
+        "{on}"
+    );
+    let off = report(&[("OPSDESK__KB__CLEAR_MARGIN", "2")]);
+    assert!(
+        off["coverage"].as_f64().unwrap() < on["coverage"].as_f64().unwrap(),
+        "{off} / {on}"
+    );
+}
