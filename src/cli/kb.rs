@@ -25,7 +25,8 @@ pub enum KbCmd {
         /// One JSON object instead of text.
         #[arg(long)]
         json: bool,
-        /// Also score other values of kb.min_coverage, kb.min_margin and kb.min_similarity_margin.
+        /// Also score other values of kb.min_coverage, kb.min_margin and kb.min_similarity_margin,
+        /// and of the clear lead (kb.clear_margin, kb.clear_similarity_margin).
         #[arg(long)]
         sweep: bool,
         /// List every miss with what was quoted.
@@ -128,6 +129,11 @@ async fn eval(
             }
         }
     }
+    let clear = if sweep {
+        super::kb_sweep::clear_leads(s, &lines).await?
+    } else {
+        vec![]
+    };
     let mut out = std::io::stdout().lock();
     if json {
         let sweep: Vec<_> = points
@@ -139,7 +145,10 @@ async fn eval(
             })
             .collect();
         let misses = if verbose { misses(&scored) } else { vec![] };
-        let v = serde_json::json!({"report": r, "sweep": sweep, "misses": misses});
+        let clear = super::kb_sweep::clear_json(&clear);
+        let v = serde_json::json!({
+            "report": r, "sweep": sweep, "clear_sweep": clear, "misses": misses,
+        });
         writeln!(out, "{v}")?;
         return Ok(());
     }
@@ -161,6 +170,7 @@ async fn eval(
                 r.helped
             )?;
         }
+        super::kb_sweep::write_clear(&mut out, &clear)?;
     }
     if verbose {
         for m in misses(&scored) {

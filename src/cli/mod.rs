@@ -7,6 +7,7 @@ pub mod kb;
 pub mod kb_eval;
 pub mod kb_gaps;
 pub mod kb_report;
+pub mod kb_sweep;
 pub mod run;
 pub mod triage;
 mod triage_export;

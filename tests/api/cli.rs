@@ -316,6 +316,14 @@ fn kb_eval_scores_labelled_questions_and_names_a_bad_line() {
         loose["report"]["answered"].as_u64() >= r["answered"].as_u64(),
         "{v}"
     );
+    // The clear lead's own rows, ending with it off.
+    let clear = v["clear_sweep"].as_array().expect("clear-lead rows");
+    assert_eq!(clear.len(), 5, "{v}");
+    assert_eq!(clear[4]["clear_margin"], "off", "{v}");
+    assert!(
+        clear[0]["report"]["answered"].as_u64() >= clear[4]["report"]["answered"].as_u64(),
+        "{v}"
+    );
 
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.jsonl");
