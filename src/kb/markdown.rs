@@ -212,12 +212,30 @@ fn worth_citing(intro: &str) -> bool {
     })
 }
 
-/// The first sentences of a section's body, up to about `max` characters, without markdown markers.
+/// The first sentences of a section's body, up to about `max` characters, without markdown markers;
+/// a line of fenced code stays code (`` `npm run reset-password` ``), not words run into the prose.
 pub fn extract(body: &str, max: usize) -> String {
+    let mut fenced = false;
     let plain: String = super::page_text::plain(body)
         .lines()
-        .map(|l| l.trim().trim_start_matches(['-', '*', '>']).trim())
-        .filter(|l| !l.is_empty() && !l.starts_with("```"))
+        .filter_map(|l| {
+            let l = l.trim();
+            if l.starts_with("```") || l.starts_with("~~~") {
+                fenced = !fenced;
+                return None;
+            }
+            if fenced {
+                return (!l.is_empty()).then(|| {
+                    if l.contains('`') {
+                        l.to_string()
+                    } else {
+                        format!("`{l}`")
+                    }
+                });
+            }
+            let l = l.trim_start_matches(['-', '*', '>']).trim();
+            (!l.is_empty()).then(|| l.to_string())
+        })
         .collect::<Vec<_>>()
         .join(" ");
     if plain.chars().count() <= max {
@@ -343,6 +361,17 @@ mod tests {
         assert_eq!(
             extract("Read the [guide](https://d/g) <br>first.", 40),
             "Read the guide first."
+        );
+        assert_eq!(
+            extract(
+                "cd to the working directory.\n\n```bash\nnpm run reset-password\n```\n",
+                80
+            ),
+            "cd to the working directory. `npm run reset-password`"
+        );
+        assert_eq!(
+            extract("Run:\n~~~\n- not a list\n~~~\nDone.", 80),
+            "Run: `- not a list` Done."
         );
     }
 }
