@@ -52,13 +52,6 @@ OBJECTS = {
               "the notification emails", "the email app on my phone", "the confirmation emails"],
     "calendar": ["the shared calendar", "meeting invites", "calendar sync", "the room calendar",
                  "recurring meetings", "the booking link", "meeting reminders", "my calendar"],
-    "orders": ["my order", "my parcel", "the delivery", "the tracking page", "the return label",
-               "the order confirmation", "my gift card", "the promo code", "my exchange"],
-    "devices": ["the app", "my phone", "the battery", "push notifications", "the camera",
-                "bluetooth", "the firmware update", "my smart watch", "the speaker", "the charger"],
-    "streaming": ["playback", "offline downloads", "subtitles", "the video player",
-                  "my watch history", "the TV app", "casting", "my family plan", "my profile",
-                  "the episode list"],
     "warehouse": ["stock transfers", "the packing list", "pick lists", "shipping labels", "returns",
                   "the stock count", "the second warehouse", "delivery notes"],
 }
