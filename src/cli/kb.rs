@@ -112,7 +112,7 @@ async fn eval(
 ) -> anyhow::Result<()> {
     use super::kb_report::{describe, misses, report};
     let lines = super::kb_eval::read(data)?;
-    let scored = super::kb_eval::score(s, &lines).await?;
+    let scored = super::kb_eval::score(s, &lines, verbose).await?;
     let r = report(&scored);
     let mut points = vec![];
     if sweep {
@@ -123,7 +123,7 @@ async fn eval(
                     t.kb.min_coverage = c as f32;
                     t.kb.min_margin = m as f32;
                     t.kb.min_similarity_margin = sm as f32;
-                    let r = report(&super::kb_eval::score(&t, &lines).await?);
+                    let r = report(&super::kb_eval::score(&t, &lines, false).await?);
                     points.push((c, m, sm, r));
                 }
             }

@@ -45,6 +45,10 @@ pub struct Scored {
     pub right: bool,
     /// A "may help" page that answers it (answerable lines only).
     pub suggested_right: bool,
+    /// For an answerable line with no quote (when asked for): the best section, whether it is a
+    /// right one, and the bars it missed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
 }
 
 /// Reads the JSONL file; a bad line is an error naming it.
@@ -71,8 +75,15 @@ pub fn read(path: &std::path::Path) -> anyhow::Result<Vec<Line>> {
     Ok(out)
 }
 
-/// Runs every line through a fresh pipeline built from `s`.
-pub async fn score(s: &Settings, lines: &[Line]) -> anyhow::Result<Vec<Scored>> {
+/// Runs every line through a fresh pipeline built from `s`; with `why`, says for each answerable
+/// line left unquoted which section came first and which bars it missed.
+pub async fn score(s: &Settings, lines: &[Line], why: bool) -> anyhow::Result<Vec<Scored>> {
+    use crate::domain::ports::KnowledgeBase;
+    let kb = if why {
+        Some(crate::app::knowledge_base(&s.kb)?)
+    } else {
+        None
+    };
     let store = crate::app::open_store(s, "sqlite::memory:").await?;
     let user = s.console.user.clone();
     let channel = s.console.channel.clone();
@@ -115,7 +126,31 @@ pub async fn score(s: &Settings, lines: &[Line]) -> anyhow::Result<Vec<Scored>> 
         let suggested = ids(&o.suggestions);
         let suggested_right = line.kind == Kind::Answerable
             && suggested.iter().any(|q| line.answer_sections.contains(q));
+        let why = kb
+            .as_ref()
+            .filter(|_| line.kind == Kind::Answerable && quoted.is_empty())
+            .map(|kb| {
+                let hits = kb.search(&line.text, 5);
+                let bars = crate::domain::answer_leads::shortfall(&hits, &s.kb.bar());
+                match hits.first() {
+                    None => bars,
+                    Some(h) => {
+                        let right = if line.answer_sections.contains(&h.id) {
+                            "right"
+                        } else {
+                            "not right"
+                        };
+                        let bars = if bars.is_empty() {
+                            "clears the bars; held back by its tier or a rule"
+                        } else {
+                            &bars
+                        };
+                        format!("first {} ({right}): {bars}", h.id)
+                    }
+                }
+            });
         out.push(Scored {
+            why,
             text: line.text.clone(),
             kind: line.kind,
             tier: o.tier.map(|t| t.to_string()),

@@ -86,7 +86,14 @@ pub fn misses(scored: &[Scored]) -> Vec<String> {
             let tier = s.tier.as_deref().unwrap_or("-");
             let quoted = s.quoted.join(", ");
             let text: String = s.text.chars().take(100).collect();
-            Some(format!("[{:?} → {tier}] {what} {quoted}: {text}", s.kind))
+            let why = s
+                .why
+                .as_deref()
+                .map_or(String::new(), |w| format!("\n    {w}"));
+            Some(format!(
+                "[{:?} → {tier}] {what} {quoted}: {text}{why}",
+                s.kind
+            ))
         })
         .collect()
 }
@@ -105,6 +112,7 @@ mod tests {
             escalated,
             right,
             suggested_right: false,
+            why: None,
         }
     }
 

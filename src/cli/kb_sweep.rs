@@ -25,7 +25,7 @@ pub async fn clear_leads(s: &Settings, lines: &[Line]) -> anyhow::Result<Vec<Cle
         let mut t = s.clone();
         t.kb.clear_margin = margin as f32;
         t.kb.clear_similarity_margin = similarity_margin as f32;
-        let report = report(&score(&t, lines).await?);
+        let report = report(&score(&t, lines, false).await?);
         out.push(ClearPoint {
             margin,
             similarity_margin,

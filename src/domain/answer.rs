@@ -108,45 +108,13 @@ pub fn rules_out(question: &str, title: &str) -> bool {
 
 /// Judges `hits` (best first, as the knowledge base ranks them; a lone hit leads by its whole score).
 pub fn judge(hits: Vec<KbHit>, bar: &AnswerBar) -> Grounding {
-    // The best section's lead over every other one on relevance alone: negative when the
-    // knowledge base's order (which weighs coverage too) disagrees with relevance.
-    let margin = match hits.split_first() {
-        None => 0.0,
-        Some((a, rest)) if a.score > 0.0 => {
-            let next = rest.iter().map(|h| h.score).fold(0.0, f32::max);
-            (a.score - next) / a.score
-        }
-        Some(_) => 0.0,
-    };
-    // Its lead on meaning, when the knowledge base has word vectors.
-    let similarity_margin = match hits.split_first() {
-        Some((a, rest)) if a.semantic_rank.is_some() => {
-            a.similarity - rest.iter().map(|h| h.similarity).fold(0.0, f32::max)
-        }
-        _ => 0.0,
-    };
-    // Its lead on what its own heading names of the question. A known issue's heading names what
-    // fails ("Webhook signature check fails for bodies with emoji"), not what it answers: a
-    // question naming the same things ("how do i check a webhook signature") is no lead for it.
-    let heading_lead = match hits.split_first() {
-        Some((a, rest)) if bar.min_heading_lead > 0 && !a.is_known_issue() => {
-            let next = rest.iter().map(|h| h.heading_words).max().unwrap_or(0);
-            a.heading_words >= next + bar.min_heading_lead
-        }
-        _ => false,
-    };
-    let leads =
-        margin >= bar.min_margin || similarity_margin >= bar.min_similarity_margin || heading_lead;
+    let leads = super::answer_leads::Leads::of(&hits, bar);
     let mut hits = hits.into_iter();
     let mut answer = None;
     let mut candidates = vec![];
     if let Some(best) = hits.next() {
-        let clear = best.semantic_rank.is_some()
-            && margin >= bar.clear_margin
-            && similarity_margin >= bar.clear_similarity_margin
-            && best.coverage >= bar.clear_coverage;
-        let covered = best.coverage >= bar.min_coverage && leads;
-        if best.score >= bar.min_score && (covered || clear) {
+        let covered = best.coverage >= bar.min_coverage && leads.any(bar);
+        if best.score >= bar.min_score && (covered || leads.clear(&best, bar)) {
             answer = Some(best);
         } else {
             candidates.push(best);

@@ -357,6 +357,14 @@ fn a_clear_lead_on_words_and_meaning_answers_a_wordy_message() {
         on["coverage"].as_f64().unwrap() >= 8.0 / 21.0 - 1e-9,
         "{on}"
     );
+    // --verbose says, for an answerable line left unquoted, what came first and which bar held it.
+    let o = opsdesk(&["kb", "eval", "--data", data, "--verbose"], &[], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains("first api-limits#rate-limits (right): coverage"),
+        "{text}"
+    );
     let off = report(&[("OPSDESK__KB__CLEAR_MARGIN", "2")]);
     assert!(
         off["coverage"].as_f64().unwrap() < on["coverage"].as_f64().unwrap(),
