@@ -101,15 +101,38 @@ impl Embeddings {
             .map_err(|e| fail(format!("cannot read {}: {e}", table_path.display())))?;
         let tok_bytes = std::fs::read(&tok_path)
             .map_err(|e| fail(format!("cannot read {}: {e}", tok_path.display())))?;
-        let (table, rows, dim) =
-            read_table(&bytes).map_err(|r| fail(format!("{}: {r}", table_path.display())))?;
-        let tokenizer = Tokenizer::from_bytes(&tok_bytes)
-            .map_err(|e| fail(format!("{}: {e}", tok_path.display())))?;
+        Embeddings::from_bytes(&bytes, &tok_bytes).map_err(|(table, r)| {
+            let p = if table { &table_path } else { &tok_path };
+            fail(format!("{}: {r}", p.display()))
+        })
+    }
+
+    /// The table shipped with opsdesk (`config/vectors/wordllama`, compiled in): what the built-in
+    /// triage model was trained with, so it runs wherever the binary does. Parsed once.
+    pub fn shipped() -> std::sync::Arc<Embeddings> {
+        static SHIPPED: std::sync::OnceLock<std::sync::Arc<Embeddings>> =
+            std::sync::OnceLock::new();
+        SHIPPED
+            .get_or_init(|| {
+                let table = include_bytes!("../config/vectors/wordllama/table.safetensors");
+                let tokenizer = include_bytes!("../config/vectors/wordllama/tokenizer.json");
+                let e = Embeddings::from_bytes(table, tokenizer);
+                std::sync::Arc::new(e.expect("the shipped word vectors load"))
+            })
+            .clone()
+    }
+
+    /// A table and its tokenizer from their files' bytes; an error says which of the two (`true`:
+    /// the table) is wrong and why.
+    fn from_bytes(bytes: &[u8], tok_bytes: &[u8]) -> Result<Embeddings, (bool, String)> {
+        let (table, rows, dim) = read_table(bytes).map_err(|r| (true, r))?;
+        let tokenizer = Tokenizer::from_bytes(tok_bytes).map_err(|e| (false, e.to_string()))?;
         let vocab = tokenizer.get_vocab_size(true);
         if vocab > rows {
-            return Err(fail(format!(
-                "the tokenizer has {vocab} tokens but the table only {rows} rows"
-            )));
+            return Err((
+                false,
+                format!("the tokenizer has {vocab} tokens but the table only {rows} rows"),
+            ));
         }
         let special = tokenizer
             .get_added_tokens_decoder()
@@ -118,8 +141,8 @@ impl Embeddings {
             .map(|(id, _)| *id)
             .collect();
         let mut hash = Sha256::new();
-        hash.update(&bytes);
-        hash.update(&tok_bytes);
+        hash.update(bytes);
+        hash.update(tok_bytes);
         let fingerprint = hash
             .finalize()
             .iter()

@@ -143,16 +143,24 @@ fn triage_model(s: &Settings) -> bool {
             } else {
                 &s.triage.model
             };
+            let (built_in, set) = (s.triage.model.is_empty(), &s.triage.embeddings);
             let embeddings = match m.embeddings() {
-                Some(e) => format!(
-                    ", word embeddings {} from {}",
+                // The built-in model, or a model without `triage.embeddings`, reads the shipped table.
+                Some(e) if built_in || set.is_empty() => format!(
+                    ", word embeddings {} shipped with opsdesk{}",
                     e.fingerprint(),
-                    s.triage.embeddings
+                    if built_in && !set.is_empty() {
+                        format!(
+                            "; triage.embeddings is set to {set} but the built-in model reads the shipped ones, so it is unused"
+                        )
+                    } else {
+                        String::new()
+                    }
                 ),
-                None if !s.triage.embeddings.is_empty() => {
+                Some(e) => format!(", word embeddings {} from {set}", e.fingerprint()),
+                None if !set.is_empty() => {
                     format!(
-                        "; triage.embeddings is set to {} but this model was trained without them, so they are unused",
-                        s.triage.embeddings
+                        "; triage.embeddings is set to {set} but this model was trained without them, so they are unused"
                     )
                 }
                 None => String::new(),

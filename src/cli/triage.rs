@@ -237,7 +237,7 @@ fn classify_stdin(s: &Settings, model: Option<&PathBuf>) -> anyhow::Result<()> {
                     .collect();
                 serde_json::to_writer(
                     &mut out,
-                    &serde_json::json!({"text": e.text, "tier": t.tier, "confidence": t.confidence, "odds": odds}),
+                    &serde_json::json!({"text": e.text, "tier": t.tier, "confidence": t.confidence, "odds": odds, "docs_share": triager.docs_share(&e.text)}),
                 )?;
                 out.write_all(b"\n")?;
             }

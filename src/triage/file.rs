@@ -151,7 +151,8 @@ impl Model {
         serde_json::to_string(&file).expect("model serialises")
     }
 
-    /// A model without word embeddings (one that needs them is an error naming `triage.embeddings`).
+    /// A model without word embeddings, or trained with the shipped ones (one that needs others is
+    /// an error naming `triage.embeddings`).
     pub fn from_json(json: &str, path: &str) -> Result<Model, ModelError> {
         Model::from_json_with(json, path, None)
     }
@@ -182,7 +183,7 @@ impl Model {
         };
         let dense = match f.embeddings {
             Some(r) => Some(Dense {
-                embeddings: Arc::new(load_embeddings(&r, embeddings, path)?),
+                embeddings: load_embeddings(&r, embeddings, path)?,
                 weight: r.weight,
             }),
             None => None,
@@ -222,17 +223,22 @@ impl Model {
     }
 }
 
-/// The embeddings a v4 model was trained with, from the configured folder, checked by fingerprint.
+/// The embeddings a v4 model was trained with, from the configured folder, checked by fingerprint;
+/// without a folder, the table shipped with opsdesk when the model was trained with it.
 fn load_embeddings(
     r: &EmbeddingsRef,
     dir: Option<&Path>,
     path: &str,
-) -> Result<Embeddings, ModelError> {
+) -> Result<Arc<Embeddings>, ModelError> {
     let fail = |reason: String| ModelError::Embeddings {
         path: path.into(),
         reason,
     };
     let Some(dir) = dir else {
+        let shipped = Embeddings::shipped();
+        if shipped.fingerprint() == r.fingerprint {
+            return Ok(shipped);
+        }
         return Err(fail(format!(
             "it was trained with word embeddings {} ({} dimensions): set triage.embeddings (or --embeddings) to the folder holding them",
             r.fingerprint, r.dim
@@ -247,7 +253,7 @@ fn load_embeddings(
             e.fingerprint()
         )));
     }
-    Ok(e)
+    Ok(Arc::new(e))
 }
 
 /// Keeps the model file small: 4 significant decimals are far below the model's noise.

@@ -160,3 +160,25 @@ fn the_built_in_model_stays_bytes_in_memory_and_round_trips() {
     assert!(matches!(m.weights, Weights::Q8 { .. }));
     assert!(m.to_json() == crate::triage::DEFAULT_MODEL_JSON);
 }
+
+/// The built-in model reads the word vectors shipped inside opsdesk: a model file naming that
+/// table loads without `triage.embeddings`, and classifies as the built-in model does.
+#[test]
+fn a_model_trained_with_the_shipped_vectors_needs_no_folder() {
+    let m = crate::triage::Triager::default_model();
+    let shipped = crate::vectors::Embeddings::shipped();
+    let e = m
+        .embeddings()
+        .expect("the built-in model reads word vectors");
+    assert_eq!(e.fingerprint(), shipped.fingerprint());
+    assert!(std::ptr::eq(e, shipped.as_ref()), "one copy, shared");
+    let again = Model::from_json(&m.to_json(), "again.json").unwrap();
+    let text = "my card payment was declined twice";
+    assert_eq!(again.predict(text), m.predict(text));
+    // A folder holding another table is still refused by name.
+    let other = crate::vectors::fixture_dir();
+    let err = Model::from_json_with(&m.to_json(), "again.json", Some(&other))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("it was trained with word embeddings"), "{err}");
+}

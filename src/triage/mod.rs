@@ -196,6 +196,11 @@ impl Triager {
         (!asks).then(|| "asks nothing, in another language".to_string())
     }
 
+    /// The share of `text`'s content words the knowledge base's pages use (`None` without docs).
+    pub fn docs_share(&self, text: &str) -> Option<f64> {
+        self.docs.as_ref().map(|d| d.share(text))
+    }
+
     /// The least P(none) for calling `text` chatter: lower when it shares little with the docs.
     fn none_threshold(&self, text: &str) -> f64 {
         match &self.docs {

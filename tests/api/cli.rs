@@ -89,6 +89,13 @@ fn triage_reads_jsonl_and_reports_bad_lines_by_number() {
     let total: f64 = odds.values().filter_map(serde_json::Value::as_f64).sum();
     assert!((total - 1.0).abs() < 1e-3, "{odds:?}");
     assert!(odds["none"].as_f64() > Some(0.5), "{odds:?}");
+    // How much of each message the docs speak of: what decides between the two `none` bars.
+    assert_eq!(lines[0]["docs_share"], 0.0, "{}", lines[0]);
+    assert_eq!(
+        lines[1]["docs_share"], 1.0,
+        "refunds are in the docs: {}",
+        lines[1]
+    );
     assert!(
         stderr(&o).contains("line 2: invalid JSON"),
         "{}",

@@ -342,12 +342,40 @@ fn doctor_names_the_embeddings_and_when_they_are_unused(m: &str, emb: &str, fp: 
         "{}",
         stdout(&o)
     );
-    // Set for a model that has none (here the built-in one), they are named as unused.
+    // The built-in model reads the table shipped with opsdesk; a folder set beside it is unused.
     let o = opsdesk(&["doctor"], &[env[0]], None);
     assert!(
         stdout(&o).contains("built-in (")
-            && stdout(&o)
-                .contains(&format!("; triage.embeddings is set to {emb} but this model was trained without them, so they are unused")),
+            && stdout(&o).contains("shipped with opsdesk; triage.embeddings is set to")
+            && stdout(&o).contains(&format!(
+                "{emb} but the built-in model reads the shipped ones, so it is unused"
+            )),
+        "{}",
+        stdout(&o)
+    );
+    // Set for a model trained without them, they are named as unused.
+    let plain = std::path::Path::new(m).with_file_name("plain.json");
+    let data = std::path::Path::new(m).with_file_name("d.jsonl");
+    let o = opsdesk(
+        &[
+            "triage",
+            "train",
+            "--data",
+            data.to_str().unwrap(),
+            "--out",
+            plain.to_str().unwrap(),
+        ],
+        &[],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = opsdesk(
+        &["doctor"],
+        &[("OPSDESK__TRIAGE__MODEL", plain.to_str().unwrap()), env[0]],
+        None,
+    );
+    assert!(
+        stdout(&o).contains(&format!("; triage.embeddings is set to {emb} but this model was trained without them, so they are unused")),
         "{}",
         stdout(&o)
     );

@@ -242,7 +242,8 @@ async fn questions_about_money_and_accounts_are_support() {
     assert!(dev.person <= 3, "{} sent to a person", dev.person);
     let check = tally("money-questions-check.jsonl").await;
     assert_eq!(check.lines, 46);
-    assert!(check.none <= 3, "{} called chatter", check.none);
+    // 3 before the built-in model read the shipped word vectors, 1 with them.
+    assert!(check.none <= 1, "{} called chatter", check.none);
     assert!(check.humans >= 6, "{} of 8 to a person", check.humans);
 }
 
@@ -253,7 +254,8 @@ async fn questions_about_money_and_accounts_are_support() {
 async fn requests_meant_for_a_voice_assistant_stay_silent() {
     let t = tally("assistant-requests.jsonl").await;
     assert_eq!(t.lines, 235);
-    assert!(t.none >= 205, "{} of {} kept silent", t.none, t.lines);
+    // 206 before the built-in model read the shipped word vectors, 214 with them.
+    assert!(t.none >= 212, "{} of {} kept silent", t.none, t.lines);
     assert!(t.person <= 4, "{} sent to a person", t.person);
     let more = tally("assistant-requests-more.jsonl").await;
     assert_eq!(more.lines, 138);
@@ -289,11 +291,11 @@ async fn tickets_about_other_kinds_of_product_are_support() {
 /// HWU64's 1,250 lines on e-mail and calendars ("check my email", "what's on my calendar") taught
 /// the model that tickets about them are chatter too: 13 of these 24 and 7 of the 30 check lines
 /// (written before `config/triage/products.jsonl` named e-mail and calendars, scored once) were
-/// ignored before it did.
+/// ignored before it did; 7 and 5 since, 9 and 4 with the shipped word vectors in the model.
 #[tokio::test]
 async fn tickets_about_e_mail_and_calendars_are_support() {
-    let dev = support_set("mail-calendar.jsonl", 24, 7).await;
-    assert!(dev.agreement >= 0.66, "agreement {:.3}", dev.agreement);
+    let dev = support_set("mail-calendar.jsonl", 24, 9).await;
+    assert!(dev.agreement >= 0.62, "agreement {:.3}", dev.agreement);
     let check = support_set("mail-calendar-check.jsonl", 30, 5).await;
     assert!(check.agreement >= 0.66, "agreement {:.3}", check.agreement);
     // A community's own chatter about its inboxes and calendars mostly stays silent: 11 of 12
@@ -328,9 +330,11 @@ async fn developer_questions_are_support() {
 /// 2fa", "switch the interface to french", "remind my team every friday"): HWU64 taught the model
 /// that turning things off, muting, reminding and playing are chatter, so it ignored 17 of these 36
 /// and 6 of the 20 check lines. The app's own words in `triage.support_phrases` keep them support.
+/// The shipped word vectors in the built-in model cost one here (4 → 7 of 36, 1 → 2 of 20: alerts
+/// and notifications read as the assistant's), for more silence on chatter it never saw.
 #[tokio::test]
 async fn questions_about_the_apps_own_settings_are_support() {
-    support_set("app-settings.jsonl", 36, 6).await;
+    support_set("app-settings.jsonl", 36, 7).await;
     let check = tally("app-settings-check.jsonl").await;
     assert_eq!(check.lines, 20);
     assert!(check.none <= 2, "{} of 20 called chatter", check.none);
