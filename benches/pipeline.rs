@@ -42,6 +42,10 @@ async fn build() -> (Pipeline, opsdesk::store::SqlStore, tempfile::TempDir) {
     s.kb.path = concat!(env!("CARGO_MANIFEST_DIR"), "/config/kb").into();
     s.kb.embeddings = concat!(env!("CARGO_MANIFEST_DIR"), "/config/vectors/wordllama").into();
     s.prompts.path = concat!(env!("CARGO_MANIFEST_DIR"), "/prompts").into();
+    // Another triage model file, for an A/B against the built-in one.
+    if let Ok(model) = std::env::var("OPSDESK_BENCH_TRIAGE_MODEL") {
+        s.triage.model = model;
+    }
     let url = format!("sqlite://{}", dir.path().join("bench.db").display());
     let store = opsdesk::app::open_store(&s, &url).await.unwrap();
     let shared: Arc<dyn Store> = Arc::new(store.clone());

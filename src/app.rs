@@ -88,9 +88,10 @@ pub fn knowledge_base(k: &crate::config::KbSettings) -> anyhow::Result<LiveKb> {
     } else {
         match crate::vectors::Embeddings::load(&k.embeddings) {
             // The shipped table is the built-in triage model's too: one copy in memory.
-            Ok(emb) => Some(crate::vectors::Embeddings::shipped())
-                .filter(|s| s.fingerprint() == emb.fingerprint())
-                .or(Some(Arc::new(emb))),
+            Ok(emb) if emb.fingerprint() == crate::vectors::Embeddings::shipped_fingerprint() => {
+                Some(crate::vectors::Embeddings::shipped())
+            }
+            Ok(emb) => Some(Arc::new(emb)),
             Err(e) => {
                 tracing::warn!(error = %e, "knowledge base without word vectors: ranked by BM25 alone");
                 None

@@ -101,7 +101,8 @@ impl Embeddings {
             .map_err(|e| fail(format!("cannot read {}: {e}", table_path.display())))?;
         let tok_bytes = std::fs::read(&tok_path)
             .map_err(|e| fail(format!("cannot read {}: {e}", tok_path.display())))?;
-        Embeddings::from_bytes(&bytes, &tok_bytes).map_err(|(table, r)| {
+        let print = fingerprint(&bytes, &tok_bytes);
+        Embeddings::from_bytes(&bytes, &tok_bytes, print).map_err(|(table, r)| {
             let p = if table { &table_path } else { &tok_path };
             fail(format!("{}: {r}", p.display()))
         })
@@ -114,17 +115,26 @@ impl Embeddings {
             std::sync::OnceLock::new();
         SHIPPED
             .get_or_init(|| {
-                let table = include_bytes!("../config/vectors/wordllama/table.safetensors");
-                let tokenizer = include_bytes!("../config/vectors/wordllama/tokenizer.json");
-                let e = Embeddings::from_bytes(table, tokenizer);
+                let print = Embeddings::shipped_fingerprint().to_string();
+                let e = Embeddings::from_bytes(SHIPPED_TABLE, SHIPPED_TOKENIZER, print);
                 std::sync::Arc::new(e.expect("the shipped word vectors load"))
             })
             .clone()
     }
 
-    /// A table and its tokenizer from their files' bytes; an error says which of the two (`true`:
-    /// the table) is wrong and why.
-    fn from_bytes(bytes: &[u8], tok_bytes: &[u8]) -> Result<Embeddings, (bool, String)> {
+    /// The shipped table's fingerprint, without parsing it.
+    pub fn shipped_fingerprint() -> &'static str {
+        static FINGERPRINT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        FINGERPRINT.get_or_init(|| fingerprint(SHIPPED_TABLE, SHIPPED_TOKENIZER))
+    }
+
+    /// A table and its tokenizer from their files' bytes and their `fingerprint`; an error says
+    /// which of the two (`true`: the table) is wrong and why.
+    fn from_bytes(
+        bytes: &[u8],
+        tok_bytes: &[u8],
+        fingerprint: String,
+    ) -> Result<Embeddings, (bool, String)> {
         let (table, rows, dim) = read_table(bytes).map_err(|r| (true, r))?;
         let tokenizer = Tokenizer::from_bytes(tok_bytes).map_err(|e| (false, e.to_string()))?;
         let vocab = tokenizer.get_vocab_size(true);
@@ -139,15 +149,6 @@ impl Embeddings {
             .iter()
             .filter(|(_, t)| t.special)
             .map(|(id, _)| *id)
-            .collect();
-        let mut hash = Sha256::new();
-        hash.update(bytes);
-        hash.update(tok_bytes);
-        let fingerprint = hash
-            .finalize()
-            .iter()
-            .take(8)
-            .map(|b| format!("{b:02x}"))
             .collect();
         Ok(Embeddings {
             tokenizer,
@@ -202,6 +203,21 @@ impl Embeddings {
         }
         v
     }
+}
+
+const SHIPPED_TABLE: &[u8] = include_bytes!("../config/vectors/wordllama/table.safetensors");
+const SHIPPED_TOKENIZER: &[u8] = include_bytes!("../config/vectors/wordllama/tokenizer.json");
+
+/// SHA-256 of a table and its tokenizer, its first 8 bytes in hex: how a model names its vectors.
+fn fingerprint(table: &[u8], tokenizer: &[u8]) -> String {
+    let mut hash = Sha256::new();
+    hash.update(table);
+    hash.update(tokenizer);
+    hash.finalize()
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The file's token table: one 2-D tensor in f32, f16 or bf16 (read as f32), or an int8 one with a 1-D

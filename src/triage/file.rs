@@ -235,9 +235,8 @@ fn load_embeddings(
         reason,
     };
     let Some(dir) = dir else {
-        let shipped = Embeddings::shipped();
-        if shipped.fingerprint() == r.fingerprint {
-            return Ok(shipped);
+        if Embeddings::shipped_fingerprint() == r.fingerprint {
+            return Ok(Embeddings::shipped());
         }
         return Err(fail(format!(
             "it was trained with word embeddings {} ({} dimensions): set triage.embeddings (or --embeddings) to the folder holding them",

@@ -171,6 +171,10 @@ fn a_model_trained_with_the_shipped_vectors_needs_no_folder() {
         .embeddings()
         .expect("the built-in model reads word vectors");
     assert_eq!(e.fingerprint(), shipped.fingerprint());
+    assert_eq!(
+        crate::vectors::Embeddings::shipped_fingerprint(),
+        shipped.fingerprint()
+    );
     assert!(std::ptr::eq(e, shipped.as_ref()), "one copy, shared");
     let again = Model::from_json(&m.to_json(), "again.json").unwrap();
     let text = "my card payment was declined twice";
