@@ -66,14 +66,14 @@ fn train_then_eval_reports_the_documented_json() {
 
 /// A temporary folder holding `d.jsonl` (twelve numbered lines per `(text, tier, intent)`, interleaved)
 /// and the path `m.json` for the model trained from it.
-struct TrainingFiles {
-    _dir: tempfile::TempDir,
-    data: std::path::PathBuf,
-    model: std::path::PathBuf,
-    rows: String,
+pub(super) struct TrainingFiles {
+    pub(super) _dir: tempfile::TempDir,
+    pub(super) data: std::path::PathBuf,
+    pub(super) model: std::path::PathBuf,
+    pub(super) rows: String,
 }
 
-fn training_files(kinds: &[(&str, &str, &str)]) -> TrainingFiles {
+pub(super) fn training_files(kinds: &[(&str, &str, &str)]) -> TrainingFiles {
     let mut rows = String::new();
     for i in 0..12 {
         for (text, tier, intent) in kinds {
@@ -253,131 +253,6 @@ fn hidden_layer_networks_train_save_and_classify_from_the_command_line() {
         stderr(&o).contains("an ensemble of 3 needs networks with a hidden layer (--hidden)"),
         "{}",
         stderr(&o)
-    );
-}
-
-#[test]
-fn a_model_trained_with_word_embeddings_needs_them_configured_to_classify() {
-    let TrainingFiles {
-        data, model, _dir, ..
-    } = training_files(&[
-        ("how do I reset my password", "tier1", "password"),
-        ("I want a refund please", "human", "refund"),
-        ("the account is broken", "tier2", "broken"),
-    ]);
-    let (d, m) = (data.to_str().unwrap(), model.to_str().unwrap());
-    let emb = "tests/fixtures/embeddings";
-    let o = opsdesk(
-        &[
-            "triage",
-            "train",
-            "--data",
-            d,
-            "--out",
-            m,
-            "--embeddings",
-            emb,
-        ],
-        &[],
-        None,
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stderr(&o).contains("of 4 dimensions"), "{}", stderr(&o));
-    let file: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&model).unwrap()).unwrap();
-    let fp = file["embeddings"]["fingerprint"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    // Without `triage.embeddings` the model is a start-up error that names the setting.
-    let line = Some("{\"text\":\"chargeback\"}\n");
-    let o = opsdesk(&["triage", "--model", m], &[], line);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stderr(&o).contains("set triage.embeddings (or --embeddings) to the folder holding them"),
-        "{}",
-        stderr(&o)
-    );
-    // With it, a word that no training line holds is placed by its neighbours in the embedding.
-    let env = [
-        ("OPSDESK__TRIAGE__EMBEDDINGS", emb),
-        ("OPSDESK__TRIAGE__HUMAN_PHRASES", "[]"),
-    ];
-    let o = opsdesk(&["triage", "--model", m], &env, line);
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(
-        serde_json::from_str::<serde_json::Value>(stdout(&o).trim()).unwrap()["tier"],
-        "human",
-        "{}",
-        stdout(&o)
-    );
-    doctor_names_the_embeddings_and_when_they_are_unused(m, emb, &fp);
-    let o = opsdesk(
-        &[
-            "triage",
-            "train",
-            "--data",
-            d,
-            "--out",
-            m,
-            "--embeddings",
-            "/nonexistent/emb",
-        ],
-        &[],
-        None,
-    );
-    assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stderr(&o).contains("word embeddings in /nonexistent/emb: cannot read the folder"),
-        "{}",
-        stderr(&o)
-    );
-}
-
-fn doctor_names_the_embeddings_and_when_they_are_unused(m: &str, emb: &str, fp: &str) {
-    let env = [("OPSDESK__TRIAGE__EMBEDDINGS", emb)];
-    let o = opsdesk(&["doctor"], &[("OPSDESK__TRIAGE__MODEL", m), env[0]], None);
-    assert!(
-        stdout(&o).contains(&format!("features, word embeddings {fp} from {emb})")),
-        "{}",
-        stdout(&o)
-    );
-    // The built-in model reads the table shipped with opsdesk; a folder set beside it is unused.
-    let o = opsdesk(&["doctor"], &[env[0]], None);
-    assert!(
-        stdout(&o).contains("built-in (")
-            && stdout(&o).contains("shipped with opsdesk; triage.embeddings is set to")
-            && stdout(&o).contains(&format!(
-                "{emb} but the built-in model reads the shipped ones, so it is unused"
-            )),
-        "{}",
-        stdout(&o)
-    );
-    // Set for a model trained without them, they are named as unused.
-    let plain = std::path::Path::new(m).with_file_name("plain.json");
-    let data = std::path::Path::new(m).with_file_name("d.jsonl");
-    let o = opsdesk(
-        &[
-            "triage",
-            "train",
-            "--data",
-            data.to_str().unwrap(),
-            "--out",
-            plain.to_str().unwrap(),
-        ],
-        &[],
-        None,
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
-    let o = opsdesk(
-        &["doctor"],
-        &[("OPSDESK__TRIAGE__MODEL", plain.to_str().unwrap()), env[0]],
-        None,
-    );
-    assert!(
-        stdout(&o).contains(&format!("; triage.embeddings is set to {emb} but this model was trained without them, so they are unused")),
-        "{}",
-        stdout(&o)
     );
 }
 

@@ -23,6 +23,7 @@ mod cli_doctor;
 mod cli_export;
 mod cli_sweep;
 mod cli_train;
+mod cli_train_vectors;
 mod console;
 mod deploy;
 mod desk;
