@@ -339,3 +339,13 @@ async fn questions_about_the_apps_own_settings_are_support() {
     assert_eq!(check.lines, 20);
     assert!(check.none <= 2, "{} of 20 called chatter", check.none);
 }
+
+/// Notifications and alerts are the app's too, but HWU64 taught the model that turning alerts off
+/// and snoozing are an assistant's commands: with the shipped word vectors, 3 of these 15 (written
+/// after the model, scored once) are called chatter ("how do i silence the bell icon badge", "i'm
+/// getting every alert three times"); none goes to a person.
+#[tokio::test]
+async fn questions_about_notifications_are_mostly_support() {
+    let t = support_set("notification-settings-check.jsonl", 15, 3).await;
+    assert!(t.agreement >= 0.6, "agreement {:.3}", t.agreement);
+}
