@@ -104,18 +104,7 @@ fn doctor_names_the_embeddings_and_when_they_are_unused(m: &str, emb: &str, fp: 
     // Set for a model trained without them, they are named as unused.
     let plain = std::path::Path::new(m).with_file_name("plain.json");
     let data = std::path::Path::new(m).with_file_name("d.jsonl");
-    let o = opsdesk(
-        &[
-            "triage",
-            "train",
-            "--data",
-            data.to_str().unwrap(),
-            "--out",
-            plain.to_str().unwrap(),
-        ],
-        &[],
-        None,
-    );
+    let o = super::cli_train::train(&data, &plain);
     assert!(o.status.success(), "{}", stderr(&o));
     let o = opsdesk(
         &["doctor"],
