@@ -15,20 +15,7 @@ fn a_model_trained_with_word_embeddings_needs_them_configured_to_classify() {
     ]);
     let (d, m) = (data.to_str().unwrap(), model.to_str().unwrap());
     let emb = "tests/fixtures/embeddings";
-    let o = opsdesk(
-        &[
-            "triage",
-            "train",
-            "--data",
-            d,
-            "--out",
-            m,
-            "--embeddings",
-            emb,
-        ],
-        &[],
-        None,
-    );
+    let o = train_with_embeddings(d, m, emb);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("of 4 dimensions"), "{}", stderr(&o));
     let file: serde_json::Value =
@@ -60,20 +47,7 @@ fn a_model_trained_with_word_embeddings_needs_them_configured_to_classify() {
         stdout(&o)
     );
     doctor_names_the_embeddings_and_when_they_are_unused(m, emb, &fp);
-    let o = opsdesk(
-        &[
-            "triage",
-            "train",
-            "--data",
-            d,
-            "--out",
-            m,
-            "--embeddings",
-            "/nonexistent/emb",
-        ],
-        &[],
-        None,
-    );
+    let o = train_with_embeddings(d, m, "/nonexistent/emb");
     assert_eq!(o.status.code(), Some(1));
     assert!(
         stderr(&o).contains("word embeddings in /nonexistent/emb: cannot read the folder"),
@@ -116,4 +90,10 @@ fn doctor_names_the_embeddings_and_when_they_are_unused(m: &str, emb: &str, fp: 
         "{}",
         stdout(&o)
     );
+}
+
+/// `opsdesk triage train --data DATA --out MODEL --embeddings DIR`.
+fn train_with_embeddings(data: &str, model: &str, dir: &str) -> std::process::Output {
+    let args = ["triage", "train", "--data", data, "--out", model];
+    opsdesk(&[&args[..], &["--embeddings", dir]].concat(), &[], None)
 }
