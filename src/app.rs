@@ -86,12 +86,9 @@ pub fn knowledge_base(k: &crate::config::KbSettings) -> anyhow::Result<LiveKb> {
     let vectors = if k.embeddings.as_os_str().is_empty() {
         None
     } else {
-        match crate::vectors::Embeddings::load(&k.embeddings) {
-            // The shipped table is the built-in triage model's too: one copy in memory.
-            Ok(emb) if emb.fingerprint() == crate::vectors::Embeddings::shipped_fingerprint() => {
-                Some(crate::vectors::Embeddings::shipped())
-            }
-            Ok(emb) => Some(Arc::new(emb)),
+        // The shipped table is the built-in triage model's too: one copy in memory.
+        match crate::vectors::Embeddings::load_shared(&k.embeddings) {
+            Ok(emb) => Some(emb),
             Err(e) => {
                 tracing::warn!(error = %e, "knowledge base without word vectors: ranked by BM25 alone");
                 None

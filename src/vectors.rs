@@ -72,6 +72,23 @@ pub struct EmbedError {
 impl Embeddings {
     /// Loads the one `.safetensors` file and the one `*tokenizer*.json` file of `dir`.
     pub fn load(dir: &Path) -> Result<Embeddings, EmbedError> {
+        let (files, bytes, tok_bytes) = Embeddings::read(dir)?;
+        Embeddings::parse(dir, &files, &bytes, &tok_bytes)
+    }
+
+    /// As [`Embeddings::load`], but the one shipped copy ([`Embeddings::shipped`]) when `dir`
+    /// holds the shipped table and tokenizer: compared byte for byte, neither hashed nor parsed.
+    pub fn load_shared(dir: &Path) -> Result<std::sync::Arc<Embeddings>, EmbedError> {
+        let (files, bytes, tok_bytes) = Embeddings::read(dir)?;
+        if bytes == SHIPPED_TABLE && tok_bytes == SHIPPED_TOKENIZER {
+            return Ok(Embeddings::shipped());
+        }
+        Embeddings::parse(dir, &files, &bytes, &tok_bytes).map(std::sync::Arc::new)
+    }
+
+    /// The table's and the tokenizer's paths and bytes in `dir`.
+    #[allow(clippy::type_complexity)]
+    fn read(dir: &Path) -> Result<([PathBuf; 2], Vec<u8>, Vec<u8>), EmbedError> {
         let fail = |reason: String| EmbedError {
             dir: dir.display().to_string(),
             reason,
@@ -101,10 +118,20 @@ impl Embeddings {
             .map_err(|e| fail(format!("cannot read {}: {e}", table_path.display())))?;
         let tok_bytes = std::fs::read(&tok_path)
             .map_err(|e| fail(format!("cannot read {}: {e}", tok_path.display())))?;
-        let print = fingerprint(&bytes, &tok_bytes);
-        Embeddings::from_bytes(&bytes, &tok_bytes, print).map_err(|(table, r)| {
-            let p = if table { &table_path } else { &tok_path };
-            fail(format!("{}: {r}", p.display()))
+        Ok(([table_path, tok_path], bytes, tok_bytes))
+    }
+
+    /// The table and tokenizer read from `files` (table, tokenizer) in `dir`.
+    fn parse(
+        dir: &Path,
+        files: &[PathBuf; 2],
+        bytes: &[u8],
+        tok_bytes: &[u8],
+    ) -> Result<Embeddings, EmbedError> {
+        let print = fingerprint(bytes, tok_bytes);
+        Embeddings::from_bytes(bytes, tok_bytes, print).map_err(|(table, reason)| EmbedError {
+            dir: dir.display().to_string(),
+            reason: format!("{}: {reason}", files[usize::from(!table)].display()),
         })
     }
 
@@ -122,10 +149,9 @@ impl Embeddings {
             .clone()
     }
 
-    /// The shipped table's fingerprint, without parsing it.
+    /// The shipped table's fingerprint, without hashing it at run time (a test checks it).
     pub fn shipped_fingerprint() -> &'static str {
-        static FINGERPRINT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-        FINGERPRINT.get_or_init(|| fingerprint(SHIPPED_TABLE, SHIPPED_TOKENIZER))
+        SHIPPED_FINGERPRINT
     }
 
     /// A table and its tokenizer from their files' bytes and their `fingerprint`; an error says
@@ -207,6 +233,9 @@ impl Embeddings {
 
 const SHIPPED_TABLE: &[u8] = include_bytes!("../config/vectors/wordllama/table.safetensors");
 const SHIPPED_TOKENIZER: &[u8] = include_bytes!("../config/vectors/wordllama/tokenizer.json");
+/// [`fingerprint`] of the two above; hashing 8 MB at every start costs more than the rest of
+/// loading them. `the_shipped_fingerprint_is_the_tables_hash` keeps it true.
+const SHIPPED_FINGERPRINT: &str = "1ed9a11e4e85c762";
 
 /// SHA-256 of a table and its tokenizer, its first 8 bytes in hex: how a model names its vectors.
 fn fingerprint(table: &[u8], tokenizer: &[u8]) -> String {

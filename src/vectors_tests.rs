@@ -179,3 +179,30 @@ fn a_table_that_does_not_fit_the_tokenizer_is_a_named_error() {
         Embeddings::load(&fixture_dir()).unwrap().fingerprint()
     );
 }
+
+#[test]
+fn the_shipped_fingerprint_is_the_tables_hash() {
+    assert_eq!(
+        fingerprint(SHIPPED_TABLE, SHIPPED_TOKENIZER),
+        Embeddings::shipped_fingerprint()
+    );
+}
+
+#[test]
+fn a_folder_holding_the_shipped_table_shares_the_one_copy() {
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/vectors/wordllama");
+    let a = Embeddings::load_shared(&shipped).unwrap();
+    assert!(std::sync::Arc::ptr_eq(&a, &Embeddings::shipped()));
+    assert_eq!(a.fingerprint(), Embeddings::shipped_fingerprint());
+    let other = Embeddings::load_shared(&fixture_dir()).unwrap();
+    assert_ne!(other.fingerprint(), Embeddings::shipped_fingerprint());
+    assert_eq!(
+        other.fingerprint(),
+        Embeddings::load(&fixture_dir()).unwrap().fingerprint()
+    );
+    let empty = tempfile::tempdir().unwrap();
+    let e = Embeddings::load_shared(empty.path())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("no .safetensors file"), "{e}");
+}

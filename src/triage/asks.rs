@@ -2,7 +2,7 @@
 //! transfer ownership of the workspace to me?". The story's past events pull the model towards a
 //! problem report; what the message asks is a how-to question.
 
-use super::{Triager, features, phrase};
+use super::{Triager, features};
 use crate::domain::Tier;
 
 /// Words by which a story says something failed; with one, the story is a problem report's and
@@ -66,7 +66,7 @@ impl Triager {
         if question.is_empty() || story.is_empty() {
             return false;
         }
-        if phrase::first(&self.failing, &features::words(&story)).is_some() {
+        if self.failing.first(&features::words(&story)).is_some() {
             return false;
         }
         let probs = self.probs(&question);

@@ -243,7 +243,7 @@ fn load_embeddings(
             r.fingerprint, r.dim
         )));
     };
-    let e = Embeddings::load(dir).map_err(|e| fail(e.to_string()))?;
+    let e = Embeddings::load_shared(dir).map_err(|e| fail(e.to_string()))?;
     if e.fingerprint() != r.fingerprint {
         return Err(fail(format!(
             "it was trained with word embeddings {}, but {} holds {}",
@@ -252,7 +252,7 @@ fn load_embeddings(
             e.fingerprint()
         )));
     }
-    Ok(Arc::new(e))
+    Ok(e)
 }
 
 /// Keeps the model file small: 4 significant decimals are far below the model's noise.

@@ -52,6 +52,11 @@ pub fn other_language(text: &str, words: &[String]) -> bool {
     if english > 2 {
         return false;
     }
+    // With two, only a sentence mostly of other words can be another language (below): the
+    // detector, which costs more than the rest of triage, need not be asked otherwise.
+    if english == 2 && !mostly_foreign(words) {
+        return false;
+    }
     match whatlang::detect(text) {
         Some(i) if i.lang() != whatlang::Lang::Eng => {
             (english <= 1 && i.is_reliable()) || mostly_foreign(words)

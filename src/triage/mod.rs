@@ -60,14 +60,14 @@ pub struct TriageRules {
 pub struct Triager {
     model: std::sync::Arc<Model>,
     rules: TriageRules,
-    phrases: Vec<Vec<String>>,
-    support: Vec<Vec<String>>,
-    problems: Vec<Vec<String>>,
-    questions: Vec<Vec<String>>,
-    praise: Vec<Vec<String>>,
-    spam: Vec<Vec<String>>,
+    phrases: phrase::Phrases,
+    support: phrase::Phrases,
+    problems: phrase::Phrases,
+    questions: phrase::Phrases,
+    praise: phrase::Phrases,
+    spam: phrase::Phrases,
     /// Words by which a story says something failed (`asks.rs`), parsed once.
-    failing: Vec<Vec<String>>,
+    failing: phrase::Phrases,
     docs: Option<std::sync::Arc<related::DocWords>>,
 }
 
@@ -100,27 +100,21 @@ impl Triager {
         for w in words {
             if !self.rules.support_phrases.contains(w) {
                 self.rules.support_phrases.push(w.clone());
-                self.support.push(features::words(w));
+                self.support.push(phrase::parse(w));
             }
         }
         self
     }
 
     fn shared(model: std::sync::Arc<Model>, rules: TriageRules) -> Triager {
-        let split = |list: &[String]| -> Vec<Vec<String>> {
-            list.iter()
-                .map(|p| phrase::parse(p))
-                .filter(|p| !p.is_empty())
-                .collect()
-        };
         Triager {
-            phrases: split(&rules.human_phrases),
-            support: split(&rules.support_phrases),
-            problems: split(&rules.other_language_problems),
-            questions: split(&rules.other_language_questions),
-            praise: split(&rules.praise_phrases),
-            spam: split(&rules.spam.phrases),
-            failing: asks::FAILING.iter().map(|p| phrase::parse(p)).collect(),
+            phrases: phrase::Phrases::new(&rules.human_phrases),
+            support: phrase::Phrases::new(&rules.support_phrases),
+            problems: phrase::Phrases::new(&rules.other_language_problems),
+            questions: phrase::Phrases::new(&rules.other_language_questions),
+            praise: phrase::Phrases::new(&rules.praise_phrases),
+            spam: phrase::Phrases::new(&rules.spam.phrases),
+            failing: phrase::Phrases::new(asks::FAILING),
             docs: None,
             model,
             rules,
@@ -138,13 +132,9 @@ impl Triager {
     /// The first human phrase in `words`, unless it is the text of an HTTP error status quoted
     /// from a response ("401 Unauthorized" is a problem report, not an unauthorised charge).
     fn rule_match(&self, words: &[String]) -> Option<String> {
-        self.phrases
-            .iter()
-            .find(|p| {
-                phrase::starts(p, words)
-                    .any(|i| i == 0 || !matches!(words[i - 1].parse::<u16>(), Ok(400..=599)))
-            })
-            .map(|p| p.join(" "))
+        self.phrases.find(words, |i| {
+            i == 0 || !matches!(words[i - 1].parse::<u16>(), Ok(400..=599))
+        })
     }
 
     /// Whether the message must be treated as support: a support phrase; a sentence (five words or
@@ -153,15 +143,16 @@ impl Triager {
     /// never learned, in a message without an English function word, unless two thirds of its
     /// words are English words or known (jargon alone). English chatter on a topic the model never
     /// met ("begin vacuum cleaning", "define flabbergasted") is left to the model.
-    fn surely_support(&self, text: &str, words: &[String]) -> bool {
-        if phrase::first(&self.support, words).is_some() {
+    /// `foreign` is what `language::other_language` says of the message.
+    fn surely_support(&self, words: &[String], foreign: bool) -> bool {
+        if self.support.first(words).is_some() {
             return true;
         }
         let lettered: Vec<&String> = words
             .iter()
             .filter(|w| w.chars().any(char::is_alphabetic))
             .collect();
-        if lettered.len() >= 5 && language::other_language(text, words) {
+        if lettered.len() >= 5 && foreign {
             return true;
         }
         let known = lettered.iter().filter(|w| self.model.knows_word(w)).count();
@@ -185,14 +176,19 @@ impl Triager {
     /// Why a message plainly in another language (`language::other_language`) is a problem
     /// report: one of the problem phrases, or it asks nothing — no question mark and none of the
     /// question phrases — as a customer writing in to say what broke does.
-    fn other_language_problem(&self, text: &str, words: &[String]) -> Option<String> {
-        if !language::other_language(text, words) {
+    fn other_language_problem(
+        &self,
+        text: &str,
+        words: &[String],
+        foreign: bool,
+    ) -> Option<String> {
+        if !foreign {
             return None;
         }
-        if let Some(p) = phrase::first(&self.problems, words) {
+        if let Some(p) = self.problems.first(words) {
             return Some(p);
         }
-        let asks = text.contains(['?', '？']) || phrase::first(&self.questions, words).is_some();
+        let asks = text.contains(['?', '？']) || self.questions.first(words).is_some();
         (!asks).then(|| "asks nothing, in another language".to_string())
     }
 
@@ -229,7 +225,7 @@ impl Triager {
     /// The decision for `text` given the model's class probabilities for it (`Model::predict`).
     pub fn decide(&self, text: &str, probs: &[f32]) -> Triage {
         let words = features::words(text);
-        let support = phrase::first(&self.support, &words).is_some();
+        let support = self.support.first(&words).is_some();
         if let Some(why) = spam::signal(text, &self.rules.spam, &self.spam, support) {
             return Triage {
                 tier: Tier::None,
@@ -245,7 +241,7 @@ impl Triager {
             };
         }
         let praise = praise::only_praise(text, &words, &self.praise)
-            .filter(|_| phrase::first(&self.problems, &words).is_none());
+            .filter(|_| self.problems.first(&words).is_none());
         if let Some(p) = praise {
             return Triage {
                 tier: Tier::None,
@@ -253,8 +249,9 @@ impl Triager {
                 reason: TriageReason::Rule(format!("praise: {p}")),
             };
         }
-        // Language detection runs only for messages no rule above has decided.
-        let problem = self.other_language_problem(text, &words);
+        // Language detection runs only for messages no rule above has decided, and once.
+        let foreign = language::other_language(text, &words);
+        let problem = self.other_language_problem(text, &words, foreign);
         let mut ranked: Vec<(Tier, f64)> = self
             .model
             .classes
@@ -275,7 +272,7 @@ impl Triager {
             && ranked[0].0 == Tier::None
             && (ranked[0].1 < self.none_threshold(text)
                 || problem.is_some()
-                || self.surely_support(text, &words))
+                || self.surely_support(&words, foreign))
         {
             // Not clearly chatter: support first, the likelier of the support tiers.
             drop_tier(&mut ranked, Tier::None);

@@ -61,12 +61,59 @@ pub(super) fn starts<'a>(
     (0..words.len()).filter(move |&i| !phrase.is_empty() && here(phrase, &words[i..]))
 }
 
-/// The first of `phrases` that occurs in `words`.
-pub(super) fn first(phrases: &[Vec<String>], words: &[String]) -> Option<String> {
-    phrases
-        .iter()
-        .find(|p| starts(p, words).next().is_some())
-        .map(|p| p.join(" "))
+/// A list of phrases indexed by their first word, so that a message is checked against only the
+/// phrases that can start at one of its words (a starred first word is checked always).
+#[derive(Debug, Clone, Default)]
+pub(super) struct Phrases {
+    list: Vec<Vec<String>>,
+    by_first: std::collections::HashMap<String, Vec<usize>>,
+    starred: Vec<usize>,
+}
+
+impl Phrases {
+    /// `phrases` parsed ([`parse`]), those without a word left out, in their order.
+    pub(super) fn new<S: AsRef<str>>(phrases: impl IntoIterator<Item = S>) -> Phrases {
+        let mut set = Phrases::default();
+        for p in phrases {
+            set.push(parse(p.as_ref()));
+        }
+        set
+    }
+
+    /// Adds a parsed phrase after the others (none when it has no word).
+    pub(super) fn push(&mut self, phrase: Vec<String>) {
+        let Some(head) = phrase.first() else { return };
+        let i = self.list.len();
+        if head.ends_with('*') {
+            self.starred.push(i);
+        } else {
+            self.by_first.entry(head.clone()).or_default().push(i);
+        }
+        self.list.push(phrase);
+    }
+
+    /// The first phrase, in list order, that occurs in `words` at a start `keep` accepts.
+    pub(super) fn find(&self, words: &[String], keep: impl Fn(usize) -> bool) -> Option<String> {
+        let mut candidates: Vec<usize> = words
+            .iter()
+            .filter_map(|w| self.by_first.get(w))
+            .flatten()
+            .chain(&self.starred)
+            .copied()
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        candidates
+            .into_iter()
+            .map(|i| &self.list[i])
+            .find(|p| starts(p, words).any(&keep))
+            .map(|p| p.join(" "))
+    }
+
+    /// The first phrase, in list order, that occurs in `words`.
+    pub(super) fn first(&self, words: &[String]) -> Option<String> {
+        self.find(words, |_| true)
+    }
 }
 
 #[cfg(test)]
@@ -74,8 +121,7 @@ mod tests {
     use super::*;
 
     fn found(phrases: &[&str], text: &str) -> Option<String> {
-        let phrases: Vec<Vec<String>> = phrases.iter().map(|p| parse(p)).collect();
-        first(&phrases, &features::words(text))
+        Phrases::new(phrases).first(&features::words(text))
     }
 
     #[test]
@@ -91,6 +137,36 @@ mod tests {
         assert_eq!(f("llegan bien"), None, "in a row, all of it");
         assert_eq!(parse("  Bloqu* "), ["bloqu*"]);
         assert_eq!(parse("*"), Vec::<String>::new(), "no word, no phrase");
+    }
+
+    #[test]
+    fn the_first_phrase_in_list_order_is_found_wherever_it_starts() {
+        let p = ["late word", "first", "bloqu* ... cuenta", "first again"];
+        let f = |t: &str| found(&p, t);
+        assert_eq!(f("first then late word").as_deref(), Some("late word"));
+        assert_eq!(f("the first one").as_deref(), Some("first"));
+        assert_eq!(f("first again").as_deref(), Some("first"));
+        assert_eq!(
+            f("bloqueado mi cuenta, first").as_deref(),
+            Some("first"),
+            "list order, not place in the message"
+        );
+        assert_eq!(
+            f("bloqueado mi cuenta").as_deref(),
+            Some("bloqu* ... cuenta")
+        );
+        let set = Phrases::new(["404 error", "error"]);
+        let words = features::words("404 error here");
+        let not_after_status = |i: usize| i == 0 || words[i - 1] != "404";
+        assert_eq!(
+            set.find(&words, not_after_status).as_deref(),
+            Some("404 error")
+        );
+        let words = features::words("an error 404 error");
+        let keep = |i: usize| i >= 2;
+        assert_eq!(set.find(&words, keep).as_deref(), Some("404 error"));
+        let keep = |i: usize| i == 1;
+        assert_eq!(set.find(&words, keep).as_deref(), Some("error"));
     }
 
     #[test]

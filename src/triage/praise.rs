@@ -3,7 +3,7 @@
 //! a message with a praise phrase that asks nothing, objects to nothing and reports nothing, each
 //! clause of it praise or a remark of two words or fewer ("…, very transparent").
 
-use super::phrase;
+use super::phrase::Phrases;
 
 /// Words that make a message more than praise: a question, a "but", a negation, a problem, a
 /// request or money ("great job, but the export fails", "love it, how do I share one",
@@ -43,8 +43,8 @@ const QUESTION_OPENERS: &[&str] = &[
 
 /// The praise phrase that makes `text` chatter: one of `phrases` in `words`, no question mark, no
 /// sentence opening as a question, and none of [`MORE_THAN_PRAISE`].
-pub(super) fn only_praise(text: &str, words: &[String], phrases: &[Vec<String>]) -> Option<String> {
-    let found = phrase::first(phrases, words)?;
+pub(super) fn only_praise(text: &str, words: &[String], phrases: &Phrases) -> Option<String> {
+    let found = phrases.first(words)?;
     let asks = text.split(['.', '!', '\n', ':', ';']).any(|s| {
         s.split(|c: char| !c.is_alphanumeric())
             .find(|w| !w.is_empty())
@@ -57,7 +57,7 @@ pub(super) fn only_praise(text: &str, words: &[String], phrases: &[Vec<String>])
     let content = CONTENT.get_or_init(crate::words::Words::default);
     let dashed = text.replace(" - ", ",");
     let all_praise = dashed.split(['.', '!', '\n', ':', ';', ',']).all(|c| {
-        phrase::first(phrases, &super::features::words(c)).is_some()
+        phrases.first(&super::features::words(c)).is_some()
             || content.content(c).len() <= REMARK_WORDS
     });
     all_praise.then_some(found)
@@ -70,10 +70,7 @@ mod tests {
 
     #[test]
     fn praise_alone_is_chatter_and_praise_with_anything_more_is_not() {
-        let phrases: Vec<Vec<String>> = ["great job", "loving the", "shoutout", "danke"]
-            .iter()
-            .map(|p| phrase::parse(p))
-            .collect();
+        let phrases = Phrases::new(["great job", "loving the", "shoutout", "danke"]);
         let praise = |t: &str| only_praise(t, &words(t), &phrases);
         assert_eq!(
             praise("hey team, loving the reports redesign, great job :)").as_deref(),

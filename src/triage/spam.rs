@@ -4,6 +4,7 @@
 //! `/ops metrics` counts it.
 
 use super::features;
+use super::phrase::Phrases;
 
 /// `[triage]`'s spam settings.
 #[derive(Debug, Clone)]
@@ -20,18 +21,15 @@ pub struct SpamRules {
 /// message that reads as support (`support`: it has a support phrase, "site down", "error",
 /// "help") is spam only by a promotional phrase: a customer may paste links or ping everyone in an
 /// outage.
-pub fn signal(
+pub(super) fn signal(
     text: &str,
     rules: &SpamRules,
-    phrases: &[Vec<String>],
+    phrases: &Phrases,
     support: bool,
 ) -> Option<String> {
     let words = features::words(text);
-    if let Some(p) = phrases
-        .iter()
-        .find(|p| super::phrase::starts(p, &words).next().is_some())
-    {
-        return Some(format!("promotion: \"{}\"", p.join(" ")));
+    if let Some(p) = phrases.first(&words) {
+        return Some(format!("promotion: \"{p}\""));
     }
     if support {
         return None;
@@ -108,8 +106,7 @@ mod tests {
             links: 3,
             mentions: 5,
         };
-        let split: Vec<Vec<String>> = rules.phrases.iter().map(|p| features::words(p)).collect();
-        signal(text, &rules, &split, support)
+        signal(text, &rules, &Phrases::new(&rules.phrases), support)
     }
 
     #[test]

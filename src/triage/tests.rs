@@ -103,7 +103,10 @@ fn a_customer_is_never_taken_for_chatter_when_unsure() {
 #[test]
 fn unknown_words_protect_other_languages_not_english_chatter() {
     let t = Triager::new(Triager::default_model(), rules());
-    let sure = |m: &str| t.surely_support(m, &features::words(m));
+    let sure = |m: &str| {
+        let words = features::words(m);
+        t.surely_support(&words, language::other_language(m, &words))
+    };
     assert!(sure("¿Cómo cambio mi contraseña? No puedo entrar"));
     assert!(sure("Zugangsdaten vergessen, Anmeldung klappt nicht"));
     assert!(!sure("zorp the blixt frobnicator quux"));
