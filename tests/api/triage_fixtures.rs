@@ -319,11 +319,15 @@ async fn short_reports_in_a_community_channel_are_support() {
 /// A developer-facing SaaS's community asks about its SDKs, tokens and deploys: HWU64 never names
 /// them, and the model called 5 of these 15 chatter ("can i run this self hosted", P(none) 0.71)
 /// before the developer-tool words were support phrases. The 30 check lines, written after,
-/// keep 8 ignored ("any chance of a go client library?"): a list only knows its own words.
+/// kept 8 ignored ("any chance of a go client library?"): a list only knows its own words. A wider
+/// list (languages, hosts, web terms; none in HWU64's lines) took them to 3, a second round from 8
+/// to 4 and a third, written before that list and scored once, from 3 to 1.
 #[tokio::test]
 async fn developer_questions_are_support() {
     support_set("developer-questions.jsonl", 15, 0).await;
-    support_set("developer-questions-check.jsonl", 30, 8).await;
+    support_set("developer-questions-check.jsonl", 30, 3).await;
+    support_set("developer-questions-check2.jsonl", 30, 4).await;
+    support_set("developer-questions-check3.jsonl", 30, 1).await;
 }
 
 /// A customer asks about the app's own settings with a home assistant's verbs ("how do i turn on
