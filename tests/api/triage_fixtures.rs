@@ -291,12 +291,13 @@ async fn tickets_about_other_kinds_of_product_are_support() {
 /// HWU64's 1,250 lines on e-mail and calendars ("check my email", "what's on my calendar") taught
 /// the model that tickets about them are chatter too: 13 of these 24 and 7 of the 30 check lines
 /// (written before `config/triage/products.jsonl` named e-mail and calendars, scored once) were
-/// ignored before it did; 7 and 5 since, 9 and 4 with the shipped word vectors in the model.
+/// ignored before it did; 7 and 5 since, 9 and 4 with the shipped word vectors in the model, 9
+/// and 3 since "is it possible…" asks support ("…to recall an email I sent to the wrong customer").
 #[tokio::test]
 async fn tickets_about_e_mail_and_calendars_are_support() {
     let dev = support_set("mail-calendar.jsonl", 24, 9).await;
     assert!(dev.agreement >= 0.62, "agreement {:.3}", dev.agreement);
-    let check = support_set("mail-calendar-check.jsonl", 30, 5).await;
+    let check = support_set("mail-calendar-check.jsonl", 30, 3).await;
     assert!(check.agreement >= 0.66, "agreement {:.3}", check.agreement);
     // A community's own chatter about its inboxes and calendars mostly stays silent: 11 of 12
     // before, 10 after ("out of office until monday, ping me if it's urgent" is answered).
@@ -335,21 +336,26 @@ async fn developer_questions_are_support() {
 /// that turning things off, muting, reminding and playing are chatter, so it ignored 17 of these 36
 /// and 6 of the 20 check lines. The app's own words in `triage.support_phrases` keep them support.
 /// The shipped word vectors in the built-in model cost one here (4 → 7 of 36, 1 → 2 of 20: alerts
-/// and notifications read as the assistant's), for more silence on chatter it never saw.
+/// and notifications read as the assistant's), for more silence on chatter it never saw. Asking
+/// whether the product can do something ("is there a way to…", "is it possible to…", "where do
+/// i…"), which a home assistant is rarely asked, took them to 5 and 1, and a third round of 20,
+/// written before those phrases and scored once, from 5 to 1.
 #[tokio::test]
 async fn questions_about_the_apps_own_settings_are_support() {
-    support_set("app-settings.jsonl", 36, 7).await;
+    support_set("app-settings.jsonl", 36, 5).await;
     let check = tally("app-settings-check.jsonl").await;
     assert_eq!(check.lines, 20);
-    assert!(check.none <= 2, "{} of 20 called chatter", check.none);
+    assert!(check.none <= 1, "{} of 20 called chatter", check.none);
+    support_set("settings-questions-check.jsonl", 20, 1).await;
 }
 
 /// Notifications and alerts are the app's too, but HWU64 taught the model that turning alerts off
 /// and snoozing are an assistant's commands: with the shipped word vectors, 3 of these 15 (written
 /// after the model, scored once) are called chatter ("how do i silence the bell icon badge", "i'm
-/// getting every alert three times"); none goes to a person.
+/// getting every alert three times"); none goes to a person. 2 since "even though" reports a
+/// fault ("the notification sound plays even though i switched it off").
 #[tokio::test]
 async fn questions_about_notifications_are_mostly_support() {
-    let t = support_set("notification-settings-check.jsonl", 15, 3).await;
+    let t = support_set("notification-settings-check.jsonl", 15, 2).await;
     assert!(t.agreement >= 0.6, "agreement {:.3}", t.agreement);
 }
