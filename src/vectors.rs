@@ -195,7 +195,8 @@ impl Embeddings {
 
     /// The token ids of a text, without the tokenizer's added start token.
     pub fn tokens(&self, text: &str) -> Vec<u32> {
-        match self.tokenizer.encode(text, false) {
+        // Ids alone: `encode_fast` skips the offsets `encode` computes; the ids are the same.
+        match self.tokenizer.encode_fast(text, false) {
             Ok(e) => e
                 .get_ids()
                 .iter()

@@ -44,7 +44,8 @@ pub fn ngram_counts(text: &str) -> [HashMap<String, f32>; 2] {
 /// A fitted vocabulary: feature name → (index, idf).
 #[derive(Debug, Clone, Default)]
 pub struct Vocab {
-    pub index: HashMap<String, u32>,
+    /// Looked up for every n-gram of every message: Fx-hashed, not SipHash.
+    pub index: rustc_hash::FxHashMap<String, u32>,
     pub idf: Vec<f32>,
 }
 
