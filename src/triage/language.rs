@@ -53,8 +53,9 @@ pub fn other_language(text: &str, words: &[String]) -> bool {
         return false;
     }
     // With two, only a sentence mostly of other words can be another language (below): the
-    // detector, which costs more than the rest of triage, need not be asked otherwise.
-    if english == 2 && !mostly_foreign(words) {
+    // detector, which costs more than the rest of triage, need not be asked otherwise. Nor is it
+    // asked about a message made of English words alone: that is English.
+    if (english == 2 && !mostly_foreign(words)) || only_english_words(words) {
         return false;
     }
     match whatlang::detect(text) {
@@ -63,6 +64,14 @@ pub fn other_language(text: &str, words: &[String]) -> bool {
         }
         _ => false,
     }
+}
+
+/// Whether every lettered word of `words` is an English word (true when none is lettered).
+fn only_english_words(words: &[String]) -> bool {
+    words
+        .iter()
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .all(|w| english_word(w))
 }
 
 /// Whether `words` make a sentence (five lettered words or more) of which fewer than a third are
@@ -106,6 +115,11 @@ mod tests {
             "where do i download last months invoice",
             "Quick question: does the audit log support dark mode thanks",
             "Hilfe",
+            // English words alone, however few and whatever the detector would guess.
+            "pizza pasta",
+            "pizza pasta salami mozzarella espresso cappuccino",
+            "ok",
+            "+1 👍",
         ] {
             assert!(!other(text), "{text}");
         }
