@@ -143,9 +143,10 @@ impl Triager {
     /// never learned, in a message without an English function word, unless two thirds of its
     /// words are English words or known (jargon alone). English chatter on a topic the model never
     /// met ("begin vacuum cleaning", "define flabbergasted") is left to the model.
-    /// `foreign` is what `language::other_language` says of the message.
-    fn surely_support(&self, words: &[String], foreign: bool) -> bool {
-        if self.support.first(words).is_some() {
+    /// `phrase` says whether a support phrase occurs in it, `foreign` what
+    /// `language::other_language` says of it (both found once, by `decide`).
+    fn surely_support(&self, words: &[String], phrase: bool, foreign: bool) -> bool {
+        if phrase {
             return true;
         }
         let lettered: Vec<&String> = words
@@ -226,7 +227,7 @@ impl Triager {
     pub fn decide(&self, text: &str, probs: &[f32]) -> Triage {
         let words = features::words(text);
         let support = self.support.first(&words).is_some();
-        if let Some(why) = spam::signal(text, &self.rules.spam, &self.spam, support) {
+        if let Some(why) = spam::signal(text, &words, &self.rules.spam, &self.spam, support) {
             return Triage {
                 tier: Tier::None,
                 confidence: 1.0,
@@ -272,7 +273,7 @@ impl Triager {
             && ranked[0].0 == Tier::None
             && (ranked[0].1 < self.none_threshold(text)
                 || problem.is_some()
-                || self.surely_support(&words, foreign))
+                || self.surely_support(&words, support, foreign))
         {
             // Not clearly chatter: support first, the likelier of the support tiers.
             drop_tier(&mut ranked, Tier::None);

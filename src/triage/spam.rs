@@ -3,7 +3,6 @@
 //! link. Such a message is `none` whatever the model says: no ticket, no reply; the desk logs it and
 //! `/ops metrics` counts it.
 
-use super::features;
 use super::phrase::Phrases;
 
 /// `[triage]`'s spam settings.
@@ -21,14 +20,15 @@ pub struct SpamRules {
 /// message that reads as support (`support`: it has a support phrase, "site down", "error",
 /// "help") is spam only by a promotional phrase: a customer may paste links or ping everyone in an
 /// outage.
+/// `words` are the text's (`features::words`).
 pub(super) fn signal(
     text: &str,
+    words: &[String],
     rules: &SpamRules,
     phrases: &Phrases,
     support: bool,
 ) -> Option<String> {
-    let words = features::words(text);
-    if let Some(p) = phrases.first(&words) {
+    if let Some(p) = phrases.first(words) {
         return Some(format!("promotion: \"{p}\""));
     }
     if support {
@@ -106,7 +106,8 @@ mod tests {
             links: 3,
             mentions: 5,
         };
-        signal(text, &rules, &Phrases::new(&rules.phrases), support)
+        let words = crate::triage::features::words(text);
+        signal(text, &words, &rules, &Phrases::new(&rules.phrases), support)
     }
 
     #[test]
