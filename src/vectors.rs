@@ -46,6 +46,8 @@ pub struct Embeddings {
     dim: usize,
     /// Token ids that carry no meaning (`<s>`, `<unk>`, padding): left out of the mean.
     special: Vec<u32>,
+    /// The word-by-word road to the same ids, when the tokenizer allows it ([`words::Words::of`]).
+    words: Option<words::Words>,
     /// SHA-256 of the table and the tokenizer, so a model refuses embeddings other than its own.
     fingerprint: String,
 }
@@ -163,20 +165,23 @@ impl Embeddings {
     ) -> Result<Embeddings, (bool, String)> {
         let (table, rows, dim) = read_table(bytes).map_err(|r| (true, r))?;
         let tokenizer = Tokenizer::from_bytes(tok_bytes).map_err(|e| (false, e.to_string()))?;
-        let vocab = tokenizer.get_vocab_size(true);
+        // The model's tokens and the added ones (`get_vocab_size(true)` would copy the vocabulary).
+        let added = tokenizer.get_added_tokens_decoder();
+        let last_added = added.keys().map(|id| *id as usize + 1).max().unwrap_or(0);
+        let vocab = tokenizer.get_vocab_size(false).max(last_added);
         if vocab > rows {
             return Err((
                 false,
                 format!("the tokenizer has {vocab} tokens but the table only {rows} rows"),
             ));
         }
-        let special = tokenizer
-            .get_added_tokens_decoder()
+        let special = added
             .iter()
             .filter(|(_, t)| t.special)
             .map(|(id, _)| *id)
             .collect();
         Ok(Embeddings {
+            words: words::Words::of(&tokenizer),
             tokenizer,
             table,
             dim,
@@ -195,6 +200,16 @@ impl Embeddings {
 
     /// The token ids of a text, without the tokenizer's added start token.
     pub fn tokens(&self, text: &str) -> Vec<u32> {
+        let by_word = self
+            .words
+            .as_ref()
+            .and_then(|w| w.ids(&self.tokenizer, text));
+        if let Some(ids) = by_word {
+            return ids
+                .into_iter()
+                .filter(|id| !self.special.contains(id))
+                .collect();
+        }
         // Ids alone: `encode_fast` skips the offsets `encode` computes; the ids are the same.
         match self.tokenizer.encode_fast(text, false) {
             Ok(e) => e
@@ -233,7 +248,8 @@ impl Embeddings {
 }
 
 const SHIPPED_TABLE: &[u8] = include_bytes!("../config/vectors/wordllama/table.safetensors");
-const SHIPPED_TOKENIZER: &[u8] = include_bytes!("../config/vectors/wordllama/tokenizer.json");
+pub(crate) const SHIPPED_TOKENIZER: &[u8] =
+    include_bytes!("../config/vectors/wordllama/tokenizer.json");
 /// [`fingerprint`] of the two above; hashing 8 MB at every start costs more than the rest of
 /// loading them. `the_shipped_fingerprint_is_the_tables_hash` keeps it true.
 const SHIPPED_FINGERPRINT: &str = "1ed9a11e4e85c762";
@@ -324,6 +340,9 @@ fn read_table(bytes: &[u8]) -> Result<(Table, usize, usize), String> {
 pub(crate) fn fixture_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/embeddings")
 }
+
+#[path = "vectors_words.rs"]
+mod words;
 
 #[cfg(test)]
 #[path = "vectors_tests.rs"]
