@@ -148,13 +148,15 @@ impl Kb {
         let mut parser = QueryParser::for_index(&index, vec![title_f, body_f]);
         parser.set_field_boost(title_f, 2.0);
         let full: Vec<String> = sections.iter().map(section_text).collect();
+        let terms = terms::Terms::new(full.iter().map(String::as_str))
+            .with_headings(docs.iter().map(|d| search::own_heading(&d.title)));
         Ok(Kb {
             index,
             reader,
             position,
             parser,
             docs,
-            terms: terms::Terms::new(full.iter().map(String::as_str)),
+            terms,
             vectors: None,
             skipped: vec![],
         })

@@ -43,47 +43,53 @@ impl KnowledgeBase for Kb {
                 }
             }
         }
-        // Each candidate's coverage of the question asked, kept apart from the ranking's.
-        let mut asked_coverage: Vec<(String, f32)> = Vec::with_capacity(picked.len());
-        let mut hits: Vec<KbHit> = Vec::with_capacity(picked.len());
+        // Each candidate's coverage of the question asked, kept apart from the ranking's. A
+        // candidate's text, title, link and tags are copied only if it is returned.
+        let mut semantic_rank = vec![None; if sims.is_some() { self.docs.len() } else { 0 }];
+        for (r, i) in semantic_order.iter().enumerate() {
+            semantic_rank[*i] = Some(r as u32);
+        }
+        let mut hits: Vec<(usize, f32, KbHit)> = Vec::with_capacity(picked.len());
         for i in picked {
-            let d = &self.docs[i];
             let score = lexical
                 .iter()
                 .find(|(j, _)| *j == i)
                 .map_or(0.0, |(_, s)| *s);
-            if !questions.is_empty() {
-                let best = questions.iter().map(|q| self.terms.coverage(q, i));
-                asked_coverage.push((d.id.clone(), best.fold(0.0, f32::max)));
-            }
-            hits.push(KbHit {
-                id: d.id.clone(),
-                title: d.title.clone(),
-                link: d.link.clone(),
-                text: d.body.clone(),
-                tags: d.tags.clone(),
+            let asked = questions
+                .iter()
+                .map(|q| self.terms.coverage(q, i))
+                .fold(0.0, f32::max);
+            let hit = KbHit {
+                id: self.docs[i].id.clone(),
+                title: String::new(),
+                link: String::new(),
+                text: String::new(),
+                tags: vec![],
                 score,
                 coverage: self.terms.coverage(&words, i),
                 similarity: sims.as_ref().map_or(0.0, |s| s[i]),
                 lexical_rank: u32::MAX,
-                semantic_rank: sims
-                    .as_ref()
-                    .and_then(|_| semantic_order.iter().position(|j| *j == i))
-                    .map(|r| r as u32),
+                semantic_rank: semantic_rank.get(i).copied().flatten(),
                 heading_words: 0,
-            });
+            };
+            hits.push((i, asked, hit));
         }
         rank(&mut hits);
         hits.truncate(limit);
         // What the answer bar reads: the message's coverage, or the question's when that is higher,
         // and what each returned section's own heading names of the question.
-        for h in &mut hits {
-            h.heading_words = self.terms.named_in(&words, own_heading(&h.title));
-            if let Some((_, c)) = asked_coverage.iter().find(|(id, _)| *id == h.id) {
-                h.coverage = h.coverage.max(*c);
-            }
-        }
-        hits
+        hits.into_iter()
+            .map(|(i, asked, mut h)| {
+                let d = &self.docs[i];
+                h.title = d.title.clone();
+                h.link = d.link.clone();
+                h.text = d.body.clone();
+                h.tags = d.tags.clone();
+                h.heading_words = self.terms.named_in(&words, i);
+                h.coverage = h.coverage.max(asked);
+                h
+            })
+            .collect()
     }
 
     fn group_similar(&self, texts: &[&str], min_similarity: f32) -> Vec<Vec<usize>> {
@@ -121,17 +127,17 @@ impl Kb {
 }
 
 /// A section's own heading: the last part of its title path ("API keys › Generate an API key").
-fn own_heading(title: &str) -> &str {
+pub(super) fn own_heading(title: &str) -> &str {
     title.rsplit('›').next().unwrap_or(title)
 }
 
 /// Sets each hit's lexical rank — BM25 weighted by coverage, so a section that shares one frequent
 /// word with a long question falls behind one that covers what the question is about — and orders
 /// the hits by it, or by its fusion with the semantic rank when there is one.
-fn rank(hits: &mut [KbHit]) {
+fn rank<T>(hits: &mut [(usize, T, KbHit)]) {
     let key = |h: &KbHit| h.score * (h.coverage + 0.05);
-    hits.sort_by(|a, b| key(b).total_cmp(&key(a)));
-    for (r, h) in hits.iter_mut().enumerate() {
+    hits.sort_by(|a, b| key(&b.2).total_cmp(&key(&a.2)));
+    for (r, (_, _, h)) in hits.iter_mut().enumerate() {
         if h.score > 0.0 {
             h.lexical_rank = r as u32;
         }
@@ -143,7 +149,7 @@ fn rank(hits: &mut [KbHit]) {
                 + SEMANTIC_WEIGHT / (FUSION_K + 1.0 + s as f32)
         }
     };
-    if hits.iter().any(|h| h.semantic_rank.is_some()) {
-        hits.sort_by(|a, b| fused(b).total_cmp(&fused(a)));
+    if hits.iter().any(|h| h.2.semantic_rank.is_some()) {
+        hits.sort_by(|a, b| fused(&b.2).total_cmp(&fused(&a.2)));
     }
 }

@@ -9,6 +9,8 @@ use std::collections::{HashMap, HashSet};
 pub struct Terms {
     words: Words,
     sections: Vec<HashSet<String>>,
+    /// Each section's own heading's terms ([`Terms::with_headings`]).
+    headings: Vec<HashSet<String>>,
     df: HashMap<String, u32>,
 }
 
@@ -17,6 +19,7 @@ impl Terms {
         let mut t = Terms {
             words: Words::default(),
             sections: vec![],
+            headings: vec![],
             df: HashMap::new(),
         };
         for text in texts {
@@ -41,9 +44,19 @@ impl Terms {
             .collect()
     }
 
-    /// How many of the query's terms `heading` contains.
-    pub fn named_in(&self, query: &[(String, f32)], heading: &str) -> u32 {
-        let named: HashSet<String> = self.words.analyze(heading).into_iter().collect();
+    /// Each section's own heading, in section order: analysed once here, not at every question.
+    pub fn with_headings<'a>(mut self, headings: impl Iterator<Item = &'a str>) -> Terms {
+        self.headings = headings
+            .map(|h| self.words.analyze(h).into_iter().collect())
+            .collect();
+        self
+    }
+
+    /// How many of the query's terms section `i`'s own heading contains.
+    pub fn named_in(&self, query: &[(String, f32)], i: usize) -> u32 {
+        let Some(named) = self.headings.get(i) else {
+            return 0;
+        };
         query.iter().filter(|(t, _)| named.contains(t)).count() as u32
     }
 
@@ -95,5 +108,16 @@ mod tests {
         let q = t.query("is there a dark mode for the billing page?");
         assert!(t.coverage(&q, 1) < 0.5, "{q:?}");
         assert_eq!(t.coverage(&t.query("hello thanks"), 0), 0.0);
+    }
+
+    #[test]
+    fn a_heading_names_the_questions_terms_it_holds_stemmed() {
+        let t = Terms::new(["Generate an API key", "Authenticate requests"].into_iter())
+            .with_headings(["Generate an API key", "Authenticate requests"].into_iter());
+        let q = t.query("where do i generate api keys??");
+        assert_eq!(t.named_in(&q, 0), 3);
+        assert_eq!(t.named_in(&q, 1), 0);
+        assert_eq!(t.named_in(&t.query("authenticating my requests"), 1), 2);
+        assert_eq!(t.named_in(&q, 2), 0, "no such section");
     }
 }
