@@ -341,7 +341,6 @@ pub(crate) fn fixture_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/embeddings")
 }
 
-#[path = "vectors_words.rs"]
 mod words;
 
 #[cfg(test)]
