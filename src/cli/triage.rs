@@ -8,7 +8,6 @@ use anyhow::Context;
 use clap::{Args as ClapArgs, Subcommand};
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
-use std::sync::Arc;
 
 #[derive(ClapArgs, Debug)]
 #[command(args_conflicts_with_subcommands = true)]
@@ -54,9 +53,13 @@ pub enum Action {
         #[arg(long, default_value = "auto")]
         labels: LabelMode,
         /// Folder of pretrained word embeddings (a .safetensors token table and its tokenizer .json)
-        /// whose mean vector joins the n-gram features; the model then needs `triage.embeddings`.
+        /// whose mean vector joins the n-gram features; the model then needs `triage.embeddings`
+        /// [default: the word vectors shipped with opsdesk, which need no setting].
         #[arg(long)]
         embeddings: Option<PathBuf>,
+        /// Train on the word and character n-grams alone, without word vectors.
+        #[arg(long, conflicts_with = "embeddings")]
+        no_embeddings: bool,
         /// With `--embeddings`: the embedding block's weight against the n-gram blocks.
         #[arg(long, default_value_t = DEFAULT_EMBEDDING_WEIGHT)]
         embedding_weight: f32,
@@ -118,15 +121,16 @@ pub async fn run(s: &Settings, a: &Args) -> anyhow::Result<()> {
             seed,
             min_df,
             embeddings,
+            no_embeddings,
             embedding_weight,
         }) => {
             let examples = read_labelled(data)?;
             let started = std::time::Instant::now();
-            let embeddings = embeddings
-                .as_deref()
-                .map(Embeddings::load)
-                .transpose()?
-                .map(Arc::new);
+            let embeddings = match (embeddings, no_embeddings) {
+                (_, true) => None,
+                (Some(dir), false) => Some(Embeddings::load_shared(dir)?),
+                (None, false) => Some(Embeddings::shipped()),
+            };
             let params = TrainParams {
                 epochs: *epochs,
                 learning_rate: *learning_rate,

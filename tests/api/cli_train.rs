@@ -136,7 +136,11 @@ fn lines_with_intents_train_an_intent_model_that_answers_in_tiers() {
         &[],
         None,
     );
-    assert!(stderr(&o).contains("features, tiers)"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("features, tiers, word embeddings"),
+        "{}",
+        stderr(&o)
+    );
     // One intent under two tiers is a data error that names the file, the intent and both lines.
     std::fs::write(
         &data,
@@ -200,6 +204,7 @@ fn hidden_layer_networks_train_save_and_classify_from_the_command_line() {
         "60",
         "--learning-rate",
         "0.01",
+        "--no-embeddings",
     ];
     let o = opsdesk(&train, &[], None);
     assert!(o.status.success(), "{}", stderr(&o));

@@ -1,5 +1,5 @@
-//! `opsdesk triage train --embeddings` as users run it: a model that reads word vectors, the
-//! setting that names them, and what `doctor` says of them.
+//! `opsdesk triage train` with word vectors as users run it: the shipped ones by default, others
+//! named by `--embeddings` and the setting they then need, and what `doctor` says of them.
 
 use super::cli::{opsdesk, stderr, stdout};
 use super::cli_train::{TrainingFiles, training_files};
@@ -78,7 +78,16 @@ fn doctor_names_the_embeddings_and_when_they_are_unused(m: &str, emb: &str, fp: 
     // Set for a model trained without them, they are named as unused.
     let plain = std::path::Path::new(m).with_file_name("plain.json");
     let data = std::path::Path::new(m).with_file_name("d.jsonl");
-    let o = super::cli_train::train(&data, &plain);
+    let args = ["triage", "train", "--data", data.to_str().unwrap()];
+    let o = opsdesk(
+        &[
+            &args[..],
+            &["--out", plain.to_str().unwrap(), "--no-embeddings"],
+        ]
+        .concat(),
+        &[],
+        None,
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let o = opsdesk(
         &["doctor"],
@@ -96,4 +105,53 @@ fn doctor_names_the_embeddings_and_when_they_are_unused(m: &str, emb: &str, fp: 
 fn train_with_embeddings(data: &str, model: &str, dir: &str) -> std::process::Output {
     let args = ["triage", "train", "--data", data, "--out", model];
     opsdesk(&[&args[..], &["--embeddings", dir]].concat(), &[], None)
+}
+
+#[test]
+fn a_model_trained_by_default_reads_the_shipped_vectors_and_needs_no_setting() {
+    let TrainingFiles {
+        data, model, _dir, ..
+    } = training_files(&[
+        ("how do I reset my password", "tier1", "password"),
+        ("I want a refund please", "human", "refund"),
+        ("the account is broken", "tier2", "broken"),
+    ]);
+    let (d, m) = (data.to_str().unwrap(), model.to_str().unwrap());
+    let o = opsdesk(&["triage", "train", "--data", d, "--out", m], &[], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("word embeddings 1ed9a11e4e85c762 of 256 dimensions"),
+        "{}",
+        stderr(&o)
+    );
+    let plain = model.with_file_name("plain.json");
+    let p = plain.to_str().unwrap();
+    let args = [
+        "triage",
+        "train",
+        "--data",
+        d,
+        "--out",
+        p,
+        "--no-embeddings",
+    ];
+    let o = opsdesk(&args, &[], None);
+    assert!(stderr(&o).contains("features, tiers) in"), "{}", stderr(&o));
+    // Words no training line holds: the vectors place them beside "refund"; n-grams alone do not.
+    let tiers = |model: &str| -> Vec<String> {
+        let lines = "{\"text\":\"chargeback\"}\n{\"text\":\"give me my money back\"}\n";
+        let env = [("OPSDESK__TRIAGE__HUMAN_PHRASES", "[]")];
+        let o = opsdesk(&["triage", "--model", model], &env, Some(lines));
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["tier"].to_string())
+            .collect()
+    };
+    assert_eq!(tiers(m), ["\"human\"", "\"human\""]);
+    assert_ne!(tiers(p), ["\"human\"", "\"human\""]);
+    let both = [&args[..], &["--embeddings", "tests/fixtures/embeddings"]].concat();
+    let o = opsdesk(&both, &[], None);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("cannot be used with"), "{}", stderr(&o));
 }
