@@ -1,8 +1,8 @@
 //! `opsdesk triage eval --sweep`: the shares that matter on real traffic (off-topic kept silent,
-//! customers ignored, people paged, tier agreement) for other values of `triage.human_threshold` and
-//! `triage.none_threshold`, then of `triage.unrelated_none_threshold` and `triage.related_share` at
-//! the configured two, so a desk picks its own from its own messages. The model runs once per
-//! message; only the decisions on top of it are repeated.
+//! customers ignored, people paged, tier agreement, people reached) for other values of
+//! `triage.human_threshold` and `triage.none_threshold`, then of `triage.unrelated_none_threshold`
+//! and `triage.related_share` at the configured two, so a desk picks its own from its own messages.
+//! The model runs once per message; only the decisions on top of it are repeated.
 
 use crate::domain::Tier;
 use crate::triage::{TriageRules, Triager, data, eval};
@@ -73,14 +73,14 @@ pub fn render(points: &[Point], out: &mut impl Write) -> std::io::Result<()> {
     writeln!(
         out,
         "\nhuman_threshold none_threshold unrelated related_share  accuracy  kept-silent  \
-         support-none  sent-to-person  tier1/2-agreement"
+         support-none  sent-to-person  tier1/2-agreement  human-recall"
     )?;
     let f = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.3}"));
     for p in points {
         let r = &p.report;
         writeln!(
             out,
-            "{:>15.2} {:>14.2} {:>9.2} {:>13.2}  {:>8.3}  {:>11}  {:>12}  {:>14}  {:>17}",
+            "{:>15.2} {:>14.2} {:>9.2} {:>13.2}  {:>8.3}  {:>11}  {:>12}  {:>14}  {:>17}  {:>12}",
             p.human_threshold,
             p.none_threshold,
             p.unrelated_none_threshold,
@@ -89,7 +89,8 @@ pub fn render(points: &[Point], out: &mut impl Write) -> std::io::Result<()> {
             f(r.none_kept_silent),
             f(r.support_called_none),
             f(r.sent_to_person),
-            f(r.tier1_tier2_agreement)
+            f(r.tier1_tier2_agreement),
+            f(r.human_recall)
         )?;
     }
     Ok(())

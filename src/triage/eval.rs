@@ -27,6 +27,8 @@ pub struct Report {
     pub sent_to_person: Option<f64>,
     /// Of the tier-1 and tier-2 messages, the share given their own tier.
     pub tier1_tier2_agreement: Option<f64>,
+    /// Of the messages for a person, the share sent to one.
+    pub human_recall: Option<f64>,
 }
 
 /// The share of `pairs` matching `of` that also match `hit`; `None` when none match `of`.
@@ -89,6 +91,7 @@ pub fn evaluate(pairs: &[(Tier, Tier)]) -> Report {
             |t| matches!(t, Tier::Tier1 | Tier::Tier2),
             |t, p| t == p,
         ),
+        human_recall: share(pairs, |t| t == Tier::Human, |_, p| p == Tier::Human),
     }
 }
 
@@ -104,6 +107,7 @@ impl Report {
             ("support called none", self.support_called_none),
             ("non-human sent to a person", self.sent_to_person),
             ("tier1/tier2 agreement", self.tier1_tier2_agreement),
+            ("human recall", self.human_recall),
         ];
         for (what, v) in shares {
             if let Some(v) = v {
@@ -171,7 +175,21 @@ mod tests {
         assert_eq!(r.support_called_none, Some(0.0));
         assert_eq!(r.sent_to_person, Some(1.0 / 3.0));
         assert_eq!(r.tier1_tier2_agreement, Some(1.0 / 3.0));
+        assert_eq!(r.human_recall, Some(1.0));
+        let r = evaluate(&[
+            (Human, Tier2),
+            (Human, Human),
+            (Human, Human),
+            (Human, None),
+        ]);
+        assert_eq!(r.human_recall, Some(0.5));
+        assert!(
+            r.render().contains("human recall: 0.5000"),
+            "{}",
+            r.render()
+        );
         let r = evaluate(&[(None, None), (None, Tier1), (Tier1, None), (Tier2, Tier2)]);
+        assert_eq!(r.human_recall, Option::None);
         assert_eq!(r.none_kept_silent, Some(0.5));
         assert_eq!(r.support_called_none, Some(0.5));
         assert!(

@@ -59,6 +59,17 @@ fn triage_eval_sweep_shows_the_trade_off_between_silence_and_deafness() {
             .fold(0.0, f64::max)
     };
     assert!(paged(0.05) >= paged(0.7), "{v}");
+    // And the more of those who need one reach one: the share a desk reads its bar from.
+    assert!(out.contains("tier1/2-agreement  human-recall"), "{out}");
+    let reached = |h: f64| {
+        points
+            .iter()
+            .filter(|p| p["human_threshold"] == h)
+            .map(|p| p["report"]["human_recall"].as_f64().unwrap())
+            .fold(1.0, f64::min)
+    };
+    assert!(reached(0.05) >= reached(0.7), "{v}");
+    assert_eq!(shipped["report"]["human_recall"], v["human_recall"], "{v}");
     // Without --sweep the report has no sweep.
     let o = opsdesk(&["triage", "eval", "--data", d, "--json"], &[], None);
     let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
