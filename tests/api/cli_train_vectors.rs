@@ -4,15 +4,18 @@
 use super::cli::{opsdesk, stderr, stdout};
 use super::cli_train::{TrainingFiles, training_files};
 
+/// What both models learn: three kinds of message, one per tier.
+const KINDS: [(&str, &str, &str); 3] = [
+    ("how do I reset my password", "tier1", "password"),
+    ("I want a refund please", "human", "refund"),
+    ("the account is broken", "tier2", "broken"),
+];
+
 #[test]
 fn a_model_trained_with_word_embeddings_needs_them_configured_to_classify() {
     let TrainingFiles {
         data, model, _dir, ..
-    } = training_files(&[
-        ("how do I reset my password", "tier1", "password"),
-        ("I want a refund please", "human", "refund"),
-        ("the account is broken", "tier2", "broken"),
-    ]);
+    } = training_files(&KINDS);
     let (d, m) = (data.to_str().unwrap(), model.to_str().unwrap());
     let emb = "tests/fixtures/embeddings";
     let o = train_with_embeddings(d, m, emb);
@@ -111,11 +114,7 @@ fn train_with_embeddings(data: &str, model: &str, dir: &str) -> std::process::Ou
 fn a_model_trained_by_default_reads_the_shipped_vectors_and_needs_no_setting() {
     let TrainingFiles {
         data, model, _dir, ..
-    } = training_files(&[
-        ("how do I reset my password", "tier1", "password"),
-        ("I want a refund please", "human", "refund"),
-        ("the account is broken", "tier2", "broken"),
-    ]);
+    } = training_files(&KINDS);
     let (d, m) = (data.to_str().unwrap(), model.to_str().unwrap());
     let o = opsdesk(&["triage", "train", "--data", d, "--out", m], &[], None);
     assert!(o.status.success(), "{}", stderr(&o));

@@ -83,6 +83,15 @@ async fn e_mailed_tickets_are_support_and_rarely_need_a_person() {
     assert_eq!(long.lines, 20);
     assert_eq!((long.none, long.person), (0, 0), "support, none a person's");
     assert!(long.agreement >= 0.85, "agreement {:.3}", long.agreement);
+    // The same kind, written later and scored once: questions and problems half and half.
+    let check = tally("helpdesk-tickets-check.jsonl").await;
+    assert_eq!(check.lines, 30);
+    assert_eq!(
+        (check.none, check.person),
+        (0, 0),
+        "support, none a person's"
+    );
+    assert!(check.agreement >= 0.85, "agreement {:.3}", check.agreement);
 }
 
 /// "The app crashes on my phone" is a bug report, not banking's lost or stolen phone. Before the
