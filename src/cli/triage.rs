@@ -60,7 +60,7 @@ pub enum Action {
         /// Train on the word and character n-grams alone, without word vectors.
         #[arg(long, conflicts_with = "embeddings")]
         no_embeddings: bool,
-        /// With `--embeddings`: the embedding block's weight against the n-gram blocks.
+        /// The word vectors' weight against the n-gram blocks (unless `--no-embeddings`).
         #[arg(long, default_value_t = DEFAULT_EMBEDDING_WEIGHT)]
         embedding_weight: f32,
     },
