@@ -2,13 +2,18 @@
 //! tantivy (BM25, English stemming and stop words). Search returns sections with ids, titles and links.
 
 mod dialects;
+mod formats;
 mod gaps;
+mod html;
 mod live;
 mod pages;
 use pages::{collect, inside, page_name, published_path};
 pub(crate) use pages::{is_docs_dir, is_page};
 pub mod markdown;
 pub mod page_text;
+mod rst;
+mod rst_inline;
+mod rst_table;
 mod search;
 pub mod semantic;
 pub mod terms;
@@ -24,7 +29,7 @@ use tantivy::{Index, IndexReader, doc};
 pub enum KbError {
     #[error("knowledge base folder {0} does not exist (set kb.path)")]
     Missing(String),
-    #[error("knowledge base folder {0} holds no markdown pages (.md, .markdown, .mdx)")]
+    #[error("knowledge base folder {0} holds no pages ({names})", names = formats::NAMES)]
     Empty(String),
     #[error("cannot read {path}: {source}")]
     Read {
@@ -66,8 +71,10 @@ impl Kb {
         Kb::from_sections(&[], base_url).expect("an empty in-memory index builds")
     }
 
-    /// Indexes every markdown page (`*.md`, `*.markdown`, `*.mdx`) under `dir` (recursively). A page that cannot be read (or is not
-    /// UTF-8) is skipped with a warning naming it; the others are indexed.
+    /// Indexes every page under `dir` (recursively): markdown (`*.md`, `*.markdown`, `*.mdx`),
+    /// reStructuredText (`*.rst`) and, in a folder of neither, HTML (`*.html`, `*.htm`). A page
+    /// that cannot be read (or is not UTF-8) is skipped with a warning naming it; the others are
+    /// indexed.
     pub fn load(dir: &Path, base_url: &str) -> Result<Kb, KbError> {
         Kb::load_with(dir, Path::new(""), base_url)
     }
@@ -78,6 +85,7 @@ impl Kb {
         let mut pages = Vec::new();
         if dir.is_dir() {
             collect(dir, &mut pages)?;
+            pages = formats::indexed(pages);
         }
         if learned.is_dir() && !inside(learned, dir) {
             collect(learned, &mut pages)?;
@@ -109,6 +117,8 @@ impl Kb {
             };
             let name = page_name(p, &[dir, learned]);
             let root = if p.starts_with(dir) { dir } else { learned };
+            let format = formats::of(p).unwrap_or(formats::Format::Markdown);
+            let text = formats::to_markdown(format, &text);
             let mut sections = markdown::sections(&name, &page_text::normalise(&text));
             for s in &mut sections {
                 s.path = published_path(p, root, &s.path);

@@ -5,13 +5,9 @@ use super::KbError;
 use super::markdown;
 use std::path::Path;
 
-/// Whether `p` is a markdown page: `.md`, `.markdown` or `.mdx`, in any case.
+/// Whether `p` is a page in a format the knowledge base reads (see [`super::formats`]).
 pub(crate) fn is_page(p: &Path) -> bool {
-    p.extension().and_then(|x| x.to_str()).is_some_and(|x| {
-        ["md", "markdown", "mdx"]
-            .iter()
-            .any(|e| x.eq_ignore_ascii_case(e))
-    })
+    super::formats::of(p).is_some()
 }
 
 /// The name a page's ids and links carry: its file stem, or for a folder's `index.md`, `_index.md`
@@ -60,10 +56,11 @@ fn is_index(p: &Path) -> bool {
 }
 
 /// Whether a folder under the knowledge base may hold its pages: not a hidden one (`.git`,
-/// `.github`, `.docusaurus`) and not `node_modules`, so `kb.path` may name a docs site's repository.
+/// `.github`, `.docusaurus`), not `node_modules` and not a generator's output (Sphinx's `_build`,
+/// Jekyll's `_site`), so `kb.path` may name a docs site's repository.
 pub(crate) fn is_docs_dir(p: &Path) -> bool {
     let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    !(name.starts_with('.') || name == "node_modules")
+    !(name.starts_with('.') || ["node_modules", "_build", "_site"].contains(&name))
 }
 
 /// Whether `inner` is `outer` or a folder under it.
