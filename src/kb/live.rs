@@ -18,7 +18,7 @@ pub struct LiveKb {
     stamp: RwLock<Vec<(PathBuf, u64, Option<SystemTime>)>>,
 }
 
-/// Every markdown page under the folders with its size and modification time, in order: a page
+/// Every page under the folders with its size and modification time, in order: a page
 /// added, removed or changed changes it.
 fn pages_stamp(dirs: &[&Path]) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
     fn walk(dir: &Path, out: &mut Vec<(PathBuf, u64, Option<SystemTime>)>) {

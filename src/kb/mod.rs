@@ -1,5 +1,6 @@
-//! The knowledge base: markdown pages under a folder, split into sections and indexed in memory with
-//! tantivy (BM25, English stemming and stop words). Search returns sections with ids, titles and links.
+//! The knowledge base: pages under a folder (markdown, reStructuredText, HTML), split into sections
+//! and indexed in memory with tantivy (BM25, English stemming and stop words). Search returns
+//! sections with ids, titles and links.
 
 mod dialects;
 mod formats;
