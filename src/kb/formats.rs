@@ -1,6 +1,7 @@
 //! The page formats the knowledge base reads, by file name: markdown as written; reStructuredText
-//! (Sphinx, Read the Docs) and HTML (an exported help centre, a built site) converted to markdown
-//! first, so every format is split into sections, linked and quoted the same way.
+//! (Sphinx, Read the Docs), AsciiDoc (Asciidoctor, Antora) and HTML (an exported help centre, a
+//! built site) converted to markdown first, so every format is split into sections, linked and
+//! quoted the same way.
 
 use std::path::Path;
 
@@ -12,6 +13,8 @@ pub enum Format {
     Rst,
     /// `.html`, `.htm`
     Html,
+    /// `.adoc`, `.asciidoc`
+    AsciiDoc,
 }
 
 /// The format of the page at `p`, by its extension in any case; `None`: not a page.
@@ -21,12 +24,13 @@ pub fn of(p: &Path) -> Option<Format> {
         "md" | "markdown" | "mdx" => Some(Format::Markdown),
         "rst" | "rest" => Some(Format::Rst),
         "html" | "htm" => Some(Format::Html),
+        "adoc" | "asciidoc" => Some(Format::AsciiDoc),
         _ => None,
     }
 }
 
 /// What a folder with no page is told it lacks.
-pub const NAMES: &str = ".md, .markdown, .mdx, .rst, .html";
+pub const NAMES: &str = ".md, .markdown, .mdx, .rst, .adoc, .html";
 
 /// The page's text as markdown.
 pub fn to_markdown(format: Format, text: &str) -> String {
@@ -34,11 +38,12 @@ pub fn to_markdown(format: Format, text: &str) -> String {
         Format::Markdown => text.to_string(),
         Format::Rst => super::rst::to_markdown(text),
         Format::Html => super::html::to_markdown(text),
+        Format::AsciiDoc => super::adoc::to_markdown(text),
     }
 }
 
-/// Of the pages found, those to index: HTML pages only when there is no markdown or
-/// reStructuredText page, so a docs repository's templates and built copies are not read as
+/// Of the pages found, those to index: HTML pages only when there is no markdown,
+/// reStructuredText or AsciiDoc page, so a docs repository's templates and built copies are not read as
 /// pages beside their sources.
 pub fn indexed(pages: Vec<std::path::PathBuf>) -> Vec<std::path::PathBuf> {
     let sources = pages

@@ -1,4 +1,4 @@
-//! Tests of reStructuredText and HTML pages read as the sections their published pages show.
+//! Tests of reStructuredText and HTML pages (AsciiDoc's are in adoc_tests.rs) read as the sections their published pages show.
 
 use super::*;
 use crate::kb::markdown::sections;
@@ -216,11 +216,17 @@ fn formats_are_told_by_extension_and_html_is_read_only_without_sources() {
     assert_eq!(of(Path::new("a/Guide.RST")), Some(Format::Rst));
     assert_eq!(of(Path::new("a/faq.htm")), Some(Format::Html));
     assert_eq!(of(Path::new("a/b.mdx")), Some(Format::Markdown));
+    assert_eq!(
+        of(Path::new("modules/ROOT/pages/b.adoc")),
+        Some(Format::AsciiDoc)
+    );
     assert_eq!(of(Path::new("conf.py")), None);
     assert_eq!(of(Path::new("requirements.txt")), None);
     let p = |s: &str| PathBuf::from(s);
     let mixed = vec![p("index.rst"), p("layouts/page.html"), p("guide.md")];
     assert_eq!(indexed(mixed), [p("index.rst"), p("guide.md")]);
+    let antora = vec![p("pages/a.adoc"), p("build/site/a.html")];
+    assert_eq!(indexed(antora), [p("pages/a.adoc")]);
     let site = vec![p("a.html"), p("b.htm")];
     assert_eq!(indexed(site.clone()), site);
 }
@@ -254,5 +260,5 @@ fn a_sphinx_folder_is_indexed_and_linked_as_markdown_pages_are() {
     let none = tempfile::tempdir().unwrap();
     std::fs::write(none.path().join("notes.txt"), "text").unwrap();
     let err = crate::kb::Kb::load(none.path(), "https://x").err().unwrap();
-    assert!(err.to_string().contains(".rst, .html"), "{err}");
+    assert!(err.to_string().contains(".rst, .adoc, .html"), "{err}");
 }

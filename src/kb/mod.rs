@@ -1,6 +1,6 @@
-//! The knowledge base: pages under a folder (markdown, reStructuredText, HTML), split into sections
-//! and indexed in memory with tantivy (BM25, English stemming and stop words). Search returns
-//! sections with ids, titles and links.
+//! The knowledge base: pages under a folder (markdown, reStructuredText, AsciiDoc, HTML), split into
+//! sections and indexed in memory with tantivy (BM25, English stemming and stop words). Search
+//! returns sections with ids, titles and links.
 
 mod dialects;
 mod formats;
@@ -10,6 +10,9 @@ mod live;
 mod pages;
 use pages::{collect, inside, page_name, published_path};
 pub(crate) use pages::{is_docs_dir, is_page};
+mod adoc;
+mod adoc_inline;
+mod adoc_table;
 pub mod markdown;
 pub mod page_text;
 mod rst;
@@ -73,7 +76,8 @@ impl Kb {
     }
 
     /// Indexes every page under `dir` (recursively): markdown (`*.md`, `*.markdown`, `*.mdx`),
-    /// reStructuredText (`*.rst`) and, in a folder of neither, HTML (`*.html`, `*.htm`). A page
+    /// reStructuredText (`*.rst`), AsciiDoc (`*.adoc`) and, in a folder of none of those, HTML
+    /// (`*.html`, `*.htm`). A page
     /// that cannot be read (or is not UTF-8) is skipped with a warning naming it; the others are
     /// indexed.
     pub fn load(dir: &Path, base_url: &str) -> Result<Kb, KbError> {

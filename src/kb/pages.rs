@@ -5,9 +5,13 @@ use super::KbError;
 use super::markdown;
 use std::path::Path;
 
-/// Whether `p` is a page in a format the knowledge base reads (see [`super::formats`]).
+/// Whether `p` is a page in a format the knowledge base reads (see [`super::formats`]); an Antora
+/// module's `nav.adoc` is its site's navigation, not a page.
 pub(crate) fn is_page(p: &Path) -> bool {
-    super::formats::of(p).is_some()
+    let module = p.parent().and_then(Path::parent).and_then(Path::file_name);
+    let nav =
+        p.file_name().is_some_and(|n| n == "nav.adoc") && module.is_some_and(|m| m == "modules");
+    super::formats::of(p).is_some() && !nav
 }
 
 /// The name a page's ids and links carry: its file stem, or for a folder's `index.md`, `_index.md`
@@ -35,6 +39,7 @@ pub(super) fn published_path(p: &Path, root: &Path, slug_fm: &str) -> String {
         .map(markdown::slug)
         .filter(|c| !c.is_empty())
         .collect();
+    antora(&mut parts);
     if let Some(abs) = slug_fm.strip_prefix('/') {
         return abs.trim_end_matches('/').to_string();
     }
@@ -47,6 +52,21 @@ pub(super) fn published_path(p: &Path, root: &Path, slug_fm: &str) -> String {
         parts.push(markdown::slug(stem));
     }
     parts.join("/")
+}
+
+/// Antora publishes `modules/ROOT/pages/a/b.adoc` at its component's root (`a/b`) and another
+/// module's pages under the module's name (`modules/admin/pages/b.adoc` → `admin/b`).
+fn antora(parts: &mut Vec<String>) {
+    let Some(k) = parts.iter().position(|p| p == "modules") else {
+        return;
+    };
+    if parts.get(k + 2).is_some_and(|p| p == "pages") {
+        let module = parts[k + 1].clone();
+        parts.drain(..k + 3);
+        if module != "root" {
+            parts.insert(0, module);
+        }
+    }
 }
 
 /// Whether a page is its folder's index: `index.md`, `_index.md` or `README.md`.
@@ -133,6 +153,38 @@ mod tests {
                 ("faq#why".into(), format!("{base}/guides/backups/faq#why")),
                 ("readme#start".into(), format!("{base}/readme#start")),
             ]
+        );
+    }
+
+    #[test]
+    fn antora_modules_publish_their_pages_at_the_component_root_or_the_module_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let modules = dir.path().join("docs").join("modules");
+        for m in ["ROOT/pages/setup", "admin/pages"] {
+            std::fs::create_dir_all(modules.join(m)).unwrap();
+        }
+        let page = |h: &str| format!("= Page\n\n== {h}\n\nText for {h}.\n");
+        std::fs::write(
+            modules.join("ROOT/pages/setup/install.adoc"),
+            page("Docker"),
+        )
+        .unwrap();
+        std::fs::write(modules.join("admin/pages/users.adoc"), page("Invite")).unwrap();
+        std::fs::write(
+            modules.join("ROOT/nav.adoc"),
+            "* xref:setup/install.adoc[]\n",
+        )
+        .unwrap();
+        let kb = Kb::load(dir.path(), "https://docs.example.com").unwrap();
+        let mut links: Vec<&str> = kb.docs.iter().map(|d| d.link.as_str()).collect();
+        links.sort();
+        assert_eq!(
+            links,
+            [
+                "https://docs.example.com/admin/users#invite",
+                "https://docs.example.com/setup/install#docker"
+            ],
+            "the navigation is not a page"
         );
     }
 
