@@ -11,6 +11,7 @@ mod pages;
 use pages::{collect, inside, page_name, published_path};
 pub(crate) use pages::{is_docs_dir, is_page};
 mod adoc;
+mod adoc_include;
 mod adoc_inline;
 mod adoc_table;
 pub mod markdown;
@@ -123,6 +124,10 @@ impl Kb {
             let name = page_name(p, &[dir, learned]);
             let root = if p.starts_with(dir) { dir } else { learned };
             let format = formats::of(p).unwrap_or(formats::Format::Markdown);
+            let text = match format {
+                formats::Format::AsciiDoc => adoc_include::expand(&text, p, root),
+                _ => text,
+            };
             let text = formats::to_markdown(format, &text);
             let mut sections = markdown::sections(&name, &page_text::normalise(&text));
             for s in &mut sections {

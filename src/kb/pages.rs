@@ -5,13 +5,19 @@ use super::KbError;
 use super::markdown;
 use std::path::Path;
 
-/// Whether `p` is a page in a format the knowledge base reads (see [`super::formats`]); an Antora
-/// module's `nav.adoc` is its site's navigation, not a page.
+/// Whether `p` is a page in a format the knowledge base reads (see [`super::formats`]).
 pub(crate) fn is_page(p: &Path) -> bool {
-    let module = p.parent().and_then(Path::parent).and_then(Path::file_name);
-    let nav =
-        p.file_name().is_some_and(|n| n == "nav.adoc") && module.is_some_and(|m| m == "modules");
-    super::formats::of(p).is_some() && !nav
+    super::formats::of(p).is_some() && !antora_resource(p)
+}
+
+/// Whether `p` is an Antora module's navigation (`modules/ROOT/nav.adoc`) or a file its pages
+/// include or link (under `partials/`, `examples/`, `attachments/`, `images/`): not a page.
+fn antora_resource(p: &Path) -> bool {
+    let names: Vec<&str> = p.iter().filter_map(|c| c.to_str()).collect();
+    let resource = ["partials", "examples", "attachments", "images", "nav.adoc"];
+    names
+        .windows(3)
+        .any(|w| w[0] == "modules" && resource.contains(&w[2]))
 }
 
 /// The name a page's ids and links carry: its file stem, or for a folder's `index.md`, `_index.md`
@@ -175,6 +181,12 @@ mod tests {
             "* xref:setup/install.adoc[]\n",
         )
         .unwrap();
+        std::fs::create_dir_all(modules.join("ROOT/partials")).unwrap();
+        let partial = "== Docker\n\nRun the container with a volume.\n";
+        std::fs::write(modules.join("ROOT/partials/docker.adoc"), partial).unwrap();
+        let install =
+            page("Docker").replace("Text for Docker.", "include::partial$docker.adoc[lines=3]");
+        std::fs::write(modules.join("ROOT/pages/setup/install.adoc"), install).unwrap();
         let kb = Kb::load(dir.path(), "https://docs.example.com").unwrap();
         let mut links: Vec<&str> = kb.docs.iter().map(|d| d.link.as_str()).collect();
         links.sort();
@@ -184,7 +196,17 @@ mod tests {
                 "https://docs.example.com/admin/users#invite",
                 "https://docs.example.com/setup/install#docker"
             ],
-            "the navigation is not a page"
+            "neither the navigation nor a partial is a page"
+        );
+        let docker = kb
+            .docs
+            .iter()
+            .find(|d| d.link.ends_with("#docker"))
+            .unwrap();
+        assert!(
+            docker.body.contains("Run the container with a volume."),
+            "{}",
+            docker.body
         );
     }
 
