@@ -2,8 +2,10 @@
 //! (its tagged regions or line ranges when the directive asks) in place of the directive, section
 //! titles shifted by `leveloffset`. Targets are relative to the including file, or Antora resource
 //! ids (`partial$notes.adoc`, `admin:example$backup.sh`) found in their module's folder. Only files
-//! inside the knowledge-base folder are read; one that is missing is left out.
+//! inside the knowledge-base folder are read; one that is missing is left out. A file another page
+//! includes is not a page of its own.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// How deep includes may nest (a file that includes itself stops here).
@@ -16,6 +18,38 @@ pub fn expand(text: &str, page: &Path, root: &Path) -> String {
     };
     let mut attrs: Vec<(String, String)> = vec![];
     expand_in(text, page, &root, &mut attrs, 0)
+}
+
+/// Of the pages found, those no AsciiDoc page includes: an included file is part of the page that
+/// includes it, as Asciidoctor publishes it, not a page of its own (whose sections would stand
+/// beside the same text in the page that includes it).
+pub fn not_included(pages: Vec<PathBuf>, root: &Path) -> Vec<PathBuf> {
+    let Ok(root) = root.canonicalize() else {
+        return pages;
+    };
+    let mut included = HashSet::new();
+    for page in &pages {
+        if super::formats::of(page) != Some(super::formats::Format::AsciiDoc) {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(page) else {
+            continue;
+        };
+        let mut attrs = vec![];
+        for line in text.lines() {
+            if let Some((name, value)) = attribute(line) {
+                attrs.push((name, value));
+            }
+            let target = directive(line).map(|(t, _)| substituted(t, &attrs));
+            if let Some(file) = target.and_then(|t| resolve(&t, page, &root)) {
+                included.insert(file);
+            }
+        }
+    }
+    pages
+        .into_iter()
+        .filter(|p| p.canonicalize().map_or(true, |c| !included.contains(&c)))
+        .collect()
 }
 
 fn expand_in(
@@ -261,6 +295,34 @@ mod tests {
         assert!(
             !out.contains("SECRET") && !out.contains("include::"),
             "{out}"
+        );
+    }
+
+    #[test]
+    fn a_file_another_page_includes_is_read_there_and_not_as_a_page() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("audio")).unwrap();
+        let faq = "=== Saving mixer settings\n\nRun `sudo alsactl store` to keep them.\n";
+        std::fs::write(dir.path().join("audio/faq.adoc"), faq).unwrap();
+        let audio =
+            "= Audio boards\n\n== Setup\n\nPlug the board in.\n\ninclude::audio/faq.adoc[]\n";
+        std::fs::write(dir.path().join("audio.adoc"), audio).unwrap();
+        let display = "= Displays\n\n== Rotate the screen\n\nOpen Screen Configuration.\n";
+        std::fs::write(dir.path().join("display.adoc"), display).unwrap();
+        let kb = crate::kb::Kb::load(dir.path(), "https://docs.example.com").unwrap();
+        let ids: Vec<&str> = kb.docs.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "audio#setup",
+                "audio#saving-mixer-settings",
+                "display#rotate-the-screen"
+            ]
+        );
+        assert!(
+            kb.docs[1].body.contains("alsactl store"),
+            "{}",
+            kb.docs[1].body
         );
     }
 }

@@ -1,7 +1,8 @@
 //! The markup documentation generators add to markdown, read as the published page reads: MDX
 //! `import`/`export` lines, Docusaurus and VuePress `:::tip Title` admonitions, GitHub's `> [!NOTE]`
 //! alerts, MkDocs `!!! note "Title"` admonitions and `=== "Tab"` content tabs (their indented body
-//! is text, not code), GitBook, Jekyll and Hugo template tags on lines of their own, and link
+//! is text, not code), MDX components (Mintlify's `<Accordion title="…">` a heading, a tab's or
+//! step's title a label), GitBook, Jekyll and Hugo template tags on lines of their own, and link
 //! reference definitions (`[docs]: https://…`).
 
 /// `text` with the generators' markup replaced by what a reader sees: an admonition's or tab's
@@ -12,6 +13,8 @@ pub fn plain_markdown(text: &str) -> String {
     let mut fence: Option<&str> = None;
     // How many MkDocs blocks (each indented four more columns) the current line is inside.
     let mut depth = 0usize;
+    // How many MDX components (`<Tabs>`, `<Accordion …>`) are open: their bodies' indent is layout.
+    let mut jsx = 0usize;
     for line in text.split_inclusive('\n') {
         if !line.trim().is_empty() && fence.is_none() {
             while depth > 0 && indent(line) < 4 * depth {
@@ -19,7 +22,14 @@ pub fn plain_markdown(text: &str) -> String {
             }
         }
         let line = dedent(line, 4 * depth);
+        let line = match jsx > 0 && fence.is_none() && !line.trim().is_empty() {
+            true => line.trim_start(),
+            false => line,
+        };
         let t = line.trim_start();
+        if t.starts_with('#') && fence.is_none() {
+            jsx = 0; // a component left open does not reach past the next heading
+        }
         if super::page_text::fenced(&mut fence, t) || indent(line) >= 4 {
             out.push_str(line); // code, fenced or indented
             continue;
@@ -29,6 +39,15 @@ pub fn plain_markdown(text: &str) -> String {
             push_title(&mut out, title);
         } else if let Some(title) = colon_admonition(t) {
             push_title(&mut out, title);
+        } else if let Some(tag) = super::mdx::component(t) {
+            jsx = tag.depth_after(jsx);
+            match tag.title {
+                Some(q) if tag.collapsible() => {
+                    out.push_str(&format!("\n<summary>{q}</summary>\n\n"))
+                }
+                Some(label) => push_title(&mut out, label),
+                None => out.push('\n'),
+            }
         } else if is_module_line(line)
             || is_template_tag(t)
             || is_github_alert(t)

@@ -130,3 +130,40 @@ fn reference_links_read_as_their_text_and_their_definitions_are_not_text() {
     assert!(!is_link_definition("[beta]: "));
     assert_eq!(plain("[beta] (soon) and [x]"), "[beta] (soon) and [x]");
 }
+
+#[test]
+fn a_mintlify_faq_reads_each_accordion_as_a_question_of_its_own() {
+    let page = "---\ntitle: FAQ\n---\nimport Note from '/snippets/note.mdx'\n\n## Billing\n\n\
+                <AccordionGroup>\n  <Accordion title=\"Can I change my plan at any time?\">\n    \
+                Yes. Open **Settings → Billing** and pick a plan; the change is prorated.\n  \
+                </Accordion>\n  <Accordion title='Do you offer refunds?' icon=\"money\">\n    \
+                Within 14 days of a charge.\n  </Accordion>\n</AccordionGroup>\n\n## Install\n\n\
+                <Tabs>\n  <Tab title=\"npm\">\n    ```bash\n    npm i acme\n    ```\n  </Tab>\n\
+                </Tabs>\n\n<Steps>\n  <Step title=\"Create a key\">\n    Open the dashboard.\n  \
+                </Step>\n</Steps>\n<Info />\n";
+    let s = sections("faq", &normalise(page));
+    let ids: Vec<&str> = s.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "faq#can-i-change-my-plan-at-any-time",
+            "faq#do-you-offer-refunds",
+            "faq#install"
+        ]
+    );
+    assert_eq!(s[0].parents, ["Billing"]);
+    assert_eq!(
+        plain(&s[0].body),
+        "Yes. Open Settings → Billing and pick a plan; the change is prorated."
+    );
+    assert_eq!(plain(&s[1].body), "Within 14 days of a charge.");
+    let install = plain(&s[2].body);
+    for kept in ["npm:", "npm i acme", "Create a key:", "Open the dashboard."] {
+        assert!(install.contains(kept), "{kept} missing from {install}");
+    }
+    assert!(crate::kb::mdx::component("<YOUR_TOKEN>").is_none());
+    let all: String = s.iter().map(|s| plain(&s.body)).collect();
+    for gone in ["Accordion", "<Tab", "Steps", "Info", "icon"] {
+        assert!(!all.contains(gone), "{gone} in {all}");
+    }
+}

@@ -7,6 +7,7 @@ mod formats;
 mod gaps;
 mod html;
 mod live;
+mod mdx;
 mod pages;
 use pages::{collect, inside, page_name, published_path};
 pub(crate) use pages::{is_docs_dir, is_page};
@@ -91,7 +92,7 @@ impl Kb {
         let mut pages = Vec::new();
         if dir.is_dir() {
             collect(dir, &mut pages)?;
-            pages = formats::indexed(pages);
+            pages = adoc_include::not_included(formats::indexed(pages), dir);
         }
         if learned.is_dir() && !inside(learned, dir) {
             collect(learned, &mut pages)?;
