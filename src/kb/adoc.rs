@@ -152,7 +152,7 @@ fn heading(line: &str) -> Option<(usize, &str)> {
 }
 
 /// `:name: value`, `:name!:` or `:!name:` → the name, and its value (`None`: unset).
-fn attribute_entry(s: &str) -> Option<(&str, Option<&str>)> {
+pub(super) fn attribute_entry(s: &str) -> Option<(&str, Option<&str>)> {
     let rest = s.strip_prefix(':')?;
     let (name, value) = rest.split_once(':')?;
     let valid =

@@ -5,6 +5,8 @@
 //! inside the knowledge-base folder are read; one that is missing is left out. A file another page
 //! includes is not a page of its own.
 
+use super::adoc::attribute_entry;
+use super::adoc_inline::Attributes;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -16,8 +18,7 @@ pub fn expand(text: &str, page: &Path, root: &Path) -> String {
     let Ok(root) = root.canonicalize() else {
         return text.to_string();
     };
-    let mut attrs: Vec<(String, String)> = vec![];
-    expand_in(text, page, &root, &mut attrs, 0)
+    expand_in(text, page, &root, &mut Attributes::default(), 0)
 }
 
 /// Of the pages found, those no AsciiDoc page includes: an included file is part of the page that
@@ -35,12 +36,9 @@ pub fn not_included(pages: Vec<PathBuf>, root: &Path) -> Vec<PathBuf> {
         let Ok(text) = std::fs::read_to_string(page) else {
             continue;
         };
-        let mut attrs = vec![];
+        let mut attrs = Attributes::default();
         for line in text.lines() {
-            if let Some((name, value)) = attribute(line) {
-                attrs.push((name, value));
-            }
-            let target = directive(line).map(|(t, _)| substituted(t, &attrs));
+            let target = include_target(line, &mut attrs).map(|(t, _)| t);
             if let Some(file) = target.and_then(|t| resolve(&t, page, &root)) {
                 included.insert(file);
             }
@@ -52,25 +50,14 @@ pub fn not_included(pages: Vec<PathBuf>, root: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-fn expand_in(
-    text: &str,
-    file: &Path,
-    root: &Path,
-    attrs: &mut Vec<(String, String)>,
-    depth: usize,
-) -> String {
+fn expand_in(text: &str, file: &Path, root: &Path, attrs: &mut Attributes, depth: usize) -> String {
     let mut out = String::with_capacity(text.len());
     for line in text.lines() {
-        if let Some((name, value)) = attribute(line) {
-            attrs.retain(|(n, _)| *n != name);
-            attrs.push((name, value));
-        }
-        let Some((target, options)) = directive(line) else {
+        let Some((target, options)) = include_target(line, attrs) else {
             out.push_str(line);
             out.push('\n');
             continue;
         };
-        let target = substituted(target, attrs);
         let found = resolve(&target, file, root).filter(|_| depth < MAX_DEPTH);
         let Some((path, body)) =
             found.and_then(|p| Some((p.clone(), std::fs::read_to_string(p).ok()?)))
@@ -84,30 +71,16 @@ fn expand_in(
     out
 }
 
-/// `include::target[options]` → the target and options (`\include::` is text).
-fn directive(line: &str) -> Option<(&str, &str)> {
+/// An `include::target[options]` line's target (its attribute references replaced) and options;
+/// an attribute entry line updates `attrs`. `\include::` is text.
+fn include_target<'a>(line: &'a str, attrs: &mut Attributes) -> Option<(String, &'a str)> {
+    if let Some((name, value)) = attribute_entry(line) {
+        attrs.set(name, value);
+        return None;
+    }
     let rest = line.strip_prefix("include::")?.strip_suffix(']')?;
     let open = rest.find('[')?;
-    Some((&rest[..open], &rest[open + 1..]))
-}
-
-/// An attribute entry `:name: value`, for targets that name a folder by attribute.
-fn attribute(line: &str) -> Option<(String, String)> {
-    let rest = line.strip_prefix(':')?;
-    let (name, value) = rest.split_once(": ")?;
-    let valid = !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_alphanumeric() || "_-".contains(c));
-    valid.then(|| (name.to_lowercase(), value.trim().to_string()))
-}
-
-fn substituted(target: &str, attrs: &[(String, String)]) -> String {
-    let mut t = target.to_string();
-    for (name, value) in attrs {
-        t = t.replace(&format!("{{{name}}}"), value);
-    }
-    t
+    Some((attrs.references(&rest[..open]), &rest[open + 1..]))
 }
 
 /// The file a target names, when it exists inside `root`.

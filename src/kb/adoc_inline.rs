@@ -20,6 +20,16 @@ impl Attributes {
         }
     }
 
+    /// `text` with each attribute reference (`{name}`) the page defines replaced by its value;
+    /// `\{name}` is the reference as text.
+    pub fn references(&self, text: &str) -> String {
+        let replaced = REFERENCE.replace_all(text, |c: &Captures| match (&c[1], self.get(&c[2])) {
+            ("", Some(v)) => v.to_string(),
+            _ => format!("{{{}}}", &c[2]),
+        });
+        replaced.into_owned()
+    }
+
     /// A reference's value: the page's own, else a built-in character replacement.
     fn get(&self, name: &str) -> Option<&str> {
         let name = name.to_lowercase();
@@ -100,10 +110,7 @@ pub fn inline(text: &str, attrs: &Attributes) -> String {
             _ => format!("{}{}{}", &c[4], kept(&c[5]), &c[6]),
         }
     });
-    let t = REFERENCE.replace_all(&t, |c: &Captures| match (&c[1], attrs.get(&c[2])) {
-        ("", Some(v)) => v.to_string(),
-        _ => format!("{{{}}}", &c[2]),
-    });
+    let t = attrs.references(&t);
     let t = CURVED.replace_all(&t, |c: &Captures| match (c.get(1), c.get(2), c.get(3)) {
         (Some(q), _, _) => format!("\"{}\"", q.as_str()),
         (_, Some(q), _) => format!("'{}'", q.as_str()),
