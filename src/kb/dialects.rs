@@ -48,6 +48,8 @@ pub fn plain_markdown(text: &str) -> String {
                 Some(label) => push_title(&mut out, label),
                 None => out.push('\n'),
             }
+        } else if let Some(title) = template_title(t) {
+            push_title(&mut out, title);
         } else if is_module_line(line)
             || is_template_tag(t)
             || is_github_alert(t)
@@ -177,6 +179,15 @@ fn is_module_line(line: &str) -> bool {
 
 /// A line that is only a template tag: GitBook's `{% hint style="info" %}`, Jekyll's `{% raw %}`,
 /// Hugo's `{{< ref "x" >}}` and `{{% notice %}}`.
+/// The title a template tag shows (GitBook's `{% tab title="npm" %}`, Hugo's
+/// `{{< tab name="Docker" >}}` or `{{% tab header="pip" %}}`).
+fn template_title(t: &str) -> Option<&str> {
+    let keys = ["title=", "name=", "header="];
+    is_template_tag(t)
+        .then(|| keys.iter().find_map(|k| super::mdx::value(t, k)))
+        .flatten()
+}
+
 fn is_template_tag(t: &str) -> bool {
     let t = t.trim_end();
     [("{%", "%}"), ("{{<", ">}}"), ("{{%", "%}}")]

@@ -87,6 +87,15 @@ fn template_tags_and_github_alert_markers_are_not_text() {
         n.contains("{% include note.md %} and more"),
         "inline text stays: {n}"
     );
+    let tabs = "## Install\n\n{% tabs %}\n{% tab title=\"npm\" %}\nnpm i acme\n{% endtab %}\n\
+                {{< tab name=\"Docker\" >}}\ndocker run acme\n{{< /tab >}}\n{% endtabs %}\n";
+    let s = sections("page", &normalise(tabs));
+    let quote = crate::kb::markdown::extract(&s[0].body, 1000);
+    assert!(
+        quote.contains("npm: npm i acme") && quote.contains("Docker: docker run acme"),
+        "a tab's title is a label: {quote}"
+    );
+    assert!(!quote.contains("tab"), "{quote}");
 }
 
 #[test]

@@ -66,7 +66,7 @@ pub fn component(t: &str) -> Option<Tag<'_>> {
 }
 
 /// An attribute's quoted value (`title="Install"`, `label='npm'`).
-fn value<'a>(attrs: &'a str, key: &str) -> Option<&'a str> {
+pub(super) fn value<'a>(attrs: &'a str, key: &str) -> Option<&'a str> {
     let at = attrs
         .match_indices(key)
         .find(|(k, _)| attrs[..*k].ends_with(char::is_whitespace))?
