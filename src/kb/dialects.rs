@@ -9,6 +9,7 @@
 /// title as a line of text, its body as plain lines; imports and template tags dropped. Code
 /// blocks (fenced, or indented outside a MkDocs block) are left as written.
 pub fn plain_markdown(text: &str) -> String {
+    let text = &super::mdx::join_tags(text);
     let mut out = String::with_capacity(text.len());
     let mut fence: Option<&str> = None;
     // How many MkDocs blocks (each indented four more columns) the current line is inside.

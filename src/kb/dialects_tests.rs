@@ -171,6 +171,22 @@ fn a_mintlify_faq_reads_each_accordion_as_a_question_of_its_own() {
         assert!(install.contains(kept), "{kept} missing from {install}");
     }
     assert!(crate::kb::mdx::component("<YOUR_TOKEN>").is_none());
+    let wrapped = "## FAQ\n\n<Accordion\n  title=\"Can I invite people from outside my company?\"\n  \
+                   icon=\"users\"\n>\n  Yes, as guests.\n</Accordion>\n\n```jsx\n<Card\n  title=\"x\"\n>\n```\n";
+    let w = sections("faq", &normalise(wrapped));
+    assert_eq!(
+        w[0].heading, "Can I invite people from outside my company?",
+        "{w:?}"
+    );
+    assert!(
+        plain(&w[0].body).starts_with("Yes, as guests."),
+        "{:?}",
+        w[0].body
+    );
+    assert!(
+        w[0].body.contains("<Card\n  title=\"x\"\n>"),
+        "code is left as written"
+    );
     let all: String = s.iter().map(|s| plain(&s.body)).collect();
     for gone in ["Accordion", "<Tab", "Steps", "Info", "icon"] {
         assert!(!all.contains(gone), "{gone} in {all}");
