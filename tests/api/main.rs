@@ -73,6 +73,7 @@ mod store_records;
 mod support_digest;
 mod tier1_llm;
 mod tier2_llm;
+mod triage_checks;
 mod triage_fixtures;
 mod triage_real;
 mod wordllama;

@@ -1,0 +1,48 @@
+//! Triage on check sets written after the phrases they test were chosen, each scored once:
+//! follow-ups, newcomers and billing disputes (`tests/fixtures/triage/`).
+
+use crate::triage_fixtures::tally;
+
+/// Customers follow up ("any update on my ticket?", "still no answer to my email"), look for the
+/// support team and ask whether a fault is just theirs; none of it is chatter. Of these 28 (and 10
+/// lines of community chatter beside them), written after the follow-up phrases of
+/// `triage.support_phrases` were chosen and scored once, 4 were called chatter before those
+/// phrases and 1 after ("what response time do you guarantee on enterprise?"); the chatter kept 9
+/// of 10 silent either way. Newcomers' questions ("where do i even start?", "is there documentation
+/// for…"), 20 beside 10 greetings, written and scored the same way: 2 → 1 called chatter, the
+/// greetings all silent.
+#[tokio::test]
+async fn follow_ups_and_calls_for_support_are_not_chatter() {
+    for (file, lines, chatter) in [("follow-ups-check", 38, 9), ("newcomers-check", 30, 10)] {
+        let t = tally(&format!("{file}.jsonl")).await;
+        assert_eq!(t.lines, lines);
+        assert!(
+            t.ignored <= 1,
+            "{file}: {} support lines called chatter",
+            t.ignored
+        );
+        let silent = t.none - t.ignored;
+        assert!(silent >= chatter, "{file}: {silent} chatter lines silent");
+        assert_eq!(t.person, 0, "{file}: none needs a person");
+    }
+}
+
+/// Billing disputes go to a person however they are worded ("billed us twice", "two charges",
+/// "double billed"), and questions about billing and data sources are answered. Of 10 disputes and
+/// 10 billing and data-source questions written after the dispute phrases and "data source*" were
+/// chosen and scored once, 8 → 9 disputes went to a person ("we cancelled in march and were still
+/// charged in april, we want that reversed" did not: banking77 reverses transfers too) and 1 → 0
+/// questions were called chatter ("how do i remove a data source we no longer use").
+#[tokio::test]
+async fn billing_disputes_go_to_a_person_and_billing_questions_do_not() {
+    let t = tally("billing-disputes-check.jsonl").await;
+    assert_eq!(t.lines, 20);
+    assert!(
+        t.humans >= 9,
+        "{} of 10 disputes sent to a person",
+        t.humans
+    );
+    assert_eq!(t.ignored, 0, "no question is chatter");
+    assert_eq!(t.person, 0, "no billing question needs a person");
+    assert!(t.agreement >= 0.9, "agreement {:.3}", t.agreement);
+}
