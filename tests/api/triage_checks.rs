@@ -2,6 +2,7 @@
 //! follow-ups, newcomers and billing disputes (`tests/fixtures/triage/`).
 
 use crate::triage_fixtures::tally;
+use opsdesk::domain::tier::TriageReason;
 
 /// Customers follow up ("any update on my ticket?", "still no answer to my email"), look for the
 /// support team and ask whether a fault is just theirs; none of it is chatter. Of these 28 (and 10
@@ -59,4 +60,32 @@ async fn what_stopped_arriving_is_support() {
     assert_eq!(t.ignored, 0, "no report is chatter");
     assert!(t.none >= 7, "{} of 8 chatter lines silent", t.none);
     assert_eq!(t.person, 0, "none needs a person");
+}
+
+/// Promotion — services for hire, lead generation, NFT drops, trading channels — is spam: silent,
+/// logged and counted, whatever product words it uses ("I can build your website for cheap").
+/// Questions about partners, resellers and referrals are not. Of 12 promotions and 10 such
+/// questions written after the promotion phrases of `triage.spam_phrases` were chosen (by the same
+/// hand, so they share their wording) and scored once, 6 → 12 promotions were silent; no question
+/// was.
+#[tokio::test]
+async fn promotion_is_spam_and_questions_about_partners_are_not() {
+    let t = tally("promotion-check.jsonl").await;
+    assert_eq!((t.lines, t.none, t.ignored), (22, 12, 0));
+    let db = crate::support::sqlite().await;
+    let p = crate::support::pipeline_with(
+        std::sync::Arc::new(db.store.clone()),
+        crate::support::settings(),
+    )
+    .await;
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/triage/promotion-check.jsonl"
+    );
+    for line in std::fs::read_to_string(path).unwrap().lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let text = v["text"].as_str().unwrap();
+        let spam = matches!(p.triager.triage(text).reason, TriageReason::Spam(_));
+        assert_eq!(spam, v["tier"] == "none", "{text}");
+    }
 }
