@@ -15,6 +15,7 @@ mod phrase;
 mod praise;
 pub mod product;
 mod quant;
+mod reaction;
 pub mod related;
 pub mod spam;
 
@@ -248,6 +249,13 @@ impl Triager {
                 tier: Tier::None,
                 confidence: 1.0,
                 reason: TriageReason::Rule(format!("praise: {p}")),
+            };
+        }
+        if let Some(r) = reaction::only_reaction(text, &words).filter(|_| !support) {
+            return Triage {
+                tier: Tier::None,
+                confidence: 1.0,
+                reason: TriageReason::Rule(format!("a reaction: {r}")),
             };
         }
         // Language detection runs only for messages no rule above has decided, and once.

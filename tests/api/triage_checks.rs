@@ -102,3 +102,13 @@ async fn a_customer_about_to_leave_goes_to_a_person() {
     assert!(t.humans >= 9, "{} of 10 threats sent to a person", t.humans);
     assert_eq!((t.ignored, t.person), (0, 0));
 }
+
+/// A reaction alone ("same", "oof", "me too") is chatter: "same" paged a person (P(human) 0.52)
+/// and "oof" and "yikes" were answered. Of 15 reactions and 10 short messages that say something
+/// ("same, getting a 502", "help?", "refund please"), written after the reaction words were chosen
+/// and scored once, all 15 reactions are silent and every short message is support.
+#[tokio::test]
+async fn a_reaction_alone_is_chatter() {
+    let t = tally("reactions-check.jsonl").await;
+    assert_eq!((t.lines, t.none, t.ignored, t.humans), (25, 15, 0, 1));
+}
