@@ -61,6 +61,36 @@ const FRUSTRATED: &[&str] = &[
     "no one answers",
 ];
 
+/// Phrases by which a customer says they are waiting on the team, not asking the docs: a ticket
+/// they opened, a reply they have not had ("any update on my ticket?" shares "update" with *Update
+/// your credit card*, and a quote of it is wrong).
+const WAITING_ON_THE_TEAM: &[&str] = &[
+    "my ticket",
+    "our ticket",
+    "ticket number",
+    "the ticket i",
+    "the ticket we",
+    "heard back",
+    "hear back",
+    "heard nothing",
+    "no reply",
+    "no answer",
+    "no response from",
+    "any update on my",
+    "any update on our",
+    "any update on the ticket",
+    "waiting on a reply",
+    "waiting for a reply",
+    "waiting on an answer",
+    "waiting for an answer",
+    "waiting to hear",
+];
+
+/// Whether the customer is following up on the team rather than asking something new.
+pub fn waiting_on_the_team(text: &str) -> bool {
+    super::phrases::any_in(&super::phrases::words(text), WAITING_ON_THE_TEAM)
+}
+
 /// Whether a message reads as frustrated: a telling phrase, or shouting (mostly capitals, or `!!`).
 pub fn frustrated(text: &str) -> bool {
     let phrase = super::phrases::any_in(&super::phrases::words(text), FRUSTRATED);
@@ -82,6 +112,8 @@ pub enum EscalationReason {
     Incident,
     Unhelpful(i64),
     CustomerAsked,
+    /// The customer is following up on a ticket or a reply they are waiting for.
+    FollowUp,
     Frustrated,
 }
 
@@ -109,6 +141,7 @@ impl EscalationReason {
             }
             EscalationReason::Unhelpful(n) => format!("{n} bot answers did not solve it"),
             EscalationReason::CustomerAsked => "the customer asked for a person".into(),
+            EscalationReason::FollowUp => "the customer is waiting on the team".into(),
             EscalationReason::Frustrated => "the customer sounds frustrated".into(),
         }
     }
@@ -172,6 +205,8 @@ pub fn on_customer_message(
         }))
     } else if frustrated(msg.text) {
         Some(EscalationReason::Frustrated)
+    } else if waiting_on_the_team(msg.text) {
+        Some(EscalationReason::FollowUp)
     } else if ticket.bot_turns >= policy.unhelpful_turns {
         Some(EscalationReason::Unhelpful(ticket.bot_turns))
     } else if !msg.grounded && tier == Tier::Tier2 {

@@ -206,3 +206,31 @@ fn frustration_and_an_explicit_ask_for_a_person_escalate() {
         Action::Escalate(EscalationReason::CustomerAsked)
     );
 }
+
+#[test]
+fn a_follow_up_on_the_team_goes_to_a_person_without_a_quote() {
+    for t in [
+        "any update on my ticket?",
+        "still no answer to my email from tuesday",
+        "we sent a support request last week and haven't heard back",
+        "my ticket number is 48213, can you check on it",
+    ] {
+        assert!(waiting_on_the_team(t), "{t}");
+    }
+    for t in [
+        "any update on the outage?",
+        "how do i update my credit card",
+        "the api gives no response after 30s",
+    ] {
+        assert!(!waiting_on_the_team(t), "{t}");
+    }
+    let tr = triage(Tier::Tier1);
+    let mut t = ticket(TicketState::Open);
+    let mut m = msg(&tr, true);
+    m.text = "any update on my ticket?";
+    assert_eq!(
+        on_customer_message(&mut t, &m, &POLICY, 5),
+        Action::Escalate(EscalationReason::FollowUp)
+    );
+    assert_eq!(t.state, TicketState::Escalated);
+}
