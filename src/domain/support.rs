@@ -32,6 +32,14 @@ const ASK_FOR_PERSON: &[&str] = &[
     "speak to a manager",
     "talk to a person",
     "speak to someone",
+    "call with someone",
+    "call with you",
+    "call with your team",
+    "hop on a call",
+    "jump on a call",
+    "get on a call",
+    "a quick call",
+    "contact me",
 ];
 
 /// Words that, in a support request, mean the customer is fed up.

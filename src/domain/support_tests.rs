@@ -195,16 +195,18 @@ fn frustration_and_an_explicit_ask_for_a_person_escalate() {
         Action::Escalate(EscalationReason::Frustrated)
     );
     assert_eq!(t.priority.as_deref(), Some("high"));
-    let asked = Triage {
-        tier: Tier::Human,
-        confidence: 1.0,
-        reason: TriageReason::Rule("talk to a human".into()),
-    };
-    let mut t = ticket(TicketState::Answered);
-    assert_eq!(
-        on_customer_message(&mut t, &msg(&asked, true), &POLICY, 6),
-        Action::Escalate(EscalationReason::CustomerAsked)
-    );
+    for phrase in ["talk to a human", "hop on a call", "contact me"] {
+        let asked = Triage {
+            tier: Tier::Human,
+            confidence: 1.0,
+            reason: TriageReason::Rule(phrase.into()),
+        };
+        let mut t = ticket(TicketState::Answered);
+        assert_eq!(
+            on_customer_message(&mut t, &msg(&asked, true), &POLICY, 6),
+            Action::Escalate(EscalationReason::CustomerAsked)
+        );
+    }
 }
 
 #[test]

@@ -123,3 +123,13 @@ async fn questions_about_charts_are_support() {
     assert_eq!((t.lines, t.ignored, t.person), (18, 0, 0));
     assert!(t.none >= 2, "{} of 6 chatter lines silent", t.none);
 }
+
+/// Asking for a call is asking for a person ("could we get on a call this week"); a call in the
+/// app, the API or a phone is not. Of 8 asks and 8 such questions written after the call phrases
+/// of `triage.human_phrases` were chosen (by the same hand) and scored once: 0 → 8 asks sent to a
+/// person (2 were chatter), no question sent to one.
+#[tokio::test]
+async fn asking_for_a_call_is_asking_for_a_person() {
+    let t = tally("call-requests-check.jsonl").await;
+    assert_eq!((t.lines, t.humans, t.ignored, t.person), (16, 8, 0, 0));
+}
