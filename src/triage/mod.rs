@@ -227,7 +227,7 @@ impl Triager {
     /// The decision for `text` given the model's class probabilities for it (`Model::predict`).
     pub fn decide(&self, text: &str, probs: &[f32]) -> Triage {
         let words = features::words(text);
-        let support = self.support.first(&words).is_some();
+        let support = self.support.first(&words).is_some() || reaction::distress(text);
         if let Some(why) = spam::signal(text, &words, &self.rules.spam, &self.spam, support) {
             return Triage {
                 tier: Tier::None,

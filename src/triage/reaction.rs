@@ -1,6 +1,7 @@
 //! A reaction posted as a message ("same", "me too", "oof", "yikes", "+1 same") asks and reports
 //! nothing: chatter, however the model reads its one word ("same" is half a "charged the same
-//! amount twice" to a model trained on banking questions, so it paged a person).
+//! amount twice" to a model trained on banking questions, so it paged a person). Emoji alone that
+//! call for help ("🆘", "🚨", "😡") are not a reaction: support, as any message it is unsure of.
 
 /// Words that, alone or a few together, only react to what someone else said.
 const REACTIONS: &[&str] = &[
@@ -65,6 +66,17 @@ const REACTIONS: &[&str] = &[
     "much",
 ];
 
+/// Emoji that, in a message without a word, call for help rather than react ("🆘", "🚨🚨", "😡"):
+/// support when unsure, where "👍" or "🎉" alone is chatter.
+const DISTRESS: &[char] = &[
+    '🆘', '🚨', '⚠', '❗', '‼', '😡', '🤬', '😤', '😫', '😩', '😭', '💀',
+];
+
+/// Whether a message without a letter holds one of the [`DISTRESS`] emoji.
+pub(super) fn distress(text: &str) -> bool {
+    !text.chars().any(char::is_alphabetic) && text.contains(DISTRESS)
+}
+
 /// At most this many words make a reaction; a longer message says something.
 const MOST_WORDS: usize = 4;
 
@@ -83,6 +95,16 @@ mod tests {
 
     fn reaction(text: &str) -> bool {
         only_reaction(text, &words(text)).is_some()
+    }
+
+    #[test]
+    fn distress_without_words_is_told_from_a_reaction() {
+        for d in ["🆘", "🚨🚨🚨", "😡", "⚠️", "‼️"] {
+            assert!(distress(d), "{d}");
+        }
+        for r in ["👍", "🎉🎉", "+1", "😡 lol", ""] {
+            assert!(!distress(r), "{r}");
+        }
     }
 
     #[test]

@@ -95,6 +95,10 @@ fn a_customer_is_never_taken_for_chatter_when_unsure() {
     for chatter in ["🎉🎉", "+1", "1", "👍 +1"] {
         assert_eq!(t.triage(chatter).tier, Tier::None, "{chatter}");
     }
+    // Emoji alone that call for help are support: unsure, a customer is not ignored.
+    for distress in ["🆘", "🚨🚨", "😡😡😡"] {
+        assert_ne!(t.triage(distress).tier, Tier::None, "{distress}");
+    }
 }
 
 /// Mostly unknown words make a message support only when it is not plainly English: another
