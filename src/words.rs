@@ -107,6 +107,9 @@ pub const FILLER: &[&str] = &[
     "seems",
     "go",
     "going",
+    // A question's frame, not its topic: "what's the difference between pro and team?"
+    "difference",
+    "differences",
 ];
 
 /// A message's sentences, each with whether it asks something: it ends in `?` or opens with a

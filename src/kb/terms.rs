@@ -110,6 +110,23 @@ mod tests {
         assert_eq!(t.coverage(&t.query("hello thanks"), 0), 0.0);
     }
 
+    /// "What's the difference between A and B" is about A and B: a section that says "the
+    /// prorated difference" covers nothing of it.
+    #[test]
+    fn a_questions_frame_is_not_what_it_asks_about() {
+        let t = Terms::new(
+            [
+                "Upgrade your plan: you pay the prorated difference",
+                "Compare the plans: Pro and Business",
+            ]
+            .into_iter(),
+        );
+        let q = t.query("what's the difference between the pro and business plans?");
+        let words: Vec<&str> = q.iter().map(|(w, _)| w.as_str()).collect();
+        assert!(!words.contains(&"differ"), "{words:?}");
+        assert!(t.coverage(&q, 1) > t.coverage(&q, 0), "{q:?}");
+    }
+
     #[test]
     fn a_heading_names_the_questions_terms_it_holds_stemmed() {
         let t = Terms::new(["Generate an API key", "Authenticate requests"].into_iter())

@@ -323,13 +323,8 @@ fn a_section_whose_heading_names_the_question_leads_its_siblings() {
 /// ended a sentence).
 #[test]
 fn questions_told_with_their_story_are_answered_and_nothing_else_is() {
-    use crate::cli::{opsdesk, stderr, stdout};
-    let data = "tests/fixtures/kb/story-questions.jsonl";
-    let o = opsdesk(&["kb", "eval", "--data", data, "--json"], &[], None);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
-    let r = &v["report"];
-    assert_eq!(r["lines"], 24, "{v}");
+    let r = &crate::kb_fresh::kb_report("tests/fixtures/kb/story-questions.jsonl", &[]);
+    assert_eq!(r["lines"], 24, "{r}");
     assert_eq!(r["precision"], 1.0, "{r}");
     assert_eq!(r["false_answer_rate"], 0.0, "{r}");
     assert!(r["coverage"].as_f64().unwrap() >= 13.0 / 18.0 - 1e-9, "{r}");
@@ -343,12 +338,7 @@ fn questions_told_with_their_story_are_answered_and_nothing_else_is() {
 fn a_clear_lead_on_words_and_meaning_answers_a_wordy_message() {
     use crate::cli::{opsdesk, stderr, stdout};
     let data = "tests/fixtures/kb/wordy-questions.jsonl";
-    let report = |env: &[(&str, &str)]| -> serde_json::Value {
-        let o = opsdesk(&["kb", "eval", "--data", data, "--json"], env, None);
-        assert!(o.status.success(), "{}", stderr(&o));
-        let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
-        v["report"].clone()
-    };
+    let report = |env: &[(&str, &str)]| crate::kb_fresh::kb_report(data, env);
     let on = report(&[]);
     assert_eq!(on["lines"], 30, "{on}");
     assert_eq!(on["precision"], 1.0, "{on}");

@@ -46,6 +46,7 @@ mod finance_quarter_events;
 mod finance_quarter_money;
 mod http_edge;
 mod kb_answers;
+mod kb_fresh;
 mod kb_gaps;
 mod kb_learned;
 mod layout;

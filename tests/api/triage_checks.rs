@@ -133,3 +133,21 @@ async fn asking_for_a_call_is_asking_for_a_person() {
     let t = tally("call-requests-check.jsonl").await;
     assert_eq!((t.lines, t.humans, t.ignored, t.person), (16, 8, 0, 0));
 }
+
+/// The same reports in other words ("the invoice for november never came", "new rows aren't
+/// showing up on the dashboard", "how do i stop getting the weekly summary emails") are the
+/// model's already: of 20 written for this and 10 lines of chatter that use the same words, 1
+/// report was chatter ("can i stop receiving notifications on weekends?") and 8 chatter lines were
+/// silent. Thirty-two more phrases ("never came", "didn't show up", "not coming through", "stop
+/// getting", …), chosen before this set was written and scored once with it, took the reports to
+/// 0 called chatter and the chatter to 1 of 10 silent ("half the team didn't show up to standup
+/// today"), so they were not kept; this keeps the model's figures.
+#[tokio::test]
+async fn reports_of_what_never_showed_up_are_the_models() {
+    let t = tally("not-showing-up-check.jsonl").await;
+    assert_eq!(t.lines, 30);
+    assert!(t.ignored <= 1, "{} reports called chatter", t.ignored);
+    let silent = t.none - t.ignored;
+    assert!(silent >= 8, "{silent} of 10 chatter lines silent");
+    assert_eq!(t.person, 0, "none needs a person");
+}
