@@ -151,3 +151,20 @@ async fn reports_of_what_never_showed_up_are_the_models() {
     assert!(silent >= 8, "{silent} of 10 chatter lines silent");
     assert_eq!(t.person, 0, "none needs a person");
 }
+
+/// What a product works with, is certified for and offers is support: of 20 such questions
+/// ("are you hipaa compliant?", "can i write raw sql for a chart", "how do i join the affiliate
+/// program") written after those phrases of `triage.support_phrases` were chosen and scored once,
+/// the model alone called 11 chatter, the phrases none. The 10 chatter lines beside them were
+/// written to trip the same words ("learning sql on weekends for fun", "just got certified as a
+/// scuba diver"): 10 silent before, 2 after — the price of never ignoring the questions, which no
+/// line of HWU64 or the chatter fixtures pays.
+#[tokio::test]
+async fn what_a_product_works_with_and_is_certified_for_is_support() {
+    let t = tally("capabilities-check.jsonl").await;
+    assert_eq!(t.lines, 30);
+    assert_eq!(t.ignored, 0, "no question is chatter");
+    let silent = t.none - t.ignored;
+    assert!(silent >= 2, "{silent} of 10 chatter lines silent");
+    assert!(t.person <= 1, "{} sent to a person", t.person);
+}
