@@ -1,7 +1,22 @@
 //! Triage on check sets written after the phrases they test were chosen, each scored once:
 //! follow-ups, newcomers and billing disputes (`tests/fixtures/triage/`).
 
-use crate::triage_fixtures::tally;
+use crate::triage_fixtures::{Tally, tally};
+
+/// `file`'s tally, checked: `lines` lines, at most `ignored` support lines called chatter and at
+/// least `silent` chatter lines kept silent.
+async fn scored(file: &str, lines: usize, ignored: usize, silent: usize) -> Tally {
+    let t = tally(file).await;
+    assert_eq!(t.lines, lines, "{file}");
+    assert!(
+        t.ignored <= ignored,
+        "{file}: {} support lines ignored",
+        t.ignored
+    );
+    let kept = t.none - t.ignored;
+    assert!(kept >= silent, "{file}: {kept} chatter lines silent");
+    t
+}
 use opsdesk::domain::tier::TriageReason;
 
 /// Customers follow up ("any update on my ticket?", "still no answer to my email"), look for the
@@ -144,11 +159,7 @@ async fn asking_for_a_call_is_asking_for_a_person() {
 /// today"), so they were not kept; this keeps the model's figures.
 #[tokio::test]
 async fn reports_of_what_never_showed_up_are_the_models() {
-    let t = tally("not-showing-up-check.jsonl").await;
-    assert_eq!(t.lines, 30);
-    assert!(t.ignored <= 1, "{} reports called chatter", t.ignored);
-    let silent = t.none - t.ignored;
-    assert!(silent >= 8, "{silent} of 10 chatter lines silent");
+    let t = scored("not-showing-up-check.jsonl", 30, 1, 8).await;
     assert_eq!(t.person, 0, "none needs a person");
 }
 
@@ -161,10 +172,17 @@ async fn reports_of_what_never_showed_up_are_the_models() {
 /// line of HWU64 or the chatter fixtures pays.
 #[tokio::test]
 async fn what_a_product_works_with_and_is_certified_for_is_support() {
-    let t = tally("capabilities-check.jsonl").await;
-    assert_eq!(t.lines, 30);
-    assert_eq!(t.ignored, 0, "no question is chatter");
-    let silent = t.none - t.ignored;
-    assert!(silent >= 2, "{silent} of 10 chatter lines silent");
+    let t = scored("capabilities-check.jsonl", 30, 0, 2).await;
     assert!(t.person <= 1, "{} sent to a person", t.person);
+}
+
+/// Short questions about a product's screens, plans and accounts ("where's the setting for
+/// business hours", "which browsers do you support"): the shipped model calls 5 of 40 chatter and
+/// keeps 19 of 20 chatter and off-topic lines silent. A model retrained on 144 such questions took
+/// that to 2 of 40 and 20 of 20 but cost silence on off-topic topics it never saw, so it was not
+/// shipped (docs/triage.md); this keeps the shipped figures from getting worse.
+#[tokio::test]
+async fn short_questions_about_a_products_screens_are_mostly_support() {
+    let t = scored("product-questions-check.jsonl", 60, 5, 19).await;
+    assert_eq!(t.person, 0, "none needs a person");
 }
