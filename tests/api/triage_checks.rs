@@ -186,3 +186,14 @@ async fn short_questions_about_a_products_screens_are_mostly_support() {
     let t = scored("product-questions-check.jsonl", 60, 5, 19).await;
     assert_eq!(t.person, 0, "none needs a person");
 }
+
+/// A product's screens, plans and metrics ("any hotkeys for switching between dashboards?", "does
+/// the mrr chart include annual plans", "do you have a data center in australia"): of 20 written
+/// after those phrases were chosen and scored once, 4 were chatter before them and none after; of
+/// 10 chatter lines written to trip the words ("the butter churn at my grandma's farm"), 7 → 2
+/// stay silent.
+#[tokio::test]
+async fn a_products_screens_plans_and_metrics_are_support() {
+    let t = scored("screens-check.jsonl", 30, 0, 2).await;
+    assert!(t.person <= 1, "{} sent to a person", t.person);
+}
