@@ -1,11 +1,12 @@
 //! Triage on check sets written after the phrases they test were chosen, each scored once:
 //! follow-ups, newcomers and billing disputes (`tests/fixtures/triage/`).
 
-use crate::triage_fixtures::{Tally, tally};
+use crate::triage_fixtures::tally;
+use opsdesk::domain::tier::TriageReason;
 
-/// `file`'s tally, checked: `lines` lines, at most `ignored` support lines called chatter and at
-/// least `silent` chatter lines kept silent.
-async fn scored(file: &str, lines: usize, ignored: usize, silent: usize) -> Tally {
+/// `file`'s tally, checked: `lines` lines, at most `ignored` support lines called chatter, at
+/// least `silent` chatter lines kept silent and at most `person` non-human lines sent to a person.
+async fn scored(file: &str, lines: usize, ignored: usize, silent: usize, person: usize) {
     let t = tally(file).await;
     assert_eq!(t.lines, lines, "{file}");
     assert!(
@@ -15,9 +16,8 @@ async fn scored(file: &str, lines: usize, ignored: usize, silent: usize) -> Tall
     );
     let kept = t.none - t.ignored;
     assert!(kept >= silent, "{file}: {kept} chatter lines silent");
-    t
+    assert!(t.person <= person, "{file}: {} sent to a person", t.person);
 }
-use opsdesk::domain::tier::TriageReason;
 
 /// Customers follow up ("any update on my ticket?", "still no answer to my email"), look for the
 /// support team and ask whether a fault is just theirs; none of it is chatter. Of these 28 (and 10
@@ -159,8 +159,7 @@ async fn asking_for_a_call_is_asking_for_a_person() {
 /// today"), so they were not kept; this keeps the model's figures.
 #[tokio::test]
 async fn reports_of_what_never_showed_up_are_the_models() {
-    let t = scored("not-showing-up-check.jsonl", 30, 1, 8).await;
-    assert_eq!(t.person, 0, "none needs a person");
+    scored("not-showing-up-check.jsonl", 30, 1, 8, 0).await;
 }
 
 /// What a product works with, is certified for and offers is support: of 20 such questions
@@ -172,19 +171,17 @@ async fn reports_of_what_never_showed_up_are_the_models() {
 /// line of HWU64 or the chatter fixtures pays.
 #[tokio::test]
 async fn what_a_product_works_with_and_is_certified_for_is_support() {
-    let t = scored("capabilities-check.jsonl", 30, 0, 2).await;
-    assert!(t.person <= 1, "{} sent to a person", t.person);
+    scored("capabilities-check.jsonl", 30, 0, 2, 1).await;
 }
 
 /// Short questions about a product's screens, plans and accounts ("where's the setting for
 /// business hours", "which browsers do you support"): the shipped model calls 5 of 40 chatter and
 /// keeps 19 of 20 chatter and off-topic lines silent. A model retrained on 144 such questions took
-/// that to 2 of 40 and 20 of 20 but cost silence on off-topic topics it never saw, so it was not
+/// that to 2–3 of 40 and 20 of 20 but cost silence on off-topic topics it never saw, so it was not
 /// shipped (docs/triage.md); this keeps the shipped figures from getting worse.
 #[tokio::test]
 async fn short_questions_about_a_products_screens_are_mostly_support() {
-    let t = scored("product-questions-check.jsonl", 60, 5, 19).await;
-    assert_eq!(t.person, 0, "none needs a person");
+    scored("product-questions-check.jsonl", 60, 5, 19, 0).await;
 }
 
 /// A product's screens, plans and metrics ("any hotkeys for switching between dashboards?", "does
@@ -194,6 +191,5 @@ async fn short_questions_about_a_products_screens_are_mostly_support() {
 /// stay silent.
 #[tokio::test]
 async fn a_products_screens_plans_and_metrics_are_support() {
-    let t = scored("screens-check.jsonl", 30, 0, 2).await;
-    assert!(t.person <= 1, "{} sent to a person", t.person);
+    scored("screens-check.jsonl", 30, 0, 2, 1).await;
 }
