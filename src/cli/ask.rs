@@ -59,7 +59,12 @@ pub async fn run(s: Settings, text: &str, as_json: bool) -> anyhow::Result<()> {
         println!("source: {} <{}>", c.title, c.link);
     }
     for c in &outcome.suggestions {
-        println!("may help (not an answer): {} <{}>", c.title, c.link);
+        let what = if outcome.known_issues.contains(c) {
+            "known issue"
+        } else {
+            "may help (not an answer)"
+        };
+        println!("{what}: {} <{}>", c.title, c.link);
     }
     Ok(())
 }
@@ -72,6 +77,7 @@ pub fn to_json(o: &Outcome) -> serde_json::Value {
         "answer": o.answer,
         "citations": o.citations,
         "suggestions": o.suggestions,
+        "known_issues": o.known_issues,
         "escalated": o.escalated,
     })
 }

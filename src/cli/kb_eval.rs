@@ -43,8 +43,12 @@ pub struct Scored {
     pub escalated: bool,
     /// A quote that answers the question (answerable lines only).
     pub right: bool,
-    /// A "may help" page that answers it (answerable lines only).
+    /// A page offered (a known issue or "may help") that answers it or, for an incident, is about
+    /// its symptom.
     pub suggested_right: bool,
+    /// The line names sections (`answer_sections` is not empty).
+    #[serde(skip)]
+    pub has_sections: bool,
     /// For an answerable line with no quote (when asked for): the best section, whether it is a
     /// right one, and the bars it missed.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -124,7 +128,7 @@ pub async fn score(s: &Settings, lines: &[Line], why: bool) -> anyhow::Result<Ve
             && !quoted.is_empty()
             && quoted.iter().all(|q| line.answer_sections.contains(q));
         let suggested = ids(&o.suggestions);
-        let suggested_right = line.kind == Kind::Answerable
+        let suggested_right = matches!(line.kind, Kind::Answerable | Kind::Incident)
             && suggested.iter().any(|q| line.answer_sections.contains(q));
         let why = kb
             .as_ref()
@@ -159,6 +163,7 @@ pub async fn score(s: &Settings, lines: &[Line], why: bool) -> anyhow::Result<Ve
             escalated: o.escalated,
             right,
             suggested_right,
+            has_sections: !line.answer_sections.is_empty(),
         });
     }
     Ok(out)

@@ -18,6 +18,9 @@ pub struct Report {
     pub human_recall: Option<f64>,
     /// Of the answerable lines, the share whose right section was quoted or offered as "may help".
     pub helped: f64,
+    /// Of the incident lines that name a section about their symptom, the share offered one (as a
+    /// known issue or a page that may help); `None` without such lines.
+    pub incidents_pointed: Option<f64>,
 }
 
 fn share(n: usize, of: usize) -> f64 {
@@ -34,7 +37,9 @@ pub fn report(scored: &[Scored]) -> Report {
         count(&|s| matches!(s.kind, Kind::Unanswerable | Kind::Incident) && !s.quoted.is_empty());
     let human = count(&|s| s.kind == Kind::Human);
     let human_escalated = count(&|s| s.kind == Kind::Human && s.escalated);
-    let helped = count(&|s| s.right || s.suggested_right);
+    let helped = count(&|s| s.kind == Kind::Answerable && (s.right || s.suggested_right));
+    let incidents = count(&|s| s.kind == Kind::Incident && s.has_sections);
+    let pointed = count(&|s| s.kind == Kind::Incident && s.suggested_right);
     Report {
         lines: scored.len(),
         answered,
@@ -43,6 +48,7 @@ pub fn report(scored: &[Scored]) -> Report {
         false_answer_rate: share(false_answers, negative),
         human_recall: (human > 0).then(|| share(human_escalated, human)),
         helped: share(helped, answerable),
+        incidents_pointed: (incidents > 0).then(|| share(pointed, incidents)),
     }
 }
 
@@ -59,14 +65,16 @@ pub fn describe(r: &Report) -> String {
          coverage           {:.3}  (answerable questions with a right quote)\n\
          false-answer rate  {:.3}  (unanswerable or incident messages that got a quote)\n\
          human recall       {}  (messages for a person handed to one)\n\
-         helped             {:.3}  (answerable: right section quoted or offered as may-help)",
+         helped             {:.3}  (answerable: right section quoted or offered as may-help)\n\
+         incidents pointed  {}  (incidents offered the section about their symptom)",
         r.lines,
         r.answered,
         r.precision,
         r.coverage,
         r.false_answer_rate,
         recall(r.human_recall),
-        r.helped
+        r.helped,
+        recall(r.incidents_pointed)
     )
 }
 
@@ -112,6 +120,7 @@ mod tests {
             escalated,
             right,
             suggested_right: false,
+            has_sections: false,
             why: None,
         }
     }
@@ -128,6 +137,7 @@ mod tests {
             line(Kind::Human, &[], false, false),
         ];
         let r = report(&scored);
+        assert_eq!(r.incidents_pointed, None, "no incident names a section");
         assert_eq!(r.answered, 3);
         assert!((r.precision - 1.0 / 3.0).abs() < 1e-9);
         assert!((r.coverage - 1.0 / 3.0).abs() < 1e-9);
@@ -138,5 +148,23 @@ mod tests {
         assert!(m[0].contains("quoted b#y") || m[0].contains("b#y"), "{m:?}");
         assert_eq!(report(&scored[..1]).human_recall, None);
         assert_eq!(recall(None).trim(), "-");
+    }
+
+    #[test]
+    fn incidents_count_as_pointed_when_the_section_on_their_symptom_is_offered() {
+        let mut pointed = line(Kind::Incident, &[], false, true);
+        pointed.has_sections = true;
+        pointed.suggested_right = true;
+        let mut missed = line(Kind::Incident, &[], false, true);
+        missed.has_sections = true;
+        let unnamed = line(Kind::Incident, &[], false, true);
+        let r = report(&[pointed.clone(), missed, unnamed]);
+        assert_eq!(r.incidents_pointed, Some(0.5));
+        assert_eq!(r.helped, 0.0, "an incident is not an answerable question");
+        assert!(
+            describe(&r).contains("incidents pointed  0.500"),
+            "{}",
+            describe(&r)
+        );
     }
 }

@@ -56,8 +56,12 @@ pub struct Outcome {
     pub answer: Option<String>,
     /// What was presented as the answer (nothing else).
     pub citations: Vec<Citation>,
-    /// Related pages offered as "may help" when a person takes over; never the answer.
+    /// Every page offered when a person takes over, never as the answer: the known issues named
+    /// first, then related pages that may help.
     pub suggestions: Vec<Citation>,
+    /// Of the suggestions, the known-issue pages a problem report was matched to ("This looks like
+    /// a known issue: …").
+    pub known_issues: Vec<Citation>,
     pub escalated: bool,
     pub ticket: Option<i64>,
     pub outbox: Vec<i64>,

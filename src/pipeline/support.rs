@@ -165,7 +165,14 @@ impl Pipeline {
                     triage: &triage,
                     account: account.as_ref(),
                 };
-                out.suggestions = e.offered().into_iter().map(citation).collect();
+                out.known_issues = found
+                    .checked
+                    .iter()
+                    .flat_map(|c| c.known.iter().map(citation))
+                    .collect();
+                out.suggestions = out.known_issues.clone();
+                out.suggestions
+                    .extend(e.offered().into_iter().map(citation));
                 self.hand_to_person(m, &ticket, reason, &e, &mut c).await?;
                 if reason.is_gap() {
                     c.gaps.push(crate::domain::gaps::KbGap {

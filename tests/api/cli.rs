@@ -297,6 +297,30 @@ fn ask_json_prints_an_object_for_chatter_too() {
     assert_eq!(v["escalated"], false);
     assert_eq!(v["citations"], serde_json::json!([]));
     assert_eq!(v["suggestions"], serde_json::json!([]));
+    assert_eq!(v["known_issues"], serde_json::json!([]));
+}
+
+/// A problem report that matches a page tagged `known-issue` is told so, and `ask --json` shows the
+/// page among the suggestions (first) and in `known_issues` — never as the answer's citation.
+#[test]
+fn ask_json_names_the_known_issue_a_problem_report_matches() {
+    let report = "charts have no labels in safari";
+    let o = opsdesk(&["ask", report, "--json"], &[], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    let safari = "https://docs.example.com/known-issues#safari-16-charts-render-without-labels";
+    assert_eq!(v["tier"], "tier2", "{v}");
+    assert_eq!(v["citations"], serde_json::json!([]), "{v}");
+    assert_eq!(v["known_issues"][0]["link"], safari, "{v}");
+    assert_eq!(v["suggestions"][0]["link"], safari, "{v}");
+    let text = opsdesk(&["ask", report], &[], None);
+    assert!(
+        stdout(&text).contains(&format!(
+            "known issue: Known issues › Safari 16 charts render without labels <{safari}>"
+        )),
+        "{}",
+        stdout(&text)
+    );
 }
 
 #[test]
