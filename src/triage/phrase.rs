@@ -53,6 +53,20 @@ fn here(phrase: &[String], words: &[String]) -> bool {
     }
 }
 
+/// How many words of `words` `phrase` takes when it occurs starting at `words[0]` (the shortest
+/// match when a gap leaves a choice).
+fn length(phrase: &[String], words: &[String]) -> Option<usize> {
+    match phrase.split_first() {
+        None => Some(0),
+        Some((p, rest)) if p == GAP_MARK => (0..=GAP.min(words.len()))
+            .find_map(|skip| length(rest, &words[skip..]).map(|n| n + skip)),
+        Some((p, rest)) => words
+            .split_first()
+            .filter(|(w, _)| same(p, w))
+            .and_then(|(_, more)| length(rest, more).map(|n| n + 1)),
+    }
+}
+
 /// Where in `words` `phrase` occurs: the index of each first word.
 pub(super) fn starts<'a>(
     phrase: &'a [String],
@@ -114,6 +128,14 @@ impl Phrases {
     pub(super) fn first(&self, words: &[String]) -> Option<String> {
         self.find(words, |_| true)
     }
+
+    /// Whether word `i` of `words` is inside an occurrence of one of the phrases.
+    pub(super) fn covers(&self, words: &[String], i: usize) -> bool {
+        self.list.iter().any(|p| {
+            (0..=i.min(words.len()))
+                .any(|start| length(p, &words[start..]).is_some_and(|n| n > 0 && start + n > i))
+        })
+    }
 }
 
 #[cfg(test)]
@@ -134,6 +156,10 @@ mod tests {
             Some("ne s affich*")
         );
         assert_eq!(f("een foutmelding"), None, "fout is whole");
+        let w = features::words("nos llegan, no llegaron");
+        let set = Phrases::new(p);
+        let covered: Vec<bool> = (0..w.len()).map(|i| set.covers(&w, i)).collect();
+        assert_eq!(covered, [false, false, true, true]);
         assert_eq!(f("llegan bien"), None, "in a row, all of it");
         assert_eq!(parse("  Bloqu* "), ["bloqu*"]);
         assert_eq!(parse("*"), Vec::<String>::new(), "no word, no phrase");

@@ -50,7 +50,10 @@ pub(super) fn only_praise(text: &str, words: &[String], phrases: &Phrases) -> Op
             .find(|w| !w.is_empty())
             .is_some_and(|w| QUESTION_OPENERS.contains(&w.to_lowercase().as_str()))
     });
-    if asks || text.contains(['?', '？']) || words.iter().any(|w| more_than_praise(w)) {
+    // "help" thanked for ("thanks for your help") is praise, not a call for it.
+    let thanked = |i: usize| words[i] == "help" && phrases.covers(words, i);
+    let more = (0..words.len()).any(|i| more_than_praise(&words[i]) && !thanked(i));
+    if asks || text.contains(['?', '？']) || more {
         return None;
     }
     static CONTENT: std::sync::OnceLock<crate::words::Words> = std::sync::OnceLock::new();
@@ -80,6 +83,17 @@ mod tests {
         assert!(praise("just wanted to say: loving the new onboarding").is_some());
         assert!(praise("great job on the status page, very transparent").is_some());
         assert_eq!(praise("Danke!").as_deref(), Some("danke"));
+        let thanks = Phrases::new(["thanks for your help", "thank you so much"]);
+        let thanked = |t: &str| only_praise(t, &words(t), &thanks);
+        assert!(thanked("thanks for your help!").is_some());
+        for more in [
+            "thank you so much for your help",
+            "thanks for your help, but it still fails",
+            "thanks for nothing, no help at all",
+            "thanks for your help. can you help me with the export",
+        ] {
+            assert_eq!(thanked(more), None, "{more}");
+        }
         for more in [
             "loving the reports redesign, but the export fails on big tables",
             "great job on the release! how do I share a dashboard",

@@ -193,3 +193,13 @@ async fn short_questions_about_a_products_screens_are_mostly_support() {
 async fn a_products_screens_plans_and_metrics_are_support() {
     scored("screens-check.jsonl", 30, 0, 2, 1).await;
 }
+
+/// Thanks for help given ("thanks for all your help yesterday!") is chatter, though "help" alone
+/// is a call for it: of 10 such lines, written after the thanks phrases of `triage.praise_phrases`
+/// were chosen and scored once, 1 was silent before them and 9 after; the 10 that also ask, report
+/// or want a person ("thanks for your help, but the export still fails") are all support, and
+/// only the two that want a person go to one.
+#[tokio::test]
+async fn thanks_for_help_is_chatter_and_thanks_with_a_question_is_not() {
+    scored("thanks-check.jsonl", 20, 0, 9, 0).await;
+}
