@@ -63,6 +63,8 @@ pub struct Triager {
     rules: TriageRules,
     phrases: phrase::Phrases,
     support: phrase::Phrases,
+    /// Everyday senses of support phrases (`support_phrases` entries starting with `!`).
+    not_support: phrase::Phrases,
     problems: phrase::Phrases,
     questions: phrase::Phrases,
     praise: phrase::Phrases,
@@ -110,7 +112,15 @@ impl Triager {
     fn shared(model: std::sync::Arc<Model>, rules: TriageRules) -> Triager {
         Triager {
             phrases: phrase::Phrases::new(&rules.human_phrases),
-            support: phrase::Phrases::new(&rules.support_phrases),
+            support: phrase::Phrases::new(
+                rules.support_phrases.iter().filter(|p| !p.starts_with('!')),
+            ),
+            not_support: phrase::Phrases::new(
+                rules
+                    .support_phrases
+                    .iter()
+                    .filter_map(|p| p.strip_prefix('!')),
+            ),
             problems: phrase::Phrases::new(&rules.other_language_problems),
             questions: phrase::Phrases::new(&rules.other_language_questions),
             praise: phrase::Phrases::new(&rules.praise_phrases),
@@ -224,10 +234,17 @@ impl Triager {
         }
     }
 
+    /// The first support phrase in `words` that is not part of an everyday sense of it ("down" in
+    /// "turn the volume down", `!`-entries of `support_phrases`).
+    fn support_phrase(&self, words: &[String]) -> Option<String> {
+        self.support
+            .find(words, |i| !self.not_support.covers(words, i))
+    }
+
     /// The decision for `text` given the model's class probabilities for it (`Model::predict`).
     pub fn decide(&self, text: &str, probs: &[f32]) -> Triage {
         let words = features::words(text);
-        let support = self.support.first(&words).is_some() || reaction::distress(text);
+        let support = self.support_phrase(&words).is_some() || reaction::distress(text);
         if let Some(why) = spam::signal(text, &words, &self.rules.spam, &self.spam, support) {
             return Triage {
                 tier: Tier::None,

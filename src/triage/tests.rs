@@ -55,6 +55,27 @@ fn phrases_match_whole_words_only() {
     );
 }
 
+/// A support phrase in one of its everyday senses (a `!` entry) is no support signal there, and
+/// still one elsewhere in the message.
+#[test]
+fn a_support_phrase_in_an_everyday_sense_is_no_signal() {
+    let mut r = rules();
+    r.support_phrases
+        .extend(["!turn* ... down".into(), "!slow down".into()]);
+    let t = Triager::new(Triager::default_model(), r);
+    let phrase = |m: &str| t.support_phrase(&features::words(m));
+    assert_eq!(phrase("turn the volume down please"), None);
+    assert_eq!(phrase("slow down"), None);
+    assert_eq!(phrase("turning it down a notch"), None);
+    assert_eq!(phrase("the site is down").as_deref(), Some("down"));
+    assert_eq!(
+        phrase("turn it down, the site is down").as_deref(),
+        Some("down")
+    );
+    assert_eq!(phrase("slow down? no, help").as_deref(), Some("help"));
+    assert_eq!(phrase("turn"), None, "an exception is no phrase of its own");
+}
+
 /// An HTTP error's status text quoted from a response is a problem report, not a request for a
 /// person: "401 Unauthorized" is no unauthorised charge.
 #[test]
@@ -109,7 +130,7 @@ fn unknown_words_protect_other_languages_not_english_chatter() {
     let t = Triager::new(Triager::default_model(), rules());
     let sure = |m: &str| {
         let words = features::words(m);
-        let phrase = t.support.first(&words).is_some();
+        let phrase = t.support_phrase(&words).is_some();
         t.surely_support(&words, phrase, language::other_language(m, &words))
     };
     assert!(sure("¿Cómo cambio mi contraseña? No puedo entrar"));
