@@ -80,7 +80,7 @@ impl Pipeline {
                 if !found.asked {
                     // Something is broken now: a how-to quote is no answer to that. Check what the
                     // desk knows (firing alerts, known issues) and hand it to a person.
-                    let checked = self.incident_check(m.text).await?;
+                    let checked = self.incident_check(m.text, found.best.as_ref()).await?;
                     if let Some(best) = found.best.take() {
                         found.candidates.insert(0, best);
                     }

@@ -63,8 +63,15 @@ fn words(text: &str) -> std::collections::HashSet<String> {
 
 impl Pipeline {
     /// For a problem report with no agent: firing alerts whose title or service labels share a word
-    /// with the report, and known-issue pages that relate to it.
-    pub(super) async fn incident_check(&self, text: &str) -> Result<Checked, StoreError> {
+    /// with the report, and the known issue it is about — `best`, the section that clears the answer
+    /// bars, when that page is tagged `known-issue`. "This looks like a known issue" is a claim, held
+    /// to an answer's bars: a known issue that merely shares a word or two is only a page that may
+    /// help.
+    pub(super) async fn incident_check(
+        &self,
+        text: &str,
+        best: Option<&KbHit>,
+    ) -> Result<Checked, StoreError> {
         let said = words(text);
         let alerts = self
             .store
@@ -82,14 +89,10 @@ impl Pipeline {
             .map(|g| g.title)
             .take(3)
             .collect();
-        let bar = self.settings.kb.bar();
-        let known = self
-            .kb
-            .search(text, 10)
+        let known = best
+            .filter(|h| h.is_known_issue())
+            .cloned()
             .into_iter()
-            .filter(KbHit::is_known_issue)
-            .filter(|h| h.score >= bar.min_score && h.coverage >= bar.candidate_coverage)
-            .take(2)
             .collect();
         Ok(Checked { alerts, known })
     }

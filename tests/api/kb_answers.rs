@@ -214,7 +214,7 @@ async fn a_problem_report_is_offered_the_troubleshooting_page_about_its_symptom(
 }
 
 /// Delivers the outbox and returns the plain text of every message sent so far, oldest first.
-async fn delivered(r: &Rig) -> Vec<String> {
+pub(crate) async fn delivered(r: &Rig) -> Vec<String> {
     while r.sender.tick(10_000).await.unwrap() > 0 {}
     r.chat.sent().iter().map(|m| m.msg.reply.plain()).collect()
 }

@@ -48,6 +48,7 @@ mod http_edge;
 mod kb_answers;
 mod kb_fresh;
 mod kb_gaps;
+mod kb_known_issues;
 mod kb_learned;
 mod layout;
 mod leader;
