@@ -49,6 +49,7 @@ pub fn triager(s: &Settings, model: Model, pages: &[String]) -> Triager {
             human_threshold: t.human_threshold,
             none_threshold: t.none_threshold,
             unrelated_none_threshold: t.unrelated_none_threshold,
+            sure_none_threshold: t.sure_none_threshold,
             related_share: t.related_share,
             support_phrases: t.support_phrases.clone(),
             other_language_problems: t.other_language_problem_phrases.clone(),

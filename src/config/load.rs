@@ -91,6 +91,10 @@ impl Settings {
                 "triage.unrelated_none_threshold",
                 self.triage.unrelated_none_threshold,
             ),
+            (
+                "triage.sure_none_threshold",
+                self.triage.sure_none_threshold,
+            ),
             ("triage.related_share", self.triage.related_share),
             ("triage.product_word_share", self.triage.product_word_share),
             ("kb.gap_similarity", self.kb.gap_similarity.into()),

@@ -106,6 +106,8 @@ pub struct TriageSettings {
     pub none_threshold: f64,
     /// The least P(none) instead for a message that shares little with the knowledge base's pages.
     pub unrelated_none_threshold: f64,
+    /// The P(none) from which a weak support phrase (`~` in `support_phrases`) no longer counts.
+    pub sure_none_threshold: f64,
     /// The share of a message's content words the docs use below which it shares little with them.
     pub related_share: f64,
     /// Least share of the knowledge base's pages a word the model never learned must be on to be a

@@ -41,6 +41,9 @@ pub struct TriageRules {
     /// The least P(none) instead, for a message that shares little with the docs: fewer than
     /// `related_share` of its content words are words the knowledge base's pages use.
     pub unrelated_none_threshold: f64,
+    /// From this P(none), a weak support phrase (a `~` entry of `support_phrases`: "help") is no
+    /// signal: "help me plan a birthday party" is chatter, "help" and "can someone help?" are not.
+    pub sure_none_threshold: f64,
     /// The share of a message's content words the docs use from which it talks about the product.
     pub related_share: f64,
     /// Lower-cased phrases that make a message a support request whatever the model says.
@@ -65,6 +68,8 @@ pub struct Triager {
     support: phrase::Phrases,
     /// Everyday senses of support phrases (`support_phrases` entries starting with `!`).
     not_support: phrase::Phrases,
+    /// Support phrases that count only while the model is not sure of chatter (`~` entries).
+    weak_support: phrase::Phrases,
     problems: phrase::Phrases,
     questions: phrase::Phrases,
     praise: phrase::Phrases,
@@ -113,7 +118,16 @@ impl Triager {
         Triager {
             phrases: phrase::Phrases::new(&rules.human_phrases),
             support: phrase::Phrases::new(
-                rules.support_phrases.iter().filter(|p| !p.starts_with('!')),
+                rules
+                    .support_phrases
+                    .iter()
+                    .filter(|p| !p.starts_with(['!', '~'])),
+            ),
+            weak_support: phrase::Phrases::new(
+                rules
+                    .support_phrases
+                    .iter()
+                    .filter_map(|p| p.strip_prefix('~')),
             ),
             not_support: phrase::Phrases::new(
                 rules
@@ -244,7 +258,18 @@ impl Triager {
     /// The decision for `text` given the model's class probabilities for it (`Model::predict`).
     pub fn decide(&self, text: &str, probs: &[f32]) -> Triage {
         let words = features::words(text);
-        let support = self.support_phrase(&words).is_some() || reaction::distress(text);
+        let p_none = (self.model.classes.iter())
+            .position(|t| *t == Tier::None)
+            .and_then(|i| probs.get(i))
+            .map_or(0.0, |p| *p as f64);
+        let weak = || {
+            p_none < self.rules.sure_none_threshold
+                && self
+                    .weak_support
+                    .find(&words, |i| !self.not_support.covers(&words, i))
+                    .is_some()
+        };
+        let support = self.support_phrase(&words).is_some() || weak() || reaction::distress(text);
         if let Some(why) = spam::signal(text, &words, &self.rules.spam, &self.spam, support) {
             return Triage {
                 tier: Tier::None,

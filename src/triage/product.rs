@@ -85,6 +85,7 @@ mod tests {
             human_phrases: vec![],
             none_threshold: 0.5,
             unrelated_none_threshold: 0.5,
+            sure_none_threshold: 0.95,
             related_share: 0.0,
             support_phrases: vec!["help".into()],
             other_language_problems: vec![],

@@ -83,6 +83,7 @@ mod tests {
             human_phrases: vec![],
             none_threshold: 0.55,
             unrelated_none_threshold: 0.52,
+            sure_none_threshold: 0.95,
             related_share: 0.5,
             support_phrases: vec![],
             other_language_problems: vec![],

@@ -9,6 +9,7 @@ fn rules() -> TriageRules {
         human_phrases: vec!["money back".into(), "lawyer".into()],
         none_threshold: 0.5,
         unrelated_none_threshold: 0.5,
+        sure_none_threshold: 0.95,
         related_share: 0.0,
         support_phrases: vec!["help".into(), "down".into()],
         other_language_problems: vec!["funktioniert nicht".into()],
@@ -74,6 +75,29 @@ fn a_support_phrase_in_an_everyday_sense_is_no_signal() {
     );
     assert_eq!(phrase("slow down? no, help").as_deref(), Some("help"));
     assert_eq!(phrase("turn"), None, "an exception is no phrase of its own");
+}
+
+/// A weak support phrase (`~`) counts until the model is sure of chatter (`sure_none_threshold`).
+#[test]
+fn a_weak_support_phrase_gives_way_when_the_model_is_sure_of_chatter() {
+    let mut r = rules();
+    r.support_phrases = vec!["~help".into()];
+    let t = Triager::new(Triager::default_model(), r);
+    let probs = |none: f32| -> Vec<f32> {
+        let classes = &t.model().classes;
+        let rest = (1.0 - none) / (classes.len() - 1) as f32;
+        classes
+            .iter()
+            .map(|c| if *c == Tier::None { none } else { rest })
+            .collect()
+    };
+    let m = "help me plan a birthday party";
+    assert_eq!(t.decide(m, &probs(0.97)).tier, Tier::None);
+    assert_ne!(
+        t.decide(m, &probs(0.9)).tier,
+        Tier::None,
+        "not sure: support"
+    );
 }
 
 /// An HTTP error's status text quoted from a response is a problem report, not a request for a

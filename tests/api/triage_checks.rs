@@ -224,3 +224,12 @@ async fn down_and_slowly_in_their_everyday_senses_are_chatter() {
 async fn what_people_ask_a_voice_assistant_is_mostly_silent() {
     scored("assistant-requests-check.jsonl", 383, 0, 337, 4).await;
 }
+
+/// "Help" is a call for help, unless the model is sure the message is chatter
+/// (`triage.sure_none_threshold`): of 10 calls for help and 10 requests for help with everyday
+/// things ("help me find a recipe for lentil soup"), written after the threshold was chosen and
+/// scored once, no call is ignored and 3 of the 10 requests are silent (none before).
+#[tokio::test]
+async fn help_is_support_unless_the_model_is_sure_of_chatter() {
+    scored("help-check.jsonl", 20, 0, 3, 0).await;
+}
