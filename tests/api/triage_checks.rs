@@ -233,3 +233,12 @@ async fn what_people_ask_a_voice_assistant_is_mostly_silent() {
 async fn help_is_support_unless_the_model_is_sure_of_chatter() {
     scored("help-check.jsonl", 20, 0, 3, 0).await;
 }
+
+/// A question about GDPR compliance is a question; a request under the law needs a person: of 8
+/// each, written after the GDPR phrases of `triage.human_phrases` were narrowed from "gdpr" alone
+/// and scored once, the questions went from a person to tier 1 and the requests all reach one.
+#[tokio::test]
+async fn gdpr_questions_are_questions_and_gdpr_requests_need_a_person() {
+    let t = tally("gdpr-check.jsonl").await;
+    assert_eq!((t.lines, t.person, t.humans, t.ignored), (16, 0, 8, 0));
+}
