@@ -251,8 +251,12 @@ impl Triager {
     /// The first support phrase in `words` that is not part of an everyday sense of it ("down" in
     /// "turn the volume down", `!`-entries of `support_phrases`).
     fn support_phrase(&self, words: &[String]) -> Option<String> {
-        self.support
-            .find(words, |i| !self.not_support.covers(words, i))
+        self.in_its_sense(&self.support, words)
+    }
+
+    /// The first of `set` in `words` outside the everyday senses of `not_support`.
+    fn in_its_sense(&self, set: &phrase::Phrases, words: &[String]) -> Option<String> {
+        set.find(words, |i| !self.not_support.covers(words, i))
     }
 
     /// The decision for `text` given the model's class probabilities for it (`Model::predict`).
@@ -264,10 +268,7 @@ impl Triager {
             .map_or(0.0, |p| *p as f64);
         let weak = || {
             p_none < self.rules.sure_none_threshold
-                && self
-                    .weak_support
-                    .find(&words, |i| !self.not_support.covers(&words, i))
-                    .is_some()
+                && self.in_its_sense(&self.weak_support, &words).is_some()
         };
         let support = self.support_phrase(&words).is_some() || weak() || reaction::distress(text);
         if let Some(why) = spam::signal(text, &words, &self.rules.spam, &self.spam, support) {
