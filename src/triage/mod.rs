@@ -1,6 +1,7 @@
 //! Offline triage: the trained model plus configured rules decide `none | tier1 | tier2 | human`
 //! with a confidence. The shipped default model is compiled in, so it loads in milliseconds anywhere.
 
+mod anger;
 mod asks;
 pub mod data;
 pub mod eval;
@@ -73,7 +74,8 @@ pub struct Triager {
     problems: phrase::Phrases,
     questions: phrase::Phrases,
     praise: phrase::Phrases,
-    spam: phrase::Phrases,
+    spam: spam::Promotion,
+    anger: anger::Anger,
     /// Words by which a story says something failed (`asks.rs`), parsed once.
     failing: phrase::Phrases,
     docs: Option<std::sync::Arc<related::DocWords>>,
@@ -116,7 +118,10 @@ impl Triager {
 
     fn shared(model: std::sync::Arc<Model>, rules: TriageRules) -> Triager {
         Triager {
-            phrases: phrase::Phrases::new(&rules.human_phrases),
+            phrases: phrase::Phrases::new(
+                rules.human_phrases.iter().filter(|p| !p.starts_with('~')),
+            ),
+            anger: anger::Anger::new(&rules.human_phrases),
             support: phrase::Phrases::new(
                 rules
                     .support_phrases
@@ -138,7 +143,7 @@ impl Triager {
             problems: phrase::Phrases::new(&rules.other_language_problems),
             questions: phrase::Phrases::new(&rules.other_language_questions),
             praise: phrase::Phrases::new(&rules.praise_phrases),
-            spam: phrase::Phrases::new(&rules.spam.phrases),
+            spam: spam::Promotion::new(&rules.spam.phrases),
             failing: phrase::Phrases::new(asks::FAILING),
             docs: None,
             model,
@@ -262,6 +267,12 @@ impl Triager {
     /// The decision for `text` given the model's class probabilities for it (`Model::predict`).
     pub fn decide(&self, text: &str, probs: &[f32]) -> Triage {
         let words = features::words(text);
+        self.anger
+            .after(self.support_or_not(text, &words, probs), &words)
+    }
+
+    /// The decision before anger is read.
+    fn support_or_not(&self, text: &str, words: &[String], probs: &[f32]) -> Triage {
         let p_none = (self.model.classes.iter())
             .position(|t| *t == Tier::None)
             .and_then(|i| probs.get(i))

@@ -5,6 +5,47 @@
 
 use super::phrase::Phrases;
 
+/// The promotional phrases, parsed once: `~` entries are phrases customers and prospective partners
+/// use too ("partnership opportunities", "our telegram channel"), spam only in a message that asks
+/// nothing.
+pub(super) struct Promotion {
+    strong: Phrases,
+    weak: Phrases,
+}
+
+impl Promotion {
+    pub(super) fn new(phrases: &[String]) -> Self {
+        Promotion {
+            strong: Phrases::new(phrases.iter().filter(|p| !p.starts_with('~'))),
+            weak: Phrases::new(phrases.iter().filter_map(|p| p.strip_prefix('~'))),
+        }
+    }
+
+    /// The promotional phrase that makes `words` spam, if any.
+    fn find(&self, text: &str, words: &[String]) -> Option<String> {
+        (self.strong.first(words)).or_else(|| self.weak.first(words).filter(|_| !asks(text)))
+    }
+}
+
+/// Whether a sentence or clause of `text` opens with a question word ("are there partner
+/// programmes?", "we're an agency, do you offer partner pricing?"): a prospective partner asks, a
+/// spammer announces ("partnership opportunity: resell our crm"), and "anyone need web design
+/// services?" or a bare "interested in a partnership?" is a hook.
+fn asks(text: &str) -> bool {
+    const OPENERS: &[&str] = &[
+        "how", "what", "where", "when", "why", "which", "who", "whom", "can", "could", "is", "are",
+        "do", "does", "will", "would",
+    ];
+    (crate::words::sentences(text).iter())
+        .flat_map(|(s, _)| s.split([',', ';', ':']))
+        .any(|clause| {
+            let first = clause
+                .split(|c: char| !c.is_alphanumeric())
+                .find(|w| !w.is_empty());
+            first.is_some_and(|w| OPENERS.contains(&w.to_lowercase().as_str()))
+        })
+}
+
 /// `[triage]`'s spam settings.
 #[derive(Debug, Clone)]
 pub struct SpamRules {
@@ -25,10 +66,10 @@ pub(super) fn signal(
     text: &str,
     words: &[String],
     rules: &SpamRules,
-    phrases: &Phrases,
+    promotion: &Promotion,
     support: bool,
 ) -> Option<String> {
-    if let Some(p) = phrases.first(words) {
+    if let Some(p) = promotion.find(text, words) {
         return Some(format!("promotion: \"{p}\""));
     }
     if support {
@@ -102,12 +143,22 @@ mod tests {
 
     fn check_as(text: &str, support: bool) -> Option<String> {
         let rules = SpamRules {
-            phrases: vec!["buy followers".into(), "free crypto".into()],
+            phrases: vec![
+                "buy followers".into(),
+                "free crypto".into(),
+                "~partnership opportunit*".into(),
+            ],
             links: 3,
             mentions: 5,
         };
         let words = crate::triage::features::words(text);
-        signal(text, &words, &rules, &Phrases::new(&rules.phrases), support)
+        signal(
+            text,
+            &words,
+            &rules,
+            &Promotion::new(&rules.phrases),
+            support,
+        )
     }
 
     #[test]
@@ -148,5 +199,20 @@ mod tests {
         assert_eq!(check_as(outage, true), None);
         // … but a promotional phrase still is.
         assert!(check_as("help! free crypto at https://x.example", true).is_some());
+    }
+
+    #[test]
+    fn a_weak_promotional_phrase_is_spam_only_in_a_message_that_asks_nothing() {
+        let offer = "Partnership opportunity: resell our white label crm and earn 40%";
+        assert_eq!(
+            check(offer).as_deref(),
+            Some("promotion: \"partnership opportunit*\"")
+        );
+        assert!(check("interested in partnership opportunities? dm me").is_some());
+        let inquiry = "Inquiry about partnership opportunities. We are a consultancy: who would \
+                       be the right person to talk to?";
+        assert_eq!(check(inquiry), None);
+        assert!(check_as("partnership opportunity for your server, dm me", true).is_some());
+        assert!(check_as("free crypto, who wants some?", true).is_some());
     }
 }

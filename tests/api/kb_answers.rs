@@ -149,14 +149,11 @@ async fn an_incident_gets_an_acknowledgement_and_a_card_instead_of_a_quote() {
     assert_eq!(o.tier, Some(opsdesk::domain::Tier::Tier2), "{o:?}");
     assert!(o.answer.is_none() && o.citations.is_empty(), "{o:?}");
     assert!(o.escalated);
-    let sent = delivered(&r).await;
-    let ack = sent
-        .iter()
-        .find(|t| t.starts_with("Thanks for reporting this"))
-        .expect("the customer is acknowledged");
+    let ack = acknowledgement(&r).await;
     assert!(!ack.contains("we're aware"), "no alert is firing: {ack}");
-    let card = sent
-        .iter()
+    let card = delivered(&r)
+        .await
+        .into_iter()
         .find(|t| t.contains("needs a person"))
         .expect("the team gets a card");
     assert!(card.contains("no matching alert firing"), "{card}");
@@ -176,12 +173,9 @@ async fn an_incident_gets_an_acknowledgement_and_a_card_instead_of_a_quote() {
         o.suggestions.is_empty(),
         "docs are no help with an outage: {o:?}"
     );
-    let sent = delivered(&r).await;
-    let ack = sent
-        .iter()
-        .rfind(|t| t.starts_with("Thanks for reporting this"))
-        .unwrap();
+    let ack = acknowledgement(&r).await;
     assert!(ack.contains("we're aware, and the team is on it"), "{ack}");
+    let sent = delivered(&r).await;
     let card = sent.iter().rfind(|t| t.contains("needs a person")).unwrap();
     assert!(card.contains("firing: CheckoutApi5xxHigh"), "{card}");
 }
@@ -205,11 +199,7 @@ async fn a_problem_report_is_offered_the_troubleshooting_page_about_its_symptom(
         o.suggestions.iter().any(|c| c.link.ends_with(blank)),
         "{o:?}"
     );
-    let ack = delivered(&r)
-        .await
-        .into_iter()
-        .find(|t| t.starts_with("Thanks for reporting this"))
-        .expect("the customer is acknowledged");
+    let ack = acknowledgement(&r).await;
     assert!(ack.contains("may help") && ack.contains(blank), "{ack}");
 }
 
@@ -217,6 +207,15 @@ async fn a_problem_report_is_offered_the_troubleshooting_page_about_its_symptom(
 pub(crate) async fn delivered(r: &Rig) -> Vec<String> {
     while r.sender.tick(10_000).await.unwrap() > 0 {}
     r.chat.sent().iter().map(|m| m.msg.reply.plain()).collect()
+}
+
+/// Delivers the outbox and returns the latest acknowledgement of a problem report sent so far.
+pub(crate) async fn acknowledgement(r: &Rig) -> String {
+    delivered(r)
+        .await
+        .into_iter()
+        .rfind(|t| t.starts_with("Thanks for reporting this"))
+        .expect("the customer is acknowledged")
 }
 
 /// The shipped word vectors find the section a customer describes in other words; without them

@@ -1,7 +1,7 @@
 //! "This looks like a known issue" is a claim made to a customer: a problem report hears it only when
 //! the known-issue page is the section the answer bars single out, and `ask --json` lists it.
 
-use crate::kb_answers::delivered;
+use crate::kb_answers::acknowledgement;
 use crate::pipeline::{done, message, rig};
 use crate::support;
 use std::sync::Arc;
@@ -26,11 +26,7 @@ async fn a_problem_report_hears_of_the_known_issue_it_is_about() {
         o.suggestions[0], o.known_issues[0],
         "named first among the pages offered"
     );
-    let ack = delivered(&r)
-        .await
-        .into_iter()
-        .find(|t| t.starts_with("Thanks for reporting this"))
-        .expect("the customer is acknowledged");
+    let ack = acknowledgement(&r).await;
     assert!(
         ack.contains("This looks like a known issue") && ack.contains(EMOJI),
         "{ack}"
@@ -51,10 +47,6 @@ async fn a_known_issue_that_only_shares_words_is_not_named() {
     );
     assert_eq!(o.tier, Some(opsdesk::domain::Tier::Tier2), "{o:?}");
     assert!(o.known_issues.is_empty(), "{o:?}");
-    let ack = delivered(&r)
-        .await
-        .into_iter()
-        .find(|t| t.starts_with("Thanks for reporting this"))
-        .expect("the customer is acknowledged");
+    let ack = acknowledgement(&r).await;
     assert!(!ack.contains("known issue"), "{ack}");
 }

@@ -29,18 +29,10 @@ async fn scored(file: &str, lines: usize, ignored: usize, silent: usize, person:
 /// greetings all silent.
 #[tokio::test]
 async fn follow_ups_and_calls_for_support_are_not_chatter() {
-    for (file, lines, chatter) in [("follow-ups-check", 38, 9), ("newcomers-check", 30, 10)] {
-        let t = tally(&format!("{file}.jsonl")).await;
-        assert_eq!(t.lines, lines);
-        assert!(
-            t.ignored <= 1,
-            "{file}: {} support lines called chatter",
-            t.ignored
-        );
-        let silent = t.none - t.ignored;
-        assert!(silent >= chatter, "{file}: {silent} chatter lines silent");
-        assert_eq!(t.person, 0, "{file}: none needs a person");
-    }
+    // "opened a support ticket 4 days ago, nobody has replied" goes to a person: nobody answering
+    // is anger at the service (`human_phrases`), and the desk hands such a follow-up to one anyway.
+    scored("follow-ups-check.jsonl", 38, 1, 9, 1).await;
+    scored("newcomers-check.jsonl", 30, 1, 10, 0).await;
 }
 
 /// Billing disputes go to a person however they are worded ("billed us twice", "two charges",
@@ -87,17 +79,34 @@ async fn what_stopped_arriving_is_support() {
 async fn promotion_is_spam_and_questions_about_partners_are_not() {
     let t = tally("promotion-check.jsonl").await;
     assert_eq!((t.lines, t.none, t.ignored), (22, 12, 0));
+    spam_exactly_where_labelled_none("promotion-check.jsonl").await;
+}
+
+/// Phrases spammers and customers share ("telegram channel", "lead generation", "partnership
+/// opportunities", "development services") are `~` entries of `triage.spam_phrases`: spam only in
+/// a message that asks nothing. Of 12 questions and reports and 12 promotions that use them,
+/// written after that rule was chosen and scored once, the questions went from all silent to all
+/// support, and every promotion stays silent as spam.
+#[tokio::test]
+async fn a_question_in_a_spammers_words_is_support() {
+    let t = tally("promotion-inquiries-check.jsonl").await;
+    assert_eq!((t.lines, t.none, t.ignored, t.person), (24, 12, 0, 0));
+    spam_exactly_where_labelled_none("promotion-inquiries-check.jsonl").await;
+}
+
+/// Every line of `file` labelled `none` is spam to the built-in triage, and no other line is.
+async fn spam_exactly_where_labelled_none(file: &str) {
     let db = crate::support::sqlite().await;
     let p = crate::support::pipeline_with(
         std::sync::Arc::new(db.store.clone()),
         crate::support::settings(),
     )
     .await;
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/triage/promotion-check.jsonl"
-    );
-    for line in std::fs::read_to_string(path).unwrap().lines() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/triage/");
+    for line in std::fs::read_to_string(format!("{path}{file}"))
+        .unwrap()
+        .lines()
+    {
         let v: serde_json::Value = serde_json::from_str(line).unwrap();
         let text = v["text"].as_str().unwrap();
         let spam = matches!(p.triager.triage(text).reason, TriageReason::Spam(_));
@@ -241,4 +250,28 @@ async fn help_is_support_unless_the_model_is_sure_of_chatter() {
 async fn gdpr_questions_are_questions_and_gdpr_requests_need_a_person() {
     let t = tally("gdpr-check.jsonl").await;
     assert_eq!((t.lines, t.person, t.humans, t.ignored), (16, 0, 8, 0));
+}
+
+/// Anger at the service goes to a person ("paying $400 a month for a dashboard that times out every
+/// morning. pathetic"); a word of anger in everyday talk does not make chatter a ticket. Of 12 angry
+/// customers, 8 calm questions and reports and 10 lines of chatter written to trip the same words,
+/// written after the anger phrases of `triage.human_phrases` were chosen (by the same hand) and
+/// scored once: angry customers sent to a person 1 → 12; the 7 chatter lines the model keeps silent
+/// stay silent, but the 3 it answers ("my printer at home is useless") now go to a person, and so
+/// does one calm question ("disappointing that the free plan lost the api access, …").
+#[tokio::test]
+async fn anger_at_the_service_goes_to_a_person() {
+    let t = tally("anger-check.jsonl").await;
+    assert_eq!((t.lines, t.ignored), (30, 0));
+    assert!(
+        t.humans >= 12,
+        "{} of 12 angry customers sent to a person",
+        t.humans
+    );
+    assert!(
+        t.person <= 4,
+        "{} non-human lines sent to a person",
+        t.person
+    );
+    assert!(t.none >= 7, "{} chatter lines silent", t.none);
 }
