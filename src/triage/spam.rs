@@ -39,8 +39,9 @@ fn asks(text: &str) -> bool {
     (crate::words::sentences(text).iter())
         .flat_map(|(s, _)| s.split([',', ';', ':']))
         .any(|clause| {
-            let first = clause
-                .split(|c: char| !c.is_alphanumeric())
+            // A mention first ("@support can i…", "<@U1> is there…") is whom it asks.
+            let rest = (clause.split_whitespace()).skip_while(|t| t.starts_with(['@', '<']));
+            let first = (rest.flat_map(|t| t.split(|c: char| !c.is_alphanumeric())))
                 .find(|w| !w.is_empty());
             first.is_some_and(|w| OPENERS.contains(&w.to_lowercase().as_str()))
         })
@@ -214,5 +215,7 @@ mod tests {
         assert_eq!(check(inquiry), None);
         assert!(check_as("partnership opportunity for your server, dm me", true).is_some());
         assert!(check_as("free crypto, who wants some?", true).is_some());
+        let asked = "@support <@U1> can i send partnership opportunities to the sales team?";
+        assert_eq!(check(asked), None);
     }
 }
