@@ -1,6 +1,7 @@
 //! Offline triage: the trained model plus configured rules decide `none | tier1 | tier2 | human`
 //! with a confidence. The shipped default model is compiled in, so it loads in milliseconds anywhere.
 
+mod address;
 mod anger;
 mod asks;
 pub mod data;
@@ -277,11 +278,7 @@ impl Triager {
             .position(|t| *t == Tier::None)
             .and_then(|i| probs.get(i))
             .map_or(0.0, |p| *p as f64);
-        let weak = || {
-            p_none < self.rules.sure_none_threshold
-                && self.in_its_sense(&self.weak_support, &words).is_some()
-        };
-        let support = self.support_phrase(&words).is_some() || weak() || reaction::distress(text);
+        let support = self.reads_as_support(text, words, p_none);
         if let Some(why) = spam::signal(text, &words, &self.rules.spam, &self.spam, support) {
             return Triage {
                 tier: Tier::None,

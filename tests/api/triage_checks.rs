@@ -275,3 +275,14 @@ async fn anger_at_the_service_goes_to_a_person() {
     );
     assert!(t.none >= 7, "{} chatter lines silent", t.none);
 }
+
+/// A message to a support desk's account ("@PhilipsHueHelp lights randomly turn on at 3am") is a
+/// support request whatever its topic; a mention of anyone else is not. Of 20 such messages on
+/// the topics off-topic chatter has (music, lights, travel, food, calendars) and 10 lines of chatter
+/// that mention people and accounts, written after the rule and scored once with the binary before
+/// and after it: support called chatter 3 → 0, chatter silent 10 → 10.
+#[tokio::test]
+async fn a_message_to_a_support_desk_is_support() {
+    let t = tally("addressed-check.jsonl").await;
+    assert_eq!((t.lines, t.ignored, t.none, t.person), (30, 0, 10, 0));
+}
