@@ -286,3 +286,22 @@ async fn a_message_to_a_support_desk_is_support() {
     let t = tally("addressed-check.jsonl").await;
     assert_eq!((t.lines, t.ignored, t.none, t.person), (30, 0, 10, 0));
 }
+
+/// An ask for a person in other words ("i need to talk with customer service", "speak with a
+/// representative") goes to one; a question about support hours or channels does not. HWU64 says
+/// "customer service" only in tweets to a third party, so the model called the first chatter. Of
+/// 10 asks, 5 questions and 5 chatter lines written after the phrases were added and scored once
+/// with the binary before and after them, the model already sent 9 of the asks to a person and
+/// the phrases changed nothing there: this keeps those figures.
+#[tokio::test]
+async fn an_ask_for_a_person_in_other_words_goes_to_one() {
+    let t = tally("ask-for-person-check.jsonl").await;
+    assert_eq!(t.lines, 20);
+    assert!(t.humans >= 9, "{} of 10 asks sent to a person", t.humans);
+    assert!(t.ignored <= 1, "{} support lines called chatter", t.ignored);
+    assert!(
+        t.person <= 1,
+        "{} non-human lines sent to a person",
+        t.person
+    );
+}
