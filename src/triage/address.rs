@@ -18,8 +18,8 @@ impl Triager {
 }
 
 /// Whether `text` mentions an account named as a support desk: "@AppleSupport", "@AmazonHelp",
-/// "@SpotifyCares", "@Uber_Support", "@acme-helpdesk", "@customer-service", a Slack user group
-/// ("<!subteam^S1|@support>").
+/// "@SpotifyCares", "@Uber_Support", "@AskPayPal", "@acme-helpdesk", "@customer-service", a Slack
+/// user group ("<!subteam^S1|@support>").
 fn to_a_desk(text: &str) -> bool {
     text.split(|c: char| c.is_whitespace() || c == '|')
         .filter_map(|t| t.strip_prefix('@'))
@@ -33,6 +33,7 @@ fn to_a_desk(text: &str) -> bool {
                 .any(|w| name.contains(w))
                 || name.ends_with("care")
                 || name.ends_with("cares")
+                || name.starts_with("ask") && name.len() > 5
         })
 }
 
@@ -48,12 +49,14 @@ mod tests {
             "hey @sprintcare, no signal since 6am",
             "<!subteam^S1|@support> anyone around?",
             "@acme-helpdesk: invoices page blank",
+            "@Ask_Spectrum cable box stuck on the boot screen",
         ] {
             assert!(to_a_desk(text), "{text}");
         }
         for text in [
             "@Delta is wifi free on international flights now?",
             "@careers when do applications open",
+            "@asker thanks, that worked",
             "<@U123> lunch?",
             "email me at help@example.com",
         ] {
