@@ -287,12 +287,12 @@ async fn a_message_to_a_support_desk_is_support() {
     assert_eq!((t.lines, t.ignored, t.none, t.person), (30, 0, 10, 0));
 }
 
-/// An ask for a person in other words ("i need to talk with customer service", "speak with a
+/// An ask for a person in other words ("can i talk with customer service please", "speak with a
 /// representative") goes to one; a question about support hours or channels does not. HWU64 says
 /// "customer service" only in tweets to a third party, so the model called the first chatter. Of
 /// 10 asks, 5 questions and 5 chatter lines written after the phrases were added and scored once
-/// with the binary before and after them, the model already sent 9 of the asks to a person and
-/// the phrases changed nothing there: this keeps those figures.
+/// before and after them: asks sent to a person 3 → 9, questions unchanged, and one chatter line
+/// now goes to a person too ("great talk with someone from the design meetup yesterday").
 #[tokio::test]
 async fn an_ask_for_a_person_in_other_words_goes_to_one() {
     let t = tally("ask-for-person-check.jsonl").await;
