@@ -279,22 +279,22 @@ impl Triager {
             .and_then(|i| probs.get(i))
             .map_or(0.0, |p| *p as f64);
         let support = self.reads_as_support(text, words, p_none);
-        if let Some(why) = spam::signal(text, &words, &self.rules.spam, &self.spam, support) {
+        if let Some(why) = spam::signal(text, words, &self.rules.spam, &self.spam, support) {
             return Triage {
                 tier: Tier::None,
                 confidence: 1.0,
                 reason: TriageReason::Spam(why),
             };
         }
-        if let Some(p) = self.rule_match(&words) {
+        if let Some(p) = self.rule_match(words) {
             return Triage {
                 tier: Tier::Human,
                 confidence: 1.0,
                 reason: TriageReason::Rule(p),
             };
         }
-        let praise = praise::only_praise(text, &words, &self.praise)
-            .filter(|_| self.problems.first(&words).is_none());
+        let praise = praise::only_praise(text, words, &self.praise)
+            .filter(|_| self.problems.first(words).is_none());
         if let Some(p) = praise {
             return Triage {
                 tier: Tier::None,
@@ -302,7 +302,7 @@ impl Triager {
                 reason: TriageReason::Rule(format!("praise: {p}")),
             };
         }
-        if let Some(r) = reaction::only_reaction(text, &words).filter(|_| !support) {
+        if let Some(r) = reaction::only_reaction(text, words).filter(|_| !support) {
             return Triage {
                 tier: Tier::None,
                 confidence: 1.0,
@@ -310,8 +310,8 @@ impl Triager {
             };
         }
         // Language detection runs only for messages no rule above has decided, and once.
-        let foreign = language::other_language(text, &words);
-        let problem = self.other_language_problem(text, &words, foreign);
+        let foreign = language::other_language(text, words);
+        let problem = self.other_language_problem(text, words, foreign);
         let mut ranked: Vec<(Tier, f64)> = self
             .model
             .classes
@@ -332,7 +332,7 @@ impl Triager {
             && ranked[0].0 == Tier::None
             && (ranked[0].1 < self.none_threshold(text)
                 || problem.is_some()
-                || self.surely_support(&words, support, foreign))
+                || self.surely_support(words, support, foreign))
         {
             // Not clearly chatter: support first, the likelier of the support tiers.
             drop_tier(&mut ranked, Tier::None);
