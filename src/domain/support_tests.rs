@@ -195,7 +195,13 @@ fn frustration_and_an_explicit_ask_for_a_person_escalate() {
         Action::Escalate(EscalationReason::Frustrated)
     );
     assert_eq!(t.priority.as_deref(), Some("high"));
-    for phrase in ["talk to a human", "hop on a call", "contact me"] {
+    for phrase in [
+        "talk to a human",
+        "hop on a call",
+        "contact me",
+        "live agent",
+        "talk with ... customer service",
+    ] {
         let asked = Triage {
             tier: Tier::Human,
             confidence: 1.0,

@@ -297,6 +297,18 @@ async fn a_message_to_a_support_desk_is_support() {
 async fn an_ask_for_a_person_in_other_words_goes_to_one() {
     let t = tally("ask-for-person-check.jsonl").await;
     assert_eq!(t.lines, 20);
+    // The phrase is named as the desk's list of asks for a person names it (`CustomerAsked`).
+    let db = crate::support::sqlite().await;
+    let store = std::sync::Arc::new(db.store.clone());
+    let p = crate::support::pipeline_with(store, crate::support::settings()).await;
+    let why = p
+        .triager
+        .triage("i need to talk with customer service")
+        .reason;
+    assert_eq!(
+        why,
+        TriageReason::Rule("talk with ... customer service".into())
+    );
     assert!(t.humans >= 9, "{} of 10 asks sent to a person", t.humans);
     assert!(t.ignored <= 1, "{} support lines called chatter", t.ignored);
     assert!(
