@@ -1,7 +1,7 @@
 //! Triage on check sets written after the phrases they test were chosen, each scored once:
 //! follow-ups, newcomers and billing disputes (`tests/fixtures/triage/`).
 
-use crate::triage_fixtures::tally;
+use crate::triage_fixtures::{built_in_triager, tally};
 use opsdesk::domain::tier::TriageReason;
 
 /// `file`'s tally, checked: `lines` lines, at most `ignored` support lines called chatter, at
@@ -96,12 +96,7 @@ async fn a_question_in_a_spammers_words_is_support() {
 
 /// Every line of `file` labelled `none` is spam to the built-in triage, and no other line is.
 async fn spam_exactly_where_labelled_none(file: &str) {
-    let db = crate::support::sqlite().await;
-    let p = crate::support::pipeline_with(
-        std::sync::Arc::new(db.store.clone()),
-        crate::support::settings(),
-    )
-    .await;
+    let triager = built_in_triager().await;
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/triage/");
     for line in std::fs::read_to_string(format!("{path}{file}"))
         .unwrap()
@@ -109,7 +104,7 @@ async fn spam_exactly_where_labelled_none(file: &str) {
     {
         let v: serde_json::Value = serde_json::from_str(line).unwrap();
         let text = v["text"].as_str().unwrap();
-        let spam = matches!(p.triager.triage(text).reason, TriageReason::Spam(_));
+        let spam = matches!(triager.triage(text).reason, TriageReason::Spam(_));
         assert_eq!(spam, v["tier"] == "none", "{text}");
     }
 }
@@ -261,19 +256,9 @@ async fn gdpr_questions_are_questions_and_gdpr_requests_need_a_person() {
 /// does one calm question ("disappointing that the free plan lost the api access, …").
 #[tokio::test]
 async fn anger_at_the_service_goes_to_a_person() {
+    scored("anger-check.jsonl", 30, 0, 7, 4).await;
     let t = tally("anger-check.jsonl").await;
-    assert_eq!((t.lines, t.ignored), (30, 0));
-    assert!(
-        t.humans >= 12,
-        "{} of 12 angry customers sent to a person",
-        t.humans
-    );
-    assert!(
-        t.person <= 4,
-        "{} non-human lines sent to a person",
-        t.person
-    );
-    assert!(t.none >= 7, "{} chatter lines silent", t.none);
+    assert!(t.humans >= 12, "{} of 12 angry customers", t.humans);
 }
 
 /// A message to a support desk's account ("@PhilipsHueHelp lights randomly turn on at 3am") is a
@@ -298,11 +283,8 @@ async fn an_ask_for_a_person_in_other_words_goes_to_one() {
     let t = tally("ask-for-person-check.jsonl").await;
     assert_eq!(t.lines, 20);
     // The phrase is named as the desk's list of asks for a person names it (`CustomerAsked`).
-    let db = crate::support::sqlite().await;
-    let store = std::sync::Arc::new(db.store.clone());
-    let p = crate::support::pipeline_with(store, crate::support::settings()).await;
-    let why = p
-        .triager
+    let why = built_in_triager()
+        .await
         .triage("i need to talk with customer service")
         .reason;
     assert_eq!(

@@ -21,9 +21,15 @@ pub(crate) struct Tally {
     pub(crate) ignored: usize,
 }
 
-pub(crate) async fn tally(file: &str) -> Tally {
+/// The triager the desk runs with the shipped configuration.
+pub(crate) async fn built_in_triager() -> Arc<opsdesk::triage::Triager> {
     let db = support::sqlite().await;
     let p = support::pipeline_with(Arc::new(db.store.clone()), support::settings()).await;
+    p.triager.clone()
+}
+
+pub(crate) async fn tally(file: &str) -> Tally {
+    let triager = built_in_triager().await;
     let path = format!(
         "{}/tests/fixtures/triage/{file}",
         env!("CARGO_MANIFEST_DIR")
@@ -34,7 +40,7 @@ pub(crate) async fn tally(file: &str) -> Tally {
     for line in std::fs::read_to_string(path).unwrap().lines() {
         let v: serde_json::Value = serde_json::from_str(line).unwrap();
         let (text, want) = (v["text"].as_str().unwrap(), v["tier"].as_str().unwrap());
-        let got = p.triager.triage(text).tier;
+        let got = triager.triage(text).tier;
         n += 1;
         none += usize::from(got == Tier::None);
         ignored += usize::from(got == Tier::None && want != "none");
