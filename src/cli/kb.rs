@@ -77,7 +77,7 @@ fn search(s: &Settings, query: &str, limit: usize, json: bool) -> anyhow::Result
             let v = serde_json::json!({
                 "id": h.id, "title": h.title, "link": h.link, "score": h.score, "coverage": h.coverage,
                 "similarity": h.similarity, "lexical_rank": h.lexical_rank,
-                "semantic_rank": h.semantic_rank, "heading_words": h.heading_words, "text": h.text,
+                "semantic_rank": h.semantic_rank, "heading_words": h.heading_words, "elsewhere": h.elsewhere, "text": h.text,
             });
             writeln!(out, "{v}")?;
         }

@@ -148,6 +148,7 @@ mod tests {
             lexical_rank: 0,
             semantic_rank: None,
             heading_words: 0,
+            elsewhere: vec![],
         }
     }
 

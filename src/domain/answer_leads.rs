@@ -114,6 +114,7 @@ mod tests {
             lexical_rank: 0,
             semantic_rank: Some(0),
             heading_words: 0,
+            elsewhere: vec![],
         }
     }
 

@@ -5,6 +5,7 @@ pub mod alert;
 pub mod alert_actions;
 pub mod alert_port;
 pub mod answer;
+pub mod answer_action;
 pub mod answer_leads;
 pub mod approval;
 pub mod approval_kind;

@@ -91,6 +91,9 @@ pub struct KbHit {
     /// How many of the question's content words the section's own heading (the last part of its
     /// title path) names.
     pub heading_words: u32,
+    /// The question's words, as it writes them, that this section never uses and other sections
+    /// do: things the docs know that this section is not about.
+    pub elsewhere: Vec<String>,
 }
 
 impl KbHit {

@@ -71,11 +71,13 @@ impl KnowledgeBase for Kb {
                 lexical_rank: u32::MAX,
                 semantic_rank: semantic_rank.get(i).copied().flatten(),
                 heading_words: 0,
+                elsewhere: vec![],
             };
             hits.push((i, asked, hit));
         }
         rank(&mut hits);
         hits.truncate(limit);
+        let written = self.terms.written(query);
         // What the answer bar reads: the message's coverage, or the question's when that is higher,
         // and what each returned section's own heading names of the question.
         hits.into_iter()
@@ -86,6 +88,7 @@ impl KnowledgeBase for Kb {
                 h.text = d.body.clone();
                 h.tags = d.tags.clone();
                 h.heading_words = self.terms.named_in(&words, i);
+                h.elsewhere = self.terms.elsewhere(&written, i);
                 h.coverage = h.coverage.max(asked);
                 h
             })

@@ -60,6 +60,32 @@ impl Terms {
         query.iter().filter(|(t, _)| named.contains(t)).count() as u32
     }
 
+    /// The distinct words of `text` as written (lower-cased), each with its content terms (none
+    /// for filler and stop words): read once per question for [`Terms::elsewhere`].
+    pub fn written(&self, text: &str) -> Vec<(String, Vec<String>)> {
+        let mut out: Vec<(String, Vec<String>)> = vec![];
+        for w in crate::domain::phrases::words(text) {
+            if !out.iter().any(|(o, _)| *o == w) {
+                let terms = self.words.content(&w);
+                out.push((w, terms));
+            }
+        }
+        out
+    }
+
+    /// The `written` words whose content term section `i` lacks and another section has.
+    pub fn elsewhere(&self, written: &[(String, Vec<String>)], i: usize) -> Vec<String> {
+        let Some(set) = self.sections.get(i) else {
+            return vec![];
+        };
+        let known = |t: &String| !set.contains(t) && self.df.get(t).is_some_and(|n| *n > 0);
+        written
+            .iter()
+            .filter(|(_, terms)| terms.iter().any(known))
+            .map(|(w, _)| w.clone())
+            .collect()
+    }
+
     /// BM25's inverse document frequency; a word no section uses weighs most.
     fn idf(&self, w: &str) -> f32 {
         let n = self.sections.len() as f32;
@@ -108,6 +134,23 @@ mod tests {
         let q = t.query("is there a dark mode for the billing page?");
         assert!(t.coverage(&q, 1) < 0.5, "{q:?}");
         assert_eq!(t.coverage(&t.query("hello thanks"), 0), 0.0);
+    }
+
+    #[test]
+    fn the_questions_words_other_sections_use_are_elsewhere() {
+        let t = Terms::new(
+            [
+                "Rename your workspace under Settings",
+                "Build a dashboard from your sources",
+            ]
+            .into_iter(),
+        );
+        let w = t.written("can I rename a dashboard, or a zeppelin?");
+        // "dashboard" is the second section's; "rename" is the first's own, "zeppelin" no
+        // section's, "can" and "a" are no content.
+        assert_eq!(t.elsewhere(&w, 0), ["dashboard"]);
+        assert_eq!(t.elsewhere(&w, 1), ["rename"]);
+        assert!(t.elsewhere(&w, 9).is_empty());
     }
 
     /// "What's the difference between A and B" is about A and B: a section that says "the

@@ -15,6 +15,7 @@ fn hit(id: &str) -> KbHit {
         lexical_rank: 0,
         semantic_rank: None,
         heading_words: 0,
+        elsewhere: vec![],
     }
 }
 

@@ -62,7 +62,10 @@ impl Pipeline {
             Tier::Tier1 => {
                 (found.llm, found.asked) =
                     self.tier1_answer(m.text, account, ticket, m.now).await?;
-                let ruled_out = |h: &KbHit| crate::domain::answer::rules_out(m.text, &h.title);
+                let ruled_out = |h: &KbHit| {
+                    crate::domain::answer::rules_out(m.text, &h.title)
+                        || crate::domain::answer_action::does_something_else(m.text, h)
+                };
                 if !found.asked
                     && (crate::domain::answer::tried_and_failed(m.text)
                         || found.best.as_ref().is_some_and(ruled_out))

@@ -45,6 +45,7 @@ mod finance_quarter;
 mod finance_quarter_events;
 mod finance_quarter_money;
 mod http_edge;
+mod kb_actions;
 mod kb_answers;
 mod kb_fresh;
 mod kb_gaps;
