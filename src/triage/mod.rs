@@ -16,6 +16,7 @@ pub mod model;
 mod phrase;
 mod praise;
 pub mod product;
+mod product_name;
 mod quant;
 mod reaction;
 pub mod related;
@@ -106,12 +107,16 @@ impl Triager {
         &self.rules
     }
 
-    /// Makes these words support signals too (the product's own words, `product::words`).
+    /// Makes these words support signals too (the product's own words, `product::words`); one
+    /// starting with `~` is weak, as in `support_phrases`.
     pub fn with_support_words(mut self, words: &[String]) -> Triager {
         for w in words {
             if !self.rules.support_phrases.contains(w) {
                 self.rules.support_phrases.push(w.clone());
-                self.support.push(phrase::parse(w));
+                match w.strip_prefix('~') {
+                    Some(weak) => self.weak_support.push(phrase::parse(weak)),
+                    None => self.support.push(phrase::parse(w)),
+                }
             }
         }
         self

@@ -1,6 +1,8 @@
 //! The product's own words, read off its documentation: a word most pages use and the triage model
 //! never learned (its name, its jargon) says a message is addressed to the product, so it is support.
 //! Chatter rarely uses such a word: the model saw it in fewer than its `min_df` training messages.
+//! A name the model knows as an everyday word ("Black") counts when the docs write it as a name
+//! (`product_name`).
 
 use super::Model;
 use super::features;
@@ -13,7 +15,8 @@ pub const MIN_PAGES: usize = 5;
 pub const MAX_WORDS: usize = 25;
 
 /// Words on at least `min_share` of `pages` (and on at least three), alphabetic, three letters or
-/// more, that `model` does not know; links are left out. Empty when `min_share` is 0 or there are
+/// more, that `model` does not know or that the pages write as a name (weak, `~`, when the model
+/// knows it); links are left out. Empty when `min_share` is 0 or there are
 /// fewer than [`MIN_PAGES`] pages.
 pub fn words(pages: &[String], model: &Model, min_share: f64) -> Vec<String> {
     if min_share <= 0.0 || pages.len() < MIN_PAGES {
@@ -34,18 +37,30 @@ pub fn words(pages: &[String], model: &Model, min_share: f64) -> Vec<String> {
         }
     }
     let least = ((min_share * pages.len() as f64).ceil() as usize).max(3);
+    let names = super::product_name::names(pages);
     let mut found: Vec<(String, usize)> = on_pages
         .into_iter()
-        .filter(|(w, n)| *n >= least && !model.knows_word(w))
+        .filter(|(w, n)| *n >= least && (!model.knows_word(w) || names.contains(w)))
         .collect();
     found.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     found.truncate(MAX_WORDS);
-    found.into_iter().map(|(w, _)| w).collect()
+    // A name that is also an everyday word is a weak signal: "is black coffee better" stays chatter.
+    found
+        .into_iter()
+        .map(|(w, _)| {
+            if model.knows_word(&w) {
+                format!("~{w}")
+            } else {
+                w
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Tier;
     use crate::triage::Triager;
 
     fn pages(n: usize, with_name: usize) -> Vec<String> {
@@ -78,8 +93,28 @@ mod tests {
     }
 
     #[test]
-    fn a_product_word_makes_a_message_support() {
-        let rules = crate::triage::TriageRules {
+    fn a_name_that_is_an_everyday_word_is_a_weak_product_word() {
+        let m = Triager::default_model();
+        let pages: Vec<String> = (0..6)
+            .map(|i| {
+                format!(
+                    "# Option {i}\nRun _Black_ with option {i}, and Black formats your files. \
+                     Then commit, since Black rewrites them in place.\n"
+                )
+            })
+            .collect();
+        let w = words(&pages, &m, 0.4);
+        assert!(w.contains(&"~black".to_string()), "{w:?}");
+        let t = Triager::new(m, rules()).with_support_words(&w);
+        let tier = |text: &str| t.triage(text).tier;
+        assert_ne!(tier("How to get black into PyCharm?"), Tier::None);
+        assert_ne!(tier("what does black --fast actually skip?"), Tier::None);
+        assert_eq!(tier("is black coffee better than espresso lol"), Tier::None);
+        assert_eq!(tier("set a 4 minute timer"), Tier::None);
+    }
+
+    fn rules() -> crate::triage::TriageRules {
+        crate::triage::TriageRules {
             confidence_threshold: 0.5,
             human_threshold: 0.35,
             human_phrases: vec![],
@@ -96,14 +131,16 @@ mod tests {
                 links: 3,
                 mentions: 5,
             },
-        };
+        }
+    }
+
+    #[test]
+    fn a_product_word_makes_a_message_support() {
+        let rules = rules();
         let text = "what is zorblat exactly? my boss sent me an invite";
         let named = Triager::new(Triager::default_model(), rules)
             .with_support_words(&["zorblat".to_string()]);
-        assert_ne!(named.triage(text).tier, crate::domain::Tier::None);
-        assert_eq!(
-            named.triage("set a 4 minute timer").tier,
-            crate::domain::Tier::None
-        );
+        assert_ne!(named.triage(text).tier, Tier::None);
+        assert_eq!(named.triage("set a 4 minute timer").tier, Tier::None);
     }
 }

@@ -56,6 +56,7 @@ mod leader;
 mod llm;
 mod llm_live;
 mod metrics;
+mod named_product;
 mod ops_commands;
 mod pipeline;
 mod pipeline_durability;
