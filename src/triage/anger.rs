@@ -1,6 +1,7 @@
-//! Anger at the service is for a person ("charged again after i cancelled, this is ridiculous").
-//! A word of anger is everyday talk too ("this weather is ridiculous"), so the `~` entries of
-//! `human_phrases` send to a person only a message the other rules already read as support.
+//! Anger at the service is for a person ("charged again after i cancelled, this is ridiculous"),
+//! and so is an ask to be phoned ("can someone call me back"). Such words are everyday talk too
+//! ("this weather is ridiculous", "call me a cab"), so the `~` entries of `human_phrases` send to
+//! a person only a message the other rules already read as support.
 
 use super::{Triage, TriageReason, phrase::Phrases};
 use crate::domain::Tier;
@@ -16,7 +17,7 @@ impl Anger {
     }
 
     /// `t`, the decision for a message of `words`; a person instead when it is a support request
-    /// (tier 1 or 2) said in anger.
+    /// (tier 1 or 2) with one of these phrases (said in anger, or asking for a call).
     pub(super) fn after(&self, t: Triage, words: &[String]) -> Triage {
         if !matches!(t.tier, Tier::Tier1 | Tier::Tier2) {
             return t;
@@ -25,7 +26,7 @@ impl Anger {
             Some(p) => Triage {
                 tier: Tier::Human,
                 confidence: 1.0,
-                reason: TriageReason::Rule(format!("anger: {p}")),
+                reason: TriageReason::Rule(format!("in a support request: {p}")),
             },
             None => t,
         }
@@ -47,7 +48,10 @@ mod tests {
         };
         let t = anger.after(as_tier(Tier::Tier1), &words);
         assert_eq!(t.tier, Tier::Human);
-        assert_eq!(t.reason, TriageReason::Rule("anger: ridiculous".into()));
+        assert_eq!(
+            t.reason,
+            TriageReason::Rule("in a support request: ridiculous".into())
+        );
         assert_eq!(anger.after(as_tier(Tier::None), &words).tier, Tier::None);
         let calm = crate::triage::features::words("where do i ask for a refund");
         assert_eq!(anger.after(as_tier(Tier::Tier1), &calm).tier, Tier::Tier1);

@@ -153,6 +153,22 @@ async fn asking_for_a_call_is_asking_for_a_person() {
     assert_eq!((t.lines, t.humans, t.ignored, t.person), (16, 8, 0, 0));
 }
 
+/// An ask to be phoned in other words ("can someone call me back", "give us a call", "ring me")
+/// goes to a person too, and "call me" in a product question or in chatter does not. Worded on 16
+/// lines written to find the failure (0 → 7 of 8 asks to a person); of 12 written before and
+/// scored once, 2 → 5 of 6 asks go to a person ("someone from tallybird to call her" does not),
+/// none of the 3 questions about phone calls does and the 3 chatter lines stay silent.
+#[tokio::test]
+async fn an_ask_to_be_phoned_goes_to_a_person() {
+    let t = tally("call-asks.jsonl").await;
+    // "is there a number i can call? or can someone call us" is chatter to the model (P 0.96).
+    assert_eq!((t.lines, t.humans, t.person, t.ignored), (16, 7, 0, 1));
+    assert_eq!(t.none, 6, "5 chatter lines and that ask");
+    let t = tally("call-asks-check.jsonl").await;
+    assert_eq!((t.lines, t.humans, t.person, t.ignored), (12, 5, 0, 0));
+    assert_eq!(t.none, 3);
+}
+
 /// The same reports in other words ("the invoice for november never came", "new rows aren't
 /// showing up on the dashboard", "how do i stop getting the weekly summary emails") are the
 /// model's already: of 20 written for this and 10 lines of chatter that use the same words, 1
