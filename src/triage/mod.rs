@@ -107,21 +107,6 @@ impl Triager {
         &self.rules
     }
 
-    /// Makes these words support signals too (the product's own words, `product::words`); one
-    /// starting with `~` is weak, as in `support_phrases`.
-    pub fn with_support_words(mut self, words: &[String]) -> Triager {
-        for w in words {
-            if !self.rules.support_phrases.contains(w) {
-                self.rules.support_phrases.push(w.clone());
-                match w.strip_prefix('~') {
-                    Some(weak) => self.weak_support.push(phrase::parse(weak)),
-                    None => self.support.push(phrase::parse(w)),
-                }
-            }
-        }
-        self
-    }
-
     fn shared(model: std::sync::Arc<Model>, rules: TriageRules) -> Triager {
         Triager {
             phrases: phrase::Phrases::new(

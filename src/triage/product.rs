@@ -4,8 +4,7 @@
 //! A name the model knows as an everyday word ("Black") counts when the docs write it as a name
 //! (`product_name`).
 
-use super::Model;
-use super::features;
+use super::{Model, Triager, features, phrase};
 use std::collections::HashMap;
 
 /// Fewer pages than this say nothing about which words are the product's: every word of a one-page
@@ -55,6 +54,23 @@ pub fn words(pages: &[String], model: &Model, min_share: f64) -> Vec<String> {
             }
         })
         .collect()
+}
+
+impl Triager {
+    /// Makes these words support signals too (the product's own words, `product::words`); one
+    /// starting with `~` is weak, as in `support_phrases`.
+    pub fn with_support_words(mut self, words: &[String]) -> Triager {
+        for w in words {
+            if !self.rules.support_phrases.contains(w) {
+                self.rules.support_phrases.push(w.clone());
+                match w.strip_prefix('~') {
+                    Some(weak) => self.weak_support.push(phrase::parse(weak)),
+                    None => self.support.push(phrase::parse(w)),
+                }
+            }
+        }
+        self
+    }
 }
 
 #[cfg(test)]
