@@ -84,18 +84,10 @@ pub fn kb_pages(k: &crate::config::KbSettings) -> Vec<String> {
 /// empty one (every question goes to a person), and vectors that cannot be loaded leave BM25 alone;
 /// both are said in the log.
 pub fn knowledge_base(k: &crate::config::KbSettings) -> anyhow::Result<LiveKb> {
-    let vectors = if k.embeddings.as_os_str().is_empty() {
+    let vectors = kb_vectors(k).unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "knowledge base without word vectors: ranked by BM25 alone");
         None
-    } else {
-        // The shipped table is the built-in triage model's too: one copy in memory.
-        match crate::vectors::Embeddings::load_shared(&k.embeddings) {
-            Ok(emb) => Some(emb),
-            Err(e) => {
-                tracing::warn!(error = %e, "knowledge base without word vectors: ranked by BM25 alone");
-                None
-            }
-        }
-    };
+    });
     LiveKb::new(
         k.path.clone(),
         k.learned_path.clone(),
@@ -103,6 +95,24 @@ pub fn knowledge_base(k: &crate::config::KbSettings) -> anyhow::Result<LiveKb> {
         vectors,
     )
     .context("cannot load the knowledge base")
+}
+
+/// The word vectors of `kb.embeddings`: none when empty; the table compiled into opsdesk when the
+/// setting names the shipped folder (`vectors/wordllama`, the default) and it is not beside the
+/// config (opsdesk run from another folder, or a config folder of one's own). The shipped table is the built-in triage model's too:
+/// one copy in memory.
+pub fn kb_vectors(
+    k: &crate::config::KbSettings,
+) -> Result<Option<Arc<crate::vectors::Embeddings>>, crate::vectors::EmbedError> {
+    use crate::vectors::Embeddings;
+    if k.embeddings.as_os_str().is_empty() {
+        return Ok(None);
+    }
+    let shipped = k.embeddings.ends_with(crate::config::SHIPPED_VECTORS);
+    if shipped && !k.embeddings.exists() {
+        return Ok(Some(Embeddings::shipped()));
+    }
+    Embeddings::load_shared(&k.embeddings).map(Some)
 }
 
 /// Builds the pipeline over `store` (the configured database, or an in-memory one for `ask`).

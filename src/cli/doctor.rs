@@ -114,15 +114,22 @@ fn knowledge_base(s: &Settings) -> bool {
 /// The word vectors the knowledge base ranks by meaning with; none configured is fine.
 fn word_vectors(s: &Settings) -> bool {
     let dir = &s.kb.embeddings;
-    if dir.as_os_str().is_empty() {
-        return line(
+    match crate::app::kb_vectors(&s.kb) {
+        Ok(None) => line(
             true,
             "word vectors",
             "none (kb.embeddings): sections ranked by BM25 alone",
-        );
-    }
-    match crate::vectors::Embeddings::load(dir) {
-        Ok(e) => line(
+        ),
+        Ok(Some(e)) if !dir.exists() => line(
+            true,
+            "word vectors",
+            &format!(
+                "{} dimensions, the table compiled into opsdesk ({} is not here)",
+                e.dim(),
+                dir.display()
+            ),
+        ),
+        Ok(Some(e)) => line(
             true,
             "word vectors",
             &format!("{} dimensions from {}", e.dim(), dir.display()),

@@ -24,6 +24,10 @@ pub use tier2::{GithubSettings, HealthCheck, LogUrl, Tier2Settings};
 pub const DEFAULT_TOML: &str = include_str!("../../config/default.toml");
 /// The config folder when `--config` is not given; the built-in defaults' relative paths are read from it.
 pub const DEFAULT_DIR: &str = "config";
+/// `kb.embeddings`' default, under the config folder: the word vectors shipped with opsdesk, also
+/// compiled in, so a config folder without them (or none) still ranks by meaning. A folder so
+/// named that is not there is the compiled-in table.
+pub const SHIPPED_VECTORS: &str = "vectors/wordllama";
 /// The shortest `store.inbox_retention_days` accepted.
 pub const MIN_INBOX_RETENTION_DAYS: u32 = 35;
 

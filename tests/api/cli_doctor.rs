@@ -75,3 +75,37 @@ fn doctor_reports_the_database_and_knowledge_base() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stdout(&o).contains("FAIL database"), "{}", stdout(&o));
 }
+
+/// Run from a folder with no `config/` (installed elsewhere, the docs somewhere else), opsdesk
+/// still ranks by meaning with the table compiled into it, and answers as it does from its own
+/// folder; a folder of one's own that is missing is still an error.
+#[test]
+fn run_from_another_folder_the_shipped_word_vectors_rank_by_meaning() {
+    let elsewhere = tempfile::tempdir().unwrap();
+    let kb = concat!(env!("CARGO_MANIFEST_DIR"), "/config/kb");
+    let run = |args: &[&str], dir: &std::path::Path| {
+        Command::new(env!("CARGO_BIN_EXE_opsdesk"))
+            .args(args)
+            .current_dir(dir)
+            .env("OPSDESK__STORE__URL", "sqlite::memory:")
+            .env("OPSDESK__KB__PATH", kb)
+            .env_remove("DATABASE_URL")
+            .env_remove("OPSDESK_ENV")
+            .output()
+            .unwrap()
+    };
+    let out = stdout(&run(&["doctor"], elsewhere.path()));
+    assert!(
+        out.contains("ok   word vectors   256 dimensions, the table compiled into opsdesk"),
+        "{out}"
+    );
+    let q = "is paying for a whole year up front any cheaper?";
+    let there = stdout(&run(&["kb", "search", q], elsewhere.path()));
+    let home = stdout(&run(
+        &["kb", "search", q],
+        env!("CARGO_MANIFEST_DIR").as_ref(),
+    ));
+    assert_eq!(there, home, "the same ranking from any folder");
+    let first = there.lines().next().unwrap_or_default();
+    assert!(first.contains("billing-plans#discounts"), "{there}");
+}
