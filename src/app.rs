@@ -99,8 +99,8 @@ pub fn knowledge_base(k: &crate::config::KbSettings) -> anyhow::Result<LiveKb> {
 
 /// The word vectors of `kb.embeddings`: none when empty; the table compiled into opsdesk when the
 /// setting names the shipped folder (`vectors/wordllama`, the default) and it is not beside the
-/// config (opsdesk run from another folder, or a config folder of one's own). The shipped table is the built-in triage model's too:
-/// one copy in memory.
+/// config (opsdesk run from another folder, or a config folder of one's own). The shipped table
+/// is the built-in triage model's too: one copy in memory.
 pub fn kb_vectors(
     k: &crate::config::KbSettings,
 ) -> Result<Option<Arc<crate::vectors::Embeddings>>, crate::vectors::EmbedError> {
