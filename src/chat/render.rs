@@ -56,6 +56,7 @@ mod tests {
             citations: vec![Citation {
                 title: "Passwords".into(),
                 link: "https://d/p#r".into(),
+                ..Default::default()
             }],
             buttons: vec![
                 Button::new("Solved ✅", CustomerButton::Solved, "1"),

@@ -123,13 +123,20 @@ pub async fn score(s: &Settings, lines: &[Line], why: bool) -> anyhow::Result<Ve
                 .map(|c| c.link.strip_prefix(&base).unwrap_or(&c.link).to_string())
                 .collect()
         };
+        // A label names a section by where its page is published (`guides/install#docker`) or
+        // by its id, the page's name alone (`install#docker`).
+        let named = |c: &crate::domain::Citation| {
+            let path = c.link.strip_prefix(&base).unwrap_or(&c.link);
+            line.answer_sections
+                .iter()
+                .any(|l| l == path || (!c.id.is_empty() && *l == c.id))
+        };
         let quoted = ids(&o.citations);
-        let right = line.kind == Kind::Answerable
-            && !quoted.is_empty()
-            && quoted.iter().all(|q| line.answer_sections.contains(q));
+        let right =
+            line.kind == Kind::Answerable && !quoted.is_empty() && o.citations.iter().all(named);
         let suggested = ids(&o.suggestions);
         let suggested_right = matches!(line.kind, Kind::Answerable | Kind::Incident)
-            && suggested.iter().any(|q| line.answer_sections.contains(q));
+            && o.suggestions.iter().any(named);
         let why = kb
             .as_ref()
             .filter(|_| line.kind == Kind::Answerable && quoted.is_empty())

@@ -56,10 +56,14 @@ pub struct Field {
 }
 
 /// Where an answer came from: a knowledge-base section's title and link.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Citation {
     pub title: String,
     pub link: String,
+    /// The section's id, `page#section` with the page's name alone (as `kb eval` labels name it,
+    /// wherever the page sits in the docs' folders); empty for a link that is not a section.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub id: String,
 }
 
 /// A structured message: title, body, fields, citations and buttons.

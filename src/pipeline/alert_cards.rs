@@ -59,12 +59,14 @@ fn batch_links(g: &AlertGroup, b: &AlertBatch) -> Vec<Citation> {
         links.push(Citation {
             title: "Runbook".into(),
             link: r.clone(),
+            ..Default::default()
         });
     }
     if let Some(l) = &b.link {
         links.push(Citation {
             title: format!("Open in {}", g.source),
             link: l.clone(),
+            ..Default::default()
         });
     }
     links

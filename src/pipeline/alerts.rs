@@ -173,6 +173,7 @@ impl Pipeline {
             g.detail.links.push(crate::domain::Citation {
                 title: "Earlier card".into(),
                 link,
+                ..Default::default()
             });
             if let Some(i) = w.card_index {
                 c.outbox[i].reply = card(g, self.has_runbook(g), now);

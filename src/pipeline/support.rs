@@ -347,6 +347,7 @@ fn citation(h: &KbHit) -> Citation {
     Citation {
         title: h.title.clone(),
         link: h.link.clone(),
+        id: h.id.clone(),
     }
 }
 

@@ -51,6 +51,7 @@ mod kb_fresh;
 mod kb_gaps;
 mod kb_known_issues;
 mod kb_learned;
+mod kb_nested;
 mod layout;
 mod leader;
 mod llm;

@@ -205,6 +205,7 @@ mod tests {
             citations: vec![Citation {
                 title: "Billing [guide]".into(),
                 link: "https://docs.example.com/billing".into(),
+                ..Default::default()
             }],
             buttons: (0..7)
                 .map(|i| Button::new(&format!("B{i}"), CustomerButton::Solved, i.to_string()))

@@ -146,6 +146,7 @@ mod tests {
             citations: vec![Citation {
                 title: "Billing".into(),
                 link: "https://docs.example.com/billing".into(),
+                ..Default::default()
             }],
             buttons: vec![
                 Button::new("Solved ✅", CustomerButton::Solved, "42").styled(ButtonStyle::Primary),
