@@ -71,6 +71,8 @@ pub struct Triager {
     support: phrase::Phrases,
     /// Everyday senses of support phrases (`support_phrases` entries starting with `!`).
     not_support: phrase::Phrases,
+    /// Everyday senses of human phrases (`human_phrases` entries starting with `!`).
+    not_human: phrase::Phrases,
     /// Support phrases that count only while the model is not sure of chatter (`~` entries).
     weak_support: phrase::Phrases,
     problems: phrase::Phrases,
@@ -110,7 +112,10 @@ impl Triager {
     fn shared(model: std::sync::Arc<Model>, rules: TriageRules) -> Triager {
         Triager {
             phrases: phrase::Phrases::new(
-                rules.human_phrases.iter().filter(|p| !p.starts_with('~')),
+                (rules.human_phrases.iter()).filter(|p| !p.starts_with(['~', '!'])),
+            ),
+            not_human: phrase::Phrases::new(
+                (rules.human_phrases.iter()).filter_map(|p| p.strip_prefix('!')),
             ),
             anger: anger::Anger::new(&rules.human_phrases),
             support: phrase::Phrases::new(
@@ -151,10 +156,12 @@ impl Triager {
     }
 
     /// The first human phrase in `words`, unless it is the text of an HTTP error status quoted
-    /// from a response ("401 Unauthorized" is a problem report, not an unauthorised charge).
+    /// from a response ("401 Unauthorized" is a problem report, not an unauthorised charge) or
+    /// part of an everyday sense of it ("tweet a complaint to sony", `!` entries).
     fn rule_match(&self, words: &[String]) -> Option<String> {
         self.phrases.find(words, |i| {
-            i == 0 || !matches!(words[i - 1].parse::<u16>(), Ok(400..=599))
+            (i == 0 || !matches!(words[i - 1].parse::<u16>(), Ok(400..=599)))
+                && !self.not_human.covers(words, i)
         })
     }
 

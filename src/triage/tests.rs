@@ -77,6 +77,26 @@ fn a_support_phrase_in_an_everyday_sense_is_no_signal() {
     assert_eq!(phrase("turn"), None, "an exception is no phrase of its own");
 }
 
+/// A human phrase in one of its everyday senses (a `!` entry) sends no one there, and still does
+/// elsewhere in the message: a voice assistant asked to tweet a complaint is chatter.
+#[test]
+fn a_human_phrase_in_an_everyday_sense_sends_no_one() {
+    let mut r = rules();
+    r.human_phrases = vec!["complaint".into(), "!tweet a complaint".into()];
+    let t = Triager::new(Triager::default_model(), r);
+    let rule = |m: &str| t.rule_match(&features::words(m));
+    assert_eq!(rule("tweet a complaint to united about my bag"), None);
+    assert_eq!(
+        rule("i want to file a complaint").as_deref(),
+        Some("complaint")
+    );
+    assert_eq!(
+        rule("tweet a complaint? no, this is a complaint to you").as_deref(),
+        Some("complaint")
+    );
+    assert_eq!(rule("tweet"), None, "an exception is no phrase of its own");
+}
+
 /// A weak support phrase (`~`) counts until the model is sure of chatter (`sure_none_threshold`).
 #[test]
 fn a_weak_support_phrase_gives_way_when_the_model_is_sure_of_chatter() {

@@ -325,3 +325,14 @@ async fn everyday_problems_do_not_page_the_team_more_than_they_did() {
     scored("life-problems.jsonl", 20, 0, 8, 2).await;
     scored("life-problems-check.jsonl", 20, 0, 7, 1).await;
 }
+
+/// A complaint to the desk goes to a person, a complaint a voice assistant is asked to tweet about
+/// someone else does not: of 8 such requests 6 stay silent (none before the `!` entries), and all
+/// 6 complaints to the desk, two naming Twitter, still go to a person.
+#[tokio::test]
+async fn a_complaint_to_tweet_is_chatter_and_one_to_the_desk_goes_to_a_person() {
+    let t = tally("complaints.jsonl").await;
+    assert_eq!((t.lines, t.humans), (14, 6));
+    assert_eq!(t.none - t.ignored, 6, "chatter kept silent");
+    assert_eq!(t.ignored, 0, "no complaint to the desk ignored");
+}
