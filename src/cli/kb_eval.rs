@@ -28,6 +28,10 @@ pub struct Line {
     pub kind: Kind,
     #[serde(default)]
     pub answer_sections: Vec<String>,
+    /// Words the answer itself says (`"--deploy-hook"`): a right quote is on point when its text
+    /// shows one of them, not only the section's other lines.
+    #[serde(default)]
+    pub answer_contains: Vec<String>,
 }
 
 /// What the desk did with one line.
@@ -49,6 +53,9 @@ pub struct Scored {
     /// The line names sections (`answer_sections` is not empty).
     #[serde(skip)]
     pub has_sections: bool,
+    /// For a right quote of a line with `answer_contains`: whether the quoted text shows one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on_point: Option<bool>,
     /// For an answerable line with no quote (when asked for): the best section, whether it is a
     /// right one, and the bars it missed.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -160,7 +167,14 @@ pub async fn score(s: &Settings, lines: &[Line], why: bool) -> anyhow::Result<Ve
                     }
                 }
             });
+        let on_point = (right && !line.answer_contains.is_empty()).then(|| {
+            let said = plain(o.answer.as_deref().unwrap_or(""));
+            line.answer_contains
+                .iter()
+                .any(|a| said.contains(&plain(a)))
+        });
         out.push(Scored {
+            on_point,
             why,
             text: line.text.clone(),
             kind: line.kind,
@@ -174,4 +188,13 @@ pub async fn score(s: &Settings, lines: &[Line], why: bool) -> anyhow::Result<Ve
         });
     }
     Ok(out)
+}
+
+/// Text as `answer_contains` compares it: lower case, no code marks, single spaces.
+fn plain(text: &str) -> String {
+    text.to_lowercase()
+        .replace('`', "")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }

@@ -21,6 +21,10 @@ pub struct Report {
     /// Of the incident lines that name a section about their symptom, the share offered one (as a
     /// known issue or a page that may help); `None` without such lines.
     pub incidents_pointed: Option<f64>,
+    /// Of the right quotes whose line says what the answer shows (`answer_contains`), the share
+    /// whose quoted text shows it; `None` without such lines.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on_point: Option<f64>,
 }
 
 fn share(n: usize, of: usize) -> f64 {
@@ -40,6 +44,8 @@ pub fn report(scored: &[Scored]) -> Report {
     let helped = count(&|s| s.kind == Kind::Answerable && (s.right || s.suggested_right));
     let incidents = count(&|s| s.kind == Kind::Incident && s.has_sections);
     let pointed = count(&|s| s.kind == Kind::Incident && s.suggested_right);
+    let labelled = count(&|s| s.on_point.is_some());
+    let on_point = count(&|s| s.on_point == Some(true));
     Report {
         lines: scored.len(),
         answered,
@@ -49,6 +55,7 @@ pub fn report(scored: &[Scored]) -> Report {
         human_recall: (human > 0).then(|| share(human_escalated, human)),
         helped: share(helped, answerable),
         incidents_pointed: (incidents > 0).then(|| share(pointed, incidents)),
+        on_point: (labelled > 0).then(|| share(on_point, labelled)),
     }
 }
 
@@ -59,7 +66,7 @@ pub fn recall(r: Option<f64>) -> String {
 
 /// The report as text.
 pub fn describe(r: &Report) -> String {
-    format!(
+    let mut text = format!(
         "{} lines, {} answered with a quote\n\
          answer precision   {:.3}  (quotes that answer the question)\n\
          coverage           {:.3}  (answerable questions with a right quote)\n\
@@ -75,7 +82,13 @@ pub fn describe(r: &Report) -> String {
         recall(r.human_recall),
         r.helped,
         recall(r.incidents_pointed)
-    )
+    );
+    if let Some(p) = r.on_point {
+        text.push_str(&format!(
+            "\non point           {p:.3}  (right quotes that show the words the answer says)"
+        ));
+    }
+    text
 }
 
 /// One line per miss: a wrong or false quote, an answerable question with none, a human line kept.
@@ -84,6 +97,9 @@ pub fn misses(scored: &[Scored]) -> Vec<String> {
         .iter()
         .filter_map(|s| {
             let what = match s.kind {
+                Kind::Answerable if s.right && s.on_point == Some(false) => {
+                    "quoted, not the passage that answers,".to_string()
+                }
                 Kind::Answerable if s.right => return None,
                 Kind::Answerable if s.quoted.is_empty() => "no quote".to_string(),
                 Kind::Human if s.escalated => return None,
@@ -122,6 +138,7 @@ mod tests {
             suggested_right: false,
             has_sections: false,
             why: None,
+            on_point: None,
         }
     }
 
@@ -166,5 +183,25 @@ mod tests {
             "{}",
             describe(&r)
         );
+    }
+
+    #[test]
+    fn on_point_counts_right_quotes_that_show_the_labelled_words() {
+        let mut shown = line(Kind::Answerable, &["a#x"], true, false);
+        shown.on_point = Some(true);
+        let mut hidden = shown.clone();
+        hidden.on_point = Some(false);
+        let unlabelled = line(Kind::Answerable, &["a#x"], true, false);
+        let r = report(&[shown, hidden.clone(), unlabelled.clone()]);
+        assert_eq!(r.on_point, Some(0.5));
+        let m = misses(&[hidden]);
+        assert!(m[0].contains("not the passage that answers"), "{m:?}");
+        assert!(
+            describe(&r).contains("on point           0.500"),
+            "{}",
+            describe(&r)
+        );
+        assert_eq!(report(&[unlabelled]).on_point, None);
+        assert!(!describe(&report(&[])).contains("on point"));
     }
 }

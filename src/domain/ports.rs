@@ -105,6 +105,12 @@ impl KbHit {
 
 pub trait KnowledgeBase: Send + Sync {
     fn search(&self, query: &str, limit: usize) -> Vec<KbHit>;
+    /// The byte of `hit.text` where the passage `question` is about begins, 0 for its start: a
+    /// long section is quoted from there. Asked only of the sections quoted, not of every hit.
+    fn focus(&self, question: &str, hit: &KbHit) -> usize {
+        let _ = (question, hit);
+        0
+    }
     /// Groups `texts` that ask about the same thing, by the meaning retrieval uses: index lists, each
     /// list's most typical text first. Texts whose average similarity is at least `min_similarity`
     /// share a group.

@@ -103,6 +103,10 @@ impl KnowledgeBase for LiveKb {
         self.snapshot().search(query, limit)
     }
 
+    fn focus(&self, question: &str, hit: &KbHit) -> usize {
+        self.snapshot().focus(question, hit)
+    }
+
     fn group_similar(&self, texts: &[&str], min_similarity: f32) -> Vec<Vec<usize>> {
         self.snapshot().group_similar(texts, min_similarity)
     }

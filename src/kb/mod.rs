@@ -9,6 +9,7 @@ mod html;
 mod live;
 mod mdx;
 mod pages;
+pub mod passage;
 use pages::{collect, inside, page_name, published_path};
 pub(crate) use pages::{is_docs_dir, is_page};
 mod adoc;

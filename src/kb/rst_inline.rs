@@ -7,7 +7,7 @@
 /// text.
 pub fn inline(line: &str) -> String {
     if !line.contains('`') {
-        return line.to_string();
+        return bare_references(line);
     }
     let mut out = String::with_capacity(line.len());
     let mut rest = line;
@@ -28,12 +28,12 @@ pub fn inline(line: &str) -> String {
         });
         let starts = body.chars().next().is_some_and(|c| !c.is_whitespace());
         let (Some(end), true, true) = (end, opens || role, starts) else {
-            out.push_str(before);
+            out.push_str(&bare_references(before));
             out.push('`');
             rest = &after[1..];
             continue;
         };
-        out.push_str(plain);
+        out.push_str(&bare_references(plain));
         if literal.is_some() {
             out.push('`');
             out.push_str(&body[..end]);
@@ -47,6 +47,44 @@ pub fn inline(line: &str) -> String {
             .strip_prefix("__")
             .or_else(|| tail.strip_prefix('_'))
             .unwrap_or(tail);
+    }
+    out.push_str(&bare_references(rest));
+    out
+}
+
+/// `text` with its simple hyperlink references (`Docker_`, `http-01_`, `name__`) shown as their
+/// word: a word of letters, digits, `-` and `.` that starts with a letter or digit, ends in one or two
+/// underscores and stands alone (after a space or an opening bracket, before a space or
+/// punctuation).
+fn bare_references(text: &str) -> String {
+    if !text.contains('_') {
+        return text.to_string();
+    }
+    let word = |c: char| c.is_alphanumeric() || c == '-' || c == '.' || c == '_';
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(word) {
+        let (before, tail) = rest.split_at(start);
+        out.push_str(before);
+        let len = tail.find(|c: char| !word(c)).unwrap_or(tail.len());
+        // A full stop or dash that ends the run is punctuation, not part of the word.
+        let len = tail[..len].trim_end_matches(['.', '-']).len().max(1);
+        let (run, after) = tail.split_at(len);
+        let opens = before
+            .chars()
+            .next_back()
+            .is_none_or(|c| c.is_whitespace() || "([{<\"'".contains(c));
+        let closes = after
+            .chars()
+            .next()
+            .is_none_or(|c| c.is_whitespace() || ".,;:!?)]}'\"".contains(c));
+        let name = run.trim_end_matches('_');
+        let named = run.len() - name.len() <= 2
+            && name.len() < run.len()
+            && name.starts_with(|c: char| c.is_alphanumeric())
+            && name.ends_with(|c: char| c.is_alphanumeric());
+        out.push_str(if opens && closes && named { name } else { run });
+        rest = after;
     }
     out.push_str(rest);
     out
@@ -128,6 +166,14 @@ mod tests {
                 "the ``ORIGIN` <https://x.example>`__-Header; set it to `bypass`. See A now",
             ),
             ("a ` b` and `c ` d", "a ` b` and `c ` d"),
+            (
+                "Docker_ is quick; see http-01_ (80) and certbot.eff.org_.",
+                "Docker is quick; see http-01 (80) and certbot.eff.org.",
+            ),
+            (
+                "keep snake_case, __init__, _private and ``word_``; drop anon__",
+                "keep snake_case, __init__, _private and `word_`; drop anon",
+            ),
         ];
         for (raw, read) in cases {
             assert_eq!(inline(raw), read, "{raw}");

@@ -95,6 +95,11 @@ impl KnowledgeBase for Kb {
             .collect()
     }
 
+    fn focus(&self, question: &str, hit: &KbHit) -> usize {
+        let words = self.terms.query(question);
+        super::passage::focus(&self.terms, &words, &hit.title, &hit.text)
+    }
+
     fn group_similar(&self, texts: &[&str], min_similarity: f32) -> Vec<Vec<usize>> {
         self.group(texts, min_similarity)
     }

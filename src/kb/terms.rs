@@ -32,6 +32,11 @@ impl Terms {
         t
     }
 
+    /// The distinct terms of `text`, analysed as the sections' are.
+    pub fn analyze(&self, text: &str) -> HashSet<String> {
+        self.words.analyze(text).into_iter().collect()
+    }
+
     /// The question's distinct content terms (filler out), with their weights.
     pub fn query(&self, text: &str) -> Vec<(String, f32)> {
         self.words

@@ -7,7 +7,7 @@ use super::tools::{NoArgs, ToolBox, args, spec};
 use crate::config::Tier2Settings;
 use crate::domain::alert::AlertGroup;
 use crate::domain::ports::{KnowledgeBase, ToolSpec};
-use crate::kb::markdown::extract;
+use crate::kb::passage::extract_at;
 use async_trait::async_trait;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -199,7 +199,14 @@ impl Tier2Tools {
             .into_iter()
             .filter(crate::domain::ports::KbHit::is_known_issue)
             .take(3)
-            .map(|h| format!("[kb:{}] {}: {}", h.id, h.title, extract(&h.text, 400)))
+            .map(|h| {
+                format!(
+                    "[kb:{}] {}: {}",
+                    h.id,
+                    h.title,
+                    extract_at(&h.text, self.kb.focus(query, &h), 400)
+                )
+            })
             .collect();
         if hits.is_empty() {
             "no known issue matches".into()

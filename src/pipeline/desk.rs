@@ -12,7 +12,7 @@ use crate::domain::ports::{
 use crate::domain::{
     Button, ButtonAction, ButtonStyle, Card, Event, Millis, Reply, Ticket, TicketState,
 };
-use crate::kb::markdown::extract;
+use crate::kb::passage::extract_at;
 
 /// The escalation card's field holding the suggested reply (read back when "Send suggested reply" is clicked).
 pub const SUGGESTED: &str = "Suggested reply";
@@ -49,10 +49,13 @@ fn rating_card(text: String, ticket: i64) -> Card {
 }
 
 impl Pipeline {
-    pub(super) fn suggested_reply(&self, best: Option<&KbHit>) -> String {
+    /// The reply a person may send for `question`: the best candidate's passage about it.
+    pub(super) fn suggested_reply(&self, question: &str, best: Option<&KbHit>) -> String {
         let ctx = match best {
             Some(h) => {
-                minijinja::context! { extract => extract(&h.text, self.settings.kb.answer_chars), title => &h.title, link => &h.link }
+                let at = self.kb.focus(question, h);
+                let extract = extract_at(&h.text, at, self.settings.kb.answer_chars);
+                minijinja::context! { extract, title => &h.title, link => &h.link }
             }
             None => minijinja::context! { extract => "" },
         };

@@ -91,7 +91,7 @@ impl Pipeline {
         };
         let summary = self.escalation_summary(t, text, e.reason, now).await?;
         let suggested = summary.as_ref().map_or_else(
-            || self.suggested_reply(e.candidates.first()),
+            || self.suggested_reply(text, e.candidates.first()),
             |s| s.suggested_reply.clone(),
         );
         let mut card = Card {

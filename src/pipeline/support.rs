@@ -12,7 +12,7 @@ use crate::domain::support::{self, Action, CustomerButton, EscalationReason, Inc
 use crate::domain::{
     Button, ButtonStyle, Card, ChannelRole, Citation, Event, Millis, Reply, Ticket, Tier, Triage,
 };
-use crate::kb::markdown::extract;
+use crate::kb::passage::extract_at;
 use minijinja::context;
 
 /// Cuts a message to `max` characters; returns the customer's words (what is triaged and searched)
@@ -254,7 +254,7 @@ impl Pipeline {
                     .expect("the desk answers only when grounded");
                 let chars = self.settings.kb.answer_chars;
                 let ctx = context! {
-                    extract => extract(&hit.text, chars),
+                    extract => extract_at(&hit.text, self.kb.focus(m.text, hit), chars),
                     title => &hit.title,
                     truncated => m.truncated,
                 };

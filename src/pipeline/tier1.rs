@@ -4,7 +4,7 @@
 use super::Pipeline;
 use crate::domain::ports::{Customer, KbHit, StoreError};
 use crate::domain::{Millis, Ticket};
-use crate::kb::markdown::extract;
+use crate::kb::passage::extract_at;
 use crate::llm::summary;
 use minijinja::context;
 
@@ -30,7 +30,7 @@ impl Pipeline {
             .collect();
         let sections: Vec<_> = hits
             .iter()
-            .map(|h| context! { id => &h.id, title => &h.title, text => extract(&h.text, 1200) })
+            .map(|h| context! { id => &h.id, title => &h.title, text => extract_at(&h.text, self.kb.focus(text, h), 1200) })
             .collect();
         let system = self.templates.render("tier1.md", context! { sections });
         let tools = crate::llm::tier1::AccountTools {

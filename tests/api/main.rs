@@ -52,6 +52,7 @@ mod kb_gaps;
 mod kb_known_issues;
 mod kb_learned;
 mod kb_nested;
+mod kb_passage;
 mod layout;
 mod leader;
 mod llm;
