@@ -125,8 +125,8 @@ pub fn focus(terms: &Terms, query: &[(String, f32)], title: &str, body: &str) ->
 }
 
 /// The quote of a section: its first sentences when they reach the passage the question is about
-/// (from `focus`, the byte [`crate::domain::ports::KbHit::focus`] names) within `max` characters;
-/// otherwise its first sentence, when short, then that passage, the cut marked with "…".
+/// (from `focus`, the byte [`crate::domain::ports::KnowledgeBase::focus`] names) within `max`
+/// characters; otherwise its first sentence, when short, then that passage, the cut marked "…".
 pub fn extract_at(body: &str, focus: usize, max: usize) -> String {
     if focus == 0 || focus >= body.len() || !body.is_char_boundary(focus) {
         return super::markdown::extract(body, max);
