@@ -8,6 +8,7 @@ mod gaps;
 mod html;
 mod live;
 mod mdx;
+mod myst;
 mod pages;
 pub mod passage;
 use pages::{collect, inside, page_name, published_path};

@@ -51,6 +51,7 @@ mod kb_fresh;
 mod kb_gaps;
 mod kb_known_issues;
 mod kb_learned;
+mod kb_myst;
 mod kb_nested;
 mod kb_passage;
 mod layout;
