@@ -178,7 +178,7 @@ pub fn sections(page: &str, text: &str) -> Vec<Section> {
             page_title = text; // "# Title" names the page
             continue;
         }
-        if heading.is_some() && !before.trim().is_empty() || worth_citing(before) {
+        if heading.is_some() && says_something(before) || worth_citing(before) {
             out.push(section(heading.take(), parents.clone(), before));
         }
         stack.retain(|(level, _)| *level < h.level);
@@ -188,13 +188,19 @@ pub fn sections(page: &str, text: &str) -> Vec<Section> {
     }
     let rest = &body[from..];
     // A page without sections of its own (a learned answer, a short note) is all intro: kept.
-    if !rest.trim().is_empty() && (heading.is_some() || out.is_empty() || worth_citing(rest)) {
+    if says_something(rest) && (heading.is_some() || out.is_empty() || worth_citing(rest)) {
         out.push(section(heading, parents, rest));
     }
     for s in &mut out {
         s.page_title = page_title.clone();
     }
     out
+}
+
+/// Whether a section's text holds a word or a number: a heading over nothing but a rule (`---`)
+/// or a stripped picture is no section.
+fn says_something(text: &str) -> bool {
+    text.chars().any(char::is_alphanumeric)
 }
 
 /// Whether a page's text before its first section heading says something a customer could be sent

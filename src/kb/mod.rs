@@ -6,6 +6,7 @@ mod dialects;
 mod formats;
 mod gaps;
 mod html;
+mod kramdown;
 mod live;
 mod mdx;
 mod myst;

@@ -55,7 +55,8 @@ const TAGS: &[&str] = &[
 /// lines dropped), as GitHub shows them: a collapsible part with its own title.
 pub fn normalise(text: &str) -> String {
     let text = text.trim_start_matches('\u{feff}').replace("\r\n", "\n");
-    let text = join_summaries(&super::dialects::plain_markdown(&super::myst::plain(&text)));
+    let text = super::myst::plain(&super::kramdown::plain(&text));
+    let text = join_summaries(&super::dialects::plain_markdown(&text));
     let mut out = String::with_capacity(text.len());
     let (mut fence, mut level) = (None::<&str>, 1usize);
     for line in text.split_inclusive('\n') {

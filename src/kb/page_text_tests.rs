@@ -67,3 +67,18 @@ fn a_summary_written_over_several_lines_is_a_heading_too() {
     );
     assert_eq!(join_summaries("<summary>\nno end\n"), "<summary>\nno end\n");
 }
+
+#[test]
+fn jekyll_and_myst_pages_split_into_the_sections_they_publish() {
+    let jekyll = "# Setup\n{: .no_toc }\n\n## Contents\n{: .no_toc }\n\n1. TOC\n{:toc}\n\n\
+                  ---\n\n## Rotate the token\n{: #rotate }\n\n{: .warning }\nThe old token stops at once.\n";
+    let s = crate::kb::markdown::sections("setup", &normalise(jekyll));
+    let ids: Vec<&str> = s.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(ids, ["setup#rotate"], "{s:?}");
+    assert_eq!(s[0].page_title, "Setup");
+    assert_eq!(s[0].body, "The old token stops at once.");
+    let myst = "(caching)=\n# Caching\n\n## Where\n\n```{note}\nSee {ref}`pip cache`.\n```\n";
+    let s = crate::kb::markdown::sections("caching", &normalise(myst));
+    assert_eq!(s[0].page_title, "Caching");
+    assert_eq!(s[0].body, "Note:\n\nSee pip cache.");
+}
