@@ -53,6 +53,7 @@ pub fn plain_markdown(text: &str) -> String {
             push_title(&mut out, title);
         } else if is_module_line(line)
             || is_template_tag(t)
+            || is_toc_marker(t)
             || is_github_alert(t)
             || is_link_definition(t)
         {
@@ -194,6 +195,13 @@ fn is_template_tag(t: &str) -> bool {
     [("{%", "%}"), ("{{<", ">}}"), ("{{%", "%}}")]
         .iter()
         .any(|(a, b)| t.starts_with(a) && t.ends_with(b) && t.matches(a).count() == 1)
+}
+
+/// A table-of-contents placeholder: VitePress' and markdown-it's `[[toc]]`, GitLab's `[[_TOC_]]`,
+/// `[TOC]`. The generator puts the page's headings there; it says nothing itself.
+fn is_toc_marker(t: &str) -> bool {
+    let t = t.trim_end().to_ascii_lowercase();
+    ["[[toc]]", "[[_toc_]]", "[toc]"].contains(&t.as_str())
 }
 
 /// A link reference definition, `[compose-file]: https://…` (an address, not text).

@@ -77,9 +77,9 @@ fn a_setext_heading_and_indented_code_outside_blocks_are_left_alone() {
 fn template_tags_and_github_alert_markers_are_not_text() {
     let page = "## Limits\n\n{% hint style=\"info\" %}\nThe API allows 100 calls a minute.\n\
                 {% endhint %}\n\n> [!NOTE]\n> Keys expire after a year.\n\n{{< ref \"x\" >}}\n\
-                {% include note.md %} and more\n";
+                {% include note.md %} and more\n\n[[toc]]\n[TOC]\n";
     let n = normalise(page);
-    for gone in ["{% hint", "endhint", "[!NOTE]", "{{<"] {
+    for gone in ["{% hint", "endhint", "[!NOTE]", "{{<", "toc]", "TOC]"] {
         assert!(!n.contains(gone), "{gone} in {n}");
     }
     assert!(n.contains("> Keys expire after a year."), "{n}");

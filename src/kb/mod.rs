@@ -20,6 +20,7 @@ mod adoc_inline;
 mod adoc_table;
 pub mod markdown;
 pub mod page_text;
+mod readme_blocks;
 mod rst;
 mod rst_inline;
 mod rst_table;

@@ -55,6 +55,7 @@ const TAGS: &[&str] = &[
 /// lines dropped), as GitHub shows them: a collapsible part with its own title.
 pub fn normalise(text: &str) -> String {
     let text = text.trim_start_matches('\u{feff}').replace("\r\n", "\n");
+    let text = super::readme_blocks::plain(&text);
     let text = super::myst::plain(&super::kramdown::plain(&text));
     let text = join_summaries(&super::dialects::plain_markdown(&text));
     let mut out = String::with_capacity(text.len());
