@@ -115,7 +115,7 @@ fn rst_edge_cases_do_not_become_headings_or_panic() {
     assert_eq!(s.len(), 1, "{s:?}");
     let body = &s[0].body;
     assert!(
-        body.contains("Pro    $10") && body.contains("\\#hashtag is text"),
+        body.contains("| Pro | $10 |") && body.contains("\\#hashtag is text"),
         "{body}"
     );
     for page in [

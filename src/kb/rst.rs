@@ -5,7 +5,7 @@
 //! markup (targets, comments, substitutions, toctrees, images) is dropped.
 
 use super::rst_inline::inline;
-use super::rst_table::grid_rows;
+use super::rst_table::{grid_rows, simple_border, simple_rows};
 
 /// The characters docutils accepts in a section title's adornment.
 const ADORNMENT: &str = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
@@ -170,6 +170,11 @@ impl Converter {
         if t.starts_with("+-") && t.ends_with('+') {
             return self.grid_table(lines, i);
         }
+        if simple_border(line).is_some() {
+            let (rows, end) = simple_rows(lines, i);
+            self.rows(rows);
+            return end;
+        }
         self.paragraph(lines, i)
     }
 
@@ -202,13 +207,18 @@ impl Converter {
     /// A grid table, each row as one markdown table row (see [`grid_rows`]).
     fn grid_table(&mut self, lines: &[&str], i: usize) -> usize {
         let (rows, end) = grid_rows(lines, i);
+        self.rows(rows);
+        end
+    }
+
+    /// A table's rows, each on its own line, set apart from the text around them.
+    fn rows(&mut self, rows: Vec<String>) {
         self.out.push('\n');
         for row in rows {
             self.out.push_str(&inline(&self.substituted(&row)));
             self.out.push('\n');
         }
         self.out.push('\n');
-        end
     }
 
     /// `t` with the page's substitutions (`|name|`) replaced by what they read as.
