@@ -5,7 +5,7 @@
 //! markup (targets, comments, substitutions, toctrees, images) is dropped.
 
 use super::rst_inline::inline;
-use super::rst_table::{grid_rows, simple_border, simple_rows};
+use super::rst_table::{directive_rows, grid_rows, simple_border, simple_rows};
 
 /// The characters docutils accepts in a section title's adornment.
 const ADORNMENT: &str = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
@@ -325,6 +325,9 @@ impl Converter {
         }
         if CODE.contains(&name.as_str()) {
             self.code(&body);
+        } else if let Some(rows) = directive_rows(&name, &dedent(&lines[i + 1..end])) {
+            self.text(arg.trim());
+            self.rows(rows);
         } else if !DROPPED.contains(&name.as_str()) {
             let title = arg.trim();
             if !title.is_empty() && !ARG_NOT_TEXT.contains(&name.as_str()) {

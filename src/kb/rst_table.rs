@@ -1,6 +1,7 @@
 //! reStructuredText grid tables (`+---+` borders, `|` rows, a `+===+` border under the header)
 //! and simple tables (`=====  =====` borders, columns where the border's runs are) read as markdown
-//! table rows: each cell's lines joined, columns counted in characters.
+//! table rows: each cell's lines joined, columns counted in characters; so are the `list-table`
+//! and `csv-table` directives.
 
 /// The grid table starting at line `i` (its top border): its rows as markdown table rows, and
 /// the line after the table.
@@ -115,9 +116,101 @@ fn cut(line: &str, starts: &[usize]) -> Vec<String> {
         .collect()
 }
 
+/// A `list-table` or `csv-table` directive's block (options and body, dedented) as markdown table
+/// rows, the header marked; `None` for any other directive.
+pub fn directive_rows(name: &str, block: &[&str]) -> Option<Vec<String>> {
+    let option = |key: &str| {
+        block
+            .iter()
+            .find_map(|l| l.trim().strip_prefix(key).map(str::trim))
+    };
+    let body: Vec<&str> = block
+        .iter()
+        .copied()
+        .skip_while(|l| l.trim_start().starts_with(':'))
+        .collect();
+    let (mut rows, header) = match name {
+        "list-table" => {
+            let n = option(":header-rows:").and_then(|v| v.parse().ok());
+            (list_cells(&body), n.unwrap_or(0))
+        }
+        "csv-table" => {
+            let mut rows: Vec<Vec<String>> =
+                option(":header:").map(csv_cells).into_iter().collect();
+            let header = rows.len();
+            rows.extend(
+                body.iter()
+                    .filter(|l| !l.trim().is_empty())
+                    .map(|l| csv_cells(l)),
+            );
+            (rows, header)
+        }
+        _ => return None,
+    };
+    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+    rows.iter_mut().for_each(|r| r.resize(width, String::new()));
+    let mut out: Vec<String> = rows
+        .iter()
+        .map(|r| format!("| {} |", r.join(" | ")))
+        .collect();
+    if header > 0 && header <= out.len() && width > 0 {
+        out.insert(header, format!("|{}", " --- |".repeat(width)));
+    }
+    Some(out)
+}
+
+/// A list table's cells: `* - a` starts a row, `  - b` a cell, deeper lines continue the cell.
+fn list_cells(body: &[&str]) -> Vec<Vec<String>> {
+    let mut rows: Vec<Vec<String>> = vec![];
+    for line in body {
+        let t = line.trim_start();
+        let top = t.len() == line.len();
+        let item = t.strip_prefix("* ").or_else(|| t.strip_prefix("- "));
+        match item {
+            Some(rest) if top => {
+                let rest = rest.trim_start();
+                let first = rest.strip_prefix("- ").unwrap_or(rest);
+                rows.push(vec![first.trim().to_string()]);
+            }
+            Some(rest) => {
+                if let Some(row) = rows.last_mut() {
+                    row.push(rest.trim().to_string());
+                }
+            }
+            None if !t.is_empty() => {
+                if let Some(cell) = rows.last_mut().and_then(|r| r.last_mut()) {
+                    cell.push(' ');
+                    cell.push_str(t.trim_end());
+                }
+            }
+            None => {}
+        }
+    }
+    rows
+}
+
+/// One line of a CSV table: cells apart at commas outside double quotes (`""` is a quote).
+fn csv_cells(line: &str) -> Vec<String> {
+    let (mut cells, mut cell, mut quoted) = (vec![], String::new(), false);
+    let mut chars = line.trim().chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                cell.push('"');
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            ',' if !quoted => cells.push(std::mem::take(&mut cell).trim().to_string()),
+            c => cell.push(c),
+        }
+    }
+    cells.push(cell.trim().to_string());
+    cells
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{grid_rows, simple_rows};
+    use super::{directive_rows, grid_rows, simple_rows};
 
     #[test]
     fn cells_spanning_lines_are_joined_and_the_header_is_marked() {
@@ -165,5 +258,54 @@ mod tests {
         let (rows, end) = simple_rows(&plain, 0);
         assert_eq!(rows, ["| a | b |"]);
         assert_eq!(plain[end], "");
+    }
+
+    #[test]
+    fn list_and_csv_tables_are_table_rows() {
+        let list = [
+            ":header-rows: 1",
+            ":widths: 20 80",
+            "",
+            "* - Plan",
+            "  - Price",
+            "* - Pro",
+            "  - 10 per seat,",
+            "    billed monthly",
+        ];
+        let rows = directive_rows("list-table", &list).unwrap();
+        assert_eq!(
+            rows,
+            [
+                "| Plan | Price |",
+                "| --- | --- |",
+                "| Pro | 10 per seat, billed monthly |"
+            ]
+        );
+        let csv = [
+            ":header: \"Treat\", \"Quantity\"",
+            "",
+            "\"Albatross, fresh\", 2.99",
+            "\"Say \"\"cheese\"\"\", 1",
+        ];
+        let rows = directive_rows("csv-table", &csv).unwrap();
+        assert_eq!(
+            rows,
+            [
+                "| Treat | Quantity |",
+                "| --- | --- |",
+                "| Albatross, fresh | 2.99 |",
+                "| Say \"cheese\" | 1 |",
+            ]
+        );
+        assert!(directive_rows("note", &csv).is_none());
+        let page = ".. list-table:: Prices\n   :header-rows: 1\n\n   * - Plan\n     - Price\n\
+                    \x20  * - Pro\n     - $10\n\nAfter.\n";
+        let md = crate::kb::rst::to_markdown(page);
+        assert!(md.contains("Prices\n"), "{md}");
+        assert!(
+            md.contains("| Plan | Price |\n| --- | --- |\n| Pro | $10 |"),
+            "{md}"
+        );
+        assert!(md.trim_end().ends_with("After."), "{md}");
     }
 }
