@@ -2,6 +2,8 @@
 //! directive (```` ```{note} ````, `:::{tip}`) is its text, not code; `(label)=` targets, `%`
 //! comments and `+++` breaks are nothing; roles (`` {ref}`the cache <caching>` ``) keep their text.
 
+use super::rst::{capitalised, is_admonition};
+
 /// Directives whose body is code (or a command line): kept as a fenced block.
 const CODE: &[&str] = &[
     "code",
@@ -234,29 +236,6 @@ fn role_text(name: &str, content: &str) -> String {
     } else {
         text.to_string()
     }
-}
-
-fn is_admonition(name: &str) -> bool {
-    [
-        "note",
-        "warning",
-        "tip",
-        "important",
-        "caution",
-        "attention",
-        "danger",
-        "error",
-        "hint",
-        "seealso",
-    ]
-    .contains(&name)
-}
-
-fn capitalised(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

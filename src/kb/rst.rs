@@ -355,7 +355,8 @@ fn starts_item(line: &str) -> bool {
         || line.strip_prefix('(').is_some_and(enumerated)
 }
 
-fn is_admonition(name: &str) -> bool {
+/// Whether a directive is an admonition, read with its name as a label ("Note:").
+pub(super) fn is_admonition(name: &str) -> bool {
     [
         "note",
         "warning",
@@ -371,7 +372,7 @@ fn is_admonition(name: &str) -> bool {
     .contains(&name)
 }
 
-fn capitalised(s: &str) -> String {
+pub(super) fn capitalised(s: &str) -> String {
     let mut c = s.chars();
     c.next()
         .map(|f| f.to_uppercase().chain(c).collect())
