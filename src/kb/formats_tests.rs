@@ -106,6 +106,15 @@ fn a_sphinx_page_splits_at_its_titles_ranked_by_their_style() {
 }
 
 #[test]
+fn a_version_note_reads_as_sphinx_prints_it() {
+    let page =
+        "Install\n=======\n\nRun the installer.\n\n.. versionadded:: 2.0\n\n   Works offline.\n";
+    let body = &read(Format::Rst, page)[0].body;
+    assert!(body.contains("New in version 2.0"), "{body}");
+    assert!(body.contains("Works offline."), "{body}");
+}
+
+#[test]
 fn rst_edge_cases_do_not_become_headings_or_panic() {
     // A transition, a simple table, a `#` line of text and an unclosed literal.
     let page = "Intro words for the page that say something useful here.\n\n----\n\n\
@@ -135,7 +144,9 @@ fn rst_edge_cases_do_not_become_headings_or_panic() {
 #[test]
 fn every_cut_of_a_page_and_odd_whitespace_read_without_a_panic() {
     let odd = "Title\n=====\n\n.. note::\n   \u{3000}wide\n \u{a0}\u{3000}x\n\n\
-               +--+--+\n| é| ü|\n+==+\n| a\n\n::\n\n \u{3000}code\n";
+               +--+--+\n| é| ü|\n+==+\n| a\n\n::\n\n \u{3000}code\n\n\
+               ===  ===\né    ü\n===  ===\n  ü é\n\n.. list-table::\n   :header-rows: 2\n\n\
+               \x20  * - é\n\n.. csv-table::\n   :header: \"é, ü\n\n   \"x\n";
     for page in [SPHINX, HELP_CENTRE, odd] {
         let cuts = page.char_indices().map(|(k, _)| k);
         for k in cuts.step_by(7) {

@@ -2,7 +2,7 @@
 //! directive (```` ```{note} ````, `:::{tip}`) is its text, not code; `(label)=` targets, `%`
 //! comments and `+++` breaks are nothing; roles (`` {ref}`the cache <caching>` ``) keep their text.
 
-use super::rst::{capitalised, is_admonition};
+use super::rst::{capitalised, is_admonition, version_label};
 
 /// Directives whose body is code (or a command line): kept as a fenced block.
 const CODE: &[&str] = &[
@@ -140,15 +140,12 @@ fn emit(name: &str, arg: &str, body: &[&str], out: &mut String) {
         out.push('\n');
         return;
     }
-    let title = match name.as_str() {
-        "versionadded" => format!("New in version {arg}"),
-        "versionchanged" => format!("Changed in version {arg}"),
-        "deprecated" => format!("Deprecated since version {arg}"),
+    let title = version_label(&name, arg).unwrap_or_else(|| match name.as_str() {
         _ if !arg.is_empty() => arg.to_string(),
         "admonition" | "tab" | "tab-item" | "dropdown" | "card" => String::new(),
         _ if is_admonition(&name) => capitalised(&name),
         _ => String::new(),
-    };
+    });
     out.push('\n');
     if !title.is_empty() {
         out.push_str(&roles(&title));

@@ -82,3 +82,20 @@ fn jekyll_and_myst_pages_split_into_the_sections_they_publish() {
     assert_eq!(s[0].page_title, "Caching");
     assert_eq!(s[0].body, "Note:\n\nSee pip cache.");
 }
+
+#[test]
+fn every_cut_of_a_myst_jekyll_or_readme_page_reads_without_a_panic() {
+    let pages = [
+        "(t)=\n# T\n````{tab} é\n```\nx\n```\n````\n{ref}`a <b>` `{x}` {option}`--ü`\n% c\n+++\n\
+         :::{note}\n:class: y\nü\n:::\n```{eval-rst}\n.. note::\n\n   é\n```\n",
+        "# S\n{: .no_toc }\n1. TOC\n{:toc}\n[B](#b){: .btn }\n## R\n{: #r }\n{::comment}\né\n{:/comment}\n",
+        "A\n[block:callout]\n{\"title\": \"é\", \"body\": \"ü\"}\n[/block]\n[block:parameters]\n\
+         {\"data\": {\"h-0\": \"é\"}, \"cols\": 1, \"rows\": 2}\n[/block]\n[[toc]]\n",
+    ];
+    for page in pages {
+        for (k, _) in page.char_indices() {
+            let n = normalise(&page[..k]);
+            crate::kb::markdown::sections("p", &n);
+        }
+    }
+}

@@ -329,7 +329,8 @@ impl Converter {
             self.text(arg.trim());
             self.rows(rows);
         } else if !DROPPED.contains(&name.as_str()) {
-            let title = arg.trim();
+            let version = version_label(&name, arg);
+            let title = version.as_deref().unwrap_or(arg.trim());
             if !title.is_empty() && !ARG_NOT_TEXT.contains(&name.as_str()) {
                 self.text(title);
             } else if is_admonition(&name) {
@@ -353,6 +354,18 @@ fn starts_item(line: &str) -> bool {
         || line.starts_with([':', '|', '+'])
         || enumerated(line)
         || line.strip_prefix('(').is_some_and(enumerated)
+}
+
+/// A version note as Sphinx prints it: `versionadded:: 2.0` reads "New in version 2.0".
+pub(super) fn version_label(name: &str, arg: &str) -> Option<String> {
+    let lead = match name {
+        "versionadded" => "New in version",
+        "versionchanged" => "Changed in version",
+        "versionremoved" => "Removed in version",
+        "deprecated" => "Deprecated since version",
+        _ => return None,
+    };
+    Some(format!("{lead} {}", arg.trim()))
 }
 
 /// Whether a directive is an admonition, read with its name as a label ("Note:").
