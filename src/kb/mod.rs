@@ -14,6 +14,7 @@ mod pages;
 pub mod passage;
 use pages::{collect, inside, page_name, published_path};
 pub(crate) use pages::{is_docs_dir, is_page};
+mod addresses;
 mod adoc;
 mod adoc_include;
 mod adoc_inline;

@@ -1,6 +1,7 @@
 //! How much of a question a section covers: the question's content words (stemmed, stop words and
 //! chat filler out), each weighted by how rare it is in the knowledge base, and the share of that
-//! weight a section's title, heading and body contain.
+//! weight a section's title, heading and body contain. Web addresses count for rarity but are not
+//! words a section says (`addresses`).
 
 use crate::words::Words;
 use std::collections::{HashMap, HashSet};
@@ -23,11 +24,12 @@ impl Terms {
             df: HashMap::new(),
         };
         for text in texts {
-            let set: HashSet<String> = t.words.analyze(text).into_iter().collect();
-            for w in &set {
-                *t.df.entry(w.clone()).or_default() += 1;
+            for w in t.words.analyze(text).into_iter().collect::<HashSet<_>>() {
+                *t.df.entry(w).or_default() += 1;
             }
-            t.sections.push(set);
+            let said = super::addresses::without_addresses(text);
+            t.sections
+                .push(t.words.analyze(&said).into_iter().collect());
         }
         t
     }
@@ -37,10 +39,10 @@ impl Terms {
         self.words.analyze(text).into_iter().collect()
     }
 
-    /// The question's distinct content terms (filler out), with their weights.
+    /// The question's distinct content terms (filler out, web addresses too), with their weights.
     pub fn query(&self, text: &str) -> Vec<(String, f32)> {
         self.words
-            .content(text)
+            .content(&super::addresses::without_addresses(text))
             .into_iter()
             .map(|w| {
                 let idf = self.idf(&w);
@@ -184,5 +186,25 @@ mod tests {
         assert_eq!(t.named_in(&q, 1), 0);
         assert_eq!(t.named_in(&t.query("authenticating my requests"), 1), 2);
         assert_eq!(t.named_in(&q, 2), 0, "no such section");
+    }
+
+    /// A host name a section mentions for another reason does not cover a question about the
+    /// words in it; the words it says itself still do.
+    #[test]
+    fn a_web_address_covers_nothing() {
+        let t = Terms::new(
+            [
+                "Dashboard shows a blank page: check status.tallybird.example for an incident",
+                "Subscribe to incident updates on our status page",
+            ]
+            .into_iter(),
+        );
+        let q = t.query("is there a status page?");
+        assert!(t.coverage(&q, 0) <= 0.5, "{}", t.coverage(&q, 0));
+        assert_eq!(t.coverage(&q, 1), 1.0);
+        let t =
+            Terms::new(["Amazon ELB: see https://docs.aws.amazon.com/elb/policy.html"].into_iter());
+        let q = t.query("aws elb?");
+        assert!(t.coverage(&q, 0) > 0.0 && t.coverage(&q, 0) < 1.0);
     }
 }

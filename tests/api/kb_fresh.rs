@@ -17,19 +17,21 @@ pub(crate) fn kb_report(data: &str, env: &[(&str, &str)]) -> serde_json::Value {
 /// 0.692 → 0.769, coverage 0.225 → 0.250, false answers 0.067 (2 of 30) either way. The wrong
 /// quotes left are bag-of-words near misses: "open source" against "Open Data → Sources", "a
 /// status page we can subscribe to" against a page naming the status site, "a limit to how many
-/// dashboards" against *Rate limits*. This keeps those figures from getting worse.
+/// dashboards" against *Rate limits*. Since a web address is no word a section says, the page that
+/// names the status site (`status.tallybird.example`) no longer covers "a status page": 13 quotes,
+/// precision 0.846, false answers 0.033 (1 of 30). This keeps those figures from getting worse.
 #[test]
 fn fresh_questions_keep_their_figures() {
     let data = "tests/fixtures/kb/fresh-questions.jsonl";
     let r = &kb_report(data, &[]);
     assert_eq!(r["lines"], 70, "{r}");
     assert!(
-        r["precision"].as_f64().unwrap() >= 10.0 / 13.0 - 1e-9,
+        r["precision"].as_f64().unwrap() >= 11.0 / 13.0 - 1e-9,
         "{r}"
     );
     assert!(r["coverage"].as_f64().unwrap() >= 10.0 / 40.0 - 1e-9, "{r}");
     assert!(
-        r["false_answer_rate"].as_f64().unwrap() <= 2.0 / 30.0 + 1e-9,
+        r["false_answer_rate"].as_f64().unwrap() <= 1.0 / 30.0 + 1e-9,
         "{r}"
     );
     let o = opsdesk(&["kb", "eval", "--data", data, "--verbose"], &[], None);
@@ -37,5 +39,9 @@ fn fresh_questions_keep_their_figures() {
     assert!(
         !text.contains("quoted billing-changes#upgrade-your-plan"),
         "\"what's the difference between pro and team plans\" is not about a prorated difference: {text}"
+    );
+    assert!(
+        !text.contains("quoted troubleshooting-performance#dashboard-shows-a-blank-page"),
+        "a page naming status.tallybird.example does not answer \"do you have a status page\": {text}"
     );
 }
