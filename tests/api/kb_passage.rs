@@ -55,3 +55,27 @@ fn kb_eval_reports_right_quotes_on_point() {
     let on_point = v["report"]["on_point"].as_f64().unwrap_or(-1.0);
     assert!(on_point >= 0.5, "{v}");
 }
+
+/// Certbot's one-line *Amazon ELB* section names AWS only in its link: a question about AWS load
+/// balancers is not answered with it (offered at most), and the 45 Certbot questions keep at most
+/// one false answer in 18 and 11 right quotes.
+#[test]
+fn words_only_in_a_link_answer_nothing() {
+    let v = ask(
+        CERTBOT,
+        "Can certbot manage certificates on my AWS load balancer (ELB)?",
+    );
+    assert_eq!(v["citations"], serde_json::json!([]), "{v}");
+    let r = &super::kb_fresh::kb_report(
+        "tests/fixtures/kb/certbot/questions.jsonl",
+        &[("OPSDESK__KB__PATH", CERTBOT)],
+    );
+    assert!(
+        r["false_answer_rate"].as_f64().unwrap() <= 1.0 / 18.0 + 1e-9,
+        "{r}"
+    );
+    assert!(
+        r["precision"].as_f64().unwrap() >= 11.0 / 12.0 - 1e-9,
+        "{r}"
+    );
+}
