@@ -4,6 +4,7 @@
 //! words a section says (`addresses`).
 
 use crate::words::Words;
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 /// Each section's distinct terms and each term's document frequency.
@@ -24,12 +25,16 @@ impl Terms {
             df: HashMap::new(),
         };
         for text in texts {
-            for w in t.words.analyze(text).into_iter().collect::<HashSet<_>>() {
-                *t.df.entry(w).or_default() += 1;
+            let all: HashSet<String> = t.words.analyze(text).into_iter().collect();
+            for w in &all {
+                *t.df.entry(w.clone()).or_default() += 1;
             }
-            let said = super::addresses::without_addresses(text);
-            t.sections
-                .push(t.words.analyze(&said).into_iter().collect());
+            // Read again only when an address was taken out (most sections hold none).
+            let said = match super::addresses::without_addresses(text) {
+                Cow::Borrowed(_) => all,
+                Cow::Owned(said) => t.words.analyze(&said).into_iter().collect(),
+            };
+            t.sections.push(said);
         }
         t
     }
