@@ -1,6 +1,8 @@
 //! English content words, read the same way by the knowledge base and by triage: words lower-cased,
 //! English stop words out, Porter-stemmed, and the filler of chat messages to a support desk.
 
+pub mod spelling;
+
 use std::collections::HashSet;
 use tantivy::tokenizer::{
     Language, LowerCaser, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer,
@@ -211,6 +213,30 @@ impl Words {
             .filter(|w| !self.filler.contains(w) && seen.insert(w.clone()))
             .collect()
     }
+}
+
+/// English words (SCOWL's American English list at size 50, as Debian's `wamerican` ships it: the
+/// lower-case entries without possessives; `config/triage/README.md` names its licence).
+const ENGLISH_LEXICON: &str = include_str!("../config/triage/english-words.txt");
+
+/// Names of the same list (places, people, brands), lower-cased, that are not also words above.
+const ENGLISH_NAMES: &str = include_str!("../config/triage/english-names.txt");
+
+/// Whether `w` (lower-cased) is an English word of the lexicon above.
+pub fn english_word(w: &str) -> bool {
+    static WORDS: std::sync::OnceLock<HashSet<&'static str>> = std::sync::OnceLock::new();
+    WORDS
+        .get_or_init(|| ENGLISH_LEXICON.lines().collect())
+        .contains(w)
+}
+
+/// Whether `w` (lower-cased) is an English word or a name of the lexicon ("seattle", "charles").
+pub fn english_word_or_name(w: &str) -> bool {
+    static NAMES: std::sync::OnceLock<HashSet<&'static str>> = std::sync::OnceLock::new();
+    english_word(w)
+        || NAMES
+            .get_or_init(|| ENGLISH_NAMES.lines().collect())
+            .contains(w)
 }
 
 #[cfg(test)]

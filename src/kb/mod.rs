@@ -68,6 +68,8 @@ pub struct Kb {
     parser: QueryParser,
     docs: Vec<Doc>,
     terms: terms::Terms,
+    /// The docs' words, which a question's misspelt ones are read as.
+    spelling: crate::words::spelling::Spelling,
     /// Each section's word vectors (`kb.embeddings`), when configured.
     vectors: Option<semantic::SectionVectors>,
     /// Pages left out, each with why (unreadable, not UTF-8).
@@ -176,6 +178,7 @@ impl Kb {
         let full: Vec<String> = sections.iter().map(section_text).collect();
         let terms = terms::Terms::new(full.iter().map(String::as_str))
             .with_headings(docs.iter().map(|d| search::own_heading(&d.title)));
+        let spelling = crate::words::spelling::Spelling::new(full.iter().map(String::as_str));
         Ok(Kb {
             index,
             reader,
@@ -183,6 +186,7 @@ impl Kb {
             parser,
             docs,
             terms,
+            spelling,
             vectors: None,
             skipped: vec![],
         })

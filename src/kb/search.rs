@@ -16,6 +16,7 @@ const SEMANTIC_WEIGHT: f32 = 0.75;
 
 impl KnowledgeBase for Kb {
     fn search(&self, query: &str, limit: usize) -> Vec<KbHit> {
+        let query = &*self.spelling.correct(query);
         let pool = (limit * 4).max(20);
         let lexical = self.lexical(query, pool);
         let words = self.terms.query(query);
@@ -96,7 +97,7 @@ impl KnowledgeBase for Kb {
     }
 
     fn focus(&self, question: &str, hit: &KbHit) -> usize {
-        let words = self.terms.query(question);
+        let words = self.terms.query(&self.spelling.correct(question));
         super::passage::focus(&self.terms, &words, &hit.title, &hit.text)
     }
 

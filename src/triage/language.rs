@@ -18,18 +18,10 @@ const ENGLISH_MORE: &[&str] = &[
     "got", "been", "would", "should", "could", "they", "them", "when",
 ];
 
-/// English words (SCOWL's American English list at size 50, as Debian's `wamerican` ships it: the
-/// lower-case entries without possessives; `config/triage/README.md` names its licence).
-const ENGLISH_LEXICON: &str = include_str!("../../config/triage/english-words.txt");
-
 /// Whether `w` (lower-cased) is an English word: a word the triage model never learned may still be
 /// plain English on a topic it never met ("vacuum", "brighten", "dice"), not another language.
 pub(super) fn english_word(w: &str) -> bool {
-    static WORDS: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
-        std::sync::OnceLock::new();
-    WORDS
-        .get_or_init(|| ENGLISH_LEXICON.lines().collect())
-        .contains(w)
+    crate::words::english_word(w)
 }
 
 /// How many of `words` (lower-cased, as `features::words` splits them) are English function words.

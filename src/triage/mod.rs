@@ -241,11 +241,19 @@ impl Triager {
         self.decide(text, &self.probs(text))
     }
 
+    /// `text` with its misspelt words read as the docs' own, when there are docs.
+    fn spelt<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        match &self.docs {
+            Some(d) => d.correct(text),
+            None => std::borrow::Cow::Borrowed(text),
+        }
+    }
+
     /// The model's class probabilities for `text`. A message without a letter ("+1", "👍", "2")
     /// says nothing the model can read: it gets the odds of an empty message, as emoji alone do.
     pub fn probs(&self, text: &str) -> Vec<f32> {
         if text.chars().any(char::is_alphabetic) {
-            self.model.predict(text)
+            self.model.predict(&self.spelt(text))
         } else {
             self.model.predict("")
         }
@@ -264,6 +272,7 @@ impl Triager {
 
     /// The decision for `text` given the model's class probabilities for it (`Model::predict`).
     pub fn decide(&self, text: &str, probs: &[f32]) -> Triage {
+        let text = &*self.spelt(text);
         let words = features::words(text);
         self.anger
             .after(self.support_or_not(text, &words, probs), &words)

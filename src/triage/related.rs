@@ -10,6 +10,8 @@ use std::collections::HashSet;
 pub struct DocWords {
     words: Words,
     vocabulary: HashSet<String>,
+    /// The pages' words as written, which a message's misspelt words are read as.
+    spelling: crate::words::spelling::Spelling,
 }
 
 impl DocWords {
@@ -21,7 +23,17 @@ impl DocWords {
         }
         let words = Words::default();
         let vocabulary = pages.iter().flat_map(|p| words.analyze(p)).collect();
-        Some(DocWords { words, vocabulary })
+        let spelling = crate::words::spelling::Spelling::new(pages.iter().map(String::as_str));
+        Some(DocWords {
+            words,
+            vocabulary,
+            spelling,
+        })
+    }
+
+    /// `text` with its misspelt words read as the docs' own ("notifcations" as "notifications").
+    pub fn correct<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        self.spelling.correct(text)
     }
 
     /// The share of the message's content words the docs use: 0 for a message with none (greetings,

@@ -54,6 +54,7 @@ mod kb_learned;
 mod kb_myst;
 mod kb_nested;
 mod kb_passage;
+mod kb_typos;
 mod layout;
 mod leader;
 mod llm;
