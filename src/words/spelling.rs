@@ -16,6 +16,10 @@ use std::collections::HashMap;
 /// "dot", "macs" and "acs").
 const MIN_LETTERS: usize = 6;
 
+/// More unknown words than this and a message is not one with a slip or two but a paste of logs,
+/// code or another language: it is left as written, and reading it costs no more.
+const MAX_UNKNOWN: usize = 32;
+
 /// The knowledge base's words (lower-case, letters only) and how often its sections use each.
 #[derive(Default)]
 pub struct Spelling {
@@ -41,13 +45,19 @@ impl Spelling {
     /// names or the docs' is in another language ("unsere", "novembre"): neither is corrected.
     pub fn correct<'t>(&self, text: &'t str) -> Cow<'t, str> {
         let mut fixes: Vec<(usize, &str, &str)> = vec![];
+        let mut unknown = 0;
         for w in letters(text) {
             let start = w.as_ptr() as usize - text.as_ptr() as usize;
             if w.starts_with(char::is_uppercase) && !starts_sentence(&text[..start]) {
                 continue;
             }
-            if let Some(fixed) = self.meant(w) {
-                fixes.push((start, w, fixed));
+            match self.meant(w) {
+                Meant::Known => {}
+                Meant::Unknown => unknown += 1,
+                Meant::Slip(fixed) => fixes.push((start, w, fixed)),
+            }
+            if unknown + fixes.len() > MAX_UNKNOWN {
+                return Cow::Borrowed(text);
             }
         }
         if fixes.is_empty() || !self.mostly_known(text, fixes.len()) {
@@ -78,14 +88,14 @@ impl Spelling {
         known * 2 >= all
     }
 
-    /// The docs' word `w` was meant to be, when it is misspelt (see the module's rules).
-    fn meant(&self, w: &str) -> Option<&str> {
+    /// What `w` is: known (or too short to tell), a slip of one of the docs' words, or unknown.
+    fn meant(&self, w: &str) -> Meant<'_> {
         if w.len() < MIN_LETTERS || !w.is_ascii() {
-            return None;
+            return Meant::Known;
         }
         let lower = w.to_ascii_lowercase();
         if self.words.contains_key(&lower) || crate::words::english_word_or_name(&lower) {
-            return None;
+            return Meant::Known;
         }
         let mut best: Option<(&str, u32)> = None;
         slips(lower.as_bytes(), |candidate| {
@@ -102,8 +112,15 @@ impl Spelling {
                 }
             }
         });
-        best.map(|(w, _)| w)
+        best.map_or(Meant::Unknown, |(w, _)| Meant::Slip(w))
     }
+}
+
+/// What a word of a message is to the docs.
+enum Meant<'a> {
+    Known,
+    Unknown,
+    Slip(&'a str),
 }
 
 /// Whether a word after `before` opens a sentence: nothing, or a sentence's end, comes before it.
@@ -229,6 +246,23 @@ mod tests {
         }
         assert_eq!(s.correct("Pasword reset"), "password reset");
         assert_eq!(s.correct("Hi. Nothng works"), "Hi. nothing works");
+    }
+
+    #[test]
+    fn a_paste_of_unknown_words_is_left_as_written() {
+        let s = docs();
+        let paste: Vec<String> = (0..40)
+            .map(|i| format!("qzxvbn{}", (b'a' + i % 26) as char))
+            .collect();
+        let text = format!("pasword {}", paste.join(" "));
+        assert!(matches!(s.correct(&text), Cow::Borrowed(_)));
+        // 20 unknown words among as many English ones are a message with a slip or two.
+        let text = format!(
+            "pasword {} {}",
+            paste[..20].join(" "),
+            ["reset"; 20].join(" ")
+        );
+        assert!(s.correct(&text).starts_with("password "));
     }
 
     #[test]
