@@ -221,32 +221,8 @@ impl Triager {
         (!asks).then(|| "asks nothing, in another language".to_string())
     }
 
-    /// The share of `text`'s content words the knowledge base's pages use (`None` without docs).
-    pub fn docs_share(&self, text: &str) -> Option<f64> {
-        self.docs.as_ref().map(|d| d.share(text))
-    }
-
-    /// The least P(none) for calling `text` chatter: lower when it shares little with the docs.
-    fn none_threshold(&self, text: &str) -> f64 {
-        match &self.docs {
-            Some(d) if d.share(text) < self.rules.related_share => self
-                .rules
-                .unrelated_none_threshold
-                .min(self.rules.none_threshold),
-            _ => self.rules.none_threshold,
-        }
-    }
-
     pub fn triage(&self, text: &str) -> Triage {
         self.decide(text, &self.probs(text))
-    }
-
-    /// `text` with its misspelt words read as the docs' own, when there are docs.
-    fn spelt<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
-        match &self.docs {
-            Some(d) => d.correct(text),
-            None => std::borrow::Cow::Borrowed(text),
-        }
     }
 
     /// The model's class probabilities for `text`. A message without a letter ("+1", "👍", "2")

@@ -2,6 +2,7 @@
 //! words and chat filler out) that the knowledge base's pages use. A message the model leans to call
 //! chatter and that shares little with the docs ("set an alarm for 7", "order me a pizza") is
 //! chatter at a lower bar (`triage.unrelated_none_threshold`) than one that talks about the product.
+//! A message's misspelt words are read as the docs' own before the model reads it.
 
 use crate::words::Words;
 use std::collections::HashSet;
@@ -48,6 +49,32 @@ impl DocWords {
             .filter(|w| self.vocabulary.contains(*w))
             .count();
         known as f64 / content.len() as f64
+    }
+}
+
+impl super::Triager {
+    /// The share of `text`'s content words the knowledge base's pages use (`None` without docs).
+    pub fn docs_share(&self, text: &str) -> Option<f64> {
+        self.docs.as_ref().map(|d| d.share(text))
+    }
+
+    /// The least P(none) for calling `text` chatter: lower when it shares little with the docs.
+    pub(super) fn none_threshold(&self, text: &str) -> f64 {
+        match &self.docs {
+            Some(d) if d.share(text) < self.rules.related_share => self
+                .rules
+                .unrelated_none_threshold
+                .min(self.rules.none_threshold),
+            _ => self.rules.none_threshold,
+        }
+    }
+
+    /// `text` with its misspelt words read as the docs' own, when there are docs.
+    pub(super) fn spelt<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        match &self.docs {
+            Some(d) => d.correct(text),
+            None => std::borrow::Cow::Borrowed(text),
+        }
     }
 }
 
