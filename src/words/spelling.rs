@@ -16,6 +16,10 @@ use std::collections::HashMap;
 /// "dot", "macs" and "acs").
 const MIN_LETTERS: usize = 6;
 
+/// Longer runs of letters are not words a person misspelt ("xxxx…", a hash): left as written,
+/// so reading one never costs more than a word's slips.
+const MAX_LETTERS: usize = 24;
+
 /// More unknown words than this and a message is not one with a slip or two but a paste of logs,
 /// code or another language: it is left as written, and reading it costs no more.
 const MAX_UNKNOWN: usize = 32;
@@ -90,7 +94,7 @@ impl Spelling {
 
     /// What `w` is: known (or too short to tell), a slip of one of the docs' words, or unknown.
     fn meant(&self, w: &str) -> Meant<'_> {
-        if w.len() < MIN_LETTERS || !w.is_ascii() {
+        if !(MIN_LETTERS..=MAX_LETTERS).contains(&w.len()) || !w.is_ascii() {
             return Meant::Known;
         }
         let lower = w.to_ascii_lowercase();
@@ -263,6 +267,15 @@ mod tests {
             ["reset"; 20].join(" ")
         );
         assert!(s.correct(&text).starts_with("password "));
+    }
+
+    #[test]
+    fn a_run_of_letters_longer_than_a_word_is_left_as_written() {
+        let s = docs();
+        let long = format!("pasword {}", "x".repeat(50_000));
+        assert!(s.correct(&long).starts_with("password xxx"));
+        let text = format!("p{}sword", "a".repeat(30));
+        assert!(matches!(s.correct(&text), Cow::Borrowed(_)));
     }
 
     #[test]
