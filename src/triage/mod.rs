@@ -221,15 +221,22 @@ impl Triager {
         (!asks).then(|| "asks nothing, in another language".to_string())
     }
 
+    /// The decision for `text`, its misspelt words read as the docs' own once for both steps.
     pub fn triage(&self, text: &str) -> Triage {
-        self.decide(text, &self.probs(text))
+        let text = &*self.spelt(text);
+        self.decide_spelt(text, &self.probs_spelt(text))
     }
 
-    /// The model's class probabilities for `text`. A message without a letter ("+1", "👍", "2")
-    /// says nothing the model can read: it gets the odds of an empty message, as emoji alone do.
+    /// The model's class probabilities for `text`, its misspelt words read as the docs' own.
     pub fn probs(&self, text: &str) -> Vec<f32> {
+        self.probs_spelt(&self.spelt(text))
+    }
+
+    /// [`Triager::probs`] of a text already spelt. A message without a letter ("+1", "👍", "2")
+    /// says nothing the model can read: it gets the odds of an empty message, as emoji alone do.
+    fn probs_spelt(&self, text: &str) -> Vec<f32> {
         if text.chars().any(char::is_alphabetic) {
-            self.model.predict(&self.spelt(text))
+            self.model.predict(text)
         } else {
             self.model.predict("")
         }
@@ -248,7 +255,11 @@ impl Triager {
 
     /// The decision for `text` given the model's class probabilities for it (`Model::predict`).
     pub fn decide(&self, text: &str, probs: &[f32]) -> Triage {
-        let text = &*self.spelt(text);
+        self.decide_spelt(&self.spelt(text), probs)
+    }
+
+    /// [`Triager::decide`] for a text already spelt.
+    fn decide_spelt(&self, text: &str, probs: &[f32]) -> Triage {
         let words = features::words(text);
         self.anger
             .after(self.support_or_not(text, &words, probs), &words)
