@@ -20,7 +20,12 @@ pub struct Leads {
 }
 
 impl Leads {
-    /// The leads of `hits[0]` (best first; a lone hit leads by its whole score).
+    /// The leads of `hits[0]` (best first; a lone hit leads by its whole score) over the others,
+    /// leaving out the sections it sits in: a subsection that comes first says specifically what
+    /// its parent introduces (*Domain Names for Status Pages › Steps* and *Domain Names for Status
+    /// Pages*), so running neck and neck with its parent is no doubt between two answers, as it is
+    /// with a sibling (*Connect Slack*, *Disconnect Slack*) or with a child when the parent comes
+    /// first (the question may be about any of its children).
     pub fn of(hits: &[KbHit], bar: &AnswerBar) -> Leads {
         let Some((a, rest)) = hits.split_first() else {
             return Leads {
@@ -29,6 +34,7 @@ impl Leads {
                 heading: false,
             };
         };
+        let rest: Vec<&KbHit> = rest.iter().filter(|h| !a.is_inside(h)).collect();
         let margin = if a.score > 0.0 {
             (a.score - rest.iter().map(|h| h.score).fold(0.0, f32::max)) / a.score
         } else {
@@ -132,6 +138,47 @@ mod tests {
             candidate_similarity: 0.4,
             candidates: 3,
         }
+    }
+
+    fn titled(id: &str, title: &str, score: f32, similarity: f32) -> KbHit {
+        KbHit {
+            title: title.into(),
+            ..hit(id, score, 0.5, similarity)
+        }
+    }
+
+    #[test]
+    fn a_subsection_is_not_held_back_by_the_section_it_sits_in() {
+        let steps = titled(
+            "status#steps",
+            "Status Page › Domain Names › Steps",
+            10.0,
+            0.60,
+        );
+        let parent = titled(
+            "status#domain-names",
+            "Status Page › Domain Names",
+            9.5,
+            0.58,
+        );
+        let other = titled("proxy#overview", "Reverse Proxy › Overview", 5.0, 0.40);
+        let l = Leads::of(&[steps.clone(), parent.clone(), other.clone()], &bar());
+        assert!(l.any(&bar()), "{l:?}");
+        assert!((l.margin - 0.5).abs() < 1e-6, "{l:?}");
+        // A sibling is a different answer: neck and neck with it is doubt.
+        let sibling = titled(
+            "status#multiple",
+            "Status Page › Multiple Status Pages",
+            9.5,
+            0.58,
+        );
+        assert!(!Leads::of(&[steps.clone(), sibling, other.clone()], &bar()).any(&bar()));
+        // A parent first, a child close behind: the question may be about any of its children.
+        assert!(!Leads::of(&[parent.clone(), steps.clone(), other], &bar()).any(&bar()));
+        // The same title path on another page is no parent.
+        let elsewhere = titled("copy#domain-names", "Status Page › Domain Names", 9.5, 0.58);
+        assert!(!steps.is_inside(&elsewhere) && steps.is_inside(&parent));
+        assert!(!parent.is_inside(&steps) && !steps.is_inside(&steps));
     }
 
     #[test]

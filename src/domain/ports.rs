@@ -101,6 +101,17 @@ impl KbHit {
     pub fn is_known_issue(&self) -> bool {
         self.tags.iter().any(|t| t == "known-issue")
     }
+
+    /// Whether `other` is a section this one sits in (its parent, or further up) on the same page:
+    /// its title path (`Page › Heading`) is the start of this one's (`Page › Heading › Steps`).
+    pub fn is_inside(&self, other: &KbHit) -> bool {
+        fn path(h: &KbHit) -> Vec<&str> {
+            h.title.split('›').map(str::trim).collect()
+        }
+        let page = |h: &KbHit| h.id.split('#').next().unwrap_or("").to_string();
+        let (inner, outer) = (path(self), path(other));
+        page(self) == page(other) && outer.len() < inner.len() && inner.starts_with(&outer)
+    }
 }
 
 pub trait KnowledgeBase: Send + Sync {
