@@ -171,7 +171,7 @@ pub fn another_action(question: &str, title: &str, text: &str) -> bool {
     let Some(does) = words(heading).first().and_then(|w| action(w)) else {
         return false;
     };
-    let asked: Vec<usize> = words(question).iter().filter_map(|w| action(w)).collect();
+    let asked = asked_actions(&words(question));
     if asked.is_empty() || asked.contains(&does) {
         return false;
     }
@@ -180,6 +180,29 @@ pub fn another_action(question: &str, title: &str, text: &str) -> bool {
         .filter_map(|w| action(w))
         .collect();
     asked.iter().any(|a| !section.contains(a))
+}
+
+/// Words after which an action's word names a thing, not what is asked: "revoke *an* invite",
+/// "cancel *the* scheduled report".
+const ARTICLES: &[&str] = &[
+    "a", "an", "the", "my", "our", "your", "their", "his", "her", "its", "this", "that", "these",
+    "those", "every", "each", "any", "some", "no",
+];
+
+/// The kinds of action a question asks for. An action's word is no ask where it names a thing
+/// (after an article: "revoke *an invite*") or the deed another action undoes or stops ("undo
+/// *removing* a member"): the ask there is the action before it.
+fn asked_actions(q: &[String]) -> Vec<usize> {
+    q.iter()
+        .enumerate()
+        .filter(|(i, w)| {
+            let before = i.checked_sub(1).map(|j| q[j].as_str());
+            let named = before.is_some_and(|b| ARTICLES.contains(&b));
+            let undone = w.ends_with("ing") && before.is_some_and(|b| action(b).is_some());
+            !named && !undone
+        })
+        .filter_map(|(_, w)| action(w))
+        .collect()
 }
 
 #[cfg(test)]
@@ -208,6 +231,36 @@ mod tests {
             "how do i remove my credit card from the account",
             "Payments › Update your credit card",
             "Owners update the card under Settings → Billing → Payment method → Replace card."
+        ));
+    }
+
+    #[test]
+    fn an_actions_word_that_names_a_thing_is_no_ask() {
+        let invite = "Team members and roles › Invite a teammate";
+        let invite_text = "Owners and admins invite people from Settings → Team → Invite. \
+                           Invitations expire after 7 days; resend them from the same page.";
+        assert!(another_action(
+            "how do i revoke an invite i sent by mistake",
+            invite,
+            invite_text
+        ));
+        assert!(!another_action(
+            "how do i invite a teammate",
+            invite,
+            invite_text
+        ));
+        assert!(!another_action("where is my invite", invite, invite_text));
+        let remove = "Team members and roles › Remove a member";
+        let remove_text = "Settings → Team, open the member's menu and choose Remove.";
+        assert!(another_action(
+            "can i undo removing a member",
+            remove,
+            remove_text
+        ));
+        assert!(!another_action(
+            "how do i remove a member",
+            remove,
+            remove_text
         ));
     }
 
