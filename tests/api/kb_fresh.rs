@@ -48,20 +48,20 @@ fn fresh_questions_keep_their_figures() {
 
 /// Questions written after the bars were first chosen (`validation-questions.jsonl`: 25 the sample
 /// docs answer, 7 about features they lack, 4 incidents): every quote right, nothing quoted to a
-/// missing feature or an incident, and at least 11 of the 25 answered. `kb.min_coverage` 0.35
-/// would answer 13, all right, here; it stays 0.4 for "does it connect to jira?" (`kb_gaps`).
+/// missing feature or an incident, and 13 of the 25 answered at the shipped `kb.min_coverage`
+/// (0.35); at 0.4, 11 ("our card expired, how do i put in the new one" covers 0.38 of *Update your
+/// credit card*).
 #[test]
-fn validation_questions_keep_their_figures() {
+fn validation_questions_are_answered_at_the_shipped_coverage_bar() {
     let data = "tests/fixtures/kb/validation-questions.jsonl";
     let r = &kb_report(data, &[]);
     assert_eq!(r["lines"], 36, "{r}");
     assert_eq!(r["precision"], 1.0, "{r}");
     assert_eq!(r["false_answer_rate"], 0.0, "{r}");
-    assert!(r["coverage"].as_f64().unwrap() >= 11.0 / 25.0 - 1e-9, "{r}");
-    let looser = &kb_report(data, &[("OPSDESK__KB__MIN_COVERAGE", "0.35")]);
+    assert!(r["coverage"].as_f64().unwrap() >= 13.0 / 25.0 - 1e-9, "{r}");
+    let stricter = &kb_report(data, &[("OPSDESK__KB__MIN_COVERAGE", "0.4")]);
     assert!(
-        looser["coverage"].as_f64().unwrap() >= 13.0 / 25.0 - 1e-9,
-        "{looser}"
+        stricter["coverage"].as_f64().unwrap() < 13.0 / 25.0 - 1e-9,
+        "{stricter}"
     );
-    assert_eq!(looser["precision"], 1.0, "{looser}");
 }
