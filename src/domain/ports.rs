@@ -105,12 +105,15 @@ impl KbHit {
     /// Whether `other` is a section this one sits in (its parent, or further up) on the same page:
     /// its title path (`Page › Heading`) is the start of this one's (`Page › Heading › Steps`).
     pub fn is_inside(&self, other: &KbHit) -> bool {
-        fn path(h: &KbHit) -> Vec<&str> {
-            h.title.split('›').map(str::trim).collect()
+        fn page(h: &KbHit) -> &str {
+            h.id.split('#').next().unwrap_or("")
         }
-        let page = |h: &KbHit| h.id.split('#').next().unwrap_or("").to_string();
-        let (inner, outer) = (path(self), path(other));
-        page(self) == page(other) && outer.len() < inner.len() && inner.starts_with(&outer)
+        if page(self) != page(other) {
+            return false;
+        }
+        let (mut inner, mut outer) = (self.title.split('›'), other.title.split('›'));
+        // Every heading of `other`'s path is `self`'s, and `self`'s goes on below it.
+        outer.all(|o| inner.next().is_some_and(|i| i.trim() == o.trim())) && inner.next().is_some()
     }
 }
 
