@@ -57,15 +57,15 @@ impl Pipeline {
             drafts: vec![],
             checked: None,
         };
+        let ruled_out = |h: &KbHit| {
+            crate::domain::answer::rules_out(m.text, &h.title)
+                || crate::domain::answer_action::does_something_else(m.text, h)
+        };
         match triage.tier {
             _ if ticket.state.human_owned() => {}
             Tier::Tier1 => {
                 (found.llm, found.asked) =
                     self.tier1_answer(m.text, account, ticket, m.now).await?;
-                let ruled_out = |h: &KbHit| {
-                    crate::domain::answer::rules_out(m.text, &h.title)
-                        || crate::domain::answer_action::does_something_else(m.text, h)
-                };
                 if !found.asked
                     && (crate::domain::answer::tried_and_failed(m.text)
                         || found.best.as_ref().is_some_and(ruled_out))
@@ -80,7 +80,12 @@ impl Pipeline {
             Tier::Tier2 => {
                 (found.llm, found.asked, found.drafts) =
                     self.tier2_answer(m.text, ticket, m.now).await?;
-                if !found.asked {
+                // Read as a problem report, it only asks how (or whether), naming nothing that
+                // failed: a how-to section that clears the bar answers it, as in tier 1.
+                let how_to = found.best.as_ref().is_some_and(|h| {
+                    !h.is_known_issue() && !ruled_out(h) && self.triager.asks_only_how(m.text)
+                });
+                if !found.asked && !how_to {
                     // Something is broken now: a how-to quote is no answer to that. Check what the
                     // desk knows (firing alerts, known issues) and hand it to a person.
                     let checked = self.incident_check(m.text, found.best.as_ref()).await?;

@@ -78,3 +78,69 @@ impl Triager {
         p1 > p2 && p1 / (p1 + p2).max(f64::EPSILON) >= self.rules.confidence_threshold
     }
 }
+
+/// Words by which a message describes what it sees going wrong, besides `FAILING`'s ("does anyone
+/// else see empty charts today?"): a question with one is a problem report's.
+pub(super) const SYMPTOMS: &[&str] = &[
+    "empty",
+    "blank",
+    "nothing",
+    "anyone else",
+    "stopped",
+    "invalid",
+    "rejected",
+    "rejects",
+    "rejecting",
+    "denied",
+    "forbidden",
+    "unauthori*",
+    "timeout*",
+    "timed out",
+    "hang*",
+    "freez*",
+    "weird*",
+    "strange*",
+    "suddenly",
+    "anymore",
+    "any more",
+];
+
+/// How a question opens that asks how to do something or whether something is so; "why" and
+/// "did" ask about something that went wrong.
+const HOW_OPENERS: &[&str] = &[
+    "how", "can", "could", "do", "does", "is", "are", "where", "which", "what", "will", "would",
+    "should", "any", "anyone",
+];
+
+impl Triager {
+    /// Whether `text` only asks how to do something or whether something is so, and names nothing
+    /// failing: every sentence that asks opens with a how-to or whether word, and no word of it
+    /// says something failed or shows a symptom (`FAILING`, `SYMPTOMS`, or an HTTP error status
+    /// such as "401s"). A message the
+    /// model reads as a problem report for its words ("how do we authenticate api calls, bearer
+    /// token?") is then a how-to question the docs may answer.
+    pub fn asks_only_how(&self, text: &str) -> bool {
+        let asking: Vec<&str> = crate::words::sentences(text)
+            .into_iter()
+            .filter_map(|(s, asks)| asks.then_some(s))
+            .collect();
+        let opens_how = |s: &&str| {
+            features::words(s)
+                .first()
+                .is_some_and(|w| HOW_OPENERS.contains(&w.as_str()))
+        };
+        let words = features::words(text);
+        !asking.is_empty()
+            && asking.iter().all(opens_how)
+            && self.symptoms.first(&words).is_none()
+            && !words.iter().any(|w| http_error(w))
+    }
+}
+
+/// "401", "503s": a 4xx or 5xx status.
+fn http_error(w: &str) -> bool {
+    let digits = w.strip_suffix('s').unwrap_or(w);
+    digits.len() == 3
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && matches!(digits.as_bytes()[0], b'4' | b'5')
+}

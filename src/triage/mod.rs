@@ -82,6 +82,8 @@ pub struct Triager {
     anger: anger::Anger,
     /// Words by which a story says something failed (`asks.rs`), parsed once.
     failing: phrase::Phrases,
+    /// Those and the words of a symptom (`asks::SYMPTOMS`): what a how-to question never says.
+    symptoms: phrase::Phrases,
     docs: Option<std::sync::Arc<related::DocWords>>,
 }
 
@@ -141,6 +143,7 @@ impl Triager {
             praise: phrase::Phrases::new(&rules.praise_phrases),
             spam: spam::Promotion::new(&rules.spam.phrases),
             failing: phrase::Phrases::new(asks::FAILING),
+            symptoms: phrase::Phrases::new(asks::FAILING.iter().chain(asks::SYMPTOMS)),
             docs: None,
             model,
             rules,

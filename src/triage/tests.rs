@@ -356,3 +356,28 @@ fn a_story_around_a_how_to_question_is_tier_1_when_torn() {
     );
     assert_eq!(tier(how), Tier::Tier2, "no story: the unsure rule stands");
 }
+
+#[test]
+fn a_question_that_only_asks_how_is_told_from_a_report_phrased_as_one() {
+    let t = Triager::new(Triager::default_model(), rules());
+    for how in [
+        "how do we authenticate api calls, bearer token?",
+        "ok so our CFO wants paper trails. where can i download our invoices?",
+        "can i import data from a spreadsheet",
+        "quick question from our dev team: how do we verify webhook signatures? we want to reject forged requests",
+    ] {
+        assert!(t.asks_only_how(how), "{how}");
+    }
+    for report in [
+        "is the api down? all our calls get 503s",
+        "do api requests need the key in a header? getting 401s",
+        "why is every dashboard blank since this morning?",
+        "does anyone else see empty charts today?",
+        "my authenticator codes keep getting rejected",
+        "google sheets source is giving me every row twice since last week??",
+        "the export didn't finish. how do i restart it?",
+        "",
+    ] {
+        assert!(!t.asks_only_how(report), "{report}");
+    }
+}

@@ -49,6 +49,7 @@ mod kb_actions;
 mod kb_answers;
 mod kb_fresh;
 mod kb_gaps;
+mod kb_how_to;
 mod kb_known_issues;
 mod kb_learned;
 mod kb_myst;
