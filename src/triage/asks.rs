@@ -116,9 +116,8 @@ impl Triager {
     /// Whether `text` only asks how to do something or whether something is so, and names nothing
     /// failing: every sentence that asks opens with a how-to or whether word, and no word of it
     /// says something failed or shows a symptom (`FAILING`, `SYMPTOMS`, or an HTTP error status
-    /// such as "401s"). A message the
-    /// model reads as a problem report for its words ("how do we authenticate api calls, bearer
-    /// token?") is then a how-to question the docs may answer.
+    /// such as "401s"). A message the model reads as a problem report for its words ("how do we
+    /// authenticate api calls, bearer token?") is then a how-to question the docs may answer.
     pub fn asks_only_how(&self, text: &str) -> bool {
         let asking: Vec<&str> = crate::words::sentences(text)
             .into_iter()
